@@ -1,0 +1,343 @@
+"""Sync benchmark, loopback only.
+
+1. Throughput: 10,000 queued records pushed from one terminal's outbox to a hub, in
+   records/s, against posting the same request bytes to an endpoint that parses them
+   and stores nothing (the transport-and-parse limit). Goal: ratio >= 0.5.
+2. Fleet: 200 concurrent simulated terminals, each with its own store and device,
+   pushing their outboxes at once: per-request latency (p50/p95/p99) and a check that
+   every record is on the hub exactly once and acknowledged on its terminal.
+
+    .venv/bin/python bench/sync.py [--db postgresql+psycopg://...] [--records 10000]
+        [--terminals 200] [--per-terminal 50]
+
+The hub and the null endpoint run as separate uvicorn processes on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from sqlalchemy import func  # noqa: E402
+from sqlmodel import select  # noqa: E402
+
+from firstresponse.hub import admin  # noqa: E402
+from firstresponse.hub.db import hub_engine, transaction  # noqa: E402
+from firstresponse.hub.models import HubEnvelope  # noqa: E402
+from firstresponse.records import Child, Incident, OutboxItem, Person, User  # noqa: E402
+from firstresponse.security.pins import hash_pin  # noqa: E402
+from firstresponse.store import Store, outbox  # noqa: E402
+from firstresponse.sync.client import Credentials, HubClient  # noqa: E402
+from firstresponse.sync.protocol import PushRequest  # noqa: E402
+from firstresponse.sync.push import envelope, push_outbox  # noqa: E402
+
+PIN = "4826"
+BATCH = 200
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def null_app():
+    """Parses a push exactly as the hub does, answers every item, stores nothing."""
+    from fastapi import FastAPI
+
+    from firstresponse.sync.protocol import ItemResult, PushResponse
+
+    app = FastAPI()
+
+    @app.post("/v1/push", response_model=PushResponse)
+    def push(batch: PushRequest) -> PushResponse:
+        return PushResponse(
+            results=[
+                ItemResult(id=e.id, version=e.version, status="accepted", code=200)
+                for e in batch.envelopes
+            ]
+        )
+
+    return app
+
+
+class Server:
+    """A uvicorn process on loopback, stopped on exit."""
+
+    def __init__(self, argv: list[str], env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            [*argv, "--port", str(self.port)],
+            cwd=REPO,
+            env={**os.environ, **(env or {})},
+            stdout=None,
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.url + "/docs", timeout=1).status_code < 500:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"server {argv} did not start")
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def queue(store: Store, records: int, author: str) -> None:
+    """Cases of person + incident + child until `records` envelopes are queued."""
+    with store.session() as db:
+        made = 0
+        while made < records:
+            person = Person(forename="Bench", surname=f"Victim{made}")
+            outbox.enqueue_record(db, "person", person)
+            db.flush()
+            incident = Incident(
+                reference=f"B-{uuid.uuid4().hex}",
+                occurred_at=datetime.now(UTC),
+                victim_id=person.id,
+                summary="synthetic benchmark incident " * 4,
+                created_by=author,
+            )
+            outbox.enqueue_record(db, "incident", incident, priority=outbox.PRIORITY_HIGH_RISK)
+            db.flush()
+            made += 2
+            if made < records:
+                child = Child(incident_id=incident.id, name="Bench Child", age=6, seen=True)
+                outbox.enqueue_record(db, "child", child, priority=outbox.PRIORITY_CHILD)
+                made += 1
+
+
+def setup_hub(target: str, users: list[str]) -> dict[str, str]:
+    """Users (responders) and one device token per user on the hub database."""
+    engine = hub_engine(target)
+    pin_hash = hash_pin(PIN)
+    tokens = {}
+    with transaction(engine) as db:
+        boss = User(collar="BENCHADMIN", name="Bench Admin", role="admin", pin_hash=pin_hash)
+        db.add(boss)
+        for collar in users:
+            db.add(
+                User(
+                    collar=collar,
+                    name=f"Bench {collar}",
+                    role="responder",
+                    team="Bench",
+                    pin_hash=pin_hash,
+                )
+            )
+        db.flush()
+        for collar in users:
+            _device, tokens[collar] = admin.enrol(db, boss, f"MDT-{collar}")
+    engine.dispose()
+    return tokens
+
+
+def hub_counts(target: str) -> tuple[int, int]:
+    """(stored envelopes, distinct record ids) on the hub."""
+    engine = hub_engine(target, migrate=False)
+    with transaction(engine) as db:
+        total = db.exec(select(func.count()).select_from(HubEnvelope)).one()
+        distinct = db.exec(select(func.count(func.distinct(HubEnvelope.record_id)))).one()
+    engine.dispose()
+    return int(total), int(distinct)
+
+
+def throughput(target: str, work: Path, records: int) -> dict[str, float]:
+    tokens = setup_hub(target, ["PC9000"])
+    store = Store(work / "terminal.db")
+    queue(store, records, "PC9000")
+    with store.session() as db:
+        items = outbox.waiting(db)
+        bodies = [
+            PushRequest(envelopes=[envelope(i) for i in items[n : n + BATCH]]).model_dump_json()
+            for n in range(0, len(items), BATCH)
+        ]
+    hub = Server(
+        [sys.executable, "-m", "firstresponse", "hub", "--db", target, "--log-level", "info"]
+    )
+    null = Server([sys.executable, str(Path(__file__)), "--serve-null"])
+    try:
+        with HubClient(hub.url, tokens["PC9000"], Credentials("PC9000", PIN)) as client:
+            client.whoami()  # sign in once, as a terminal does at the start of a shift
+            start = time.perf_counter()
+            report = push_outbox(store, client, batch_size=BATCH)
+            hub_s = time.perf_counter() - start
+        assert report.accepted == records and not report.stopped, report
+        with httpx.Client(base_url=null.url, timeout=60) as http:
+            headers = {"Content-Type": "application/json"}
+            start = time.perf_counter()
+            for body in bodies:
+                http.post("/v1/push", content=body, headers=headers).raise_for_status()
+            null_s = time.perf_counter() - start
+    finally:
+        hub.stop()
+        null.stop()
+    total, distinct = hub_counts(target)
+    with store.session() as db:
+        acked = db.exec(
+            select(func.count()).select_from(OutboxItem).where(OutboxItem.status == "acknowledged")
+        ).one()
+    store.close()
+    return {
+        "records": records,
+        "hub_rps": records / hub_s,
+        "null_rps": records / null_s,
+        "ratio": (records / hub_s) / (records / null_s),
+        "stored": total,
+        "distinct": distinct,
+        "acknowledged": int(acked),
+        "megabytes": sum(len(b) for b in bodies) / 1e6,
+    }
+
+
+def fleet(target: str, work: Path, terminals: int, per_terminal: int) -> dict[str, float]:
+    collars = [f"PC{7000 + n}" for n in range(terminals)]
+    tokens = setup_hub(target, collars)
+    stores = {}
+    for collar in collars:
+        stores[collar] = Store(work / f"{collar}.db")
+        queue(stores[collar], per_terminal, collar)
+    hub = Server(
+        [sys.executable, "-m", "firstresponse", "hub", "--db", target, "--log-level", "info"]
+    )
+    latencies: list[float] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(terminals)
+
+    class TimedClient(HubClient):
+        def push(self, envelopes):
+            start = time.perf_counter()
+            try:
+                return super().push(envelopes)
+            finally:
+                with lock:
+                    latencies.append(time.perf_counter() - start)
+
+    def terminal(collar: str) -> tuple[int, str]:
+        with TimedClient(hub.url, tokens[collar], Credentials(collar, PIN), timeout=120) as c:
+            c.whoami()  # sign in (Argon2 once per officer) before the rush
+            barrier.wait(300)
+            report = push_outbox(stores[collar], c, batch_size=10)
+            return report.accepted, report.stopped
+
+    try:
+        start = time.perf_counter()
+        with ThreadPoolExecutor(terminals) as pool:
+            outcomes = list(pool.map(terminal, collars))
+        wall = time.perf_counter() - start
+    finally:
+        hub.stop()
+    pending = 0
+    for store in stores.values():
+        with store.session() as db:
+            pending += len(outbox.waiting(db))
+        store.close()
+    total, distinct = hub_counts(target)
+    expected = terminals * per_terminal
+    ordered = sorted(latencies)
+    return {
+        "terminals": terminals,
+        "records": expected,
+        "requests": len(ordered),
+        "p50_ms": 1000 * statistics.median(ordered),
+        "p95_ms": 1000 * ordered[int(0.95 * (len(ordered) - 1))],
+        "p99_ms": 1000 * ordered[int(0.99 * (len(ordered) - 1))],
+        "max_ms": 1000 * ordered[-1],
+        "wall_s": wall,
+        "stopped": sum(1 for _, why in outcomes if why),
+        "stored": total,
+        "distinct": distinct,
+        "lost": expected - distinct,
+        "duplicated": total - distinct,
+        "left_pending": pending,
+    }
+
+
+def fresh_target(db: str, work: Path, name: str) -> str:
+    """A new SQLite file, or a new schema in the given PostgreSQL database."""
+    if not db:
+        return str(work / f"{name}.db")
+    import psycopg
+
+    schema = f"bench_{name}_{uuid.uuid4().hex[:8]}"
+    base = db.split("?")[0]
+    with psycopg.connect(base.replace("postgresql+psycopg", "postgresql"), autocommit=True) as c:
+        c.execute(f"CREATE SCHEMA {schema}")
+    return f"{base}?options=-csearch_path%3D{schema}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="", help="PostgreSQL URL (default: SQLite files)")
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--terminals", type=int, default=200)
+    parser.add_argument("--per-terminal", type=int, default=50)
+    parser.add_argument("--serve-null", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_null:
+        import uvicorn
+
+        uvicorn.run(null_app(), host="127.0.0.1", port=args.port, log_level="warning")
+        return 0
+    backend = "PostgreSQL" if args.db else "SQLite"
+    with tempfile.TemporaryDirectory(prefix="fr-bench-") as tmp:
+        work = Path(tmp)
+        t = throughput(fresh_target(args.db, work, "push"), work, args.records)
+        print(f"[{backend}] push {t['records']:,} records ({t['megabytes']:.1f} MB):")
+        print(
+            f"  hub        {t['hub_rps']:8.0f} records/s (stored {t['stored']:,}, "
+            f"distinct {t['distinct']:,}, acknowledged {t['acknowledged']:,})"
+        )
+        print(f"  null sink  {t['null_rps']:8.0f} records/s (parse only, stores nothing)")
+        verdict = "meets" if t["ratio"] >= 0.5 else "MISSES"
+        print(f"  ratio      {t['ratio']:8.2f}  ({verdict} the 0.5 goal)")
+        fleet_dir = work / "fleet"
+        fleet_dir.mkdir()
+        f = fleet(
+            fresh_target(args.db, work, "fleet"), fleet_dir, args.terminals, args.per_terminal
+        )
+        print(
+            f"[{backend}] {f['terminals']} concurrent terminals, {f['records']:,} records, "
+            f"{f['requests']} pushes in {f['wall_s']:.1f}s:"
+        )
+        print(
+            f"  latency p50 {f['p50_ms']:.0f} ms  p95 {f['p95_ms']:.0f} ms  "
+            f"p99 {f['p99_ms']:.0f} ms  max {f['max_ms']:.0f} ms"
+        )
+        print(
+            f"  lost {f['lost']}  duplicated {f['duplicated']}  left pending "
+            f"{f['left_pending']}  runs stopped {f['stopped']}"
+        )
+        ok = f["lost"] == 0 and f["duplicated"] == 0 and f["left_pending"] == 0
+        ok = ok and t["distinct"] == t["records"] == t["stored"]
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

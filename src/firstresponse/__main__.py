@@ -1,0 +1,3 @@
+from firstresponse.cli import main
+
+raise SystemExit(main())

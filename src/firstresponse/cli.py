@@ -1,0 +1,60 @@
+"""The `firstresponse` command. With no verb it opens the terminal UI.
+
+Each verb lives in its own module under `firstresponse.commands`, which defines
+`register(subparsers)`; parsers set `func(args) -> int` as their default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from firstresponse import __version__, commands
+from firstresponse.config import SettingsError, load_settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="firstresponse",
+        description="Domestic abuse first response: call handling, attendance, supervision.",
+    )
+    parser.add_argument("--version", action="version", version=f"firstresponse {__version__}")
+    parser.add_argument("--db", dest="db_path", help="path of the terminal's local store")
+    sub = parser.add_subparsers(dest="verb", metavar="VERB")
+    for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"firstresponse: {exc}", file=sys.stderr)
+        return 2
+    if args.db_path:
+        from pathlib import Path
+
+        settings.db_path = Path(args.db_path)
+    args.settings = settings
+    func = getattr(args, "func", None)
+    if func is None:
+        from firstresponse.commands.terminal import run_terminal
+
+        return run_terminal(args)
+    try:
+        return int(func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""One module per `firstresponse` verb; each defines `register(subparsers)`."""

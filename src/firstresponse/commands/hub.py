@@ -1,0 +1,75 @@
+"""`firstresponse hub`: run the central service terminals sync with."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from firstresponse.hub.db import ENV_DB
+
+
+def hub_target(args: argparse.Namespace) -> str:
+    """The hub database: --db, else FIRSTRESPONSE_HUB_DB, else hub.db in the data folder."""
+    if args.hub_db:
+        return str(args.hub_db)
+    return os.environ.get(ENV_DB) or str(args.settings.data_dir / "hub.db")
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        dest="hub_db",
+        default="",
+        help="hub database: a SQLite path or postgresql+psycopg://user@host/db "
+        "(default: $FIRSTRESPONSE_HUB_DB or hub.db in the data folder)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from firstresponse.hub.admin import ensure_demo_users
+    from firstresponse.hub.db import hub_engine, transaction
+
+    target = hub_target(args)
+    try:
+        engine = hub_engine(target)
+    except SQLAlchemyError as exc:
+        print(f"firstresponse hub: cannot open {target}: {exc.orig or exc}", file=sys.stderr)
+        return 1
+    if args.demo_users:
+        with transaction(engine) as db:
+            added = ensure_demo_users(db)
+        print(f"demo users added: {', '.join(added) or 'none (already present)'}")
+    if args.migrate_only:
+        engine.dispose()
+        print(f"hub database ready: {target}")
+        return 0
+    engine.dispose()
+    os.environ[ENV_DB] = target
+    print(f"hub on http://{args.host}:{args.port}  (database {target.split('@')[-1]})")
+    uvicorn.run(
+        "firstresponse.hub.app:app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=args.log_level,
+    )
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("hub", help="run the hub service (sync, lookup, assignments)")
+    add_db_option(parser)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8700, help="port (default 8700)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes")
+    parser.add_argument("--log-level", default="info", help="uvicorn log level")
+    parser.add_argument("--demo-users", action="store_true", help="add the demo users (PIN 1234)")
+    parser.add_argument(
+        "--migrate-only", action="store_true", help="create or upgrade the database, then exit"
+    )
+    parser.set_defaults(func=run)

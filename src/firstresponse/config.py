@@ -1,0 +1,103 @@
+"""Settings: platformdirs paths, an optional TOML file, FIRSTRESPONSE_* environment overrides.
+
+Precedence (lowest first): built-in defaults, the TOML file, environment variables.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "firstresponse"
+ENV_PREFIX = "FIRSTRESPONSE_"
+
+
+def _repo_checklists() -> Path:
+    """The `checklists/` folder: beside the source tree when run from a checkout, else packaged."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent / "checklists"
+        if (candidate / "thrive.toml").exists():
+            return candidate
+    return here.parent / "data" / "checklists"
+
+
+@dataclass
+class Settings:
+    """Effective settings for one terminal or hub process."""
+
+    data_dir: Path = field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_NAME)))
+    config_dir: Path = field(default_factory=lambda: Path(platformdirs.user_config_dir(APP_NAME)))
+    log_dir: Path = field(default_factory=lambda: Path(platformdirs.user_log_dir(APP_NAME)))
+    db_path: Path | None = None
+    checklists_dir: Path = field(default_factory=_repo_checklists)
+    hub_url: str = ""
+    device_token: str = ""
+    force_code: str = "WM"
+    idle_lock_seconds: int = 300
+    store_key: str = ""
+    sync_interval_seconds: int = 15
+
+    @property
+    def store_path(self) -> Path:
+        """The terminal's SQLite store."""
+        return self.db_path or self.data_dir / "terminal.db"
+
+    @property
+    def config_file(self) -> Path:
+        return self.config_dir / "config.toml"
+
+    def as_dict(self) -> dict[str, object]:
+        """Everything printable, secrets masked."""
+        out: dict[str, object] = {}
+        for key, value in asdict(self).items():
+            if key in {"device_token", "store_key"} and value:
+                value = "********"
+            out[key] = str(value) if isinstance(value, Path) else value
+        out["store_path"] = str(self.store_path)
+        out["config_file"] = str(self.config_file)
+        return out
+
+
+class SettingsError(ValueError):
+    """A setting in the TOML file or environment could not be understood."""
+
+
+def _coerce(name: str, raw: object, current: object) -> object:
+    kind = type(current)
+    try:
+        if isinstance(current, Path) or name in {"db_path"}:
+            return Path(str(raw)).expanduser()
+        if kind is int:
+            return int(str(raw))
+        return str(raw)
+    except ValueError as exc:
+        raise SettingsError(f"setting {name!r}: {raw!r} is not a valid {kind.__name__}") from exc
+
+
+def load_settings(config_file: Path | None = None, env: dict[str, str] | None = None) -> Settings:
+    """Build the effective settings from defaults, the TOML file and the environment."""
+    env = dict(os.environ if env is None else env)
+    settings = Settings()
+    known = {f.name for f in fields(Settings)}
+    if ENV_PREFIX + "CONFIG_DIR" in env:
+        settings.config_dir = Path(env[ENV_PREFIX + "CONFIG_DIR"]).expanduser()
+    path = config_file or Path(env.get(ENV_PREFIX + "CONFIG", settings.config_file))
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{path}: {exc}") from exc
+        for key, value in data.items():
+            if key not in known:
+                raise SettingsError(f"{path}: unknown setting {key!r}")
+            setattr(settings, key, _coerce(key, value, getattr(settings, key)))
+    for key in known:
+        raw = env.get(ENV_PREFIX + key.upper())
+        if raw is not None:
+            setattr(settings, key, _coerce(key, raw, getattr(settings, key)))
+    return settings

@@ -1,0 +1,78 @@
+"""Hub administration: enrol, revoke and list devices; bring demo users onto a hub."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from firstresponse.hub.auth import new_token, token_hash
+from firstresponse.hub.db import serialise_audit
+from firstresponse.hub.models import HubDevice
+from firstresponse.records import User, utcnow
+from firstresponse.security import audit
+from firstresponse.security.permissions import Action, require
+from firstresponse.security.pins import hash_pin, verify_pin
+
+DEMO_PIN = "1234"
+DEMO_USERS = (
+    ("CH1001", "Demo Call Handler", "call_handler", "Control"),
+    ("PC2001", "Demo Responder One", "responder", "Response A"),
+    ("PC2002", "Demo Responder Two", "responder", "Response A"),
+    ("SG3001", "Demo Supervisor", "supervisor", "Response A"),
+    ("AD4001", "Demo Admin", "admin", ""),
+)
+
+
+class AdminError(ValueError):
+    """A device command cannot be carried out (message says why)."""
+
+
+def sign_in_admin(db: Session, collar: str, pin: str) -> User:
+    """The admin managing devices; raises AdminError or PermissionError."""
+    user = db.exec(select(User).where(User.collar == collar)).first()
+    if user is None or not verify_pin(user.pin_hash, pin):
+        raise AdminError("collar number or PIN not recognised on this hub")
+    return require(user, Action.MANAGE_DEVICES)
+
+
+def enrol(db: Session, admin: User, name: str) -> tuple[HubDevice, str]:
+    """A new device and its token (shown once; the hub keeps only its hash)."""
+    name = name.strip()
+    if not name or len(name) > 64:
+        raise AdminError("a device name is 1 to 64 characters")
+    if db.exec(select(HubDevice).where(HubDevice.name == name)).first() is not None:
+        raise AdminError(f"a device called {name!r} is already enrolled")
+    token = new_token()
+    device = HubDevice(name=name, token_hash=token_hash(token), created_by=admin.collar)
+    db.add(device)
+    serialise_audit(db)
+    audit.record(db, admin.collar, "device.enrol", "device", device.id, name=name)
+    return device, token
+
+
+def revoke(db: Session, admin: User, name: str) -> HubDevice:
+    """Lock a device out from its next request on (a lost or stolen terminal)."""
+    device = db.exec(select(HubDevice).where(HubDevice.name == name)).first()
+    if device is None:
+        raise AdminError(f"no device called {name!r}")
+    if device.revoked_at is None:
+        device.revoked_at = utcnow()
+        device.revoked_by = admin.collar
+        db.add(device)
+        serialise_audit(db)
+        audit.record(db, admin.collar, "device.revoke", "device", device.id, name=name)
+    return device
+
+
+def devices(db: Session) -> list[HubDevice]:
+    return list(db.exec(select(HubDevice).order_by(col(HubDevice.name))))
+
+
+def ensure_demo_users(db: Session) -> list[str]:
+    """Add the demo users (PIN 1234) that the hub does not have yet; returns their collars."""
+    added = []
+    for collar, name, role, team in DEMO_USERS:
+        if db.exec(select(User).where(User.collar == collar)).first() is None:
+            pin_hash = hash_pin(DEMO_PIN)
+            db.add(User(collar=collar, name=name, role=role, team=team, pin_hash=pin_hash))
+            added.append(collar)
+    return added

@@ -1,0 +1,91 @@
+"""Domain vocabulary shared by every layer: markers, risk levels, grades, orders, roles."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Marker(StrEnum):
+    """Warning and vulnerability markers held against a person."""
+
+    REPEAT_VICTIM = "repeat_victim"
+    VULNERABLE_ADULT = "vulnerable_adult"
+    CHILD = "child"
+    ELDERLY = "elderly"
+    MENTAL_HEALTH = "mental_health"
+    LEARNING_DISABILITY = "learning_disability"
+    DISABILITY = "disability"
+    LANGUAGE_NEED = "language_need"
+    FIREARMS = "firearms"
+    POLICE_WORKFORCE_SUSPECT = "police_workforce_suspect"
+
+
+class RiskLevel(StrEnum):
+    """DASH-structured risk levels, lowest first."""
+
+    STANDARD = "standard"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        return list(RiskLevel).index(self)
+
+
+class Grade(StrEnum):
+    """Call grades, most urgent first."""
+
+    IMMEDIATE = "immediate"
+    PRIORITY = "priority"
+    SCHEDULED = "scheduled"
+    RESOLVED_WITHOUT_DEPLOYMENT = "resolved_without_deployment"
+
+    @property
+    def urgency(self) -> int:
+        """Higher is more urgent: immediate 3 ... resolved without deployment 0."""
+        return len(Grade) - 1 - list(Grade).index(self)
+
+    @property
+    def deploys(self) -> bool:
+        return self is not Grade.RESOLVED_WITHOUT_DEPLOYMENT
+
+
+class OrderKind(StrEnum):
+    """Protective measures and safeguarding history that a responder must know about."""
+
+    BAIL_CONDITIONS = "bail_conditions"
+    DVPN = "dvpn"
+    DVPO = "dvpo"
+    RESTRAINING_ORDER = "restraining_order"
+    NON_MOLESTATION_ORDER = "non_molestation_order"
+    MARAC = "marac"
+    DVDS_RIGHT_TO_ASK = "dvds_right_to_ask"
+    DVDS_RIGHT_TO_KNOW = "dvds_right_to_know"
+    WARRANT = "warrant"
+
+
+class Relationship(StrEnum):
+    """How a suspect is related to a victim."""
+
+    PARTNER = "partner"
+    EX_PARTNER = "ex_partner"
+    SPOUSE = "spouse"
+    FAMILY_MEMBER = "family_member"
+    CHILD_TO_PARENT = "child_to_parent"
+    OTHER = "other"
+
+
+class Role(StrEnum):
+    """What a user is allowed to do."""
+
+    CALL_HANDLER = "call_handler"
+    RESPONDER = "responder"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class RecordStatus(StrEnum):
+    """Lifecycle of an answer set: drafts change freely; submitted ones never change."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"

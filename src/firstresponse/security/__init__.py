@@ -1,0 +1,1 @@
+"""People, roles, audit and restricted records. Pure core: no UI imports."""

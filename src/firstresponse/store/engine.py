@@ -1,0 +1,81 @@
+"""Open the terminal's local SQLite store: WAL, foreign keys, synchronous=FULL, migrated."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+import firstresponse.records  # noqa: F401  (registers every table)
+
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA synchronous=FULL",
+    "PRAGMA busy_timeout=10000",
+)
+
+
+def _plain_connector(path: Path) -> Callable[[], Any]:
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+
+    return connect
+
+
+def make_engine(path: Path, key: str = "") -> Engine:
+    """An engine for the store at `path`; with `key`, the file is SQLCipher-encrypted."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if key:
+        from firstresponse.store.encryption import encrypted_connector
+
+        connector = encrypted_connector(path, key)
+    else:
+        connector = _plain_connector(path)
+    engine = create_engine("sqlite://", creator=connector)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        for pragma in PRAGMAS:
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # pysqlite's own transaction handling is off (isolation_level=None): begin explicitly.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+class Store:
+    """The local store: an engine plus a session factory. Opening it migrates it."""
+
+    def __init__(self, path: Path, key: str = "", migrate: bool = True) -> None:
+        self.path = path
+        self.engine = make_engine(path, key)
+        if migrate:
+            from firstresponse.store.migrate import upgrade
+
+            upgrade(self.engine)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session whose work commits on success and rolls back on any error."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def close(self) -> None:
+        self.engine.dispose()

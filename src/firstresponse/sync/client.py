@@ -1,0 +1,142 @@
+"""The terminal's httpx client for the hub.
+
+Failures are sorted into what the caller should do: `NetworkFailure` (no answer, a
+dropped connection, a 5xx: retry later with backoff), `AuthFailure` (401/403: stop
+until someone signs in again or the device is re-enrolled) and `RequestRejected`
+(the hub refused this request as malformed: do not retry it unchanged).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from pydantic import ValidationError
+
+from firstresponse.sync.protocol import (
+    API,
+    COLLAR_HEADER,
+    DEVICE_HEADER,
+    PIN_HEADER,
+    Envelope,
+    ItemResult,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    WhoAmI,
+)
+
+
+class SyncFailure(Exception):
+    """The hub could not be used for this request."""
+
+
+class NetworkFailure(SyncFailure):
+    """No usable answer: unreachable, timed out, connection dropped, or a server error."""
+
+
+class AuthFailure(SyncFailure):
+    """The hub refused the device or the officer (revoked token, wrong PIN, role)."""
+
+
+class RequestRejected(SyncFailure):
+    """The hub answered that the request itself is malformed (4xx other than auth)."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The signed-in officer, sent with every request."""
+
+    collar: str
+    pin: str
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        detail = response.json().get("detail", response.text)
+    except ValueError:
+        detail = response.text
+    return str(detail)[:500] if detail else f"HTTP {response.status_code}"
+
+
+class HubClient:
+    """Talks to one hub as one device and one officer."""
+
+    def __init__(
+        self,
+        base_url: str,
+        device_token: str,
+        credentials: Credentials,
+        timeout: float = 20.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        if not base_url:
+            raise SyncFailure("no hub configured: set hub_url (FIRSTRESPONSE_HUB_URL)")
+        if not device_token:
+            raise AuthFailure("this terminal has no device token: ask an admin to enrol it")
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/") + API,
+            timeout=timeout,
+            transport=transport,
+            headers={
+                DEVICE_HEADER: device_token,
+                COLLAR_HEADER: credentials.collar,
+                PIN_HEADER: credentials.pin,
+            },
+        )
+
+    def __enter__(self) -> HubClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise NetworkFailure(f"hub unreachable: {exc or type(exc).__name__}") from exc
+        if response.status_code in (401, 403):
+            raise AuthFailure(_detail(response))
+        if response.status_code >= 500:
+            raise NetworkFailure(f"hub error {response.status_code}: {_detail(response)}")
+        if response.status_code >= 400:
+            raise RequestRejected(_detail(response))
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise NetworkFailure("hub answered with something that is not JSON") from exc
+
+    def push(self, envelopes: list[Envelope]) -> list[ItemResult]:
+        """Send one batch; the hub answers for every envelope."""
+        body = PushRequest(envelopes=envelopes).model_dump_json()
+        data = self._request(
+            "POST", "/push", content=body, headers={"Content-Type": "application/json"}
+        )
+        try:
+            return PushResponse.model_validate(data).results
+        except ValidationError as exc:
+            raise NetworkFailure(f"hub answer not understood: {exc}") from exc
+
+    def pull(self, cursor: str = "", limit: int = 200) -> PullResponse:
+        data = self._request("GET", "/pull", params={"cursor": cursor, "limit": limit})
+        try:
+            return PullResponse.model_validate(data)
+        except ValidationError as exc:
+            raise NetworkFailure(f"hub answer not understood: {exc}") from exc
+
+    def whoami(self) -> WhoAmI:
+        return WhoAmI.model_validate(self._request("GET", "/whoami"))
+
+    def search(self, limit: int = 20, **fields: str) -> list[Any]:
+        """Online repeat-victim search (call handlers)."""
+        params: dict[str, Any] = {k: v for k, v in fields.items() if v}
+        params["limit"] = limit
+        return list(self._request("GET", "/lookup/search", params=params)["results"])
+
+    def person_history(self, person_id: str) -> dict[str, Any]:
+        return dict(self._request("GET", f"/lookup/people/{person_id}"))

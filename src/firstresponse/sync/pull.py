@@ -1,0 +1,106 @@
+"""Pull assignments, briefings and lookup changes from the hub into the local store.
+
+Each page is applied and its cursor saved in one transaction, so a crash repeats a
+page (harmless: applying is an upsert) and never skips one. A local record with
+changes still waiting in the outbox is never overwritten by the hub's older copy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, SQLModel, col, select
+
+from firstresponse.records import Assignment, Child, Incident, OutboxItem, Person
+from firstresponse.store import Store
+from firstresponse.store.outbox import PENDING
+from firstresponse.sync.client import HubClient
+from firstresponse.sync.protocol import Change
+from firstresponse.sync.state import get_cursor, set_cursor
+
+MODELS: dict[str, type[SQLModel]] = {
+    "person": Person,
+    "incident": Incident,
+    "child": Child,
+    "assignment": Assignment,
+}
+
+
+def _unsent(db: Session, record_id: str) -> bool:
+    query = select(OutboxItem.id).where(
+        OutboxItem.record_id == record_id, col(OutboxItem.status) == PENDING
+    )
+    return db.exec(query).first() is not None
+
+
+def upsert(db: Session, kind: str, data: dict[str, Any] | None) -> bool:
+    """Write the hub's copy of a record unless this terminal has unsent changes to it."""
+    model = MODELS.get(kind)
+    if model is None or not data or not data.get("id"):
+        return False
+    try:
+        record = model.model_validate(data)
+    except ValidationError:
+        return False
+    if _unsent(db, record.id):  # type: ignore[attr-defined]
+        return False
+    try:
+        with db.begin_nested():
+            current = db.get(model, record.id)  # type: ignore[attr-defined]
+            if current is None:
+                db.add(record)
+            else:
+                for name in model.model_fields:
+                    setattr(current, name, getattr(record, name))
+            db.flush()
+    except SQLAlchemyError:
+        return False  # clashes with a local record (e.g. a reference): keep the local one
+    return True
+
+
+def _present(db: Session, model: type[SQLModel], record_id: str | None) -> bool:
+    return not record_id or db.get(model, record_id) is not None
+
+
+def apply(db: Session, change: Change) -> None:
+    """Apply one feed entry to the local store."""
+    body = change.body
+    if change.topic == "lookup":
+        for person in body.get("people", []):
+            upsert(db, "person", person)
+        record = body.get("record") or {}
+        if body.get("kind") == "incident" and not (
+            _present(db, Person, record.get("victim_id"))
+            and _present(db, Person, record.get("suspect_id"))
+        ):
+            return
+        upsert(db, str(body.get("kind", "")), record)
+    elif change.topic == "briefing":
+        for person in body.get("people", []):
+            upsert(db, "person", person)
+        upsert(db, "incident", body.get("incident"))
+        for child in body.get("children", []):
+            upsert(db, "child", child)
+    elif change.topic == "assignment":
+        assignment = body.get("assignment") or {}
+        if _present(db, Incident, assignment.get("incident_id")):
+            upsert(db, "assignment", assignment)
+
+
+def pull_changes(store: Store, client: HubClient, limit: int = 200, max_pages: int = 100) -> int:
+    """Fetch and apply pages until the feed is exhausted; returns how many entries."""
+    count = 0
+    for _ in range(max_pages):
+        with store.session() as db:
+            cursor = get_cursor(db)
+        page = client.pull(cursor, limit)
+        with store.session() as db:
+            for change in page.changes:
+                apply(db, change)
+            set_cursor(db, page.cursor)
+        count += len(page.changes)
+        if not page.more:
+            break
+    return count

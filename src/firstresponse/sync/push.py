@@ -1,0 +1,154 @@
+"""Push the outbox to the hub, batch by batch.
+
+A row is acknowledged only after the hub has answered for it; a network or auth
+failure stops the run and leaves every unanswered row pending; a rejection or a
+conflict quarantines that one row with the hub's reason and the rest go on.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+
+from firstresponse.records import OutboxItem
+from firstresponse.store import Store, outbox
+from firstresponse.sync.client import (
+    AuthFailure,
+    HubClient,
+    NetworkFailure,
+    RequestRejected,
+    SyncFailure,
+)
+from firstresponse.sync.protocol import Envelope, ItemResult
+
+BATCH = 200
+
+
+@dataclass
+class PushReport:
+    """What one push run did."""
+
+    sent: int = 0
+    accepted: int = 0
+    duplicate: int = 0
+    quarantined: int = 0
+    stopped: str = ""  # why the run stopped early (network or auth), else ""
+    auth_failed: bool = False
+
+
+def envelope(item: OutboxItem) -> Envelope:
+    """The wire form of an outbox row; raises ValueError if the row cannot be sent."""
+    try:
+        body = json.loads(item.body)
+    except ValueError as exc:
+        raise ValueError(f"body is not valid JSON: {exc}") from exc
+    if not isinstance(body, dict):
+        raise ValueError("body is not a JSON object")
+    try:
+        return Envelope(
+            id=item.record_id,
+            kind=item.kind,
+            version=item.version,
+            content_hash=item.content_hash,
+            body=body,
+        )
+    except ValidationError as exc:
+        raise ValueError(f"cannot be sent: {exc.errors()[0]['msg']}") from exc
+
+
+def describe(result: ItemResult) -> str:
+    """The quarantine reason for a refused envelope, with the hub's copy for a conflict."""
+    if result.status == "conflict" and result.hub_copy is not None:
+        copy = json.dumps(result.hub_copy.body, sort_keys=True)
+        return f"conflict (409): {result.reason}; hub copy: {copy}"
+    return f"rejected by the hub (422): {result.reason}"
+
+
+def _send(client: HubClient, envelopes: list[Envelope]) -> list[ItemResult]:
+    """Send a batch; if the hub refuses the batch as a whole, send items one by one."""
+    try:
+        return client.push(envelopes)
+    except RequestRejected as exc:
+        if len(envelopes) == 1:
+            env = envelopes[0]
+            return [
+                ItemResult(
+                    id=env.id, version=env.version, status="rejected", code=422, reason=str(exc)
+                )
+            ]
+    results: list[ItemResult] = []
+    for env in envelopes:
+        results.extend(_send(client, [env]))
+    return results
+
+
+def _rows(db: Session, ids: list[str]) -> dict[str, OutboxItem]:
+    """The current outbox rows with these ids, loaded in one query."""
+    query = select(OutboxItem).where(col(OutboxItem.id).in_(ids))
+    return {row.id: row for row in db.exec(query)}
+
+
+def push_once(store: Store, client: HubClient, batch_size: int = BATCH) -> PushReport:
+    """Push one batch of the most urgent waiting rows."""
+    report = PushReport()
+    with store.session() as db:
+        items = outbox.waiting(db, limit=batch_size)
+        ready: list[tuple[OutboxItem, Envelope]] = []
+        for item in items:
+            try:
+                ready.append((item, envelope(item)))
+            except ValueError as exc:
+                outbox.quarantine(db, item, f"not sent: {exc}")
+                report.quarantined += 1
+    if not ready:
+        return report
+    try:
+        results = _send(client, [env for _, env in ready])
+    except SyncFailure as exc:
+        report.stopped = str(exc)
+        report.auth_failed = isinstance(exc, AuthFailure)
+        with store.session() as db:
+            rows = _rows(db, [item.id for item, _ in ready])
+            for item, _ in ready:
+                outbox.record_failure(db, rows[item.id], str(exc))
+        return report
+    report.sent = len(ready)
+    with store.session() as db:
+        rows = _rows(db, [item.id for item, _ in ready])
+        for (item, env), result in zip(ready, results, strict=False):
+            if (result.id, result.version) != (env.id, env.version):
+                continue  # not an answer for this row: it stays pending
+            row = rows[item.id]
+            if result.status in ("accepted", "duplicate"):
+                outbox.acknowledge(db, row)
+                report.accepted += result.status == "accepted"
+                report.duplicate += result.status == "duplicate"
+            else:
+                outbox.quarantine(db, row, describe(result))
+                report.quarantined += 1
+    return report
+
+
+def push_outbox(
+    store: Store, client: HubClient, batch_size: int = BATCH, max_batches: int = 10_000
+) -> PushReport:
+    """Push until the outbox is empty, a failure stops the run, or `max_batches` is reached."""
+    total = PushReport()
+    for _ in range(max_batches):
+        report = push_once(store, client, batch_size)
+        total.sent += report.sent
+        total.accepted += report.accepted
+        total.duplicate += report.duplicate
+        total.quarantined += report.quarantined
+        if report.stopped:
+            total.stopped, total.auth_failed = report.stopped, report.auth_failed
+            break
+        if report.accepted + report.duplicate + report.quarantined == 0:
+            break  # nothing waiting, or nothing the hub would answer
+    return total
+
+
+__all__ = ["NetworkFailure", "PushReport", "push_once", "push_outbox"]

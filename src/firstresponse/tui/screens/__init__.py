@@ -1,0 +1,1 @@
+"""Screens, one module (or package) per area: login, call_handler, responder, supervisor."""

@@ -1,0 +1,220 @@
+"""The checklist form widget, driven by keyboard through Pilot at 80x24."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.widgets import Button, Input, RadioSet, Select, Static
+
+from firstresponse.checklist import load_checklists
+from firstresponse.tui.widgets.checklist_form import ChecklistForm, ItemField
+
+LISTS = load_checklists(Path(__file__).resolve().parents[2] / "checklists")
+
+
+class Harness(App[None]):
+    def __init__(self, form: ChecklistForm) -> None:
+        super().__init__()
+        self.form = form
+        self.changes: list[ChecklistForm.Changed] = []
+
+    def compose(self) -> ComposeResult:
+        yield self.form
+
+    def on_checklist_form_changed(self, event: ChecklistForm.Changed) -> None:
+        self.changes.append(event)
+
+
+def field(form: ChecklistForm, path: str) -> ItemField:
+    return next(f for f in form.query(ItemField) if f.path == path)
+
+
+def label(form: ChecklistForm, path: str) -> str:
+    return str(field(form, path).query_one(".cl-label", Static).render())
+
+
+async def choose(pilot: Any, form: ChecklistForm, path: str, index: int) -> None:
+    """Pick a yes/no answer with the keyboard: focus, move, select."""
+    radios = field(form, path).query_one(RadioSet)
+    radios.focus()
+    await pilot.pause()
+    for _ in range(index):
+        await pilot.press("right")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_answering_shows_follow_up_and_posts_changed() -> None:
+    form = ChecklistForm(LISTS["first_response"])
+    app = Harness(form)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert not field(form, "arrested").display
+        await choose(pilot, form, "grounds_for_arrest", 0)
+        assert form.answers["grounds_for_arrest"] == "yes"
+        assert field(form, "arrested").display
+        assert app.changes and app.changes[-1].answers["grounds_for_arrest"] == "yes"
+        assert app.changes[-1].evaluation is form.evaluation
+
+
+async def test_missing_markers_and_reason_box() -> None:
+    form = ChecklistForm(LISTS["first_response"], {"grounds_for_arrest": "yes"})
+    app = Harness(form)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert label(form, "arrested").startswith("! ")
+        reason = field(form, "arrested").query_one(".cl-reason", Input)
+        assert not reason.display
+        await choose(pilot, form, "arrested", 1)  # "No"
+        assert form.answers["arrested"] == "no"
+        assert label(form, "arrested").startswith("! ")  # reason still missing
+        assert reason.display and reason.has_class("-missing")
+        assert [d.kind for d in form.evaluation.decisions] == ["no_arrest"]
+        reason.focus()
+        await pilot.press(*"Fled before arrival")
+        await pilot.pause()
+        assert form.answers["arrested.reason"] == "Fled before arrival"
+        assert not reason.has_class("-missing")
+        assert label(form, "arrested").startswith("* ")
+        assert form.evaluation.decisions[0].reason == "Fled before arrival"
+
+
+async def test_group_add_fill_and_remove_entries() -> None:
+    form = ChecklistForm(LISTS["first_response"], {"children_present": "yes"})
+    app = Harness(form)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        add = form.query_one("#add-children", Button)
+        add.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert form.answers["children"] == [{}]
+        name = form.query_one("#c-children-0-name", Input)
+        assert app.focused is name  # the new entry's first box takes the focus
+        await pilot.press(*"Child A")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert form.answers["children"] == [{"name": "Child A"}]
+        await choose(pilot, form, "children[0].seen", 1)
+        assert form.answers["children"][0]["seen"] == "no"
+        assert "children[0].seen" in [i.item for i in form.evaluation.missing_reasons]
+        add.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(form.answers["children"]) == 2
+        assert form.query_one("#c-children-1-name", Input).value == ""
+        remove = form.query_one("#rm-children-0", Button)
+        remove.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert form.answers["children"] == [{}]
+        assert form.query_one("#c-children-0-name", Input).value == ""
+        assert not form.query("#c-children-1-name")
+
+
+async def test_number_typed_wrong_shows_error_then_clears() -> None:
+    answers = {"children_present": "yes", "children": [{"name": "Child A"}]}
+    form = ChecklistForm(LISTS["first_response"], answers)
+    app = Harness(form)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        age = form.query_one("#c-children-0-age", Input)
+        age.focus()
+        await pilot.press("2", "5")
+        await pilot.pause()
+        issue = field(form, "children[0].age").query_one(".cl-issue", Static)
+        assert issue.display and "at most 17" in str(issue.render())
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert form.answers["children"][0]["age"] == 2
+        assert not issue.display
+
+
+async def test_single_choice_and_summary() -> None:
+    form = ChecklistForm(LISTS["thrive"], facts={"repeat_victim": True})
+    app = Harness(form)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        summary = str(form.query_one("#cl-summary", Static).render())
+        assert "answers needed" in summary and "Lowest grade allowed: priority" in summary
+        grade = form.query_one("#c-grade", Select)
+        grade.focus()
+        await pilot.press("enter")  # open the list
+        await pilot.pause()
+        await pilot.press("down", "down", "down", "enter")  # Scheduled appointment
+        await pilot.pause()
+        assert form.answers["grade"] == "scheduled"
+        assert "grade_below_floor" in form.evaluation.flags
+        assert field(form, "floor_override_reason").display
+
+
+async def test_next_missing_moves_focus() -> None:
+    form = ChecklistForm(LISTS["safety_advice"])
+    app = Harness(form)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.focused is not None
+        assert app.focused.id == "c-situation"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.focused.id == "c-stay_on_line"
+
+
+async def test_read_only_shows_answers_and_reasons_without_controls() -> None:
+    answers = {
+        "grounds_for_arrest": "yes",
+        "arrested": "no",
+        "arrested.reason": "Fled before arrival",
+        "children_present": "yes",
+        "children": [{"name": "Child A", "seen": "no"}],
+    }
+    form = ChecklistForm(LISTS["first_response"], answers, read_only=True)
+    app = Harness(form)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert not form.query(Input) and not form.query(RadioSet) and not form.query(Button)
+        value = field(form, "arrested").query_one(".cl-value", Static)
+        assert str(value.render()) == "No"
+        reason = field(form, "arrested").query_one(".cl-reason-text", Static)
+        assert reason.display and "Fled before arrival" in str(reason.render())
+        assert str(field(form, "children[0].name").query_one(".cl-value", Static).render()) == (
+            "Child A"
+        )
+        assert label(form, "children[0].seen").startswith("! ")  # reason was never given
+        await pilot.press("tab", "down", "pagedown")
+        await pilot.pause()
+        assert app.changes == []
+        assert form.answers == answers
+
+
+JUNK: list[Any] = [None, 7, "zz", ["zz", 3], {"a": 1}, True, [{"x": 1}, "entry"]]
+
+
+async def test_any_stored_answers_render_without_crashing() -> None:
+    for n, (name, checklist) in enumerate(sorted(LISTS.items())):
+        answers = {item.id: JUNK[(n + i) % len(JUNK)] for i, item in enumerate(checklist.items)}
+        for read_only in (False, True):
+            form = ChecklistForm(checklist, answers, {"incidents_12m": "many"}, read_only)
+            async with Harness(form).run_test(size=(80, 24)) as pilot:
+                await pilot.pause()
+                assert form.evaluation.checklist_id == name
+                assert form.answers == answers
+
+
+async def test_new_facts_re_evaluate_and_show_in_the_summary() -> None:
+    form = ChecklistForm(LISTS["risk"], {"officer_level": "standard"})
+    app = Harness(form)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert form.evaluation.risk_level == "standard"
+        form.set_facts({"incidents_12m": 3})
+        await pilot.pause()
+        assert form.evaluation.computed["computed_risk_level"] == "high"
+        assert [d.kind for d in form.evaluation.decisions] == ["risk_lowered"]
+        summary = str(form.query_one("#cl-summary", Static).render())
+        assert "1 for a supervisor" in summary and "MARAC referral" in summary
+        assert app.changes[-1].evaluation is form.evaluation

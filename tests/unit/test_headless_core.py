@@ -1,0 +1,31 @@
+"""Only `firstresponse.tui` may import Textual: the core stays headless."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "firstresponse"
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_only_tui_imports_textual() -> None:
+    offenders = [
+        str(path.relative_to(SRC))
+        for path in SRC.rglob("*.py")
+        if "tui" not in path.relative_to(SRC).parts[:1] and "textual" in _imports(path)
+    ]
+    assert offenders == []
+
+
+def test_the_check_sees_the_tui_importing_textual() -> None:
+    assert "textual" in _imports(SRC / "tui" / "app.py")

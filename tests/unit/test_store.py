@@ -1,0 +1,81 @@
+"""The local store: pragmas, migrations, and upgrading a store made by an older version."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlmodel import select
+
+from firstresponse.records import Incident, OutboxItem, Person
+from firstresponse.store import Store, make_engine
+from firstresponse.store import outbox
+from firstresponse.store.migrate import current_revisions, head_revisions, upgrade
+
+
+def test_pragmas(store: Store) -> None:
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
+def test_opening_migrates_to_every_head(store: Store) -> None:
+    assert current_revisions(store.engine) == head_revisions()
+
+
+def test_older_store_upgrades_without_losing_rows(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    engine = make_engine(path)
+    upgrade(engine, "0001_foundation")
+    engine.dispose()
+    raw = sqlite3.connect(path)
+    raw.execute(
+        "INSERT INTO person (id, forename, surname, gender, phone, postcode, address, created_at)"
+        " VALUES ('p1', 'Ada', 'Quill', '', '', '', '', '2020-01-01 00:00:00')"
+    )
+    raw.commit()
+    raw.close()
+    store = Store(path)
+    try:
+        assert current_revisions(store.engine) == head_revisions()
+        with store.session() as db:
+            assert [p.surname for p in db.exec(select(Person))] == ["Quill"]
+    finally:
+        store.close()
+
+
+def test_foreign_keys_are_enforced(store: Store) -> None:
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError), store.session() as db:
+        db.add(Incident(reference="X1", occurred_at=datetime.now(UTC), victim_id="nobody"))
+
+
+def test_outbox_row_commits_or_rolls_back_with_its_record(store: Store) -> None:
+    import pytest
+
+    with pytest.raises(RuntimeError), store.session() as db:
+        person = Person(forename="Ada", surname="Quill")
+        db.add(person)
+        outbox.enqueue(db, "person", person.id, {"id": person.id})
+        raise RuntimeError("crash before commit")
+    with store.session() as db:
+        assert db.exec(select(Person)).all() == []
+        assert db.exec(select(OutboxItem)).all() == []
+        person = Person(forename="Ada", surname="Quill")
+        db.add(person)
+        outbox.enqueue(db, "person", person.id, {"id": person.id})
+    with store.session() as db:
+        assert [i.record_id for i in outbox.waiting(db)] == [person.id]
+
+
+def test_outbox_orders_high_risk_then_children_first(store: Store) -> None:
+    with store.session() as db:
+        outbox.enqueue(db, "assessment", "a-normal", {"n": 1})
+        outbox.enqueue(db, "assessment", "a-child", {"n": 2}, priority=outbox.PRIORITY_CHILD)
+        outbox.enqueue(db, "assessment", "a-high", {"n": 3}, priority=outbox.PRIORITY_HIGH_RISK)
+    with store.session() as db:
+        assert [i.record_id for i in outbox.waiting(db)] == ["a-high", "a-child", "a-normal"]

@@ -1,0 +1,49 @@
+"""`firstresponse outbox [--json]`: waiting (urgent first) and quarantined with the reason."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from firstresponse.cli import main
+from firstresponse.records import Decision, Person
+from firstresponse.store import Store, outbox
+
+
+def test_outbox_lists_urgent_first_and_quarantined_with_reasons(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIRSTRESPONSE_CONFIG_DIR", str(tmp_path / "cfg"))
+    path = tmp_path / "t.db"
+    store = Store(path)
+    with store.session() as db:
+        outbox.enqueue_record(db, "person", Person(forename="Al", surname="Queue"))
+        outbox.enqueue_record(
+            db,
+            "decision",
+            Decision(kind="child_not_seen", reason="asleep upstairs, checked by neighbour"),
+            priority=outbox.PRIORITY_CHILD,
+        )
+        refused = outbox.enqueue_record(db, "person", Person(forename="Cy", surname="Refused"))
+        db.flush()
+        outbox.quarantine(db, refused, "rejected by the hub (422): surname: too long")
+    store.close()
+    assert main(["--db", str(path), "outbox", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert [row["kind"] for row in shown["waiting"]] == ["decision", "person"]
+    assert shown["quarantined"][0]["reason"].endswith("surname: too long")
+    assert main(["--db", str(path), "outbox"]) == 0
+    text = capsys.readouterr().out
+    assert "2 waiting" in text and "1 quarantined" in text and "too long" in text
+
+
+def test_sync_without_a_hub_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIRSTRESPONSE_CONFIG_DIR", str(tmp_path / "cfg"))
+    monkeypatch.setenv("FIRSTRESPONSE_PIN", "1234")
+    code = main(["--db", str(tmp_path / "t.db"), "sync", "--once", "--as", "PC2001"])
+    assert code == 1
+    assert "no hub configured" in capsys.readouterr().out
