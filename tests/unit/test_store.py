@@ -9,8 +9,7 @@ from pathlib import Path
 from sqlmodel import select
 
 from firstresponse.records import Incident, OutboxItem, Person
-from firstresponse.store import Store, make_engine
-from firstresponse.store import outbox
+from firstresponse.store import Store, make_engine, outbox
 from firstresponse.store.migrate import current_revisions, head_revisions, upgrade
 
 

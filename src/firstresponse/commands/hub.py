@@ -37,7 +37,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         engine = hub_engine(target)
     except SQLAlchemyError as exc:
-        print(f"firstresponse hub: cannot open {target}: {exc.orig or exc}", file=sys.stderr)
+        print(
+            f"firstresponse hub: cannot open {target}: {getattr(exc, 'orig', None) or exc}",
+            file=sys.stderr,
+        )
         return 1
     if args.demo_users:
         with transaction(engine) as db:

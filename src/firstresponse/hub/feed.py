@@ -122,7 +122,7 @@ def read(db: Session, user: User, cursor: str, limit: int) -> tuple[list[Change]
         ),
     )
     if db.get_bind().dialect.name == "postgresql":
-        horizon = literal_column("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+        horizon: Any = literal_column("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
         query = query.where(col(HubChange.txid) < horizon)
     query = query.order_by(col(HubChange.txid), col(HubChange.seq)).limit(limit + 1)
     rows = list(db.exec(query))

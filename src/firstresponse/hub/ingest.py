@@ -53,7 +53,7 @@ def _reason(exc: Exception) -> str:
             for err in exc.errors()
         )
     if isinstance(exc, SQLAlchemyError) and getattr(exc, "orig", None) is not None:
-        return f"could not be stored: {str(exc.orig).splitlines()[0]}"
+        return f"could not be stored: {str(exc.orig).splitlines()[0]}"  # type: ignore[attr-defined]
     return f"could not be stored: {exc}"
 
 
@@ -182,7 +182,7 @@ def materialise(db: Session, items: list[Item], device: str) -> list[str]:
     current: dict[str, Any] = {}
     for model, ids in by_model.items():
         if model is not AuditEvent:
-            query = select(model).where(col(model.id).in_(ids))  # type: ignore[attr-defined]
+            query: Any = select(model).where(col(model.id).in_(ids))  # type: ignore[attr-defined]
             current.update((row.id, row) for row in db.exec(query))
     written: list[str] = []
     kind = ""
@@ -198,7 +198,7 @@ def materialise(db: Session, items: list[Item], device: str) -> list[str]:
         if newest.get(item.env.id, 0) <= item.env.version:
             current[item.env.id] = _write(db, item, device, current.get(item.env.id))
             newest[item.env.id] = item.env.version
-            present[item.spec.model.__tablename__].add(item.env.id)  # type: ignore[attr-defined]
+            present[str(item.spec.model.__tablename__)].add(item.env.id)
             written.append(item.env.id)
         item.row.materialised = True  # an older version is kept as history only
     db.flush()

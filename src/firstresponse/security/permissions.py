@@ -29,9 +29,7 @@ class Action(StrEnum):
 
 
 GRANTS: dict[Role, frozenset[Action]] = {
-    Role.CALL_HANDLER: frozenset(
-        {Action.LOOKUP, Action.TAKE_CALL, Action.GRADE_CALL, Action.SYNC}
-    ),
+    Role.CALL_HANDLER: frozenset({Action.LOOKUP, Action.TAKE_CALL, Action.GRADE_CALL, Action.SYNC}),
     Role.RESPONDER: frozenset(
         {Action.LOOKUP, Action.ATTEND, Action.SUBMIT_CHECKLIST, Action.AMEND_RECORD, Action.SYNC}
     ),
