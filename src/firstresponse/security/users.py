@@ -1,0 +1,224 @@
+"""People who use a terminal: create, sign in (Argon2 PIN, lockout), and administer.
+
+Every sign-in, failure, lockout and administrative change is written to the audit log.
+Administrative functions take the acting user and check `Action.MANAGE_USERS` here, in
+the core, so no interface can skip the check.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session, col, select
+
+from firstresponse.records import Role, User
+from firstresponse.security import audit
+from firstresponse.security.permissions import Action, require
+from firstresponse.security.pins import hash_pin, verify_pin
+
+#: Wrong PINs in a row before the user is locked until an admin unlocks them.
+MAX_FAILED_ATTEMPTS = 5
+
+COLLAR_PATTERN = re.compile(r"^[A-Z]{1,4}[0-9]{1,6}$")
+PIN_PATTERN = re.compile(r"^[0-9]{4,8}$")
+NAME_MAX = 80
+
+#: Verified against when the collar is unknown, so a wrong collar costs the same as a wrong PIN.
+_DUMMY_HASH = hash_pin("00000000")
+
+
+class UserError(ValueError):
+    """A user cannot be created or changed; the message says why."""
+
+
+class SignInError(PermissionError):
+    """Sign-in refused; the message is safe to show to the person at the keyboard."""
+
+    def __init__(self, message: str, *, locked: bool = False, attempts_left: int = 0) -> None:
+        super().__init__(message)
+        self.locked = locked
+        self.attempts_left = attempts_left
+
+
+def normalise_collar(collar: str) -> str:
+    """Upper-case, no spaces: ' pc2001 ' -> 'PC2001'."""
+    return "".join(collar.split()).upper()
+
+
+def validate_collar(collar: str) -> str:
+    """The normalised collar number, or UserError explaining the format."""
+    value = normalise_collar(collar)
+    if not COLLAR_PATTERN.match(value):
+        raise UserError(
+            f"collar number {collar!r} must be 1-4 letters then 1-6 digits, e.g. PC2001"
+        )
+    return value
+
+
+def validate_pin(pin: str) -> str:
+    """The PIN, or UserError: 4 to 8 digits."""
+    if not PIN_PATTERN.match(pin):
+        raise UserError("a PIN is 4 to 8 digits")
+    return pin
+
+
+def validate_role(role: str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        choices = ", ".join(r.value for r in Role)
+        raise UserError(f"role {role!r} is not one of: {choices}") from None
+
+
+def validate_name(name: str) -> str:
+    value = " ".join(name.split())
+    if not value or len(value) > NAME_MAX:
+        raise UserError(f"a name is 1 to {NAME_MAX} characters")
+    return value
+
+
+def get_user(db: Session, collar: str) -> User | None:
+    return db.exec(select(User).where(User.collar == normalise_collar(collar))).first()
+
+
+def list_users(db: Session) -> list[User]:
+    return list(db.exec(select(User).order_by(col(User.collar))))
+
+
+def create_user(
+    db: Session,
+    collar: str,
+    name: str,
+    role: str,
+    team: str,
+    pin: str,
+    *,
+    actor: str = "system",
+) -> User:
+    """Validate and add a user (in the caller's transaction); audited as `user.create`."""
+    collar = validate_collar(collar)
+    name = validate_name(name)
+    role_value = validate_role(role)
+    validate_pin(pin)
+    team = " ".join(team.split())
+    if get_user(db, collar) is not None:
+        raise UserError(f"a user with collar {collar} already exists")
+    user = User(collar=collar, name=name, role=role_value.value, team=team, pin_hash=hash_pin(pin))
+    db.add(user)
+    db.flush()
+    audit.record(db, actor, "user.create", "user", user.id, collar=collar, role=user.role)
+    return user
+
+
+def _refuse(db: Session, message: str, **flags: object) -> SignInError:
+    """Commit the failure's bookkeeping so a caller's rollback cannot erase it."""
+    db.commit()
+    return SignInError(message, **flags)  # type: ignore[arg-type]
+
+
+def authenticate(db: Session, collar: str, pin: str) -> User:
+    """The signed-in User, or SignInError. Failures count towards a lock and are audited.
+
+    The failure's bookkeeping (attempt count, lock, audit entry) is committed before
+    raising, so it survives a `Store.session()` rolling back on the exception.
+    """
+    collar = normalise_collar(collar)[:16]
+    user = get_user(db, collar) if collar else None
+    if user is None or not user.active:
+        verify_pin(_DUMMY_HASH, pin)
+        audit.record(
+            db,
+            collar or "?",
+            "login.failed",
+            "user",
+            user.id if user else "",
+            reason="unknown or inactive collar",
+        )
+        raise _refuse(db, "collar number or PIN not recognised")
+    if user.locked:
+        audit.record(db, collar, "login.refused", "user", user.id, reason="locked")
+        raise _refuse(
+            db, f"{collar} is locked after too many wrong PINs: ask an admin to unlock", locked=True
+        )
+    if not verify_pin(user.pin_hash, pin):
+        user.failed_attempts += 1
+        left = max(MAX_FAILED_ATTEMPTS - user.failed_attempts, 0)
+        if left == 0:
+            user.locked = True
+        db.add(user)
+        audit.record(
+            db,
+            collar,
+            "login.failed",
+            "user",
+            user.id,
+            reason="wrong PIN",
+            attempts=user.failed_attempts,
+        )
+        if user.locked:
+            audit.record(db, collar, "user.locked", "user", user.id, attempts=user.failed_attempts)
+            raise _refuse(
+                db,
+                f"wrong PIN {MAX_FAILED_ATTEMPTS} times: {collar} is now locked. "
+                "Ask an admin to unlock.",
+                locked=True,
+            )
+        plural = "attempt" if left == 1 else "attempts"
+        raise _refuse(
+            db, f"wrong PIN: {left} {plural} left before {collar} is locked", attempts_left=left
+        )
+    if user.failed_attempts:
+        user.failed_attempts = 0
+        db.add(user)
+    audit.record(db, collar, "login", "user", user.id)
+    return user
+
+
+def _target(db: Session, collar: str) -> User:
+    user = get_user(db, collar)
+    if user is None:
+        raise UserError(f"no user with collar {normalise_collar(collar)}")
+    return user
+
+
+def add_user(
+    db: Session, admin: User, collar: str, name: str, role: str, team: str, pin: str
+) -> User:
+    """An admin adds a user."""
+    require(admin, Action.MANAGE_USERS)
+    return create_user(db, collar, name, role, team, pin, actor=admin.collar)
+
+
+def reset_pin(db: Session, admin: User, collar: str, pin: str) -> User:
+    """An admin sets a new PIN; clears failed attempts (does not unlock)."""
+    require(admin, Action.MANAGE_USERS)
+    validate_pin(pin)
+    user = _target(db, collar)
+    user.pin_hash = hash_pin(pin)
+    user.failed_attempts = 0
+    db.add(user)
+    audit.record(db, admin.collar, "user.reset_pin", "user", user.id, collar=user.collar)
+    return user
+
+
+def unlock(db: Session, admin: User, collar: str) -> User:
+    """An admin unlocks a user locked after wrong PINs."""
+    require(admin, Action.MANAGE_USERS)
+    user = _target(db, collar)
+    user.locked = False
+    user.failed_attempts = 0
+    db.add(user)
+    audit.record(db, admin.collar, "user.unlock", "user", user.id, collar=user.collar)
+    return user
+
+
+def deactivate(db: Session, admin: User, collar: str) -> User:
+    """An admin deactivates a user (kept for the audit trail, never deleted)."""
+    require(admin, Action.MANAGE_USERS)
+    user = _target(db, collar)
+    if user.id == admin.id:
+        raise UserError("an admin cannot deactivate themselves")
+    user.active = False
+    db.add(user)
+    audit.record(db, admin.collar, "user.deactivate", "user", user.id, collar=user.collar)
+    return user

@@ -1,0 +1,103 @@
+"""Users: validation on creation, Argon2 sign-in, lockout after wrong PINs, admin-only changes."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from firstresponse.records import AuditEvent, User
+from firstresponse.security import audit, users
+from firstresponse.security.permissions import PermissionDenied
+from firstresponse.store import Store
+
+
+def _seed(store: Store) -> None:
+    with store.session() as db:
+        users.create_user(db, "AD4001", "Demo Admin", "admin", "", "1234")
+        users.create_user(db, "pc2001", "Demo Responder One", "responder", "Response A", "1234")
+
+
+def test_create_user_validates_and_hashes(store: Store) -> None:
+    _seed(store)
+    with store.session() as db:
+        user = users.get_user(db, "PC2001")
+        assert user is not None and user.role == "responder" and user.team == "Response A"
+        assert user.pin_hash.startswith("$argon2id$") and "1234" not in user.pin_hash
+        for collar, role, pin, message in [
+            ("bad collar!", "responder", "1234", "collar number"),
+            ("PC2009", "chief", "1234", "role 'chief'"),
+            ("PC2009", "responder", "12", "4 to 8 digits"),
+            ("PC2009", "responder", "12ab", "4 to 8 digits"),
+            ("PC2001", "responder", "1234", "already exists"),
+        ]:
+            with pytest.raises(users.UserError, match=message):
+                users.create_user(db, collar, "Some Officer", role, "", pin)
+
+
+def test_authenticate_returns_the_user_and_audits(store: Store) -> None:
+    _seed(store)
+    with store.session() as db:
+        user = users.authenticate(db, " pc2001 ", "1234")
+        assert user.collar == "PC2001"
+        last = db.exec(select(AuditEvent).where(AuditEvent.action == "login")).one()
+        assert last.actor == "PC2001"
+
+
+def test_wrong_pins_lock_the_user_and_survive_a_rollback(store: Store) -> None:
+    _seed(store)
+    for attempt in range(1, users.MAX_FAILED_ATTEMPTS):
+        with (
+            pytest.raises(users.SignInError, match=r"attempts? left") as info,
+            store.session() as db,
+        ):
+            users.authenticate(db, "PC2001", "9999")
+        assert info.value.attempts_left == users.MAX_FAILED_ATTEMPTS - attempt
+    with pytest.raises(users.SignInError, match="now locked") as info, store.session() as db:
+        users.authenticate(db, "PC2001", "9999")
+    assert info.value.locked
+    with pytest.raises(users.SignInError, match="locked"), store.session() as db:
+        users.authenticate(db, "PC2001", "1234")  # the right PIN no longer helps
+    with store.session() as db:
+        user = users.get_user(db, "PC2001")
+        assert user is not None and user.locked
+        actions = [e.action for e in db.exec(select(AuditEvent))]
+        assert actions.count("login.failed") == users.MAX_FAILED_ATTEMPTS
+        assert "user.locked" in actions and "login.refused" in actions
+        assert audit.verify(db) == []
+
+
+def test_unknown_collar_is_refused_without_saying_which_part_was_wrong(store: Store) -> None:
+    _seed(store)
+    with pytest.raises(users.SignInError, match="not recognised"), store.session() as db:
+        users.authenticate(db, "ZZ999", "1234")
+
+
+def test_admin_unlocks_resets_and_deactivates(store: Store) -> None:
+    _seed(store)
+    with store.session() as db:
+        db.get(User, users.get_user(db, "PC2001").id).locked = True  # type: ignore[union-attr]
+    with store.session() as db:
+        admin = users.authenticate(db, "AD4001", "1234")
+        users.unlock(db, admin, "PC2001")
+        users.reset_pin(db, admin, "pc2001", "24680")
+    with store.session() as db:
+        assert users.authenticate(db, "PC2001", "24680").collar == "PC2001"
+    with store.session() as db:
+        admin = users.authenticate(db, "AD4001", "1234")
+        users.deactivate(db, admin, "PC2001")
+        with pytest.raises(users.UserError, match="themselves"):
+            users.deactivate(db, admin, "AD4001")
+    with pytest.raises(users.SignInError), store.session() as db:
+        users.authenticate(db, "PC2001", "24680")
+
+
+def test_only_an_admin_manages_users(store: Store) -> None:
+    _seed(store)
+    with store.session() as db:
+        officer = users.authenticate(db, "PC2001", "1234")
+        with pytest.raises(PermissionDenied, match="may not manage users"):
+            users.add_user(db, officer, "PC2003", "New Officer", "responder", "", "1234")
+        with pytest.raises(PermissionDenied):
+            users.unlock(db, officer, "PC2001")
+        with pytest.raises(PermissionDenied):
+            users.reset_pin(db, officer, "AD4001", "0000")
