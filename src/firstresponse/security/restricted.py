@@ -1,0 +1,166 @@
+"""Restricted cases: a suspect who is police workforce (also refuge addresses, immigration status).
+
+Only roles granted `Action.VIEW_RESTRICTED` see a restricted incident's suspect detail.
+Everyone else still sees what protects the victim and the children (risk, grade, children,
+orders, MARAC, bail), never a blank. Every access, full or redacted, is audited and
+notified to professional standards ("PSD").
+
+`guard_history` is duck-typed against the lookup helper's `PersonHistory` (a dataclass
+with `incidents`, `previous_partners`, `narrative`, `bail_conditions`, ...), so this
+module does not import `firstresponse.lookup`.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from typing import Any, TypeVar
+
+from sqlmodel import Session, col, func, select
+
+from firstresponse.records import Incident, Notification, OutboxItem, User
+from firstresponse.security import audit
+from firstresponse.security.permissions import Action, allowed
+from firstresponse.store.outbox import enqueue_record
+
+PSD = "PSD"
+INSPECTOR = "inspector"
+WITHHELD = "[restricted]"
+REDACTED_SUMMARY = (
+    "Restricted record: suspect details withheld. Risk, children and orders are shown; "
+    "ask a supervisor for the rest."
+)
+
+T = TypeVar("T")
+
+
+class RestrictedError(ValueError):
+    """A restriction cannot be recorded; the message says why."""
+
+
+def can_view_restricted(user: User | None) -> bool:
+    """True when the user's role may see a restricted incident's suspect detail."""
+    return allowed(user, Action.VIEW_RESTRICTED)
+
+
+def _with(obj: T, **changes: Any) -> T:
+    """A changed copy of a dataclass (frozen or not), or of any object with attributes."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return dataclasses.replace(obj, **changes)  # type: ignore[type-var]
+    clone = copy.copy(obj)
+    for name, value in changes.items():
+        setattr(clone, name, value)
+    return clone
+
+
+def _scrub(text: str, names: set[str]) -> str:
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, WITHHELD)
+    return text
+
+
+def _notify(
+    db: Session, kind: str, recipient: str, subject_kind: str, subject_id: str, body: str
+) -> Notification:
+    note = Notification(
+        kind=kind, recipient=recipient, subject_kind=subject_kind, subject_id=subject_id, body=body
+    )
+    enqueue_record(db, "notification", note)
+    return note
+
+
+def _who(user: User | None) -> str:
+    if user is None:
+        return "unknown user"
+    return f"{user.collar} ({user.role.replace('_', ' ')})"
+
+
+def guard_history(db: Session, user: User | None, history: T) -> T:
+    """The history as this user may see it; audits and notifies PSD when it holds restricted cases.
+
+    For roles without `VIEW_RESTRICTED`, each restricted incident keeps its reference, date,
+    role, relationship, risk level, grade and children; the other party and the summary are
+    withheld, and the other party's name is removed from previous partners, narrative and
+    bail conditions unless an unrestricted incident already shows it.
+    """
+    incidents = list(getattr(history, "incidents", []) or [])
+    restricted = [i for i in incidents if getattr(i, "restricted", False)]
+    if not restricted:
+        return history
+    person_id = str(getattr(history, "person_id", ""))
+    full = can_view_restricted(user)
+    actor = user.collar if user is not None else "?"
+    action = "restricted.view" if full else "restricted.redacted"
+    for incident in restricted:
+        audit.record(
+            db,
+            actor,
+            action,
+            "incident",
+            str(incident.incident_id),
+            person_id=person_id,
+            reference=str(getattr(incident, "reference", "")),
+        )
+    refs = ", ".join(str(getattr(i, "reference", i.incident_id)) for i in restricted)
+    shown = "full detail shown" if full else "suspect detail withheld"
+    _notify(
+        db,
+        "restricted_access",
+        PSD,
+        "person",
+        person_id,
+        f"{_who(user)} opened a history holding restricted incident(s) {refs}: {shown}.",
+    )
+    note = f"{len(restricted)} restricted incident(s): this view is audited and PSD notified."
+    narrative = list(getattr(history, "narrative", []) or [])
+    if full:
+        return _with(history, narrative=[note, *narrative])
+
+    visible = {str(i.other_party) for i in incidents if not i.restricted and i.other_party}
+    hidden = {str(i.other_party) for i in restricted if i.other_party} - visible
+    guarded = [
+        _with(i, other_party=WITHHELD, summary=REDACTED_SUMMARY) if i.restricted else i
+        for i in incidents
+    ]
+    changes: dict[str, Any] = {
+        "incidents": guarded,
+        "narrative": [note + " Suspect detail withheld."]
+        + [_scrub(line, hidden) for line in narrative],
+    }
+    if hasattr(history, "previous_partners"):
+        changes["previous_partners"] = [p for p in history.previous_partners if p not in hidden]
+    if hasattr(history, "bail_conditions"):
+        changes["bail_conditions"] = [_scrub(b, hidden) for b in history.bail_conditions]
+    return _with(history, **changes)
+
+
+def _next_version(db: Session, record_id: str) -> int:
+    query = select(func.max(OutboxItem.version)).where(col(OutboxItem.record_id) == record_id)
+    return max(db.exec(query).one() or 1, 1) + 1
+
+
+def flag_restricted(db: Session, user: User | None, incident: Incident, reason: str) -> None:
+    """Mark `incident` restricted: audited, PSD and the inspector notified, queued for the hub."""
+    if user is None or not user.active or user.locked:
+        raise PermissionError("sign in to restrict a record")
+    reason = " ".join(reason.split())
+    if len(reason) < 5:
+        raise RestrictedError("give the reason the record is restricted (at least 5 characters)")
+    already = incident.restricted
+    incident.restricted = True
+    if not already:
+        enqueue_record(db, "incident", incident, version=_next_version(db, incident.id))
+    else:
+        db.add(incident)
+    audit.record(
+        db,
+        user.collar,
+        "restricted.flag",
+        "incident",
+        incident.id,
+        reference=incident.reference,
+        reason=reason,
+    )
+    body = f"{_who(user)} restricted incident {incident.reference}: {reason}"
+    for recipient in (PSD, INSPECTOR):
+        _notify(db, "restricted_flag", recipient, "incident", incident.id, body)
