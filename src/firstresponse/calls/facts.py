@@ -1,0 +1,40 @@
+"""THRIVE context facts from the lookup's history of the people on the call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from firstresponse.records import Marker
+
+History = dict[str, Any]
+
+
+def live_orders(history: History | None) -> list[dict[str, Any]]:
+    """Orders and bail conditions in force, as the history lists them."""
+    if not history:
+        return []
+    return [o for o in history.get("orders") or [] if isinstance(o, dict) and o.get("in_force")]
+
+
+def facts_from_history(victim: History | None, suspect: History | None = None) -> dict[str, Any]:
+    """The facts `checklists/thrive.toml` declares, from what the lookup found.
+
+    No history (a new person) gives the neutral facts: nobody is a repeat victim by default
+    only because the lookup found nothing, but the answers still set the floor.
+    """
+    victim = victim or {}
+    suspect = suspect or {}
+    markers = sorted({*victim.get("markers", []), *suspect.get("markers", [])})
+    incidents_12m = int(victim.get("da_incidents_12m") or 0)
+    previous = [i for i in victim.get("incidents") or [] if i.get("role") == "victim"]
+    workforce = Marker.POLICE_WORKFORCE_SUSPECT.value in suspect.get("markers", [])
+    return {
+        "repeat_victim": bool(
+            previous or incidents_12m or Marker.REPEAT_VICTIM.value in victim.get("markers", [])
+        ),
+        "markers": markers,
+        "incidents_12m": incidents_12m,
+        "police_workforce_suspect": workforce,
+        "live_orders": len(live_orders(victim)) + len(live_orders(suspect)),
+        "previous_risk_level": victim.get("last_risk_level") or "",
+    }

@@ -1,0 +1,125 @@
+"""Open a live call: the person at risk (new or looked up), the Incident and each child."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlmodel import Session, col, select
+
+from firstresponse.calls.details import CallDetails
+from firstresponse.calls.outbox import enqueue_change
+from firstresponse.records import Child, Incident, Person, User, new_id, utcnow
+from firstresponse.security import audit
+from firstresponse.security.permissions import Action, require
+from firstresponse.store.outbox import PRIORITY_CHILD, PRIORITY_NORMAL
+
+LIVE = "call"
+
+
+def reference_for(force_code: str, when: datetime, incident_id: str) -> str:
+    """A readable, unique reference: force, date, and the start of the record id."""
+    return f"{force_code}-{when:%Y%m%d}-{incident_id[:6].upper()}"
+
+
+def _new_person(db: Session, forename: str, surname: str, details: CallDetails | None) -> Person:
+    person = Person(forename=forename, surname=surname)
+    if details is not None:
+        person.dob = details.victim_dob
+        person.phone = details.phone
+        person.address = details.address
+        person.postcode = details.postcode
+    enqueue_change(db, "person", person, PRIORITY_NORMAL)
+    db.flush()
+    _index(db, person.id)
+    return person
+
+
+def _index(db: Session, person_id: str) -> None:
+    """Keep the lookup index current when the lookup engine is installed."""
+    from firstresponse.calls.sources import LookupUnavailable, _lookup_module
+
+    try:
+        module = _lookup_module()
+    except LookupUnavailable:
+        return
+    if hasattr(module, "index_person"):
+        module.index_person(db, person_id)
+
+
+def open_call(
+    db: Session,
+    user: User,
+    details: CallDetails,
+    *,
+    victim_id: str | None = None,
+    suspect_id: str | None = None,
+    force_code: str = "WM",
+    now: datetime | None = None,
+) -> Incident:
+    """Create the Incident (status "open") for a live call, in the caller's transaction.
+
+    `victim_id` / `suspect_id` are people the lookup found; otherwise a Person is created
+    from the details. Each child is its own Child row.
+    """
+    require(user, Action.TAKE_CALL)
+    now = now or utcnow()
+    looked_up = victim_id is not None and db.get(Person, victim_id) is not None
+    if not looked_up:
+        victim_id = _new_person(db, details.victim_forename, details.victim_surname, details).id
+    if suspect_id is None and details.suspect_name:
+        suspect_id = _new_person(db, details.suspect_forename, details.suspect_surname, None).id
+    victim = db.get(Person, victim_id)
+    incident_id = new_id()
+    incident = Incident(
+        id=incident_id,
+        reference=reference_for(force_code, now, incident_id),
+        occurred_at=now,
+        victim_id=victim_id,
+        suspect_id=suspect_id,
+        relationship=details.relationship,
+        address=details.address or (victim.address if victim else ""),
+        postcode=details.postcode or (victim.postcode if victim else ""),
+        summary=details.happening_now,
+        status="open",
+        source=LIVE,
+        created_by=user.collar,
+    )
+    priority = PRIORITY_CHILD if details.children else PRIORITY_NORMAL
+    enqueue_change(db, "incident", incident, priority)
+    db.flush()
+    for child in details.children:
+        enqueue_change(
+            db,
+            "child",
+            Child(incident_id=incident.id, name=child.name, age=child.age),
+            PRIORITY_CHILD,
+        )
+    audit.record(
+        db,
+        user.collar,
+        "open_call",
+        "incident",
+        incident.id,
+        reference=incident.reference,
+        victim_id=victim_id,
+        looked_up=looked_up,
+        caller=details.caller_name,
+        suspect_present=details.suspect_present,
+        weapons=details.weapons,
+        children=len(details.children),
+    )
+    return incident
+
+
+def todays_calls(db: Session, today: date | None = None) -> list[Incident]:
+    """Live calls taken today (UTC), newest first."""
+    today = today or utcnow().date()
+    start = datetime.combine(today, time.min, tzinfo=UTC)
+    query = (
+        select(Incident)
+        .where(Incident.source == LIVE)
+        .where(col(Incident.occurred_at) >= start)
+        .where(col(Incident.occurred_at) < start + timedelta(days=1))
+        .order_by(col(Incident.occurred_at).desc())
+    )
+    return list(db.exec(query))

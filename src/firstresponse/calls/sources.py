@@ -1,0 +1,210 @@
+"""Where the repeat-victim lookup comes from: the local store (embedded) or the hub (online).
+
+Both give the same shapes: `Candidate`s for a search and the person's history as the JSON
+form of `firstresponse.lookup.PersonHistory` (a dict), so the screen and the briefing do not
+care which answered. The local source audits each search and history view (who searched for
+whom); the hub audits its own.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+from pydantic_core import to_jsonable_python
+
+from firstresponse.records import User
+from firstresponse.security import audit
+from firstresponse.store import Store
+from firstresponse.sync.client import AuthFailure, HubClient, NetworkFailure, RequestRejected
+
+History = dict[str, Any]
+
+
+class LookupUnavailable(RuntimeError):
+    """No lookup engine is installed here."""
+
+
+def _lookup_module() -> Any:
+    try:
+        module = importlib.import_module("firstresponse.lookup")
+    except ImportError as exc:
+        raise LookupUnavailable("the repeat-victim lookup is not installed") from exc
+    if not hasattr(module, "search"):
+        raise LookupUnavailable("the repeat-victim lookup is not installed")
+    return module
+
+
+def _restricted_module() -> Any | None:
+    try:
+        return importlib.import_module("firstresponse.security.restricted")
+    except ImportError:
+        return None
+
+
+@dataclass(frozen=True)
+class Search:
+    """What has been typed so far; any field may be blank."""
+
+    name: str = ""
+    dob: str = ""
+    phone: str = ""
+    postcode: str = ""
+    address: str = ""
+
+    def params(self) -> dict[str, str]:
+        """The fields worth searching on (blank and too-short ones dropped)."""
+        given = {k: v.strip() for k, v in vars(self).items() if v and v.strip()}
+        if len(given.get("name", "")) < 2:
+            given.pop("name", None)
+        if "dob" in given:
+            try:
+                date.fromisoformat(given["dob"])
+            except ValueError:
+                given.pop("dob")
+        return given
+
+    @property
+    def empty(self) -> bool:
+        return not self.params()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One ranked match, with the plain-English reasons it matched."""
+
+    person_id: str
+    name: str
+    dob: str = ""
+    postcode: str = ""
+    score: float = 0.0
+    reasons: tuple[str, ...] = ()
+    markers: tuple[str, ...] = ()
+    da_incidents_12m: int = 0
+
+    @classmethod
+    def of(cls, match: Any) -> Candidate:
+        """From a `lookup.Match` or its JSON form."""
+        data = match if isinstance(match, dict) else to_jsonable_python(match, fallback=str)
+        return cls(
+            person_id=str(data.get("person_id", "")),
+            name=str(data.get("name", "")),
+            dob=str(data.get("dob") or ""),
+            postcode=str(data.get("postcode") or ""),
+            score=float(data.get("score") or 0.0),
+            reasons=tuple(str(r) for r in data.get("reasons") or ()),
+            markers=tuple(str(m) for m in data.get("markers") or ()),
+            da_incidents_12m=int(data.get("da_incidents_12m") or 0),
+        )
+
+
+class LookupSource(Protocol):
+    """A repeat-victim search and history narrative, embedded or online."""
+
+    @property
+    def name(self) -> str: ...
+
+    def search(self, query: Search, limit: int = 10) -> list[Candidate]: ...
+
+    def history(self, person_id: str) -> History | None: ...
+
+
+class LocalLookup:
+    """`firstresponse.lookup` over the terminal's own store; audits every use."""
+
+    name = "local"
+
+    def __init__(self, store: Store, user: User) -> None:
+        self.store = store
+        self.user = user
+
+    def search(self, query: Search, limit: int = 10) -> list[Candidate]:
+        params = query.params()
+        if not params:
+            return []
+        lookup = _lookup_module()
+        fields: dict[str, Any] = dict(params)
+        if "dob" in fields:
+            fields["dob"] = date.fromisoformat(fields["dob"])
+        with self.store.session() as db:
+            found = [
+                Candidate.of(m) for m in lookup.search(db, lookup.LookupQuery(**fields), limit)
+            ]
+            audit.record(
+                db,
+                self.user.collar,
+                "lookup",
+                "search",
+                "",
+                query=params,
+                results=[c.person_id for c in found],
+                via="local",
+            )
+        return found
+
+    def history(self, person_id: str) -> History | None:
+        lookup = _lookup_module()
+        with self.store.session() as db:
+            found = lookup.person_history(db, person_id)
+            if found is None:
+                return None
+            restricted = _restricted_module()
+            if restricted is not None:
+                found = restricted.guard_history(db, self.user, found)
+            audit.record(db, self.user.collar, "view", "person", person_id, via="local")
+        data = to_jsonable_python(found, fallback=str)
+        return data if isinstance(data, dict) else None
+
+
+class HubLookup:
+    """The hub's `/v1/lookup` endpoints (the hub audits who searched for whom)."""
+
+    name = "hub"
+
+    def __init__(self, client: HubClient) -> None:
+        self.client = client
+
+    def search(self, query: Search, limit: int = 10) -> list[Candidate]:
+        params = query.params()
+        if not params:
+            return []
+        return [Candidate.of(m) for m in self.client.search(limit=limit, **params)]
+
+    def history(self, person_id: str) -> History | None:
+        try:
+            return self.client.person_history(person_id)
+        except RequestRejected:
+            return None
+
+
+@dataclass
+class FallbackLookup:
+    """Ask `primary` (the hub); when it cannot answer, ask `fallback` (the local store)."""
+
+    primary: LookupSource
+    fallback: LookupSource
+    last: str = field(default="")
+
+    @property
+    def name(self) -> str:
+        return self.last or self.primary.name
+
+    def search(self, query: Search, limit: int = 10) -> list[Candidate]:
+        try:
+            found = self.primary.search(query, limit)
+            self.last = self.primary.name
+        except (NetworkFailure, AuthFailure, LookupUnavailable):
+            found = self.fallback.search(query, limit)
+            self.last = self.fallback.name
+        return found
+
+    def history(self, person_id: str) -> History | None:
+        try:
+            found = self.primary.history(person_id)
+            self.last = self.primary.name
+        except (NetworkFailure, AuthFailure, LookupUnavailable):
+            found = self.fallback.history(person_id)
+            self.last = self.fallback.name
+        return found

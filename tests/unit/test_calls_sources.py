@@ -1,0 +1,121 @@
+"""Lookup sources: local (audited) and hub (over HTTP), with fallback when offline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from types import SimpleNamespace
+
+import httpx
+import pytest
+from sqlmodel import select
+
+from firstresponse.calls import sources
+from firstresponse.calls.sources import Candidate, FallbackLookup, HubLookup, LocalLookup, Search
+from firstresponse.records import AuditEvent
+from firstresponse.sync.client import Credentials, HubClient
+from tests.unit.test_calls_support import add_users
+
+
+@dataclass(frozen=True)
+class FakeQuery:
+    name: str = ""
+    dob: date | None = None
+    phone: str = ""
+    postcode: str = ""
+    address: str = ""
+
+
+@dataclass
+class FakeMatch:
+    person_id: str
+    name: str
+    dob: date | None
+    postcode: str
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    markers: list[str] = field(default_factory=list)
+    da_incidents_12m: int = 0
+
+
+@pytest.fixture
+def fake_lookup(monkeypatch):
+    seen = []
+
+    def search(db, query, limit=10):
+        seen.append(query)
+        return [
+            FakeMatch("p1", "Jon Example", date(1990, 4, 3), "TT1 1AA", 0.9, ["nickname Jon=John"])
+        ]
+
+    def person_history(db, person_id, today=None):
+        return {"person_id": person_id, "name": "Jon Example", "narrative": ["line"]}
+
+    module = SimpleNamespace(LookupQuery=FakeQuery, search=search, person_history=person_history)
+    monkeypatch.setattr(sources, "_lookup_module", lambda: module)
+    monkeypatch.setattr(sources, "_restricted_module", lambda: None)
+    return seen
+
+
+def test_search_params_drop_blank_short_and_partial() -> None:
+    assert Search(name="J", dob="1990", phone=" 07700 ").params() == {"phone": "07700"}
+    assert Search().empty
+
+
+def test_local_lookup_audits_search_and_history(store, fake_lookup) -> None:
+    users = add_users(store)
+    source = LocalLookup(store, users["CH1001"])
+    found = source.search(Search(name="John Example", dob="1990-04-03"))
+    assert found == [
+        Candidate("p1", "Jon Example", "1990-04-03", "TT1 1AA", 0.9, ("nickname Jon=John",))
+    ]
+    assert fake_lookup[0] == FakeQuery(name="John Example", dob=date(1990, 4, 3))
+    assert source.history("p1")["narrative"] == ["line"]
+    with store.session() as db:
+        events = db.exec(select(AuditEvent)).all()
+    assert [(e.actor, e.action, e.subject_id) for e in events] == [
+        ("CH1001", "lookup", ""),
+        ("CH1001", "view", "p1"),
+    ]
+    assert events[0].detail["results"] == ["p1"]
+    assert source.search(Search(name="J")) == []  # nothing worth searching: no audit, no call
+
+
+def _client(handler) -> HubClient:
+    return HubClient(
+        "http://hub.test",
+        "token",
+        Credentials("CH1001", "1234"),
+        transport=httpx.MockTransport(handler),
+    )
+
+
+def test_hub_lookup_uses_the_hub_endpoints() -> None:
+    asked = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append((request.url.path, dict(request.url.params)))
+        if request.url.path.endswith("/lookup/search"):
+            return httpx.Response(
+                200, json={"results": [{"person_id": "p9", "name": "A B", "score": 1}]}
+            )
+        if request.url.path.endswith("/lookup/people/p9"):
+            return httpx.Response(200, json={"person_id": "p9", "narrative": []})
+        return httpx.Response(404, json={"detail": "no such person"})
+
+    hub = HubLookup(_client(handler))
+    assert [c.person_id for c in hub.search(Search(name="Ab Cd", postcode="TT1"))] == ["p9"]
+    assert asked[0][1] == {"name": "Ab Cd", "postcode": "TT1", "limit": "10"}
+    assert hub.history("p9") == {"person_id": "p9", "narrative": []}
+    assert hub.history("nobody") is None
+
+
+def test_fallback_to_local_when_hub_unreachable(store, fake_lookup) -> None:
+    users = add_users(store)
+
+    def down(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused")
+
+    source = FallbackLookup(HubLookup(_client(down)), LocalLookup(store, users["CH1001"]))
+    assert [c.person_id for c in source.search(Search(name="Jon Example"))] == ["p1"]
+    assert source.name == "local"
