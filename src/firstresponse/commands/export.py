@@ -1,0 +1,96 @@
+"""`firstresponse export --format csv|json --from --to --as COLLAR [--out PATH]`.
+
+Exports the compliance figures and the reviews. Restricted fields and police-suspect
+cases are withheld unless the user's role may view restricted records.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from pathlib import Path
+
+
+def run(args: argparse.Namespace) -> int:
+    from sqlmodel import select
+
+    from firstresponse.commands.terminal import open_store
+    from firstresponse.records import User
+    from firstresponse.security.permissions import PermissionDenied
+    from firstresponse.supervision.cases import window
+    from firstresponse.supervision.export import (
+        FIGURE_COLUMNS,
+        RESTRICTED_FIELDS,
+        REVIEW_COLUMNS,
+        export_for,
+        figure_rows,
+        to_csv,
+    )
+
+    start, end = window(args.start, args.end)
+    store = open_store(args.settings)
+    try:
+        with store.session() as db:
+            user = db.exec(select(User).where(User.collar == args.as_collar.upper())).first()
+            if user is None:
+                print(f"firstresponse: no user with collar {args.as_collar!r}")
+                return 2
+            try:
+                data = export_for(db, user, start, end)
+            except PermissionDenied as exc:
+                print(f"firstresponse: {exc}")
+                return 1
+    finally:
+        store.close()
+    out: Path | None = Path(args.out) if args.out else None
+    if args.format == "json":
+        text = json.dumps(data, indent=2)
+        if out:
+            out.write_text(text + "\n", encoding="utf-8")
+        else:
+            print(text)
+        return 0
+    columns = [
+        c for c in REVIEW_COLUMNS if data["restricted_included"] or c not in RESTRICTED_FIELDS
+    ]
+    figures = to_csv(figure_rows(data["figures"]), FIGURE_COLUMNS)
+    reviews = to_csv(data["reviews"], columns)
+    if out:
+        reviews_path = out.with_name(f"{out.stem}-reviews{out.suffix or '.csv'}")
+        out.write_text(figures, encoding="utf-8")
+        reviews_path.write_text(reviews, encoding="utf-8")
+        print(f"wrote {out} and {reviews_path}")
+    else:
+        print(figures)
+        print(reviews, end="")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("export", help="export compliance figures and dip-sample reviews")
+    parser.add_argument("--format", choices=["csv", "json"], default="json")
+    parser.add_argument(
+        "--from",
+        dest="start",
+        type=date.fromisoformat,
+        required=True,
+        help="first day (YYYY-MM-DD)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="end",
+        type=date.fromisoformat,
+        required=True,
+        help="last day, inclusive (YYYY-MM-DD)",
+    )
+    parser.add_argument(
+        "--as",
+        dest="as_collar",
+        required=True,
+        help="collar number of the user exporting (decides restricted access)",
+    )
+    parser.add_argument(
+        "--out", default="", help="file to write (CSV also writes <name>-reviews.csv beside it)"
+    )
+    parser.set_defaults(func=run)

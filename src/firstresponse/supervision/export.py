@@ -1,0 +1,140 @@
+"""Export the compliance figures and the reviews, as JSON or CSV, with restricted data withheld.
+
+Restricted fields (immigration status, refuge address) and the reviews of
+police-workforce-suspect cases are left out unless the user's role may view restricted
+records. Every export is audited.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from firstresponse.records import Review, User, utcnow
+from firstresponse.security import audit
+from firstresponse.security.permissions import Action, allowed, require
+from firstresponse.supervision.cases import aware, load_case, teams
+from firstresponse.supervision.compliance import compliance
+
+RESTRICTED_FIELDS = ("immigration_status", "refuge_address")
+REVIEW_COLUMNS = [
+    "review_id",
+    "incident_reference",
+    "occurred_at",
+    "officer",
+    "team",
+    "reviewer",
+    "outcome",
+    "points_met",
+    "points_not_met",
+    "feedback",
+    "reviewed_at",
+    "acknowledged_at",
+    "police_workforce_suspect",
+    *RESTRICTED_FIELDS,
+]
+FIGURE_COLUMNS = ["scope", "group", "metric", "label", "count", "hits", "rate", "median"]
+
+
+def _refuge_address(answers: list[dict[str, Any]]) -> str:
+    for found in answers:
+        if isinstance(found.get("refuge_address"), str) and found["refuge_address"].strip():
+            return str(found["refuge_address"]).strip()
+    return ""
+
+
+def review_rows(
+    db: Session, start: datetime, end: datetime, include_restricted: bool
+) -> tuple[list[dict[str, Any]], int]:
+    """Rows for reviews made in [start, end), and how many were withheld as restricted."""
+    team_of = teams(db)
+    rows, withheld = [], 0
+    for review in db.exec(
+        select(Review)
+        .where(Review.created_at >= start, Review.created_at < end)
+        .order_by(col(Review.created_at))
+    ):
+        case = load_case(db, review.subject_id) if review.subject_kind == "incident" else None
+        suspect = bool(case and case.police_workforce_suspect)
+        if suspect and not include_restricted:
+            withheld += 1
+            continue
+        answers = [case.answers(c) for c in ("thrive", "first_response", "risk")] if case else []
+        vulnerabilities = answers[0].get("vulnerabilities") if answers else None
+        row: dict[str, Any] = {
+            "review_id": review.id,
+            "incident_reference": case.incident.reference if case else "",
+            "occurred_at": aware(case.incident.occurred_at).isoformat() if case else "",
+            "officer": review.officer,
+            "team": team_of.get(review.officer, ""),
+            "reviewer": review.reviewer,
+            "outcome": review.outcome,
+            "points_met": sum(v == "met" for v in review.answers.values()),
+            "points_not_met": sum(v == "not_met" for v in review.answers.values()),
+            "feedback": review.feedback,
+            "reviewed_at": aware(review.created_at).isoformat(),
+            "acknowledged_at": aware(review.acknowledged_at).isoformat()
+            if review.acknowledged_at
+            else "",
+            "police_workforce_suspect": suspect,
+            "immigration_status": isinstance(vulnerabilities, list)
+            and "immigration" in vulnerabilities,
+            "refuge_address": _refuge_address(answers),
+        }
+        if not include_restricted:
+            for key in RESTRICTED_FIELDS:
+                row.pop(key)
+        rows.append(row)
+    return rows, withheld
+
+
+def build_export(
+    db: Session, start: datetime, end: datetime, include_restricted: bool
+) -> dict[str, Any]:
+    """The figures and the reviews for [start, end)."""
+    rows, withheld = review_rows(db, start, end, include_restricted)
+    return {
+        "generated_at": utcnow().isoformat(),
+        "restricted_included": include_restricted,
+        "figures": compliance(db, start, end).as_dict(),
+        "reviews": rows,
+        "reviews_withheld_restricted": withheld,
+    }
+
+
+def export_for(db: Session, user: User, start: datetime, end: datetime) -> dict[str, Any]:
+    """`build_export` as `user` may see it: needs EXPORT; restricted data needs VIEW_RESTRICTED."""
+    require(user, Action.EXPORT)
+    include = allowed(user, Action.VIEW_RESTRICTED)
+    data = build_export(db, start, end, include)
+    data["exported_by"] = user.collar
+    audit.record(
+        db, user.collar, "export", "compliance", "",
+        start=start.isoformat(), end=end.isoformat(), reviews=len(data["reviews"]),
+        restricted_included=include,
+    )  # fmt: skip
+    return data
+
+
+def figure_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """The figures block of an export flattened to one row per scope, group and metric."""
+    scopes: list[tuple[str, str, dict[str, Any]]] = [("overall", "", figures["overall"])]
+    for scope in ("by_team", "by_officer", "by_week"):
+        scopes += [(scope, group, block) for group, block in figures[scope].items()]
+    return [
+        {"scope": scope, "group": group, **{k: f[k] for k in FIGURE_COLUMNS[2:]}}
+        for scope, group, block in scopes
+        for f in ({"metric": m, **v} for m, v in block.items())
+    ]
+
+
+def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()

@@ -1,0 +1,97 @@
+"""Export: figures and reviews; restricted fields withheld from roles not allowed them."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from firstresponse.checklist import load_checklist
+from firstresponse.cli import main
+from firstresponse.config import Settings
+from firstresponse.records import AuditEvent, Role, User
+from firstresponse.security import permissions
+from firstresponse.security.permissions import Action, PermissionDenied
+from firstresponse.store import Store
+from firstresponse.supervision import record_review
+from firstresponse.supervision.cases import window
+from firstresponse.supervision.export import build_export, export_for
+from firstresponse.supervision.synthetic import assessment, incident, person
+from tests.unit.test_supervision_review import answers
+
+START, END = window(date(2026, 1, 1), date(2099, 12, 31))
+
+
+@pytest.fixture
+def seeded(settings: Settings, store: Store) -> Store:
+    checklist = load_checklist(settings.checklists_dir / "dip_sample_review.toml")
+    with store.session() as db:
+        db.add(User(collar="SG3001", name="Sergeant", role=Role.SUPERVISOR, team="Alpha"))
+        db.add(User(collar="PC2001", name="Officer", role=Role.RESPONDER, team="Alpha"))
+        victim = person(db, "Ava", "Export")
+        at = datetime(2026, 3, 2, 9, tzinfo=UTC)
+        plain = incident(db, "E-PLAIN", at, victim)
+        assessment(db, plain, "thrive", {"vulnerabilities": ["immigration"]}, "CH1001")
+        assessment(db, plain, "first_response", {"refuge_address": "1 Haven Row"}, "PC2001")
+        secret = incident(db, "E-SUSPECT", at, victim, restricted=True)
+        for inc in (plain, secret):
+            record_review(db, checklist, "SG3001", inc.id, "PC2001", answers())
+    return store
+
+
+def test_restricted_fields_and_cases_withheld(seeded: Store) -> None:
+    with seeded.session() as db:
+        hidden = build_export(db, START, END, include_restricted=False)
+        shown = build_export(db, START, END, include_restricted=True)
+    [row] = hidden["reviews"]
+    assert row["incident_reference"] == "E-PLAIN" and hidden["reviews_withheld_restricted"] == 1
+    assert "immigration_status" not in row and "refuge_address" not in row
+    assert "1 Haven Row" not in json.dumps(hidden) and "E-SUSPECT" not in json.dumps(hidden)
+    assert [r["incident_reference"] for r in shown["reviews"]] == ["E-PLAIN", "E-SUSPECT"]
+    assert shown["reviews"][0]["refuge_address"] == "1 Haven Row"
+    assert shown["reviews"][0]["immigration_status"] is True
+    assert shown["reviews"][0]["points_met"] == 11
+    assert set(hidden["figures"]) >= {"overall", "by_team", "by_officer", "by_week"}
+
+
+def test_role_decides(seeded: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    with seeded.session() as db:
+        sergeant = db.exec(select(User).where(User.collar == "SG3001")).one()
+        assert export_for(db, sergeant, START, END)["restricted_included"] is True
+        reduced = permissions.GRANTS[Role.SUPERVISOR] - {Action.VIEW_RESTRICTED}
+        monkeypatch.setitem(permissions.GRANTS, Role.SUPERVISOR, reduced)
+        data = export_for(db, sergeant, START, END)
+        assert data["restricted_included"] is False and len(data["reviews"]) == 1
+        officer = db.exec(select(User).where(User.collar == "PC2001")).one()
+        with pytest.raises(PermissionDenied):
+            export_for(db, officer, START, END)
+        assert [e.action for e in db.exec(select(AuditEvent))].count("export") == 2
+
+
+def test_cli_writes_csv_and_json(
+    seeded: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(seeded.path)
+    out = tmp_path / "figures.csv"
+    args = ["--db", db, "export", "--from", "2026-01-01", "--to", "2099-12-31", "--as", "SG3001"]
+    assert main([*args, "--format", "csv", "--out", str(out)]) == 0
+    assert out.read_text().splitlines()[0] == "scope,group,metric,label,count,hits,rate,median"
+    reviews = (tmp_path / "figures-reviews.csv").read_text().splitlines()
+    assert len(reviews) == 3 and "refuge_address" in reviews[0]
+    capsys.readouterr()
+    assert main([*args, "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["reviews"]) == 2
+    assert main([*args[:-1], "PC2001", "--format", "json"]) == 1
+
+
+def test_cli_dip_sample_is_reproducible(seeded: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--db", str(seeded.path), "dip-sample", "--from", "2026-03-01", "--to", "2026-03-31"]
+    assert main([*args, "--seed", "9", "--rate", "0.5", "--json", "--as", "SG3001"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert main([*args, "--seed", "9", "--rate", "0.5", "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert first["seed"] == 9 and first["items"] == again["items"]
+    assert [i["reference"] for i in first["items"]] == ["E-SUSPECT"]
