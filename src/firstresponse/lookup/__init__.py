@@ -1,0 +1,29 @@
+"""Repeat-victim lookup: find a person however they are spelt or written, and their history.
+
+Search keys live in the `lookup_key` table (see `keys`), filed by `index_person` /
+`rebuild_index`; `search` finds candidates by exact key hits and ranks them with reasons.
+"""
+
+from firstresponse.lookup.history import HistoryIncident, OrderLine, PersonHistory, person_history
+from firstresponse.lookup.index import index_person, rebuild_index
+from firstresponse.lookup.model import LookupKey, LookupTerm
+from firstresponse.lookup.normalise import DobError, PartialDob, parse_dob
+from firstresponse.lookup.query import LookupQuery, Match
+from firstresponse.lookup.search import search
+
+__all__ = [
+    "DobError",
+    "HistoryIncident",
+    "LookupKey",
+    "LookupQuery",
+    "LookupTerm",
+    "Match",
+    "OrderLine",
+    "PartialDob",
+    "PersonHistory",
+    "index_person",
+    "parse_dob",
+    "person_history",
+    "rebuild_index",
+    "search",
+]

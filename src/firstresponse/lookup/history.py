@@ -1,0 +1,233 @@
+"""One person's history across every incident, order and marker, as a single narrative."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlmodel import Session, col, or_, select
+
+from firstresponse.lookup.search import as_utc, twelve_month_start
+from firstresponse.records import (
+    Child,
+    Incident,
+    OrderKind,
+    Person,
+    PersonAlias,
+    PersonMarker,
+    ProtectiveOrder,
+)
+
+ORDER_LABELS = {
+    OrderKind.BAIL_CONDITIONS: "Bail conditions",
+    OrderKind.DVPN: "DVPN",
+    OrderKind.DVPO: "DVPO",
+    OrderKind.RESTRAINING_ORDER: "Restraining order",
+    OrderKind.NON_MOLESTATION_ORDER: "Non-molestation order",
+    OrderKind.MARAC: "MARAC",
+    OrderKind.DVDS_RIGHT_TO_ASK: "DVDS right to ask",
+    OrderKind.DVDS_RIGHT_TO_KNOW: "DVDS right to know",
+    OrderKind.WARRANT: "Warrant",
+}
+DVDS = {OrderKind.DVDS_RIGHT_TO_ASK.value, OrderKind.DVDS_RIGHT_TO_KNOW.value}
+
+
+@dataclass
+class OrderLine:
+    """A protective measure naming the person, as subject or as the one protected."""
+
+    kind: str
+    detail: str
+    in_force: bool
+    ends_on: date | None
+    starts_on: date | None = None
+    role: str = ""  # "subject" (the order is against them) or "protected"
+
+
+@dataclass
+class HistoryIncident:
+    incident_id: str
+    reference: str
+    occurred_at: datetime
+    role: str  # "victim" or "suspect"
+    other_party: str
+    relationship: str
+    summary: str
+    risk_level: str | None
+    grade: str | None
+    children: list[str] = field(default_factory=list)
+    restricted: bool = False
+
+
+@dataclass
+class PersonHistory:
+    person_id: str
+    name: str
+    dob: date | None
+    aliases: list[str] = field(default_factory=list)
+    markers: list[str] = field(default_factory=list)
+    last_risk_level: str | None = None
+    da_incidents_12m: int = 0
+    previous_partners: list[str] = field(default_factory=list)
+    orders: list[OrderLine] = field(default_factory=list)
+    on_marac: bool = False
+    bail_conditions: list[str] = field(default_factory=list)
+    dvds: list[str] = field(default_factory=list)
+    incidents: list[HistoryIncident] = field(default_factory=list)
+    narrative: list[str] = field(default_factory=list)  # one readable line each, newest first
+
+
+def _names(db: Session, ids: set[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    rows = db.exec(select(Person).where(col(Person.id).in_(ids)))
+    return {p.id: p.full_name for p in rows}
+
+
+def _label(kind: str) -> str:
+    try:
+        return ORDER_LABELS[OrderKind(kind)]
+    except ValueError:
+        return kind.replace("_", " ").capitalize()
+
+
+def _relationship(text: str) -> str:
+    return text.replace("_", " ")
+
+
+def _order_line(
+    order: ProtectiveOrder, person_id: str, names: dict[str, str], today: date
+) -> OrderLine:
+    role = "subject" if order.subject_id == person_id else "protected"
+    other = order.protected_id if role == "subject" else order.subject_id
+    who = names.get(other or "", "")
+    text = _label(order.kind)
+    if who:
+        text += f", protecting {who}" if role == "subject" else f" against {who}"
+    if order.detail:
+        text += f": {order.detail}"
+    in_force = order.in_force(today)
+    if order.ends_on:
+        text += f" (until {order.ends_on.isoformat()})" if in_force else f" (ended {order.ends_on})"
+    return OrderLine(order.kind, text, in_force, order.ends_on, order.starts_on, role)
+
+
+def _incident_line(item: HistoryIncident) -> str:
+    when = as_utc(item.occurred_at).date().isoformat()
+    who = f" ({_relationship(item.relationship) or 'other party'} {item.other_party})".replace(
+        "  ", " "
+    )
+    parts = [f"{when} {item.reference}: {item.role}{who if item.other_party else ''}"]
+    if item.summary:
+        parts.append(item.summary.strip().splitlines()[0][:120])
+    if item.risk_level:
+        parts.append(f"risk {item.risk_level}")
+    if item.grade:
+        parts.append(f"graded {item.grade.replace('_', ' ')}")
+    if item.children:
+        parts.append("children: " + ", ".join(item.children))
+    if item.restricted:
+        parts.append("RESTRICTED")
+    return "; ".join(parts)
+
+
+def _partners(incidents: list[HistoryIncident]) -> list[str]:
+    seen: dict[str, list[HistoryIncident]] = {}
+    for item in incidents:  # newest first
+        if item.other_party:
+            seen.setdefault(item.other_party, []).append(item)
+    lines = []
+    for name, items in seen.items():
+        relationship = next((_relationship(i.relationship) for i in items if i.relationship), "")
+        latest = as_utc(items[0].occurred_at).date().isoformat()
+        count = f"{len(items)} incident{'s' if len(items) != 1 else ''}"
+        lines.append(
+            f"{name} ({', '.join(p for p in (relationship, count) if p)}, latest {latest})"
+        )
+    return lines
+
+
+def person_history(db: Session, person_id: str, today: date | None = None) -> PersonHistory | None:
+    """Everything a call handler or officer must know about one person, or None if unknown."""
+    person = db.get(Person, person_id)
+    if person is None:
+        return None
+    today = today or datetime.now(UTC).date()
+    aliases = db.exec(select(PersonAlias).where(PersonAlias.person_id == person_id)).all()
+    markers = db.exec(
+        select(PersonMarker)
+        .where(PersonMarker.person_id == person_id)
+        .order_by(col(PersonMarker.added_at))
+    ).all()
+    incidents = db.exec(
+        select(Incident)
+        .where(or_(Incident.victim_id == person_id, Incident.suspect_id == person_id))
+        .order_by(col(Incident.occurred_at).desc(), col(Incident.reference))
+    ).all()
+    orders = db.exec(
+        select(ProtectiveOrder).where(
+            or_(ProtectiveOrder.subject_id == person_id, ProtectiveOrder.protected_id == person_id)
+        )
+    ).all()
+    others = {i.suspect_id if i.victim_id == person_id else i.victim_id for i in incidents}
+    others |= {o.protected_id if o.subject_id == person_id else o.subject_id for o in orders}
+    names = _names(db, {o for o in others if o and o != person_id})
+    children: dict[str, list[str]] = {}
+    if incidents:
+        kids = db.exec(select(Child).where(col(Child.incident_id).in_([i.id for i in incidents])))
+        for kid in kids:
+            age = f" ({kid.age})" if kid.age is not None else ""
+            children.setdefault(kid.incident_id, []).append(kid.name + age)
+
+    history = PersonHistory(person_id=person.id, name=person.full_name, dob=person.dob)
+    history.aliases = [
+        f"{a.forename or person.forename} {a.surname or person.surname}"
+        f" ({a.kind.replace('_', ' ')})"
+        for a in aliases
+    ]
+    history.markers = list(dict.fromkeys(m.marker for m in markers))
+    since = twelve_month_start(today)
+    for incident in incidents:
+        victim = incident.victim_id == person_id
+        other = incident.suspect_id if victim else incident.victim_id
+        item = HistoryIncident(
+            incident_id=incident.id,
+            reference=incident.reference,
+            occurred_at=incident.occurred_at,
+            role="victim" if victim else "suspect",
+            other_party=names.get(other or "", ""),
+            relationship=incident.relationship,
+            summary=incident.summary,
+            risk_level=incident.risk_level,
+            grade=incident.grade,
+            children=children.get(incident.id, []),
+            restricted=incident.restricted,
+        )
+        history.incidents.append(item)
+        if as_utc(incident.occurred_at) >= since:
+            history.da_incidents_12m += 1
+    history.last_risk_level = next((i.risk_level for i in history.incidents if i.risk_level), None)
+    history.previous_partners = _partners(history.incidents)
+    lines = [_order_line(o, person_id, names, today) for o in orders]
+    lines.sort(key=lambda o: (not o.in_force, -(o.starts_on or date.min).toordinal()))
+    history.orders = lines
+    history.on_marac = any(o.kind == OrderKind.MARAC and o.in_force for o in lines)
+    history.bail_conditions = [
+        o.detail for o in lines if o.kind == OrderKind.BAIL_CONDITIONS and o.in_force
+    ]
+    history.dvds = [o.detail for o in lines if o.kind in DVDS]
+    history.narrative = _narrative(history)
+    return history
+
+
+def _narrative(history: PersonHistory) -> list[str]:
+    dated: list[tuple[date, str]] = [
+        (as_utc(i.occurred_at).date(), _incident_line(i)) for i in history.incidents
+    ]
+    for order in history.orders:
+        when = order.starts_on or order.ends_on
+        if when:
+            state = "in force" if order.in_force else "not in force"
+            dated.append((when, f"{when.isoformat()} {order.detail} [{state}]"))
+    dated.sort(key=lambda d: d[0], reverse=True)
+    return [line for _, line in dated]

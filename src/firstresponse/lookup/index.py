@@ -1,0 +1,144 @@
+"""Keeping the lookup index in step with people: one person at a time, or all at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import delete, insert, select, text
+from sqlmodel import Session
+
+from firstresponse.lookup.keys import PersonFacts, person_keys, person_terms
+from firstresponse.lookup.model import LookupKey, LookupTerm
+from firstresponse.lookup.names import term_variants
+from firstresponse.records import Person, PersonAlias
+
+_KEYS = LookupKey.__table__  # type: ignore[attr-defined]
+_TERMS = LookupTerm.__table__  # type: ignore[attr-defined]
+_PEOPLE = Person.__table__  # type: ignore[attr-defined]
+_ALIASES = PersonAlias.__table__  # type: ignore[attr-defined]
+_KEY_INDEXES = (
+    ("ix_lookup_key_key", "key, person_id"),
+    ("ix_lookup_key_person", "person_id"),
+)
+BATCH = 20_000
+
+
+def load_people(db: Session, ids: Iterable[str]) -> dict[str, PersonFacts]:
+    """PersonFacts (with aliases) for the given ids; unknown ids are left out."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    rows = db.execute(
+        select(
+            _PEOPLE.c.id,
+            _PEOPLE.c.forename,
+            _PEOPLE.c.surname,
+            _PEOPLE.c.dob,
+            _PEOPLE.c.phone,
+            _PEOPLE.c.postcode,
+            _PEOPLE.c.address,
+        ).where(_PEOPLE.c.id.in_(wanted))
+    )
+    people = {row[0]: PersonFacts(*row) for row in rows}
+    aliases = db.execute(
+        select(
+            _ALIASES.c.person_id, _ALIASES.c.forename, _ALIASES.c.surname, _ALIASES.c.kind
+        ).where(_ALIASES.c.person_id.in_(wanted))
+    )
+    for person_id, forename, surname, kind in aliases:
+        if person_id in people:
+            people[person_id].aliases.append((forename or "", surname or "", kind or "alias"))
+    return people
+
+
+def _insert_terms(db: Session, terms: set[str]) -> None:
+    """File new name words in the fuzzy vocabulary (words already filed are skipped)."""
+    if not terms:
+        return
+    known = set(
+        db.execute(
+            select(_TERMS.c.term).where(
+                _TERMS.c.variant.in_(terms), _TERMS.c.variant == _TERMS.c.term
+            )
+        ).scalars()
+    )
+    rows = [{"variant": v, "term": t} for t in terms - known for v in term_variants(t)]
+    if not rows:
+        return
+    dialect = db.get_bind().dialect.name
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        db.execute(insert(_TERMS), rows)
+        return
+    db.execute(dialect_insert(_TERMS).on_conflict_do_nothing(), rows)
+
+
+def index_person(db: Session, person_id: str) -> None:
+    """Refile one person's keys, after the person or one of their aliases changed."""
+    db.flush()
+    db.execute(delete(_KEYS).where(_KEYS.c.person_id == person_id))
+    person = load_people(db, [person_id]).get(person_id)
+    if person is None:
+        return
+    db.execute(insert(_KEYS), [{"key": k, "person_id": person_id} for k in person_keys(person)])
+    _insert_terms(db, person_terms(person))
+
+
+def _all_aliases(db: Session) -> dict[str, list[tuple[str, str, str]]]:
+    aliases: dict[str, list[tuple[str, str, str]]] = {}
+    for person_id, forename, surname, kind in db.execute(
+        select(_ALIASES.c.person_id, _ALIASES.c.forename, _ALIASES.c.surname, _ALIASES.c.kind)
+    ):
+        aliases.setdefault(person_id, []).append((forename or "", surname or "", kind or "alias"))
+    return aliases
+
+
+def _people_pages(db: Session, size: int) -> Iterator[list[PersonFacts]]:
+    """Everybody, a page at a time in id order (no cursor held open across writes)."""
+    aliases = _all_aliases(db)
+    columns = (
+        _PEOPLE.c.id,
+        _PEOPLE.c.forename,
+        _PEOPLE.c.surname,
+        _PEOPLE.c.dob,
+        _PEOPLE.c.phone,
+        _PEOPLE.c.postcode,
+        _PEOPLE.c.address,
+    )
+    last = ""
+    while True:
+        rows = db.execute(
+            select(*columns).where(_PEOPLE.c.id > last).order_by(_PEOPLE.c.id).limit(size)
+        ).all()
+        if not rows:
+            return
+        last = rows[-1][0]
+        yield [PersonFacts(*row, aliases=aliases.get(row[0], [])) for row in rows]
+
+
+def rebuild_index(db: Session) -> int:
+    """Refile everybody from scratch (after bulk imports). Returns the number of people."""
+    db.flush()
+    sqlite = db.get_bind().dialect.name == "sqlite"
+    db.execute(delete(_KEYS))
+    db.execute(delete(_TERMS))
+    if sqlite:  # bulk load without indexes, then build them once: much faster
+        for name, _ in _KEY_INDEXES:
+            db.execute(text(f"DROP INDEX IF EXISTS {name}"))
+    count = 0
+    terms: set[str] = set()
+    for page in _people_pages(db, BATCH):
+        rows = []
+        for person in page:
+            terms.update(person_terms(person))
+            rows.extend({"key": k, "person_id": person.id} for k in person_keys(person))
+        db.execute(insert(_KEYS), rows)
+        count += len(page)
+    if sqlite:
+        for name, columns in _KEY_INDEXES:
+            db.execute(text(f"CREATE INDEX {name} ON lookup_key ({columns})"))
+    _insert_terms(db, terms)
+    return count

@@ -1,0 +1,98 @@
+"""The search keys filed for a person. Every key is a short string with a kind prefix.
+
+n:  a name form (a name word, or the canonical name of a nickname/spelling group it is in)
+nn: two name forms of one name, sorted (forename with each surname word): order-free
+ny: a name form with the year of birth
+d:  the full date of birth      t: the phone number's last ten digits
+pc: the postcode, no spaces     a: house number with the first distinctive street word
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from firstresponse.lookup.names import forms, name_tokens
+from firstresponse.lookup.normalise import address_keys, phone_key, postcode_in, postcode_key
+
+
+@dataclass(frozen=True)
+class NameRecord:
+    """One name a person is known by: their own, or an alias of some kind."""
+
+    forenames: tuple[str, ...]
+    surnames: tuple[str, ...]
+    kind: str = ""  # "" for the person's own name, else the alias kind
+    display: str = ""
+
+
+@dataclass
+class PersonFacts:
+    """What the index and the scorer need to know about one person."""
+
+    id: str
+    forename: str
+    surname: str
+    dob: date | None = None
+    phone: str = ""
+    postcode: str = ""
+    address: str = ""
+    aliases: list[tuple[str, str, str]] = field(default_factory=list)  # forename, surname, kind
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.forename} {self.surname}".strip()
+
+    def names(self) -> list[NameRecord]:
+        own = NameRecord(
+            tuple(name_tokens(self.forename)), tuple(name_tokens(self.surname)), "", self.full_name
+        )
+        records = [own]
+        for forename, surname, kind in self.aliases:
+            fore = tuple(name_tokens(forename)) or own.forenames
+            sur = tuple(name_tokens(surname)) or own.surnames
+            shown = f"{forename or self.forename} {surname or self.surname}".strip()
+            records.append(NameRecord(fore, sur, kind or "alias", shown))
+        return records
+
+    def postcode_key(self) -> str:
+        return postcode_key(self.postcode) or postcode_in(self.address)
+
+
+def pair_key(a: str, b: str) -> str:
+    return "nn:" + "|".join(sorted((a, b)))
+
+
+def name_keys(records: Iterable[NameRecord], year: int | None) -> set[str]:
+    keys: set[str] = set()
+    for record in records:
+        words = record.forenames + record.surnames
+        for word in words:
+            for form in forms(word):
+                keys.add("n:" + form)
+                if year and not record.kind:
+                    keys.add(f"ny:{form}|{year}")
+        first = record.forenames[:1]
+        for fore in first:
+            for sur in record.surnames:
+                keys.update(pair_key(a, b) for a in forms(fore) for b in forms(sur) if a != b)
+    return keys
+
+
+def person_keys(person: PersonFacts) -> set[str]:
+    """Every key under which `person` can be found."""
+    keys = name_keys(person.names(), person.dob.year if person.dob else None)
+    if person.dob:
+        keys.add("d:" + person.dob.isoformat())
+    if phone := phone_key(person.phone):
+        keys.add("t:" + phone)
+    if postcode := person.postcode_key():
+        keys.add("pc:" + postcode)
+    keys.update("a:" + k for k in address_keys(person.address))
+    return keys
+
+
+def person_terms(person: PersonFacts) -> set[str]:
+    """The name words of every name the person is known by (for the fuzzy vocabulary)."""
+    return {w for r in person.names() for w in r.forenames + r.surnames}

@@ -1,0 +1,257 @@
+"""Repeat-victim search: candidates from exact hits on indexed keys, then scored and ranked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlmodel import Session
+
+from firstresponse.lookup.index import load_people
+from firstresponse.lookup.keys import PersonFacts, pair_key
+from firstresponse.lookup.model import LookupKey, LookupTerm
+from firstresponse.lookup.names import forms, name_tokens, term_variants
+from firstresponse.lookup.normalise import (
+    PartialDob,
+    address_keys,
+    phone_key,
+    postcode_in,
+    postcode_key,
+    split_dob_from_text,
+)
+from firstresponse.lookup.query import LookupQuery, Match
+from firstresponse.lookup.scoring import (
+    WEIGHTS,
+    Fit,
+    address_fit,
+    best_name_fit,
+    dob_fit,
+    phone_fit,
+    postcode_fit,
+    similarity,
+)
+from firstresponse.records import Incident, PersonMarker
+
+_KEYS = LookupKey.__table__  # type: ignore[attr-defined]
+_TERMS = LookupTerm.__table__  # type: ignore[attr-defined]
+MAX_KEY_ROWS = 20_000
+MAX_CANDIDATES = 300
+SINGLE_NAME_ROWS = 300
+EXPANSIONS = 8
+MIN_SCORE = 0.4
+_PHONE_LIKE = re.compile(r"^[\d\s()+.-]{7,}$")
+
+
+@dataclass
+class Parsed:
+    """A query taken apart into normalised pieces."""
+
+    tokens: list[str] = field(default_factory=list)
+    dob: PartialDob | None = None
+    phone: str = ""
+    postcode: str = ""
+    address: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.tokens or self.dob or self.phone or self.postcode or self.address)
+
+
+def parse(query: LookupQuery) -> Parsed:
+    """Normalise a query; a phone number, postcode or date typed in the name box is used too."""
+    parsed = Parsed(
+        phone=phone_key(query.phone),
+        postcode=postcode_key(query.postcode),
+        address=query.address.strip(),
+    )
+    if query.dob:
+        parsed.dob = PartialDob(query.dob.year, query.dob.month, query.dob.day)
+    elif query.dob_year:
+        parsed.dob = PartialDob(query.dob_year, query.dob_month)
+    text = query.name.strip()
+    if _PHONE_LIKE.match(text):
+        parsed.phone = parsed.phone or phone_key(text)
+        return parsed
+    if found := postcode_in(text):
+        parsed.postcode = parsed.postcode or found
+        text = re.sub(r"(?i)\b[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}\b", " ", text)
+    text, dob = split_dob_from_text(text)
+    parsed.dob = parsed.dob or dob
+    if re.match(r"^\s*\d+[a-z]?\s+\w", text, re.I) and not parsed.address:
+        parsed.address, text = text, ""
+    parsed.tokens = name_tokens(text)
+    return parsed
+
+
+def _expand(db: Session, tokens: list[str]) -> list[list[str]]:
+    """For each word asked, the indexed name words it could be (best first, itself first)."""
+    variants = {t: term_variants(t) for t in tokens if len(t) > 1}
+    wanted = set().union(*variants.values()) if variants else set()
+    found: dict[str, set[str]] = {}
+    if wanted:
+        rows = db.execute(
+            select(_TERMS.c.variant, _TERMS.c.term).where(_TERMS.c.variant.in_(wanted))
+        )
+        for variant, term in rows:
+            found.setdefault(variant, set()).add(term)
+    expanded = []
+    for token in tokens:
+        terms = set().union(*(found.get(v, set()) for v in variants.get(token, ())))
+        scored = sorted(
+            ((similarity(token, t).score, t) for t in terms - {token}), key=lambda p: (-p[0], p[1])
+        )
+        expanded.append([token, *[t for s, t in scored if s >= 0.7][: EXPANSIONS - 1]])
+    return expanded
+
+
+def _forms(terms: Iterable[str]) -> list[str]:
+    out: dict[str, None] = {}
+    for term in terms:
+        out[term] = None
+        out.update(dict.fromkeys(sorted(forms(term))))
+    return list(out)
+
+
+def _facet_keys(parsed: Parsed, expanded: list[list[str]]) -> dict[str, str]:
+    """Selective keys to look up, each with the facet it stands for."""
+    keys: dict[str, str] = {}
+    usable = [
+        _forms(terms) for tok, terms in zip(parsed.tokens, expanded, strict=True) if len(tok) > 1
+    ]
+    for i in range(len(usable)):
+        for j in range(i + 1, len(usable)):
+            for a in usable[i]:
+                for b in usable[j]:
+                    if a != b:
+                        keys[pair_key(a, b)] = "name"
+    if len(usable) == 1 and parsed.dob:
+        keys.update({f"ny:{form}|{parsed.dob.year}": "name" for form in usable[0]})
+    if parsed.dob and parsed.dob.day and parsed.dob.month:
+        keys[f"d:{parsed.dob.year:04d}-{parsed.dob.month:02d}-{parsed.dob.day:02d}"] = "dob"
+        if parsed.dob.day <= 12:
+            keys[f"d:{parsed.dob.year:04d}-{parsed.dob.day:02d}-{parsed.dob.month:02d}"] = "dob"
+    if parsed.phone:
+        keys["t:" + parsed.phone] = "phone"
+    if parsed.postcode:
+        keys["pc:" + parsed.postcode] = "postcode"
+    if parsed.address:
+        keys.update({"a:" + k: "address" for k in address_keys(parsed.address)})
+        if (found := postcode_in(parsed.address)) and not parsed.postcode:
+            keys["pc:" + found] = "address"
+    return keys
+
+
+def _candidates(db: Session, parsed: Parsed, expanded: list[list[str]]) -> list[str]:
+    """Person ids worth scoring, those hitting the most facets first."""
+    facet_of = _facet_keys(parsed, expanded)
+    hits: dict[str, set[str]] = {}
+    if facet_of:
+        rows = db.execute(
+            select(_KEYS.c.key, _KEYS.c.person_id)
+            .where(_KEYS.c.key.in_(list(facet_of)))
+            .limit(MAX_KEY_ROWS)
+        )
+        for key, person_id in rows:
+            hits.setdefault(person_id, set()).add(facet_of[key])
+    named = sum(1 for facets in hits.values() if "name" in facets)
+    if parsed.tokens and named < 10:
+        singles = _forms(t for terms in expanded for t in terms)
+        taken = 0
+        for form in singles:
+            rows = db.execute(
+                select(_KEYS.c.person_id).where(_KEYS.c.key == "n:" + form).limit(SINGLE_NAME_ROWS)
+            ).scalars()
+            for person_id in rows:
+                hits.setdefault(person_id, set()).add("name")
+                taken += 1
+            if taken >= SINGLE_NAME_ROWS:
+                break
+    ranked = sorted(hits, key=lambda pid: -len(hits[pid]))
+    return ranked[:MAX_CANDIDATES]
+
+
+def score_person(parsed: Parsed, person: PersonFacts) -> Fit:
+    """Weighted fit of one person to the query, with every reason."""
+    fits: list[tuple[float, Fit]] = []
+    if parsed.tokens:
+        fits.append((WEIGHTS["name"], best_name_fit(parsed.tokens, person)))
+    if parsed.dob:
+        fits.append((WEIGHTS["dob"], dob_fit(parsed.dob, person.dob)))
+    if parsed.phone:
+        fits.append((WEIGHTS["phone"], phone_fit(parsed.phone, person.phone)))
+    if parsed.postcode:
+        fits.append((WEIGHTS["postcode"], postcode_fit(parsed.postcode, person.postcode_key())))
+    if parsed.address:
+        fits.append((WEIGHTS["address"], address_fit(parsed.address, person.address)))
+    total = sum(w for w, _ in fits)
+    score = sum(w * f.score for w, f in fits) / total if total else 0.0
+    return Fit(score, [r for _, f in fits for r in f.reasons])
+
+
+def _markers(db: Session, ids: list[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    rows = db.execute(
+        select(PersonMarker.person_id, PersonMarker.marker).where(PersonMarker.person_id.in_(ids))  # type: ignore[attr-defined]
+    )
+    for person_id, marker in rows:
+        if marker not in out.setdefault(person_id, []):
+            out[person_id].append(marker)
+    return out
+
+
+def as_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def twelve_month_start(today: date | None = None) -> datetime:
+    today = today or datetime.now(UTC).date()
+    return datetime.combine(today - timedelta(days=365), datetime.min.time(), UTC)
+
+
+def recent_incident_counts(
+    db: Session, ids: list[str], today: date | None = None
+) -> dict[str, int]:
+    """Domestic abuse incidents in the last twelve months per person, as victim or suspect."""
+    since = twelve_month_start(today)
+    counts = dict.fromkeys(ids, 0)
+    rows = db.execute(
+        select(Incident.id, Incident.victim_id, Incident.suspect_id, Incident.occurred_at).where(  # type: ignore[call-overload]
+            or_(Incident.victim_id.in_(ids), Incident.suspect_id.in_(ids))  # type: ignore[attr-defined]
+        )
+    )
+    for _, victim, suspect, occurred in rows:
+        if as_utc(occurred) >= since:
+            for pid in {victim, suspect} & counts.keys():
+                counts[pid] += 1
+    return counts
+
+
+def search(db: Session, query: LookupQuery, limit: int = 10) -> list[Match]:
+    """People who may be the one asked about, best first. A pure read: callers audit."""
+    parsed = parse(query)
+    if parsed.is_empty():
+        return []
+    expanded = _expand(db, parsed.tokens)
+    people = load_people(db, _candidates(db, parsed, expanded))
+    scored = [(score_person(parsed, p), p) for p in people.values()]
+    scored = [(f, p) for f, p in scored if f.score >= MIN_SCORE]
+    scored.sort(key=lambda fp: (-fp[0].score, fp[1].surname, fp[1].forename, fp[1].id))
+    top = scored[:limit]
+    ids = [p.id for _, p in top]
+    markers = _markers(db, ids) if ids else {}
+    counts = recent_incident_counts(db, ids) if ids else {}
+    return [
+        Match(
+            person_id=p.id,
+            name=p.full_name,
+            dob=p.dob,
+            postcode=p.postcode,
+            score=round(f.score, 3),
+            reasons=list(dict.fromkeys(f.reasons)),
+            markers=markers.get(p.id, []),
+            da_incidents_12m=counts.get(p.id, 0),
+        )
+        for f, p in top
+    ]
