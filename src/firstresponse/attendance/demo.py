@@ -1,0 +1,154 @@
+"""Demo data for the responder screens (called by `commands.demo.prepare_demo_store`).
+
+PC2001 has a checklist in progress on an assignment; PC2002 has submitted a first
+response with two children (one not seen) and a no-arrest decision, plus a risk
+checklist. All names and addresses are synthetic.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from firstresponse.attendance.drafts import FIRST_RESPONSE, RISK, open_draft
+from firstresponse.attendance.facts import facts_for
+from firstresponse.attendance.samples import child_entry, first_response_answers, risk_answers
+from firstresponse.attendance.submit import submit_in
+from firstresponse.checklist import Checklist, evaluate, load_checklists
+from firstresponse.config import Settings
+from firstresponse.records import Assignment, Incident, Person, utcnow
+
+
+def _briefing(
+    reference: str, grade: str, summary: str, sections: list[tuple[str, list[str]]]
+) -> dict[str, Any]:
+    return {
+        "summary": summary,
+        "sections": [{"title": t, "lines": lines} for t, lines in sections],
+        "generated_at": utcnow().isoformat(),
+        "incident_reference": reference,
+        "grade": grade,
+        "restricted": False,
+    }
+
+
+def _assignment(db: Session, collar: str, forename: str, surname: str, address: str) -> str:
+    """The officer's newest assignment from the calls demo, or a new one made here."""
+    found = db.exec(
+        select(Assignment)
+        .where(Assignment.assignee == collar)
+        .order_by(col(Assignment.created_at).desc())
+    ).first()
+    if found is not None:
+        return found.incident_id
+    victim = Person(forename=forename, surname=surname, address=address, postcode="ZZ1 1ZZ")
+    db.add(victim)
+    db.flush()
+    reference = f"DEMO-{collar}-{utcnow():%H%M%S}"
+    incident = Incident(
+        reference=reference,
+        occurred_at=utcnow() - timedelta(minutes=40),
+        victim_id=victim.id,
+        relationship="partner",
+        address=address,
+        postcode="ZZ1 1ZZ",
+        summary="Neighbour reports shouting and a child crying",
+        status="graded",
+        grade="immediate",
+        source="call",
+        created_by="CH1001",
+    )
+    db.add(incident)
+    db.flush()
+    db.add(
+        Assignment(
+            incident_id=incident.id,
+            assignee=collar,
+            grade="immediate",
+            briefing=_briefing(
+                reference,
+                "immediate",
+                f"Immediate: {forename} {surname}, {address}: threats, children in house",
+                [
+                    ("Risks", ["Caller heard threats to kill", "Suspect may have a knife"]),
+                    ("Children", ["Two children believed at the address (ages 3 and 7)"]),
+                    ("History", ["2 domestic incidents in the last 12 months"]),
+                    ("Orders", ["None known"]),
+                ],
+            ),
+        )
+    )
+    db.flush()
+    return incident.id
+
+
+def _save(db: Session, draft_id: str, cl: Checklist, answers: dict[str, Any], facts: Any) -> None:
+    from firstresponse.records import Assessment
+
+    draft = db.get(Assessment, draft_id)
+    assert draft is not None
+    draft.answers = answers
+    draft.result = evaluate(cl, answers, facts).as_dict()
+    db.add(draft)
+    db.flush()
+
+
+def seed(db: Session, settings: Settings) -> None:
+    """A draft in progress for PC2001 and a submitted attendance by PC2002."""
+    cls = load_checklists(settings.checklists_dir)
+    fr, risk = cls[FIRST_RESPONSE], cls[RISK]
+
+    incident_id = _assignment(db, "PC2001", "Morgan", "Exampleton", "14 Fictional Close")
+    facts = facts_for(db, incident_id)
+    draft = open_draft(db, incident_id, fr, "PC2001", facts)
+    _save(
+        db,
+        draft.id,
+        fr,
+        {"arrived_at": "2026-01-10 21:40", "scene_safe": "yes", "bwv_on": "no"},
+        facts,
+    )
+
+    incident_id = _assignment(db, "PC2002", "Casey", "Sampleford", "3 Imaginary Road")
+    facts = facts_for(db, incident_id)
+    answers = first_response_answers(
+        grounds_for_arrest="yes",
+        offences="Common assault",
+        arrested="no",
+        children_present="yes",
+        children=[
+            child_entry("Robin Sampleford", 7, at_school="yes", school="Hillside Primary"),
+            child_entry("Kit Sampleford", 3, seen="no", spoken_to="no"),
+        ],
+    )
+    answers["arrested.reason"] = "Suspect left before arrival; circulated as wanted"
+    answers["suspect_status"] = "left"
+    answers["suspect_search"] = "Area search; circulated on the briefing system"
+    kit = answers["children"][1]
+    kit["seen.reason"] = "Asleep at grandparent's address; children's services visit tomorrow"
+    kit["spoken_to.reason"] = "Not present"
+    answers["_referrals"] = {
+        "childrens_services": {"accepted": True, "reason": ""},
+        "school_notification": {"accepted": True, "reason": ""},
+    }
+    draft = open_draft(db, incident_id, fr, "PC2002", facts)
+    _save(db, draft.id, fr, answers, facts)
+    risk_draft = open_draft(db, incident_id, risk, "PC2002", facts)
+    ranswers = risk_answers(
+        risk,
+        yes=("very_frightened", "controlling", "threats_to_kill"),
+        children_in_household="yes",
+        children_at_school="yes",
+        officer_level="medium",
+        childrens_services_referral="yes",
+        dvpn_considered="yes",
+        dvpn_outcome="Authorised by the duty inspector",
+    )
+    ranswers["now_detail"] = "Shaking, says she is scared he will come back tonight"
+    ranswers["pattern_detail"] = "Checks her phone, stops her seeing her sister"
+    ranswers["serious_detail"] = "Said he would kill her if she called the police"
+    ranswers["_referrals"] = {"school_notification": {"accepted": True, "reason": ""}}
+    _save(db, risk_draft.id, risk, ranswers, facts)
+    submit_in(db, incident_id, "PC2002", cls, facts)

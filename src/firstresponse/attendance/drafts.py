@@ -1,0 +1,137 @@
+"""Drafts saved on every answer, each in its own committed transaction.
+
+A draft is an `Assessment` with status "draft". Once submitted it never changes:
+`save_answers` refuses it, and an amendment is a new row (see `submit.start_amendment`).
+Keys starting with "_" in the answers (referral choices, child record ids) are this
+package's own: the checklist engine ignores them and the form never overwrites them.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from firstresponse.checklist import Checklist, evaluate
+from firstresponse.records import Assessment, RecordStatus, utcnow
+from firstresponse.store import Store
+
+FIRST_RESPONSE = "first_response"
+RISK = "risk"
+
+
+class RecordImmutable(Exception):
+    """A submitted record was about to be changed: amend it instead."""
+
+
+def _own(key: str) -> bool:
+    return key.startswith("_")
+
+
+def draft_for(db: Session, incident_id: str, checklist_id: str, author: str) -> Assessment | None:
+    """The officer's open draft of one checklist for one incident, if any."""
+    query = select(Assessment).where(
+        Assessment.incident_id == incident_id,
+        Assessment.checklist_id == checklist_id,
+        Assessment.author == author,
+        Assessment.status == RecordStatus.DRAFT,
+    )
+    return db.exec(query.order_by(col(Assessment.created_at).desc())).first()
+
+
+def drafts_for(db: Session, incident_id: str, author: str) -> list[Assessment]:
+    query = select(Assessment).where(
+        Assessment.incident_id == incident_id,
+        Assessment.author == author,
+        Assessment.status == RecordStatus.DRAFT,
+    )
+    return list(db.exec(query.order_by(col(Assessment.checklist_id))))
+
+
+def submitted_for(db: Session, incident_id: str) -> dict[str, Assessment]:
+    """The newest submitted version of each checklist for an incident."""
+    query = select(Assessment).where(
+        Assessment.incident_id == incident_id, Assessment.status == RecordStatus.SUBMITTED
+    )
+    current: dict[str, Assessment] = {}
+    for row in db.exec(query):
+        held = current.get(row.checklist_id)
+        if held is None or row.version > held.version:
+            current[row.checklist_id] = row
+    return current
+
+
+def history(db: Session, assessment_id: str) -> list[Assessment]:
+    """Every version from the first to this one, oldest first."""
+    chain: list[Assessment] = []
+    row = db.get(Assessment, assessment_id)
+    while row is not None and row not in chain:
+        chain.insert(0, row)
+        row = db.get(Assessment, row.replaces_id) if row.replaces_id else None
+    return chain
+
+
+def open_draft(
+    db: Session,
+    incident_id: str,
+    checklist: Checklist,
+    author: str,
+    facts: dict[str, Any] | None = None,
+) -> Assessment:
+    """The officer's draft for this checklist, started now if there is none."""
+    found = draft_for(db, incident_id, checklist.id, author)
+    if found is not None:
+        return found
+    draft = Assessment(
+        incident_id=incident_id,
+        checklist_id=checklist.id,
+        checklist_version=checklist.version,
+        checklist_hash=checklist.hash,
+        author=author,
+        result=evaluate(checklist, {}, facts).as_dict(),
+    )
+    db.add(draft)
+    db.flush()
+    return draft
+
+
+def save_answers(
+    store: Store,
+    assessment_id: str,
+    answers: dict[str, Any],
+    checklist: Checklist,
+    facts: dict[str, Any] | None = None,
+) -> Assessment:
+    """Write the answers to the draft and commit now, so a crash loses nothing typed."""
+    with store.session() as db:
+        draft = db.get(Assessment, assessment_id)
+        if draft is None:
+            raise KeyError(f"no assessment {assessment_id}")
+        if draft.status != RecordStatus.DRAFT:
+            raise RecordImmutable(f"assessment {assessment_id} is submitted: amend it instead")
+        merged = {k: copy.deepcopy(v) for k, v in answers.items() if not _own(k)}
+        merged.update({k: v for k, v in (draft.answers or {}).items() if _own(k)})
+        draft.answers = merged
+        draft.result = evaluate(checklist, merged, facts).as_dict()
+        draft.updated_at = utcnow()
+        db.add(draft)
+        return draft
+
+
+def set_own(store: Store, assessment_id: str, key: str, value: Any) -> Assessment:
+    """Write one of this package's own keys (e.g. `_referrals`) in its own transaction."""
+    if not _own(key):
+        raise ValueError(f"{key!r} is a checklist answer: use save_answers")
+    with store.session() as db:
+        draft = db.get(Assessment, assessment_id)
+        if draft is None:
+            raise KeyError(f"no assessment {assessment_id}")
+        if draft.status != RecordStatus.DRAFT:
+            raise RecordImmutable(f"assessment {assessment_id} is submitted: amend it instead")
+        answers = dict(draft.answers or {})
+        answers[key] = copy.deepcopy(value)
+        draft.answers = answers
+        draft.updated_at = utcnow()
+        db.add(draft)
+        return draft

@@ -1,0 +1,328 @@
+"""Submission: refuse while anything is missing; otherwise write everything at once.
+
+On submit the assessments (now immutable), one `Child` row per child entry, a
+`Decision` for every protection-reducing choice, and the incident's outcome go to the
+outbox in the same transaction as the records, most urgent first: high risk, then
+anything with children. An amendment is a new assessment version with a reason.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from firstresponse.attendance.drafts import (
+    FIRST_RESPONSE,
+    RISK,
+    draft_for,
+    drafts_for,
+    submitted_for,
+)
+from firstresponse.attendance.referrals import referral_choices
+from firstresponse.checklist import Checklist, Evaluation, evaluate, reason_key
+from firstresponse.records import (
+    Assessment,
+    Assignment,
+    Child,
+    Decision,
+    Incident,
+    OutboxItem,
+    RecordStatus,
+    RiskLevel,
+    new_id,
+    utcnow,
+)
+from firstresponse.security import audit
+from firstresponse.store import Store
+from firstresponse.store.outbox import (
+    PRIORITY_CHILD,
+    PRIORITY_HIGH_RISK,
+    PRIORITY_NORMAL,
+    enqueue_record,
+)
+
+#: The call handler's terminal sends an incident as versions 1 (taken) and 2 (graded).
+ATTENDED_VERSION = 3
+CHILD_DECISIONS = {"child_not_seen", "child_not_spoken_to"}
+
+
+class SubmissionRefused(Exception):
+    """Something required is missing; `problems` lists each in plain English."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def next_version(db: Session, record_id: str, floor: int = 1) -> int:
+    """One more than the newest version of `record_id` in the outbox, at least `floor`."""
+    query = select(func.max(OutboxItem.version)).where(OutboxItem.record_id == record_id)
+    newest = db.exec(query).one() or 0
+    return max(int(newest) + 1, floor)
+
+
+def _checklist(checklists: dict[str, Checklist], row: Assessment) -> Checklist:
+    found = checklists.get(row.checklist_id)
+    if found is None:
+        raise KeyError(f"checklist {row.checklist_id!r} is not loaded")
+    return found
+
+
+def submission_problems(
+    db: Session,
+    incident_id: str,
+    author: str,
+    checklists: dict[str, Checklist],
+    facts: dict[str, Any] | None = None,
+) -> list[str]:
+    """Everything that stops the officer's drafts for this incident being submitted."""
+    drafts = drafts_for(db, incident_id, author)
+    submitted = submitted_for(db, incident_id)
+    if not drafts:
+        return ["Nothing to submit: open the first response checklist first"]
+    by_id = {d.checklist_id: d for d in drafts}
+    problems: list[str] = []
+    if FIRST_RESPONSE not in by_id and FIRST_RESPONSE not in submitted:
+        problems.append("The first response checklist has not been started")
+    for draft in drafts:
+        cl = _checklist(checklists, draft)
+        ev = evaluate(cl, draft.answers, facts)
+        problems += [f"{cl.title}: {i.message}" for i in ev.missing_required]
+        problems += [f"{cl.title}: reason needed: {i.message}" for i in ev.missing_reasons]
+        problems += [f"{cl.title}: {i.message}" for i in ev.errors]
+        problems += [
+            f"{cl.title}: {c.problem}" for c in referral_choices(draft, cl, facts) if c.problem
+        ]
+        if draft.replaces_id and not draft.amendment_reason.strip():
+            problems.append(f"{cl.title}: an amendment needs its reason")
+    first = by_id.get(FIRST_RESPONSE) or submitted.get(FIRST_RESPONSE)
+    done = first is not None and first.answers.get("risk_checklist_done") == "yes"
+    if done and RISK not in by_id and RISK not in submitted:
+        problems.append("The risk checklist is marked as done but has not been started")
+    return problems
+
+
+def _yes(value: Any) -> bool | None:
+    return {"yes": True, "no": False}.get(value) if isinstance(value, str) else None
+
+
+def _child_rows(
+    db: Session, incident_id: str, answers: dict[str, Any], ev: Evaluation, cl: Checklist
+) -> list[Child]:
+    """One Child per visible entry; each entry keeps its record id in `_id`."""
+    entries = answers.get("children")
+    if "children" not in ev.visible or not isinstance(entries, list):
+        return []
+    group = cl.item("children")
+    location = group.child("location") if group else None
+    rows = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        entry.setdefault("_id", new_id())
+        child = db.get(Child, entry["_id"]) or Child(
+            id=entry["_id"], incident_id=incident_id, name=""
+        )
+        age = entry.get("age")
+        reasons = [str(entry.get(reason_key(key)) or "").strip() for key in ("seen", "spoken_to")]
+        child.name = str(entry.get("name") or "").strip()
+        child.age = age if isinstance(age, int) and not isinstance(age, bool) else None
+        child.school = str(entry.get("school") or "") if entry.get("at_school") == "yes" else ""
+        where = entry.get("location")
+        child.where_during = location.option_label(where) if location and where else ""
+        child.seen = _yes(entry.get("seen"))
+        child.spoken_to = _yes(entry.get("spoken_to"))
+        child.reason = "; ".join(r for r in reasons if r)
+        rows.append(child)
+    return rows
+
+
+def _decision_reason(
+    need_item: str, reason: str, answers: dict[str, Any], kind: str, label: str
+) -> str:
+    """The reason text; a child's decision names the child it is about."""
+    if kind in CHILD_DECISIONS and need_item.startswith("children["):
+        index = int(need_item[len("children[") : need_item.index("]")])
+        entries = answers.get("children") or []
+        name = entries[index].get("name", "") if index < len(entries) else ""
+        return f"{name or f'Child {index + 1}'}: {reason}"
+    return reason
+
+
+def _earlier_decisions(db: Session, row: Assessment) -> set[tuple[str, str]]:
+    """(kind, reason) of decisions already recorded against versions this one replaces."""
+    seen: set[tuple[str, str]] = set()
+    replaced = row.replaces_id
+    while replaced:
+        for d in db.exec(select(Decision).where(Decision.assessment_id == replaced)):
+            seen.add((d.kind, d.reason))
+        older = db.get(Assessment, replaced)
+        replaced = older.replaces_id if older else None
+    return seen
+
+
+def _decisions(
+    db: Session, row: Assessment, ev: Evaluation, cl: Checklist, facts: Any, author: str
+) -> list[Decision]:
+    wanted: list[tuple[str, str]] = []
+    for need in ev.decisions:
+        wanted.append(
+            (need.kind, _decision_reason(need.item, need.reason, row.answers, need.kind, cl.title))
+        )
+    for choice in referral_choices(row, cl, facts):
+        if choice.accepted is False and not choice.item:
+            wanted.append(("referral_declined", f"{choice.label}: {choice.reason}"))
+    earlier = _earlier_decisions(db, row)
+    out, seen = [], set()
+    for kind, reason in wanted:
+        if (kind, reason) in earlier or (kind, reason) in seen:
+            continue
+        seen.add((kind, reason))
+        out.append(
+            Decision(
+                incident_id=row.incident_id,
+                assessment_id=row.id,
+                kind=kind,
+                reason=reason,
+                made_by=author,
+            )
+        )
+    return out
+
+
+def _outcome(incident: Incident, first: dict[str, Any] | None, risk: str | None) -> None:
+    if risk:
+        incident.risk_level = risk
+    if first is not None:
+        grounds = first.get("grounds_for_arrest")
+        if grounds == "yes":
+            incident.crime_recorded = True
+            incident.arrest_made = first.get("arrested") == "yes"
+        elif grounds == "no":
+            incident.arrest_made = False
+    incident.status = "attended"
+
+
+def submit(
+    store: Store,
+    incident_id: str,
+    author: str,
+    checklists: dict[str, Checklist],
+    facts: dict[str, Any] | None = None,
+) -> list[Assessment]:
+    """Submit the officer's drafts for an incident, or raise `SubmissionRefused`."""
+    with store.session() as db:
+        return submit_in(db, incident_id, author, checklists, facts)
+
+
+def submit_in(
+    db: Session,
+    incident_id: str,
+    author: str,
+    checklists: dict[str, Checklist],
+    facts: dict[str, Any] | None = None,
+) -> list[Assessment]:
+    """`submit` inside the caller's transaction (nothing is written if it raises)."""
+    problems = submission_problems(db, incident_id, author, checklists, facts)
+    if problems:
+        raise SubmissionRefused(problems)
+    incident = db.get(Incident, incident_id)
+    if incident is None:
+        raise KeyError(f"no incident {incident_id}")
+    drafts = drafts_for(db, incident_id, author)
+    current = submitted_for(db, incident_id)
+    evs = {d.checklist_id: evaluate(_checklist(checklists, d), d.answers, facts) for d in drafts}
+
+    risk_ev = evs.get(RISK)
+    if risk_ev is None and RISK in current:
+        risk_ev = evaluate(checklists[RISK], current[RISK].answers, facts)
+    levels = (
+        {risk_ev.computed.get("risk_level"), risk_ev.computed.get("computed_risk_level")}
+        if risk_ev
+        else set()
+    )
+    high = RiskLevel.HIGH.value in levels
+    first = next((d for d in drafts if d.checklist_id == FIRST_RESPONSE), None)
+    answers = copy.deepcopy(first.answers) if first else None
+    children: list[Child] = []
+    if first is not None and answers is not None:
+        children = _child_rows(
+            db, incident_id, answers, evs[FIRST_RESPONSE], checklists[FIRST_RESPONSE]
+        )
+        first.answers = answers
+    has_children = bool(children) or (risk_ev is not None and "child_present" in risk_ev.flags)
+    priority = PRIORITY_HIGH_RISK if high else PRIORITY_CHILD if has_children else PRIORITY_NORMAL
+
+    now = utcnow()
+    for draft in drafts:
+        cl = _checklist(checklists, draft)
+        ev = evaluate(cl, draft.answers, facts)
+        decisions = _decisions(db, draft, ev, cl, facts, author)
+        draft.status = RecordStatus.SUBMITTED
+        draft.submitted_at = now
+        draft.updated_at = now
+        draft.checklist_version, draft.checklist_hash = cl.version, cl.hash
+        draft.result = ev.as_dict()
+        enqueue_record(db, "assessment", draft, draft.version, priority)
+        for decision in decisions:
+            enqueue_record(db, "decision", decision, 1, priority)
+        audit.record(
+            db,
+            author,
+            "submit_assessment",
+            "assessment",
+            draft.id,
+            checklist=draft.checklist_id,
+            version=draft.version,
+        )
+    for child in children:
+        enqueue_record(db, "child", child, next_version(db, child.id), priority)
+
+    final_risk = risk_ev.computed.get("risk_level") if risk_ev else None
+    _outcome(incident, answers if first else None, final_risk)
+    enqueue_record(
+        db, "incident", incident, next_version(db, incident.id, ATTENDED_VERSION), priority
+    )
+    for assignment in db.exec(
+        select(Assignment).where(
+            Assignment.incident_id == incident_id, Assignment.assignee == author
+        )
+    ):
+        assignment.status = "attended"
+        db.add(assignment)
+    return drafts
+
+
+def start_amendment(store: Store, assessment_id: str, author: str, reason: str) -> Assessment:
+    """A new draft version of a submitted assessment, carrying the reason for amending."""
+    if not reason.strip():
+        raise ValueError("an amendment needs a reason")
+    with store.session() as db:
+        old = db.get(Assessment, assessment_id)
+        if old is None or old.status != RecordStatus.SUBMITTED:
+            raise ValueError("only a submitted assessment can be amended")
+        newer = db.exec(select(Assessment).where(Assessment.replaces_id == old.id)).first()
+        if newer is not None and newer.status == RecordStatus.DRAFT:
+            return newer
+        if newer is not None:
+            raise ValueError("a newer version exists: amend that one")
+        pending = draft_for(db, old.incident_id or "", old.checklist_id, author)
+        if pending is not None:
+            raise ValueError("an unsubmitted draft of this checklist exists: submit it first")
+        draft = Assessment(
+            incident_id=old.incident_id,
+            checklist_id=old.checklist_id,
+            checklist_version=old.checklist_version,
+            checklist_hash=old.checklist_hash,
+            answers=copy.deepcopy(old.answers),
+            result=copy.deepcopy(old.result),
+            version=old.version + 1,
+            replaces_id=old.id,
+            amendment_reason=reason.strip(),
+            author=author,
+        )
+        db.add(draft)
+        return draft
