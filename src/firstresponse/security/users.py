@@ -189,6 +189,13 @@ def add_user(
     return create_user(db, collar, name, role, team, pin, actor=admin.collar)
 
 
+def bootstrap_admin(db: Session, collar: str, name: str, team: str, pin: str) -> User:
+    """The first user of an empty store, who must be an admin (nobody else could add them)."""
+    if db.exec(select(User).limit(1)).first() is not None:
+        raise UserError("this store already has users: an admin must add new ones")
+    return create_user(db, collar, name, Role.ADMIN, team, pin, actor="bootstrap")
+
+
 def reset_pin(db: Session, admin: User, collar: str, pin: str) -> User:
     """An admin sets a new PIN; clears failed attempts (does not unlock)."""
     require(admin, Action.MANAGE_USERS)

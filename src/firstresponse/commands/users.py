@@ -1,0 +1,160 @@
+"""`firstresponse users add|list|reset-pin|unlock|deactivate`: who may use this terminal (admin).
+
+The acting admin signs in with `--as COLLAR` and `--pin` (or FIRSTRESPONSE_COLLAR and
+FIRSTRESPONSE_PIN, or a prompt). The role check happens in `security.users`, not here.
+On an empty store, `users add` without `--as` creates the first admin.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+
+from sqlmodel import Session, select
+
+from firstresponse.records import Role, User
+
+COLLAR_ENV = "FIRSTRESPONSE_COLLAR"
+PIN_ENV = "FIRSTRESPONSE_PIN"
+NEW_PIN_ENV = "FIRSTRESPONSE_NEW_PIN"
+
+#: Exit code when sign-in or the role check refuses the command.
+REFUSED = 2
+
+
+class CommandError(Exception):
+    """A command cannot run; the message says why."""
+
+
+def add_actor_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as", dest="collar", default="", help="your collar number")
+    parser.add_argument("--pin", default="", help="your PIN (else $FIRSTRESPONSE_PIN or a prompt)")
+
+
+def acting_user(args: argparse.Namespace, db: Session) -> User:
+    """Sign in the person running the command (raises SignInError)."""
+    from firstresponse.security.users import SignInError, authenticate
+
+    collar = args.collar or os.environ.get(COLLAR_ENV, "")
+    if not collar:
+        raise SignInError(f"sign in with --as COLLAR (or set {COLLAR_ENV})")
+    pin = args.pin or os.environ.get(PIN_ENV, "")
+    if not pin and sys.stdin.isatty():
+        pin = getpass.getpass(f"PIN for {collar}: ")
+    return authenticate(db, collar, pin)
+
+
+def _new_pin(args: argparse.Namespace, collar: str) -> str:
+    pin = args.new_pin or os.environ.get(NEW_PIN_ENV, "")
+    if pin or not sys.stdin.isatty():
+        return pin
+    pin = getpass.getpass(f"new PIN for {collar}: ")
+    if getpass.getpass("again: ") != pin:
+        raise CommandError("the two PINs differ")
+    return pin
+
+
+def _row(user: User) -> dict[str, object]:
+    return {
+        "collar": user.collar,
+        "name": user.name,
+        "role": user.role,
+        "team": user.team,
+        "active": user.active,
+        "locked": user.locked,
+        "failed_attempts": user.failed_attempts,
+    }
+
+
+def _print_users(rows: list[dict[str, object]], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        state = "inactive" if not row["active"] else "LOCKED" if row["locked"] else "active"
+        role = str(row["role"]).replace("_", " ")
+        print(f"{row['collar']:<8} {row['name']:<28} {role:<13} {row['team']:<12} {state}")
+    print(f"{len(rows)} user(s)")
+
+
+def _first_admin(args: argparse.Namespace, db: Session) -> User:
+    from firstresponse.security import users
+
+    if args.role != Role.ADMIN:
+        raise CommandError("this store has no users yet: the first one must be --role admin")
+    return users.bootstrap_admin(db, args.target, args.name, args.team, _new_pin(args, args.target))
+
+
+def _carry_out(args: argparse.Namespace, db: Session) -> str:
+    from firstresponse.security import users
+    from firstresponse.security.permissions import Action, require
+
+    empty = db.exec(select(User).limit(1)).first() is None
+    if args.action == "add" and empty and not (args.collar or os.environ.get(COLLAR_ENV)):
+        user = _first_admin(args, db)
+        return f"first admin {user.collar} added"
+    admin = acting_user(args, db)
+    if args.action == "list":
+        require(admin, Action.MANAGE_USERS)
+        _print_users([_row(u) for u in users.list_users(db)], args.json)
+        return ""
+    if args.action == "add":
+        require(admin, Action.MANAGE_USERS)  # before asking for the new PIN
+        pin = _new_pin(args, args.target)
+        user = users.add_user(db, admin, args.target, args.name, args.role, args.team, pin)
+        return f"{user.collar} {user.name} added as {user.role.replace('_', ' ')}"
+    if args.action == "reset-pin":
+        require(admin, Action.MANAGE_USERS)
+        user = users.reset_pin(db, admin, args.target, _new_pin(args, args.target))
+        return f"PIN for {user.collar} reset"
+    if args.action == "unlock":
+        return f"{users.unlock(db, admin, args.target).collar} unlocked"
+    return f"{users.deactivate(db, admin, args.target).collar} deactivated"
+
+
+def run(args: argparse.Namespace) -> int:
+    from firstresponse.commands.terminal import open_store
+    from firstresponse.security.users import SignInError, UserError
+
+    store = open_store(args.settings)
+    try:
+        with store.session() as db:
+            message = _carry_out(args, db)
+    except (SignInError, PermissionError) as exc:
+        print(f"firstresponse users: {exc}", file=sys.stderr)
+        return REFUSED
+    except (UserError, CommandError) as exc:
+        print(f"firstresponse users: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    if message:
+        print(message)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("users", help="add, list, unlock or deactivate users (admin)")
+    verbs = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = verbs.add_parser("add", help="add a user")
+    add.add_argument("target", metavar="COLLAR", help="the new user's collar number")
+    add.add_argument("--name", required=True, help="full name")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--team", default="", help="team, e.g. Alpha")
+    add.add_argument("--new-pin", default="", help="their PIN (else $FIRSTRESPONSE_NEW_PIN)")
+    listing = verbs.add_parser("list", help="list users")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    reset = verbs.add_parser("reset-pin", help="set a new PIN for a user")
+    reset.add_argument("target", metavar="COLLAR")
+    reset.add_argument("--new-pin", default="", help="their PIN (else $FIRSTRESPONSE_NEW_PIN)")
+    for name, text in (
+        ("unlock", "unlock a user locked after wrong PINs"),
+        ("deactivate", "stop a user signing in (kept for the audit trail)"),
+    ):
+        verbs.add_parser(name, help=text).add_argument("target", metavar="COLLAR")
+    for verb in verbs.choices.values():
+        add_actor_options(verb)
+    parser.set_defaults(func=run)
