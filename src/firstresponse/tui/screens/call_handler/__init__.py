@@ -1,0 +1,7 @@
+"""The call handler's screens: today's calls, a new call with the repeat-victim lookup,
+the history narrative, THRIVE with the grade floor, the override, the briefing and safety
+advice."""
+
+from firstresponse.tui.screens.call_handler.home import CallHandlerHome
+
+__all__ = ["CallHandlerHome"]

@@ -1,0 +1,129 @@
+"""Preview the briefing for attending officers, choose who gets it, and send (grades the call)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Static
+
+from firstresponse.calls import GradeRefused, Override, grade_call
+from firstresponse.calls.briefing import briefing_for
+from firstresponse.calls.grading import WORKFORCE
+from firstresponse.checklist import Evaluation
+from firstresponse.records import Grade, Incident
+from firstresponse.tui.screens.call_handler.state import CallState, checklists
+
+
+def briefing_text(briefing: dict[str, Any]) -> str:
+    """The briefing as the responder will read it: summary, then titled bullet lists."""
+    out = [briefing.get("summary", "")]
+    for section in briefing.get("sections", []):
+        out.append("")
+        out.append(section.get("title", "").upper())
+        out += [f"• {line}" for line in section.get("lines", [])]
+    return "\n".join(out)
+
+
+def normalise_assignee(text: str) -> str:
+    """Collar numbers in capitals (pc2001 -> PC2001); team names as typed."""
+    text = text.strip()
+    return text.upper() if re.fullmatch(r"[A-Za-z]{2}\d{3,6}", text) else text
+
+
+class BriefingScreen(Screen[bool]):
+    """F5 records the grade and sends the briefing with the assignment; Escape goes back."""
+
+    DEFAULT_CSS = """
+    BriefingScreen #briefing { height: 1fr; padding: 0 1; }
+    BriefingScreen .row { height: 1; }
+    BriefingScreen .row Label { width: 22; padding: 0 1; }
+    BriefingScreen .row Input { width: 1fr; }
+    """
+
+    BINDINGS = [
+        Binding("f5", "send", "Send"),
+        Binding("escape", "back", "Back to THRIVE"),
+    ]
+
+    def __init__(
+        self, state: CallState, answers: dict[str, Any], ev: Evaluation, override: Override | None
+    ) -> None:
+        super().__init__()
+        self.state = state
+        self.answers = answers
+        self.evaluation = ev
+        self.override = override
+        self.grade = Grade(answers["grade"])
+        app: Any = self.app
+        with app.store.session() as db:
+            incident = db.get(Incident, state.incident_id)
+            assert incident is not None
+            self.preview = briefing_for(
+                db, incident, answers, ev, state.history, restricted=WORKFORCE in ev.flags
+            )
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="briefing"):
+            yield Static(briefing_text(self.preview), id="briefing-text", markup=False)
+        if self.grade.deploys:
+            yield Horizontal(
+                Label("Assign to (optional)"),
+                Input(
+                    placeholder="collar or team, e.g. PC2001 or Alpha", id="assignee", compact=True
+                ),
+                classes="row",
+            )
+        else:
+            yield Label("No deployment: recorded for supervisor review", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"Briefing · {self.state.reference} · F5 to send"
+        if self.grade.deploys:
+            self.query_one("#assignee", Input).focus()
+        else:
+            self.query_one("#briefing").focus()
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        self.action_send()
+
+    def action_send(self) -> None:
+        app: Any = self.app
+        assignee = self.query_one("#assignee", Input).value.strip() if self.grade.deploys else ""
+        thrive = checklists(app.settings)["thrive"]
+        try:
+            with app.store.session() as db:
+                graded = grade_call(
+                    db,
+                    app.user,
+                    self.state.incident_id,
+                    thrive,
+                    self.answers,
+                    self.state.facts,
+                    override=self.override,
+                    history=self.state.history,
+                    assignee=normalise_assignee(assignee),
+                )
+        except GradeRefused as refused:
+            detail = "; ".join(refused.problems[:2])
+            self.notify(f"{refused} {detail}".strip(), title="Not graded", severity="error")
+            return
+        sent = (
+            f" to {graded.assignment.assignee}"
+            if graded.assignment and graded.assignment.assignee
+            else ""
+        )
+        decisions = f", {len(graded.decisions)} decision(s) for review" if graded.decisions else ""
+        self.notify(
+            f"{self.state.reference} graded {self.grade.value.replace('_', ' ')}{sent}{decisions}"
+        )
+        self.dismiss(True)
+
+    def action_back(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,67 @@
+"""One person's history as a single narrative: incidents, partners, markers, orders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+
+def history_lines(history: dict[str, Any]) -> list[str]:
+    """The history as plain lines, most important first."""
+    lines = [f"{history.get('name', '?')} · DOB {history.get('dob') or '?'}"]
+    if history.get("aliases"):
+        lines.append("Also known as: " + ", ".join(history["aliases"]))
+    lines.append(
+        f"DA incidents in last 12 months: {history.get('da_incidents_12m', 0)}"
+        f" · last risk: {history.get('last_risk_level') or 'none'}"
+        f" · MARAC: {'yes' if history.get('on_marac') else 'no'}"
+    )
+    if history.get("markers"):
+        lines.append("Markers: " + ", ".join(m.replace("_", " ") for m in history["markers"]))
+    if history.get("previous_partners"):
+        lines.append("Previous partners: " + ", ".join(history["previous_partners"]))
+    for order in history.get("orders") or []:
+        state = "IN FORCE" if order.get("in_force") else "ended"
+        ends = f" to {order['ends_on']}" if order.get("ends_on") else ""
+        kind = str(order.get("kind", "")).replace("_", " ")
+        lines.append(f"Order ({state}): {kind} {order.get('detail', '')}{ends}")
+    lines += [f"Bail: {b}" for b in history.get("bail_conditions") or []]
+    lines += [f"DVDS: {d}" for d in history.get("dvds") or []]
+    lines.append("")
+    lines.append("History, newest first:")
+    lines += [f"• {line}" for line in history.get("narrative") or []] or ["• none"]
+    return lines
+
+
+class HistoryScreen(Screen[bool]):
+    """Read the narrative; Enter uses this person for the call, Escape goes back."""
+
+    BINDINGS = [
+        Binding("enter", "use", "Use this person"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, history: dict[str, Any], choosing: bool = True) -> None:
+        super().__init__()
+        self.history = history
+        self.choosing = choosing
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="history"):
+            yield Static("\n".join(history_lines(self.history)), id="history-text", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#history").focus()
+
+    def action_use(self) -> None:
+        self.dismiss(self.choosing)
+
+    def action_back(self) -> None:
+        self.dismiss(False)

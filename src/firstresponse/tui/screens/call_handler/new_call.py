@@ -1,0 +1,218 @@
+"""A new call: the first details, with the repeat-victim lookup as they are typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static
+
+from firstresponse.calls import CallDetails, Candidate, Search, facts_from_history, open_call
+from firstresponse.calls.details import parse_children, parse_dob, split_name
+from firstresponse.calls.sources import LookupUnavailable
+from firstresponse.records import Relationship
+from firstresponse.sync.client import SyncFailure
+from firstresponse.tui.screens.call_handler.history import HistoryScreen
+from firstresponse.tui.screens.call_handler.lookup_panel import LookupPanel
+from firstresponse.tui.screens.call_handler.state import CallState, lookup_source
+
+YES_NO = [("Yes", "yes"), ("No", "no"), ("Not known", "unknown")]
+#: (id, label, placeholder) of the text fields; the first five feed the lookup.
+TEXT_FIELDS = [
+    ("name", "Person at risk", "forename surname"),
+    ("dob", "Date of birth", "YYYY-MM-DD"),
+    ("phone", "Phone", "any format"),
+    ("postcode", "Postcode", ""),
+    ("address", "Address", ""),
+    ("caller", "Caller", "name, or 'victim'"),
+    ("happening", "Happening now", "what the caller says is happening"),
+    ("suspect", "Suspect", "forename surname"),
+    ("children", "Children", "names and ages: Amy 6, Ben 3"),
+]
+LOOKUP_FIELDS = ("name", "dob", "phone", "postcode", "address")
+SELECTS = [
+    ("relationship", "Relationship", [(r.value.replace("_", " "), r.value) for r in Relationship]),
+    ("suspect_present", "Suspect there?", YES_NO),
+    ("weapons", "Weapons?", YES_NO),
+]
+
+
+class NewCallScreen(Screen[None]):
+    """Caller and victim details; F3 picks a match; F5 goes on to THRIVE."""
+
+    DEFAULT_CSS = """
+    NewCallScreen #details { height: 1fr; }
+    NewCallScreen .row { height: 1; }
+    NewCallScreen .row Label { width: 16; padding: 0 1; }
+    NewCallScreen .row Input, NewCallScreen .row Select { width: 1fr; }
+    NewCallScreen #selected { height: 1; padding: 0 1; color: $success; }
+    """
+
+    BINDINGS = [
+        Binding("f3", "matches", "Matches"),
+        Binding("f5", "proceed", "THRIVE"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.selected: Candidate | None = None
+        self.history: dict[str, Any] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="details"):
+            for wid, label, placeholder in TEXT_FIELDS[:5]:
+                yield self._text_row(wid, label, placeholder)
+            yield self._select_row(*SELECTS[0])
+            for wid, label, placeholder in TEXT_FIELDS[5:8]:
+                yield self._text_row(wid, label, placeholder)
+            for spec in SELECTS[1:]:
+                yield self._select_row(*spec)
+            yield self._text_row(*TEXT_FIELDS[8])
+        yield Static("", id="selected", markup=False)
+        yield LookupPanel(lookup_source(self.app), id="lookup")
+        yield Footer()
+
+    @staticmethod
+    def _text_row(wid: str, label: str, placeholder: str) -> Horizontal:
+        return Horizontal(
+            Label(label), Input(placeholder=placeholder, id=wid, compact=True), classes="row"
+        )
+
+    @staticmethod
+    def _select_row(wid: str, label: str, options: list[tuple[str, str]]) -> Horizontal:
+        return Horizontal(
+            Label(label), Select(options, id=wid, prompt="Choose…", compact=True), classes="row"
+        )
+
+    def on_mount(self) -> None:
+        self.sub_title = "New call"
+        self.query_one("#name", Input).focus()
+
+    def value(self, wid: str) -> str:
+        return self.query_one(f"#{wid}", Input).value.strip()
+
+    def choice(self, wid: str) -> str:
+        value = self.query_one(f"#{wid}", Select).value
+        return "" if value is Select.NULL else str(value)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id in LOOKUP_FIELDS:
+            query = Search(**{f: self.value(f) for f in LOOKUP_FIELDS})
+            self.query_one(LookupPanel).query_changed(query)
+
+    def action_matches(self) -> None:
+        matches = self.query_one("#matches", OptionList)
+        if not matches.option_count:
+            self.notify("No matches yet: type a name, DOB, phone or postcode")
+            return
+        if matches.highlighted is None:
+            matches.highlighted = 0
+        matches.focus()
+
+    def on_lookup_panel_chosen(self, event: LookupPanel.Chosen) -> None:
+        self.open_history(event.candidate)
+
+    @work(thread=True, exclusive=True, group="history")
+    def open_history(self, candidate: Candidate) -> None:
+        panel = self.query_one(LookupPanel)
+        try:
+            history = panel.source.history(candidate.person_id)
+        except (LookupUnavailable, SyncFailure) as exc:
+            self.app.call_from_thread(self.notify, f"History unavailable: {exc}", severity="error")
+            return
+        if history is None:
+            self.app.call_from_thread(self.notify, "No history found", severity="warning")
+            return
+        self.app.call_from_thread(self._show_history, candidate, history)
+
+    def _show_history(self, candidate: Candidate, history: dict[str, Any]) -> None:
+        def chosen(use: bool | None) -> None:
+            if use:
+                self.use(candidate, history)
+
+        self.app.push_screen(HistoryScreen(history), chosen)
+
+    def use(self, candidate: Candidate, history: dict[str, Any]) -> None:
+        """Take the call for this known person: fill what is blank, keep the history."""
+        self.selected, self.history = candidate, history
+        for wid, value in (("name", candidate.name), ("dob", candidate.dob)):
+            box = self.query_one(f"#{wid}", Input)
+            if not box.value.strip() and value:
+                box.value = value
+        flags = facts_from_history(history)
+        note = f"Known person: {candidate.name}"
+        if flags["repeat_victim"]:
+            note += f" · REPEAT VICTIM ({flags['incidents_12m']} in 12m)"
+        self.query_one("#selected", Static).update(note)
+        self.query_one("#relationship", Select).focus()
+
+    def details(self) -> CallDetails:
+        forename, surname = split_name(self.value("name"))
+        s_forename, s_surname = split_name(self.value("suspect"))
+        return CallDetails(
+            victim_forename=forename,
+            victim_surname=surname,
+            victim_dob=parse_dob(self.value("dob")),
+            phone=self.value("phone"),
+            address=self.value("address"),
+            postcode=self.value("postcode").upper(),
+            caller_name=self.value("caller"),
+            relationship=self.choice("relationship"),
+            happening_now=self.value("happening"),
+            suspect_forename=s_forename,
+            suspect_surname=s_surname,
+            suspect_present=self.choice("suspect_present"),
+            weapons=self.choice("weapons"),
+            children=parse_children(self.value("children")),
+        )
+
+    def action_proceed(self) -> None:
+        from firstresponse.tui.screens.call_handler.thrive import ThriveScreen
+
+        details = self.details()
+        if not details.victim_name and self.selected is None:
+            self.notify("Enter the name of the person at risk first", severity="error")
+            self.query_one("#name", Input).focus()
+            return
+        app: Any = self.app
+        with app.store.session() as db:
+            incident = open_call(
+                db,
+                app.user,
+                details,
+                victim_id=self.selected.person_id if self.selected else None,
+                force_code=app.settings.force_code,
+            )
+        state = CallState(
+            incident_id=incident.id,
+            reference=incident.reference,
+            victim_name=details.victim_name or (self.selected.name if self.selected else ""),
+            history=self.history,
+            facts=facts_from_history(self.history),
+            answers=_prefill(details),
+        )
+        self.app.switch_screen(ThriveScreen(state))
+
+    def action_cancel(self) -> None:
+        self.app.pop_screen()
+
+
+def _prefill(details: CallDetails) -> dict[str, Any]:
+    """THRIVE answers the first details already give."""
+    answers: dict[str, Any] = {}
+    if details.suspect_present:
+        answers["suspect_present"] = details.suspect_present
+    if details.weapons:
+        answers["weapons"] = details.weapons
+    if details.children:
+        answers["children_present"] = "yes"
+        answers["children_details"] = ", ".join(
+            c.name + (f" {c.age}" if c.age is not None else "") for c in details.children
+        )
+    return answers

@@ -1,0 +1,111 @@
+"""THRIVE for the call in hand, with the grade floor shown and enforced."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from firstresponse.calls import Override, prepare
+from firstresponse.calls.grading import BELOW_FLOOR, OVERRIDE_REASON, OVERRIDE_SUPERVISOR
+from firstresponse.checklist import Evaluation
+from firstresponse.tui.screens.call_handler.state import CallState, checklists
+from firstresponse.tui.widgets.checklist_form import ChecklistForm
+
+
+def floor_text(ev: Evaluation) -> str:
+    """The floor and why, and whether the chosen grade is below it."""
+    if ev.grade_floor is None:
+        return "No grade floor yet"
+    floor = ev.grade_floor.value.replace("_", " ").upper()
+    text = f"Floor: {floor} — " + "; ".join(ev.grade_floor_reasons)
+    if BELOW_FLOOR in ev.flags:
+        text = "BELOW FLOOR: supervisor override needed (F5). " + text
+    return text
+
+
+class ThriveScreen(Screen[None]):
+    """The THRIVE checklist; F5 grades (asking a supervisor when below the floor)."""
+
+    DEFAULT_CSS = """
+    ThriveScreen #floor { height: auto; max-height: 2; padding: 0 1; background: $warning 20%; }
+    ThriveScreen #floor.-below { background: $error 40%; text-style: bold; }
+    """
+
+    BINDINGS = [
+        Binding("f5", "grade", "Grade"),
+        Binding("escape", "leave", "Later"),
+    ]
+
+    def __init__(self, state: CallState) -> None:
+        super().__init__()
+        self.state = state
+        self.checklist = checklists(self.app.settings)["thrive"]  # type: ignore[attr-defined]
+        self.override: Override | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="floor", markup=False)
+        yield ChecklistForm(self.checklist, self.state.answers, self.state.facts, id="thrive")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"THRIVE · {self.state.reference} · {self.state.victim_name}"
+        self._show_floor(self.query_one(ChecklistForm).evaluation)
+
+    def _show_floor(self, ev: Evaluation) -> None:
+        banner = self.query_one("#floor", Static)
+        banner.update(floor_text(ev))
+        banner.set_class(BELOW_FLOOR in ev.flags, "-below")
+
+    def on_checklist_form_changed(self, event: ChecklistForm.Changed) -> None:
+        self.state.answers = event.answers
+        self._show_floor(event.evaluation)
+
+    def action_grade(self) -> None:
+        form = self.query_one(ChecklistForm)
+        ev = form.evaluation
+        if BELOW_FLOOR in ev.flags:
+            from firstresponse.tui.screens.call_handler.override import OverrideDialog
+
+            floor = ev.grade_floor.value.replace("_", " ") if ev.grade_floor else ""
+            dialog = OverrideDialog(
+                floor,
+                list(ev.grade_floor_reasons),
+                str(form.answers.get(OVERRIDE_SUPERVISOR, "")),
+                str(form.answers.get(OVERRIDE_REASON, "")),
+            )
+            self.app.push_screen(dialog, self._overridden)
+            return
+        self._preview(None)
+
+    def _overridden(self, override: Override | None) -> None:
+        if override is not None:
+            self._preview(override)
+
+    def _preview(self, override: Override | None) -> None:
+        from firstresponse.tui.screens.call_handler.briefing import BriefingScreen
+
+        answers, ev = prepare(self.checklist, self.state.answers, self.state.facts, override)
+        if not ev.complete:
+            problems = [i.message for i in (*ev.missing_required, *ev.missing_reasons, *ev.errors)]
+            self.notify(
+                f"{len(problems)} to do: " + problems[0],
+                title="THRIVE not complete",
+                severity="error",
+            )
+            self.query_one(ChecklistForm).action_next_missing()
+            return
+        self.override = override
+        self.app.push_screen(BriefingScreen(self.state, answers, ev, override), self._sent)
+
+    def _sent(self, sent: bool | None) -> None:
+        if sent:
+            from firstresponse.tui.screens.call_handler.safety import SafetyAdviceScreen
+
+            self.app.switch_screen(SafetyAdviceScreen(self.state))
+
+    def action_leave(self) -> None:
+        self.notify(f"{self.state.reference} stays open until graded")
+        self.app.pop_screen()

@@ -1,0 +1,239 @@
+"""A whole call at 80x24, keyboard only: sign in, new call, lookup, history, THRIVE, grade."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from sqlmodel import select
+from textual.widgets import Input, OptionList, RadioSet, Select, SelectionList, TextArea
+
+from firstresponse.calls import sources
+from firstresponse.records import (
+    Assessment,
+    Assignment,
+    AuditEvent,
+    Decision,
+    Incident,
+    Person,
+    User,
+)
+from firstresponse.security.pins import hash_pin
+from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.screenshots import sign_in, type_text
+from firstresponse.tui.widgets.checklist_form import ChecklistForm, ItemField
+
+SIZE = (80, 24)
+
+
+@dataclass(frozen=True)
+class FakeQuery:
+    name: str = ""
+    dob: date | None = None
+    phone: str = ""
+    postcode: str = ""
+    address: str = ""
+
+
+@dataclass
+class FakeMatch:
+    person_id: str
+    name: str
+    dob: date | None
+    postcode: str
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    markers: list[str] = field(default_factory=list)
+    da_incidents_12m: int = 0
+
+
+@pytest.fixture
+def known(store, monkeypatch) -> Person:
+    """Users, one known repeat victim, and a stand-in lookup engine over them."""
+    with store.session() as db:
+        for collar, role in (("CH1001", "call_handler"), ("SG3001", "supervisor")):
+            db.add(User(collar=collar, name=collar, role=role, pin_hash=hash_pin("1234")))
+        person = Person(
+            forename="Jonathan",
+            surname="Testperson",
+            dob=date(1990, 4, 3),
+            postcode="TT1 1AA",
+            address="3 Example Close",
+        )
+        db.add(person)
+
+    def search(db, query, limit=10):
+        if "jon" not in query.name.lower():
+            return []
+        return [
+            FakeMatch(
+                person.id,
+                "Jonathan Testperson",
+                person.dob,
+                "TT1 1AA",
+                0.93,
+                ["nickname Jon=Jonathan"],
+                ["repeat_victim"],
+                2,
+            )
+        ]
+
+    def person_history(db, person_id, today=None):
+        return {
+            "person_id": person_id,
+            "name": "Jonathan Testperson",
+            "dob": "1990-04-03",
+            "markers": ["repeat_victim"],
+            "last_risk_level": "medium",
+            "da_incidents_12m": 2,
+            "previous_partners": ["Former Partner"],
+            "orders": [],
+            "on_marac": False,
+            "bail_conditions": [],
+            "dvds": [],
+            "aliases": ["Jon Testperson"],
+            "incidents": [{"incident_id": "h1", "role": "victim"}],
+            "narrative": ["2026-09-01 partner threatened him, medium risk"],
+        }
+
+    module = SimpleNamespace(LookupQuery=FakeQuery, search=search, person_history=person_history)
+    monkeypatch.setattr(sources, "_lookup_module", lambda: module)
+    return person
+
+
+def _field(form: ChecklistForm, path: str) -> ItemField:
+    return next(f for f in form.query(ItemField) if f.path == path)
+
+
+async def answer(pilot: Any, form: ChecklistForm, path: str, value: Any) -> None:
+    """Answer one item the way a user would: focus its control and use the keys."""
+    item = _field(form, path)
+    await pilot.pause()
+    control = next(w for w in item.query("*") if w.focusable and not w.has_class("cl-reason"))
+    control.focus()
+    await pilot.pause()
+    if isinstance(control, RadioSet):
+        index = [v for v, _ in item.item.options].index(value)
+        for _ in range(index):
+            await pilot.press("right")
+        await pilot.press("enter")
+    elif isinstance(control, Select):
+        index = [v for v, _ in item.item.options].index(value)
+        await pilot.press("enter")
+        for _ in range(index + 1):
+            await pilot.press("down")
+        await pilot.press("enter")
+    elif isinstance(control, SelectionList):
+        index = [v for v, _ in item.item.options].index(value)
+        for _ in range(index):
+            await pilot.press("down")
+        await pilot.press("space")
+    elif isinstance(control, Input | TextArea):
+        await type_text(pilot, value)
+    await pilot.pause()
+
+
+async def reason(pilot: Any, form: ChecklistForm, path: str, text: str) -> None:
+    _field(form, path).query_one(".cl-reason", Input).focus()
+    await type_text(pilot, text)
+    await pilot.pause()
+
+
+CALM = [
+    ("caller_role", "victim"),
+    ("caller_can_talk", "yes"),
+    ("happening_now", "no"),
+    ("suspect_present", "no"),
+    ("children_present", "no"),
+    ("injuries", "no"),
+    ("weapons", "no"),
+    ("strangulation", "no"),
+    ("threats_to_kill", "no"),
+    ("suspect_workforce", "no"),
+    ("vulnerabilities", "none_known"),
+    ("threat", "Verbal threats"),
+    ("harm", "Distress"),
+    ("risk", "Repeat calls"),
+    ("investigation", "Messages"),
+    ("vulnerability", "Caller"),
+    ("engagement", "Visit"),
+]
+
+
+async def test_call_flow_with_lookup_floor_and_override(app_factory, store, known) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "CH1001")
+        assert type(app.screen).__name__ == "CallHandlerHome"
+        await pilot.press("n")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "NewCallScreen"
+        await type_text(pilot, "jon testperson")
+        await pilot.pause(0.6)
+        await pilot.wait_for_scheduled_animations()
+        matches = app.screen.query_one("#matches", OptionList)
+        assert matches.option_count == 1
+        await pilot.press("f3", "enter")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "HistoryScreen"
+        text = str(app.screen.query_one("#history-text").render())
+        assert "Former Partner" in text and "partner threatened him" in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "REPEAT VICTIM" in str(app.screen.query_one("#selected").render())
+        await pilot.press("f5")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "ThriveScreen"
+        assert "Repeat victim" in str(app.screen.query_one("#floor").render())
+        form = app.screen.query_one(ChecklistForm)
+        for path, value in CALM:
+            await answer(pilot, form, path, value)
+        await answer(pilot, form, "grade", "scheduled")
+        await reason(pilot, form, "grade", "Caller asked for a visit tomorrow")
+        await answer(pilot, form, "appointment_at", "2026-11-24 10:00")
+        await answer(pilot, form, "safe_until_appointment", "yes")
+        await answer(pilot, form, "safety_advice_given", "yes")
+        assert "BELOW FLOOR" in str(app.screen.query_one("#floor").render())
+        await pilot.press("f5")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "OverrideDialog"
+        await type_text(pilot, "SG3001")
+        await pilot.press("enter")
+        await type_text(pilot, "9999")
+        await pilot.press("enter")
+        await type_text(pilot, "Victim staying with family tonight")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "PIN" in str(app.screen.query_one("#ov-error").render())
+        await type_text(pilot, "1234")
+        await pilot.press("enter")  # the rationale is kept: verified and closed
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "BriefingScreen"
+        assert "SCHEDULED: Jonathan Testperson" in str(
+            app.screen.query_one("#briefing-text").render()
+        )
+        await type_text(pilot, "pc2001")
+        await pilot.press("f5")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "SafetyAdviceScreen"
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "CallHandlerHome"
+    with store.session() as db:
+        incident = db.exec(select(Incident)).one()
+        assert incident.victim_id == known.id and incident.status == "graded"
+        assert incident.grade == "scheduled"
+        kinds = sorted(d.kind for d in db.exec(select(Decision)))
+        assert kinds == ["grade_override", "low_grade"]
+        assert db.exec(select(Assignment)).one().assignee == "PC2001"
+        assert db.exec(select(Assessment)).one().answers["floor_override_supervisor"] == "SG3001"
+        actions = [e.action for e in db.exec(select(AuditEvent))]
+        assert "lookup" in actions and "view" in actions and "grade_call" in actions
+
+
+@pytest.fixture
+def app_factory(settings, store):
+    return lambda: FirstResponseApp(settings, store)
