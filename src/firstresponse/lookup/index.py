@@ -83,7 +83,7 @@ def index_person(db: Session, person_id: str) -> None:
     person = load_people(db, [person_id]).get(person_id)
     if person is None:
         return
-    db.execute(insert(_KEYS), [{"key": k, "person_id": person_id} for k in person_keys(person)])
+    _insert_keys(db, [(k, person_id) for k in person_keys(person)])
     _insert_terms(db, person_terms(person))
 
 
@@ -119,6 +119,17 @@ def _people_pages(db: Session, size: int) -> Iterator[list[PersonFacts]]:
         yield [PersonFacts(*row, aliases=aliases.get(row[0], [])) for row in rows]
 
 
+def _insert_keys(db: Session, rows: list[tuple[str, str]]) -> None:
+    """Bulk insert (key, person_id) rows; straight through the driver on SQLite."""
+    if not rows:
+        return
+    if db.get_bind().dialect.name == "sqlite":
+        raw = db.connection().connection.driver_connection
+        raw.executemany("INSERT INTO lookup_key (key, person_id) VALUES (?, ?)", rows)  # type: ignore[union-attr]
+        return
+    db.execute(insert(_KEYS), [{"key": k, "person_id": p} for k, p in rows])
+
+
 def rebuild_index(db: Session) -> int:
     """Refile everybody from scratch (after bulk imports). Returns the number of people."""
     db.flush()
@@ -133,9 +144,10 @@ def rebuild_index(db: Session) -> int:
     for page in _people_pages(db, BATCH):
         rows = []
         for person in page:
-            terms.update(person_terms(person))
-            rows.extend({"key": k, "person_id": person.id} for k in person_keys(person))
-        db.execute(insert(_KEYS), rows)
+            names = person.names()
+            terms.update(person_terms(person, names))
+            rows.extend((k, person.id) for k in person_keys(person, names))
+        _insert_keys(db, rows)
         count += len(page)
     if sqlite:
         for name, columns in _KEY_INDEXES:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from firstresponse.lookup.names import forms, name_tokens
 from firstresponse.lookup.normalise import address_keys, phone_key, postcode_in, postcode_key
@@ -45,13 +46,11 @@ class PersonFacts:
         return f"{self.forename} {self.surname}".strip()
 
     def names(self) -> list[NameRecord]:
-        own = NameRecord(
-            tuple(name_tokens(self.forename)), tuple(name_tokens(self.surname)), "", self.full_name
-        )
+        own = NameRecord(name_tokens(self.forename), name_tokens(self.surname), "", self.full_name)
         records = [own]
         for forename, surname, kind in self.aliases:
-            fore = tuple(name_tokens(forename)) or own.forenames
-            sur = tuple(name_tokens(surname)) or own.surnames
+            fore = name_tokens(forename) or own.forenames
+            sur = name_tokens(surname) or own.surnames
             shown = f"{forename or self.forename} {surname or self.surname}".strip()
             records.append(NameRecord(fore, sur, kind or "alias", shown))
         return records
@@ -67,22 +66,33 @@ def pair_key(a: str, b: str) -> str:
 def name_keys(records: Iterable[NameRecord], year: int | None) -> set[str]:
     keys: set[str] = set()
     for record in records:
+        keys.update(_record_keys(record.forenames[:1], record.surnames))
         words = record.forenames + record.surnames
         for word in words:
             for form in forms(word):
                 keys.add("n:" + form)
                 if year and not record.kind:
                     keys.add(f"ny:{form}|{year}")
-        first = record.forenames[:1]
-        for fore in first:
-            for sur in record.surnames:
-                keys.update(pair_key(a, b) for a in forms(fore) for b in forms(sur) if a != b)
     return keys
 
 
-def person_keys(person: PersonFacts) -> set[str]:
+@lru_cache(maxsize=65536)
+def _record_keys(first: tuple[str, ...], surnames: tuple[str, ...]) -> frozenset[str]:
+    """Order-free pair keys of a forename with each surname word."""
+    return frozenset(
+        pair_key(a, b)
+        for fore in first
+        for sur in surnames
+        for a in forms(fore)
+        for b in forms(sur)
+        if a != b
+    )
+
+
+def person_keys(person: PersonFacts, names: list[NameRecord] | None = None) -> set[str]:
     """Every key under which `person` can be found."""
-    keys = name_keys(person.names(), person.dob.year if person.dob else None)
+    names = names if names is not None else person.names()
+    keys = name_keys(names, person.dob.year if person.dob else None)
     if person.dob:
         keys.add("d:" + person.dob.isoformat())
     if phone := phone_key(person.phone):
@@ -93,6 +103,7 @@ def person_keys(person: PersonFacts) -> set[str]:
     return keys
 
 
-def person_terms(person: PersonFacts) -> set[str]:
+def person_terms(person: PersonFacts, names: list[NameRecord] | None = None) -> set[str]:
     """The name words of every name the person is known by (for the fuzzy vocabulary)."""
-    return {w for r in person.names() for w in r.forenames + r.surnames}
+    names = names if names is not None else person.names()
+    return {w for r in names for w in r.forenames + r.surnames}

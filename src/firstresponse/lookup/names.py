@@ -15,15 +15,17 @@ _APOSTROPHES = re.compile(r"['\u2019`]")
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case ASCII: accents removed, apostrophes dropped (O'Brien -> obrien)."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return _APOSTROPHES.sub("", plain.lower())
 
 
-def name_tokens(text: str) -> list[str]:
-    """The words of a name, split on spaces and hyphens: "Smith-Jones" -> ["smith", "jones"]."""
-    return [t for t in _NOT_LETTERS.split(fold(text)) if t]
+@lru_cache(maxsize=65536)
+def name_tokens(text: str) -> tuple[str, ...]:
+    """The words of a name, split on spaces and hyphens: "Smith-Jones" -> ("smith", "jones")."""
+    return tuple(t for t in _NOT_LETTERS.split(fold(text)) if t)
 
 
 @dataclass(frozen=True)
@@ -55,11 +57,13 @@ def groups_of(term: str) -> list[Group]:
     return _groups().get(term, [])
 
 
-def forms(term: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def forms(term: str) -> frozenset[str]:
     """The term itself plus the canonical name of every group it belongs to."""
-    return {term, *(g.canonical for g in groups_of(term))}
+    return frozenset({term, *(g.canonical for g in groups_of(term))})
 
 
+@lru_cache(maxsize=65536)
 def shared_group(a: str, b: str) -> Group | None:
     """A variant group holding both terms, preferring spelling groups."""
     common = [g for g in groups_of(a) if g in set(groups_of(b))]

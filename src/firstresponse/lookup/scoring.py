@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
@@ -26,6 +27,7 @@ class Similarity:
     how: str = ""  # "", "nickname", "spelling", "sound", "initial"
 
 
+@lru_cache(maxsize=262144)
 def similarity(asked: str, known: str) -> Similarity:
     """How alike two normalised name words are, and in what way."""
     if asked == known:

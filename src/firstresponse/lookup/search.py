@@ -39,7 +39,7 @@ _KEYS = LookupKey.__table__  # type: ignore[attr-defined]
 _TERMS = LookupTerm.__table__  # type: ignore[attr-defined]
 MAX_KEY_ROWS = 20_000
 MAX_CANDIDATES = 300
-SINGLE_NAME_ROWS = 300
+SINGLE_NAME_ROWS = 200
 EXPANSIONS = 8
 MIN_SCORE = 0.4
 _PHONE_LIKE = re.compile(r"^[\d\s()+.-]{7,}$")
@@ -81,7 +81,7 @@ def parse(query: LookupQuery) -> Parsed:
     parsed.dob = parsed.dob or dob
     if re.match(r"^\s*\d+[a-z]?\s+\w", text, re.I) and not parsed.address:
         parsed.address, text = text, ""
-    parsed.tokens = name_tokens(text)
+    parsed.tokens = list(name_tokens(text))
     return parsed
 
 
@@ -156,7 +156,7 @@ def _candidates(db: Session, parsed: Parsed, expanded: list[list[str]]) -> list[
         for key, person_id in rows:
             hits.setdefault(person_id, set()).add(facet_of[key])
     named = sum(1 for facets in hits.values() if "name" in facets)
-    if parsed.tokens and named < 10:
+    if parsed.tokens and not named:
         singles = _forms(t for terms in expanded for t in terms)
         taken = 0
         for form in singles:

@@ -1,0 +1,304 @@
+"""Repeat-victim lookup benchmark on synthetic people.
+
+For each size (default 10k, 100k, 1M) in a fresh process: generate people (Zipf-like
+names, some hyphenated surnames and previous surnames), bulk-load them into a local store,
+`rebuild_index`, then run a labelled set of query variants made from real records
+(misspelt, nickname, swapped, partial DOB, day/month-swapped DOB, phone formats, postcode,
+previous surname) and print p50/p95 search latency, peak memory and recall@5.
+
+    .venv/bin/python bench/lookup.py [--sizes 10000,100000,1000000] [--queries 400]
+
+All names are synthetic, built from the lists below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, timedelta
+from itertools import accumulate
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+FORENAMES = _words("""
+william robert john james michael david richard thomas christopher daniel matthew anthony
+mark paul steven andrew joshua kevin brian george edward ronald timothy jason jeffrey ryan
+jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin samuel
+gregory alexander patrick frank raymond jack dennis jerry tyler aaron jose adam henry
+nathan douglas zachary peter kyle walter ethan jeremy harold keith christian roger noah
+gerald carl terry sean austin arthur lawrence jesse dylan bryan joe jordan billy bruce
+albert willie gabriel logan alan juan wayne roy ralph randy eugene vincent russell elijah
+louis bobby philip johnny muhammad ahmed yusuf ibrahim hussein ali omar hassan tariq imran
+mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty
+margaret sandra ashley kimberley emily donna michelle dorothy carol amanda melissa deborah
+stephanie rebecca sharon laura cynthia kathleen amy shirley angela helen anna brenda
+pamela nicole emma samantha katherine christine debra rachel catherine carolyn janet ruth
+maria heather diane virginia julie joyce victoria olivia kelly christina lauren joan
+evelyn judith megan cheryl andrea hannah martha jacqueline frances gloria ann teresa
+kathryn sara janice jean alice madison doris abigail julia judy grace denise amber
+marilyn beverly danielle theresa sophia marie diana brittany natalie isabella charlotte
+rose alexis kayla fatima aisha mariam zainab niamh siobhan caitlin olga natalia
+""")
+
+SURNAME_HEADS = _words("""
+ash bar black brad brook bur cal car chad clay cole cran dal dun east fair farn fox
+gar green hal ham har hart hay hol hun kirk lang lind marsh mel mill mor new nor oak
+pem pen ram red rid rob row sand shel sher stan stock sut thorn wal war wat wes whit
+wick wil win wood york
+""")
+SURNAME_TAILS = _words("""
+ford ley ton well wood worth field by combe dale hurst more shaw stone wick bridge
+brook burn church croft den gate ham hill house land low man mere ridge son stead
+""")
+COMMON_SURNAMES = _words("""
+smith jones taylor brown williams wilson johnson davies robinson wright thompson evans
+walker white roberts green hall thomas clarke jackson wood harris edwards turner martin
+cooper hill ward hughes moore clark king harrison lewis baker lee allen morris khan ali
+patel shah begum hussain rahman ahmed singh kaur murphy kelly obrien walsh byrne
+""")
+STREETS = _words("""
+acacia albion alder beech birch cedar chestnut church elm hawthorn hazel holly juniper
+laurel linden maple meadow mill oak orchard park queens rowan station victoria willow
+""")
+STREET_KINDS = ["Road", "Street", "Avenue", "Lane", "Close", "Drive", "Way", "Grove"]
+AREAS = _words("B BS CF CV DY EX G L LS M NE NG S SY TF WR WS WV")
+LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+
+
+def zipf_weights(n: int, s: float = 0.9) -> list[float]:
+    return [1 / (rank**s) for rank in range(1, n + 1)]
+
+
+class People:
+    """A seeded generator of synthetic people."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        rng = self.rng
+        invented = [h + t for h in SURNAME_HEADS for t in SURNAME_TAILS]
+        rng.shuffle(invented)
+        self.surnames = [s.capitalize() for s in COMMON_SURNAMES + invented]
+        self.surname_cw = list(accumulate(zipf_weights(len(self.surnames))))
+        self.forenames = [f.capitalize() for f in FORENAMES]
+        self.forename_cw = list(accumulate(zipf_weights(len(self.forenames), 0.7)))
+
+    def surname(self) -> str:
+        return self.rng.choices(self.surnames, cum_weights=self.surname_cw)[0]
+
+    def postcode(self) -> str:
+        rng = self.rng
+        return (
+            f"{rng.choice(AREAS)}{rng.randint(1, 40)} "
+            f"{rng.randint(1, 9)}{rng.choice(LETTERS)}{rng.choice(LETTERS)}"
+        )
+
+    def person(self) -> dict:
+        rng = self.rng
+        surname = self.surname()
+        if rng.random() < 0.06:
+            surname = f"{surname}-{self.surname()}"
+        dob = date(1940, 1, 1) + timedelta(days=rng.randint(0, 68 * 365))
+        return {
+            "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "forename": rng.choices(self.forenames, cum_weights=self.forename_cw)[0],
+            "surname": surname,
+            "dob": dob.isoformat(),
+            "gender": "",
+            "phone": f"07{rng.randint(100, 999)} {rng.randint(100000, 999999)}",
+            "postcode": self.postcode(),
+            "address": f"{rng.randint(1, 200)} {rng.choice(STREETS).capitalize()} "
+            f"{rng.choice(STREET_KINDS)}",
+            "created_at": "2026-01-01 00:00:00.000000",
+        }
+
+
+def load(path: Path, size: int, seed: int) -> tuple[list[dict], list[tuple[str, str]]]:
+    """Write `size` people (5% with a previous surname) straight into the store's tables."""
+    gen = People(seed)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA synchronous=OFF")
+    sample: list[dict] = []
+    aliases: list[tuple[str, str]] = []
+    columns = "id, forename, surname, dob, gender, phone, postcode, address, created_at"
+    batch: list[dict] = []
+    for i in range(size):
+        person = gen.person()
+        batch.append(person)
+        if gen.rng.random() < 0.05:
+            aliases.append((person["id"], gen.surname()))
+        if len(sample) < 5000 and gen.rng.random() < 5000 / size:
+            sample.append(person)
+        if len(batch) == 50_000 or i == size - 1:
+            conn.executemany(
+                f"INSERT INTO person ({columns}) VALUES "
+                "(:id, :forename, :surname, :dob, :gender, :phone, :postcode, :address,"
+                " :created_at)",
+                batch,
+            )
+            batch = []
+    conn.executemany(
+        "INSERT INTO personalias (id, person_id, forename, surname, kind) "
+        "VALUES (?, ?, '', ?, 'previous_surname')",
+        [(str(uuid.uuid4()), pid, sur) for pid, sur in aliases],
+    )
+    conn.commit()
+    conn.close()
+    return sample, aliases
+
+
+NICK = {"william": "Bill", "robert": "Bob", "john": "Jon", "james": "Jim", "michael": "Mike",
+        "david": "Dave", "richard": "Rick", "thomas": "Tom", "christopher": "Chris",
+        "daniel": "Danny", "elizabeth": "Liz", "margaret": "Peggy", "katherine": "Kate",
+        "catherine": "Cathy", "samantha": "Sam", "rebecca": "Becky", "victoria": "Vicky",
+        "deborah": "Debbie", "muhammad": "Mohammed", "jacqueline": "Jackie", "anthony": "Tony",
+        "edward": "Ted", "patricia": "Trish", "susan": "Sue", "stephen": "Steve",
+        "nicholas": "Nick", "benjamin": "Ben", "alexander": "Alex", "jennifer": "Jenny",
+        "aisha": "Ayesha", "sarah": "Sara", "ahmed": "Ahmad"}  # fmt: skip
+
+
+def misspell(rng: random.Random, word: str) -> str:
+    if len(word) < 5:
+        return word[0] + word[1:].replace(word[1], word[1] * 2, 1)
+    i = rng.randint(1, len(word) - 2)
+    edit = rng.choice(["drop", "swap", "double"])
+    if edit == "drop":
+        return word[:i] + word[i + 1 :]
+    if edit == "swap":
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    return word[:i] + word[i] + word[i:]
+
+
+def variants(sample: list[dict], aliases: dict[str, str], seed: int, count: int) -> list:
+    """(category, query fields, expected person id), built from real records."""
+    from firstresponse.lookup import LookupQuery
+
+    rng = random.Random(seed)
+    out = []
+    people = sample[:]
+    rng.shuffle(people)
+    for p in people:
+        if len(out) >= count:
+            break
+        dob = date.fromisoformat(p["dob"])
+        fore, sur = p["forename"], p["surname"].split("-")[-1]
+        kind = rng.choice(
+            ["misspelt", "nickname", "swapped", "partial_dob", "dob_swapped", "phone", "postcode"]
+        )
+        q = None
+        if kind == "misspelt":
+            q = LookupQuery(name=f"{fore} {misspell(rng, sur)}", dob=dob)
+        elif kind == "nickname" and fore.lower() in NICK:
+            q = LookupQuery(name=f"{NICK[fore.lower()]} {sur}", dob=dob)
+        elif kind == "swapped":
+            q = LookupQuery(name=f"{sur.upper()} {fore.lower()}", dob=dob)
+        elif kind == "partial_dob":
+            q = LookupQuery(name=f"{fore} {sur}", dob_year=dob.year, dob_month=dob.month)
+        elif kind == "dob_swapped" and dob.day <= 12 and dob.day != dob.month:
+            q = LookupQuery(name=f"{fore} {sur}", dob=date(dob.year, dob.day, dob.month))
+        elif kind == "phone":
+            digits = p["phone"].replace(" ", "")[1:]
+            fmt = rng.choice(["+44 {a} {b}", "0044{a}{b}", "0{a}{b}", "(0{a}) {b}"])
+            q = LookupQuery(phone=fmt.format(a=digits[:4], b=digits[4:]))
+        elif kind == "postcode":
+            q = LookupQuery(name=sur, postcode=p["postcode"].replace(" ", "").lower())
+        if q is not None:
+            out.append((kind, q, p["id"]))
+    for pid, previous in list(aliases.items())[: max(10, count // 10)]:
+        person = next((p for p in sample if p["id"] == pid), None)
+        if person:
+            dob = date.fromisoformat(person["dob"])
+            q = LookupQuery(name=f"{person['forename']} {previous}", dob=dob)
+            out.append(("previous_surname", q, pid))
+    return out
+
+
+def run_size(size: int, queries: int, seed: int) -> dict:
+    from firstresponse.lookup import rebuild_index, search
+    from firstresponse.store import Store
+
+    with tempfile.TemporaryDirectory(prefix="lookup-bench-") as tmp:
+        path = Path(tmp) / "bench.db"
+        Store(path).close()  # create and migrate the schema
+        t0 = time.perf_counter()
+        sample, alias_rows = load(path, size, seed)
+        t_load = time.perf_counter() - t0
+        store = Store(path)
+        t0 = time.perf_counter()
+        with store.session() as db:
+            rebuild_index(db)
+        t_index = time.perf_counter() - t0
+        sampled = {p["id"] for p in sample}
+        aliases = {pid: sur for pid, sur in alias_rows if pid in sampled}
+        labelled = variants(sample, aliases, seed, queries)
+        latencies: list[float] = []
+        hits: dict[str, list[int]] = {}
+        with store.session() as db:
+            for _, q, _ in labelled[:20]:  # warm the page cache
+                search(db, q, 5)
+            for kind, q, expected in labelled:
+                t0 = time.perf_counter()
+                found = search(db, q, 5)
+                latencies.append((time.perf_counter() - t0) * 1000)
+                hits.setdefault(kind, []).append(int(expected in [m.person_id for m in found]))
+        store.close()
+        db_mb = path.stat().st_size / 1e6
+    latencies.sort()
+    all_hits = [h for v in hits.values() for h in v]
+    return {
+        "size": size,
+        "queries": len(latencies),
+        "p50_ms": round(statistics.median(latencies), 2),
+        "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 2),
+        "max_ms": round(latencies[-1], 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "load_s": round(t_load, 1),
+        "index_s": round(t_index, 1),
+        "db_mb": round(db_mb),
+        "recall_at_5": round(sum(all_hits) / len(all_hits), 3),
+        "recall_by_kind": {k: f"{sum(v)}/{len(v)}" for k, v in sorted(hits.items())},
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--queries", type=int, default=400)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_size(args.one, args.queries, args.seed)))
+        return 0
+    print(f"{'people':>9} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'peak MB':>8} "
+          f"{'load s':>7} {'index s':>8} {'db MB':>6} {'recall@5':>9}")  # fmt: skip
+    for size in (int(s) for s in args.sizes.split(",")):
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", str(size), "--queries", str(args.queries),
+             "--seed", str(args.seed)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"{r['size']:>9} {r['p50_ms']:>7} {r['p95_ms']:>7} {r['max_ms']:>7} "
+              f"{r['peak_rss_mb']:>8} {r['load_s']:>7} {r['index_s']:>8} {r['db_mb']:>6} "
+              f"{r['recall_at_5']:>9}  {r['recall_by_kind']}", flush=True)  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
