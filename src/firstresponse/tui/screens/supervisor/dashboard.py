@@ -1,0 +1,119 @@
+"""Compliance dashboard: each measure overall with a weekly sparkline, then bars by team
+and by officer for the chosen measure. Keys: up/down choose a measure, [ ] change the
+period, Esc back."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, Sparkline, Static
+
+from firstresponse.records import utcnow
+from firstresponse.supervision import METRICS, Report, compliance
+from firstresponse.tui.screens.supervisor.charts import bar_lines
+
+PERIODS = [28, 56, 91, 182]
+
+
+class MetricRow(Horizontal):
+    """One measure: label, overall figure and a weekly sparkline."""
+
+    DEFAULT_CSS = """
+    MetricRow { height: 1; padding: 0 1; }
+    MetricRow.-chosen { background: $accent 30%; }
+    MetricRow .m-label { width: 38; }
+    MetricRow .m-value { width: 15; }
+    MetricRow Sparkline { width: 1fr; height: 1; }
+    """
+
+    def __init__(self, metric_id: str, label: str) -> None:
+        super().__init__(id=f"m-{metric_id}")
+        self.metric_id = metric_id
+        self.label = label
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.label, classes="m-label", markup=False)
+        yield Static("", classes="m-value", markup=False)
+        yield Sparkline([], summary_function=max)
+
+    def show(self, report: Report) -> None:
+        self.query_one(".m-value", Static).update(report.overall[self.metric_id].text())
+        self.query_one(Sparkline).data = report.series(self.metric_id)
+
+
+class DashboardScreen(Screen[None]):
+    """The APP's nine pieces of data, where the records hold them."""
+
+    BINDINGS = [
+        Binding("up", "move(-1)", "Previous", show=False),
+        Binding("down", "move(1)", "Next measure"),
+        Binding("left_square_bracket", "period(-1)", "Shorter"),
+        Binding("right_square_bracket", "period(1)", "Longer"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    DEFAULT_CSS = """
+    DashboardScreen #db-bars { height: 1fr; padding: 0 1; }
+    DashboardScreen .db-head { text-style: bold; color: $accent; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chosen = 0
+        self.period = 0
+        self.report: Report | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("", id="db-title", classes="title")
+        for metric in METRICS:
+            yield MetricRow(metric.id, metric.label)
+        with VerticalScroll(id="db-bars"):
+            yield Static("", id="db-detail", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        app: Any = self.app
+        days = PERIODS[self.period]
+        end = utcnow()
+        with app.store.session() as db:
+            self.report = compliance(db, end - timedelta(days=days), end)
+        self.query_one("#db-title", Label).update(
+            f"Compliance, last {days} days ({len(self.report.weeks)} weeks) · sparkline: weekly"
+        )
+        for row in self.query(MetricRow):
+            row.show(self.report)
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        if self.report is None:
+            return
+        metric = METRICS[self.chosen]
+        for n, row in enumerate(self.query(MetricRow)):
+            row.set_class(n == self.chosen, "-chosen")
+        teams = {k: v[metric.id] for k, v in self.report.by_team.items() if v[metric.id].count}
+        officers = {
+            k: v[metric.id] for k, v in self.report.by_officer.items() if v[metric.id].count
+        }
+        lines = [f"{metric.label}, by team:", *bar_lines(teams), "By officer:"]
+        lines += bar_lines(officers)
+        self.query_one("#db-detail", Static).update("\n".join(lines))
+
+    def action_move(self, step: int) -> None:
+        self.chosen = (self.chosen + step) % len(METRICS)
+        self.show_detail()
+
+    def action_period(self, step: int) -> None:
+        self.period = max(0, min(len(PERIODS) - 1, self.period + step))
+        self.load()
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,101 @@
+"""Review one sampled case: the whole record read-only, then the dip-sample review form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, Static, TabbedContent, TabPane
+
+from firstresponse.checklist import load_checklists
+from firstresponse.supervision import QueueItem, ReviewIncomplete, record_review
+from firstresponse.supervision.casefile import Section, open_casefile
+from firstresponse.tui.widgets.checklist_form import ChecklistForm
+
+
+class ReviewScreen(Screen[None]):
+    """F3 the record, F4 the review form, Ctrl+S save and send the feedback, Esc back."""
+
+    BINDINGS = [
+        Binding("f3", "show('record')", "Record"),
+        Binding("f4", "show('form')", "Review form"),
+        Binding("ctrl+s", "save", "Save review", priority=True),
+        Binding("escape", "back", "Back"),
+    ]
+
+    DEFAULT_CSS = """
+    ReviewScreen .rv-head { text-style: bold; color: $accent; padding: 1 1 0 1; }
+    ReviewScreen .rv-line { padding: 0 1; }
+    ReviewScreen TabPane { padding: 0; }
+    ReviewScreen #rv-status { height: auto; }
+    """
+
+    def __init__(self, item: QueueItem) -> None:
+        super().__init__()
+        self.item = item
+        self.answers: dict[str, Any] = {}
+        self.sections: list[Section] = []
+
+    def compose(self) -> ComposeResult:
+        app: Any = self.app
+        self.checklists = load_checklists(app.settings.checklists_dir)
+        with app.store.session() as db:
+            self.sections = (
+                open_casefile(db, app.user.collar, self.item.incident_id, self.checklists) or []
+            )
+        yield Header()
+        why = "; ".join(self.item.item["why"])
+        yield Label(f"{self.item.item['reference']} · {why}", classes="title", markup=False)
+        with TabbedContent(initial="record", id="rv-tabs"):
+            with TabPane("Record (F3)", id="record"), VerticalScroll(id="rv-record"):
+                for section in self.sections:
+                    yield Static(section.title, classes="rv-head", markup=False)
+                    for line in section.lines:
+                        yield Static(line, classes="rv-line", markup=False)
+            with TabPane("Review (F4)", id="form"):
+                yield ChecklistForm(self.checklists["dip_sample_review"], id="rv-form")
+        yield Label("", id="rv-status", classes="error", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#rv-record", VerticalScroll).focus()
+
+    @on(ChecklistForm.Changed)
+    def _changed(self, event: ChecklistForm.Changed) -> None:
+        self.answers = event.answers
+        self.query_one("#rv-status", Label).update("")
+
+    def action_show(self, tab: str) -> None:
+        self.query_one("#rv-tabs", TabbedContent).active = tab
+        if tab == "record":
+            self.query_one("#rv-record", VerticalScroll).focus()
+        else:
+            self.query_one("#rv-form", ChecklistForm).action_next_missing()
+
+    def action_save(self) -> None:
+        app: Any = self.app
+        status = self.query_one("#rv-status", Label)
+        try:
+            with app.store.session() as db:
+                record_review(
+                    db,
+                    self.checklists["dip_sample_review"],
+                    app.user.collar,
+                    self.item.incident_id,
+                    str(self.item.item.get("officer", "")),
+                    self.answers,
+                    sample_id=self.item.sample_id,
+                )
+        except ReviewIncomplete as exc:
+            self.action_show("form")
+            status.update(f"Not saved: {exc}"[:150])
+            return
+        self.app.notify(f"Review saved; feedback sent to {self.item.item.get('officer') or '—'}.")
+        self.dismiss()
+
+    def action_back(self) -> None:
+        self.dismiss()

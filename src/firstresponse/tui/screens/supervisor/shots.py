@@ -1,0 +1,45 @@
+"""Screenshot walks for the supervisor's screens and the officer's feedback (demo store)."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from firstresponse.tui.screenshots import shot, sign_in
+
+
+@shot("supervisor_queue", "Supervisor: dip-sample queue, must-check cases first")
+async def _queue(pilot: Pilot[None]) -> None:
+    await sign_in(pilot, "SG3001")
+
+
+@shot("supervisor_review", "Supervisor: the sampled case read-only, then the review form")
+async def _review(pilot: Pilot[None]) -> None:
+    await sign_in(pilot, "SG3001")
+    await pilot.press("enter")
+    await pilot.pause(0.3)
+
+
+@shot("supervisor_review_form", "Supervisor: review points met / not met / n.a. and feedback")
+async def _review_form(pilot: Pilot[None]) -> None:
+    await _review(pilot)
+    await pilot.press("f4")
+    await pilot.pause(0.3)
+
+
+@shot("supervisor_dashboard", "Supervisor: compliance figures by week, team and officer")
+async def _dashboard(pilot: Pilot[None]) -> None:
+    await sign_in(pilot, "SG3001")
+    await pilot.press("d")
+    await pilot.pause(0.3)
+
+
+@shot("officer_feedback", "Officer: review feedback at sign-in, to acknowledge")
+async def _feedback(pilot: Pilot[None]) -> None:
+    from firstresponse.tui.screens.feedback import FeedbackScreen, feedback_screen_for
+
+    await sign_in(pilot, "PC2002")
+    if not isinstance(pilot.app.screen, FeedbackScreen):
+        screen = feedback_screen_for(pilot.app)
+        if screen is not None:
+            pilot.app.push_screen(screen)
+    await pilot.pause(0.3)
