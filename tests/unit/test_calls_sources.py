@@ -58,7 +58,12 @@ def fake_lookup(monkeypatch):
 
 
 def test_search_params_drop_blank_short_and_partial() -> None:
-    assert Search(name="J", dob="1990", phone=" 07700 ").params() == {"phone": "07700"}
+    assert Search(name="J", phone=" 07700 ").params() == {"phone": "07700"}
+    assert Search(name="Jon Ex", dob="1990").params() == {"name": "Jon Ex 1990"}
+    assert Search(name="Jon Ex", dob="03/04/1990").params() == {
+        "name": "Jon Ex",
+        "dob": "1990-04-03",
+    }
     assert Search().empty
 
 
@@ -119,3 +124,22 @@ def test_fallback_to_local_when_hub_unreachable(store, fake_lookup) -> None:
     source = FallbackLookup(HubLookup(_client(down)), LocalLookup(store, users["CH1001"]))
     assert [c.person_id for c in source.search(Search(name="Jon Example"))] == ["p1"]
     assert source.name == "local"
+
+
+def test_real_lookup_finds_a_caller_opened_call_and_shows_history(store) -> None:
+    from firstresponse.calls import open_call
+    from tests.unit.test_calls_support import details
+
+    users = add_users(store)
+    with store.session() as db:
+        d = details()
+        d.victim_forename, d.victim_surname = "William", "Testington"
+        d.victim_dob = date(1985, 6, 7)
+        incident = open_call(db, users["CH1001"], d)
+    source = LocalLookup(store, users["CH1001"])
+    found = source.search(Search(name="Bill Testington"))
+    assert found and found[0].person_id == incident.victim_id
+    assert found[0].reasons
+    history = source.history(incident.victim_id)
+    assert history is not None and history["person_id"] == incident.victim_id
+    assert isinstance(history["narrative"], list)

@@ -55,15 +55,24 @@ class Search:
     address: str = ""
 
     def params(self) -> dict[str, str]:
-        """The fields worth searching on (blank and too-short ones dropped)."""
+        """The fields worth searching on (blank and too-short ones dropped).
+
+        A full date of birth (YYYY-MM-DD or DD/MM/YYYY) is sent as `dob`; a partial one
+        ("1990", "04/1990") rides along with the name, which the lookup reads dates from.
+        """
+        from firstresponse.calls.details import parse_dob
+
         given = {k: v.strip() for k, v in vars(self).items() if v and v.strip()}
+        if "dob" in given:
+            full = parse_dob(given["dob"])
+            if full is not None:
+                given["dob"] = full.isoformat()
+            else:
+                partial = given.pop("dob")
+                if given.get("name"):
+                    given["name"] = f"{given['name']} {partial}"
         if len(given.get("name", "")) < 2:
             given.pop("name", None)
-        if "dob" in given:
-            try:
-                date.fromisoformat(given["dob"])
-            except ValueError:
-                given.pop("dob")
         return given
 
     @property
