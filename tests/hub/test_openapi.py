@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 
 import httpx
@@ -57,21 +56,10 @@ schema = schemathesis.pytest.from_fixture("hub_schema")
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
 
-def _skip_missing_lookup(case: schemathesis.Case) -> None:
-    if "/lookup/" in case.operation.path:
-        try:
-            lookup = importlib.import_module("firstresponse.lookup")
-        except ImportError:
-            pytest.skip("firstresponse.lookup is not installed yet")
-        if not hasattr(lookup, "search"):
-            pytest.skip("firstresponse.lookup has no search() yet")
-
-
 @schema.parametrize()
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 def test_fuzz_signed_in(case: schemathesis.Case, hub: Hub) -> None:
     """Generated bodies and parameters from a signed-in call handler: never a 5xx."""
-    _skip_missing_lookup(case)
     headers = {"X-Device-Token": hub.token, "X-Collar": "CH1001", "X-Pin": PIN}  # type: ignore[attr-defined]
     case.call_and_validate(headers=headers, checks=CHECKS)
 

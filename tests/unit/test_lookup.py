@@ -201,3 +201,19 @@ def test_normalisers() -> None:
     for bad in ("yesterday", "1985-13-01", "31/02/1985", "12"):
         with pytest.raises(DobError):
             parse_dob(bad)
+
+
+def test_people_written_through_any_session_are_indexed_on_commit(store: Store) -> None:
+    with store.session() as db:
+        person = Person(forename="Rosalind", surname="Ebbage", dob=date(1970, 1, 2))
+        db.add(person)
+    with store.session() as db:
+        assert names(db, name="Rosalind Ebbage") == ["Rosalind Ebbage"]
+        db.add(PersonAlias(person_id=person.id, surname="Tullett", kind="maiden"))
+    with store.session() as db:
+        assert "maiden Tullett" in top(db, name="Rosalind Tullett").reasons
+        stored = db.get(Person, person.id)
+        assert stored is not None
+        stored.phone = "07700 900777"
+    with store.session() as db:
+        assert names(db, phone="07700900777") == ["Rosalind Ebbage"]

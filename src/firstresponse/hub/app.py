@@ -157,8 +157,9 @@ def create_app(engine: Engine) -> FastAPI:
                 return lookup_api.search(db, who.user, fields, limit)
         except lookup_api.LookupUnavailable as exc:
             raise HTTPException(501, str(exc)) from exc
-        except ValueError as exc:
-            raise HTTPException(422, str(exc)) from exc
+        except ValueError as exc:  # same shape as FastAPI's own 422 (the documented schema)
+            problem = {"loc": ["query"], "msg": str(exc), "type": "value_error"}
+            raise HTTPException(422, [problem]) from exc
 
     @app.get(f"{API}/lookup/people/{{person_id}}", responses=LOOKUP_ERRORS, tags=["lookup"])
     def history(

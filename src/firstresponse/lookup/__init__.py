@@ -1,11 +1,13 @@
 """Repeat-victim lookup: find a person however they are spelt or written, and their history.
 
 Search keys live in the `lookup_key` table (see `keys`), filed by `index_person` /
-`rebuild_index`; `search` finds candidates by exact key hits and ranks them with reasons.
+`rebuild_index`, and automatically when a session commits (see `autoindex`). `search`
+finds candidates by exact key hits and ranks them with reasons.
 """
 
+from firstresponse.lookup import autoindex as _autoindex  # noqa: F401  (keeps the index current)
 from firstresponse.lookup.history import HistoryIncident, OrderLine, PersonHistory, person_history
-from firstresponse.lookup.index import index_person, rebuild_index
+from firstresponse.lookup.index import index_people, index_person, rebuild_index
 from firstresponse.lookup.model import LookupKey, LookupTerm
 from firstresponse.lookup.normalise import DobError, PartialDob, parse_dob
 from firstresponse.lookup.query import LookupQuery, Match
@@ -21,6 +23,7 @@ __all__ = [
     "OrderLine",
     "PartialDob",
     "PersonHistory",
+    "index_people",
     "index_person",
     "parse_dob",
     "person_history",

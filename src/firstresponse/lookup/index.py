@@ -76,15 +76,26 @@ def _insert_terms(db: Session, terms: set[str]) -> None:
     db.execute(dialect_insert(_TERMS).on_conflict_do_nothing(), rows)
 
 
+def index_people(db: Session, person_ids: Iterable[str]) -> None:
+    """Refile the keys of several people at once (changed, new or deleted)."""
+    db.flush()
+    ids = sorted(set(person_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        db.execute(delete(_KEYS).where(_KEYS.c.person_id.in_(chunk)))
+        rows: list[tuple[str, str]] = []
+        terms: set[str] = set()
+        for person in load_people(db, chunk).values():
+            names = person.names()
+            terms.update(person_terms(person, names))
+            rows.extend((k, person.id) for k in person_keys(person, names))
+        _insert_keys(db, rows)
+        _insert_terms(db, terms)
+
+
 def index_person(db: Session, person_id: str) -> None:
     """Refile one person's keys, after the person or one of their aliases changed."""
-    db.flush()
-    db.execute(delete(_KEYS).where(_KEYS.c.person_id == person_id))
-    person = load_people(db, [person_id]).get(person_id)
-    if person is None:
-        return
-    _insert_keys(db, [(k, person_id) for k in person_keys(person)])
-    _insert_terms(db, person_terms(person))
+    index_people(db, [person_id])
 
 
 def _all_aliases(db: Session) -> dict[str, list[tuple[str, str, str]]]:

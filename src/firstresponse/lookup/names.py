@@ -18,6 +18,8 @@ _NOT_LETTERS = re.compile(r"[^a-z]+")
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case ASCII: accents removed, apostrophes dropped (O'Brien -> obrien)."""
+    if text.isascii():
+        return text.lower().replace("'", "").replace("`", "")
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return _APOSTROPHES.sub("", plain.lower())
 

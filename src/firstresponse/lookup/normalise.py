@@ -10,6 +10,8 @@ from firstresponse.lookup.names import fold
 
 _DIGITS = re.compile(r"\D+")
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b")
+_POSTCODE_LOWER = re.compile(r"\b[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}\b")
+_ADDRESS_WORDS = re.compile(r"[a-z]+|\d+[a-z]?")
 _STREET_WORDS = {
     "road", "rd", "street", "st", "avenue", "ave", "lane", "ln", "close", "cl", "drive", "dr",
     "way", "court", "ct", "place", "pl", "crescent", "terrace", "grove", "gardens", "flat",
@@ -41,12 +43,13 @@ def postcode_in(text: str) -> str:
 
 def address_keys(text: str) -> set[str]:
     """``number|word`` pairs: "12 Acacia Avenue" -> {"12|acacia"}; generic words ignored."""
-    words = re.findall(r"[a-z]+|\d+[a-z]?", fold(_POSTCODE.sub(" ", text.upper())).lower())
+    plain = text.lower() if text.isascii() else fold(text)
+    words = _ADDRESS_WORDS.findall(_POSTCODE_LOWER.sub(" ", plain))
     numbers = [w for w in words if w[0].isdigit()]
     names = [w for w in words if not w[0].isdigit() and w not in _STREET_WORDS and len(w) > 1]
     if not numbers or not names:
         return set()
-    return {f"{numbers[0]}|{names[0]}"}
+    return {f"{number}|{names[0]}" for number in numbers[:2]}
 
 
 class DobError(ValueError):
