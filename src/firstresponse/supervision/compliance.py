@@ -70,8 +70,16 @@ class Observation:
     value: float | None = None
 
 
+#: Fewest characters that count as free text in the victim's or officer's words.
+MIN_FREE_TEXT = 20
+
+
 def _text(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
+
+
+def _free_text(value: Any) -> bool:
+    return isinstance(value, str) and len(value.strip()) >= MIN_FREE_TEXT
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -122,8 +130,8 @@ def _risk(case: Case) -> list[Observation]:
     officer, at, iid = case.author("risk"), aware(case.incident.occurred_at), case.id
     with_text = (
         result.get("complete", True) is not False
-        and _text(answers.get("officer_view"))
-        and any(_text(answers.get(i)) for i in RISK_DETAIL_ITEMS)
+        and _free_text(answers.get("officer_view"))
+        and any(_free_text(answers.get(i)) for i in RISK_DETAIL_ITEMS)
     )
     out = [Observation("risk_with_text", officer, at, iid, with_text)]
     for referral in result.get("referrals") or []:

@@ -14,18 +14,20 @@ from sqlmodel import Session
 
 from firstresponse.checklist import Checklist, load_checklists
 from firstresponse.config import Settings
-from firstresponse.records import Incident, Person, utcnow
+from firstresponse.records import Assessment, Incident, Person, utcnow
 from firstresponse.supervision import draw, record_review
 from firstresponse.supervision.synthetic import assessment, assignment, decision, incident, person
 
 REVIEWER = "SG3001"
+#: Checklist decision names stored under the kinds agreed in CONTRACTS.md.
+DECISION_KINDS = {"grade_below_floor": "grade_override", "scheduled_without_safety": "low_grade"}
 CALL_HANDLER = "CH1001"
 #: (days ago, officer, grade, risk level, bwv, grounds, arrested, children seen, minutes, repeat)
 CASES: list[tuple[int, str, str, str, str, str, str, list[str], int, bool]] = [
     (26, "PC2001", "immediate", "high", "yes", "yes", "yes", ["yes"], 9, True),
     (24, "PC2002", "priority", "medium", "no", "yes", "no", [], 35, False),
     (20, "PC2001", "priority", "standard", "yes", "no", "", ["yes", "no"], 22, False),
-    (17, "PC2002", "scheduled", "standard", "yes", "no", "", [], 240, False),
+    (17, "PC2002", "scheduled", "standard", "yes", "no", "", [], 240, True),
     (15, "PC2001", "immediate", "medium", "yes", "yes", "yes", [], 12, True),
     (12, "PC2002", "priority", "medium", "yes", "yes", "no", ["yes"], 28, False),
     (10, "PC2001", "priority", "standard", "no", "no", "", [], 31, False),
@@ -55,6 +57,10 @@ def _first_response(spec: tuple[Any, ...], arrived: str) -> dict[str, Any]:
     }
     if bwv != "yes":
         answers["bwv_on.reason"] = "Camera battery flat on arrival"
+    for entry in answers["children"]:
+        if entry["seen"] != "yes":
+            entry["seen.reason"] = "Asleep at grandparent's; visit booked for tomorrow"
+            entry["spoken_to.reason"] = "Not seen yet"
     if grounds == "yes":
         answers["offences"] = "Assault by beating"
         answers["arrested"] = arrested
@@ -63,13 +69,29 @@ def _first_response(spec: tuple[Any, ...], arrived: str) -> dict[str, Any]:
     return answers
 
 
-def _risk(level: str, text: bool) -> dict[str, Any]:
-    return {
-        "participation": "full",
-        "officer_view": "Victim frightened; abuser's contact increasing." if text else "",
-        "now_detail": "She said he would come back tonight." if text else "",
-        "officer_level": level,
+def _risk(checklist: Checklist | None, level: str, text: bool, children: bool) -> dict[str, Any]:
+    """Complete risk answers: every yes/no "no" unless set, referrals made but one."""
+    answers: dict[str, Any] = {
+        item.id: "no" for item in (checklist.items if checklist else ()) if item.type == "yesno"
     }
+    answers.update(
+        {
+            "participation": "full",
+            "children_in_household": "yes" if children else "no",
+            "threats_to_kill": "yes" if level != "standard" else "no",
+            "serious_detail": "He said he would kill her if she left." if text else "Yes.",
+            "officer_view": "Victim frightened; contact increasing." if text else "As above.",
+            "officer_level": level,
+            "officer_level.reason": "Officer's judgement after speaking with the victim",
+            "marac_referral": "yes",
+            "idva_referral": "yes" if text else "no",
+            "idva_referral.reason": "" if text else "Victim declined an adviser today",
+            "childrens_services_referral": "yes",
+            "dvpn_considered": "yes",
+            "dvpn_outcome": "Not suitable: suspect in custody",
+        }
+    )
+    return answers
 
 
 def _case(db: Session, n: int, spec: tuple[Any, ...], checklists: dict[str, Checklist]) -> Incident:
@@ -85,7 +107,10 @@ def _case(db: Session, n: int, spec: tuple[Any, ...], checklists: dict[str, Chec
     )  # fmt: skip
     facts = {"repeat_victim": repeat, "incidents_12m": 1 if repeat else 0}
     thrive = {"grade": grade, "grade.reason": "Risk and caller's wishes considered"}
-    assessment(
+    if grade == "scheduled" and repeat:
+        thrive["floor_override_reason"] = "Caller safe at work; suspect abroad until Friday"
+        thrive["floor_override_supervisor"] = REVIEWER
+    call = assessment(
         db, inc, "thrive", thrive, CALL_HANDLER, checklist=checklists.get("thrive"), facts=facts
     )
     brief = {
@@ -97,23 +122,25 @@ def _case(db: Session, n: int, spec: tuple[Any, ...], checklists: dict[str, Chec
     }
     assignment(db, inc, officer, brief)
     arrived = (at + timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M")
-    assessment(
+    attendance = assessment(
         db, inc, "first_response", _first_response(spec, arrived), officer,
         checklist=checklists.get("first_response"), minutes_after=minutes + 40,
     )  # fmt: skip
-    assessment(
-        db, inc, "risk", _risk(level, n % 4 != 1), officer, checklist=checklists.get("risk"),
+    risk = assessment(
+        db, inc, "risk", _risk(checklists.get("risk"), level, n % 4 != 1, bool(seen)), officer,
+        checklist=checklists.get("risk"),
         facts=facts, minutes_after=minutes + 60,
     )  # fmt: skip
-    if grade == "scheduled":
-        decision(
-            db, inc, "low_grade", "Caller at work until 6pm; safe, suspect abroad", CALL_HANDLER
-        )
-    if grounds == "yes" and arrested == "no":
-        decision(db, inc, "no_arrest", "Suspect had left before officers arrived", officer)
-    if "no" in seen:
-        decision(db, inc, "child_not_seen", "Child asleep at grandparent's; visit booked", officer)
+    for found in (call, attendance, risk):
+        _decisions(db, inc, found)
     return inc
+
+
+def _decisions(db: Session, inc: Incident, found: Assessment) -> None:
+    """A Decision row for each protective-reducing choice the checklist recorded."""
+    for needed in found.result.get("decisions") or []:
+        kind = DECISION_KINDS.get(needed["kind"], needed["kind"])
+        decision(db, inc, kind, needed["reason"], found.author)
 
 
 def seed(db: Session, settings: Settings) -> None:

@@ -26,8 +26,8 @@ class MetricRow(Horizontal):
     DEFAULT_CSS = """
     MetricRow { height: 1; padding: 0 1; }
     MetricRow.-chosen { background: $accent 30%; }
-    MetricRow .m-label { width: 38; }
-    MetricRow .m-value { width: 15; }
+    MetricRow .m-label { width: 40; padding-right: 1; }
+    MetricRow .m-value { width: 14; }
     MetricRow Sparkline { width: 1fr; height: 1; }
     """
 

@@ -61,7 +61,7 @@ class SupervisorHome(Screen[None]):
                 str(item["occurred_at"])[:10],
                 item["officer"] or "—",
                 item["risk_level"] or "—",
-                "; ".join(item["why"]),
+                ", ".join(r.replace("_", " ") for r in item["reasons"]),
                 key=str(n),
             )
         count = len(self.items)

@@ -30,7 +30,10 @@ class ReviewScreen(Screen[None]):
     DEFAULT_CSS = """
     ReviewScreen .rv-head { text-style: bold; color: $accent; padding: 1 1 0 1; }
     ReviewScreen .rv-line { padding: 0 1; }
-    ReviewScreen TabPane { padding: 0; }
+    ReviewScreen #rv-tabs { height: 1fr; }
+    ReviewScreen #rv-tabs ContentSwitcher { height: 1fr; }
+    ReviewScreen TabPane { padding: 0; height: 1fr; }
+    ReviewScreen #rv-record { height: 1fr; }
     ReviewScreen #rv-status { height: auto; }
     """
 
