@@ -127,3 +127,23 @@ def test_casefile_shows_the_whole_record(settings: Settings, store: Store) -> No
     assert (
         "To PC2002: Priority: Ava Review, threats" in text and "  - Two incidents this year" in text
     )
+
+
+def test_opening_a_restricted_case_is_audited_and_tells_psd(store: Store) -> None:
+    from firstresponse.supervision.casefile import open_casefile
+
+    with store.session() as db:
+        at = datetime(2026, 3, 2, 9, tzinfo=UTC)
+        inc = incident(db, "R-PSD", at, person(db, "Bea", "Review"), restricted=True)
+    with store.session() as db:
+        sections = open_casefile(db, "SG3001", inc.id, {})
+        assert sections is not None and "RESTRICTED" in sections[0].lines[-1]
+    with store.session() as db:
+        [note] = db.exec(select(Notification)).all()
+        assert (note.recipient, note.kind, note.subject_id) == ("PSD", "restricted_access", inc.id)
+        [event] = db.exec(select(AuditEvent)).all()
+        assert (event.action, event.actor, event.detail) == (
+            "case.viewed",
+            "SG3001",
+            {"restricted": True},
+        )
