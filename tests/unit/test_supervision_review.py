@@ -142,8 +142,9 @@ def test_opening_a_restricted_case_is_audited_and_tells_psd(store: Store) -> Non
         [note] = db.exec(select(Notification)).all()
         assert (note.recipient, note.kind, note.subject_id) == ("PSD", "restricted_access", inc.id)
         [event] = db.exec(select(AuditEvent)).all()
-        assert (event.action, event.actor, event.detail) == (
-            "case.viewed",
+        assert (event.action, event.actor, event.subject_id) == (
+            "restricted.view",
             "SG3001",
-            {"restricted": True},
+            inc.id,
         )
+        assert db.exec(select(OutboxItem)).one().record_id == note.id

@@ -17,6 +17,7 @@ from firstresponse.checklist import Checklist, is_answered, reason_key
 from firstresponse.checklist.model import Item
 from firstresponse.records import AuditEvent, Notification
 from firstresponse.security import audit
+from firstresponse.store import outbox
 from firstresponse.supervision.cases import CASE_CHECKLISTS, Case, aware, load_case
 
 CHECKLIST_TITLES = {
@@ -138,15 +139,15 @@ def open_casefile(
     if sections is None:
         return None
     restricted = any(line.startswith("RESTRICTED") for line in sections[0].lines)
-    audit.record(db, collar, "case.viewed", "incident", incident_id, restricted=restricted)
+    action = "restricted.view" if restricted else "case.viewed"
+    audit.record(db, collar, action, "incident", incident_id, purpose="dip-sample review")
     if restricted:
-        db.add(
-            Notification(
-                kind="restricted_access",
-                recipient="PSD",
-                subject_kind="incident",
-                subject_id=incident_id,
-                body=f"{collar} opened a restricted case for dip-sample review",
-            )
+        note = Notification(
+            kind="restricted_access",
+            recipient="PSD",
+            subject_kind="incident",
+            subject_id=incident_id,
+            body=f"{collar} opened restricted case for dip-sample review: full detail shown.",
         )
+        outbox.enqueue_record(db, "notification", note)
     return sections

@@ -16,7 +16,8 @@ from sqlmodel import Session, col, select
 
 from firstresponse.records import Review, User, utcnow
 from firstresponse.security import audit
-from firstresponse.security.permissions import Action, allowed, require
+from firstresponse.security.permissions import Action, require
+from firstresponse.security.restricted import can_view_restricted
 from firstresponse.supervision.cases import aware, load_case, teams
 from firstresponse.supervision.compliance import compliance
 
@@ -109,7 +110,7 @@ def build_export(
 def export_for(db: Session, user: User, start: datetime, end: datetime) -> dict[str, Any]:
     """`build_export` as `user` may see it: needs EXPORT; restricted data needs VIEW_RESTRICTED."""
     require(user, Action.EXPORT)
-    include = allowed(user, Action.VIEW_RESTRICTED)
+    include = can_view_restricted(user)
     data = build_export(db, start, end, include)
     data["exported_by"] = user.collar
     audit.record(
