@@ -1,0 +1,106 @@
+"""Small keyboard dialogs: ask for a reason, list what stops a submission."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, RadioButton, RadioSet, Static
+
+DIALOG_CSS = """
+ReasonDialog, ProblemsDialog, AmendDialog { align: center middle; }
+ReasonDialog > Vertical, ProblemsDialog > Vertical, AmendDialog > Vertical {
+    width: 76; height: auto; max-height: 22; border: thick $accent; background: $surface;
+    padding: 0 1; }
+ProblemsDialog VerticalScroll { height: auto; max-height: 16; }
+.dialog-title { text-style: bold; }
+.dialog-error { color: $error; }
+AmendDialog RadioSet { height: auto; border: none; }
+"""
+
+
+class ReasonDialog(ModalScreen[str | None]):
+    """Ask for a written reason; empty is refused; Escape cancels."""
+
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, placeholder: str = "Reason (required)") -> None:
+        super().__init__()
+        self.title_text = title
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Input(placeholder=self.placeholder, id="reason")
+            yield Label("Enter to save · Escape to cancel", id="reason-error", classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            self.query_one("#reason-error", Label).update("A reason is required.")
+            return
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AmendDialog(ModalScreen[tuple[str, str] | None]):
+    """Choose which submitted checklist to amend and say why."""
+
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.choices = choices  # (assessment id, label)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Amend a submitted record", classes="dialog-title")
+            yield Static("The original stays as it was; the amendment is a new version.")
+            with RadioSet(id="amend-which"):
+                for n, (_, label) in enumerate(self.choices):
+                    yield RadioButton(label, n == 0)
+            yield Input(placeholder="Why is it being amended? (required)", id="amend-reason")
+            yield Label("Enter to start the amendment · Escape to cancel", id="amend-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#amend-reason", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            self.query_one("#amend-error", Label).update("A reason is required.")
+            return
+        index = max(self.query_one("#amend-which", RadioSet).pressed_index, 0)
+        self.dismiss((self.choices[index][0], event.value.strip()))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ProblemsDialog(ModalScreen[None]):
+    """Why a submission was refused: one line per missing answer or reason."""
+
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS = [Binding("escape,enter", "close", "Close")]
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__()
+        self.problems = problems
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="problems"):
+            yield Static(
+                f"Not submitted: {len(self.problems)} thing(s) missing",
+                classes="dialog-title dialog-error",
+            )
+            with VerticalScroll():
+                for problem in self.problems:
+                    yield Static(f"• {problem}", markup=False, classes="problem")
+            yield Label("Enter or Escape to go back and complete them", classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

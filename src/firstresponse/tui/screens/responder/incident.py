@@ -1,0 +1,172 @@
+"""One assignment: the call handler's briefing, progress, and what to do next."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from firstresponse.attendance import (
+    FIRST_RESPONSE,
+    RISK,
+    SubmissionRefused,
+    assignments_for,
+    briefing_sections,
+    drafts_for,
+    start_amendment,
+    submission_problems,
+    submit,
+    submitted_for,
+)
+from firstresponse.checklist import evaluate
+from firstresponse.records import Incident
+from firstresponse.tui.screens.responder.base import ResponderScreen
+from firstresponse.tui.screens.responder.dialogs import AmendDialog, ProblemsDialog
+
+TITLES = {FIRST_RESPONSE: "First response checklist", RISK: "Risk checklist"}
+
+
+class IncidentScreen(ResponderScreen):
+    """Briefing first (readable offline), then the state of each checklist."""
+
+    DEFAULT_CSS = """
+    IncidentScreen #incident-body { height: 1fr; padding: 0 1; }
+    IncidentScreen .brief-summary { text-style: bold; }
+    IncidentScreen .brief-heading { text-style: bold; color: $accent; margin-top: 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("c", "checklist('first_response')", "Checklist"),
+        Binding("r", "checklist('risk')", "Risk checklist"),
+        Binding("k", "risk", "Risk level"),
+        Binding("f", "referrals", "Referrals"),
+        Binding("s", "submit", "Submit"),
+        Binding("a", "amend", "Amend"),
+    ]
+
+    def __init__(self, incident_id: str) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+
+    def body(self) -> ComposeResult:
+        yield VerticalScroll(id="incident-body", can_focus=True)
+
+    def on_mount(self) -> None:
+        self.show()
+        self.query_one("#incident-body").focus()
+
+    def on_screen_resume(self) -> None:
+        self.show()
+
+    def show(self) -> None:
+        body = self.query_one("#incident-body", VerticalScroll)
+        body.remove_children()
+        body.mount_all([Static(text, markup=False, classes=cls) for text, cls in self._lines()])
+
+    def _lines(self) -> list[tuple[str, str]]:
+        facts = self.facts(self.incident_id)
+        with self.store.session() as db:
+            incident = db.get(Incident, self.incident_id)
+            view = next(
+                (v for v in assignments_for(db, self.collar) if v.incident_id == self.incident_id),
+                None,
+            )
+            drafts = {d.checklist_id: d for d in drafts_for(db, self.incident_id, self.collar)}
+            done = submitted_for(db, self.incident_id)
+            problems = (
+                submission_problems(db, self.incident_id, self.collar, self.checklists, facts)
+                if drafts
+                else []
+            )
+        lines: list[tuple[str, str]] = []
+        reference = incident.reference if incident else ""
+        lines.append((f"{reference} · {incident.address if incident else ''}", "title"))
+        briefing = view.briefing if view else {}
+        lines.append((str(briefing.get("summary") or "No briefing."), "brief-summary"))
+        if briefing.get("restricted"):
+            lines.append(("RESTRICTED: access is audited", "error"))
+        for title, items in briefing_sections(briefing):
+            lines.append((title, "brief-heading"))
+            lines += [(f"• {item}", "brief-line") for item in items] or [("• none", "brief-line")]
+        lines.append(("Progress", "brief-heading"))
+        for checklist_id, title in TITLES.items():
+            lines.append((f"{title}: {self._state(checklist_id, drafts, done)}", "progress"))
+        if drafts:
+            state = f"{len(problems)} thing(s) missing" if problems else "ready to submit (s)"
+            lines.append((f"Submission: {state}", "progress"))
+        lines.append(
+            (
+                "c checklist · r risk checklist · k risk level · f referrals · s submit · a amend",
+                "hint",
+            )
+        )
+        return lines
+
+    def _state(self, checklist_id: str, drafts: dict, done: dict) -> str:
+        parts = []
+        if checklist_id in done:
+            row = done[checklist_id]
+            when = row.submitted_at.strftime("%d %b %H:%M") if row.submitted_at else ""
+            parts.append(f"submitted v{row.version} {when}")
+        draft = drafts.get(checklist_id)
+        if draft is not None:
+            ev = evaluate(
+                self.checklists[checklist_id], draft.answers, self.facts(self.incident_id)
+            )
+            missing = len(ev.missing_required) + len(ev.missing_reasons) + len(ev.errors)
+            kind = f"amendment v{draft.version}" if draft.replaces_id else "draft"
+            parts.append(f"{kind}, " + (f"{missing} missing" if missing else "complete"))
+        return "; ".join(parts) or "not started"
+
+    # -- actions -------------------------------------------------------------------------
+    def action_checklist(self, checklist_id: str) -> None:
+        from firstresponse.tui.screens.responder.checklist import ChecklistScreen
+
+        self.app.push_screen(ChecklistScreen(self.incident_id, checklist_id))
+
+    def action_risk(self) -> None:
+        from firstresponse.tui.screens.responder.risk import RiskScreen
+
+        self.app.push_screen(RiskScreen(self.incident_id))
+
+    def action_referrals(self) -> None:
+        from firstresponse.tui.screens.responder.referrals import ReferralsScreen
+
+        self.app.push_screen(ReferralsScreen(self.incident_id))
+
+    def action_submit(self) -> None:
+        try:
+            rows = submit(
+                self.store,
+                self.incident_id,
+                self.collar,
+                self.checklists,
+                self.facts(self.incident_id),
+            )
+        except SubmissionRefused as refused:
+            self.app.push_screen(ProblemsDialog(refused.problems))
+            return
+        self.notify(f"Submitted {len(rows)} checklist(s): waiting in the outbox to sync")
+        self.refresh_status()
+        self.show()
+
+    def action_amend(self) -> None:
+        with self.store.session() as db:
+            done = submitted_for(db, self.incident_id)
+        if not done:
+            self.notify("Nothing submitted yet to amend", severity="warning")
+            return
+        choices = [(row.id, f"{TITLES.get(cid, cid)} v{row.version}") for cid, row in done.items()]
+
+        def chosen(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            try:
+                draft = start_amendment(self.store, result[0], self.collar, result[1])
+            except ValueError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.action_checklist(draft.checklist_id)
+
+        self.app.push_screen(AmendDialog(choices), chosen)
