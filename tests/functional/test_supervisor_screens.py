@@ -102,7 +102,7 @@ async def test_dashboard_keys(settings: Settings, store: Store) -> None:
         await pilot.pause(0.3)
         assert isinstance(app.screen, DashboardScreen)
         detail = str(app.screen.query_one("#db-detail", Static).render())
-        assert "Body-worn video recording on arrival, by team:" in detail
+        assert "Body-worn video recording on arrival, by team" in detail
         assert "Alpha" in detail and "PC2002" in detail and "9/11" not in detail
         await pilot.press("down")
         await pilot.pause()

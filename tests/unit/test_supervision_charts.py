@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from firstresponse.supervision.compliance import Figure
-from firstresponse.tui.screens.supervisor.charts import bar, bar_lines
+from firstresponse.tui.screens.supervisor.charts import bar, bar_lines, spark
 
 
 def test_bar_fills_in_eighths() -> None:
@@ -22,3 +22,10 @@ def test_bar_lines() -> None:
     }
     assert bar_lines(times, width=2, name_width=1) == ["A █  10 min (n=1)", "B ██ 20 min (n=1)"]
     assert bar_lines({}) == ["  (no records)"]
+
+
+def test_spark_shows_gaps() -> None:
+    assert spark([0.0, 50.0, 100.0, None], 100.0) == "▁▅█·"
+    assert spark([10.0, 20.0]) == "▅█"
+    rates = {"A": Figure("bwv_used", "BWV", count=2, hits=1)}
+    assert bar_lines(rates, 2, 1, {"A": [None, 50.0]}) == ["A █  1/2 50%        ·▅"]

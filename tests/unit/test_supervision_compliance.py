@@ -126,7 +126,9 @@ def test_by_team_and_officer(db: Session) -> None:
 def test_weekly_series(db: Session) -> None:
     report = compliance(db, START, END)
     assert report.weeks[0] == date(2026, 2, 23) and len(report.weeks) == 6
-    assert report.series("bwv_used") == [0.0, 50.0, 100.0, 0.0, 0.0, 0.0]
+    assert report.series("bwv_used") == [None, 50.0, 100.0, None, None, None]
+    assert report.series("bwv_used", "team", "Alpha")[1:3] == [100.0, 100.0]
+    assert report.series("bwv_used", "officer", "PC2002")[1:3] == [0.0, None]
     assert report.series("minutes_to_arrival")[1:3] == [21.0, 20.0]  # median(12, 30), 20
     exported = report.as_dict()
     assert exported["by_week"]["2026-03-02"]["bwv_used"]["rate"] == 0.5

@@ -226,13 +226,21 @@ class Report:
     by_officer: dict[str, dict[str, Figure]] = field(default_factory=dict)
     weeks: list[date] = field(default_factory=list)
     by_week: dict[date, dict[str, Figure]] = field(default_factory=dict)
+    #: (scope, group, week) -> figures, scope "team" or "officer".
+    by_group_week: dict[tuple[str, str, date], dict[str, Figure]] = field(default_factory=dict)
 
-    def series(self, metric: str) -> list[float]:
-        """Weekly rates (percent) or medians for a sparkline; empty weeks give 0."""
-        out = []
+    def series(self, metric: str, scope: str = "", group: str = "") -> list[float | None]:
+        """Weekly rates (percent) or medians, overall or for one team or officer.
+
+        A week with nothing to count gives None (no data, not zero).
+        """
+        out: list[float | None] = []
         for week in self.weeks:
-            figure = self.by_week[week][metric]
-            if figure.median is not None:
+            block = self.by_group_week.get((scope, group, week)) if scope else self.by_week[week]
+            figure = block[metric] if block else None
+            if figure is None or not figure.count:
+                out.append(None)
+            elif figure.median is not None:
                 out.append(figure.median)
             else:
                 out.append(100 * (figure.rate or 0.0))
@@ -270,14 +278,19 @@ def report(
 
     weeks = _weeks(start, end)
     by_week = grouped(lambda o: week_of(o.at))
+    team = lambda o: team_of.get(o.officer) or "(no team)"  # noqa: E731
+    officer = lambda o: o.officer or "(unknown)"  # noqa: E731
+    by_group_week = grouped(lambda o: ("team", team(o), week_of(o.at)))
+    by_group_week.update(grouped(lambda o: ("officer", officer(o), week_of(o.at))))
     return Report(
         start=start,
         end=end,
         overall=summarise(observations),
-        by_team=grouped(lambda o: team_of.get(o.officer) or "(no team)"),
-        by_officer=grouped(lambda o: o.officer or "(unknown)"),
+        by_team=grouped(team),
+        by_officer=grouped(officer),
         weeks=weeks,
         by_week={w: by_week.get(w) or summarise([]) for w in weeks},
+        by_group_week=by_group_week,
     )
 
 

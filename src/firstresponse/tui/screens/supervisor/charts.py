@@ -5,6 +5,21 @@ from __future__ import annotations
 from firstresponse.supervision.compliance import Figure
 
 BLOCKS = " ▏▎▍▌▋▊▉█"
+TICKS = "▁▂▃▄▅▆▇█"
+
+
+def spark(values: list[float | None], top: float | None = None) -> str:
+    """A one-line sparkline; None (no data) shows as a dot."""
+    known = [v for v in values if v is not None]
+    top = top if top is not None else max(known, default=0.0)
+    out = []
+    for value in values:
+        if value is None:
+            out.append("·")
+        else:
+            share = value / top if top else 0.0
+            out.append(TICKS[min(len(TICKS) - 1, int(share * (len(TICKS) - 1) + 0.5))])
+    return "".join(out)
 
 
 def bar(fraction: float, width: int) -> str:
@@ -14,8 +29,16 @@ def bar(fraction: float, width: int) -> str:
     return ("█" * full + (BLOCKS[part] if part else "")).ljust(width)
 
 
-def bar_lines(groups: dict[str, Figure], width: int = 30, name_width: int = 12) -> list[str]:
-    """One line per group: name, bar and figure. Minutes scale to the slowest group."""
+def bar_lines(
+    groups: dict[str, Figure],
+    width: int = 20,
+    name_width: int = 10,
+    weekly: dict[str, list[float | None]] | None = None,
+) -> list[str]:
+    """One line per group: name, bar, figure and (if given) its weekly sparkline.
+
+    Rates fill to their share; minutes scale to the slowest group.
+    """
     if not groups:
         return ["  (no records)"]
     medians = [f.median for f in groups.values() if f.median is not None]
@@ -27,5 +50,8 @@ def bar_lines(groups: dict[str, Figure], width: int = 30, name_width: int = 12) 
         else:
             fraction = figure.rate or 0.0
         label = name[:name_width].ljust(name_width)
-        lines.append(f"{label} {bar(fraction, width)} {figure.text()}")
+        line = f"{label} {bar(fraction, width)} {figure.text():<14}"
+        if weekly and name in weekly:
+            line += " " + spark(weekly[name], None if figure.median is not None else 100.0)
+        lines.append(line.rstrip())
     return lines

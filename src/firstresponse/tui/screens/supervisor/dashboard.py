@@ -43,7 +43,7 @@ class MetricRow(Horizontal):
 
     def show(self, report: Report) -> None:
         self.query_one(".m-value", Static).update(report.overall[self.metric_id].text())
-        self.query_one(Sparkline).data = report.series(self.metric_id)
+        self.query_one(Sparkline).data = [v or 0.0 for v in report.series(self.metric_id)]
 
 
 class DashboardScreen(Screen[None]):
@@ -103,8 +103,14 @@ class DashboardScreen(Screen[None]):
         officers = {
             k: v[metric.id] for k, v in self.report.by_officer.items() if v[metric.id].count
         }
-        lines = [f"{metric.label}, by team:", *bar_lines(teams), "By officer:"]
-        lines += bar_lines(officers)
+        report = self.report
+
+        def weekly(scope: str, groups: dict[str, object]) -> dict[str, list[float | None]]:
+            return {g: report.series(metric.id, scope, g) for g in groups}
+
+        lines = [f"{metric.label}, by team (weekly at right):"]
+        lines += bar_lines(teams, weekly=weekly("team", teams))
+        lines += ["By officer:", *bar_lines(officers, weekly=weekly("officer", officers))]
         self.query_one("#db-detail", Static).update("\n".join(lines))
 
     def action_move(self, step: int) -> None:
