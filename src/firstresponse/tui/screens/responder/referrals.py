@@ -68,8 +68,8 @@ class ReferralsScreen(ResponderScreen):
             listing.add_option(
                 Option("No referrals suggested by the answers so far.", disabled=True)
             )
-        elif keep is not None:
-            listing.highlighted = min(keep, len(self.choices) - 1)
+        else:
+            listing.highlighted = min(keep or 0, len(self.choices) - 1)
 
     def _current(self) -> ReferralChoice | None:
         index = self.query_one("#referrals", OptionList).highlighted

@@ -1,0 +1,130 @@
+"""Referrals, amendments, the outbox view and the sync status bar, by keyboard at 80x24."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlmodel import select
+from textual.widgets import DataTable
+
+from firstresponse.attendance import submit
+from firstresponse.attendance.samples import child_entry, first_response_answers
+from firstresponse.checklist import load_checklists
+from firstresponse.config import Settings
+from firstresponse.records import Assessment, Decision, OutboxItem
+from firstresponse.store import Store
+from firstresponse.store.outbox import PRIORITY_HIGH_RISK
+from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.screens.responder.checklist import ChecklistScreen
+from firstresponse.tui.screens.responder.dialogs import AmendDialog, ReasonDialog
+from firstresponse.tui.screens.responder.incident import IncidentScreen
+from firstresponse.tui.screens.responder.outbox import OutboxScreen
+from firstresponse.tui.screens.responder.referrals import ReferralsScreen
+from firstresponse.tui.screenshots import sign_in, type_text
+from firstresponse.tui.widgets.status_bar import StatusBar
+from tests.functional.test_responder import OFFICER, _open_incident, _prepare
+
+
+def _with_child() -> dict:
+    answers = first_response_answers(
+        risk_checklist_done="no", children_present="yes", children=[child_entry("Robin", 7)]
+    )
+    answers["risk_checklist_done.reason"] = "Tomorrow"
+    return answers
+
+
+async def test_declining_a_referral_needs_a_reason(settings: Settings, store: Store) -> None:
+    incident_id = _prepare(store, _with_child())
+    app = FirstResponseApp(settings, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_incident(pilot)
+        await pilot.press("f")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ReferralsScreen)
+        await pilot.press("d")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ReasonDialog)
+        await pilot.press("enter")  # empty: refused, the dialog stays
+        assert isinstance(app.screen, ReasonDialog)
+        await type_text(pilot, "Already open to children's services")
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ReferralsScreen)
+        await pilot.press("escape")
+        await pilot.press("s")
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, IncidentScreen)
+    with store.session() as db:
+        decision = db.exec(select(Decision).where(Decision.kind == "referral_declined")).one()
+        assert decision.reason.endswith("Already open to children's services")
+        assert decision.incident_id == incident_id
+
+
+async def test_amending_a_submitted_checklist_starts_a_new_version(
+    settings: Settings, store: Store
+) -> None:
+    incident_id = _prepare(store, _with_child())
+    checklists = load_checklists(settings.checklists_dir)
+    with store.session() as db:
+        draft = db.exec(select(Assessment)).one()
+        draft.answers = {
+            **draft.answers,
+            "_referrals": {"childrens_services": {"accepted": True, "reason": ""}},
+        }
+        db.add(draft)
+    submit(store, incident_id, OFFICER, checklists)
+    app = FirstResponseApp(settings, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_incident(pilot)
+        await pilot.press("a")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, AmendDialog)
+        await type_text(pilot, "Wrong arrival time")
+        await pilot.press("enter")
+        await pilot.pause(0.8)
+        assert isinstance(app.screen, ChecklistScreen)
+        assert app.screen.draft_id is not None
+    with store.session() as db:
+        rows = sorted(db.exec(select(Assessment)), key=lambda a: a.version)
+        assert [(a.version, a.status) for a in rows] == [(1, "submitted"), (2, "draft")]
+        assert rows[1].replaces_id == rows[0].id
+        assert rows[1].amendment_reason == "Wrong arrival time"
+
+
+async def test_outbox_lists_high_risk_first(settings: Settings, store: Store) -> None:
+    _prepare(store)
+    with store.session() as db:
+        db.add(OutboxItem(record_id="a", kind="person", content_hash="h", body="{}"))
+        db.add(
+            OutboxItem(
+                record_id="b",
+                kind="incident",
+                content_hash="h",
+                body='{"reference": "T-9", "status": "attended", "risk_level": "high"}',
+                priority=PRIORITY_HIGH_RISK,
+            )
+        )
+    app = FirstResponseApp(settings, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, OFFICER)
+        assert "2 waiting" in str(app.screen.query_one(StatusBar).render())
+        await pilot.press("o")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, OutboxScreen)
+        table = app.screen.query_one(DataTable)
+        assert table.get_row_at(0)[0] == "HIGH RISK"
+        assert table.get_row_at(1)[0] == "-"
+
+
+async def test_status_bar_runs_sync_when_a_hub_is_set(settings: Settings, store: Store) -> None:
+    _prepare(store)
+    online = replace(settings, hub_url="http://127.0.0.1:9", device_token="t")
+    app = FirstResponseApp(online, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, OFFICER)
+        for _ in range(40):
+            await pilot.pause(0.25)
+            text = str(app.screen.query_one(StatusBar).render())
+            if "unreachable" in text:
+                break
+        assert "offline" in text and "(no hub set)" not in text
