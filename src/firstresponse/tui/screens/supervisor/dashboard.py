@@ -11,24 +11,26 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Sparkline, Static
+from textual.widgets import Footer, Header, Label, Static
 
 from firstresponse.records import utcnow
 from firstresponse.supervision import METRICS, Report, compliance
-from firstresponse.tui.screens.supervisor.charts import bar_lines
+from firstresponse.supervision.compliance import METRIC
+from firstresponse.tui.screens.supervisor.charts import bar_lines, spark
 
 PERIODS = [28, 56, 91, 182]
+SPARK_WIDTH = 20
 
 
 class MetricRow(Horizontal):
-    """One measure: label, overall figure and a weekly sparkline."""
+    """One measure: label, overall figure and a weekly sparkline (· a week with no data)."""
 
     DEFAULT_CSS = """
     MetricRow { height: 1; padding: 0 1; }
     MetricRow.-chosen { background: $accent 30%; }
-    MetricRow .m-label { width: 40; padding-right: 1; }
+    MetricRow .m-label { width: 41; padding-right: 1; }
     MetricRow .m-value { width: 14; }
-    MetricRow Sparkline { width: 1fr; height: 1; }
+    MetricRow .m-spark { width: 1fr; color: $accent; }
     """
 
     def __init__(self, metric_id: str, label: str) -> None:
@@ -39,11 +41,15 @@ class MetricRow(Horizontal):
     def compose(self) -> ComposeResult:
         yield Static(self.label, classes="m-label", markup=False)
         yield Static("", classes="m-value", markup=False)
-        yield Sparkline([], summary_function=max)
+        yield Static("", classes="m-spark", markup=False)
 
     def show(self, report: Report) -> None:
         self.query_one(".m-value", Static).update(report.overall[self.metric_id].text())
-        self.query_one(Sparkline).data = [v or 0.0 for v in report.series(self.metric_id)]
+        series = report.series(self.metric_id)
+        top = None if METRIC[self.metric_id].kind == "minutes" else 100.0
+        cells = max(1, SPARK_WIDTH // max(1, len(series)))
+        text = "".join(ch * cells for ch in spark(series, top))
+        self.query_one(".m-spark", Static).update(text)
 
 
 class DashboardScreen(Screen[None]):
@@ -87,7 +93,7 @@ class DashboardScreen(Screen[None]):
         with app.store.session() as db:
             self.report = compliance(db, end - timedelta(days=days), end)
         self.query_one("#db-title", Label).update(
-            f"Compliance, last {days} days ({len(self.report.weeks)} weeks) · sparkline: weekly"
+            f"Compliance, last {days} days, {len(self.report.weeks)} weeks (· no data that week)"
         )
         for row in self.query(MetricRow):
             row.show(self.report)
