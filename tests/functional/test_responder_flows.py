@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from sqlmodel import select
-from textual.widgets import DataTable
+from textual.widgets import DataTable, OptionList
 
 from firstresponse.attendance import submit
 from firstresponse.attendance.samples import child_entry, first_response_answers
 from firstresponse.checklist import load_checklists
 from firstresponse.config import Settings
-from firstresponse.records import Assessment, Decision, OutboxItem
+from firstresponse.records import Assessment, Decision, Incident, OutboxItem
 from firstresponse.store import Store
 from firstresponse.store.outbox import PRIORITY_HIGH_RISK
 from firstresponse.tui.app import FirstResponseApp
@@ -128,3 +128,22 @@ async def test_status_bar_runs_sync_when_a_hub_is_set(settings: Settings, store:
             if "unreachable" in text:
                 break
         assert "offline" in text and "(no hub set)" not in text
+
+
+async def test_attending_an_incident_not_sent_to_me(settings: Settings, store: Store) -> None:
+    _prepare(store)
+    app = FirstResponseApp(settings, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, OFFICER)
+        await pilot.press("n")
+        await pilot.pause(0.2)
+        for text in ("Jo", "Sample", "5 Nowhere Lane", "ZZ9 9ZZ", "Flagged down in street"):
+            await type_text(pilot, text)
+            await pilot.press("enter")
+        await pilot.pause(0.3)
+        listing = app.screen.query_one("#assignments", OptionList)
+        assert listing.option_count == 2
+        assert "2 waiting" in str(app.screen.query_one(StatusBar).render())  # person, incident
+    with store.session() as db:
+        incident = db.exec(select(Incident).where(Incident.source == "responder")).one()
+        assert incident.address == "5 Nowhere Lane" and incident.created_by == OFFICER

@@ -320,3 +320,15 @@ def test_demo_seed_gives_a_draft_for_pc2001_and_a_submission_by_pc2002(
         assert {"no_arrest", "child_not_seen"} <= kinds
         assert len(list(db.exec(select(Child)))) == 2
         assert assignments_for(db, "PC2001") and assignments_for(db, "PC2002")
+
+
+def test_an_opened_but_untouched_draft_does_not_block_submission(
+    store: Store, incident_id: str, checklists: dict[str, Checklist]
+) -> None:
+    answers = first_response_answers(risk_checklist_done="no")
+    answers["risk_checklist_done.reason"] = "Tomorrow"
+    _draft(store, incident_id, checklists[FIRST_RESPONSE], answers)
+    with store.session() as db:
+        open_draft(db, incident_id, checklists[RISK], OFFICER)  # opened by mistake
+    submitted = submit(store, incident_id, OFFICER, checklists)
+    assert [a.checklist_id for a in submitted] == [FIRST_RESPONSE]

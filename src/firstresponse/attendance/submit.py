@@ -64,6 +64,15 @@ def next_version(db: Session, record_id: str, floor: int = 1) -> int:
     return max(int(newest) + 1, floor)
 
 
+def _started(db: Session, incident_id: str, author: str) -> list[Assessment]:
+    """The officer's drafts with at least one answer (an opened, untouched form is ignored)."""
+    return [
+        d
+        for d in drafts_for(db, incident_id, author)
+        if d.replaces_id or any(not k.startswith("_") for k in (d.answers or {}))
+    ]
+
+
 def _checklist(checklists: dict[str, Checklist], row: Assessment) -> Checklist:
     found = checklists.get(row.checklist_id)
     if found is None:
@@ -79,7 +88,7 @@ def submission_problems(
     facts: dict[str, Any] | None = None,
 ) -> list[str]:
     """Everything that stops the officer's drafts for this incident being submitted."""
-    drafts = drafts_for(db, incident_id, author)
+    drafts = _started(db, incident_id, author)
     submitted = submitted_for(db, incident_id)
     if not drafts:
         return ["Nothing to submit: open the first response checklist first"]
@@ -232,7 +241,7 @@ def submit_in(
     incident = db.get(Incident, incident_id)
     if incident is None:
         raise KeyError(f"no incident {incident_id}")
-    drafts = drafts_for(db, incident_id, author)
+    drafts = _started(db, incident_id, author)
     current = submitted_for(db, incident_id)
     evs = {d.checklist_id: evaluate(_checklist(checklists, d), d.answers, facts) for d in drafts}
 
