@@ -237,3 +237,27 @@ async def test_call_flow_with_lookup_floor_and_override(app_factory, store, know
 @pytest.fixture
 def app_factory(settings, store):
     return lambda: FirstResponseApp(settings, store)
+
+
+async def test_home_lists_calls_and_opens_a_briefing(app_factory, store, settings) -> None:
+    from firstresponse.calls.demo import seed
+
+    with store.session() as db:
+        for collar, role in (("CH1001", "call_handler"), ("SG3001", "supervisor")):
+            db.add(User(collar=collar, name=collar, role=role, pin_hash=hash_pin("1234")))
+    with store.session() as db:
+        refs = seed(db, settings)
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "CH1001")
+        table = app.screen.query_one("#calls")
+        assert table.row_count == 3
+        await pilot.press("enter")  # newest first: the scheduled call sent to Bravo
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "BriefingView"
+        text = str(app.screen.query_one("#briefing-text").render())
+        assert text.startswith("SCHEDULED: Example Messager") and "CHILDREN" in text
+        assert refs[2] in app.screen.sub_title and "Bravo" in app.screen.sub_title
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CallHandlerHome"

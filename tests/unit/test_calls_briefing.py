@@ -137,6 +137,7 @@ def test_briefing_sections(store, settings) -> None:
         "Markers",
     ]
     assert "Strangulation or restricted breathing reported" in sections["Risks"]
+    assert not any("not sending anyone" in line for line in sections["Risks"])
     assert "Last assessed risk: medium" in sections["Risks"]
     assert "Victim is on the MARAC list" in sections["Risks"]
     assert "FIREARMS marker on a person linked to the call" in sections["Weapons"]

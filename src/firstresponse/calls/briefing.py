@@ -7,8 +7,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from firstresponse.calls.facts import live_orders
-from firstresponse.checklist import Evaluation
-from firstresponse.records import Child, Incident, Marker, Person, utcnow
+from firstresponse.checklist import Checklist, Evaluation
+from firstresponse.records import Child, Grade, Incident, Marker, Person, utcnow
 
 History = dict[str, Any]
 YES = "yes"
@@ -19,8 +19,23 @@ def _words(value: str) -> str:
     return value.replace("_", " ")
 
 
-def _risks(answers: dict[str, Any], ev: Evaluation, history: History) -> list[str]:
-    lines = list(ev.grade_floor_reasons)
+def routine_reasons(checklist: Checklist | None) -> set[str]:
+    """Floor reasons that hold for every call (e.g. 'not sending anyone needs agreement'):
+    true, but not a risk worth a responder's attention."""
+    if checklist is None or checklist.grading is None:
+        return set()
+    scheduled = Grade.SCHEDULED.urgency
+    return {
+        f.why or f.label
+        for f in checklist.grading.floors
+        if f.level in {g.value for g in Grade} and Grade(f.level).urgency <= scheduled
+    }
+
+
+def _risks(
+    answers: dict[str, Any], ev: Evaluation, history: History, routine: set[str]
+) -> list[str]:
+    lines = [r for r in ev.grade_floor_reasons if r not in routine]
     for key, text in (
         ("strangulation", "Strangulation or restricted breathing reported"),
         ("threats_to_kill", "Threats to kill"),
@@ -28,7 +43,7 @@ def _risks(answers: dict[str, Any], ev: Evaluation, history: History) -> list[st
     ):
         if answers.get(key) == YES and text not in lines:
             lines.append(text)
-    if history.get("last_risk_level"):
+    if history.get("last_risk_level") and not any(x.startswith("Last assessed") for x in lines):
         lines.append(f"Last assessed risk: {history['last_risk_level']}")
     if history.get("on_marac"):
         lines.append("Victim is on the MARAC list")
@@ -93,13 +108,14 @@ def build_briefing(
     suspect_markers: list[str] | None = None,
     children: list[Child] | None = None,
     restricted: bool = False,
+    checklist: Checklist | None = None,
 ) -> dict[str, Any]:
     """The briefing JSON stored in `Assignment.briefing`. Pure."""
     history = history or {}
     grade = str(answers.get("grade") or incident.grade or "")
     victim_name = victim.full_name if victim else "unknown"
     place = ", ".join(p for p in (incident.address, incident.postcode) if p) or "address unknown"
-    risks = _risks(answers, ev, history)
+    risks = _risks(answers, ev, history, routine_reasons(checklist))
     headline = "; ".join(risks[:2]) if risks else "no risk indicators recorded"
     call = [f"Reported: {incident.summary or 'not recorded'}"]
     if incident.relationship:
@@ -150,6 +166,7 @@ def briefing_for(
     history: History | None = None,
     suspect_markers: list[str] | None = None,
     restricted: bool = False,
+    checklist: Checklist | None = None,
 ) -> dict[str, Any]:
     """Load the incident's people and children and build its briefing (reads only)."""
     victim = db.get(Person, incident.victim_id)
@@ -165,4 +182,5 @@ def briefing_for(
         suspect_markers=suspect_markers,
         children=children,
         restricted=restricted or incident.restricted,
+        checklist=checklist,
     )

@@ -164,7 +164,9 @@ def grade_call(
         enqueue_change(db, "decision", decision, priority)
         decisions.append(decision)
     db.flush()
-    briefing = briefing_for(db, incident, answers, ev, history, suspect_markers)
+    briefing = briefing_for(
+        db, incident, answers, ev, history, suspect_markers, checklist=checklist
+    )
     assignment = None
     if grade.deploys:
         assignment = Assignment(

@@ -64,7 +64,13 @@ class BriefingScreen(Screen[bool]):
             incident = db.get(Incident, state.incident_id)
             assert incident is not None
             self.preview = briefing_for(
-                db, incident, answers, ev, state.history, restricted=WORKFORCE in ev.flags
+                db,
+                incident,
+                answers,
+                ev,
+                state.history,
+                restricted=WORKFORCE in ev.flags,
+                checklist=checklists(app.settings)["thrive"],
             )
 
     def compose(self) -> ComposeResult:
@@ -127,3 +133,29 @@ class BriefingScreen(Screen[bool]):
 
     def action_back(self) -> None:
         self.dismiss(False)
+
+
+class BriefingView(Screen[None]):
+    """A sent briefing, read only."""
+
+    BINDINGS = [Binding("escape", "back", "Back")]
+
+    def __init__(self, reference: str, briefing: dict[str, Any], assignee: str) -> None:
+        super().__init__()
+        self.reference = reference
+        self.briefing = briefing
+        self.assignee = assignee
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="briefing"):
+            yield Static(briefing_text(self.briefing), id="briefing-text", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        sent = f"sent to {self.assignee}" if self.assignee else "not yet assigned"
+        self.sub_title = f"Briefing · {self.reference} · {sent}"
+        self.query_one("#briefing").focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlmodel import select
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 
 from firstresponse.calls import todays_calls
-from firstresponse.records import Person
+from firstresponse.records import Assignment, Incident, Person
 
 
 class CallHandlerHome(Screen[None]):
@@ -23,7 +26,7 @@ class CallHandlerHome(Screen[None]):
         yield Header()
         yield Label("Today's calls", classes="title")
         yield DataTable(id="calls", cursor_type="row", zebra_stripes=True)
-        yield Label("n: take a new call", id="calls-hint", classes="hint")
+        yield Label("", id="calls-hint", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -54,8 +57,50 @@ class CallHandlerHome(Screen[None]):
                 )
         count = table.row_count
         self.query_one("#calls-hint", Label).update(
-            f"{count} call{'s' if count != 1 else ''} today · n: take a new call"
+            f"{count} call{'s' if count != 1 else ''} today · Enter: open · n: new call"
         )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter: resume an open call's THRIVE, or read a graded call's briefing."""
+        incident_id = str(event.row_key.value)
+        app: Any = self.app
+        with app.store.session() as db:
+            incident = db.get(Incident, incident_id)
+            if incident is None:
+                return
+            victim = db.get(Person, incident.victim_id)
+            query = select(Assignment).where(Assignment.incident_id == incident_id)
+            assignment = db.exec(query).first()
+        if incident.status == "open":
+            self._resume(incident, victim)
+        elif assignment is not None:
+            from firstresponse.tui.screens.call_handler.briefing import BriefingView
+
+            app.push_screen(
+                BriefingView(incident.reference, assignment.briefing, assignment.assignee)
+            )
+        else:
+            self.notify(f"{incident.reference}: {incident.status}, no officer sent")
+
+    def _resume(self, incident: Incident, victim: Person | None) -> None:
+        from firstresponse.calls import facts_from_history
+        from firstresponse.calls.sources import LookupUnavailable
+        from firstresponse.sync.client import SyncFailure
+        from firstresponse.tui.screens.call_handler.state import CallState, lookup_source
+        from firstresponse.tui.screens.call_handler.thrive import ThriveScreen
+
+        try:
+            history = lookup_source(self.app).history(incident.victim_id)
+        except (LookupUnavailable, SyncFailure):
+            history = None
+        state = CallState(
+            incident_id=incident.id,
+            reference=incident.reference,
+            victim_name=victim.full_name if victim else "",
+            history=history,
+            facts=facts_from_history(history),
+        )
+        self.app.push_screen(ThriveScreen(state))
 
     def action_new_call(self) -> None:
         from firstresponse.tui.screens.call_handler.new_call import NewCallScreen

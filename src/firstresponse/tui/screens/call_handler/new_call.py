@@ -192,7 +192,7 @@ class NewCallScreen(Screen[None]):
         state = CallState(
             incident_id=incident.id,
             reference=incident.reference,
-            victim_name=details.victim_name or (self.selected.name if self.selected else ""),
+            victim_name=self.selected.name if self.selected else details.victim_name,
             history=self.history,
             facts=facts_from_history(self.history),
             answers=_prefill(details),

@@ -29,7 +29,7 @@ class ThriveScreen(Screen[None]):
     """The THRIVE checklist; F5 grades (asking a supervisor when below the floor)."""
 
     DEFAULT_CSS = """
-    ThriveScreen #floor { height: auto; max-height: 2; padding: 0 1; background: $warning 20%; }
+    ThriveScreen #floor { height: auto; max-height: 3; padding: 0 1; background: $warning 20%; }
     ThriveScreen #floor.-below { background: $error 40%; text-style: bold; }
     """
 
