@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -38,7 +37,8 @@ from firstresponse.records import Incident, PersonMarker
 _KEYS = LookupKey.__table__  # type: ignore[attr-defined]
 _TERMS = LookupTerm.__table__  # type: ignore[attr-defined]
 MAX_KEY_ROWS = 20_000
-MAX_CANDIDATES = 300
+MAX_CANDIDATES = 60
+GOOD_SCORE = 0.75
 SINGLE_NAME_ROWS = 200
 EXPANSIONS = 8
 MIN_SCORE = 0.4
@@ -85,8 +85,11 @@ def parse(query: LookupQuery) -> Parsed:
     return parsed
 
 
-def _expand(db: Session, tokens: list[str]) -> list[list[str]]:
-    """For each word asked, the indexed name words it could be (best first, itself first)."""
+Weighted = list[tuple[str, float]]  # (name word or form, how close to the word asked)
+
+
+def _expand(db: Session, tokens: list[str]) -> list[Weighted]:
+    """For each word asked, the indexed name words it could be (itself first, then closest)."""
     variants = {t: term_variants(t) for t in tokens if len(t) > 1}
     wanted = set().union(*variants.values()) if variants else set()
     found: dict[str, set[str]] = {}
@@ -102,51 +105,59 @@ def _expand(db: Session, tokens: list[str]) -> list[list[str]]:
         scored = sorted(
             ((similarity(token, t).score, t) for t in terms - {token}), key=lambda p: (-p[0], p[1])
         )
-        expanded.append([token, *[t for s, t in scored if s >= 0.7][: EXPANSIONS - 1]])
+        close = [(t, sim) for sim, t in scored if sim >= 0.7][: EXPANSIONS - 1]
+        expanded.append([(token, 1.0), *close])
     return expanded
 
 
-def _forms(terms: Iterable[str]) -> list[str]:
-    out: dict[str, None] = {}
-    for term in terms:
-        out[term] = None
-        out.update(dict.fromkeys(sorted(forms(term))))
-    return list(out)
+def _forms(terms: Weighted) -> Weighted:
+    """The words with the canonical names of their variant groups, each kept at its best."""
+    out: dict[str, float] = {}
+    for term, weight in terms:
+        for form in sorted(forms(term)):
+            w = weight if form == term else weight * 0.92
+            out[form] = max(out.get(form, 0.0), w)
+    return sorted(out.items(), key=lambda fw: -fw[1])
 
 
-def _facet_keys(parsed: Parsed, expanded: list[list[str]]) -> dict[str, str]:
-    """Selective keys to look up, each with the facet it stands for."""
-    keys: dict[str, str] = {}
+def _facet_keys(parsed: Parsed, expanded: list[Weighted]) -> dict[str, tuple[str, float]]:
+    """Selective keys to look up, each with the facet it stands for and how good a hit is."""
+    keys: dict[str, tuple[str, float]] = {}
     usable = [
         _forms(terms) for tok, terms in zip(parsed.tokens, expanded, strict=True) if len(tok) > 1
     ]
     for i in range(len(usable)):
         for j in range(i + 1, len(usable)):
-            for a in usable[i]:
-                for b in usable[j]:
-                    if a != b:
-                        keys[pair_key(a, b)] = "name"
-    if len(usable) == 1 and parsed.dob:
-        keys.update({f"ny:{form}|{parsed.dob.year}": "name" for form in usable[0]})
-    if parsed.dob and parsed.dob.day and parsed.dob.month:
-        keys[f"d:{parsed.dob.year:04d}-{parsed.dob.month:02d}-{parsed.dob.day:02d}"] = "dob"
-        if parsed.dob.day <= 12:
-            keys[f"d:{parsed.dob.year:04d}-{parsed.dob.day:02d}-{parsed.dob.month:02d}"] = "dob"
+            for a, wa in usable[i]:
+                for b, wb in usable[j]:
+                    key = pair_key(a, b)
+                    if a != b and keys.get(key, ("", 0.0))[1] < wa * wb:
+                        keys[key] = ("name", wa * wb)
+    dob = parsed.dob
+    if len(usable) == 1 and dob:
+        keys.update({f"ny:{form}|{dob.year}": ("name", w) for form, w in usable[0]})
+    if dob and dob.day and dob.month:
+        if dob.day <= 12 and dob.day != dob.month:
+            keys[f"d:{dob.year:04d}-{dob.day:02d}-{dob.month:02d}"] = ("dob", 0.85)
+        keys[f"d:{dob.year:04d}-{dob.month:02d}-{dob.day:02d}"] = ("dob", 1.0)
     if parsed.phone:
-        keys["t:" + parsed.phone] = "phone"
+        keys["t:" + parsed.phone] = ("phone", 1.0)
     if parsed.postcode:
-        keys["pc:" + parsed.postcode] = "postcode"
+        keys["pc:" + parsed.postcode] = ("postcode", 1.0)
     if parsed.address:
-        keys.update({"a:" + k: "address" for k in address_keys(parsed.address)})
+        keys.update({"a:" + k: ("address", 1.0) for k in address_keys(parsed.address)})
         if (found := postcode_in(parsed.address)) and not parsed.postcode:
-            keys["pc:" + found] = "address"
+            keys["pc:" + found] = ("address", 0.8)
     return keys
 
 
-def _candidates(db: Session, parsed: Parsed, expanded: list[list[str]]) -> list[str]:
-    """Person ids worth scoring, those hitting the most facets first."""
+Hits = dict[str, dict[str, float]]  # person id -> facet -> best hit weight
+
+
+def _key_hits(db: Session, parsed: Parsed, expanded: list[Weighted]) -> Hits:
+    """People hitting any selective key (name pairs, DOB, phone, postcode, address)."""
     facet_of = _facet_keys(parsed, expanded)
-    hits: dict[str, set[str]] = {}
+    hits: Hits = {}
     if facet_of:
         rows = db.execute(
             select(_KEYS.c.key, _KEYS.c.person_id)
@@ -154,21 +165,34 @@ def _candidates(db: Session, parsed: Parsed, expanded: list[list[str]]) -> list[
             .limit(MAX_KEY_ROWS)
         )
         for key, person_id in rows:
-            hits.setdefault(person_id, set()).add(facet_of[key])
-    named = sum(1 for facets in hits.values() if "name" in facets)
-    if parsed.tokens and not named:
-        singles = _forms(t for terms in expanded for t in terms)
-        taken = 0
-        for form in singles:
-            rows = db.execute(
-                select(_KEYS.c.person_id).where(_KEYS.c.key == "n:" + form).limit(SINGLE_NAME_ROWS)
-            ).scalars()
-            for person_id in rows:
-                hits.setdefault(person_id, set()).add("name")
-                taken += 1
-            if taken >= SINGLE_NAME_ROWS:
-                break
-    ranked = sorted(hits, key=lambda pid: -len(hits[pid]))
+            facet, weight = facet_of[key]
+            facets = hits.setdefault(person_id, {})
+            facets[facet] = max(facets.get(facet, 0.0), weight)
+    return hits
+
+
+def _single_name_hits(db: Session, expanded: list[Weighted]) -> Hits:
+    """People with any one of the name words asked (closest words first, capped)."""
+    hits: Hits = {}
+    every = _forms([tw for terms in expanded for tw in terms])
+    for form, weight in every:
+        rows = db.execute(
+            select(_KEYS.c.person_id).where(_KEYS.c.key == "n:" + form).limit(SINGLE_NAME_ROWS)
+        ).scalars()
+        for person_id in rows:
+            hits.setdefault(person_id, {"name": weight})
+        if len(hits) >= SINGLE_NAME_ROWS:
+            break
+    return hits
+
+
+def _shortlist(hits: Hits, exclude: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """The candidates most worth scoring: the best weighted hits across facets."""
+
+    def priority(pid: str) -> float:
+        return sum(WEIGHTS[f] * w for f, w in hits[pid].items())
+
+    ranked = sorted((pid for pid in hits if pid not in exclude), key=priority, reverse=True)
     return ranked[:MAX_CANDIDATES]
 
 
@@ -228,15 +252,25 @@ def recent_incident_counts(
     return counts
 
 
+def _scored(db: Session, parsed: Parsed, ids: list[str]) -> list[tuple[Fit, PersonFacts]]:
+    people = load_people(db, ids)
+    scored = [(score_person(parsed, p), p) for p in people.values()]
+    return [(f, p) for f, p in scored if f.score >= MIN_SCORE]
+
+
 def search(db: Session, query: LookupQuery, limit: int = 10) -> list[Match]:
     """People who may be the one asked about, best first. A pure read: callers audit."""
     parsed = parse(query)
     if parsed.is_empty():
         return []
     expanded = _expand(db, parsed.tokens)
-    people = load_people(db, _candidates(db, parsed, expanded))
-    scored = [(score_person(parsed, p), p) for p in people.values()]
-    scored = [(f, p) for f, p in scored if f.score >= MIN_SCORE]
+    hits = _key_hits(db, parsed, expanded)
+    shortlist = _shortlist(hits)
+    scored = _scored(db, parsed, shortlist)
+    if parsed.tokens and not any(f.score >= GOOD_SCORE for f, _ in scored):
+        # Nothing convincing from the selective keys: try everyone with one of the names.
+        more = _shortlist(_single_name_hits(db, expanded), exclude=set(shortlist))
+        scored += _scored(db, parsed, more)
     scored.sort(key=lambda fp: (-fp[0].score, fp[1].surname, fp[1].forename, fp[1].id))
     top = scored[:limit]
     ids = [p.id for _, p in top]
