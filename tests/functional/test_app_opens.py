@@ -5,7 +5,8 @@ from __future__ import annotations
 from textual.widgets import Input, Label
 
 from firstresponse.config import Settings
-from firstresponse.records import Role, User
+from firstresponse.records import User
+from firstresponse.security.users import create_user
 from firstresponse.store import Store
 from firstresponse.tui.app import FirstResponseApp
 
@@ -15,22 +16,22 @@ async def test_login_rejects_an_unknown_collar(settings: Settings, store: Store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         app.screen.query_one("#collar", Input).value = "NOPE1"
-        await pilot.press("enter")
+        await pilot.press("enter", "1", "2", "3", "4", "enter")
         await pilot.pause()
         error = app.screen.query_one("#login-error", Label)
-        assert "No active user" in str(error.render())
+        assert "not recognised" in str(error.render())
         assert app.user is None
 
 
 async def test_login_accepts_a_known_collar(settings: Settings, store: Store) -> None:
     with store.session() as db:
-        db.add(User(collar="SV9", name="Sam Vale", role=Role.SUPERVISOR))
+        create_user(db, "SV9", "Sam Vale", "supervisor", "", "1234")
     app = FirstResponseApp(settings, store)
     signed: list[User] = []
     app.signed_in = signed.append  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         app.screen.query_one("#collar", Input).value = "sv9"
-        await pilot.press("enter")
+        await pilot.press("enter", "1", "2", "3", "4", "enter")
         await pilot.pause()
     assert [u.collar for u in signed] == ["SV9"]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+from time import monotonic
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -31,7 +33,12 @@ class FirstResponseApp(App[None]):
 
     TITLE = "firstresponse"
     CSS_PATH = "app.tcss"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+l", "lock", "Lock", priority=True),
+    ]
+    #: How often the idle timer looks at the time since the last key or click.
+    IDLE_CHECK_SECONDS = 5.0
 
     def __init__(self, settings: Settings, store: Store, *, demo: bool = False) -> None:
         super().__init__()
@@ -39,12 +46,53 @@ class FirstResponseApp(App[None]):
         self.store = store
         self.demo = demo
         self.user: User | None = None
+        self.last_input_at = monotonic()
 
     def on_mount(self) -> None:
         from firstresponse.tui.screens.login import LoginScreen
 
         self.sub_title = "demo" if self.demo else ""
         self.push_screen(LoginScreen())
+        if self.settings.idle_lock_seconds > 0:
+            interval = min(self.IDLE_CHECK_SECONDS, self.settings.idle_lock_seconds / 2)
+            self.set_interval(interval, self.lock_if_idle)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(
+            event,
+            events.Key
+            | events.MouseDown
+            | events.MouseScrollDown
+            | events.MouseScrollUp
+            | events.Paste,
+        ):
+            self.last_input_at = monotonic()
+        await super().on_event(event)
+
+    @property
+    def is_locked(self) -> bool:
+        from firstresponse.tui.screens.lock import LockScreen
+
+        return any(isinstance(screen, LockScreen) for screen in self.screen_stack)
+
+    def lock_if_idle(self, now: float | None = None) -> None:
+        """Lock when the signed-in user has given no input for `idle_lock_seconds`."""
+        idle = (monotonic() if now is None else now) - self.last_input_at
+        limit = self.settings.idle_lock_seconds
+        if limit > 0 and idle >= limit:
+            self.lock_terminal("idle")
+
+    def lock_terminal(self, reason: str = "on demand") -> None:
+        """Push the lock screen over the current one (nothing underneath is lost)."""
+        from firstresponse.tui.screens.lock import LockScreen, record
+
+        if self.user is None or self.is_locked:
+            return
+        record(self, self.user, "session.lock", reason=reason)
+        self.push_screen(LockScreen(self.user, reason))
+
+    def action_lock(self) -> None:
+        self.lock_terminal("on demand")
 
     def signed_in(self, user: User) -> None:
         """Called by the login screen: open the home screen for the user's role."""

@@ -1,0 +1,68 @@
+"""Sign-in at 80x24: collar then PIN, wrong PINs counted, locked after too many, all audited."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+from textual.widgets import Input, Label
+
+from firstresponse.config import Settings
+from firstresponse.records import AuditEvent, User
+from firstresponse.security.users import MAX_FAILED_ATTEMPTS, create_user, get_user
+from firstresponse.store import Store
+from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.screens.login import LoginScreen
+from firstresponse.tui.screenshots import sign_in, type_text
+
+
+def _app(settings: Settings, store: Store) -> tuple[FirstResponseApp, list[User]]:
+    with store.session() as db:
+        create_user(db, "PC2001", "Demo Responder One", "responder", "Alpha", "1234")
+    app = FirstResponseApp(settings, store)
+    signed: list[User] = []
+    app.signed_in = signed.append  # type: ignore[method-assign]
+    return app, signed
+
+
+def _error(app: FirstResponseApp) -> str:
+    return str(app.screen.query_one("#login-error", Label).render())
+
+
+async def test_the_screenshot_sign_in_helper_signs_in(settings: Settings, store: Store) -> None:
+    app, signed = _app(settings, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "pc2001")
+        assert app.screen.query_one("#pin", Input).password
+    assert [u.collar for u in signed] == ["PC2001"]
+
+
+async def test_wrong_pin_says_how_many_attempts_are_left(settings: Settings, store: Store) -> None:
+    app, signed = _app(settings, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "PC2001", "9999")
+        assert f"{MAX_FAILED_ATTEMPTS - 1} attempts left" in _error(app)
+        assert isinstance(app.screen, LoginScreen) and app.focused is not None
+        assert app.focused.id == "pin" and app.screen.query_one("#pin", Input).value == ""
+        await type_text(pilot, "1234")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert [u.collar for u in signed] == ["PC2001"]
+
+
+async def test_lockout_after_too_many_wrong_pins(settings: Settings, store: Store) -> None:
+    app, signed = _app(settings, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "PC2001", "0000")
+        for _ in range(MAX_FAILED_ATTEMPTS - 1):
+            await type_text(pilot, "0000")
+            await pilot.press("enter")
+            await pilot.pause()
+        assert "now locked" in _error(app) and "admin" in _error(app)
+        await sign_in(pilot, "PC2001", "1234")  # the right PIN is refused too
+        assert "locked" in _error(app)
+    assert signed == []
+    with store.session() as db:
+        user = get_user(db, "PC2001")
+        assert user is not None and user.locked
+        actions = [e.action for e in db.exec(select(AuditEvent))]
+    assert actions.count("login.failed") == MAX_FAILED_ATTEMPTS
+    assert "user.locked" in actions and "login.refused" in actions
