@@ -38,6 +38,8 @@ from firstresponse.records import (
     Incident,
     OutboxItem,
     Person,
+    Role,
+    User,
 )
 from firstresponse.store import Store
 from firstresponse.store.outbox import PRIORITY_CHILD, PRIORITY_HIGH_RISK, waiting
@@ -53,6 +55,7 @@ def checklists(settings: Settings) -> dict[str, Checklist]:
 @pytest.fixture
 def incident_id(store: Store) -> str:
     with store.session() as db:
+        db.add(User(collar=OFFICER, name="Pat Officer", role=Role.RESPONDER))
         victim = Person(forename="Alex", surname="Testperson")
         db.add(victim)
         db.flush()
@@ -309,6 +312,8 @@ def test_demo_seed_gives_a_draft_for_pc2001_and_a_submission_by_pc2002(
     from firstresponse.attendance.demo import seed
 
     with store.session() as db:
+        for collar in ("PC2001", "PC2002"):
+            db.add(User(collar=collar, name="Demo Officer", role=Role.RESPONDER))
         seed(db, settings)
     with store.session() as db:
         rows = list(db.exec(select(Assessment)))
@@ -332,3 +337,18 @@ def test_an_opened_but_untouched_draft_does_not_block_submission(
         open_draft(db, incident_id, checklists[RISK], OFFICER)  # opened by mistake
     submitted = submit(store, incident_id, OFFICER, checklists)
     assert [a.checklist_id for a in submitted] == [FIRST_RESPONSE]
+
+
+def test_only_a_role_allowed_to_submit_can_submit(
+    store: Store, incident_id: str, checklists: dict[str, Checklist]
+) -> None:
+    answers = first_response_answers(risk_checklist_done="no")
+    answers["risk_checklist_done.reason"] = "Tomorrow"
+    with store.session() as db:
+        db.add(User(collar="CH1", name="Call Handler", role=Role.CALL_HANDLER))
+        draft = open_draft(db, incident_id, checklists[FIRST_RESPONSE], "CH1")
+        draft.answers = answers
+    with pytest.raises(PermissionError):
+        submit(store, incident_id, "CH1", checklists)
+    with pytest.raises(PermissionError):
+        submit(store, incident_id, "NOBODY", checklists)

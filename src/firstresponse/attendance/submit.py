@@ -32,10 +32,12 @@ from firstresponse.records import (
     OutboxItem,
     RecordStatus,
     RiskLevel,
+    User,
     new_id,
     utcnow,
 )
 from firstresponse.security import audit
+from firstresponse.security.permissions import Action, require
 from firstresponse.store import Store
 from firstresponse.store.outbox import (
     PRIORITY_CHILD,
@@ -62,6 +64,12 @@ def next_version(db: Session, record_id: str, floor: int = 1) -> int:
     query = select(func.max(OutboxItem.version)).where(OutboxItem.record_id == record_id)
     newest = db.exec(query).one() or 0
     return max(int(newest) + 1, floor)
+
+
+def _officer(db: Session, collar: str, action: Action) -> User:
+    """The signed-in officer, if their role allows `action` (checked here, not in the UI)."""
+    user = db.exec(select(User).where(User.collar == collar)).first()
+    return require(user, action)
 
 
 def _started(db: Session, incident_id: str, author: str) -> list[Assessment]:
@@ -235,6 +243,7 @@ def submit_in(
     facts: dict[str, Any] | None = None,
 ) -> list[Assessment]:
     """`submit` inside the caller's transaction (nothing is written if it raises)."""
+    _officer(db, author, Action.SUBMIT_CHECKLIST)
     problems = submission_problems(db, incident_id, author, checklists, facts)
     if problems:
         raise SubmissionRefused(problems)
@@ -310,6 +319,7 @@ def start_amendment(store: Store, assessment_id: str, author: str, reason: str) 
     if not reason.strip():
         raise ValueError("an amendment needs a reason")
     with store.session() as db:
+        _officer(db, author, Action.AMEND_RECORD)
         old = db.get(Assessment, assessment_id)
         if old is None or old.status != RecordStatus.SUBMITTED:
             raise ValueError("only a submitted assessment can be amended")
@@ -334,4 +344,7 @@ def start_amendment(store: Store, assessment_id: str, author: str, reason: str) 
             author=author,
         )
         db.add(draft)
+        audit.record(
+            db, author, "amend_assessment", "assessment", draft.id, replaces=old.id, reason=reason
+        )
         return draft
