@@ -1,0 +1,85 @@
+"""The same lookup on both databases the project runs on: SQLite (terminal) and PostgreSQL (hub).
+
+PostgreSQL runs in a fresh schema on 127.0.0.1:5432 (db `test`); skipped, with the reason,
+only when that server is unreachable.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from firstresponse.hub.db import hub_engine, transaction
+from firstresponse.lookup import LookupQuery, index_person, person_history, rebuild_index, search
+from firstresponse.records import Incident, Person, PersonAlias
+
+
+def _postgres() -> Iterator[str]:
+    psycopg = pytest.importorskip("psycopg")
+    dsn = "host=127.0.0.1 port=5432 dbname=test user=postgres connect_timeout=3"
+    try:
+        conn = psycopg.connect(dsn, autocommit=True)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"PostgreSQL on 127.0.0.1:5432 (db test) is unreachable: {exc}")
+    schema = f"lookuptest_{uuid.uuid4().hex[:12]}"
+    conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
+    finally:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+        conn.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    target = iter([str(tmp_path / "hub.db")]) if request.param == "sqlite" else _postgres()
+    made = hub_engine(next(target))
+    yield made
+    made.dispose()
+    for _ in target:  # finish the generator: drops the schema
+        pass
+
+
+def test_index_search_and_history(engine: Engine) -> None:
+    with transaction(engine) as db:
+        victim = Person(
+            forename="Muhammad", surname="Rahman", dob=date(1991, 7, 4), phone="07700 900321"
+        )
+        suspect = Person(forename="William", surname="Okafor-Lindqvist", postcode="B1 1AA")
+        db.add_all([victim, suspect])
+        db.flush()
+        db.add(
+            Incident(
+                reference="PG-1",
+                occurred_at=datetime(2026, 1, 2, tzinfo=UTC),
+                victim_id=victim.id,
+                suspect_id=suspect.id,
+                relationship="partner",
+                risk_level="high",
+            )
+        )
+    with transaction(engine) as db:  # filed on commit, no explicit call
+        found = search(db, LookupQuery(name="Rahman Mohammed", dob=date(1991, 4, 7)))
+        assert found[0].person_id == victim.id
+        assert "spelling variant Mohammed=Muhammad" in found[0].reasons
+        assert "DOB day/month swapped" in found[0].reasons
+        assert [m.person_id for m in search(db, LookupQuery(phone="+447700900321"))] == [victim.id]
+        assert rebuild_index(db) == 2
+        assert search(db, LookupQuery(name="Bill Lindqvist", postcode="b11aa"))[0].person_id == (
+            suspect.id
+        )
+        db.add(PersonAlias(person_id=victim.id, surname="Begum", kind="previous_surname"))
+        db.flush()
+        index_person(db, victim.id)
+        assert "previous surname Begum" in search(db, LookupQuery(name="Muhammad Begum"))[0].reasons
+        history = person_history(db, victim.id, today=date(2026, 6, 1))
+    assert history is not None
+    assert history.da_incidents_12m == 1
+    assert history.previous_partners == [
+        "William Okafor-Lindqvist (partner, 1 incident, latest 2026-01-02)"
+    ]
