@@ -138,3 +138,13 @@ def test_summarise_counts_empty_metrics() -> None:
     figures = summarise([Observation("bwv_used", "X", at(2, 1), hit=False)])
     assert figures["bwv_used"].rate == 0 and figures["children_seen"].rate is None
     assert figures["children_seen"].text() == "—"
+
+
+def test_batched_loading_gives_the_same_figures(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from firstresponse.supervision import cases
+
+    whole = compliance(db, START, END).as_dict()
+    monkeypatch.setattr(cases, "BATCH", 1)
+    assert compliance(db, START, END).as_dict() == whole

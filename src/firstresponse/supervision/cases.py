@@ -113,7 +113,20 @@ def _latest(rows: list[Assessment]) -> Assessment:
     return max(rows, key=lambda a: (a.version, aware(a.submitted_at or a.created_at)))
 
 
+#: Incidents per batch of look-ups (keeps IN lists well inside database limits).
+BATCH = 500
+
+
 def cases_for(db: Session, incidents: list[Incident]) -> list[Case]:
+    """The cases of these incidents, in the same order."""
+    return [
+        case
+        for start in range(0, len(incidents), BATCH)
+        for case in _batch(db, incidents[start : start + BATCH])
+    ]
+
+
+def _batch(db: Session, incidents: list[Incident]) -> list[Case]:
     cases = {i.id: Case(i) for i in incidents}
     ids = list(cases)
     if not ids:
@@ -139,25 +152,22 @@ def cases_for(db: Session, incidents: list[Incident]) -> list[Case]:
     markers: dict[str, set[str]] = defaultdict(set)
     for m in db.exec(select(PersonMarker).where(col(PersonMarker.person_id).in_(people))):
         markers[m.person_id].add(m.marker)
+    earliest = min(aware(i.occurred_at) for i in incidents) - timedelta(days=365)
+    history: dict[str, list[datetime]] = defaultdict(list)
+    for victim_id, at in db.exec(
+        select(Incident.victim_id, Incident.occurred_at)
+        .where(col(Incident.victim_id).in_({i.victim_id for i in incidents}))
+        .where(Incident.occurred_at >= earliest)
+    ):
+        history[victim_id].append(aware(at))
     for case in cases.values():
         inc = case.incident
         case.victim_markers = markers.get(inc.victim_id, set())
         case.suspect_markers = markers.get(inc.suspect_id or "", set())
-        case.prior_incidents_12m = _prior_incidents(db, inc)
+        at = aware(inc.occurred_at)
+        since = at - timedelta(days=365)
+        case.prior_incidents_12m = sum(since <= t < at for t in history[inc.victim_id])
     return list(cases.values())
-
-
-def _prior_incidents(db: Session, incident: Incident) -> int:
-    since = aware(incident.occurred_at) - timedelta(days=365)
-    rows = db.exec(
-        select(Incident.id).where(
-            Incident.victim_id == incident.victim_id,
-            Incident.occurred_at >= since,
-            Incident.occurred_at < incident.occurred_at,
-            Incident.id != incident.id,
-        )
-    ).all()
-    return len(rows)
 
 
 def teams(db: Session) -> dict[str, str]:
