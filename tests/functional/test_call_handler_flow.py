@@ -66,6 +66,18 @@ def known(store, monkeypatch) -> Person:
         db.add(person)
 
     def search(db, query, limit=10):
+        if "officer" in query.name.lower():
+            return [
+                FakeMatch(
+                    "s1",
+                    "Sam Officerton",
+                    None,
+                    "",
+                    0.9,
+                    ["exact name"],
+                    ["police_workforce_suspect"],
+                )
+            ]
         if "jon" not in query.name.lower():
             return []
         return [
@@ -82,6 +94,13 @@ def known(store, monkeypatch) -> Person:
         ]
 
     def person_history(db, person_id, today=None):
+        if person_id == "s1":
+            return {
+                "person_id": "s1",
+                "name": "Sam Officerton",
+                "markers": ["police_workforce_suspect"],
+                "narrative": [],
+            }
         return {
             "person_id": person_id,
             "name": "Jonathan Testperson",
@@ -183,7 +202,9 @@ async def test_call_flow_with_lookup_floor_and_override(app_factory, store, know
         assert "Former Partner" in text and "partner threatened him" in text
         await pilot.press("enter")
         await pilot.pause()
-        assert "REPEAT VICTIM" in str(app.screen.query_one("#selected").render())
+        assert "Victim: Jonathan Testperson REPEAT" in str(
+            app.screen.query_one("#selected").render()
+        )
         await pilot.press("f5")
         await pilot.pause(0.3)
         assert type(app.screen).__name__ == "ThriveScreen"
@@ -261,3 +282,32 @@ async def test_home_lists_calls_and_opens_a_briefing(app_factory, store, setting
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "CallHandlerHome"
+
+
+async def test_suspect_lookup_sets_workforce_floor(app_factory, store, known) -> None:
+    with store.session() as db:
+        db.add(Person(id="s1", forename="Sam", surname="Officerton"))
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "CH1001")
+        await pilot.press("n")
+        await pilot.pause()
+        await type_text(pilot, "New Caller")
+        app.screen.query_one("#suspect", Input).focus()
+        await type_text(pilot, "sam officerton")
+        await pilot.pause(0.6)
+        assert "Suspect: 1 match" in str(app.screen.query_one("#lookup-status").render())
+        await pilot.press("f3", "enter")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "POLICE WORKFORCE" in str(app.screen.query_one("#selected").render())
+        await pilot.press("f5")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "ThriveScreen"
+        assert "Suspect is police workforce" in str(app.screen.query_one("#floor").render())
+        assert app.screen.state.facts["police_workforce_suspect"] is True
+    with store.session() as db:
+        incident = db.exec(select(Incident)).one()
+        assert incident.suspect_id == "s1"
+        assert db.get(Person, incident.victim_id).full_name == "New Caller"

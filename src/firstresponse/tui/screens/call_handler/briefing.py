@@ -69,6 +69,7 @@ class BriefingScreen(Screen[bool]):
                 answers,
                 ev,
                 state.history,
+                state.suspect_markers,
                 restricted=WORKFORCE in ev.flags,
                 checklist=checklists(app.settings)["thrive"],
             )
@@ -114,6 +115,7 @@ class BriefingScreen(Screen[bool]):
                     self.state.facts,
                     override=self.override,
                     history=self.state.history,
+                    suspect_markers=self.state.suspect_markers,
                     assignee=normalise_assignee(assignee),
                 )
         except GradeRefused as refused:

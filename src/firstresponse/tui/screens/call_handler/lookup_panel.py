@@ -50,6 +50,7 @@ class LookupPanel(Vertical):
         self.candidates: list[Candidate] = []
         self._timer: Timer | None = None
         self._query = Search()
+        self._who = "victim"
         self._asked = 0
 
     def compose(self) -> ComposeResult:
@@ -59,9 +60,10 @@ class LookupPanel(Vertical):
     def status(self, text: str) -> None:
         self.query_one("#lookup-status", Static).update(text)
 
-    def query_changed(self, query: Search) -> None:
-        """Search again shortly, unless more is typed first."""
+    def query_changed(self, query: Search, who: str = "victim") -> None:
+        """Search again shortly for the `who` (victim or suspect), unless more is typed first."""
         self._query = query
+        self._who = who
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(DEBOUNCE_SECONDS, self._search_now)
@@ -78,7 +80,8 @@ class LookupPanel(Vertical):
     def _run(self, query: Search, ticket: int) -> None:
         try:
             found = self.source.search(query)
-            note = f"{len(found)} match{'es' if len(found) != 1 else ''} ({self.source.name})"
+            count = f"{len(found)} match{'es' if len(found) != 1 else ''}"
+            note = f"{self._who.capitalize()}: {count} ({self.source.name})"
             if found:
                 note += " · F3 to choose"
         except (LookupUnavailable, SyncFailure) as exc:

@@ -60,8 +60,17 @@ class NewCallScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.selected: Candidate | None = None
-        self.history: dict[str, Any] | None = None
+        #: Whom the lookup panel is searching for: the "victim" or the "suspect".
+        self.target = "victim"
+        #: People chosen from the lookup, by role, with their history.
+        self.known: dict[str, tuple[Candidate, dict[str, Any]]] = {}
+
+    @property
+    def selected(self) -> Candidate | None:
+        return self.known["victim"][0] if "victim" in self.known else None
+
+    def _history(self, role: str) -> dict[str, Any] | None:
+        return self.known[role][1] if role in self.known else None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -103,8 +112,14 @@ class NewCallScreen(Screen[None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id in LOOKUP_FIELDS:
+            self.target = "victim"
             query = Search(**{f: self.value(f) for f in LOOKUP_FIELDS})
-            self.query_one(LookupPanel).query_changed(query)
+        elif event.input.id == "suspect":
+            self.target = "suspect"
+            query = Search(name=self.value("suspect"))
+        else:
+            return
+        self.query_one(LookupPanel).query_changed(query, self.target)
 
     def action_matches(self) -> None:
         matches = self.query_one("#matches", OptionList)
@@ -139,18 +154,31 @@ class NewCallScreen(Screen[None]):
         self.app.push_screen(HistoryScreen(history), chosen)
 
     def use(self, candidate: Candidate, history: dict[str, Any]) -> None:
-        """Take the call for this known person: fill what is blank, keep the history."""
-        self.selected, self.history = candidate, history
-        for wid, value in (("name", candidate.name), ("dob", candidate.dob)):
-            box = self.query_one(f"#{wid}", Input)
-            if not box.value.strip() and value:
-                box.value = value
-        flags = facts_from_history(history)
-        note = f"Known person: {candidate.name}"
-        if flags["repeat_victim"]:
-            note += f" · REPEAT VICTIM ({flags['incidents_12m']} in 12m)"
-        self.query_one("#selected", Static).update(note)
-        self.query_one("#relationship", Select).focus()
+        """Take this known person as the victim or suspect, keeping their history."""
+        self.known[self.target] = (candidate, history)
+        if self.target == "victim":
+            box = self.query_one("#dob", Input)
+            if not box.value.strip() and candidate.dob:
+                box.value = candidate.dob
+        self.query_one("#selected", Static).update(" | ".join(self._notes()))
+        self.query_one("#relationship" if self.target == "victim" else "#suspect_present").focus()
+
+    def _notes(self) -> list[str]:
+        notes = []
+        if "victim" in self.known:
+            victim = self.known["victim"][0]
+            facts = facts_from_history(self.known["victim"][1])
+            note = f"Victim: {victim.name}"
+            if facts["repeat_victim"]:
+                note += f" REPEAT ({facts['incidents_12m']} in 12m)"
+            notes.append(note)
+        if "suspect" in self.known:
+            suspect, history = self.known["suspect"]
+            note = f"Suspect: {suspect.name}"
+            if facts_from_history(None, history)["police_workforce_suspect"]:
+                note += " POLICE WORKFORCE"
+            notes.append(note)
+        return notes
 
     def details(self) -> CallDetails:
         forename, surname = split_name(self.value("name"))
@@ -187,14 +215,16 @@ class NewCallScreen(Screen[None]):
                 app.user,
                 details,
                 victim_id=self.selected.person_id if self.selected else None,
+                suspect_id=self.known["suspect"][0].person_id if "suspect" in self.known else None,
                 force_code=app.settings.force_code,
             )
         state = CallState(
             incident_id=incident.id,
             reference=incident.reference,
             victim_name=self.selected.name if self.selected else details.victim_name,
-            history=self.history,
-            facts=facts_from_history(self.history),
+            history=self._history("victim"),
+            facts=facts_from_history(self._history("victim"), self._history("suspect")),
+            suspect_markers=list((self._history("suspect") or {}).get("markers", [])),
             answers=_prefill(details),
         )
         self.app.switch_screen(ThriveScreen(state))

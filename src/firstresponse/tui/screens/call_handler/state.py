@@ -22,6 +22,7 @@ class CallState:
     history: dict[str, Any] | None = None
     facts: dict[str, Any] = field(default_factory=dict)
     answers: dict[str, Any] = field(default_factory=dict)
+    suspect_markers: list[str] = field(default_factory=list)
 
 
 def checklists(settings: Settings) -> dict[str, Checklist]:
@@ -34,7 +35,8 @@ def lookup_source(app: Any) -> LookupSource:
     user: User = app.user
     settings: Settings = app.settings
     local = LocalLookup(store, user)
-    pin = getattr(app, "pin", "") or getattr(app, "user_pin", "")
+    credentials = getattr(app, "credentials", None)
+    pin = getattr(credentials, "pin", "") or getattr(app, "pin", "")
     if settings.hub_url and settings.device_token and pin:
         from firstresponse.sync.client import Credentials, HubClient, SyncFailure
 
