@@ -84,3 +84,14 @@ def test_show_lists_entries_and_records_the_viewing(
     assert main(["--db", str(db_path), "audit", "show", "--limit", "2", *ADMIN]) == 0
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 2 and "audit.show" in out[0] and "login" in out[1]
+
+
+def test_an_encrypted_store_with_the_wrong_key_is_explained(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIRSTRESPONSE_CONFIG_DIR", str(tmp_path / "cfg"))
+    path = tmp_path / "enc.db"
+    Store(path, key="right-key").close()
+    monkeypatch.setenv("FIRSTRESPONSE_STORE_KEY", "wrong-key")
+    assert main(["--db", str(path), "audit", "verify", *ADMIN]) == 1
+    assert "wrong store key" in capsys.readouterr().err

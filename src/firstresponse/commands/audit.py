@@ -13,7 +13,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from firstresponse.commands.users import REFUSED, acting_user, add_actor_options
+from firstresponse.commands.users import (
+    REFUSED,
+    acting_user,
+    add_actor_options,
+    open_store_or_explain,
+)
 from firstresponse.records import AuditEvent
 
 
@@ -65,11 +70,12 @@ def _show(args: argparse.Namespace, db: Session) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from firstresponse.commands.terminal import open_store
     from firstresponse.security import audit
     from firstresponse.security.permissions import Action, require
 
-    store = open_store(args.settings)
+    store = open_store_or_explain(args, "audit")
+    if store is None:
+        return 1
     try:
         with store.session() as db:
             user = require(acting_user(args, db), Action.VERIFY_AUDIT)

@@ -12,6 +12,7 @@ import getpass
 import json
 import os
 import sys
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -45,6 +46,18 @@ def acting_user(args: argparse.Namespace, db: Session) -> User:
     if not pin and sys.stdin.isatty():
         pin = getpass.getpass(f"PIN for {collar}: ")
     return authenticate(db, collar, pin)
+
+
+def open_store_or_explain(args: argparse.Namespace, verb: str) -> Any:
+    """The terminal's store, or None after printing why it cannot be opened (e.g. wrong key)."""
+    from firstresponse.commands.terminal import open_store
+    from firstresponse.store.encryption import StoreKeyError
+
+    try:
+        return open_store(args.settings)
+    except StoreKeyError as exc:
+        print(f"firstresponse {verb}: {exc}", file=sys.stderr)
+        return None
 
 
 def _new_pin(args: argparse.Namespace, collar: str) -> str:
@@ -116,10 +129,11 @@ def _carry_out(args: argparse.Namespace, db: Session) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from firstresponse.commands.terminal import open_store
     from firstresponse.security.users import SignInError, UserError
 
-    store = open_store(args.settings)
+    store = open_store_or_explain(args, "users")
+    if store is None:
+        return 1
     try:
         with store.session() as db:
             message = _carry_out(args, db)
