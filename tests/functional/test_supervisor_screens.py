@@ -140,3 +140,23 @@ async def test_officer_acknowledges_feedback(
         assert feedback_screen_for(app) is None
     with store.session() as db:
         assert pending_feedback(db, "PC2002") == []
+
+
+async def test_admin_sees_figures_but_may_not_review(settings: Settings, store: Store) -> None:
+    _store(store, settings)
+    with store.session() as db:
+        db.add(User(collar="AD4001", name="Admin", role=Role.ADMIN, pin_hash=hash_pin("1234")))
+    app = FirstResponseApp(settings, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "AD4001")
+        assert isinstance(app.screen, SupervisorHome)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SupervisorHome)
+        assert "may not review" in str(app.screen.query_one("#queue-status").render())
+        await pilot.press("n")
+        await pilot.pause()
+        assert "may not dip sample" in str(app.screen.query_one("#queue-status").render())
+        await pilot.press("d")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, DashboardScreen)

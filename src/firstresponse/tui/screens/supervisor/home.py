@@ -73,7 +73,9 @@ class SupervisorHome(Screen[None]):
     def _user_may(self, action: Action) -> bool:
         if allowed(self.app.user, action):  # type: ignore[attr-defined]
             return True
-        self.query_one("#queue-status", Label).update(f"Your role may not {action.value}.")
+        self.query_one("#queue-status", Label).update(
+            f"Your role may not {action.value.replace('_', ' ')}."
+        )
         return False
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
