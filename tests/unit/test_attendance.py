@@ -97,6 +97,9 @@ def test_assignment_list_and_briefing_read_offline(store: Store, incident_id: st
         assert views[0].victim == "Alex Testperson"
         assert briefing_sections(views[0].briefing) == [("Risks", ["Threats to kill"])]
         assert assignments_for(db, "PC9999") == []
+        db.add(Assignment(incident_id=incident_id, assignee="Bravo"))
+    with store.session() as db:
+        assert len(assignments_for(db, "PC9999", team="Bravo")) == 1
 
 
 def test_attending_an_incident_not_dispatched_creates_it_locally(store: Store) -> None:

@@ -40,12 +40,14 @@ def _urgency(grade: str) -> int:
     return Grade(grade).urgency if grade in {g.value for g in Grade} else -1
 
 
-def assignments_for(db: Session, collar: str) -> list[AssignmentView]:
-    """Open assignments first, most urgent first, newest first within a grade."""
+def assignments_for(db: Session, collar: str, team: str = "") -> list[AssignmentView]:
+    """The officer's (and their team's) assignments: open first, most urgent first,
+    newest first within a grade."""
+    assignees = [collar, team] if team else [collar]
     query = (
         select(Assignment, Incident)
         .join(Incident, col(Incident.id) == col(Assignment.incident_id))
-        .where(Assignment.assignee == collar)
+        .where(col(Assignment.assignee).in_(assignees))
     )
     views = []
     for assignment, incident in db.exec(query):

@@ -12,7 +12,7 @@ import copy
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from firstresponse.attendance.drafts import (
     FIRST_RESPONSE,
@@ -243,7 +243,7 @@ def submit_in(
     facts: dict[str, Any] | None = None,
 ) -> list[Assessment]:
     """`submit` inside the caller's transaction (nothing is written if it raises)."""
-    _officer(db, author, Action.SUBMIT_CHECKLIST)
+    officer = _officer(db, author, Action.SUBMIT_CHECKLIST)
     problems = submission_problems(db, incident_id, author, checklists, facts)
     if problems:
         raise SubmissionRefused(problems)
@@ -306,7 +306,8 @@ def submit_in(
     )
     for assignment in db.exec(
         select(Assignment).where(
-            Assignment.incident_id == incident_id, Assignment.assignee == author
+            Assignment.incident_id == incident_id,
+            col(Assignment.assignee).in_([author, officer.team] if officer.team else [author]),
         )
     ):
         assignment.status = "attended"

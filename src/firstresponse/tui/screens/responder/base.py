@@ -44,6 +44,11 @@ class ResponderScreen(Screen[None]):
         return user.collar if user is not None else ""
 
     @property
+    def team(self) -> str:
+        user = getattr(self.app, "user", None)
+        return user.team if user is not None else ""
+
+    @property
     def checklists(self) -> dict[str, Checklist]:
         return _load(Path(self.app.settings.checklists_dir))  # type: ignore[attr-defined]
 

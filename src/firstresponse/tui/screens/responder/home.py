@@ -50,7 +50,7 @@ class ResponderHome(ResponderScreen):
 
     def action_reload(self) -> None:
         with self.store.session() as db:
-            views = assignments_for(db, self.collar)
+            views = assignments_for(db, self.collar, self.team)
         listing = self.query_one("#assignments", OptionList)
         highlighted = listing.highlighted
         listing.clear_options()

@@ -69,7 +69,11 @@ class IncidentScreen(ResponderScreen):
         with self.store.session() as db:
             incident = db.get(Incident, self.incident_id)
             view = next(
-                (v for v in assignments_for(db, self.collar) if v.incident_id == self.incident_id),
+                (
+                    v
+                    for v in assignments_for(db, self.collar, self.team)
+                    if v.incident_id == self.incident_id
+                ),
                 None,
             )
             drafts = {d.checklist_id: d for d in drafts_for(db, self.incident_id, self.collar)}
