@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from firstresponse import __version__
 from firstresponse.hub import feed, lookup_api
-from firstresponse.hub.auth import AuthError, PinCache, Principal, authenticate
+from firstresponse.hub.auth import AuthError, PinCache, Principal, authenticate_async
 from firstresponse.hub.db import ENV_DB, hub_engine, transaction
 from firstresponse.hub.ingest import ingest
 from firstresponse.security.permissions import Action, PermissionDenied, require
@@ -51,14 +51,14 @@ LOOKUP_ERRORS: dict[int | str, dict[str, Any]] = {
 Text = Annotated[str, Query(max_length=100, pattern=r"^[^\x00-\x1f]*$")]
 
 
-def _principal(
+async def _principal(
     request: Request,
     x_device_token: Annotated[str | None, Header(max_length=200)] = None,
     x_collar: Annotated[str | None, Header(max_length=32)] = None,
     x_pin: Annotated[str | None, Header(max_length=64)] = None,
 ) -> Principal:
     try:
-        return authenticate(
+        return await authenticate_async(
             request.app.state.engine, request.app.state.pins, x_device_token, x_collar, x_pin
         )
     except AuthError as exc:

@@ -6,18 +6,28 @@ Argon2-hashed (slow on purpose); a successful verification is remembered for a f
 minutes keyed by the user's *current* PIN hash and a keyed digest of the PIN, and the
 user row (active, locked, role) is re-read every time, so a cached PIN never outlives
 a PIN change, a lock or a deactivation. Wrong PINs count towards a lock.
+
+Argon2 is memory-hard and takes a core for tens of milliseconds, so at most one
+verification per core runs at a time: a shift's worth of terminals signing in at once
+queue for their turn (each request waits, none is dropped) instead of thrashing the
+hub's cores and memory. The hub waits for them on its event loop, not in a worker
+thread, so requests that need no verification (a PIN verified minutes ago) go on.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import os
 import secrets
 import threading
 import time
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from anyio import to_thread
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -28,6 +38,8 @@ from firstresponse.records import User
 from firstresponse.security.pins import verify_pin
 
 MAX_FAILED_PINS = 5
+# Argon2 verifications run here, one per core at most; the rest wait their turn.
+VERIFIERS = ThreadPoolExecutor(max(1, os.cpu_count() or 1), thread_name_prefix="argon2")
 
 
 class AuthError(Exception):
@@ -103,10 +115,8 @@ def _count_failure(engine: Engine, collar: str) -> None:
         )
 
 
-def authenticate(
-    engine: Engine, cache: PinCache, token: str | None, collar: str | None, pin: str | None
-) -> Principal:
-    """Check the device token, then the officer's collar and PIN. Raises AuthError."""
+def identify(engine: Engine, token: str | None, collar: str | None, pin: str | None) -> Principal:
+    """The enrolled device and the active, unlocked officer named; raises AuthError."""
     if not token:
         raise AuthError("this device is not enrolled: send its token in X-Device-Token")
     if not collar or not pin:
@@ -120,12 +130,40 @@ def authenticate(
         raise AuthError("collar number or PIN not recognised")
     if user.locked:
         raise AuthError(f"{user.collar} is locked after too many wrong PINs: ask an admin")
-    if not cache.hit(user, pin):
-        if not verify_pin(user.pin_hash, pin):
-            _count_failure(engine, user.collar)
-            raise AuthError("collar number or PIN not recognised")
-        cache.remember(user, pin)
-        if user.failed_attempts:
-            with transaction(engine) as db:
-                db.execute(update(User).where(col(User.id) == user.id).values(failed_attempts=0))
     return Principal(device=device, user=user)
+
+
+def settle(engine: Engine, cache: PinCache, user: User, pin: str, verified: bool) -> None:
+    """Act on a PIN verification: count a failure (raising AuthError) or remember a success."""
+    if not verified:
+        _count_failure(engine, user.collar)
+        raise AuthError("collar number or PIN not recognised")
+    cache.remember(user, pin)
+    if user.failed_attempts:
+        with transaction(engine) as db:
+            db.execute(update(User).where(col(User.id) == user.id).values(failed_attempts=0))
+
+
+def authenticate(
+    engine: Engine, cache: PinCache, token: str | None, collar: str | None, pin: str | None
+) -> Principal:
+    """Check the device token, then the officer's collar and PIN. Raises AuthError."""
+    who = identify(engine, token, collar, pin)
+    assert pin is not None
+    if not cache.hit(who.user, pin):
+        verified = VERIFIERS.submit(verify_pin, who.user.pin_hash, pin).result()
+        settle(engine, cache, who.user, pin, verified)
+    return who
+
+
+async def authenticate_async(
+    engine: Engine, cache: PinCache, token: str | None, collar: str | None, pin: str | None
+) -> Principal:
+    """`authenticate` for an event loop: waits for database and Argon2 without a thread."""
+    who = await to_thread.run_sync(identify, engine, token, collar, pin)
+    assert pin is not None
+    if not cache.hit(who.user, pin):
+        loop = asyncio.get_running_loop()
+        verified = await loop.run_in_executor(VERIFIERS, verify_pin, who.user.pin_hash, pin)
+        await to_thread.run_sync(settle, engine, cache, who.user, pin, verified)
+    return who

@@ -11,11 +11,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import and_, literal_column, or_, text
+from sqlalchemy import and_, insert, literal_column, or_, text
 from sqlmodel import Session, col, select
 
 from firstresponse.hub.models import HubChange
-from firstresponse.records import Assignment, Child, Incident, Person, User, canonical_json
+from firstresponse.records import (
+    Assignment,
+    Child,
+    Incident,
+    Person,
+    User,
+    canonical_json,
+    utcnow,
+)
 from firstresponse.security.permissions import Action, allowed
 from firstresponse.sync.protocol import Change
 
@@ -33,49 +41,115 @@ def _txid(db: Session) -> int:
     return int(db.info["txid"])
 
 
+def entry(db: Session, topic: str, recipient: str, record_id: str, body: dict[str, Any]) -> dict:
+    """The column values of one feed entry written in the caller's transaction."""
+    return {
+        "txid": _txid(db),
+        "topic": topic,
+        "recipient": recipient,
+        "record_id": record_id,
+        "body": canonical_json(body),
+        "at": utcnow(),
+    }
+
+
+def write(db: Session, entries: list[dict[str, Any]]) -> None:
+    """Insert feed entries in one statement (executemany), in order."""
+    if entries:
+        db.execute(insert(HubChange.__table__), entries)  # type: ignore[arg-type]
+
+
 def emit(db: Session, topic: str, recipient: str, record_id: str, body: dict[str, Any]) -> None:
-    """Add a feed entry in the caller's transaction."""
-    db.add(
-        HubChange(
-            txid=_txid(db),
-            topic=topic,
-            recipient=recipient,
-            record_id=record_id,
-            body=canonical_json(body),
-        )
-    )
+    """Add one feed entry in the caller's transaction."""
+    write(db, [entry(db, topic, recipient, record_id, body)])
 
 
 def dump(record: Any) -> dict[str, Any]:
     return record.model_dump(mode="json")
 
 
-def on_materialised(db: Session, kind: str, record: Any) -> None:
-    """Feed entries for a record the hub has just stored."""
+def for_stored(db: Session, stored: list[tuple[str, Any]]) -> list[dict[str, Any]]:
+    """Feed entries for (kind, record) pairs the hub has just stored, in that order.
+
+    The people of every incident are read in one query; a person stored earlier in
+    `stored` is taken as stored (the newest version wins).
+    """
+    people = {record.id: dump(record) for kind, record in stored if kind == "person"}
+    wanted = {
+        pid
+        for kind, record in stored
+        if kind == "incident"
+        for pid in (record.victim_id, record.suspect_id)
+        if pid and pid not in people
+    }
+    people.update(_load_people(db, wanted))
+    out: list[dict[str, Any]] = []
+    for kind, record in stored:
+        out.extend(_entries(db, kind, record, people))
+    return out
+
+
+def _load_people(db: Session, ids: set[str]) -> dict[str, dict[str, Any]]:
+    """Stored people by id, as JSON (core rows: no ORM identity map to go stale)."""
+    found: dict[str, dict[str, Any]] = {}
+    table: Any = Person.__table__  # type: ignore[attr-defined]
+    listed = sorted(ids)
+    for start in range(0, len(listed), 500):
+        query = select(table).where(table.c.id.in_(listed[start : start + 500]))
+        for row in db.execute(query):
+            person = Person.model_construct(**row._mapping)
+            found[person.id] = dump(person)
+    return found
+
+
+def _entries(
+    db: Session, kind: str, record: Any, people: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
     if kind == "person":
-        emit(db, "lookup", EVERYONE, record.id, {"kind": "person", "record": dump(record)})
-    elif kind == "incident":
+        body = {"kind": "person", "record": dump(record)}
+        return [entry(db, "lookup", EVERYONE, record.id, body)]
+    if kind == "incident":
         recipient = RESTRICTED if record.restricted else EVERYONE
-        body = {"kind": "incident", "record": dump(record), "people": _people(db, record)}
-        emit(db, "lookup", recipient, record.id, body)
-    elif kind == "assignment" and record.assignee:
-        emit(db, "briefing", record.assignee, record.id, briefing(db, record))
-        emit(db, "assignment", record.assignee, record.id, {"assignment": dump(record)})
+        found = [people[pid] for pid in (record.victim_id, record.suspect_id) if pid in people]
+        body = {"kind": "incident", "record": dump(record), "people": found}
+        return [entry(db, "lookup", recipient, record.id, body)]
+    if kind == "assignment" and record.assignee:
+        return [
+            entry(db, "briefing", record.assignee, record.id, briefing(db, record)),
+            entry(db, "assignment", record.assignee, record.id, {"assignment": dump(record)}),
+        ]
+    return []
+
+
+def on_materialised(db: Session, kind: str, record: Any) -> None:
+    """Feed entries for one record the hub has just stored."""
+    write(db, for_stored(db, [(kind, record)]))
+
+
+def _fresh(db: Session, model: Any, record_id: str | None) -> Any:
+    """The stored row, re-read (records may have been written with core statements)."""
+    if not record_id:
+        return None
+    return db.get(model, record_id, populate_existing=True)
 
 
 def _people(db: Session, incident: Incident) -> list[dict[str, Any]]:
-    found = (db.get(Person, pid) for pid in (incident.victim_id, incident.suspect_id) if pid)
+    found = (_fresh(db, Person, pid) for pid in (incident.victim_id, incident.suspect_id))
     return [dump(person) for person in found if person is not None]
 
 
 def briefing(db: Session, assignment: Assignment) -> dict[str, Any]:
     """What an attending officer needs offline: the incident, its people and children."""
-    incident = db.get(Incident, assignment.incident_id)
+    incident = _fresh(db, Incident, assignment.incident_id)
     people: list[dict[str, Any]] = []
     children: list[dict[str, Any]] = []
     if incident is not None:
         people = _people(db, incident)
-        query = select(Child).where(Child.incident_id == incident.id)
+        query = (
+            select(Child)
+            .where(Child.incident_id == incident.id)
+            .execution_options(populate_existing=True)
+        )
         children = [dump(child) for child in db.exec(query)]
     return {
         "assignment_id": assignment.id,

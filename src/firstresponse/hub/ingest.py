@@ -1,4 +1,4 @@
-"""Idempotent ingest of pushed envelopes, answered item by item.
+"""Idempotent ingest of pushed envelopes, answered item by item, a batch at a time.
 
 accepted  - stored now (exactly one row per record id and version, enforced by a
             unique constraint, so resending a batch or racing hubs cannot duplicate it)
@@ -9,30 +9,40 @@ rejected  - the envelope cannot be stored (422, with the reason)
 Known kinds are also written into the record tables in the same transaction. A record
 whose parent (say, the incident of a child) has not arrived yet is kept and written as
 soon as the parent arrives; an older version never overwrites a newer one.
+
+A batch costs a fixed handful of statements whatever its size: one query for what the
+hub already holds, one for the parents present, one for the newest versions, then one
+executemany INSERT each for the envelopes, each record table and the change feed. If
+a concurrent hub stored some of the same envelopes first (a unique violation), the
+batch is answered again against what is now stored; any other database error falls
+back to storing item by item, so one bad record is rejected and the rest go in.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func
-from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, SQLModel, col, select
+from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlmodel import Session, SQLModel, select
 
 from firstresponse.hub import feed
 from firstresponse.hub.auth import Principal
 from firstresponse.hub.db import serialise_audit
 from firstresponse.hub.kinds import KINDS, ORDER, KindSpec, may_push
 from firstresponse.hub.models import HubEnvelope
-from firstresponse.records import AuditEvent, canonical_json, content_hash
+from firstresponse.records import AuditEvent, canonical_json, utcnow
 from firstresponse.security import audit
 from firstresponse.sync.protocol import Envelope, ItemResult
 
-DEFERRED_BATCH = 500
+CHUNK = 500  # ids per IN (...) list
+RACE_RETRIES = 3
+ENVELOPES: Any = HubEnvelope.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -43,7 +53,13 @@ class Item:
     spec: KindSpec
     record: Any
     canonical: str
-    row: HubEnvelope | None = None
+    seq: int | None = None  # the stored envelope row, for a record that waited
+    waits_for: str | None = None
+    materialised: bool = False
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.env.id, self.env.version)
 
 
 def _reason(exc: Exception) -> str:
@@ -65,7 +81,7 @@ def _result(
     )  # type: ignore[arg-type]
 
 
-def _copy(row: HubEnvelope) -> Envelope:
+def _copy(row: Any) -> Envelope:
     return Envelope(
         id=row.record_id,
         kind=row.kind,
@@ -75,36 +91,49 @@ def _copy(row: HubEnvelope) -> Envelope:
     )
 
 
-def _prepare(env: Envelope, principal: Principal) -> Item | str:
-    """The validated item, or why it is rejected."""
+def _prepare(env: Envelope, principal: Principal, allowed: dict[str, bool]) -> Item | str:
+    """The validated item, or why it is rejected (`allowed` caches may_push by kind)."""
     spec = KINDS.get(env.kind)
     if spec is None:
         return f"unknown kind {env.kind!r}; the hub accepts {', '.join(KINDS)}"
-    if not may_push(principal.user, spec):
+    if spec.name not in allowed:
+        allowed[spec.name] = may_push(principal.user, spec)
+    if not allowed[spec.name]:
         return f"{principal.user.collar} ({principal.user.role}) may not send {env.kind} records"
-    canonical = canonical_json(env.body)
-    if content_hash(env.body) != env.content_hash:
+    canonical = canonical_json(env.body)  # content_hash is the SHA-256 of exactly this text
+    if hashlib.sha256(canonical.encode("utf-8")).hexdigest() != env.content_hash:
         return "content_hash does not match the body (altered or corrupted in transit)"
     if env.body.get("id") != env.id:
         return "body.id must equal the envelope id"
     try:
-        record = spec.model.model_validate(env.body)
+        record = spec.body.model_validate(env.body)
     except (ValidationError, ValueError, TypeError) as exc:
         return f"{env.kind} is not valid: {_reason(exc)}"
     return Item(env=env, spec=spec, record=record, canonical=canonical)
 
 
-def _existing(db: Session, keys: list[tuple[str, int]]) -> dict[tuple[str, int], HubEnvelope]:
-    ids = sorted({record_id for record_id, _ in keys})
-    found: dict[tuple[str, int], HubEnvelope] = {}
-    for start in range(0, len(ids), 500):
-        query = select(HubEnvelope).where(col(HubEnvelope.record_id).in_(ids[start : start + 500]))
-        for row in db.exec(query):
+def _chunks(values: set[str] | list[str]) -> list[list[str]]:
+    listed = sorted(set(values))
+    return [listed[start : start + CHUNK] for start in range(0, len(listed), CHUNK)]
+
+
+def _existing(db: Session, ids: set[str]) -> dict[tuple[str, int], Any]:
+    """Every stored envelope of these record ids, by (id, version), in one query per chunk."""
+    found: dict[tuple[str, int], Any] = {}
+    for chunk in _chunks(ids):
+        query = select(
+            ENVELOPES.c.record_id,
+            ENVELOPES.c.kind,
+            ENVELOPES.c.version,
+            ENVELOPES.c.content_hash,
+            ENVELOPES.c.body,
+        ).where(ENVELOPES.c.record_id.in_(chunk))
+        for row in db.execute(query):
             found[(row.record_id, row.version)] = row
     return found
 
 
-def _compare(item: Item, row: HubEnvelope) -> ItemResult:
+def _compare(item: Item, row: Any) -> ItemResult:
     if row.content_hash == item.env.content_hash:
         return _result(item.env, "duplicate", 200)
     return _result(
@@ -116,215 +145,262 @@ def _compare(item: Item, row: HubEnvelope) -> ItemResult:
     )
 
 
-def _store(db: Session, principal: Principal, items: list[Item]) -> list[str]:
-    """Insert the envelopes and write their records; raises on any database error."""
-    for item in items:
-        item.row = HubEnvelope(
-            record_id=item.env.id,
-            kind=item.env.kind,
-            version=item.env.version,
-            content_hash=item.env.content_hash,
-            body=item.canonical,
-            device_id=principal.device.id,
-            pushed_by=principal.user.collar,
-        )
-        db.add(item.row)
-    db.flush()
-    return materialise(db, items, principal.device.name)
+def _parents(item: Item) -> list[tuple[str, str]]:
+    """(table, id) of every record this one refers to."""
+    out = []
+    for column, table in item.spec.parents:
+        value = getattr(item.record, column, None)
+        if value:
+            out.append((table, value))
+    return out
 
 
 def _present(db: Session, wanted: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Which of the wanted ids each record table holds."""
     found: dict[str, set[str]] = defaultdict(set)
     for table_name, ids in wanted.items():
         table = SQLModel.metadata.tables[table_name]
-        listed = sorted(ids)
-        for start in range(0, len(listed), 500):
-            query = select(table.c.id).where(table.c.id.in_(listed[start : start + 500]))
+        for chunk in _chunks(ids):
+            query = select(table.c.id).where(table.c.id.in_(chunk))
             found[table_name].update(db.execute(query).scalars())
     return found
 
 
-def _parents(item: Item) -> list[tuple[str, str]]:
-    """(table, id) of every record this one refers to."""
-    out = []
-    for fk in item.spec.model.__table__.foreign_keys:  # type: ignore[attr-defined]
-        value = getattr(item.record, fk.parent.name, None)
-        if value:
-            out.append((fk.column.table.name, value))
-    return out
+def _newest(db: Session, ids: set[str]) -> dict[str, int]:
+    """The newest version of each record id already written to its record table."""
+    found: dict[str, int] = {}
+    for chunk in _chunks(ids):
+        query = (
+            select(ENVELOPES.c.record_id, func.max(ENVELOPES.c.version))
+            .where(ENVELOPES.c.materialised, ENVELOPES.c.record_id.in_(chunk))
+            .group_by(ENVELOPES.c.record_id)
+        )
+        found.update((record_id, version) for record_id, version in db.execute(query))
+    return found
 
 
-def _newest(db: Session, ids: list[str]) -> dict[str, int]:
-    query = (
-        select(HubEnvelope.record_id, func.max(HubEnvelope.version))
-        .where(col(HubEnvelope.materialised), col(HubEnvelope.record_id).in_(ids))
-        .group_by(col(HubEnvelope.record_id))
-    )
-    return {record_id: version for record_id, version in db.execute(query)}
+@dataclass
+class Plan:
+    """What materialising a set of items writes, table by table, parents first."""
+
+    inserts: dict[str, dict[str, dict[str, Any]]]  # kind -> record id -> column values
+    updates: dict[str, dict[str, dict[str, Any]]]
+    audits: list[Item]
+    stored: list[tuple[str, Any]]  # (kind, record) in write order, for the change feed
+    written: list[str]  # record ids written
 
 
-def materialise(db: Session, items: list[Item], device: str) -> list[str]:
-    """Write each item's record when its parents are present and it is the newest version.
+def plan(db: Session, items: list[Item]) -> Plan:
+    """Decide, with three queries, which items to write and which must wait for a parent.
 
-    An item whose parent is missing is kept with `waits_for` set to that parent's id.
-    Returns the ids of the records written.
+    Sets `waits_for` (the first missing parent's id) and `materialised` on every item;
+    an item that is older than the version already written is kept as history only.
     """
     items = sorted(items, key=lambda i: ORDER[i.spec.name])
     wanted: dict[str, set[str]] = defaultdict(set)
     for item in items:
+        wanted[item.spec.table].add(item.env.id)
         for table_name, value in _parents(item):
             wanted[table_name].add(value)
     present = _present(db, wanted)
-    newest = _newest(db, [i.env.id for i in items])
-    by_model: dict[type, list[str]] = defaultdict(list)
+    newest = _newest(db, {item.env.id for item in items})
+    out = Plan(defaultdict(dict), defaultdict(dict), [], [], [])
     for item in items:
-        by_model[item.spec.model].append(item.env.id)
-    current: dict[str, Any] = {}
-    for model, ids in by_model.items():
-        if model is not AuditEvent:
-            query: Any = select(model).where(col(model.id).in_(ids))  # type: ignore[attr-defined]
-            current.update((row.id, row) for row in db.exec(query))
-    written: list[str] = []
-    kind = ""
-    for item in items:
-        assert item.row is not None
-        if item.spec.name != kind:
-            db.flush()  # parents are written before the children that refer to them
-            kind = item.spec.name
         missing = [value for table, value in _parents(item) if value not in present[table]]
-        item.row.waits_for = missing[0] if missing else None
-        if missing:
-            continue
-        if newest.get(item.env.id, 0) <= item.env.version:
-            current[item.env.id] = _write(db, item, device, current.get(item.env.id))
-            newest[item.env.id] = item.env.version
-            present[str(item.spec.model.__tablename__)].add(item.env.id)
-            written.append(item.env.id)
-        item.row.materialised = True  # an older version is kept as history only
+        item.waits_for = missing[0] if missing else None
+        item.materialised = not missing
+        if missing or newest.get(item.env.id, 0) > item.env.version:
+            continue  # waits for its parent, or kept as history under a newer version
+        newest[item.env.id] = item.env.version
+        out.stored.append((item.spec.name, item.record))
+        out.written.append(item.env.id)
+        table = item.spec.table
+        if item.spec.model is AuditEvent:
+            out.audits.append(item)
+        elif item.env.id in out.inserts[item.spec.name]:
+            out.inserts[item.spec.name][item.env.id] = item.spec.values(item.record)
+        elif item.env.id in present[table]:
+            out.updates[item.spec.name][item.env.id] = item.spec.values(item.record)
+        else:
+            out.inserts[item.spec.name][item.env.id] = item.spec.values(item.record)
+        present[table].add(item.env.id)
+    return out
+
+
+def execute(db: Session, work: Plan, device: str) -> None:
+    """Write a plan: record tables kind by kind (parents first), then the change feed."""
+    for kind in KINDS:
+        spec = KINDS[kind]
+        table: Any = spec.model.__table__  # type: ignore[attr-defined]
+        if work.inserts.get(kind):
+            db.execute(insert(table), list(work.inserts[kind].values()))
+        for record_id, values in work.updates.get(kind, {}).items():
+            db.execute(update(table).where(table.c.id == record_id).values(**values))
+    for item in work.audits:
+        _write_audit(db, item, device)
+    feed.write(db, feed.for_stored(db, work.stored))
+
+
+def _write_audit(db: Session, item: Item, device: str) -> None:
+    """A terminal's audit event, appended to the hub's own hash chain."""
+    event = item.record
+    serialise_audit(db)
+    audit.record(
+        db,
+        event.actor,
+        event.action,
+        event.subject_kind,
+        event.subject_id,
+        device=device,
+        terminal_event=event.id,
+        terminal_at=event.at.isoformat() if event.at else "",
+        original=event.detail,
+    )
     db.flush()
-    return written
 
 
-def _write(db: Session, item: Item, device: str, current: Any) -> Any:
-    """Insert or update the item's record (`current` is the stored row, if any)."""
-    if item.spec.model is AuditEvent:
-        event = item.record
-        serialise_audit(db)
-        return audit.record(
-            db,
-            event.actor,
-            event.action,
-            event.subject_kind,
-            event.subject_id,
-            device=device,
-            terminal_event=event.id,
-            terminal_at=event.at.isoformat() if event.at else "",
-            original=event.detail,
-        )
-    if current is None:
-        db.add(item.record)
-        current = item.record
-    else:
-        for name in item.spec.model.model_fields:
-            setattr(current, name, getattr(item.record, name))
-    with db.no_autoflush:
-        feed.on_materialised(db, item.spec.name, current)
-    return current
+def _store(db: Session, principal: Principal, items: list[Item]) -> list[str]:
+    """Insert the envelopes and write their records; raises on any database error."""
+    work = plan(db, items)
+    now = utcnow()
+    rows = [
+        {
+            "record_id": item.env.id,
+            "kind": item.env.kind,
+            "version": item.env.version,
+            "content_hash": item.env.content_hash,
+            "body": item.canonical,
+            "device_id": principal.device.id,
+            "pushed_by": principal.user.collar,
+            "materialised": item.materialised,
+            "waits_for": item.waits_for,
+            "received_at": now,
+        }
+        for item in items
+    ]
+    db.execute(insert(ENVELOPES), rows)
+    execute(db, work, principal.device.name)
+    return work.written
 
 
-def _item_from_row(row: HubEnvelope) -> Item | None:
+def _item_from_row(row: Any) -> Item | None:
     spec = KINDS.get(row.kind)
     if spec is None:
         return None
     body = json.loads(row.body)
     try:
-        record = spec.model.model_validate(body)
+        record = spec.body.model_validate(body)
     except ValidationError:
         return None
-    env = Envelope(
+    env = Envelope.model_construct(
         id=row.record_id,
         kind=row.kind,
         version=row.version,
         content_hash=row.content_hash,
         body=body,
     )
-    return Item(env=env, spec=spec, record=record, canonical=row.body, row=row)
+    return Item(env=env, spec=spec, record=record, canonical=row.body, seq=row.seq)
+
+
+def _waiting_for(db: Session, arrived: list[str]) -> list[Item]:
+    rows: list[Any] = []
+    for chunk in _chunks(arrived):
+        query = select(ENVELOPES).where(ENVELOPES.c.waits_for.in_(chunk))
+        rows.extend(db.execute(query))
+    rows.sort(key=lambda row: row.seq)
+    return [item for item in map(_item_from_row, rows) if item is not None]
 
 
 def retry_deferred(db: Session, device: str, arrived: list[str]) -> None:
     """Write records that were waiting for one of the `arrived` records, and so on down."""
     while arrived:
-        rows: list[HubEnvelope] = []
-        for start in range(0, len(arrived), 500):
-            chunk = arrived[start : start + 500]
-            query = select(HubEnvelope).where(col(HubEnvelope.waits_for).in_(chunk))
-            rows.extend(db.exec(query.order_by(col(HubEnvelope.seq))))
-        items = [item for item in map(_item_from_row, rows) if item is not None]
+        items = _waiting_for(db, arrived)
+        if not items:
+            return
         try:
             with db.begin_nested():
-                arrived = materialise(db, items, device)
+                work = plan(db, items)
+                db.execute(
+                    update(ENVELOPES)
+                    .where(ENVELOPES.c.seq == bindparam("row_seq"))
+                    .values(
+                        materialised=bindparam("row_materialised"),
+                        waits_for=bindparam("row_waits_for"),
+                    ),
+                    [
+                        {
+                            "row_seq": item.seq,
+                            "row_materialised": item.materialised,
+                            "row_waits_for": item.waits_for,
+                        }
+                        for item in items
+                    ],
+                )
+                execute(db, work, device)
+                arrived = work.written
         except SQLAlchemyError:
             return  # they keep waiting; the next arrival tries again
+
+
+def _attempt(db: Session, principal: Principal, fresh: dict[int, Item]) -> dict[int, ItemResult]:
+    """Answer for `fresh` against what the hub holds now, storing the new ones together.
+
+    Raises SQLAlchemyError (nothing of this attempt is kept) if storing fails.
+    """
+    results: dict[int, ItemResult] = {}
+    existing = _existing(db, {item.env.id for item in fresh.values()})
+    batch: dict[tuple[str, int], Item] = {}
+    new: dict[int, Item] = {}
+    for index, item in fresh.items():
+        if item.key in existing:
+            results[index] = _compare(item, existing[item.key])
+        elif item.key in batch:
+            first = batch[item.key]
+            if first.env.content_hash == item.env.content_hash:
+                results[index] = _result(item.env, "duplicate", 200)
+            else:
+                reason = "the batch holds two different copies of this record version"
+                results[index] = _result(item.env, "conflict", 409, reason, first.env)
+        else:
+            batch[item.key] = item
+            new[index] = item
+    if new:
+        with db.begin_nested():
+            written = _store(db, principal, list(new.values()))
+        results.update({index: _result(item.env, "accepted", 200) for index, item in new.items()})
+        retry_deferred(db, principal.device.name, written)
+    return results
 
 
 def ingest(db: Session, principal: Principal, envelopes: list[Envelope]) -> list[ItemResult]:
     """Store a batch in the caller's transaction and answer for every envelope, in order."""
     results: dict[int, ItemResult] = {}
     fresh: dict[int, Item] = {}
+    allowed: dict[str, bool] = {}
     for index, env in enumerate(envelopes):
-        prepared = _prepare(env, principal)
+        prepared = _prepare(env, principal, allowed)
         if isinstance(prepared, str):
             results[index] = _result(env, "rejected", 422, prepared)
         else:
             fresh[index] = prepared
-    existing = _existing(db, [(i.env.id, i.env.version) for i in fresh.values()])
-    batch: dict[tuple[str, int], Item] = {}
-    new: dict[int, Item] = {}
-    for index, item in fresh.items():
-        key = (item.env.id, item.env.version)
-        if key in existing:
-            results[index] = _compare(item, existing[key])
-        elif key in batch:
-            first = batch[key]
-            same = first.env.content_hash == item.env.content_hash
-            results[index] = (
-                _result(item.env, "duplicate", 200)
-                if same
-                else _result(
-                    item.env,
-                    "conflict",
-                    409,
-                    "the batch holds two different copies of this record version",
-                    first.env,
-                )
-            )
-        else:
-            batch[key] = item
-            new[index] = item
-    if new:
-        written: list[str] = []
+    for _ in range(RACE_RETRIES):
         try:
-            with db.begin_nested():
-                written = _store(db, principal, list(new.values()))
-            results.update(
-                {index: _result(item.env, "accepted", 200) for index, item in new.items()}
-            )
+            results.update(_attempt(db, principal, fresh))
+            return [results[index] for index in range(len(envelopes))]
+        except IntegrityError:
+            continue  # another hub stored some of them first: answer again
         except SQLAlchemyError:
-            for index, item in new.items():
-                results[index], done = _store_one(db, principal, item)
-                written += done
-        retry_deferred(db, principal.device.name, written)
+            break
+    for index, item in fresh.items():
+        results[index] = _store_one(db, principal, index, item)
     return [results[index] for index in range(len(envelopes))]
 
 
-def _store_one(db: Session, principal: Principal, item: Item) -> tuple[ItemResult, list[str]]:
-    item.record = item.spec.model.model_validate(item.env.body)  # fresh, unattached copy
+def _store_one(db: Session, principal: Principal, index: int, item: Item) -> ItemResult:
     try:
-        with db.begin_nested():
-            written = _store(db, principal, [item])
-        return _result(item.env, "accepted", 200), written
+        return _attempt(db, principal, {index: item})[index]
     except SQLAlchemyError as exc:
-        row = _existing(db, [(item.env.id, item.env.version)]).get((item.env.id, item.env.version))
+        row = _existing(db, {item.env.id}).get(item.key)
         if row is not None:  # another hub stored it first
-            return _compare(item, row), []
-        return _result(item.env, "rejected", 422, _reason(exc)), []
+            return _compare(item, row)
+        return _result(item.env, "rejected", 422, _reason(exc))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
+from pydantic import BaseModel, create_model
 from sqlmodel import SQLModel
 
 from firstresponse.records import (
@@ -28,6 +30,34 @@ class KindSpec:
     name: str
     model: type[SQLModel]
     actions: frozenset[Action]
+    body: type[BaseModel] = field(init=False, repr=False, compare=False)
+    columns: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    parents: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        table: Any = self.model.__table__  # type: ignore[attr-defined]
+        parents = tuple((fk.parent.name, fk.column.table.name) for fk in table.foreign_keys)
+        object.__setattr__(self, "body", body_model(self.model))
+        object.__setattr__(self, "columns", tuple(column.name for column in table.columns))
+        object.__setattr__(self, "parents", parents)  # (column, table it refers to)
+
+    @property
+    def table(self) -> str:
+        return str(self.model.__tablename__)
+
+    def values(self, record: BaseModel) -> dict[str, Any]:
+        """The record's column values, for a core INSERT or UPDATE."""
+        return {name: getattr(record, name) for name in self.columns}
+
+
+def body_model(model: type[SQLModel]) -> type[BaseModel]:
+    """A plain pydantic model with the table model's fields and validation.
+
+    Validating into a table model goes through SQLAlchemy's instrumentation and costs
+    over ten times as much; the fields, defaults, constraints and messages are the same.
+    """
+    fields: Any = {name: (info.annotation, info) for name, info in model.model_fields.items()}
+    return create_model(f"{model.__name__}Body", **fields)
 
 
 _FIELD_WORK = frozenset({Action.TAKE_CALL, Action.GRADE_CALL, Action.ATTEND})

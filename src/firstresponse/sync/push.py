@@ -11,9 +11,10 @@ import json
 from dataclasses import dataclass
 
 from pydantic import ValidationError
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from firstresponse.records import OutboxItem
+from firstresponse.records import OutboxItem, utcnow
 from firstresponse.store import Store, outbox
 from firstresponse.sync.client import (
     AuthFailure,
@@ -91,6 +92,17 @@ def _rows(db: Session, ids: list[str]) -> dict[str, OutboxItem]:
     return {row.id: row for row in db.exec(query)}
 
 
+def _acknowledge(db: Session, ids: list[str]) -> None:
+    """outbox.acknowledge for many rows, as one UPDATE per chunk rather than one per row."""
+    now = utcnow()
+    for start in range(0, len(ids), 500):
+        db.execute(
+            update(OutboxItem)
+            .where(col(OutboxItem.id).in_(ids[start : start + 500]))
+            .values(status=outbox.ACKNOWLEDGED, acknowledged_at=now, last_error="")
+        )
+
+
 def push_once(store: Store, client: HubClient, batch_size: int = BATCH) -> PushReport:
     """Push one batch of the most urgent waiting rows."""
     report = PushReport()
@@ -116,19 +128,22 @@ def push_once(store: Store, client: HubClient, batch_size: int = BATCH) -> PushR
                 outbox.record_failure(db, rows[item.id], str(exc))
         return report
     report.sent = len(ready)
+    answered: list[tuple[OutboxItem, ItemResult]] = [
+        (item, result)
+        for (item, env), result in zip(ready, results, strict=False)
+        if (result.id, result.version) == (env.id, env.version)  # else it stays pending
+    ]
+    stored = ("accepted", "duplicate")
+    done = [item.id for item, result in answered if result.status in stored]
+    refused = [(item, result) for item, result in answered if result.status not in stored]
+    report.accepted = sum(result.status == "accepted" for _, result in answered)
+    report.duplicate = sum(result.status == "duplicate" for _, result in answered)
     with store.session() as db:
-        rows = _rows(db, [item.id for item, _ in ready])
-        for (item, env), result in zip(ready, results, strict=False):
-            if (result.id, result.version) != (env.id, env.version):
-                continue  # not an answer for this row: it stays pending
-            row = rows[item.id]
-            if result.status in ("accepted", "duplicate"):
-                outbox.acknowledge(db, row)
-                report.accepted += result.status == "accepted"
-                report.duplicate += result.status == "duplicate"
-            else:
-                outbox.quarantine(db, row, describe(result))
-                report.quarantined += 1
+        _acknowledge(db, done)
+        rows = _rows(db, [item.id for item, _ in refused])
+        for item, result in refused:
+            outbox.quarantine(db, rows[item.id], describe(result))
+            report.quarantined += 1
     return report
 
 
