@@ -53,16 +53,17 @@ class IncidentScreen(ResponderScreen):
         yield VerticalScroll(id="incident-body", can_focus=True)
 
     def on_mount(self) -> None:
-        self.show()
         self.query_one("#incident-body").focus()
 
-    def on_screen_resume(self) -> None:
-        self.show()
+    async def on_screen_resume(self) -> None:
+        await self.show()
 
-    def show(self) -> None:
+    async def show(self) -> None:
         body = self.query_one("#incident-body", VerticalScroll)
-        body.remove_children()
-        body.mount_all([Static(text, markup=False, classes=cls) for text, cls in self._lines()])
+        await body.remove_children()
+        await body.mount_all(
+            [Static(text, markup=False, classes=cls) for text, cls in self._lines()]
+        )
 
     def _lines(self) -> list[tuple[str, str]]:
         facts = self.facts(self.incident_id)
@@ -139,7 +140,7 @@ class IncidentScreen(ResponderScreen):
 
         self.app.push_screen(ReferralsScreen(self.incident_id))
 
-    def action_submit(self) -> None:
+    async def action_submit(self) -> None:
         try:
             rows = submit(
                 self.store,
@@ -151,9 +152,12 @@ class IncidentScreen(ResponderScreen):
         except SubmissionRefused as refused:
             self.app.push_screen(ProblemsDialog(refused.problems))
             return
+        except PermissionError as exc:
+            self.notify(str(exc), severity="error")
+            return
         self.notify(f"Submitted {len(rows)} checklist(s): waiting in the outbox to sync")
         self.refresh_status()
-        self.show()
+        await self.show()
 
     def action_amend(self) -> None:
         with self.store.session() as db:
@@ -168,7 +172,7 @@ class IncidentScreen(ResponderScreen):
                 return
             try:
                 draft = start_amendment(self.store, result[0], self.collar, result[1])
-            except ValueError as exc:
+            except (ValueError, PermissionError) as exc:
                 self.notify(str(exc), severity="error")
                 return
             self.action_checklist(draft.checklist_id)

@@ -33,16 +33,15 @@ class RiskScreen(ResponderScreen):
         yield VerticalScroll(id="risk-body", can_focus=True)
 
     def on_mount(self) -> None:
-        self.show()
         self.query_one("#risk-body").focus()
 
-    def on_screen_resume(self) -> None:
-        self.show()
+    async def on_screen_resume(self) -> None:
+        await self.show()
 
-    def show(self) -> None:
+    async def show(self) -> None:
         body = self.query_one("#risk-body", VerticalScroll)
-        body.remove_children()
-        body.mount_all([Static(t, markup=False, classes=c) for t, c in self._lines()])
+        await body.remove_children()
+        await body.mount_all([Static(t, markup=False, classes=c) for t, c in self._lines()])
 
     def _lines(self) -> list[tuple[str, str]]:
         with self.store.session() as db:
