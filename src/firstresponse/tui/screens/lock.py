@@ -38,14 +38,18 @@ def sign_out(app: object) -> None:
 
 
 class LockScreen(ModalScreen[None]):
-    """Locked: the same user's PIN unlocks; ctrl+o signs out instead."""
+    """Locked: the same user's PIN unlocks; ctrl+o signs out instead.
+
+    Opaque, so nothing about the case shows on an unattended screen.
+    """
 
     DEFAULT_CSS = """
-    LockScreen { align: center middle; }
+    LockScreen { align: center middle; background: $surface; }
     LockScreen > Vertical {
-        width: 56; height: auto; padding: 1 2;
+        width: 60; height: auto; padding: 1 2;
         border: thick $accent; background: $panel;
     }
+    LockScreen Label { padding: 0 1; }
     """
     BINDINGS = [Binding("ctrl+o", "sign_out", "Sign out (discards unsaved work)")]
 
@@ -59,7 +63,8 @@ class LockScreen(ModalScreen[None]):
         with Vertical():
             yield Label(f"Locked {why}", classes="title")
             yield Label(f"{self.user.collar} {self.user.name}: enter your PIN to carry on.")
-            yield Label("Your work is kept behind this screen.", classes="hint")
+            yield Label("Your work is kept, hidden behind this screen.", classes="hint")
+            yield Label("ctrl+o signs out instead (unsaved work is lost).", classes="hint")
             yield Input(placeholder="PIN", id="unlock-pin", password=True, max_length=8)
             yield Label("", id="lock-error", classes="error")
 
