@@ -160,12 +160,11 @@ def test_address_alone(db: Session) -> None:
 
 
 def test_ranking_prefers_the_better_match(db: Session) -> None:
-    found = search(db, LookupQuery(name="Will Hart"))
-    assert [m.name for m in found][:2] == ["Wilma Hart", "William Hartley"] or [
-        m.name for m in found
-    ][:2] == ["William Hartley", "Wilma Hart"]
-    assert found == sorted(found, key=lambda m: -m.score)
-    assert all(m.reasons for m in found)
+    found = search(db, LookupQuery(name="W Hart"))
+    assert [m.name for m in found] == ["Wilma Hart", "William Hartley"]
+    assert found[0].score > found[1].score
+    assert found[0].reasons == ["initial W for Wilma"]
+    assert found[1].reasons == ["initial W for William", "Hart... starts Hartley"]
 
 
 def test_unknown_person_finds_nothing(db: Session) -> None:
@@ -217,3 +216,14 @@ def test_people_written_through_any_session_are_indexed_on_commit(store: Store) 
         stored.phone = "07700 900777"
     with store.session() as db:
         assert names(db, phone="07700900777") == ["Rosalind Ebbage"]
+
+
+@pytest.mark.parametrize("typed", ["Will Hartl", "william hart", "Hartley Wil"])
+def test_search_as_you_type_finds_unfinished_last_word(db: Session, typed: str) -> None:
+    assert "William Hartley" in names(db, name=typed)[:2]
+
+
+def test_unfinished_word_reason(db: Session) -> None:
+    match = top(db, name="Sarah Okaf")
+    assert match.name == "Sarah Okafor-Lindqvist"
+    assert "Okaf... starts Okafor" in match.reasons

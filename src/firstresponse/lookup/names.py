@@ -86,6 +86,16 @@ def deletions(term: str) -> set[str]:
     return {term[:i] + term[i + 1 :] for i in range(len(term))}
 
 
+def prefixes(term: str) -> set[str]:
+    """Vocabulary keys for the term's beginnings (three letters or more), for typing ahead."""
+    return {"^" + term[:n] for n in range(3, len(term))}
+
+
+def spelling_variants(word: str) -> set[str]:
+    """Vocabulary keys to look a word up by: itself, its deletions, its sound."""
+    return {word, *deletions(word), "~" + sound(word)}
+
+
 def term_variants(term: str) -> set[str]:
-    """Keys under which `term` is filed in the vocabulary: itself, its deletions, its sound."""
-    return {term, *deletions(term), "~" + sound(term)}
+    """Keys under which `term` is filed in the vocabulary: spelling variants and prefixes."""
+    return spelling_variants(term) | prefixes(term)

@@ -43,6 +43,8 @@ def similarity(asked: str, known: str) -> Similarity:
         return Similarity(0.85, "typo")
     if shortest >= 2 and sound(asked) == sound(known):
         return Similarity(0.8, "sound")
+    if len(asked) >= 3 and known.startswith(asked):
+        return Similarity(0.7, "prefix")
     if distance == 2 and shortest >= 6:
         return Similarity(0.72, "typo")
     if shortest >= 4 and JaroWinkler.similarity(asked, known) >= 0.9:
@@ -58,6 +60,7 @@ def _word_reason(asked: str, known: str, how: str) -> str:
         "typo": f"misspelling {a}~{k}",
         "sound": f"sounds like {a}~{k}",
         "initial": f"initial {asked.upper()} for {k}",
+        "prefix": f"{a}... starts {k}",
     }.get(how, "")
 
 
@@ -95,7 +98,7 @@ def name_fit(tokens: list[str], record: NameRecord) -> Fit:
     if not chosen:
         return Fit(0.0)
     score = sum(sim.score for _, _, sim in chosen) / len(tokens)
-    reasons = [_word_reason(tokens[qi], words[wi][0], sim.how) for qi, wi, sim in chosen]
+    reasons = [_word_reason(tokens[qi], words[wi][0], sim.how) for qi, wi, sim in sorted(chosen)]
     reasons = [r for r in reasons if r]
     sur_matched = {wi for _, wi, _ in chosen if words[wi][1] == "sur"}
     if record.surnames and not sur_matched and len(tokens) > 1:

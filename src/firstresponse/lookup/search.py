@@ -12,7 +12,7 @@ from sqlmodel import Session
 from firstresponse.lookup.index import load_people
 from firstresponse.lookup.keys import PersonFacts, pair_key
 from firstresponse.lookup.model import LookupKey, LookupTerm
-from firstresponse.lookup.names import forms, name_tokens, term_variants
+from firstresponse.lookup.names import forms, name_tokens, spelling_variants
 from firstresponse.lookup.normalise import (
     PartialDob,
     address_keys,
@@ -89,8 +89,13 @@ Weighted = list[tuple[str, float]]  # (name word or form, how close to the word 
 
 
 def _expand(db: Session, tokens: list[str]) -> list[Weighted]:
-    """For each word asked, the indexed name words it could be (itself first, then closest)."""
-    variants = {t: term_variants(t) for t in tokens if len(t) > 1}
+    """For each word asked, the indexed name words it could be (itself first, then closest).
+
+    The last word may be a beginning still being typed ("will hart" finds Hartley).
+    """
+    variants = {t: spelling_variants(t) for t in tokens if len(t) > 1}
+    if tokens and len(tokens[-1]) >= 3:  # the word being typed may be unfinished
+        variants[tokens[-1]].add("^" + tokens[-1])
     wanted = set().union(*variants.values()) if variants else set()
     found: dict[str, set[str]] = {}
     if wanted:
