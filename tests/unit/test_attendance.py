@@ -355,3 +355,35 @@ def test_only_a_role_allowed_to_submit_can_submit(
         submit(store, incident_id, "CH1", checklists)
     with pytest.raises(PermissionError):
         submit(store, incident_id, "NOBODY", checklists)
+
+
+def test_every_envelope_of_a_submission_is_one_the_hub_accepts(
+    store: Store, incident_id: str, checklists: dict[str, Checklist]
+) -> None:
+    from firstresponse.hub.kinds import KINDS, may_push
+    from firstresponse.records import content_hash
+
+    fr = checklists[FIRST_RESPONSE]
+    answers = first_response_answers(
+        children_present="yes",
+        risk_checklist_done="no",
+        bwv_on="no",
+        children=[child_entry("Robin", 7)],
+    )
+    answers["risk_checklist_done.reason"] = "Tomorrow"
+    answers["bwv_on.reason"] = "Camera failed"
+    answers["_referrals"] = {"childrens_services": {"accepted": False, "reason": "Known"}}
+    _draft(store, incident_id, fr, answers)
+    with store.session() as db:
+        draft = db.exec(select(Assessment)).one()
+        draft.answers = {**draft.answers, "_referrals": answers["_referrals"]}
+    submit(store, incident_id, OFFICER, checklists)
+    officer = User(collar=OFFICER, name="Pat Officer", role=Role.RESPONDER)
+    with store.session() as db:
+        items = waiting(db)
+    assert {i.kind for i in items} == {"assessment", "child", "decision", "incident"}
+    for item in items:
+        body = json.loads(item.body)
+        assert content_hash(body) == item.content_hash and body["id"] == item.record_id
+        KINDS[item.kind].model.model_validate(body)
+        assert may_push(officer, KINDS[item.kind]), item.kind
