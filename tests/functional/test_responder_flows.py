@@ -147,3 +147,34 @@ async def test_attending_an_incident_not_sent_to_me(settings: Settings, store: S
     with store.session() as db:
         incident = db.exec(select(Incident).where(Incident.source == "responder")).one()
         assert incident.address == "5 Nowhere Lane" and incident.created_by == OFFICER
+
+
+async def test_risk_screen_shows_levels_and_factors(settings: Settings, store: Store) -> None:
+    from firstresponse.attendance.samples import risk_answers
+    from firstresponse.tui.screens.responder.risk import RiskScreen
+
+    incident_id = _prepare(store)
+    risk = load_checklists(settings.checklists_dir)["risk"]
+    answers = risk_answers(risk, yes=("strangulation",), officer_level="standard")
+    with store.session() as db:
+        db.add(
+            Assessment(
+                incident_id=incident_id,
+                checklist_id="risk",
+                checklist_version=risk.version,
+                checklist_hash=risk.hash,
+                author=OFFICER,
+                answers=answers,
+            )
+        )
+    app = FirstResponseApp(settings, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_incident(pilot)
+        await pilot.press("k")
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, RiskScreen)
+        text = "\n".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "From the answers and history: MEDIUM" in text
+        assert "After your judgement:         STANDARD" in text
+        assert "LOWERED below the computed level: REASON NEEDED" in text
+        assert "stopped them breathing" in text
