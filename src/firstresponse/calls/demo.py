@@ -181,13 +181,15 @@ def seed(db: Session, settings: Settings) -> list[str]:
             thrive,
             {
                 **BASE,
+                "vulnerabilities": ["isolated"],
+                "vulnerability": "Caller has no family nearby apart from her sister",
                 "engagement": "Caller asked for an appointment tomorrow morning",
                 "grade": "scheduled",
                 "grade.reason": "Caller safe at her sister's; asked for a morning visit",
                 "appointment_at": (now + timedelta(hours=14)).strftime("%Y-%m-%d %H:%M"),
                 "safe_until_appointment": "yes",
             },
-            {**facts_from_history(None), "incidents_12m": 3},
+            facts_from_history(None),
             override=Override("SG3001", DEMO_PIN, "Victim away from the address until morning"),
             assignee="Bravo",
         )

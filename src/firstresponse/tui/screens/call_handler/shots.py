@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
+from firstresponse.calls import todays_calls
 from firstresponse.calls.demo import _repeat_victim
 from firstresponse.records import Person
 from firstresponse.tui.screenshots import shot, sign_in, type_text
@@ -56,5 +57,8 @@ async def thrive(pilot: Pilot[None]) -> None:
 @shot("call_handler_briefing", "The briefing sent to attending officers with the assignment")
 async def briefing(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "CH1001")
-    await pilot.press("enter")
+    with pilot.app.store.session() as db:  # type: ignore[attr-defined]
+        calls = todays_calls(db)
+    graded = next((n for n, call in enumerate(calls) if call.status == "graded"), 0)
+    await pilot.press(*["down"] * graded, "enter")
     await pilot.pause(0.5)

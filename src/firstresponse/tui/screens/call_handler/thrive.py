@@ -8,18 +8,21 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from firstresponse.calls import Override, prepare
+from firstresponse.calls.briefing import routine_reasons
 from firstresponse.calls.grading import BELOW_FLOOR, OVERRIDE_REASON, OVERRIDE_SUPERVISOR
 from firstresponse.checklist import Evaluation
 from firstresponse.tui.screens.call_handler.state import CallState, checklists
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
 
 
-def floor_text(ev: Evaluation) -> str:
-    """The floor and why, and whether the chosen grade is below it."""
+def floor_text(ev: Evaluation, routine: set[str] | frozenset[str] = frozenset()) -> str:
+    """The floor and why (leaving out reasons true of every call once there are others),
+    and whether the chosen grade is below it."""
     if ev.grade_floor is None:
         return "No grade floor yet"
     floor = ev.grade_floor.value.replace("_", " ").upper()
-    text = f"Floor: {floor} — " + "; ".join(ev.grade_floor_reasons)
+    reasons = [r for r in ev.grade_floor_reasons if r not in routine] or ev.grade_floor_reasons
+    text = f"Floor: {floor} — " + "; ".join(reasons)
     if BELOW_FLOOR in ev.flags:
         text = "BELOW FLOOR: supervisor override needed (F5). " + text
     return text
@@ -56,7 +59,7 @@ class ThriveScreen(Screen[None]):
 
     def _show_floor(self, ev: Evaluation) -> None:
         banner = self.query_one("#floor", Static)
-        banner.update(floor_text(ev))
+        banner.update(floor_text(ev, routine_reasons(self.checklist)))
         banner.set_class(BELOW_FLOOR in ev.flags, "-below")
 
     def on_checklist_form_changed(self, event: ChecklistForm.Changed) -> None:
