@@ -42,6 +42,7 @@ GOOD_SCORE = 0.75
 SINGLE_NAME_ROWS = 200
 EXPANSIONS = 8
 MIN_SCORE = 0.4
+PRIORITY = {**WEIGHTS, "year": 0.3}  # how much each kind of key hit counts for the shortlist
 _PHONE_LIKE = re.compile(r"^[\d\s()+.-]{7,}$")
 
 
@@ -141,6 +142,9 @@ def _facet_keys(parsed: Parsed, expanded: list[Weighted]) -> dict[str, tuple[str
     dob = parsed.dob
     if len(usable) == 1 and dob:
         keys.update({f"ny:{form}|{dob.year}": ("name", w) for form, w in usable[0]})
+    elif dob:  # among many namesakes, those born in the year asked come first
+        for words in usable:
+            keys.update({f"ny:{f}|{dob.year}": ("year", w) for f, w in words if w >= 0.9})
     if dob and dob.day and dob.month:
         if dob.day <= 12 and dob.day != dob.month:
             keys[f"d:{dob.year:04d}-{dob.day:02d}-{dob.month:02d}"] = ("dob", 0.85)
@@ -195,7 +199,7 @@ def _shortlist(hits: Hits, exclude: set[str] | frozenset[str] = frozenset()) -> 
     """The candidates most worth scoring: the best weighted hits across facets."""
 
     def priority(pid: str) -> float:
-        return sum(WEIGHTS[f] * w for f, w in hits[pid].items())
+        return sum(PRIORITY[f] * w for f, w in hits[pid].items())
 
     ranked = sorted((pid for pid in hits if pid not in exclude), key=priority, reverse=True)
     return ranked[:MAX_CANDIDATES]
