@@ -84,9 +84,17 @@ async def test_amending_a_submitted_checklist_starts_a_new_version(
         await pilot.pause(0.8)
         assert isinstance(app.screen, ChecklistScreen)
         assert app.screen.draft_id is not None
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        text = "\n".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "submitted v1" in text and "amendment v2, complete" in text
+        await pilot.press("s")
+        await pilot.pause(0.5)
+        text = "\n".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "submitted v2" in text and "v2 amended: Wrong arrival time" in text
     with store.session() as db:
         rows = sorted(db.exec(select(Assessment)), key=lambda a: a.version)
-        assert [(a.version, a.status) for a in rows] == [(1, "submitted"), (2, "draft")]
+        assert [(a.version, a.status) for a in rows] == [(1, "submitted"), (2, "submitted")]
         assert rows[1].replaces_id == rows[0].id
         assert rows[1].amendment_reason == "Wrong arrival time"
 

@@ -14,6 +14,7 @@ from firstresponse.attendance import (
     assignments_for,
     briefing_sections,
     drafts_for,
+    history,
     start_amendment,
     submission_problems,
     submit,
@@ -79,6 +80,7 @@ class IncidentScreen(ResponderScreen):
             )
             drafts = {d.checklist_id: d for d in drafts_for(db, self.incident_id, self.collar)}
             done = submitted_for(db, self.incident_id)
+            versions = {cid: history(db, row.id) for cid, row in done.items()}
             problems = (
                 submission_problems(db, self.incident_id, self.collar, self.checklists, facts)
                 if drafts
@@ -97,6 +99,11 @@ class IncidentScreen(ResponderScreen):
         lines.append(("Progress", "brief-heading"))
         for checklist_id, title in TITLES.items():
             lines.append((f"{title}: {self._state(checklist_id, drafts, done)}", "progress"))
+            lines += [
+                (f"   v{row.version} amended: {row.amendment_reason}", "hint")
+                for row in versions.get(checklist_id, [])
+                if row.replaces_id
+            ]
         if drafts:
             state = f"{len(problems)} thing(s) missing" if problems else "ready to submit (s)"
             lines.append((f"Submission: {state}", "progress"))
