@@ -1,0 +1,258 @@
+"""The import CSV: one row per person per incident. Columns, and checking one row.
+
+`COLUMNS` is the documented format (docs/import-format.md); `parse_row` turns one CSV
+row into a `HistoryRow` or raises `RowError` with a plain-English reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from firstresponse.records import Grade, Marker, OrderKind, Relationship, RiskLevel
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool
+    format: str
+    example: str
+
+
+COLUMNS = (
+    Column("incident_ref", True, "the force's incident reference", "WM23/0012345"),
+    Column(
+        "occurred_at", True, "YYYY-MM-DD or YYYY-MM-DD HH:MM (DD/MM/YYYY also)", "2023-04-11 22:40"
+    ),
+    Column("role", True, "victim, suspect or child", "victim"),
+    Column("person_ref", True, "the force's id for the person", "P00012345"),
+    Column("forename", True, "text", "Elizabeth"),
+    Column("surname", True, "text", "Marsh"),
+    Column("dob", False, "YYYY-MM-DD or DD/MM/YYYY", "1988-03-07"),
+    Column("gender", False, "F, M or X", "F"),
+    Column("phone", False, "UK number, any spacing, +44 allowed", "07700 900123"),
+    Column("postcode", False, "UK postcode", "WR5 2DX"),
+    Column("address", False, "text", "14 Kestrel Close, Worcester"),
+    Column(
+        "aliases",
+        False,
+        "kind:name; ... (alias, nickname, previous_surname, married_surname)",
+        "nickname:Liz; previous_surname:Thornbury",
+    ),
+    Column(
+        "markers",
+        False,
+        "marker; ... (" + ", ".join(m.value for m in Marker) + ")",
+        "repeat_victim; mental_health",
+    ),
+    Column(
+        "relationship",
+        False,
+        "suspect to victim: " + ", ".join(r.value for r in Relationship),
+        "ex_partner",
+    ),
+    Column("risk_level", False, "standard, medium or high", "high"),
+    Column("grade", False, ", ".join(g.value for g in Grade), "immediate"),
+    Column("crime_recorded", False, "yes or no", "yes"),
+    Column("arrest_made", False, "yes, no or blank (not known)", "no"),
+    Column("restricted", False, "yes or no (police workforce suspect)", "no"),
+    Column("summary", False, "text", "Pushed during an argument"),
+    Column("order_kind", False, ", ".join(k.value for k in OrderKind), "restraining_order"),
+    Column("order_starts", False, "YYYY-MM-DD", "2024-01-15"),
+    Column("order_ends", False, "YYYY-MM-DD, blank if open-ended", "2026-01-15"),
+    Column("order_detail", False, "text", "No contact with the victim"),
+)
+REQUIRED = tuple(c.name for c in COLUMNS if c.required)
+ROLES = ("victim", "suspect", "child")
+ALIAS_KINDS = ("alias", "nickname", "previous_surname", "married_surname")
+NAME_MAX = 80
+_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
+_PHONE_CHARS = re.compile(r"^[0-9 +()\-]+$")
+_YES = {
+    "yes": True,
+    "y": True,
+    "true": True,
+    "1": True,
+    "no": False,
+    "n": False,
+    "false": False,
+    "0": False,
+}
+
+
+class RowError(ValueError):
+    """A row that cannot be imported; the message says why, in plain words."""
+
+
+@dataclass
+class HistoryRow:
+    """One checked CSV row."""
+
+    line: int
+    incident_ref: str
+    occurred_at: datetime
+    role: str
+    person_ref: str
+    forename: str
+    surname: str
+    dob: date | None = None
+    gender: str = ""
+    phone: str = ""
+    postcode: str = ""
+    address: str = ""
+    aliases: list[tuple[str, str, str]] = field(default_factory=list)  # forename, surname, kind
+    markers: list[str] = field(default_factory=list)
+    relationship: str = ""
+    risk_level: str | None = None
+    grade: str | None = None
+    crime_recorded: bool = False
+    arrest_made: bool | None = None
+    restricted: bool = False
+    summary: str = ""
+    order: tuple[str, date | None, date | None, str] | None = None  # kind, starts, ends, detail
+
+
+def _date(value: str, column: str) -> date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise RowError(f"{column} {value!r} is not a date (use YYYY-MM-DD)")
+
+
+def _datetime(value: str, column: str) -> datetime:
+    for fmt in (
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%d/%m/%Y %H:%M",
+        "%Y-%m-%d",
+        "%d/%m/%Y",
+    ):
+        try:
+            return datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    raise RowError(f"{column} {value!r} is not a date and time (use YYYY-MM-DD HH:MM)")
+
+
+def _choice(value: str, column: str, allowed: tuple[str, ...]) -> str:
+    folded = value.strip().lower().replace(" ", "_").replace("-", "_")
+    if folded not in allowed:
+        raise RowError(f"{column} {value!r} is not one of: {', '.join(allowed)}")
+    return folded
+
+
+def _flag(value: str, column: str) -> bool | None:
+    if not value:
+        return None
+    try:
+        return _YES[value.strip().lower()]
+    except KeyError:
+        raise RowError(f"{column} {value!r} must be yes or no") from None
+
+
+def _name(value: str, column: str) -> str:
+    name = " ".join(value.split())
+    if not name:
+        raise RowError(f"{column} is empty")
+    if len(name) > NAME_MAX or any(ch.isdigit() for ch in name):
+        raise RowError(f"{column} {value!r} does not look like a name")
+    return name
+
+
+def _phone(value: str) -> str:
+    digits = re.sub(r"\D", "", value)
+    if not _PHONE_CHARS.match(value) or not 10 <= len(digits) <= 13:
+        raise RowError(f"phone {value!r} is not a UK phone number")
+    return " ".join(value.split())
+
+
+def _postcode(value: str) -> str:
+    match = _POSTCODE.match(value.strip().upper())
+    if not match:
+        raise RowError(f"postcode {value!r} is not a UK postcode (like WR5 2DX)")
+    return f"{match.group(1)} {match.group(2)}"
+
+
+def _aliases(value: str) -> list[tuple[str, str, str]]:
+    out = []
+    for item in filter(None, (part.strip() for part in value.split(";"))):
+        kind, sep, name = item.partition(":")
+        if not sep:
+            kind, name = "alias", item
+        kind = _choice(kind, "alias kind", ALIAS_KINDS)
+        name = _name(name, f"alias {item!r}")
+        if kind == "nickname":
+            out.append((name, "", kind))
+        elif kind in {"previous_surname", "married_surname"}:
+            out.append(("", name, kind))
+        else:
+            forename, _, surname = name.rpartition(" ")
+            out.append((forename, surname, kind))
+    return out
+
+
+def parse_row(line: int, raw: dict[str, str | None]) -> HistoryRow:
+    """Check one CSV row (as read by DictReader); RowError says what is wrong."""
+    cell = {key: (value or "").strip() for key, value in raw.items() if key is not None}
+    missing = [name for name in REQUIRED if not cell.get(name)]
+    if missing:
+        raise RowError(f"missing {', '.join(missing)}")
+    row = HistoryRow(
+        line=line,
+        incident_ref=cell["incident_ref"],
+        occurred_at=_datetime(cell["occurred_at"], "occurred_at"),
+        role=_choice(cell["role"], "role", ROLES),
+        person_ref=cell["person_ref"],
+        forename=_name(cell["forename"], "forename"),
+        surname=_name(cell["surname"], "surname"),
+        address=" ".join(cell.get("address", "").split()),
+        summary=cell.get("summary", ""),
+    )
+    if dob := cell.get("dob"):
+        row.dob = _date(dob, "dob")
+        if row.dob > row.occurred_at.date():
+            raise RowError(f"dob {dob} is after the incident")
+    if gender := cell.get("gender"):
+        row.gender = _choice(gender, "gender", ("f", "m", "x")).upper()
+    if phone := cell.get("phone"):
+        row.phone = _phone(phone)
+    if postcode := cell.get("postcode"):
+        row.postcode = _postcode(postcode)
+    row.aliases = _aliases(cell.get("aliases", ""))
+    markers = [m for m in (part.strip() for part in cell.get("markers", "").split(";")) if m]
+    row.markers = [_choice(m, "marker", tuple(v.value for v in Marker)) for m in markers]
+    if relationship := cell.get("relationship"):
+        row.relationship = _choice(
+            relationship, "relationship", tuple(r.value for r in Relationship)
+        )
+    if level := cell.get("risk_level"):
+        row.risk_level = _choice(level, "risk_level", tuple(r.value for r in RiskLevel))
+    if grade := cell.get("grade"):
+        row.grade = _choice(grade, "grade", tuple(g.value for g in Grade))
+    row.crime_recorded = bool(_flag(cell.get("crime_recorded", ""), "crime_recorded"))
+    row.arrest_made = _flag(cell.get("arrest_made", ""), "arrest_made")
+    row.restricted = bool(_flag(cell.get("restricted", ""), "restricted"))
+    if Marker.POLICE_WORKFORCE_SUSPECT.value in row.markers and row.role == "suspect":
+        row.restricted = True
+    row.order = _order(cell)
+    return row
+
+
+def _order(cell: dict[str, str]) -> tuple[str, date | None, date | None, str] | None:
+    kind = cell.get("order_kind", "")
+    if not kind:
+        if any(cell.get(c) for c in ("order_starts", "order_ends", "order_detail")):
+            raise RowError("order_kind is empty but other order columns are filled")
+        return None
+    kind = _choice(kind, "order_kind", tuple(k.value for k in OrderKind))
+    starts = _date(cell["order_starts"], "order_starts") if cell.get("order_starts") else None
+    ends = _date(cell["order_ends"], "order_ends") if cell.get("order_ends") else None
+    if starts and ends and ends < starts:
+        raise RowError(f"order_ends {ends} is before order_starts {starts}")
+    return kind, starts, ends, cell.get("order_detail", "")
