@@ -143,3 +143,38 @@ def test_real_lookup_finds_a_caller_opened_call_and_shows_history(store) -> None
     history = source.history(incident.victim_id)
     assert history is not None and history["person_id"] == incident.victim_id
     assert isinstance(history["narrative"], list)
+
+
+def test_local_history_of_a_restricted_case_is_redacted_audited_and_notified(store) -> None:
+    from datetime import UTC, datetime
+
+    from firstresponse.lookup import index_person
+    from firstresponse.records import Incident, Notification, Person
+
+    users = add_users(store)
+    with store.session() as db:
+        victim = Person(forename="Restra", surname="Testvictim")
+        suspect = Person(forename="Hidden", surname="Officerperson")
+        db.add(victim)
+        db.add(suspect)
+        db.flush()
+        db.add(
+            Incident(
+                reference="WM-R1",
+                occurred_at=datetime(2026, 8, 1, tzinfo=UTC),
+                victim_id=victim.id,
+                suspect_id=suspect.id,
+                relationship="partner",
+                summary="Secret detail",
+                restricted=True,
+            )
+        )
+        db.flush()
+        index_person(db, victim.id)
+    history = LocalLookup(store, users["CH1001"]).history(victim.id)
+    assert "Officerperson" not in str(history)
+    assert history["incidents"][0]["other_party"] != "Hidden Officerperson"
+    with store.session() as db:
+        actions = [e.action for e in db.exec(select(AuditEvent))]
+        assert "restricted.redacted" in actions and "view" in actions
+        assert any(n.recipient == "PSD" for n in db.exec(select(Notification)))

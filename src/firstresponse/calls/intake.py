@@ -63,22 +63,22 @@ def open_call(
     """
     require(user, Action.TAKE_CALL)
     now = now or utcnow()
-    looked_up = victim_id is not None and db.get(Person, victim_id) is not None
-    if not looked_up:
-        victim_id = _new_person(db, details.victim_forename, details.victim_surname, details).id
+    victim = db.get(Person, victim_id) if victim_id else None
+    looked_up = victim is not None
+    if victim is None:
+        victim = _new_person(db, details.victim_forename, details.victim_surname, details)
     if suspect_id is None and details.suspect_name:
         suspect_id = _new_person(db, details.suspect_forename, details.suspect_surname, None).id
-    victim = db.get(Person, victim_id)
     incident_id = new_id()
     incident = Incident(
         id=incident_id,
         reference=reference_for(force_code, now, incident_id),
         occurred_at=now,
-        victim_id=victim_id,
+        victim_id=victim.id,
         suspect_id=suspect_id,
         relationship=details.relationship,
-        address=details.address or (victim.address if victim else ""),
-        postcode=details.postcode or (victim.postcode if victim else ""),
+        address=details.address or victim.address,
+        postcode=details.postcode or victim.postcode,
         summary=details.happening_now,
         status="open",
         source=LIVE,
@@ -101,7 +101,7 @@ def open_call(
         "incident",
         incident.id,
         reference=incident.reference,
-        victim_id=victim_id,
+        victim_id=victim.id,
         looked_up=looked_up,
         caller=details.caller_name,
         suspect_present=details.suspect_present,
