@@ -111,7 +111,7 @@ def test_responder_sees_safeguarding_but_not_the_suspect(store: Store) -> None:
         ["Kit Testfield (6)"],
     )
     assert open_.other_party == "Tom Openshaw" and open_.summary == "Verbal argument"
-    assert seen.previous_partners == ["Tom Openshaw"]
+    assert seen.previous_partners == [WITHHELD, "Tom Openshaw"]
     assert seen.orders == ["non-molestation order, in force"]
     assert seen.bail_conditions == [f"{WITHHELD} not to contact Ada Testfield"]
     text = " ".join(seen.narrative)

@@ -60,12 +60,21 @@ def _scrub(text: str, names: set[str]) -> str:
 
 
 def _notify(
-    db: Session, kind: str, recipient: str, subject_kind: str, subject_id: str, body: str
+    db: Session,
+    kind: str,
+    recipient: str,
+    subject_kind: str,
+    subject_id: str,
+    body: str,
+    outbox: bool = True,
 ) -> Notification:
     note = Notification(
         kind=kind, recipient=recipient, subject_kind=subject_kind, subject_id=subject_id, body=body
     )
-    enqueue_record(db, "notification", note)
+    if outbox:
+        enqueue_record(db, "notification", note)
+    else:
+        db.add(note)
     return note
 
 
@@ -75,13 +84,16 @@ def _who(user: User | None) -> str:
     return f"{user.collar} ({user.role.replace('_', ' ')})"
 
 
-def guard_history(db: Session, user: User | None, history: T) -> T:
+def guard_history(db: Session, user: User | None, history: T, *, outbox: bool = True) -> T:
     """The history as this user may see it; audits and notifies PSD when it holds restricted cases.
 
     For roles without `VIEW_RESTRICTED`, each restricted incident keeps its reference, date,
     role, relationship, risk level, grade and children; the other party and the summary are
-    withheld, and the other party's name is removed from previous partners, narrative and
-    bail conditions unless an unrestricted incident already shows it.
+    withheld, and the other party's name is replaced by "[restricted]" in previous partners,
+    narrative, bail conditions and DVDS lines unless an unrestricted incident already shows
+    it. Orders are left whole: an officer must be able to enforce them.
+
+    With `outbox=False` (on the hub) the PSD notification is stored but not queued.
     """
     incidents = list(getattr(history, "incidents", []) or [])
     restricted = [i for i in incidents if getattr(i, "restricted", False)]
@@ -110,6 +122,7 @@ def guard_history(db: Session, user: User | None, history: T) -> T:
         "person",
         person_id,
         f"{_who(user)} opened a history holding restricted incident(s) {refs}: {shown}.",
+        outbox,
     )
     note = f"{len(restricted)} restricted incident(s): this view is audited and PSD notified."
     narrative = list(getattr(history, "narrative", []) or [])
@@ -127,10 +140,9 @@ def guard_history(db: Session, user: User | None, history: T) -> T:
         "narrative": [note + " Suspect detail withheld."]
         + [_scrub(line, hidden) for line in narrative],
     }
-    if hasattr(history, "previous_partners"):
-        changes["previous_partners"] = [p for p in history.previous_partners if p not in hidden]
-    if hasattr(history, "bail_conditions"):
-        changes["bail_conditions"] = [_scrub(b, hidden) for b in history.bail_conditions]
+    for name in ("previous_partners", "bail_conditions", "dvds"):
+        if hasattr(history, name):
+            changes[name] = [_scrub(str(line), hidden) for line in getattr(history, name)]
     return _with(history, **changes)
 
 

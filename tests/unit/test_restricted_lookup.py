@@ -1,0 +1,66 @@
+"""guard_history on the lookup's real PersonHistory: the suspect's name appears nowhere."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from firstresponse.lookup import person_history
+from firstresponse.records import Child, Incident, Person, Role, User
+from firstresponse.security.restricted import guard_history
+from firstresponse.store import Store
+
+
+def _seed(store: Store) -> str:
+    with store.session() as db:
+        victim = Person(forename="Ada", surname="Testfield")
+        officer = Person(forename="Rex", surname="Hollowmere")
+        other = Person(forename="Tom", surname="Openshaw")
+        db.add_all([victim, officer, other])
+        db.flush()
+        hidden = Incident(
+            reference="WM-1",
+            occurred_at=datetime(2026, 3, 1, tzinfo=UTC),
+            victim_id=victim.id,
+            suspect_id=officer.id,
+            relationship="ex_partner",
+            summary="Threats by text from Rex Hollowmere",
+            risk_level="high",
+            restricted=True,
+        )
+        db.add(hidden)
+        db.add(
+            Incident(
+                reference="WM-2",
+                occurred_at=datetime(2025, 3, 1, tzinfo=UTC),
+                victim_id=victim.id,
+                suspect_id=other.id,
+                relationship="partner",
+                summary="Verbal argument",
+                risk_level="standard",
+            )
+        )
+        db.flush()
+        db.add(Child(incident_id=hidden.id, name="Kit Testfield", age=6))
+        return victim.id
+
+
+def _text(history: object) -> str:
+    return json.dumps(asdict(history), default=str)  # type: ignore[call-overload]
+
+
+def test_responder_never_sees_the_restricted_suspect(store: Store) -> None:
+    person_id = _seed(store)
+    responder = User(collar="PC2001", name="T", role=Role.RESPONDER)
+    supervisor = User(collar="SG3001", name="T", role=Role.SUPERVISOR)
+    with store.session() as db:
+        history = person_history(db, person_id)
+        assert history is not None and "Hollowmere" in _text(history)
+        seen = guard_history(db, responder, history)
+        full = guard_history(db, supervisor, history)
+    assert "Hollowmere" not in _text(seen)
+    assert "Openshaw" in _text(seen)
+    restricted = next(i for i in seen.incidents if i.restricted)
+    assert restricted.risk_level == "high" and restricted.children
+    assert "Hollowmere" in _text(full)
