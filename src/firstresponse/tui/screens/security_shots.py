@@ -1,0 +1,19 @@
+"""Screenshot walks for sign-in and the lock screen (registered with `@shot`)."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from firstresponse.tui.screenshots import shot, sign_in
+
+
+@shot("login_wrong_pin", "Sign in: a wrong PIN says how many attempts are left")
+async def _wrong_pin(pilot: Pilot[None]) -> None:
+    await sign_in(pilot, "CH1001", "9999")
+
+
+@shot("lock", "Locked after no activity (or ctrl+l): the PIN unlocks, the work underneath kept")
+async def _lock(pilot: Pilot[None]) -> None:
+    await sign_in(pilot, "PC2001")
+    pilot.app.lock_terminal("idle")  # type: ignore[attr-defined]
+    await pilot.pause(0.3)
