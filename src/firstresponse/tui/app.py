@@ -99,3 +99,12 @@ class FirstResponseApp(App[None]):
         self.user = user
         self.sub_title = f"{user.collar} {user.name} · {user.role.replace('_', ' ')}"
         self.switch_screen(load_screen(HOME_SCREENS[user.role])())
+        self.show_pending_feedback()
+
+    def show_pending_feedback(self) -> None:
+        """Supervisors' feedback the officer has not yet acknowledged opens over their home."""
+        from firstresponse.tui.screens.feedback import feedback_screen_for
+
+        screen = feedback_screen_for(self)
+        if screen is not None:
+            self.push_screen(screen)

@@ -1,3 +1,7 @@
-"""The walk to each screen for `firstresponse screenshots` (one function per screen)."""
+"""The walk to each screen for `firstresponse screenshots`: each role registers its own."""
 
 from __future__ import annotations
+
+import firstresponse.tui.screens.call_handler.shots
+import firstresponse.tui.screens.responder.shots
+import firstresponse.tui.screens.supervisor.shots  # noqa: F401
