@@ -160,8 +160,11 @@ def rebuild_index(db: Session) -> int:
             rows.extend((k, person.id) for k in person_keys(person, names))
         _insert_keys(db, rows)
         count += len(page)
-    if sqlite:
+    if sqlite:  # sort in memory where possible (256 MB), then restore the cache size
+        cache = db.execute(text("PRAGMA cache_size")).scalar()
+        db.execute(text("PRAGMA cache_size=-262144"))
         for name, columns in _KEY_INDEXES:
             db.execute(text(f"CREATE INDEX {name} ON lookup_key ({columns})"))
+        db.execute(text(f"PRAGMA cache_size={int(cache or -2000)}"))
     _insert_terms(db, terms)
     return count

@@ -67,16 +67,19 @@ def name_keys(records: Iterable[NameRecord], year: int | None) -> set[str]:
     keys: set[str] = set()
     for record in records:
         keys.update(_record_keys(record.forenames[:1], record.surnames))
-        words = record.forenames + record.surnames
-        for word in words:
-            for form in forms(word):
-                keys.add("n:" + form)
-                if year and not record.kind:
-                    keys.add(f"ny:{form}|{year}")
+        for word in record.forenames + record.surnames:
+            keys.update(_word_keys(word))
+            if year and not record.kind:
+                keys.update(f"ny:{form}|{year}" for form in forms(word))
     return keys
 
 
 @lru_cache(maxsize=65536)
+def _word_keys(word: str) -> frozenset[str]:
+    return frozenset("n:" + form for form in forms(word))
+
+
+@lru_cache(maxsize=262144)
 def _record_keys(first: tuple[str, ...], surnames: tuple[str, ...]) -> frozenset[str]:
     """Order-free pair keys of a forename with each surname word."""
     return frozenset(
