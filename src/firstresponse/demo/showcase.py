@@ -35,8 +35,25 @@ class Showcase:
         when = self.today - timedelta(days=days_ago)
         return datetime(when.year, when.month, when.day, hour, 15, tzinfo=UTC)
 
-    def person(self, forename: str, surname: str, dob: date, gender: str, **more: str) -> Person:
-        person = Person(forename=forename, surname=surname, dob=dob, gender=gender, **more)
+    def person(
+        self,
+        forename: str,
+        surname: str,
+        dob: date,
+        gender: str,
+        phone: str = "",
+        postcode: str = "",
+        address: str = "",
+    ) -> Person:
+        person = Person(
+            forename=forename,
+            surname=surname,
+            dob=dob,
+            gender=gender,
+            phone=phone,
+            postcode=postcode,
+            address=address,
+        )
         self.db.add(person)
         self.db.flush()
         return person
@@ -179,7 +196,7 @@ def add_showcase(db: Session, today: date, force_code: str = "WM") -> list[Perso
         arrest=True,
     )
     ended = s.incident(
-        lizzie,
+        liz,
         darren,
         1180,
         "ex_partner",
