@@ -130,7 +130,6 @@ def _field(form: ChecklistForm, path: str) -> ItemField:
 async def answer(pilot: Any, form: ChecklistForm, path: str, value: Any) -> None:
     """Answer one item the way a user would: focus its control and use the keys."""
     item = _field(form, path)
-    await pilot.pause()
     control = next(w for w in item.query("*") if w.focusable and not w.has_class("cl-reason"))
     control.focus()
     await pilot.pause()
@@ -173,11 +172,11 @@ CALM = [
     ("threats_to_kill", "no"),
     ("suspect_workforce", "no"),
     ("vulnerabilities", "none_known"),
-    ("threat", "Verbal threats"),
-    ("harm", "Distress"),
-    ("risk", "Repeat calls"),
-    ("investigation", "Messages"),
-    ("vulnerability", "Caller"),
+    ("threat", "Texts"),
+    ("harm", "Fear"),
+    ("risk", "Rising"),
+    ("investigation", "Texts"),
+    ("vulnerability", "Her"),
     ("engagement", "Visit"),
 ]
 
@@ -213,7 +212,7 @@ async def test_call_flow_with_lookup_floor_and_override(app_factory, store, know
         for path, value in CALM:
             await answer(pilot, form, path, value)
         await answer(pilot, form, "grade", "scheduled")
-        await reason(pilot, form, "grade", "Caller asked for a visit tomorrow")
+        await reason(pilot, form, "grade", "Asked")
         await answer(pilot, form, "appointment_at", "2026-11-24 10:00")
         await answer(pilot, form, "safe_until_appointment", "yes")
         await answer(pilot, form, "safety_advice_given", "yes")
@@ -225,7 +224,7 @@ async def test_call_flow_with_lookup_floor_and_override(app_factory, store, know
         await pilot.press("enter")
         await type_text(pilot, "9999")
         await pilot.press("enter")
-        await type_text(pilot, "Victim staying with family tonight")
+        await type_text(pilot, "Away")
         await pilot.press("enter")
         await pilot.pause()
         assert "PIN" in str(app.screen.query_one("#ov-error").render())
@@ -311,3 +310,37 @@ async def test_suspect_lookup_sets_workforce_floor(app_factory, store, known) ->
         incident = db.exec(select(Incident)).one()
         assert incident.suspect_id == "s1"
         assert db.get(Person, incident.victim_id).full_name == "New Caller"
+
+
+async def test_open_call_resumes_with_history_facts(app_factory, store, known) -> None:
+    from firstresponse.calls import CallDetails, open_call
+
+    with store.session() as db:
+        handler = db.exec(select(User).where(User.collar == "CH1001")).one()
+        incident = open_call(
+            db, handler, CallDetails(happening_now="Call dropped"), victim_id=known.id
+        )
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "CH1001")
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "ThriveScreen"
+        assert app.screen.state.incident_id == incident.id
+        assert app.screen.state.facts["repeat_victim"] is True
+        assert "Repeat victim" in str(app.screen.query_one("#floor").render())
+
+
+def test_lookup_source_goes_online_only_with_hub_and_credentials(settings, store) -> None:
+    from firstresponse.calls import FallbackLookup, LocalLookup
+    from firstresponse.sync.client import Credentials
+    from firstresponse.tui.screens.call_handler.state import lookup_source
+
+    user = User(collar="CH1001", name="x", role="call_handler")
+    app = SimpleNamespace(store=store, user=user, settings=settings)
+    assert isinstance(lookup_source(app), LocalLookup)
+    settings.hub_url, settings.device_token = "http://hub.test", "token"
+    assert isinstance(lookup_source(app), LocalLookup)  # no PIN to send: stay local
+    app.credentials = Credentials("CH1001", "1234")
+    source = lookup_source(app)
+    assert isinstance(source, FallbackLookup) and source.name == "hub"

@@ -89,16 +89,20 @@ class CallHandlerHome(Screen[None]):
         from firstresponse.tui.screens.call_handler.state import CallState, lookup_source
         from firstresponse.tui.screens.call_handler.thrive import ThriveScreen
 
-        try:
-            history = lookup_source(self.app).history(incident.victim_id)
-        except (LookupUnavailable, SyncFailure):
-            history = None
+        source = lookup_source(self.app)
+        found: dict[str, dict[str, Any] | None] = {}
+        for role, person_id in (("victim", incident.victim_id), ("suspect", incident.suspect_id)):
+            try:
+                found[role] = source.history(person_id) if person_id else None
+            except (LookupUnavailable, SyncFailure):
+                found[role] = None
         state = CallState(
             incident_id=incident.id,
             reference=incident.reference,
             victim_name=victim.full_name if victim else "",
-            history=history,
-            facts=facts_from_history(history),
+            history=found["victim"],
+            facts=facts_from_history(found["victim"], found["suspect"]),
+            suspect_markers=list((found["suspect"] or {}).get("markers", [])),
         )
         self.app.push_screen(ThriveScreen(state))
 
