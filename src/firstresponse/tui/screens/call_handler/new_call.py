@@ -121,6 +121,11 @@ class NewCallScreen(Screen[None]):
             return
         self.query_one(LookupPanel).query_changed(query, self.target)
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter moves to the next detail, as Tab does."""
+        event.stop()
+        self.focus_next()
+
     def action_matches(self) -> None:
         matches = self.query_one("#matches", OptionList)
         if not matches.option_count:
