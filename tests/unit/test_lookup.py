@@ -45,6 +45,7 @@ def db(store: Store) -> Iterator[Session]:
         session.add(
             PersonAlias(person_id=ids["Jane Whitcombe"], surname="Farrant", kind="married_surname")
         )
+        session.add(PersonAlias(person_id=ids["Jane Whitcombe"], forename="Jinx", kind="nickname"))
         session.add(PersonMarker(person_id=ids["William Hartley"], marker="repeat_victim"))
         session.flush()
         assert rebuild_index(session) == len(PEOPLE)
@@ -110,6 +111,12 @@ def test_previous_and_married_surnames(db: Session) -> None:
     assert "maiden Doyle" in match.reasons
     match = top(db, name="Jane Farrant")
     assert "married surname Farrant" in match.reasons
+
+
+def test_recorded_nickname_alias(db: Session) -> None:
+    match = top(db, name="Jinx Whitcombe")
+    assert match.name == "Jane Whitcombe"
+    assert match.reasons == ["known as Jinx Whitcombe (nickname)"]
 
 
 def test_dob_full_swapped_and_partial(db: Session) -> None:

@@ -102,7 +102,9 @@ def _order_line(
     other = order.protected_id if role == "subject" else order.subject_id
     who = names.get(other or "", "")
     text = _label(order.kind)
-    if who:
+    if who and order.kind == OrderKind.MARAC:
+        text += f" (victim {who})" if role == "subject" else f" (perpetrator {who})"
+    elif who:
         text += f", protecting {who}" if role == "subject" else f" against {who}"
     if order.detail:
         text += f": {order.detail}"
@@ -119,7 +121,7 @@ def _incident_line(item: HistoryIncident) -> str:
     )
     parts = [f"{when} {item.reference}: {item.role}{who if item.other_party else ''}"]
     if item.summary:
-        parts.append(item.summary.strip().splitlines()[0][:120])
+        parts.append(item.summary.strip().splitlines()[0][:120].rstrip(".;"))
     if item.risk_level:
         parts.append(f"risk {item.risk_level}")
     if item.grade:

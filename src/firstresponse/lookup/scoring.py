@@ -74,7 +74,7 @@ def _alias_reason(record: NameRecord) -> str:
     kind = record.kind.replace("_", " ")
     if "surname" in kind or "maiden" in kind:
         return f"{kind} {' '.join(record.surnames).title()}"
-    return f"{kind} {record.display}"
+    return f"known as {record.display} ({kind})"
 
 
 def name_fit(tokens: list[str], record: NameRecord) -> Fit:

@@ -72,6 +72,18 @@ dorothy: dot dotty
 eleanor: ellie nell nora
 helen: nell ellie
 theresa: tess tessa terri
+darren: daz dazza
+gary: gaz gazza
+barry: baz
+sharon: shaz
+natasha: tash tasha
+kelly: kel
+lindsay: lindz
+gareth: gaz
+agnieszka: aga agnes
+tomasz: tomek tom
+aleksandra: ola ala
+priya: pri
 """
 
 SPELLINGS = """
