@@ -136,6 +136,12 @@ def test_year_typed_in_the_name_box(db: Session) -> None:
     assert "DOB year matches" in found[0].reasons
 
 
+def test_date_alone_in_the_name_box_is_a_dob(db: Session) -> None:
+    match = top(db, name="12/03/1985")
+    assert match.name == "William Hartley"
+    assert match.reasons == ["DOB matches"]
+
+
 def test_dob_breaks_ties_between_namesakes(db: Session) -> None:
     assert names(db, name="J Pemberton", dob=date(1950, 9, 9))[0] == "Joan Pemberton"
     assert names(db, name="J Pemberton", dob=date(1979, 11, 2))[0] == "John Pemberton"

@@ -72,7 +72,7 @@ def parse(query: LookupQuery) -> Parsed:
     elif query.dob_year:
         parsed.dob = PartialDob(query.dob_year, query.dob_month)
     text = query.name.strip()
-    if _PHONE_LIKE.match(text):
+    if _PHONE_LIKE.match(text) and len(re.sub(r"\D", "", text)) >= 10:  # not a date
         parsed.phone = parsed.phone or phone_key(text)
         return parsed
     if found := postcode_in(text):
