@@ -53,6 +53,6 @@ def _refile(session: Session) -> None:
         return
     try:
         with session.begin_nested():
-            index_people(session, ids)
+            index_people(session, ids)  # type: ignore[arg-type]
     except SQLAlchemyError:  # never lose the record itself over its search keys
         log.exception("could not refile %d people in the lookup index", len(ids))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from sqlalchemy import delete, insert, select, text
 from sqlmodel import Session
@@ -66,14 +67,18 @@ def _insert_terms(db: Session, terms: set[str]) -> None:
     if not rows:
         return
     dialect = db.get_bind().dialect.name
+    statement: Any
     if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        statement = sqlite_insert(_TERMS).on_conflict_do_nothing()
     elif dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        statement = postgresql_insert(_TERMS).on_conflict_do_nothing()
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        db.execute(insert(_TERMS), rows)
-        return
-    db.execute(dialect_insert(_TERMS).on_conflict_do_nothing(), rows)
+        statement = insert(_TERMS)
+    db.execute(statement, rows)
 
 
 def index_people(db: Session, person_ids: Iterable[str]) -> None:
@@ -127,7 +132,10 @@ def _people_pages(db: Session, size: int) -> Iterator[list[PersonFacts]]:
         if not rows:
             return
         last = rows[-1][0]
-        yield [PersonFacts(*row, aliases=aliases.get(row[0], [])) for row in rows]
+        page = [PersonFacts(*row) for row in rows]
+        for person in page:
+            person.aliases = aliases.get(person.id, [])
+        yield page
 
 
 def _insert_keys(db: Session, rows: list[tuple[str, str]]) -> None:
@@ -153,7 +161,7 @@ def rebuild_index(db: Session) -> int:
     count = 0
     terms: set[str] = set()
     for page in _people_pages(db, BATCH):
-        rows = []
+        rows: list[tuple[str, str]] = []
         for person in page:
             names = person.names()
             terms.update(person_terms(person, names))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from firstresponse.lookup.index import load_people
 from firstresponse.lookup.keys import PersonFacts, pair_key
@@ -226,7 +226,9 @@ def score_person(parsed: Parsed, person: PersonFacts) -> Fit:
 def _markers(db: Session, ids: list[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     rows = db.execute(
-        select(PersonMarker.person_id, PersonMarker.marker).where(PersonMarker.person_id.in_(ids))  # type: ignore[attr-defined]
+        select(col(PersonMarker.person_id), col(PersonMarker.marker)).where(
+            col(PersonMarker.person_id).in_(ids)
+        )
     )
     for person_id, marker in rows:
         if marker not in out.setdefault(person_id, []):
@@ -250,11 +252,11 @@ def recent_incident_counts(
     since = twelve_month_start(today)
     counts = dict.fromkeys(ids, 0)
     rows = db.execute(
-        select(Incident.id, Incident.victim_id, Incident.suspect_id, Incident.occurred_at).where(  # type: ignore[call-overload]
-            or_(Incident.victim_id.in_(ids), Incident.suspect_id.in_(ids))  # type: ignore[attr-defined]
+        select(col(Incident.victim_id), col(Incident.suspect_id), col(Incident.occurred_at)).where(
+            or_(col(Incident.victim_id).in_(ids), col(Incident.suspect_id).in_(ids))
         )
     )
-    for _, victim, suspect, occurred in rows:
+    for victim, suspect, occurred in rows:
         if as_utc(occurred) >= since:
             for pid in {victim, suspect} & counts.keys():
                 counts[pid] += 1
