@@ -148,3 +148,22 @@ def test_command_is_deterministic_and_refuses_a_second_run(tmp_path: Path) -> No
     assert main([*args, "--db", str(tmp_path / "two.db")]) == 0
     assert dump(tmp_path / "one.db") == dump(tmp_path / "two.db")
     assert main([*args, "--db", str(tmp_path / "one.db")]) == 2
+
+
+def test_a_large_load_builds_its_indexes_at_the_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def indexes(path: Path) -> list[tuple[str, str]]:
+        conn = sqlite3.connect(path)
+        try:
+            return sorted(conn.execute("SELECT name, sql FROM sqlite_master WHERE type='index'"))
+        finally:
+            conn.close()
+
+    fresh = tmp_path / "fresh.db"
+    Store(fresh).close()
+    plain = make(tmp_path, "plain.db", 500, seed=3)
+    monkeypatch.setattr(generate, "DEFER_INDEXES_FROM", 100)
+    loaded = make(tmp_path, "loaded.db", 500, seed=3)
+    assert indexes(loaded) == indexes(fresh)
+    assert dump(loaded) == dump(plain)

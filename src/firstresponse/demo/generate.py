@@ -42,8 +42,9 @@ COLUMNS = {
 }
 #: Parents before children, so foreign keys hold within every batch.
 TABLE_ORDER = tuple(COLUMNS)
-BATCH_PEOPLE = 20_000
+BATCH_PEOPLE = 10_000
 REFERENCES_PER_BATCH = 100_000  # incident reference numbers reserved for each batch
+DEFER_INDEXES_FROM = 100_000  # people: from here, build indexes once at the end
 CACHE_KIB = 256 * 1024  # SQLite page cache while bulk loading: keeps the indexes in memory
 SOURCE = "demo"
 
@@ -522,15 +523,28 @@ class BulkWriter:
     """One connection that loads batches fast: big page cache, no fsync until the end.
 
     Generated history can always be generated again, so the load skips the per-commit
-    fsync; `close()` restores `synchronous=FULL` and checkpoints the WAL.
+    fsync; `close()` restores `synchronous=FULL` and checkpoints the WAL. With
+    `defer_indexes` (only honoured while the tables are empty) the secondary indexes
+    are dropped for the load and built once at the end, which is far cheaper than
+    keeping them up to date row by row.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, defer_indexes: bool = False) -> None:
         self.connection = engine.raw_connection()
         self.counts = Counts()
+        self.deferred: list[str] = []
         cursor = self.connection.cursor()
         cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         cursor.execute("PRAGMA synchronous=OFF")
+        if defer_indexes and cursor.execute("SELECT 1 FROM person LIMIT 1").fetchone() is None:
+            tables = ", ".join(f"'{table}'" for table in TABLE_ORDER)
+            found = cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                f" AND tbl_name IN ({tables})"
+            ).fetchall()
+            for name, sql in found:
+                cursor.execute(f'DROP INDEX "{name}"')
+                self.deferred.append(sql)
         cursor.close()
 
     def write(self, rows: dict[str, list[Row]]) -> None:
@@ -558,6 +572,9 @@ class BulkWriter:
 
     def close(self) -> None:
         cursor = self.connection.cursor()
+        for sql in self.deferred:
+            cursor.execute(sql)
+        self.deferred = []
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA cache_size=-2000")
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -585,7 +602,7 @@ def generate_history(
     ]
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(jobs) > 1 else 0
-    writer = BulkWriter(engine)
+    writer = BulkWriter(engine, defer_indexes=people >= DEFER_INDEXES_FROM)
     try:
         for rows in _batches(jobs, workers):
             writer.write(rows)
