@@ -159,3 +159,8 @@ def test_missing_columns_are_a_format_error(store: Store, tmp_path: Path) -> Non
 def test_every_column_is_documented() -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "import-format.md").read_text()
     assert all(f"`{c.name}`" in doc for c in COLUMNS)
+
+
+def test_the_documented_example_imports_cleanly(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[2] / "docs" / "import-example.csv"
+    assert main(["import-history", str(example), "--db", str(tmp_path / "s.db")]) == 0
