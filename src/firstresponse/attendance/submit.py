@@ -107,14 +107,15 @@ def submission_problems(
     for draft in drafts:
         cl = _checklist(checklists, draft)
         ev = evaluate(cl, draft.answers, facts)
-        problems += [f"{cl.title}: {i.message}" for i in ev.missing_required]
-        problems += [f"{cl.title}: reason needed: {i.message}" for i in ev.missing_reasons]
-        problems += [f"{cl.title}: {i.message}" for i in ev.errors]
+        name = cl.title.removesuffix(" checklist")
+        problems += [f"{name}: {i.message}" for i in ev.missing_required]
+        problems += [f"{name}: reason needed: {i.message}" for i in ev.missing_reasons]
+        problems += [f"{name}: {i.message}" for i in ev.errors]
         problems += [
-            f"{cl.title}: {c.problem}" for c in referral_choices(draft, cl, facts) if c.problem
+            f"{name}: {c.problem}" for c in referral_choices(draft, cl, facts) if c.problem
         ]
         if draft.replaces_id and not draft.amendment_reason.strip():
-            problems.append(f"{cl.title}: an amendment needs its reason")
+            problems.append(f"{name}: an amendment needs its reason")
     first = by_id.get(FIRST_RESPONSE) or submitted.get(FIRST_RESPONSE)
     done = first is not None and first.answers.get("risk_checklist_done") == "yes"
     if done and RISK not in by_id and RISK not in submitted:
