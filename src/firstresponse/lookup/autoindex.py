@@ -17,11 +17,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from firstresponse.lookup.index import index_people
+from firstresponse.lookup.index import PENDING, index_people
 from firstresponse.records import Person, PersonAlias
 
 log = logging.getLogger("firstresponse.lookup")
-PENDING = "firstresponse.lookup.pending"
+__all__ = ["PENDING"]
 _has_index: WeakKeyDictionary[Engine, bool] = WeakKeyDictionary()
 
 

@@ -22,6 +22,7 @@ _KEY_INDEXES = (
     ("ix_lookup_key_person", "person_id"),
 )
 BATCH = 20_000
+PENDING = "firstresponse.lookup.pending"  # session.info key: ids to refile at commit
 
 
 def load_people(db: Session, ids: Iterable[str]) -> dict[str, PersonFacts]:
@@ -152,6 +153,7 @@ def _insert_keys(db: Session, rows: list[tuple[str, str]]) -> None:
 def rebuild_index(db: Session) -> int:
     """Refile everybody from scratch (after bulk imports). Returns the number of people."""
     db.flush()
+    db.info.pop(PENDING, None)  # everybody is refiled here: nothing left for the commit hook
     sqlite = db.get_bind().dialect.name == "sqlite"
     db.execute(delete(_KEYS))
     db.execute(delete(_TERMS))
