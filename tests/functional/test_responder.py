@@ -109,8 +109,11 @@ async def test_submission_refused_while_incomplete(settings: Settings, store: St
         problems = [str(w.render()) for w in app.screen.query(".problem")]
         assert any("Time of arrival" in p for p in problems)
         assert any("body-worn video" in p for p in problems)
-        await pilot.press("escape")
-        assert isinstance(app.screen, IncidentScreen)
+        await pilot.press("c")  # straight to the first missing item
+        await pilot.pause(0.8)
+        assert isinstance(app.screen, ChecklistScreen)
+        focused = app.focused
+        assert focused is not None and focused.id == "c-arrived_at", focused
     with store.session() as db:
         assert waiting(db) == []
         assert db.exec(select(Assessment)).one().status == "draft"

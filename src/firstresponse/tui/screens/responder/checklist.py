@@ -26,8 +26,9 @@ class ChecklistScreen(ResponderScreen):
     """
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
-    def __init__(self, incident_id: str, checklist_id: str) -> None:
+    def __init__(self, incident_id: str, checklist_id: str, jump: bool = False) -> None:
         super().__init__()
+        self.jump = jump
         self.incident_id = incident_id
         self.checklist_id = checklist_id
         self.draft_id: str | None = None
@@ -62,6 +63,8 @@ class ChecklistScreen(ResponderScreen):
         first = next((w for w in form.query("*") if w.focusable), None)
         if first is not None:
             first.focus()
+        if self.jump and self.draft_id is not None:
+            self.call_after_refresh(form.action_next_missing)
 
     def on_checklist_form_changed(self, event: ChecklistForm.Changed) -> None:
         if self.draft_id is None:

@@ -81,11 +81,18 @@ class AmendDialog(ModalScreen[tuple[str, str] | None]):
         self.dismiss(None)
 
 
-class ProblemsDialog(ModalScreen[None]):
-    """Why a submission was refused: one line per missing answer or reason."""
+class ProblemsDialog(ModalScreen[str | None]):
+    """Why a submission was refused: one line per missing answer or reason.
+
+    `c` or `r` closes it and opens that checklist at its first missing item.
+    """
 
     DEFAULT_CSS = DIALOG_CSS
-    BINDINGS = [Binding("escape,enter", "close", "Close")]
+    BINDINGS = [
+        Binding("escape,enter", "close", "Close"),
+        Binding("c", "open('first_response')", "Open checklist"),
+        Binding("r", "open('risk')", "Open risk checklist"),
+    ]
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__()
@@ -100,7 +107,12 @@ class ProblemsDialog(ModalScreen[None]):
             with VerticalScroll():
                 for problem in self.problems:
                     yield Static(f"• {problem}", markup=False, classes="problem")
-            yield Label("Enter or Escape to go back and complete them", classes="hint")
+            yield Label(
+                "c: go to the first missing item · r: risk checklist · Esc: back", classes="hint"
+            )
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_open(self, checklist_id: str) -> None:
+        self.dismiss(checklist_id)

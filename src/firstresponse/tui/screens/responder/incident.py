@@ -157,7 +157,7 @@ class IncidentScreen(ResponderScreen):
                 self.facts(self.incident_id),
             )
         except SubmissionRefused as refused:
-            self.app.push_screen(ProblemsDialog(refused.problems))
+            self.app.push_screen(ProblemsDialog(refused.problems), self._go_to)
             return
         except PermissionError as exc:
             self.notify(str(exc), severity="error")
@@ -165,6 +165,13 @@ class IncidentScreen(ResponderScreen):
         self.notify(f"Submitted {len(rows)} checklist(s): waiting in the outbox to sync")
         self.refresh_status()
         await self.show()
+
+    def _go_to(self, checklist_id: str | None) -> None:
+        """From the refusal: open a checklist at its first missing item."""
+        from firstresponse.tui.screens.responder.checklist import ChecklistScreen
+
+        if checklist_id:
+            self.app.push_screen(ChecklistScreen(self.incident_id, checklist_id, jump=True))
 
     def action_amend(self) -> None:
         with self.store.session() as db:
