@@ -36,6 +36,7 @@ from firstresponse.records import (
     Child,
     Decision,
     Incident,
+    Notification,
     OutboxItem,
     Person,
     Role,
@@ -208,6 +209,9 @@ def test_each_child_is_recorded_individually_with_reasons(
         kinds = sorted((d.kind, d.reason.split(":")[0]) for d in db.exec(select(Decision)))
         assert kinds == [("child_not_seen", "Kit"), ("child_not_spoken_to", "Kit")]
         assert {i.priority for i in waiting(db)} == {PRIORITY_CHILD}
+        note = db.exec(select(Notification)).one()
+        assert note.recipient == "childrens_services" and note.subject_id == incident_id
+        assert "Robin, age 7" in note.body and "Kit, age 3" in note.body
 
 
 def test_submission_goes_to_the_outbox_in_one_transaction_high_risk_first(
@@ -368,11 +372,14 @@ def test_every_envelope_of_a_submission_is_one_the_hub_accepts(
         children_present="yes",
         risk_checklist_done="no",
         bwv_on="no",
-        children=[child_entry("Robin", 7)],
+        children=[child_entry("Robin", 7, at_school="yes", school="Hill Primary")],
     )
     answers["risk_checklist_done.reason"] = "Tomorrow"
     answers["bwv_on.reason"] = "Camera failed"
-    answers["_referrals"] = {"childrens_services": {"accepted": False, "reason": "Known"}}
+    answers["_referrals"] = {
+        "childrens_services": {"accepted": False, "reason": "Known"},
+        "school_notification": {"accepted": True, "reason": ""},
+    }
     _draft(store, incident_id, fr, answers)
     with store.session() as db:
         draft = db.exec(select(Assessment)).one()
@@ -381,7 +388,8 @@ def test_every_envelope_of_a_submission_is_one_the_hub_accepts(
     officer = User(collar=OFFICER, name="Pat Officer", role=Role.RESPONDER)
     with store.session() as db:
         items = waiting(db)
-    assert {i.kind for i in items} == {"assessment", "child", "decision", "incident"}
+    kinds = {"assessment", "child", "decision", "incident", "notification"}
+    assert {i.kind for i in items} == kinds  # the declined referral is a decision
     for item in items:
         body = json.loads(item.body)
         assert content_hash(body) == item.content_hash and body["id"] == item.record_id

@@ -46,6 +46,9 @@ def describe(kind: str, body: dict[str, Any]) -> str:
     if kind == "incident":
         risk = body.get("risk_level") or "-"
         return f"{body.get('reference', '')} {body.get('status', '')} risk {risk}"
+    if kind == "notification":
+        first = str(body.get("body", "")).split("\n", 1)[0]
+        return f"to {body.get('recipient', '')}: {first}"
     if kind == "person":
         return f"{body.get('forename', '')} {body.get('surname', '')}".strip()
     return str(body.get("id", ""))[:8]

@@ -29,6 +29,7 @@ from firstresponse.records import (
     Child,
     Decision,
     Incident,
+    Notification,
     OutboxItem,
     RecordStatus,
     RiskLevel,
@@ -211,6 +212,42 @@ def _decisions(
     return out
 
 
+def _referral_notices(
+    db: Session, row: Assessment, cl: Checklist, facts: Any, children: list[Child]
+) -> list[Notification]:
+    """A notice for each accepted referral (children's services, school ...), once per
+    incident: the receiving agency's queue, carried to the hub like any record."""
+    notes = []
+    for choice in referral_choices(row, cl, facts):
+        if choice.accepted is not True:
+            continue
+        exists = db.exec(
+            select(Notification).where(
+                Notification.kind == "referral",
+                Notification.recipient == choice.id,
+                Notification.subject_id == (row.incident_id or ""),
+            )
+        ).first()
+        if exists is not None:
+            continue
+        lines = [f"{choice.label}: {choice.why}"]
+        lines += [
+            f"Child: {c.name}, age {c.age if c.age is not None else 'unknown'}"
+            + (f", {c.school}" if c.school else "")
+            for c in children
+        ]
+        notes.append(
+            Notification(
+                kind="referral",
+                recipient=choice.id,
+                subject_kind="incident",
+                subject_id=row.incident_id or "",
+                body="\n".join(lines),
+            )
+        )
+    return notes
+
+
 def _outcome(incident: Incident, first: dict[str, Any] | None, risk: str | None) -> None:
     if risk:
         incident.risk_level = risk
@@ -288,6 +325,8 @@ def submit_in(
         enqueue_record(db, "assessment", draft, draft.version, priority)
         for decision in decisions:
             enqueue_record(db, "decision", decision, 1, priority)
+        for note in _referral_notices(db, draft, cl, facts, children):
+            enqueue_record(db, "notification", note, 1, priority)
         audit.record(
             db,
             author,
