@@ -67,3 +67,13 @@ def test_a_shift_signing_in_at_once_is_queued_not_dropped(hub: Hub) -> None:
 
     with ThreadPoolExecutor(len(collars)) as pool:
         assert sorted(pool.map(sign_in, collars)) == collars
+
+
+def test_pushed_people_are_filed_in_the_hub_lookup_index(hub: Hub) -> None:
+    import firstresponse.lookup  # noqa: F401  (the hub's lookup, active as on a real hub)
+
+    with hub.client(hub.enrol()) as client:
+        client.push([env("person", person("p-7", surname="Quillfeather"))])
+    with hub.client(hub.enrol(), "CH1001") as client:
+        found = client.search(name="Rhea Quillfeather")
+    assert [hit["person_id"] for hit in found][:1] == ["p-7"]

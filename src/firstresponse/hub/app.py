@@ -129,7 +129,7 @@ def create_app(engine: Engine) -> FastAPI:
     ) -> PullResponse:
         """Assignments, briefings and lookup changes for this officer since `cursor`."""
         _allow(who, Action.SYNC)
-        with transaction(engine) as db:
+        with transaction(engine, read_only=True) as db:
             changes, new_cursor, more = feed.read(db, who.user, cursor, limit)
         return PullResponse(changes=changes, cursor=new_cursor, more=more)
 

@@ -32,7 +32,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from firstresponse.hub.db import transaction
+from firstresponse.hub.db import reader, transaction
 from firstresponse.hub.models import HubDevice
 from firstresponse.records import User
 from firstresponse.security.pins import verify_pin
@@ -121,7 +121,7 @@ def identify(engine: Engine, token: str | None, collar: str | None, pin: str | N
         raise AuthError("this device is not enrolled: send its token in X-Device-Token")
     if not collar or not pin:
         raise AuthError("sign in: send X-Collar and X-Pin")
-    with Session(engine, expire_on_commit=False) as db:
+    with Session(reader(engine), expire_on_commit=False) as db:
         device = find_device(db, token)
         if device is None:
             raise AuthError("device token unknown or revoked")

@@ -1,24 +1,70 @@
 """The hub's database: the record tables plus hub tables, migrated on open.
 
 `url` is a SQLAlchemy URL (`postgresql+psycopg://user@host/db`) or a plain file path,
-which means SQLite opened exactly like a terminal store (WAL, foreign keys).
+which means SQLite with a terminal store's pragmas: WAL, foreign keys and
+synchronous=FULL (an acknowledged batch must survive a power cut, not only a crash of
+the hub process; with WAL that costs one fsync per batch). Unlike a terminal, the hub
+serves many requests at once, so its SQLite engine has a real connection pool, a longer
+busy timeout (writers queue rather than fail), and read-only sessions (`reader`) that
+begin a deferred transaction so that signing in does not wait for a writer.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, create_engine
 
 import firstresponse.hub.models  # noqa: F401  (registers the hub tables)
-from firstresponse.store.engine import make_engine
+from firstresponse.store.engine import PRAGMAS
 from firstresponse.store.migrate import upgrade
 
 ENV_DB = "FIRSTRESPONSE_HUB_DB"
+READ_ONLY = "hub_read_only"
+SQLITE_BUSY_MS = 60_000
+POOL = {"pool_size": 10, "max_overflow": 50, "pool_timeout": 60}
+_WRITERS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+
+
+def sqlite_engine(path: Path) -> Engine:
+    """The hub's SQLite engine on `path` (see the module docstring)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+
+    # Not the SingletonThreadPool SQLAlchemy picks for "sqlite://": past five threads it
+    # closes connections that other threads are still using.
+    engine = create_engine("sqlite://", creator=connect, poolclass=QueuePool, **POOL)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        for pragma in (*PRAGMAS, f"PRAGMA busy_timeout={SQLITE_BUSY_MS}"):
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        read_only = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
+
+    _WRITERS[engine] = threading.Lock()
+    return engine
+
+
+def reader(engine: Engine) -> Engine:
+    """`engine` for sessions that only read (a deferred transaction on SQLite)."""
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def is_url(target: str) -> bool:
@@ -28,10 +74,10 @@ def is_url(target: str) -> bool:
 def hub_engine(target: str, migrate: bool = True) -> Engine:
     """An engine on `target` (URL or SQLite path), migrated to every head."""
     if is_url(target) and not target.startswith("sqlite"):
-        engine = create_engine(target, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        engine = create_engine(target, pool_pre_ping=True, **POOL)
     else:
         path = target.removeprefix("sqlite:///") if is_url(target) else target
-        engine = make_engine(Path(path))
+        engine = sqlite_engine(Path(path))
     if migrate:
         upgrade(engine)
     return engine
@@ -42,9 +88,16 @@ def is_postgres(engine: Engine) -> bool:
 
 
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
-    """A session that commits on success and rolls back on any error."""
-    with Session(engine, expire_on_commit=False) as session:
+def transaction(engine: Engine, read_only: bool = False) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error.
+
+    On SQLite, writing transactions of this process take turns on a lock first: they
+    queue in order instead of polling SQLite's busy handler (other processes on the
+    same file still wait through the busy timeout).
+    """
+    turn = nullcontext() if read_only else _WRITERS.get(engine, nullcontext())
+    bind = reader(engine) if read_only else engine
+    with turn, Session(bind, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

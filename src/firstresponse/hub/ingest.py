@@ -233,12 +233,26 @@ def execute(db: Session, work: Plan, device: str) -> None:
         spec = KINDS[kind]
         table: Any = spec.model.__table__  # type: ignore[attr-defined]
         if work.inserts.get(kind):
-            db.execute(insert(table), list(work.inserts[kind].values()))
+            rows = [values for _, values in sorted(work.inserts[kind].items())]
+            db.execute(insert(table), rows)
         for record_id, values in work.updates.get(kind, {}).items():
             db.execute(update(table).where(table.c.id == record_id).values(**values))
     for item in work.audits:
         _write_audit(db, item, device)
     feed.write(db, feed.for_stored(db, work.stored))
+    _refile_people(db, [record.id for kind, record in work.stored if kind == "person"])
+
+
+def _refile_people(db: Session, ids: list[str]) -> None:
+    """Queue people written with core statements for the lookup index, which refiles
+    ORM-written people on commit (lookup.autoindex) but cannot see core INSERTs."""
+    if not ids:
+        return
+    try:
+        from firstresponse.lookup.autoindex import PENDING
+    except ImportError:  # pragma: no cover - a hub without the lookup package
+        return
+    db.info.setdefault(PENDING, set()).update(ids)
 
 
 def _write_audit(db: Session, item: Item, device: str) -> None:
@@ -276,7 +290,7 @@ def _store(db: Session, principal: Principal, items: list[Item]) -> list[str]:
             "waits_for": item.waits_for,
             "received_at": now,
         }
-        for item in items
+        for item in sorted(items, key=lambda item: item.key)  # one lock order for every hub
     ]
     db.execute(insert(ENVELOPES), rows)
     execute(db, work, principal.device.name)
