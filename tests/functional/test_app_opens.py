@@ -28,7 +28,7 @@ async def test_login_accepts_a_known_collar(settings: Settings, store: Store) ->
         create_user(db, "SV9", "Sam Vale", "supervisor", "", "1234")
     app = FirstResponseApp(settings, store)
     signed: list[User] = []
-    app.signed_in = signed.append  # type: ignore[method-assign]
+    app.signed_in = lambda user, pin="": signed.append(user)  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         app.screen.query_one("#collar", Input).value = "sv9"

@@ -30,7 +30,7 @@ def _app(settings: Settings, store: Store) -> FirstResponseApp:
         create_user(db, "PC2002", "Demo Responder Two", "responder", "Alpha", "5678")
     app = FirstResponseApp(settings, store)
 
-    def home(user: User) -> None:
+    def home(user: User, pin: str = "") -> None:
         app.user = user
         app.switch_screen(FormScreen())
 

@@ -19,7 +19,7 @@ def _app(settings: Settings, store: Store) -> tuple[FirstResponseApp, list[User]
         create_user(db, "PC2001", "Demo Responder One", "responder", "Alpha", "1234")
     app = FirstResponseApp(settings, store)
     signed: list[User] = []
-    app.signed_in = signed.append  # type: ignore[method-assign]
+    app.signed_in = lambda user, pin="": signed.append(user)  # type: ignore[method-assign]
     return app, signed
 
 
@@ -66,3 +66,13 @@ async def test_lockout_after_too_many_wrong_pins(settings: Settings, store: Stor
         actions = [e.action for e in db.exec(select(AuditEvent))]
     assert actions.count("login.failed") == MAX_FAILED_ATTEMPTS
     assert "user.locked" in actions and "login.refused" in actions
+
+
+async def test_the_pin_is_kept_in_memory_for_the_hub(settings: Settings, store: Store) -> None:
+    with store.session() as db:
+        create_user(db, "PC2001", "Demo Responder One", "responder", "Alpha", "1234")
+    app = FirstResponseApp(settings, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "PC2001")
+        assert app.credentials is not None
+        assert (app.credentials.collar, app.credentials.pin) == ("PC2001", "1234")

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from firstresponse.config import Settings
 from firstresponse.records import Role, User
 from firstresponse.store import Store
+from firstresponse.sync.client import Credentials
 
 #: Home screen for each role, as "module:Class", imported when first needed.
 HOME_SCREENS: dict[str, str] = {
@@ -46,6 +47,7 @@ class FirstResponseApp(App[None]):
         self.store = store
         self.demo = demo
         self.user: User | None = None
+        self.credentials: Credentials | None = None
         self.last_input_at = monotonic()
 
     def on_mount(self) -> None:
@@ -94,9 +96,17 @@ class FirstResponseApp(App[None]):
     def action_lock(self) -> None:
         self.lock_terminal("on demand")
 
-    def signed_in(self, user: User) -> None:
-        """Called by the login screen: open the home screen for the user's role."""
+    @property
+    def pin(self) -> str:
+        return self.credentials.pin if self.credentials else ""
+
+    def signed_in(self, user: User, pin: str = "") -> None:
+        """Called by the login screen: open the home screen for the user's role.
+
+        The PIN is kept in memory only, for the hub: it signs each sync and lookup request.
+        """
         self.user = user
+        self.credentials = Credentials(user.collar, pin) if pin else None
         self.sub_title = f"{user.collar} {user.name} · {user.role.replace('_', ' ')}"
         self.switch_screen(load_screen(HOME_SCREENS[user.role])())
         self.show_pending_feedback()

@@ -31,6 +31,7 @@ def sign_out(app: object) -> None:
     if user is not None:
         record(app, user, "logout")
     app.user = None  # type: ignore[attr-defined]
+    app.credentials = None  # type: ignore[attr-defined]
     app.sub_title = ""  # type: ignore[attr-defined]
     while len(app.screen_stack) > 2:  # type: ignore[attr-defined]
         app.pop_screen()  # type: ignore[attr-defined]

@@ -64,5 +64,6 @@ class LoginScreen(Screen[None]):
             else:
                 pin_input.focus()
             return
+        pin = pin_input.value
         pin_input.value = ""
-        self.app.signed_in(user)  # type: ignore[attr-defined]
+        self.app.signed_in(user, pin)  # type: ignore[attr-defined]

@@ -57,7 +57,7 @@ def start_sync(app: App[object]) -> SyncLink:
     def on_status(status: SyncStatus) -> None:
         app.call_from_thread(setattr, link, "status", status)
 
-    credentials = Credentials(user.collar, str(getattr(app, "pin", "") or ""))
+    credentials = getattr(app, "credentials", None) or Credentials(user.collar, "")
     worker = SyncWorker(app.store, settings, credentials, on_status=on_status)  # type: ignore[attr-defined]
     link.worker = worker
     app.run_worker(
@@ -67,8 +67,11 @@ def start_sync(app: App[object]) -> SyncLink:
 
 
 def stop_sync(app: App[object]) -> None:
-    """Let the sync thread finish (call before the app exits)."""
-    link = _LINKS.get(app)
+    """Let the sync thread finish (on leaving the home screen, signing out or exiting).
+
+    The link is forgotten, so the next officer to sign in syncs under their own name.
+    """
+    link = _LINKS.pop(app, None)
     if link is not None:
         link.stop.set()
 
