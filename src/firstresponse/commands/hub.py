@@ -60,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         log_level=args.log_level,
+        # Longer than a client's idle keep-alive (httpx: 5 s), so the hub never closes a
+        # connection just as a terminal sends its next request on it (which would fail).
+        timeout_keep_alive=30,
     )
     return 0
 
