@@ -45,13 +45,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         settings.db_path = Path(args.db_path)
     args.settings = settings
+    from firstresponse.store.encryption import StoreKeyError
+
     func = getattr(args, "func", None)
     if func is None:
         from firstresponse.commands.terminal import run_terminal
 
-        return run_terminal(args)
+        func = run_terminal
     try:
         return int(func(args) or 0)
+    except StoreKeyError as exc:
+        print(f"firstresponse: cannot open the store: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from firstresponse.hub.db import serialise_audit
 from firstresponse.records import User
 from firstresponse.security import audit
+from firstresponse.security.restricted import guard_history
 
 PersonId = Path(max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
 
@@ -86,5 +87,6 @@ def history(db: Session, user: User, person_id: str) -> dict[str, Any] | None:
         return None
     serialise_audit(db)
     audit.record(db, user.collar, "view", "person", person_id, via="hub")
+    found = guard_history(db, user, found, outbox=False)
     data = to_jsonable_python(found, fallback=str)
     return data if isinstance(data, dict) else {"history": data}

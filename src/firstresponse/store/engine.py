@@ -32,13 +32,15 @@ def _plain_connector(path: Path) -> Callable[[], Any]:
 def make_engine(path: Path, key: str = "") -> Engine:
     """An engine for the store at `path`; with `key`, the file is SQLCipher-encrypted."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    options: dict[str, Any] = {}
     if key:
-        from firstresponse.store.encryption import encrypted_connector
+        from firstresponse.store.encryption import dbapi, encrypted_connector
 
         connector = encrypted_connector(path, key)
+        options["module"] = dbapi()  # SQLCipher's errors wrapped as SQLAlchemy's
     else:
         connector = _plain_connector(path)
-    engine = create_engine("sqlite://", creator=connector)
+    engine = create_engine("sqlite://", creator=connector, **options)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
