@@ -29,6 +29,10 @@ def _seed(db: Session) -> None:
     decision(db, na, "no_arrest", "suspect left", "PC2001")
     na2 = incident(db, "NOARREST-NOCRIME", next(at), v, crime_recorded=False)
     decision(db, na2, "no_arrest", "no offence", "PC2001")
+    bwv = incident(db, "BWV-OFF", next(at), v)
+    decision(db, bwv, "bwv_off", "camera battery flat", "PC2002")
+    raised = incident(db, "RISK-RAISED-ONLY", next(at), v)
+    decision(db, raised, "risk_raised", "officer's judgement: stalking", "PC2002")
     incident(db, "MUST-RESTRICTED", next(at), v, restricted=True)
     incident(db, "MUST-MARKER", next(at), v, suspect_id=s.id)
     db.add(PersonMarker(person_id=s.id, marker="police_workforce_suspect"))
@@ -69,6 +73,8 @@ def test_every_must_check_case_is_drawn_with_why(db: Session) -> None:
         "MUST-MARKER": ["police_workforce_suspect"],
         "MUST-RISKLOW": ["risk_lowered"],
         "MUST-OVERRIDE": ["scheduled", "grade_override"],
+        "NOARREST-NOCRIME": ["reduced_protection"],
+        "BWV-OFF": ["reduced_protection"],
     }
 
 

@@ -30,9 +30,12 @@ REASONS = {
     "police_workforce_suspect": "Suspect is police workforce",
     "risk_lowered": "Risk level lowered by the officer",
     "grade_override": "Grade below the floor set by risk indicators",
+    "reduced_protection": "Another decision that reduced protection, with its reason",
     "random": "Random share of standard and medium risk assessments",
 }
 GRADE_OVERRIDE_KINDS = {"grade_override", "grade_below_floor"}
+#: Decisions recorded for the file that add protection, so need no review of their own.
+RAISING_KINDS = {"risk_raised"}
 SAMPLED_RISK_LEVELS = {RiskLevel.STANDARD.value, RiskLevel.MEDIUM.value}
 
 
@@ -63,7 +66,10 @@ class Candidate:
 
 
 def must_check_reasons(case: Case) -> list[str]:
-    """The inspectorate's reasons this case must be reviewed (empty if none)."""
+    """The inspectorate's reasons this case must be reviewed (empty if none).
+
+    Every unreviewed decision that reduced protection reaches a supervisor this way.
+    """
     kinds = {d.kind for d in case.decisions}
     grade = case.incident.grade or case.answers("thrive").get("grade")
     reasons = []
@@ -79,6 +85,9 @@ def must_check_reasons(case: Case) -> list[str]:
         reasons.append("risk_lowered")
     if kinds & GRADE_OVERRIDE_KINDS:
         reasons.append("grade_override")
+    unreviewed = {d.kind for d in case.decisions if not d.reviewed} - RAISING_KINDS
+    if unreviewed and not reasons:  # BWV off, a child not seen, no arrest without a crime ...
+        reasons.append("reduced_protection")
     return reasons
 
 
