@@ -336,3 +336,11 @@ def test_dip_sample_point_not_met_needs_comment_and_action() -> None:
     assert [i.item for i in ev.errors] == ["outcome"]
     ev = evaluate(DIP, {"arrest_justified": "not_met"})
     assert "arrest_justified" in [i.item for i in ev.missing_reasons]
+
+
+def test_first_response_restricted_fields_are_tagged_and_optional() -> None:
+    restricted = {i.id for i in FIRST.items if "restricted" in i.tags}
+    assert restricted == {"refuge_address", "immigration_status"}
+    ev = evaluate(FIRST, {})
+    assert not {i.item for i in ev.missing_required} & restricted
+    assert restricted <= ev.visible
