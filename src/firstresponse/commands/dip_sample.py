@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
+
+from firstresponse.commands.periods import add_period_options
 
 
 def _acting_user(db, collar: str):  # type: ignore[no-untyped-def]
@@ -65,20 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "dip-sample", help="draw a reproducible dip sample of cases for supervisors to review"
     )
-    parser.add_argument(
-        "--from",
-        dest="start",
-        type=date.fromisoformat,
-        required=True,
-        help="first day (YYYY-MM-DD)",
-    )
-    parser.add_argument(
-        "--to",
-        dest="end",
-        type=date.fromisoformat,
-        required=True,
-        help="last day, inclusive (YYYY-MM-DD)",
-    )
+    add_period_options(parser)
     parser.add_argument(
         "--rate",
         type=float,

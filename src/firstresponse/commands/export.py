@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
 from pathlib import Path
+
+from firstresponse.commands.periods import add_period_options
 
 
 def run(args: argparse.Namespace) -> int:
@@ -70,20 +71,7 @@ def run(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("export", help="export compliance figures and dip-sample reviews")
     parser.add_argument("--format", choices=["csv", "json"], default="json")
-    parser.add_argument(
-        "--from",
-        dest="start",
-        type=date.fromisoformat,
-        required=True,
-        help="first day (YYYY-MM-DD)",
-    )
-    parser.add_argument(
-        "--to",
-        dest="end",
-        type=date.fromisoformat,
-        required=True,
-        help="last day, inclusive (YYYY-MM-DD)",
-    )
+    add_period_options(parser)
     parser.add_argument(
         "--as",
         dest="as_collar",
