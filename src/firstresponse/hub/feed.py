@@ -56,7 +56,7 @@ def entry(db: Session, topic: str, recipient: str, record_id: str, body: dict[st
 def write(db: Session, entries: list[dict[str, Any]]) -> None:
     """Insert feed entries in one statement (executemany), in order."""
     if entries:
-        db.execute(insert(HubChange.__table__), entries)  # type: ignore[arg-type]
+        db.execute(insert(HubChange.__table__), entries)  # type: ignore[arg-type,attr-defined]
 
 
 def emit(db: Session, topic: str, recipient: str, record_id: str, body: dict[str, Any]) -> None:
@@ -106,7 +106,7 @@ def _entries(
     db: Session, kind: str, record: Any, people: dict[str, dict[str, Any]]
 ) -> list[dict[str, Any]]:
     if kind == "person":
-        body = {"kind": "person", "record": dump(record)}
+        body: dict[str, Any] = {"kind": "person", "record": dump(record)}
         return [entry(db, "lookup", EVERYONE, record.id, body)]
     if kind == "incident":
         recipient = RESTRICTED if record.restricted else EVERYONE

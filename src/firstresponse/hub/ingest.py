@@ -121,7 +121,7 @@ def _existing(db: Session, ids: set[str]) -> dict[tuple[str, int], Any]:
     """Every stored envelope of these record ids, by (id, version), in one query per chunk."""
     found: dict[tuple[str, int], Any] = {}
     for chunk in _chunks(ids):
-        query = select(
+        query = select(  # type: ignore[call-overload]
             ENVELOPES.c.record_id,
             ENVELOPES.c.kind,
             ENVELOPES.c.version,

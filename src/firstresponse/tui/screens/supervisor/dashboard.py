@@ -4,6 +4,7 @@ period, Esc back."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -111,7 +112,7 @@ class DashboardScreen(Screen[None]):
         }
         report = self.report
 
-        def weekly(scope: str, groups: dict[str, object]) -> dict[str, list[float | None]]:
+        def weekly(scope: str, groups: Iterable[str]) -> dict[str, list[float | None]]:
             return {g: report.series(metric.id, scope, g) for g in groups}
 
         lines = [f"{metric.label}, by team (weekly at right):"]
