@@ -76,3 +76,13 @@ async def test_the_pin_is_kept_in_memory_for_the_hub(settings: Settings, store: 
         await sign_in(pilot, "PC2001")
         assert app.credentials is not None
         assert (app.credentials.collar, app.credentials.pin) == ("PC2001", "1234")
+
+
+async def test_the_demo_says_who_to_sign_in_as(settings: Settings, store: Store) -> None:
+    async with FirstResponseApp(settings, store, demo=True).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        hint = str(pilot.app.screen.query_one("#demo-users", Label).render())
+        assert "CH1001" in hint and "PIN 1234" in hint
+    async with FirstResponseApp(settings, store).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert not pilot.app.screen.query("#demo-users")

@@ -21,6 +21,12 @@ def sign_in(store: object, collar: str, pin: str) -> User:
         return authenticate(db, collar, pin)
 
 
+DEMO_USERS = (
+    "Demo users, PIN 1234: CH1001 call handler · PC2001, PC2002 responders · "
+    "SG3001 supervisor · AD4001 admin"
+)
+
+
 class LoginScreen(Screen[None]):
     """Ask for a collar number and PIN and sign that user in."""
 
@@ -33,6 +39,8 @@ class LoginScreen(Screen[None]):
             yield Label("PIN", classes="hint")
             yield Input(placeholder="4 to 8 digits", id="pin", password=True, max_length=8)
             yield Label("", id="login-error", classes="error")
+            if getattr(self.app, "demo", False):
+                yield Label(DEMO_USERS, id="demo-users", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
