@@ -136,3 +136,21 @@ def test_a_batch_over_the_limit_or_malformed_is_refused_whole(hub: Hub) -> None:
         assert http.post("/push", json={"envelopes": [{"id": "x"}]}).status_code == 422
         assert http.post("/push", json={"envelopes": []}).json() == {"results": []}
         assert http.get("/health").json()["status"] == "ok"
+
+
+def test_a_child_stranded_by_a_simultaneous_parent_is_written_at_the_next_push(hub: Hub) -> None:
+    """The child's batch saw no incident and the incident's batch saw no waiting child
+    (both committed at once); the next push from any terminal writes the child."""
+    token = hub.enrol()
+    child = Child(id="c-8", incident_id="i-8", name="Ash", age=5).model_dump(mode="json")
+    with hub.client(token) as client:
+        assert client.push([env("child", child)])[0].status == "accepted"
+        with transaction(hub.engine) as db:  # the parent lands without seeing the child
+            db.add(Person.model_validate(person("p-8")))
+            db.flush()
+            db.add(Incident.model_validate(incident("i-8", "p-8")))
+        with transaction(hub.engine) as db:
+            assert db.get(Child, "c-8") is None
+        client.push([env("person", person("p-other", "Unrelated"))])
+    with transaction(hub.engine) as db:
+        assert db.get(Child, "c-8").incident_id == "i-8"

@@ -21,7 +21,7 @@ from firstresponse import __version__
 from firstresponse.hub import feed, lookup_api
 from firstresponse.hub.auth import AuthError, PinCache, Principal, authenticate_async
 from firstresponse.hub.db import ENV_DB, hub_engine, transaction
-from firstresponse.hub.ingest import ingest
+from firstresponse.hub.ingest import ingest, sweep_stranded
 from firstresponse.security.permissions import Action, PermissionDenied, require
 from firstresponse.sync.protocol import (
     API,
@@ -119,6 +119,8 @@ def create_app(engine: Engine) -> FastAPI:
         _allow(who, Action.SYNC)
         with transaction(engine) as db:
             results = ingest(db, who, batch.envelopes)
+        with transaction(engine) as db:
+            sweep_stranded(db, who.device.name)
         return PushResponse(results=results)
 
     @app.get(f"{API}/pull", response_model=PullResponse, responses=ERRORS, tags=["sync"])

@@ -356,6 +356,26 @@ def retry_deferred(db: Session, device: str, arrived: list[str]) -> None:
             return  # they keep waiting; the next arrival tries again
 
 
+def sweep_stranded(db: Session, device: str) -> None:
+    """Write records still waiting for a parent that has since been stored.
+
+    Two transactions (or two hubs) can store a child and its parent at the same moment, each
+    before it can see the other, so neither writes the child; every push sweeps them up.
+    """
+    waiting = set(
+        db.execute(
+            select(ENVELOPES.c.waits_for).where(ENVELOPES.c.waits_for.is_not(None)).distinct()
+        ).scalars()
+    )
+    if not waiting:
+        return
+    tables = {table for spec in KINDS.values() for _column, table in spec.parents}
+    present = _present(db, dict.fromkeys(tables, waiting))
+    arrived = sorted(set().union(*present.values()))
+    if arrived:
+        retry_deferred(db, device, arrived)
+
+
 def _attempt(db: Session, principal: Principal, fresh: dict[int, Item]) -> dict[int, ItemResult]:
     """Answer for `fresh` against what the hub holds now, storing the new ones together.
 
