@@ -26,7 +26,6 @@ from firstresponse.store import Store, outbox
 from firstresponse.sync.client import Credentials, HubClient
 
 PIN = "1234"
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 @cache

@@ -6,7 +6,6 @@ only when that server is unreachable.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,27 +16,13 @@ from sqlalchemy.engine import Engine
 from firstresponse.hub.db import hub_engine, transaction
 from firstresponse.lookup import LookupQuery, index_person, person_history, rebuild_index, search
 from firstresponse.records import Incident, Person, PersonAlias
-
-
-def _postgres() -> Iterator[str]:
-    psycopg = pytest.importorskip("psycopg")
-    dsn = "host=127.0.0.1 port=5432 dbname=test user=postgres connect_timeout=3"
-    try:
-        conn = psycopg.connect(dsn, autocommit=True)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL on 127.0.0.1:5432 (db test) is unreachable: {exc}")
-    schema = f"lookuptest_{uuid.uuid4().hex[:12]}"
-    conn.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
-    finally:
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
-        conn.close()
+from tests.postgres import postgres_schema
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    target = iter([str(tmp_path / "hub.db")]) if request.param == "sqlite" else _postgres()
+    sqlite = request.param == "sqlite"
+    target = iter([str(tmp_path / "hub.db")]) if sqlite else postgres_schema("lookuptest")
     made = hub_engine(next(target))
     yield made
     made.dispose()
