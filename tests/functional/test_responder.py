@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlmodel import select
@@ -15,7 +14,7 @@ from textual.widgets import Static
 
 from firstresponse.attendance.samples import first_response_answers
 from firstresponse.config import Settings
-from firstresponse.records import Assessment, Assignment, Incident, Person, Role, User
+from firstresponse.records import Assessment, Incident
 from firstresponse.security.pins import hash_pin
 from firstresponse.store import Store
 from firstresponse.store.outbox import waiting
@@ -25,6 +24,7 @@ from firstresponse.tui.screens.responder.dialogs import ProblemsDialog
 from firstresponse.tui.screens.responder.incident import IncidentScreen
 from firstresponse.tui.screenshots import sign_in, type_text
 from firstresponse.tui.widgets.status_bar import StatusBar
+from tests.builders import assigned_incident
 
 OFFICER = "PC2001"
 
@@ -32,33 +32,8 @@ OFFICER = "PC2001"
 def _prepare(store: Store, answers: dict | None = None) -> str:
     """A responder, an incident assigned to them, and optionally a draft."""
     with store.session() as db:
-        db.add(
-            User(collar=OFFICER, name="Pat Officer", role=Role.RESPONDER, pin_hash=hash_pin("1234"))
-        )
-        victim = Person(forename="Alex", surname="Testperson")
-        db.add(victim)
-        db.flush()
-        incident = Incident(
-            reference="T-1",
-            occurred_at=datetime(2026, 1, 10, 21, 0, tzinfo=UTC),
-            victim_id=victim.id,
-            address="1 Test Row",
-            status="graded",
-            grade="immediate",
-        )
-        db.add(incident)
-        db.flush()
-        db.add(
-            Assignment(
-                incident_id=incident.id,
-                assignee=OFFICER,
-                grade="immediate",
-                briefing={
-                    "summary": "Immediate: Alex Testperson, 1 Test Row",
-                    "sections": [{"title": "Weapons", "lines": ["Knife mentioned by caller"]}],
-                },
-            )
-        )
+        weapons = ("Weapons", ["Knife mentioned by caller"])
+        incident = assigned_incident(db, OFFICER, weapons, pin_hash=hash_pin("1234"))
         if answers is not None:
             db.add(
                 Assessment(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import select
@@ -38,12 +37,12 @@ from firstresponse.records import (
     Incident,
     Notification,
     OutboxItem,
-    Person,
     Role,
     User,
 )
 from firstresponse.store import Store
 from firstresponse.store.outbox import PRIORITY_CHILD, PRIORITY_HIGH_RISK, waiting
+from tests.builders import assigned_incident
 
 OFFICER = "PC2001"
 
@@ -56,31 +55,7 @@ def checklists(settings: Settings) -> dict[str, Checklist]:
 @pytest.fixture
 def incident_id(store: Store) -> str:
     with store.session() as db:
-        db.add(User(collar=OFFICER, name="Pat Officer", role=Role.RESPONDER))
-        victim = Person(forename="Alex", surname="Testperson")
-        db.add(victim)
-        db.flush()
-        incident = Incident(
-            reference="T-1",
-            occurred_at=datetime(2026, 1, 10, 21, 0, tzinfo=UTC),
-            victim_id=victim.id,
-            address="1 Test Row",
-            status="graded",
-            grade="immediate",
-        )
-        db.add(incident)
-        db.flush()
-        db.add(
-            Assignment(
-                incident_id=incident.id,
-                assignee=OFFICER,
-                grade="immediate",
-                briefing={
-                    "summary": "Immediate: Alex Testperson, 1 Test Row",
-                    "sections": [{"title": "Risks", "lines": ["Threats to kill"]}],
-                },
-            )
-        )
+        incident = assigned_incident(db, OFFICER, ("Risks", ["Threats to kill"]))
         return incident.id
 
 
