@@ -119,7 +119,6 @@ def create_app(engine: Engine) -> FastAPI:
         _allow(who, Action.SYNC)
         with transaction(engine) as db:
             results = ingest(db, who, batch.envelopes)
-        with transaction(engine) as db:
             sweep_stranded(db, who.device.name)
         return PushResponse(results=results)
 
