@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from firstresponse.records import Incident, OutboxItem, Person
+from firstresponse.records import Child, Incident, OutboxItem, Person, utcnow
 from firstresponse.store import Store, make_engine, outbox
 from firstresponse.store.migrate import current_revisions, head_revisions, upgrade
 
@@ -78,3 +78,25 @@ def test_outbox_orders_high_risk_then_children_first(store: Store) -> None:
         outbox.enqueue(db, "assessment", "a-high", {"n": 3}, priority=outbox.PRIORITY_HIGH_RISK)
     with store.session() as db:
         assert [i.record_id for i in outbox.waiting(db)] == ["a-high", "a-child", "a-normal"]
+
+
+def test_an_urgent_record_takes_its_waiting_parents_ahead_with_it(store: Store) -> None:
+    with store.session() as db:
+        other = Person(forename="Rhea", surname="Tolley")
+        outbox.enqueue_record(db, "person", other)
+        victim = Person(forename="Ada", surname="Quill")
+        outbox.enqueue_record(db, "person", victim)
+        db.flush()
+        incident = Incident(reference="L-1", occurred_at=utcnow(), victim_id=victim.id)
+        outbox.enqueue_record(db, "incident", incident)
+        db.flush()
+        child = Child(incident_id=incident.id, name="Kit Quill", age=4)
+        outbox.enqueue_record(db, "child", child, priority=outbox.PRIORITY_CHILD)
+    with store.session() as db:
+        order = [(i.record_id, i.priority) for i in outbox.waiting(db)]
+    assert order == [
+        (victim.id, outbox.PRIORITY_CHILD),
+        (incident.id, outbox.PRIORITY_CHILD),
+        (child.id, outbox.PRIORITY_CHILD),
+        (other.id, outbox.PRIORITY_NORMAL),
+    ]

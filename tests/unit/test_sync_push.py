@@ -69,16 +69,16 @@ def rows(store: Store) -> list[OutboxItem]:
 
 
 def test_acknowledged_only_after_the_hub_answers(store: Store) -> None:
-    queue(store, 3)
+    ids = queue(store, 3)
     sent: list[list[str]] = []
 
     def hub(request: httpx.Request) -> httpx.Response:
-        sent.append([e["kind"] for e in json.loads(request.content)["envelopes"]])
+        sent.append([e["id"] for e in json.loads(request.content)["envelopes"]])
         return answer(request)
 
     report = push_outbox(store, client(hub), batch_size=4)
     assert (report.sent, report.accepted, report.stopped) == (6, 6, "")
-    assert sent[0][0] == "incident"  # the high-risk record goes first
+    assert sent[0][:2] == ids[-2:]  # the high-risk incident goes first, after its victim
     assert {r.status for r in rows(store)} == {"acknowledged"}
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import bindparam, exists, func, insert, or_, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, select
 
@@ -362,16 +362,17 @@ def sweep_stranded(db: Session, device: str) -> None:
     Two transactions (or two hubs) can store a child and its parent at the same moment, each
     before it can see the other, so neither writes the child; every push sweeps them up.
     """
-    waiting = set(
-        db.execute(
-            select(ENVELOPES.c.waits_for).where(ENVELOPES.c.waits_for.is_not(None)).distinct()
-        ).scalars()
+    tables = sorted({table for spec in KINDS.values() for _column, table in spec.parents})
+    parent_stored = [
+        exists().where(SQLModel.metadata.tables[name].c.id == ENVELOPES.c.waits_for)
+        for name in tables
+    ]
+    query = (
+        select(ENVELOPES.c.waits_for)
+        .where(ENVELOPES.c.waits_for.is_not(None), or_(*parent_stored))
+        .distinct()
     )
-    if not waiting:
-        return
-    tables = {table for spec in KINDS.values() for _column, table in spec.parents}
-    present = _present(db, dict.fromkeys(tables, waiting))
-    arrived = sorted(set().union(*present.values()))
+    arrived = sorted(db.execute(query).scalars())
     if arrived:
         retry_deferred(db, device, arrived)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Text
+from sqlalchemy import JSON, Column, DateTime, Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from firstresponse.records.base import new_id, utcnow
@@ -68,6 +68,10 @@ class OutboxItem(SQLModel, table=True):
     Status: pending -> acknowledged (accepted or duplicate), or quarantined with the
     hub's reason (rejected, conflict). A row is never deleted before acknowledgement.
     """
+
+    __table_args__ = (
+        Index("ix_outboxitem_waiting", "status", text("priority DESC"), "created_at"),
+    )
 
     id: str = Field(default_factory=new_id, primary_key=True)
     record_id: str = Field(index=True)

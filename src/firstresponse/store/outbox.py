@@ -1,14 +1,16 @@
 """The transactional outbox: envelopes written in the same transaction as their record.
 
 Nothing leaves the outbox until the hub acknowledges it. High-risk and child-related
-records carry a higher priority and are pushed (and listed) first.
+records carry a higher priority and are pushed (and listed) first, and so do the waiting
+records they refer to (the incident of a child, the victim of an incident): the hub can
+only file a record once its parents have arrived.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from firstresponse.records import OutboxItem, canonical_json, content_hash, utcnow
 
@@ -56,19 +58,72 @@ def enqueue_record(
     review, notification, audit.
     """
     session.add(record)
-    return enqueue(session, kind, record.id, record.model_dump(mode="json"), version, priority)
+    item = enqueue(session, kind, record.id, record.model_dump(mode="json"), version, priority)
+    if priority > PRIORITY_NORMAL:
+        lift_parents(session, record, priority)
+    return item
+
+
+def _model_for(table: Any) -> type[SQLModel] | None:
+    for mapper in SQLModel._sa_registry.mappers:  # type: ignore[attr-defined]
+        if mapper.local_table is table:
+            return mapper.class_  # type: ignore[no-any-return]
+    return None
+
+
+def lift_parents(session: Session, record: Any, priority: int) -> None:
+    """Raise waiting envelopes of the records `record` refers to (and theirs) to `priority`."""
+    table: Any = type(record).__table__
+    for fk in table.foreign_keys:
+        parent_id = getattr(record, fk.parent.name, None)
+        if not parent_id:
+            continue
+        lifted = list(
+            session.exec(
+                select(OutboxItem).where(
+                    OutboxItem.record_id == parent_id,
+                    OutboxItem.status == PENDING,
+                    OutboxItem.priority < priority,
+                )
+            )
+        )
+        for item in lifted:
+            item.priority = priority
+            session.add(item)
+        model = _model_for(fk.column.table) if lifted else None
+        parent = session.get(model, parent_id) if model is not None else None
+        if parent is not None:
+            lift_parents(session, parent, priority)
+
+
+def _waiting_query(*columns: Any) -> Any:
+    return (
+        select(*columns)
+        .where(OutboxItem.status == PENDING)
+        .order_by(col(OutboxItem.priority).desc(), col(OutboxItem.created_at))
+    )
 
 
 def waiting(session: Session, limit: int | None = None) -> list[OutboxItem]:
     """Pending envelopes, most urgent first, then oldest first."""
-    query = (
-        select(OutboxItem)
-        .where(OutboxItem.status == PENDING)
-        .order_by(col(OutboxItem.priority).desc(), col(OutboxItem.created_at))
-    )
+    query = _waiting_query(OutboxItem)
     if limit is not None:
         query = query.limit(limit)
     return list(session.exec(query))
+
+
+def next_batch(session: Session, limit: int) -> list[Any]:
+    """The next `limit` pending envelopes in push order, as plain rows (no ORM objects):
+    id, record_id, kind, version, content_hash, body."""
+    query = _waiting_query(
+        OutboxItem.id,
+        OutboxItem.record_id,
+        OutboxItem.kind,
+        OutboxItem.version,
+        OutboxItem.content_hash,
+        OutboxItem.body,
+    ).limit(limit)
+    return list(session.execute(query))
 
 
 def quarantined(session: Session) -> list[OutboxItem]:

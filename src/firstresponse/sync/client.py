@@ -95,7 +95,8 @@ class HubClient:
     def close(self) -> None:
         self._http.close()
 
-    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+    def _response(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """The hub's answer, or the failure it amounts to."""
         try:
             response = self._http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
@@ -106,6 +107,10 @@ class HubClient:
             raise NetworkFailure(f"hub error {response.status_code}: {_detail(response)}")
         if response.status_code >= 400:
             raise RequestRejected(_detail(response))
+        return response
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self._response(method, path, **kwargs)
         try:
             return response.json()
         except ValueError as exc:
@@ -114,11 +119,11 @@ class HubClient:
     def push(self, envelopes: list[Envelope]) -> list[ItemResult]:
         """Send one batch; the hub answers for every envelope."""
         body = PushRequest(envelopes=envelopes).model_dump_json()
-        data = self._request(
+        response = self._response(
             "POST", "/push", content=body, headers={"Content-Type": "application/json"}
         )
         try:
-            return PushResponse.model_validate(data).results
+            return PushResponse.model_validate_json(response.content).results
         except ValidationError as exc:
             raise NetworkFailure(f"hub answer not understood: {exc}") from exc
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Protocol
 
+import orjson
 from pydantic import ValidationError
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -40,11 +42,22 @@ class PushReport:
     auth_failed: bool = False
 
 
-def envelope(item: OutboxItem) -> Envelope:
+class OutboxRow(Protocol):
+    """An outbox row as read for sending (an OutboxItem or a plain row of its columns)."""
+
+    id: str
+    record_id: str
+    kind: str
+    version: int
+    content_hash: str
+    body: str
+
+
+def envelope(item: OutboxRow) -> Envelope:
     """The wire form of an outbox row; raises ValueError if the row cannot be sent."""
     try:
-        body = json.loads(item.body)
-    except ValueError as exc:
+        body = orjson.loads(item.body)
+    except orjson.JSONDecodeError as exc:
         raise ValueError(f"body is not valid JSON: {exc}") from exc
     if not isinstance(body, dict):
         raise ValueError("body is not a JSON object")
@@ -88,6 +101,8 @@ def _send(client: HubClient, envelopes: list[Envelope]) -> list[ItemResult]:
 
 def _rows(db: Session, ids: list[str]) -> dict[str, OutboxItem]:
     """The current outbox rows with these ids, loaded in one query."""
+    if not ids:
+        return {}
     query = select(OutboxItem).where(col(OutboxItem.id).in_(ids))
     return {row.id: row for row in db.exec(query)}
 
@@ -107,14 +122,16 @@ def push_once(store: Store, client: HubClient, batch_size: int = BATCH) -> PushR
     """Push one batch of the most urgent waiting rows."""
     report = PushReport()
     with store.session() as db:
-        items = outbox.waiting(db, limit=batch_size)
-        ready: list[tuple[OutboxItem, Envelope]] = []
-        for item in items:
+        ready: list[tuple[OutboxRow, Envelope]] = []
+        unsendable: dict[str, str] = {}
+        for item in outbox.next_batch(db, batch_size):
             try:
                 ready.append((item, envelope(item)))
             except ValueError as exc:
-                outbox.quarantine(db, item, f"not sent: {exc}")
-                report.quarantined += 1
+                unsendable[item.id] = f"not sent: {exc}"
+        for row in _rows(db, list(unsendable)).values():
+            outbox.quarantine(db, row, unsendable[row.id])
+            report.quarantined += 1
     if not ready:
         return report
     try:
@@ -128,7 +145,7 @@ def push_once(store: Store, client: HubClient, batch_size: int = BATCH) -> PushR
                 outbox.record_failure(db, rows[item.id], str(exc))
         return report
     report.sent = len(ready)
-    answered: list[tuple[OutboxItem, ItemResult]] = [
+    answered: list[tuple[OutboxRow, ItemResult]] = [
         (item, result)
         for (item, env), result in zip(ready, results, strict=False)
         if (result.id, result.version) == (env.id, env.version)  # else it stays pending
