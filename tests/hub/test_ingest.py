@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -9,7 +10,17 @@ import httpx
 from sqlmodel import select
 
 from firstresponse.hub.db import transaction
-from firstresponse.records import Child, Incident, OutboxItem, Person, Review, content_hash
+from firstresponse.hub.models import HubEnvelope
+from firstresponse.records import (
+    Assessment,
+    Child,
+    Incident,
+    OutboxItem,
+    Person,
+    Review,
+    content_hash,
+)
+from firstresponse.records.base import legacy_canonical_json
 from firstresponse.store import Store
 from firstresponse.sync.protocol import Envelope
 from firstresponse.sync.push import push_outbox
@@ -73,6 +84,27 @@ def test_each_item_gets_its_own_answer(hub: Hub) -> None:
         assert db.get(Incident, "i-1").victim_id == "p-1"
         assert db.get(Person, "p-2") is None
     assert hub.envelope_counts() == {"p-1": 1, "i-1": 1}
+
+
+def test_a_body_hashed_by_an_earlier_terminal_version_is_accepted(hub: Hub) -> None:
+    token = hub.enrol()
+    body = Assessment(
+        id="a-7",
+        checklist_id="risk",
+        checklist_version="1",
+        checklist_hash="h",
+        answers={"weight": 1e-05},
+    ).model_dump(mode="json")
+    old = legacy_canonical_json(body)  # 1e-05, where this version writes 0.00001
+    digest = hashlib.sha256(old.encode("utf-8")).hexdigest()
+    assert digest != content_hash(body)
+    with hub.client(token) as client:
+        assert client.push([env("assessment", body, digest=digest)])[0].status == "accepted"
+        assert client.push([env("assessment", body, digest=digest)])[0].status == "duplicate"
+    with transaction(hub.engine) as db:
+        stored = db.exec(select(HubEnvelope).where(HubEnvelope.record_id == "a-7")).one()
+        assert stored.body == old
+        assert db.get(Assessment, "a-7").answers == {"weight": 1e-05}
 
 
 def test_a_role_may_only_send_its_own_kinds(hub: Hub) -> None:

@@ -37,6 +37,7 @@ from firstresponse.hub.db import serialise_audit
 from firstresponse.hub.kinds import KINDS, ORDER, KindSpec, may_push
 from firstresponse.hub.models import HubEnvelope
 from firstresponse.records import AuditEvent, canonical_json, utcnow
+from firstresponse.records.base import legacy_canonical_json
 from firstresponse.security import audit
 from firstresponse.sync.protocol import Envelope, ItemResult
 
@@ -91,6 +92,19 @@ def _copy(row: Any) -> Envelope:
     )
 
 
+def _hashed_text(env: Envelope) -> str | None:
+    """The canonical text of the body whose SHA-256 is `content_hash`, if either form is.
+
+    Terminals of earlier versions hashed the standard library's text, which differs only
+    in how very small floats are written.
+    """
+    for write in (canonical_json, legacy_canonical_json):
+        text = write(env.body)
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() == env.content_hash:
+            return text
+    return None
+
+
 def _prepare(env: Envelope, principal: Principal, allowed: dict[str, bool]) -> Item | str:
     """The validated item, or why it is rejected (`allowed` caches may_push by kind)."""
     spec = KINDS.get(env.kind)
@@ -100,8 +114,8 @@ def _prepare(env: Envelope, principal: Principal, allowed: dict[str, bool]) -> I
         allowed[spec.name] = may_push(principal.user, spec)
     if not allowed[spec.name]:
         return f"{principal.user.collar} ({principal.user.role}) may not send {env.kind} records"
-    canonical = canonical_json(env.body)  # content_hash is the SHA-256 of exactly this text
-    if hashlib.sha256(canonical.encode("utf-8")).hexdigest() != env.content_hash:
+    canonical = _hashed_text(env)
+    if canonical is None:
         return "content_hash does not match the body (altered or corrupted in transit)"
     if env.body.get("id") != env.id:
         return "body.id must equal the envelope id"

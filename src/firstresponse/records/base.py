@@ -8,6 +8,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 
 def new_id() -> str:
     """A client-generated record id."""
@@ -19,8 +21,24 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+_ORJSON = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
 def canonical_json(body: Any) -> str:
-    """JSON with sorted keys and no spaces, so equal content has equal text."""
+    """JSON with sorted keys and no spaces, so equal content has equal text.
+
+    The same text as `legacy_canonical_json` except that floats below 1e-4 are written
+    out in full (0.00001, not 1e-05); values orjson cannot write (integers
+    beyond 64 bits, non-string keys) fall back to the legacy form.
+    """
+    try:
+        return orjson.dumps(body, default=str, option=_ORJSON).decode("utf-8")
+    except (TypeError, orjson.JSONEncodeError):
+        return legacy_canonical_json(body)
+
+
+def legacy_canonical_json(body: Any) -> str:
+    """The canonical text as the standard library writes it (what earlier versions hashed)."""
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
