@@ -141,6 +141,7 @@ def _existing(db: Session, ids: set[str]) -> dict[tuple[str, int], Any]:
             ENVELOPES.c.version,
             ENVELOPES.c.content_hash,
             ENVELOPES.c.body,
+            ENVELOPES.c.materialised,
         ).where(ENVELOPES.c.record_id.in_(chunk))
         for row in db.execute(query):
             found[(row.record_id, row.version)] = row
@@ -180,6 +181,15 @@ def _present(db: Session, wanted: dict[str, set[str]]) -> dict[str, set[str]]:
     return found
 
 
+def _newest_written(existing: dict[tuple[str, int], Any]) -> dict[str, int]:
+    """The newest version of each record written to its record table, from `_existing`."""
+    found: dict[str, int] = {}
+    for (record_id, version), row in existing.items():
+        if row.materialised and version > found.get(record_id, 0):
+            found[record_id] = version
+    return found
+
+
 def _newest(db: Session, ids: set[str]) -> dict[str, int]:
     """The newest version of each record id already written to its record table."""
     found: dict[str, int] = {}
@@ -204,11 +214,12 @@ class Plan:
     written: list[str]  # record ids written
 
 
-def plan(db: Session, items: list[Item]) -> Plan:
-    """Decide, with three queries, which items to write and which must wait for a parent.
+def plan(db: Session, items: list[Item], newest: dict[str, int] | None = None) -> Plan:
+    """Decide which items to write and which must wait for a parent.
 
     Sets `waits_for` (the first missing parent's id) and `materialised` on every item;
-    an item that is older than the version already written is kept as history only.
+    an item that is older than the version already written (`newest`, read here unless
+    given) is kept as history only.
     """
     items = sorted(items, key=lambda i: ORDER[i.spec.name])
     wanted: dict[str, set[str]] = defaultdict(set)
@@ -217,7 +228,8 @@ def plan(db: Session, items: list[Item]) -> Plan:
         for table_name, value in _parents(item):
             wanted[table_name].add(value)
     present = _present(db, wanted)
-    newest = _newest(db, {item.env.id for item in items})
+    if newest is None:
+        newest = _newest(db, {item.env.id for item in items})
     out = Plan(defaultdict(dict), defaultdict(dict), [], [], [])
     for item in items:
         missing = [value for table, value in _parents(item) if value not in present[table]]
@@ -287,9 +299,11 @@ def _write_audit(db: Session, item: Item, device: str) -> None:
     db.flush()
 
 
-def _store(db: Session, principal: Principal, items: list[Item]) -> list[str]:
+def _store(
+    db: Session, principal: Principal, items: list[Item], newest: dict[str, int]
+) -> list[str]:
     """Insert the envelopes and write their records; raises on any database error."""
-    work = plan(db, items)
+    work = plan(db, items, newest)
     now = utcnow()
     rows = [
         {
@@ -415,7 +429,7 @@ def _attempt(db: Session, principal: Principal, fresh: dict[int, Item]) -> dict[
             new[index] = item
     if new:
         with db.begin_nested():
-            written = _store(db, principal, list(new.values()))
+            written = _store(db, principal, list(new.values()), _newest_written(existing))
         results.update({index: _result(item.env, "accepted", 200) for index, item in new.items()})
         retry_deferred(db, principal.device.name, written)
     return results
