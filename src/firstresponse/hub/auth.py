@@ -26,12 +26,11 @@ import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
 from anyio import to_thread
 from sqlalchemy import update
-from sqlalchemy.engine import Connection, Engine
-from sqlmodel import col, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
 
 from firstresponse.hub.db import reader, transaction
 from firstresponse.hub.models import HubDevice
@@ -39,8 +38,6 @@ from firstresponse.records import User
 from firstresponse.security.pins import verify_pin
 
 MAX_FAILED_PINS = 5
-DEVICES: Any = HubDevice.__table__  # type: ignore[attr-defined]
-USERS: Any = User.__table__  # type: ignore[attr-defined]
 # Argon2 verifications run here, one per core at most; the rest wait their turn.
 VERIFIERS = ThreadPoolExecutor(max(1, os.cpu_count() or 1), thread_name_prefix="argon2")
 
@@ -98,18 +95,10 @@ class PinCache:
                 self._seen.popitem(last=False)
 
 
-def find_device(db: Connection, token: str) -> HubDevice | None:
+def find_device(db: Session, token: str) -> HubDevice | None:
     """The unrevoked device holding `token`, if any."""
-    query = select(DEVICES).where(DEVICES.c.token_hash == token_hash(token))
-    row = db.execute(query).first()
-    if row is None or row.revoked_at is not None:
-        return None
-    return HubDevice.model_construct(**row._mapping)
-
-
-def _find_user(db: Connection, collar: str) -> User | None:
-    row = db.execute(select(USERS).where(USERS.c.collar == collar)).first()
-    return None if row is None else User.model_construct(**row._mapping)
+    row = db.exec(select(HubDevice).where(HubDevice.token_hash == token_hash(token))).first()
+    return row if row is not None and row.revoked_at is None else None
 
 
 def _count_failure(engine: Engine, collar: str) -> None:
@@ -132,11 +121,11 @@ def identify(engine: Engine, token: str | None, collar: str | None, pin: str | N
         raise AuthError("this device is not enrolled: send its token in X-Device-Token")
     if not collar or not pin:
         raise AuthError("sign in: send X-Collar and X-Pin")
-    with reader(engine).connect() as db:  # plain rows: two indexed reads, no ORM session
+    with Session(reader(engine), expire_on_commit=False) as db:
         device = find_device(db, token)
         if device is None:
             raise AuthError("device token unknown or revoked")
-        user = _find_user(db, collar.strip())
+        user = db.exec(select(User).where(User.collar == collar.strip())).first()
     if user is None or not user.active:
         raise AuthError("collar number or PIN not recognised")
     if user.locked:
