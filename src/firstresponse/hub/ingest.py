@@ -24,6 +24,7 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -131,19 +132,36 @@ def _chunks(values: set[str] | list[str]) -> list[list[str]]:
     return [listed[start : start + CHUNK] for start in range(0, len(listed), CHUNK)]
 
 
+# Statements built once, each taking its id list as one expanding parameter: building an
+# IN (...) afresh costs more per push than running it.
+IDS: Any = bindparam("ids", expanding=True)
+_EXISTING = select(  # type: ignore[call-overload]
+    ENVELOPES.c.record_id,
+    ENVELOPES.c.kind,
+    ENVELOPES.c.version,
+    ENVELOPES.c.content_hash,
+    ENVELOPES.c.body,
+    ENVELOPES.c.materialised,
+).where(ENVELOPES.c.record_id.in_(IDS))
+_NEWEST = (
+    select(ENVELOPES.c.record_id, func.max(ENVELOPES.c.version))
+    .where(ENVELOPES.c.materialised, ENVELOPES.c.record_id.in_(IDS))
+    .group_by(ENVELOPES.c.record_id)
+)
+_WAITING = select(ENVELOPES).where(ENVELOPES.c.waits_for.in_(IDS))
+
+
+@cache
+def _present_query(table_name: str) -> Any:
+    table = SQLModel.metadata.tables[table_name]
+    return select(table.c.id).where(table.c.id.in_(IDS))
+
+
 def _existing(db: Session, ids: set[str]) -> dict[tuple[str, int], Any]:
     """Every stored envelope of these record ids, by (id, version), in one query per chunk."""
     found: dict[tuple[str, int], Any] = {}
     for chunk in _chunks(ids):
-        query = select(  # type: ignore[call-overload]
-            ENVELOPES.c.record_id,
-            ENVELOPES.c.kind,
-            ENVELOPES.c.version,
-            ENVELOPES.c.content_hash,
-            ENVELOPES.c.body,
-            ENVELOPES.c.materialised,
-        ).where(ENVELOPES.c.record_id.in_(chunk))
-        for row in db.execute(query):
+        for row in db.execute(_EXISTING, {"ids": chunk}):
             found[(row.record_id, row.version)] = row
     return found
 
@@ -174,10 +192,10 @@ def _present(db: Session, wanted: dict[str, set[str]]) -> dict[str, set[str]]:
     """Which of the wanted ids each record table holds."""
     found: dict[str, set[str]] = defaultdict(set)
     for table_name, ids in wanted.items():
-        table = SQLModel.metadata.tables[table_name]
         for chunk in _chunks(ids):
-            query = select(table.c.id).where(table.c.id.in_(chunk))
-            found[table_name].update(db.execute(query).scalars())
+            found[table_name].update(
+                db.execute(_present_query(table_name), {"ids": chunk}).scalars()
+            )
     return found
 
 
@@ -194,12 +212,9 @@ def _newest(db: Session, ids: set[str]) -> dict[str, int]:
     """The newest version of each record id already written to its record table."""
     found: dict[str, int] = {}
     for chunk in _chunks(ids):
-        query = (
-            select(ENVELOPES.c.record_id, func.max(ENVELOPES.c.version))
-            .where(ENVELOPES.c.materialised, ENVELOPES.c.record_id.in_(chunk))
-            .group_by(ENVELOPES.c.record_id)
+        found.update(
+            (record_id, version) for record_id, version in db.execute(_NEWEST, {"ids": chunk})
         )
-        found.update((record_id, version) for record_id, version in db.execute(query))
     return found
 
 
@@ -347,8 +362,7 @@ def _item_from_row(row: Any) -> Item | None:
 def _waiting_for(db: Session, arrived: list[str]) -> list[Item]:
     rows: list[Any] = []
     for chunk in _chunks(arrived):
-        query = select(ENVELOPES).where(ENVELOPES.c.waits_for.in_(chunk))
-        rows.extend(db.execute(query))
+        rows.extend(db.execute(_WAITING, {"ids": chunk}))
     rows.sort(key=lambda row: row.seq)
     return [item for item in map(_item_from_row, rows) if item is not None]
 
