@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import update
-from sqlmodel import col
+from sqlmodel import col, select
 
 from firstresponse.hub import admin
 from firstresponse.hub.db import transaction
 from firstresponse.records import User
+from firstresponse.security.pins import needs_rehash, verify_pin
 from firstresponse.sync.client import AuthFailure, Credentials, HubClient
 from tests.hub.support import PIN, Hub
 
@@ -57,6 +59,18 @@ def test_a_changed_or_deactivated_user_is_refused_despite_the_cache(hub: Hub) ->
     with transaction(hub.engine) as db:
         db.execute(update(User).where(col(User.collar) == "PC2002").values(active=False))
     assert get(hub, "/whoami", token=token, collar="PC2002").status_code == 401
+
+
+def test_a_pin_hashed_at_the_older_cost_signs_in_and_is_redone(hub: Hub) -> None:
+    token = hub.enrol()
+    older = PasswordHasher().hash(PIN)  # the library default an earlier version used
+    with transaction(hub.engine) as db:
+        db.execute(update(User).where(col(User.collar) == "PC2002").values(pin_hash=older))
+    assert get(hub, "/whoami", token=token, collar="PC2002").status_code == 200
+    with transaction(hub.engine) as db:
+        redone = db.exec(select(User).where(User.collar == "PC2002")).one().pin_hash
+    assert redone != older and not needs_rehash(redone) and verify_pin(redone, PIN)
+    assert get(hub, "/whoami", token=token, collar="PC2002").status_code == 200
 
 
 def test_roles_are_enforced_on_every_endpoint(hub: Hub) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from argon2 import PasswordHasher
 from sqlmodel import select
 
 from firstresponse.records import AuditEvent, User
-from firstresponse.security import audit, users
+from firstresponse.security import audit, pins, users
 from firstresponse.security.permissions import PermissionDenied
 from firstresponse.store import Store
 
@@ -41,6 +42,23 @@ def test_authenticate_returns_the_user_and_audits(store: Store) -> None:
         assert user.collar == "PC2001"
         last = db.exec(select(AuditEvent).where(AuditEvent.action == "login")).one()
         assert last.actor == "PC2001"
+
+
+def test_a_pin_hashed_at_the_older_cost_still_signs_in_and_is_redone(store: Store) -> None:
+    _seed(store)
+    older = PasswordHasher().hash("1234")  # the library default an earlier version used
+    with store.session() as db:
+        user = users.get_user(db, "PC2001")
+        assert user is not None
+        user.pin_hash = older
+        db.add(user)
+    with store.session() as db:
+        users.authenticate(db, "PC2001", "1234")
+    with store.session() as db:
+        user = users.get_user(db, "PC2001")
+        assert user is not None and user.pin_hash != older
+        assert "m=19456,t=2,p=1" in user.pin_hash and not pins.needs_rehash(user.pin_hash)
+        assert users.authenticate(db, "PC2001", "1234").collar == "PC2001"
 
 
 def test_wrong_pins_lock_the_user_and_survive_a_rollback(store: Store) -> None:

@@ -26,6 +26,7 @@ import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from anyio import to_thread
 from sqlalchemy import update
@@ -35,7 +36,7 @@ from sqlmodel import Session, col, select
 from firstresponse.hub.db import reader, transaction
 from firstresponse.hub.models import HubDevice
 from firstresponse.records import User
-from firstresponse.security.pins import verify_pin
+from firstresponse.security.pins import hash_pin, needs_rehash, verify_pin
 
 MAX_FAILED_PINS = 5
 # Argon2 verifications run here, one per core at most; the rest wait their turn.
@@ -139,9 +140,12 @@ def settle(engine: Engine, cache: PinCache, user: User, pin: str, verified: bool
         _count_failure(engine, user.collar)
         raise AuthError("collar number or PIN not recognised")
     cache.remember(user, pin)
-    if user.failed_attempts:
+    if user.failed_attempts or needs_rehash(user.pin_hash):
+        values: dict[str, Any] = {"failed_attempts": 0}
+        if needs_rehash(user.pin_hash):  # made at an older cost: redo it at the current one
+            values["pin_hash"] = hash_pin(pin)
         with transaction(engine) as db:
-            db.execute(update(User).where(col(User.id) == user.id).values(failed_attempts=0))
+            db.execute(update(User).where(col(User.id) == user.id).values(**values))
 
 
 def authenticate(

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from firstresponse.records import Role, User
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, require
-from firstresponse.security.pins import hash_pin, verify_pin
+from firstresponse.security.pins import hash_pin, needs_rehash, verify_pin
 
 #: Wrong PINs in a row before the user is locked until an admin unlocks them.
 MAX_FAILED_ATTEMPTS = 5
@@ -171,8 +171,10 @@ def authenticate(db: Session, collar: str, pin: str) -> User:
         raise _refuse(
             db, f"wrong PIN: {left} {plural} left before {collar} is locked", attempts_left=left
         )
-    if user.failed_attempts:
+    if user.failed_attempts or needs_rehash(user.pin_hash):
         user.failed_attempts = 0
+        if needs_rehash(user.pin_hash):
+            user.pin_hash = hash_pin(pin)
         db.add(user)
     audit.record(db, collar, "login", "user", user.id)
     return user
