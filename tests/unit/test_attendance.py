@@ -189,6 +189,36 @@ def test_each_child_is_recorded_individually_with_reasons(
         assert "Robin, age 7" in note.body and "Kit, age 3" in note.body
 
 
+def test_children_the_call_handler_recorded_are_the_same_records_the_officer_completes(
+    store: Store, incident_id: str, checklists: dict[str, Checklist]
+) -> None:
+    with store.session() as db:
+        db.add(Child(incident_id=incident_id, name="Robin", age=7))
+        db.add(Child(incident_id=incident_id, name="Kit"))
+    cl = checklists[FIRST_RESPONSE]
+    with store.session() as db:
+        draft = open_draft(db, incident_id, cl, OFFICER)
+        draft_id, known = draft.id, draft.answers["children"]
+    assert [(e["name"], e.get("age")) for e in known] == [("Kit", None), ("Robin", 7)]
+    assert "children_present" not in draft.answers  # still the officer's own answer
+    # The form fills in the entries it was given, as an officer does on scene.
+    children = [{**known[0], **child_entry("Kit", 3)}, {**known[1], **child_entry("Robin", 7)}]
+    answers = first_response_answers(
+        children_present="yes", risk_checklist_done="no", children=children
+    )
+    answers["risk_checklist_done.reason"] = "Tomorrow"
+    save_answers(store, draft_id, answers, cl)
+    set_referral(store, draft_id, "childrens_services", True, checklist=cl)
+    submit(store, incident_id, OFFICER, checklists)
+    with store.session() as db:
+        rows = {c.id: c for c in db.exec(select(Child))}
+    assert set(rows) == {e["_id"] for e in known}  # completed, not recorded twice
+    assert {(c.name, c.age, c.seen) for c in rows.values()} == {
+        ("Kit", 3, True),
+        ("Robin", 7, True),
+    }
+
+
 def test_submission_goes_to_the_outbox_in_one_transaction_high_risk_first(
     store: Store, incident_id: str, checklists: dict[str, Checklist]
 ) -> None:

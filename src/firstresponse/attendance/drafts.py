@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from firstresponse.checklist import Checklist, evaluate
-from firstresponse.records import Assessment, RecordStatus, utcnow
+from firstresponse.records import Assessment, Child, RecordStatus, utcnow
 from firstresponse.store import Store
 
 FIRST_RESPONSE = "first_response"
@@ -72,6 +72,23 @@ def history(db: Session, assessment_id: str) -> list[Assessment]:
     return chain
 
 
+def known_children(db: Session, incident_id: str) -> dict[str, Any]:
+    """The children already recorded for the incident (by the call handler), as entries of
+    the checklist's children group. Each entry keeps its Child record id, so what the
+    officer records about that child updates the same record instead of adding another.
+    Whether children are present is still the officer's own answer."""
+    rows = db.exec(select(Child).where(Child.incident_id == incident_id)).all()
+    entries = [
+        {
+            "_id": child.id,
+            "name": child.name,
+            **({"age": child.age} if child.age is not None else {}),
+        }
+        for child in sorted(rows, key=lambda c: (c.name, c.age or 0, c.id))
+    ]
+    return {"children": entries} if entries else {}
+
+
 def open_draft(
     db: Session,
     incident_id: str,
@@ -83,13 +100,15 @@ def open_draft(
     found = draft_for(db, incident_id, checklist.id, author)
     if found is not None:
         return found
+    answers = known_children(db, incident_id) if checklist.id == FIRST_RESPONSE else {}
     draft = Assessment(
         incident_id=incident_id,
         checklist_id=checklist.id,
         checklist_version=checklist.version,
         checklist_hash=checklist.hash,
         author=author,
-        result=evaluate(checklist, {}, facts).as_dict(),
+        answers=answers,
+        result=evaluate(checklist, answers, facts).as_dict(),
     )
     db.add(draft)
     db.flush()
