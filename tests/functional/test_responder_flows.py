@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from sqlmodel import select
-from textual.widgets import DataTable, OptionList
+from textual.widgets import DataTable, Input, OptionList
 
 from firstresponse.attendance import submit
 from firstresponse.attendance.samples import child_entry, first_response_answers
 from firstresponse.checklist import load_checklists
 from firstresponse.config import Settings
-from firstresponse.records import Assessment, Decision, Incident, OutboxItem
+from firstresponse.records import Assessment, Child, Decision, Incident, OutboxItem
 from firstresponse.store import Store
 from firstresponse.store.outbox import PRIORITY_HIGH_RISK
 from firstresponse.tui.app import FirstResponseApp
@@ -186,3 +186,28 @@ async def test_risk_screen_shows_levels_and_factors(settings: Settings, store: S
         assert "After your judgement:         STANDARD" in text
         assert "LOWERED below the computed level: REASON NEEDED" in text
         assert "stopped them breathing" in text
+
+
+async def test_the_checklist_lists_the_children_the_call_handler_recorded(
+    settings: Settings, store: Store
+) -> None:
+    incident_id = _prepare(store)
+    with store.session() as db:
+        db.add(Child(incident_id=incident_id, name="Robin Caller", age=7))
+    app = FirstResponseApp(settings, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_incident(pilot)
+        await pilot.press("c")
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, ChecklistScreen)
+        radios = app.screen.query_one("#c-children_present")
+        radios.focus()
+        await pilot.press("enter")  # "Yes": the officer's own answer
+        await pilot.pause(0.5)
+        names = [i.value for i in app.screen.query(Input) if i.id and i.id.endswith("-name")]
+        assert names == ["Robin Caller"]
+    with store.session() as db:
+        draft = db.exec(select(Assessment)).one()
+        child = db.exec(select(Child)).one()  # still one record for Robin
+    assert draft.answers["children_present"] == "yes"
+    assert draft.answers["children"] == [{"_id": child.id, "name": "Robin Caller", "age": 7}]
