@@ -74,7 +74,8 @@ def _officer(db: Session, collar: str, action: Action) -> User:
 
 
 def _started(db: Session, incident_id: str, author: str) -> list[Assessment]:
-    """The officer's drafts with at least one answer (an opened, untouched form is ignored)."""
+    """The officer's drafts with at least one answer. An opened form nobody has answered is
+    ignored; one holding the children carried over from the call is not."""
     return [
         d
         for d in drafts_for(db, incident_id, author)
