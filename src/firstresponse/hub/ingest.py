@@ -11,8 +11,9 @@ whose parent (say, the incident of a child) has not arrived yet is kept and writ
 soon as the parent arrives; an older version never overwrites a newer one.
 
 A batch costs a fixed handful of statements whatever its size: one query for what the
-hub already holds, one for the parents present, one for the newest versions, then one
-executemany INSERT each for the envelopes, each record table and the change feed. If
+hub already holds (which also gives the newest versions written), one per record table
+for the parents present, then one executemany INSERT each for the envelopes, each record
+table and the change feed. If
 a concurrent hub stored some of the same envelopes first (a unique violation), the
 batch is answered again against what is now stored; any other database error falls
 back to storing item by item, so one bad record is rejected and the rest go in.
@@ -134,7 +135,7 @@ def _chunks(values: set[str] | list[str]) -> list[list[str]]:
 
 # Statements built once, each taking its id list as one expanding parameter: building an
 # IN (...) afresh costs more per push than running it.
-IDS: Any = bindparam("ids", expanding=True)
+_IDS: Any = bindparam("ids", expanding=True)
 _EXISTING = select(  # type: ignore[call-overload]
     ENVELOPES.c.record_id,
     ENVELOPES.c.kind,
@@ -142,19 +143,19 @@ _EXISTING = select(  # type: ignore[call-overload]
     ENVELOPES.c.content_hash,
     ENVELOPES.c.body,
     ENVELOPES.c.materialised,
-).where(ENVELOPES.c.record_id.in_(IDS))
+).where(ENVELOPES.c.record_id.in_(_IDS))
 _NEWEST = (
     select(ENVELOPES.c.record_id, func.max(ENVELOPES.c.version))
-    .where(ENVELOPES.c.materialised, ENVELOPES.c.record_id.in_(IDS))
+    .where(ENVELOPES.c.materialised, ENVELOPES.c.record_id.in_(_IDS))
     .group_by(ENVELOPES.c.record_id)
 )
-_WAITING = select(ENVELOPES).where(ENVELOPES.c.waits_for.in_(IDS))
+_WAITING = select(ENVELOPES).where(ENVELOPES.c.waits_for.in_(_IDS))
 
 
 @cache
 def _present_query(table_name: str) -> Any:
     table = SQLModel.metadata.tables[table_name]
-    return select(table.c.id).where(table.c.id.in_(IDS))
+    return select(table.c.id).where(table.c.id.in_(_IDS))
 
 
 def _existing(db: Session, ids: set[str]) -> dict[tuple[str, int], Any]:
