@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session
 
-from firstresponse.records import Assignment, Incident, Person, Role, User
+from firstresponse.records import Assignment, Child, Incident, Person, Role, User
 
 
 def assigned_incident(
@@ -39,4 +39,30 @@ def assigned_incident(
             },
         )
     )
+    return incident
+
+
+RESTRICTED_SUMMARY = "Threats by text from Rex Hollowmere"
+
+
+def restricted_case(db: Session, reference: str) -> Incident:
+    """A high-risk incident against Ada Testfield whose suspect, Rex Hollowmere, is a police
+    officer (so the incident is restricted), with her child Kit."""
+    victim = Person(forename="Ada", surname="Testfield")
+    officer = Person(forename="Rex", surname="Hollowmere")
+    db.add_all([victim, officer])
+    db.flush()
+    incident = Incident(
+        reference=reference,
+        occurred_at=datetime(2026, 3, 1, tzinfo=UTC),
+        victim_id=victim.id,
+        suspect_id=officer.id,
+        relationship="ex_partner",
+        summary=RESTRICTED_SUMMARY,
+        risk_level="high",
+        restricted=True,
+    )
+    db.add(incident)
+    db.flush()
+    db.add(Child(incident_id=incident.id, name="Kit Testfield", age=6))
     return incident

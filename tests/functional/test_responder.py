@@ -59,6 +59,13 @@ async def _open_incident(pilot) -> None:  # type: ignore[no-untyped-def]
     assert isinstance(pilot.app.screen, IncidentScreen)
 
 
+async def _open_checklist(pilot) -> None:  # type: ignore[no-untyped-def]
+    await _open_incident(pilot)
+    await pilot.press("c")
+    await pilot.pause(0.5)
+    assert isinstance(pilot.app.screen, ChecklistScreen)
+
+
 async def test_briefing_and_offline_status_are_shown(settings: Settings, store: Store) -> None:
     _prepare(store)
     app = FirstResponseApp(settings, store)
@@ -102,10 +109,7 @@ async def test_complete_a_checklist_offline_and_submit(settings: Settings, store
     _prepare(store, answers)
     app = FirstResponseApp(settings, store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open_incident(pilot)
-        await pilot.press("c")
-        await pilot.pause(0.5)
-        assert isinstance(app.screen, ChecklistScreen)
+        await _open_checklist(pilot)
         app.screen.query_one("#c-bwv_on").focus()
         await pilot.press("enter")  # "Yes"
         await pilot.pause(0.2)

@@ -22,7 +22,7 @@ from firstresponse.tui.screens.responder.outbox import OutboxScreen
 from firstresponse.tui.screens.responder.referrals import ReferralsScreen
 from firstresponse.tui.screenshots import sign_in, type_text
 from firstresponse.tui.widgets.status_bar import StatusBar
-from tests.functional.test_responder import OFFICER, _open_incident, _prepare
+from tests.functional.test_responder import OFFICER, _open_checklist, _open_incident, _prepare
 
 
 def _with_child() -> dict:
@@ -196,10 +196,7 @@ async def test_the_checklist_lists_the_children_the_call_handler_recorded(
         db.add(Child(incident_id=incident_id, name="Robin Caller", age=7))
     app = FirstResponseApp(settings, store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open_incident(pilot)
-        await pilot.press("c")
-        await pilot.pause(0.5)
-        assert isinstance(app.screen, ChecklistScreen)
+        await _open_checklist(pilot)
         radios = app.screen.query_one("#c-children_present")
         radios.focus()
         await pilot.press("enter")  # "Yes": the officer's own answer

@@ -2,40 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import httpx
 from sqlmodel import select
 
 from firstresponse.hub.db import transaction
 from firstresponse.lookup import rebuild_index
-from firstresponse.records import AuditEvent, Child, Incident, Notification, Person
+from firstresponse.records import AuditEvent, Notification
+from tests.builders import RESTRICTED_SUMMARY, restricted_case
 from tests.hub.support import PIN, Hub
 
-SECRET = "Threats by text from Rex Hollowmere"
+SECRET = RESTRICTED_SUMMARY
 
 
 def _seed(hub: Hub) -> str:
     with transaction(hub.engine) as db:
-        victim = Person(forename="Ada", surname="Testfield")
-        officer = Person(forename="Rex", surname="Hollowmere")
-        db.add_all([victim, officer])
-        db.flush()
-        incident = Incident(
-            reference="WM-R1",
-            occurred_at=datetime(2026, 3, 1, tzinfo=UTC),
-            victim_id=victim.id,
-            suspect_id=officer.id,
-            relationship="ex_partner",
-            summary=SECRET,
-            risk_level="high",
-            restricted=True,
-        )
-        db.add(incident)
-        db.flush()
-        db.add(Child(incident_id=incident.id, name="Kit Testfield", age=6))
+        incident = restricted_case(db, "WM-R1")
         rebuild_index(db)
-        return victim.id
+        return incident.victim_id
 
 
 def _history(hub: Hub, token: str, collar: str, person_id: str) -> str:

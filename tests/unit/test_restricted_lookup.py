@@ -7,43 +7,30 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 
 from firstresponse.lookup import person_history
-from firstresponse.records import Child, Incident, Person, Role, User
+from firstresponse.records import Incident, Person, Role, User
 from firstresponse.security.restricted import guard_history
 from firstresponse.store import Store
+from tests.builders import restricted_case
 
 
 def _seed(store: Store) -> str:
     with store.session() as db:
-        victim = Person(forename="Ada", surname="Testfield")
-        officer = Person(forename="Rex", surname="Hollowmere")
+        hidden = restricted_case(db, "WM-1")
         other = Person(forename="Tom", surname="Openshaw")
-        db.add_all([victim, officer, other])
+        db.add(other)
         db.flush()
-        hidden = Incident(
-            reference="WM-1",
-            occurred_at=datetime(2026, 3, 1, tzinfo=UTC),
-            victim_id=victim.id,
-            suspect_id=officer.id,
-            relationship="ex_partner",
-            summary="Threats by text from Rex Hollowmere",
-            risk_level="high",
-            restricted=True,
-        )
-        db.add(hidden)
         db.add(
             Incident(
                 reference="WM-2",
                 occurred_at=datetime(2025, 3, 1, tzinfo=UTC),
-                victim_id=victim.id,
+                victim_id=hidden.victim_id,
                 suspect_id=other.id,
                 relationship="partner",
                 summary="Verbal argument",
                 risk_level="standard",
             )
         )
-        db.flush()
-        db.add(Child(incident_id=hidden.id, name="Kit Testfield", age=6))
-        return victim.id
+        return hidden.victim_id
 
 
 def _text(history: object) -> str:
