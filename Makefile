@@ -16,15 +16,21 @@ demo: $(STAMP)
 	$(BIN)/firstresponse demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
+# Style, types (unused ignores are errors) and the layer contract of shared/DESIGN.md.
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 screenshots: $(STAMP)
 	$(BIN)/firstresponse screenshots
+
+# Every bench/ script in turn, each printing its own figures (slow: the lookup bench builds 1M people).
+bench: $(STAMP)
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from firstresponse.checklist import evaluate
-from firstresponse.records.vocab import Grade, RiskLevel
+from firstresponse.vocab import Grade, RiskLevel
 from tests.unit.test_checklist_properties import LISTS, fill
 
 THRIVE = LISTS["thrive"]

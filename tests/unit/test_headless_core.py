@@ -29,3 +29,17 @@ def test_only_tui_imports_textual() -> None:
 
 def test_the_check_sees_the_tui_importing_textual() -> None:
     assert "textual" in _imports(SRC / "tui" / "app.py")
+
+
+def test_the_checklist_engine_loads_no_database_or_ui_code() -> None:
+    """Imported in a fresh interpreter, the engine brings in neither SQLAlchemy nor Textual."""
+    import subprocess
+    import sys
+
+    heavy = "{'sqlalchemy', 'sqlmodel', 'textual'}"
+    probe = (
+        "import sys, firstresponse.checklist; "
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & {heavy}))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -20,7 +20,7 @@ def test_pragmas(store: Store) -> None:
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
 
 
-def test_opening_migrates_to_every_head(store: Store) -> None:
+def test_opening_migrates_to_the_head(store: Store) -> None:
     assert current_revisions(store.engine) == head_revisions()
 
 

@@ -6,7 +6,7 @@ from firstresponse.checklist.conditions import Condition, Ref
 from firstresponse.checklist.graph import find_cycle
 from firstresponse.checklist.model import Checklist, Grading, Item, RiskModel
 from firstresponse.checklist.problems import Ctx, dupes
-from firstresponse.records.vocab import Grade, RiskLevel
+from firstresponse.vocab import Grade, RiskLevel
 
 RISK_COMPUTED = ("risk_level", "computed_risk_level")
 GRADE_COMPUTED = ("grade_floor",)

@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from firstresponse.checklist.model import Checklist, Item, reason_key
-from firstresponse.records.vocab import Grade, RiskLevel
+from firstresponse.vocab import Grade, RiskLevel
 
 Scope = tuple[str, int, dict[str, Any]] | None  # (group id, entry index, entry answers)
 

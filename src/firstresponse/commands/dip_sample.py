@@ -8,7 +8,7 @@ import json
 from firstresponse.commands.periods import add_period_options
 
 
-def _acting_user(db, collar: str):  # type: ignore[no-untyped-def]
+def _acting_user(db, collar: str):
     from sqlmodel import select
 
     from firstresponse.records import User

@@ -72,14 +72,14 @@ def is_url(target: str) -> bool:
 
 
 def hub_engine(target: str, migrate: bool = True) -> Engine:
-    """An engine on `target` (URL or SQLite path), migrated to every head."""
+    """An engine on `target` (URL or SQLite path), migrated as a hub's database."""
     if is_url(target) and not target.startswith("sqlite"):
         engine = create_engine(target, pool_pre_ping=True, **POOL)
     else:
         path = target.removeprefix("sqlite:///") if is_url(target) else target
         engine = sqlite_engine(Path(path))
     if migrate:
-        upgrade(engine)
+        upgrade(engine, role="hub")
     return engine
 
 

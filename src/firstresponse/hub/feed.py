@@ -56,7 +56,7 @@ def entry(db: Session, topic: str, recipient: str, record_id: str, body: dict[st
 def write(db: Session, entries: list[dict[str, Any]]) -> None:
     """Insert feed entries in one statement (executemany), in order."""
     if entries:
-        db.execute(insert(HubChange.__table__), entries)  # type: ignore[arg-type,attr-defined]
+        db.execute(insert(HubChange.__table__), entries)  # type: ignore[attr-defined]
 
 
 def emit(db: Session, topic: str, recipient: str, record_id: str, body: dict[str, Any]) -> None:
@@ -204,7 +204,7 @@ def read(db: Session, user: User, cursor: str, limit: int) -> tuple[list[Change]
     changes = [
         Change(
             cursor=f"{row.txid}.{row.seq}",
-            topic=row.topic,  # type: ignore[arg-type]
+            topic=row.topic,
             record_id=row.record_id,
             body=json.loads(row.body),
         )

@@ -81,7 +81,7 @@ def _result(
 ) -> ItemResult:
     return ItemResult(
         id=env.id, version=env.version, status=status, code=code, reason=reason, hub_copy=copy
-    )  # type: ignore[arg-type]
+    )
 
 
 def _copy(row: Any) -> Envelope:

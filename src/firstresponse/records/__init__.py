@@ -5,7 +5,7 @@ from firstresponse.records.base import canonical_json, content_hash, new_id, utc
 from firstresponse.records.incidents import Assignment, Child, Decision, Incident
 from firstresponse.records.people import Person, PersonAlias, PersonMarker, ProtectiveOrder
 from firstresponse.records.system import AuditEvent, Notification, OutboxItem, User
-from firstresponse.records.vocab import (
+from firstresponse.vocab import (
     Grade,
     Marker,
     OrderKind,

@@ -46,7 +46,7 @@ def can_view_restricted(user: User | None) -> bool:
 def _with(obj: T, **changes: Any) -> T:
     """A changed copy of a dataclass (frozen or not), or of any object with attributes."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return dataclasses.replace(obj, **changes)  # type: ignore[type-var]
+        return dataclasses.replace(obj, **changes)
     clone = copy.copy(obj)
     for name, value in changes.items():
         setattr(clone, name, value)

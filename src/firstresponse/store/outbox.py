@@ -65,9 +65,9 @@ def enqueue_record(
 
 
 def _model_for(table: Any) -> type[SQLModel] | None:
-    for mapper in SQLModel._sa_registry.mappers:  # type: ignore[attr-defined]
+    for mapper in SQLModel._sa_registry.mappers:
         if mapper.local_table is table:
-            return mapper.class_  # type: ignore[no-any-return]
+            return mapper.class_
     return None
 
 

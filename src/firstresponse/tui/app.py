@@ -26,7 +26,7 @@ HOME_SCREENS: dict[str, str] = {
 
 def load_screen(target: str) -> type[Screen]:
     module_name, _, class_name = target.partition(":")
-    return getattr(importlib.import_module(module_name), class_name)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(module_name), class_name)
 
 
 class FirstResponseApp(App[None]):

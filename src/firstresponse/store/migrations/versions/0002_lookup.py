@@ -11,7 +11,7 @@ from alembic import op
 
 revision = "0002_lookup"
 down_revision = "0001_foundation"
-branch_labels = ("lookup",)
+branch_labels = None
 depends_on = None
 
 

@@ -1,7 +1,7 @@
 """outbox: an index in the order rows are pushed (status, most urgent, oldest)
 
 Revision ID: 0003_outbox_order
-Revises: 0001_foundation
+Revises: 0002_lookup
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_outbox_order"
-down_revision = "0001_foundation"
-branch_labels = ("outbox",)
+down_revision = "0002_lookup"
+branch_labels = None
 depends_on = None
 
 

@@ -36,7 +36,7 @@ class ResponderScreen(Screen[None]):
     # -- shared look-ups -----------------------------------------------------------------
     @property
     def store(self) -> Store:
-        return self.app.store  # type: ignore[attr-defined,no-any-return]
+        return self.app.store  # type: ignore[attr-defined]
 
     @property
     def collar(self) -> str:

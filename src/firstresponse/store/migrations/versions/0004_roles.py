@@ -1,7 +1,14 @@
-"""hub tables (devices, received envelopes, change feed) and the terminal's sync cursor
+"""roles: the hub's own tables on a hub's database only, the sync cursor on terminals only
 
-Revision ID: 0002_hub
-Revises: 0001_foundation
+Until this revision the history had three branches and every database took all of them,
+so terminals carried the hub's (empty) tables and the hub a terminal's sync cursor. Now
+the history is linear and this step creates what the database's role needs: on a hub
+the device, envelope and change tables; on a terminal the sync cursor. A terminal store
+made by an earlier release drops the hub tables it was given (they are always empty on
+a terminal; one that is not is left as it is, so no row is ever lost).
+
+Revision ID: 0004_roles
+Revises: 0003_outbox_order
 """
 
 from __future__ import annotations
@@ -9,15 +16,21 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_hub"
-down_revision = "0001_foundation"
-branch_labels = ("hub",)
+from firstresponse.store.migrate import HUB_TABLES, migrating_for
+
+revision = "0004_roles"
+down_revision = "0003_outbox_order"
+branch_labels = None
 depends_on = None
 
 _TS = sa.DateTime(timezone=True)
 
 
-def upgrade() -> None:
+def _existing() -> set[str]:
+    return set(sa.inspect(op.get_bind()).get_table_names())
+
+
+def _create_hub_tables() -> None:
     op.create_table(
         "hub_device",
         sa.Column("id", sa.String(), primary_key=True),
@@ -58,21 +71,36 @@ def upgrade() -> None:
     )
     op.create_index("ix_hub_change_order", "hub_change", ["txid", "seq"])
     op.create_index("ix_hub_change_recipient", "hub_change", ["recipient"])
-    op.create_table(
-        "sync_cursor",
-        sa.Column("name", sa.String(), primary_key=True),
-        sa.Column("value", sa.String(), nullable=False),
-        sa.Column("updated_at", _TS, nullable=False),
-    )
+
+
+def _drop_empty_hub_tables(existing: set[str]) -> None:
+    bind = op.get_bind()
+    for table in HUB_TABLES:
+        if table not in existing:
+            continue
+        if bind.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar():
+            continue  # never drop rows
+        op.drop_table(table)
+
+
+def upgrade() -> None:
+    existing = _existing()
+    if migrating_for() == "hub":
+        if not set(HUB_TABLES) <= existing:  # a hub made by an earlier release has them
+            _create_hub_tables()
+        return
+    if "sync_cursor" not in existing:
+        op.create_table(
+            "sync_cursor",
+            sa.Column("name", sa.String(), primary_key=True),
+            sa.Column("value", sa.String(), nullable=False),
+            sa.Column("updated_at", _TS, nullable=False),
+        )
+    _drop_empty_hub_tables(existing)
 
 
 def downgrade() -> None:
-    op.drop_table("sync_cursor")
-    op.drop_index("ix_hub_change_recipient", "hub_change")
-    op.drop_index("ix_hub_change_order", "hub_change")
-    op.drop_table("hub_change")
-    op.drop_index("ix_hub_envelope_waits_for", "hub_envelope")
-    op.drop_index("ix_hub_envelope_kind", "hub_envelope")
-    op.drop_index("ix_hub_envelope_record_id", "hub_envelope")
-    op.drop_table("hub_envelope")
-    op.drop_table("hub_device")
+    existing = _existing()
+    for table in ("sync_cursor", *HUB_TABLES):
+        if table in existing:
+            op.drop_table(table)
