@@ -45,9 +45,9 @@ from sqlalchemy import func  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 from firstresponse.hub import admin  # noqa: E402
-from firstresponse.hub.app import Who  # noqa: E402  (module level: FastAPI resolves it here)
 from firstresponse.hub.auth import PinCache  # noqa: E402
 from firstresponse.hub.db import hub_engine, transaction  # noqa: E402
+from firstresponse.hub.deps import Who  # noqa: E402  (module level: FastAPI resolves it here)
 from firstresponse.hub.models import HubEnvelope  # noqa: E402
 from firstresponse.records import Child, Incident, OutboxItem, Person, User  # noqa: E402
 from firstresponse.security.pins import hash_pin  # noqa: E402
