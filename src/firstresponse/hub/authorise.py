@@ -149,6 +149,8 @@ def load(
 def authorise(user: User, kind: str, record: Any, version: int, holding: Holding) -> Verdict:
     """May `user` write this version of `record`? Sets the hub's actor and times on it."""
     spec = KINDS[kind]
+    if _acknowledges(user, kind, record, holding):
+        return ALLOWED
     if not may_push(user, spec) or (kind == "assignment" and user.role != Role.CALL_HANDLER):
         return Verdict(f"{user.collar} ({user.role}) may not send {kind} records")
     refused = _actor(user, kind, record, holding)
@@ -158,6 +160,23 @@ def authorise(user: User, kind: str, record: Any, version: int, holding: Holding
     if verdict.allowed:
         _settle(user, kind, record, holding)
     return verdict
+
+
+def _acknowledges(user: User, kind: str, record: Any, holding: Holding) -> bool:
+    """The officer a review or notification is addressed to marks it read, changing
+    nothing else (whatever their role: the feedback is theirs to acknowledge)."""
+    field_name, addressee = {
+        "review": ("acknowledged_at", "officer"),
+        "notification": ("read_at", "recipient"),
+    }.get(kind, ("", ""))
+    owner = holding.owners.get(str(record.id))
+    return bool(
+        field_name
+        and owner not in (None, user.collar)
+        and getattr(record, addressee) == user.collar
+        and getattr(record, field_name) is not None
+        and _changes_only(record, holding, {field_name})
+    )
 
 
 def _actor(user: User, kind: str, record: Any, holding: Holding) -> str:
@@ -287,9 +306,6 @@ def _assignment(user: User, record: Any, _version: int, holding: Holding) -> Ver
 def _review(user: User, record: Any, _version: int, holding: Holding) -> Verdict:
     owner = holding.owners.get(record.id)
     if owner is not None and owner != user.collar:
-        acknowledges = record.officer == user.collar and record.acknowledged_at is not None
-        if acknowledges and _changes_only(record, holding, {"acknowledged_at"}):
-            return ALLOWED
         return Verdict(f"this review is {owner}'s: its officer may only acknowledge it")
     return ALLOWED
 
@@ -302,8 +318,6 @@ def _notification(user: User, record: Any, _version: int, holding: Holding) -> V
         )
     owner = holding.owners.get(record.id)
     if owner is not None and owner != user.collar:
-        if record.recipient == user.collar and _changes_only(record, holding, {"read_at"}):
-            return ALLOWED
         return Verdict(f"this notification is {owner}'s: its recipient may only mark it read")
     if record.kind == "feedback":
         reviewer = holding.owners.get(record.subject_id)
