@@ -30,12 +30,12 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import bindparam, exists, func, insert, or_, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, select
 
 from firstresponse.hub import authorise, feed, notices
 from firstresponse.hub.auth import Principal
-from firstresponse.hub.db import serialise_audit
+from firstresponse.hub.db import lock_records, serialise_audit
 from firstresponse.hub.kinds import KINDS, ORDER, KindSpec
 from firstresponse.hub.models import HubEnvelope
 from firstresponse.records import AuditEvent, User, canonical_json, utcnow
@@ -433,7 +433,11 @@ def _refuse_waiting(db: Session, device: str, items: list[Item], refused: dict[i
 def retry_deferred(db: Session, device: str, arrived: list[str]) -> None:
     """Write records that were waiting for one of the `arrived` records, and so on down."""
     while arrived:
-        items = _waiting_for(db, arrived)
+        waiting = _waiting_for(db, arrived)
+        if not waiting:
+            return
+        lock_records(db, {item.env.id for item in waiting})
+        items = _waiting_for(db, arrived)  # as they are now that no other hub writes them
         if not items:
             return
         try:
@@ -494,7 +498,9 @@ def _attempt(db: Session, principal: Principal, fresh: dict[int, Item]) -> dict[
     Raises SQLAlchemyError (nothing of this attempt is kept) if storing fails.
     """
     results: dict[int, ItemResult] = {}
-    existing = _existing(db, {item.env.id for item in fresh.values()})
+    ids = {item.env.id for item in fresh.values()}
+    lock_records(db, ids)
+    existing = _existing(db, ids)
     batch: dict[tuple[str, int], Item] = {}
     new: dict[int, Item] = {}
     for index, item in fresh.items():
@@ -536,6 +542,8 @@ def ingest(db: Session, principal: Principal, envelopes: list[Envelope]) -> list
             return [results[index] for index in range(len(envelopes))]
         except IntegrityError:
             continue  # another hub stored some of them first: answer again
+        except OperationalError:
+            raise  # the database is unreachable or busy, not the records at fault: retry later
         except SQLAlchemyError:
             break
     for index, item in fresh.items():
@@ -546,6 +554,8 @@ def ingest(db: Session, principal: Principal, envelopes: list[Envelope]) -> list
 def _store_one(db: Session, principal: Principal, index: int, item: Item) -> ItemResult:
     try:
         return _attempt(db, principal, {index: item})[index]
+    except OperationalError:
+        raise
     except SQLAlchemyError as exc:
         row = _existing(db, {item.env.id}).get(item.key)
         if row is not None:  # another hub stored it first
