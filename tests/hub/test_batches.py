@@ -76,4 +76,4 @@ def test_pushed_people_are_filed_in_the_hub_lookup_index(hub: Hub) -> None:
         client.push([env("person", person("p-7", surname="Quillfeather"))])
     with hub.client(hub.enrol(), "CH1001") as client:
         found = client.search(name="Rhea Quillfeather")
-    assert [hit["person_id"] for hit in found][:1] == ["p-7"]
+    assert [hit.person_id for hit in found][:1] == ["p-7"]

@@ -90,6 +90,7 @@ def test_a_body_hashed_by_an_earlier_terminal_version_is_accepted(hub: Hub) -> N
     token = hub.enrol()
     body = Assessment(
         id="a-7",
+        incident_id="i-7",
         checklist_id="risk",
         checklist_version="1",
         checklist_hash="h",
@@ -99,6 +100,7 @@ def test_a_body_hashed_by_an_earlier_terminal_version_is_accepted(hub: Hub) -> N
     digest = hashlib.sha256(old.encode("utf-8")).hexdigest()
     assert digest != content_hash(body)
     with hub.client(token) as client:
+        client.push([env("person", person("p-7")), env("incident", incident("i-7", "p-7"))])
         assert client.push([env("assessment", body, digest=digest)])[0].status == "accepted"
         assert client.push([env("assessment", body, digest=digest)])[0].status == "duplicate"
     with transaction(hub.engine) as db:
@@ -113,8 +115,9 @@ def test_a_role_may_only_send_its_own_kinds(hub: Hub) -> None:
     with hub.client(token, "PC2001") as client:
         [answer] = client.push([env("review", review.model_dump(mode="json"))])
     assert answer.status == "rejected" and "may not send review" in answer.reason
+    mine = Review(id="rv-2", subject_kind="assessment", subject_id="a-1", reviewer="SG3001")
     with hub.client(token, "SG3001") as client:
-        [answer] = client.push([env("review", review.model_dump(mode="json"))])
+        [answer] = client.push([env("review", mine.model_dump(mode="json"))])
     assert answer.status == "accepted"
 
 
@@ -180,7 +183,7 @@ def test_a_child_stranded_by_a_simultaneous_parent_is_written_at_the_next_push(h
         with transaction(hub.engine) as db:  # the parent lands without seeing the child
             db.add(Person.model_validate(person("p-8")))
             db.flush()
-            db.add(Incident.model_validate(incident("i-8", "p-8")))
+            db.add(Incident.model_validate({**incident("i-8", "p-8"), "created_by": "PC2001"}))
         with transaction(hub.engine) as db:
             assert db.get(Child, "c-8") is None
         client.push([env("person", person("p-other", "Unrelated"))])

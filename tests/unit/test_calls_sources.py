@@ -105,13 +105,15 @@ def test_hub_lookup_uses_the_hub_endpoints() -> None:
                 200, json={"results": [{"person_id": "p9", "name": "A B", "score": 1}]}
             )
         if request.url.path.endswith("/lookup/people/p9"):
-            return httpx.Response(200, json={"person_id": "p9", "narrative": []})
+            return httpx.Response(200, json={"person_id": "p9", "name": "A B", "narrative": []})
         return httpx.Response(404, json={"detail": "no such person"})
 
     hub = HubLookup(_client(handler))
     assert [c.person_id for c in hub.search(Search(name="Ab Cd", postcode="TT1"))] == ["p9"]
     assert asked[0][1] == {"name": "Ab Cd", "postcode": "TT1", "limit": "10"}
-    assert hub.history("p9") == {"person_id": "p9", "narrative": []}
+    history = hub.history("p9")
+    assert history is not None
+    assert (history["person_id"], history["name"], history["narrative"]) == ("p9", "A B", [])
     assert hub.history("nobody") is None
 
 

@@ -147,4 +147,5 @@ def test_opening_a_restricted_case_is_audited_and_tells_psd(store: Store) -> Non
             "SG3001",
             inc.id,
         )
-        assert db.exec(select(OutboxItem)).one().record_id == note.id
+        queued = db.exec(select(OutboxItem)).one()  # the hub notifies PSD from the event
+        assert (queued.kind, queued.record_id) == ("audit", event.id)

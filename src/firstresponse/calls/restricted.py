@@ -10,10 +10,8 @@ import importlib
 
 from sqlmodel import Session
 
-from firstresponse.calls.outbox import enqueue_change
 from firstresponse.records import Incident, Notification, User
 from firstresponse.security import audit
-from firstresponse.store.outbox import PRIORITY_HIGH_RISK
 
 RECIPIENTS = ("inspector", "PSD")
 
@@ -39,7 +37,7 @@ def flag(db: Session, user: User, incident: Incident, reason: str) -> None:
             subject_id=incident.id,
             body=f"{incident.reference}: {reason} (flagged by {user.collar})",
         )
-        enqueue_change(db, "notification", note, PRIORITY_HIGH_RISK)
+        db.add(note)  # the hub raises its own from the restricted incident
     audit.record(
         db,
         user.collar,

@@ -183,7 +183,7 @@ class HubLookup:
 
     def history(self, person_id: str) -> History | None:
         try:
-            return self.client.person_history(person_id)
+            return self.client.person_history(person_id).model_dump(mode="json")
         except RequestRejected:
             return None
 

@@ -106,6 +106,28 @@ def transaction(engine: Engine, read_only: bool = False) -> Iterator[Session]:
             raise
 
 
+RECORD_LOCKS = 727002  # advisory-lock namespace for record ids (two-key form)
+
+
+def lock_records(db: Session, ids: set[str] | list[str]) -> None:
+    """Hold these record ids for this transaction against every other hub process.
+
+    PostgreSQL advisory locks (released at commit), taken in one sorted order so two hubs
+    never deadlock on them: whoever stores a version of a record first, the other then sees
+    it, so versions never overwrite newer ones and nothing is judged against a stale view.
+    SQLite writers are already serialised by BEGIN IMMEDIATE.
+    """
+    if ids and db.get_bind().dialect.name == "postgresql":
+        db.execute(
+            text(
+                "SELECT count(pg_advisory_xact_lock(:space, hashtext(id))) FROM "
+                "(SELECT id FROM unnest(CAST(:ids AS text[])) AS id "
+                "ORDER BY hashtext(id)) AS wanted"
+            ),
+            {"space": RECORD_LOCKS, "ids": sorted(set(ids))},
+        )
+
+
 def serialise_audit(db: Session) -> None:
     """Hold the audit chain for this transaction so concurrent hubs cannot fork it.
 

@@ -30,15 +30,15 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import bindparam, exists, func, insert, or_, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, select
 
-from firstresponse.hub import feed
+from firstresponse.hub import authorise, feed, notices
 from firstresponse.hub.auth import Principal
-from firstresponse.hub.db import serialise_audit
-from firstresponse.hub.kinds import KINDS, ORDER, KindSpec, may_push
+from firstresponse.hub.db import lock_records, serialise_audit
+from firstresponse.hub.kinds import KINDS, ORDER, KindSpec
 from firstresponse.hub.models import HubEnvelope
-from firstresponse.records import AuditEvent, canonical_json, utcnow
+from firstresponse.records import AuditEvent, User, canonical_json, utcnow
 from firstresponse.records.base import legacy_canonical_json
 from firstresponse.security import audit
 from firstresponse.sync.protocol import Envelope, ItemResult
@@ -56,6 +56,7 @@ class Item:
     spec: KindSpec
     record: Any
     canonical: str
+    user: User  # the officer it is written as, and authorised as (hub.authorise)
     seq: int | None = None  # the stored envelope row, for a record that waited
     waits_for: str | None = None
     materialised: bool = False
@@ -107,15 +108,16 @@ def _hashed_text(env: Envelope) -> str | None:
     return None
 
 
-def _prepare(env: Envelope, principal: Principal, allowed: dict[str, bool]) -> Item | str:
-    """The validated item, or why it is rejected (`allowed` caches may_push by kind)."""
+def author_of(env: Envelope, principal: Principal) -> User:
+    """The officer an envelope is written and authorised as: today whoever is signed in."""
+    return principal.user
+
+
+def _prepare(env: Envelope, principal: Principal) -> Item | str:
+    """The validated item, or why it is rejected."""
     spec = KINDS.get(env.kind)
     if spec is None:
         return f"unknown kind {env.kind!r}; the hub accepts {', '.join(KINDS)}"
-    if spec.name not in allowed:
-        allowed[spec.name] = may_push(principal.user, spec)
-    if not allowed[spec.name]:
-        return f"{principal.user.collar} ({principal.user.role}) may not send {env.kind} records"
     canonical = _hashed_text(env)
     if canonical is None:
         return "content_hash does not match the body (altered or corrupted in transit)"
@@ -125,7 +127,9 @@ def _prepare(env: Envelope, principal: Principal, allowed: dict[str, bool]) -> I
         record = spec.body.model_validate(env.body)
     except (ValidationError, ValueError, TypeError) as exc:
         return f"{env.kind} is not valid: {_reason(exc)}"
-    return Item(env=env, spec=spec, record=record, canonical=canonical)
+    return Item(
+        env=env, spec=spec, record=record, canonical=canonical, user=author_of(env, principal)
+    )
 
 
 def _chunks(values: set[str] | list[str]) -> list[list[str]]:
@@ -143,6 +147,7 @@ _EXISTING = select(  # type: ignore[call-overload]
     ENVELOPES.c.content_hash,
     ENVELOPES.c.body,
     ENVELOPES.c.materialised,
+    ENVELOPES.c.pushed_by,
 ).where(ENVELOPES.c.record_id.in_(_IDS))
 _NEWEST = (
     select(ENVELOPES.c.record_id, func.max(ENVELOPES.c.version))
@@ -271,6 +276,7 @@ def plan(db: Session, items: list[Item], newest: dict[str, int] | None = None) -
 
 def execute(db: Session, work: Plan, device: str) -> None:
     """Write a plan: record tables kind by kind (parents first), then the change feed."""
+    raised = notices.due(db, work.stored)
     for kind in KINDS:
         spec = KINDS[kind]
         table: Any = spec.model.__table__  # type: ignore[attr-defined]
@@ -281,6 +287,7 @@ def execute(db: Session, work: Plan, device: str) -> None:
             db.execute(update(table).where(table.c.id == record_id).values(**values))
     for item in work.audits:
         _write_audit(db, item, device)
+    notices.write(db, raised)
     feed.write(db, feed.for_stored(db, work.stored))
     _refile_people(db, [record.id for kind, record in work.stored if kind == "person"])
 
@@ -329,7 +336,7 @@ def _store(
             "content_hash": item.env.content_hash,
             "body": item.canonical,
             "device_id": principal.device.id,
-            "pushed_by": principal.user.collar,
+            "pushed_by": item.user.collar,
             "materialised": item.materialised,
             "waits_for": item.waits_for,
             "received_at": now,
@@ -341,7 +348,7 @@ def _store(
     return work.written
 
 
-def _item_from_row(row: Any) -> Item | None:
+def _item_from_row(row: Any, users: dict[str, User]) -> Item | None:
     spec = KINDS.get(row.kind)
     if spec is None:
         return None
@@ -357,7 +364,21 @@ def _item_from_row(row: Any) -> Item | None:
         content_hash=row.content_hash,
         body=body,
     )
-    return Item(env=env, spec=spec, record=record, canonical=row.body, seq=row.seq)
+    user = users.get(row.pushed_by) or User(collar=row.pushed_by, name="", role="")
+    return Item(env=env, spec=spec, record=record, canonical=row.body, user=user, seq=row.seq)
+
+
+def _writers(db: Session, collars: set[str]) -> dict[str, User]:
+    """The officers waiting records were pushed as, as they were then: signed in.
+
+    Their records are judged on their role (hub.authorise), not on whether they are still
+    signed in or unlocked now, so a record is not lost because its author went off duty.
+    """
+    query = select(User).where(User.collar.in_(sorted(collars)))  # type: ignore[attr-defined]
+    return {
+        user.collar: user.model_copy(update={"active": True, "locked": False})
+        for user in db.exec(query)
+    }
 
 
 def _waiting_for(db: Session, arrived: list[str]) -> list[Item]:
@@ -365,17 +386,68 @@ def _waiting_for(db: Session, arrived: list[str]) -> list[Item]:
     for chunk in _chunks(arrived):
         rows.extend(db.execute(_WAITING, {"ids": chunk}))
     rows.sort(key=lambda row: row.seq)
-    return [item for item in map(_item_from_row, rows) if item is not None]
+    users = _writers(db, {row.pushed_by for row in rows})
+    return [item for row in rows if (item := _item_from_row(row, users)) is not None]
+
+
+def _judge(
+    db: Session, items: dict[int, Item], existing: dict[tuple[str, int], Any]
+) -> dict[int, str]:
+    """Authorise items (parents first) against what the hub holds; why each refused one is."""
+    ordered = sorted(items.items(), key=lambda pair: ORDER[pair[1].spec.name])
+    holding = authorise.load(db, [(i.spec.name, i.record) for _, i in ordered], existing)
+    refused = {}
+    for index, item in ordered:
+        verdict = authorise.authorise(
+            item.user, item.spec.name, item.record, item.env.version, holding
+        )
+        if not verdict.allowed:
+            refused[index] = verdict.reason
+    return refused
+
+
+def _refuse_waiting(db: Session, device: str, items: list[Item], refused: dict[int, str]) -> None:
+    """Waiting records their incident's arrival shows were not their author's to write:
+    they stop waiting and stay stored as sent, never written; the hub's audit says why."""
+    if not refused:
+        return
+    db.execute(
+        update(ENVELOPES).where(ENVELOPES.c.seq.in_(_IDS)).values(waits_for=None),
+        {"ids": [items[index].seq for index in refused]},
+    )
+    serialise_audit(db)
+    for index, reason in refused.items():
+        item = items[index]
+        audit.record(
+            db,
+            item.user.collar,
+            "sync.refused",
+            item.spec.name,
+            item.env.id,
+            version=item.env.version,
+            device=device,
+            reason=reason,
+        )
 
 
 def retry_deferred(db: Session, device: str, arrived: list[str]) -> None:
     """Write records that were waiting for one of the `arrived` records, and so on down."""
     while arrived:
-        items = _waiting_for(db, arrived)
+        waiting = _waiting_for(db, arrived)
+        if not waiting:
+            return
+        lock_records(db, {item.env.id for item in waiting})
+        items = _waiting_for(db, arrived)  # as they are now that no other hub writes them
         if not items:
             return
         try:
             with db.begin_nested():
+                existing = _existing(db, {item.env.id for item in items})
+                refused = _judge(db, dict(enumerate(items)), existing)
+                _refuse_waiting(db, device, items, refused)
+                items = [item for index, item in enumerate(items) if index not in refused]
+                if not items:
+                    return
                 work = plan(db, items)
                 db.execute(
                     update(ENVELOPES)
@@ -426,7 +498,9 @@ def _attempt(db: Session, principal: Principal, fresh: dict[int, Item]) -> dict[
     Raises SQLAlchemyError (nothing of this attempt is kept) if storing fails.
     """
     results: dict[int, ItemResult] = {}
-    existing = _existing(db, {item.env.id for item in fresh.values()})
+    ids = {item.env.id for item in fresh.values()}
+    lock_records(db, ids)
+    existing = _existing(db, ids)
     batch: dict[tuple[str, int], Item] = {}
     new: dict[int, Item] = {}
     for index, item in fresh.items():
@@ -442,6 +516,8 @@ def _attempt(db: Session, principal: Principal, fresh: dict[int, Item]) -> dict[
         else:
             batch[item.key] = item
             new[index] = item
+    for index, reason in _judge(db, new, existing).items():
+        results[index] = _result(new.pop(index).env, "rejected", 422, reason)
     if new:
         with db.begin_nested():
             written = _store(db, principal, list(new.values()), _newest_written(existing))
@@ -454,9 +530,8 @@ def ingest(db: Session, principal: Principal, envelopes: list[Envelope]) -> list
     """Store a batch in the caller's transaction and answer for every envelope, in order."""
     results: dict[int, ItemResult] = {}
     fresh: dict[int, Item] = {}
-    allowed: dict[str, bool] = {}
     for index, env in enumerate(envelopes):
-        prepared = _prepare(env, principal, allowed)
+        prepared = _prepare(env, principal)
         if isinstance(prepared, str):
             results[index] = _result(env, "rejected", 422, prepared)
         else:
@@ -467,6 +542,8 @@ def ingest(db: Session, principal: Principal, envelopes: list[Envelope]) -> list
             return [results[index] for index in range(len(envelopes))]
         except IntegrityError:
             continue  # another hub stored some of them first: answer again
+        except OperationalError:
+            raise  # the database is unreachable or busy, not the records at fault: retry later
         except SQLAlchemyError:
             break
     for index, item in fresh.items():
@@ -477,6 +554,8 @@ def ingest(db: Session, principal: Principal, envelopes: list[Envelope]) -> list
 def _store_one(db: Session, principal: Principal, index: int, item: Item) -> ItemResult:
     try:
         return _attempt(db, principal, {index: item})[index]
+    except OperationalError:
+        raise
     except SQLAlchemyError as exc:
         row = _existing(db, {item.env.id}).get(item.key)
         if row is not None:  # another hub stored it first

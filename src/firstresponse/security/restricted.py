@@ -60,21 +60,15 @@ def _scrub(text: str, names: set[str]) -> str:
 
 
 def _notify(
-    db: Session,
-    kind: str,
-    recipient: str,
-    subject_kind: str,
-    subject_id: str,
-    body: str,
-    outbox: bool = True,
+    db: Session, kind: str, recipient: str, subject_kind: str, subject_id: str, body: str
 ) -> Notification:
+    """A notification kept where it is raised. The hub raises its own copy for PSD and the
+    inspector from the restricted incident or the access's audit event (hub.notices): it
+    takes none from terminals."""
     note = Notification(
         kind=kind, recipient=recipient, subject_kind=subject_kind, subject_id=subject_id, body=body
     )
-    if outbox:
-        enqueue_record(db, "notification", note)
-    else:
-        db.add(note)
+    db.add(note)
     return note
 
 
@@ -93,7 +87,8 @@ def guard_history(db: Session, user: User | None, history: T, *, outbox: bool = 
     narrative, bail conditions and DVDS lines unless an unrestricted incident already shows
     it. Orders are left whole: an officer must be able to enforce them.
 
-    With `outbox=False` (on the hub) the PSD notification is stored but not queued.
+    With `outbox=True` (on a terminal) each access's audit event is queued for the hub,
+    which notifies PSD from it.
     """
     incidents = list(getattr(history, "incidents", []) or [])
     restricted = [i for i in incidents if getattr(i, "restricted", False)]
@@ -104,7 +99,7 @@ def guard_history(db: Session, user: User | None, history: T, *, outbox: bool = 
     actor = user.collar if user is not None else "?"
     action = "restricted.view" if full else "restricted.redacted"
     for incident in restricted:
-        audit.record(
+        event = audit.record(
             db,
             actor,
             action,
@@ -113,6 +108,8 @@ def guard_history(db: Session, user: User | None, history: T, *, outbox: bool = 
             person_id=person_id,
             reference=str(getattr(incident, "reference", "")),
         )
+        if outbox:
+            enqueue_record(db, "audit", event)
     refs = ", ".join(str(getattr(i, "reference", i.incident_id)) for i in restricted)
     shown = "full detail shown" if full else "suspect detail withheld"
     _notify(
@@ -122,7 +119,6 @@ def guard_history(db: Session, user: User | None, history: T, *, outbox: bool = 
         "person",
         person_id,
         f"{_who(user)} opened a history holding restricted incident(s) {refs}: {shown}.",
-        outbox,
     )
     note = f"{len(restricted)} restricted incident(s): this view is audited and PSD notified."
     narrative = list(getattr(history, "narrative", []) or [])

@@ -140,8 +140,9 @@ def open_casefile(
         return None
     restricted = any(line.startswith("RESTRICTED") for line in sections[0].lines)
     action = "restricted.view" if restricted else "case.viewed"
-    audit.record(db, collar, action, "incident", incident_id, purpose="dip-sample review")
+    event = audit.record(db, collar, action, "incident", incident_id, purpose="dip-sample review")
     if restricted:
+        outbox.enqueue_record(db, "audit", event)  # the hub notifies PSD from it
         note = Notification(
             kind="restricted_access",
             recipient="PSD",
@@ -149,5 +150,5 @@ def open_casefile(
             subject_id=incident_id,
             body=f"{collar} opened restricted case for dip-sample review: full detail shown.",
         )
-        outbox.enqueue_record(db, "notification", note)
+        db.add(note)
     return sections

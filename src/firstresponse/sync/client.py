@@ -9,11 +9,12 @@ until someone signs in again or the device is re-enrolled) and `RequestRejected`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+from firstresponse.sync.lookup_protocol import LookupMatch, LookupResults, PersonHistory
 from firstresponse.sync.protocol import (
     API,
     COLLAR_HEADER,
@@ -26,6 +27,8 @@ from firstresponse.sync.protocol import (
     PushResponse,
     WhoAmI,
 )
+
+T = TypeVar("T", bound=BaseModel)
 
 
 class SyncFailure(Exception):
@@ -137,11 +140,20 @@ class HubClient:
     def whoami(self) -> WhoAmI:
         return WhoAmI.model_validate(self._request("GET", "/whoami"))
 
-    def search(self, limit: int = 20, **fields: str) -> list[Any]:
-        """Online repeat-victim search (call handlers)."""
+    def _typed(self, model: type[T], method: str, path: str, **kwargs: Any) -> T:
+        """The hub's answer validated into `model` (NetworkFailure when it does not fit)."""
+        response = self._response(method, path, **kwargs)
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise NetworkFailure(f"hub answer not understood: {exc}") from exc
+
+    def search(self, limit: int = 20, **fields: str) -> list[LookupMatch]:
+        """Online repeat-victim search (call handlers), best match first."""
         params: dict[str, Any] = {k: v for k, v in fields.items() if v}
         params["limit"] = limit
-        return list(self._request("GET", "/lookup/search", params=params)["results"])
+        return self._typed(LookupResults, "GET", "/lookup/search", params=params).results
 
-    def person_history(self, person_id: str) -> dict[str, Any]:
-        return dict(self._request("GET", f"/lookup/people/{person_id}"))
+    def person_history(self, person_id: str) -> PersonHistory:
+        """One person's history (the hub withholds what this officer may not see)."""
+        return self._typed(PersonHistory, "GET", f"/lookup/people/{person_id}")

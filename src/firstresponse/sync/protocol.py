@@ -89,6 +89,13 @@ class WhoAmI(BaseModel):
     team: str
 
 
+class Health(BaseModel):
+    """The hub is up and its database answers."""
+
+    status: Literal["ok"]
+    version: str
+
+
 class Problem(BaseModel):
     """Every error response: a human-readable reason."""
 

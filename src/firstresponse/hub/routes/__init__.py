@@ -1,0 +1,12 @@
+"""The hub's routes, one APIRouter module per resource, gathered into `api_router`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from firstresponse.hub.routes import health, identity, lookup, pull, push
+from firstresponse.sync.protocol import API
+
+api_router = APIRouter(prefix=API)
+for module in (health, identity, push, pull, lookup):
+    api_router.include_router(module.router)

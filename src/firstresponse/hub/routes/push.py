@@ -1,0 +1,23 @@
+"""Terminals push record envelopes; the hub answers for every one."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from firstresponse.hub.db import transaction
+from firstresponse.hub.deps import ERRORS, Db, Who, allow
+from firstresponse.hub.ingest import ingest, sweep_stranded
+from firstresponse.security.permissions import Action
+from firstresponse.sync.protocol import PushRequest, PushResponse
+
+router = APIRouter(tags=["sync"])
+
+
+@router.post("/push", response_model=PushResponse, responses=ERRORS)
+def push(batch: PushRequest, who: Who, db: Db) -> PushResponse:
+    """Store a batch of envelopes; each gets accepted, duplicate, conflict or rejected."""
+    allow(who, Action.SYNC)
+    with transaction(db) as session:
+        results = ingest(session, who, batch.envelopes)
+        sweep_stranded(session, who.device.name)
+    return PushResponse(results=results)

@@ -1,0 +1,81 @@
+"""Lookup answers on the wire (shared by hub and terminal): matches and a person's history.
+
+They mirror `firstresponse.lookup.Match` and `PersonHistory`, which the hub validates into
+these models (`from_attributes`), so a change to the lookup engine's shapes fails on the
+hub, not silently on a terminal.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class LookupMatch(_Wire):
+    """One person who may be the one asked about, with the reasons in plain English."""
+
+    person_id: str
+    name: str
+    dob: date | None = None
+    postcode: str = ""
+    score: float = 0.0
+    reasons: list[str] = Field(default_factory=list)
+    markers: list[str] = Field(default_factory=list)
+    da_incidents_12m: int = 0
+
+
+class LookupResults(BaseModel):
+    """A repeat-victim search's matches, best first."""
+
+    results: list[LookupMatch]
+
+
+class OrderLine(_Wire):
+    """A protective order or safeguarding measure naming the person."""
+
+    kind: str
+    detail: str
+    in_force: bool
+    ends_on: date | None = None
+    starts_on: date | None = None
+    role: str = ""
+
+
+class HistoryIncident(_Wire):
+    """One incident in a person's history (redacted for roles that may not see restricted)."""
+
+    incident_id: str
+    reference: str
+    occurred_at: datetime
+    role: str
+    other_party: str
+    relationship: str
+    summary: str
+    risk_level: str | None = None
+    grade: str | None = None
+    children: list[str] = Field(default_factory=list)
+    restricted: bool = False
+
+
+class PersonHistory(_Wire):
+    """A person's history: markers, orders, incidents and a readable narrative."""
+
+    person_id: str
+    name: str
+    dob: date | None = None
+    aliases: list[str] = Field(default_factory=list)
+    markers: list[str] = Field(default_factory=list)
+    last_risk_level: str | None = None
+    da_incidents_12m: int = 0
+    previous_partners: list[str] = Field(default_factory=list)
+    orders: list[OrderLine] = Field(default_factory=list)
+    on_marac: bool = False
+    bail_conditions: list[str] = Field(default_factory=list)
+    dvds: list[str] = Field(default_factory=list)
+    incidents: list[HistoryIncident] = Field(default_factory=list)
+    narrative: list[str] = Field(default_factory=list)
