@@ -37,7 +37,7 @@ from sqlmodel import Session
 from firstresponse.hub.kinds import KINDS, may_push
 from firstresponse.hub.models import HubEnvelope
 from firstresponse.records import Assignment, Decision, Incident, Review, User, utcnow
-from firstresponse.records.vocab import Role
+from firstresponse.vocab import Role
 
 HUB_QUEUES = frozenset({"psd", "inspector"})  # raised by the hub only (hub.notices)
 TERMINAL_NOTICES = frozenset({"referral", "feedback"})
