@@ -36,7 +36,7 @@ def recent_risk_level(history: History, today: date | None = None) -> str:
     """The level of the victim's newest assessed incident in the last 12 months, or ''.
 
     An assessment older than a year is history, not a reason for today's grade."""
-    now = datetime.combine(today, datetime.min.time(), UTC) if today else datetime.now(UTC)
+    now = datetime.combine(today, datetime.max.time(), UTC) if today else datetime.now(UTC)
     dated = [
         (when, i.get("risk_level"))
         for i in history.get("incidents") or []
@@ -44,7 +44,7 @@ def recent_risk_level(history: History, today: date | None = None) -> str:
         and i.get("role", "victim") == "victim"
         and i.get("risk_level")
         and (when := _when(i.get("occurred_at"))) is not None
-        and now - YEAR <= when
+        and now - YEAR <= when <= now
     ]
     return str(max(dated, key=lambda d: d[0])[1]) if dated else ""
 
