@@ -194,9 +194,7 @@ def test_orders_made_at_the_scene_become_order_records_once(
         rows = list(db.exec(select(ProtectiveOrder)))
         assert len(rows) == 2
         assert db.get(ProtectiveOrder, bail.id).detail == "Not to enter Testshire"  # type: ignore[union-attr]
-        versions = sorted(
-            i.version for i in db.exec(select(OutboxItem)) if i.record_id == bail.id
-        )
+        versions = sorted(i.version for i in db.exec(select(OutboxItem)) if i.record_id == bail.id)
     assert versions == [1, 2]
 
 

@@ -33,10 +33,18 @@ HISTORY = {
     "dvds": ["Right to know disclosure 2026-02-01"],
     "incidents": [
         {"incident_id": "i1", "role": "victim", "reference": "WM-1"},
-        {"incident_id": "i2", "role": "victim", "occurred_at": "2026-03-01T20:00:00Z",
-         "risk_level": "medium"},
-        {"incident_id": "i3", "role": "victim", "occurred_at": "2024-03-01T20:00:00Z",
-         "risk_level": "high"},
+        {
+            "incident_id": "i2",
+            "role": "victim",
+            "occurred_at": "2026-03-01T20:00:00Z",
+            "risk_level": "medium",
+        },
+        {
+            "incident_id": "i3",
+            "role": "victim",
+            "occurred_at": "2024-03-01T20:00:00Z",
+            "risk_level": "high",
+        },
     ],
     "narrative": ["2026-10-01 assault by partner, high risk", "2026-06-01 verbal argument"],
 }

@@ -161,7 +161,9 @@ def test_a_breach_leads_to_a_positive_action_decision() -> None:
     assert "breach_no_action" in kinds(ev)
     assert "orders_in_force[0].breach_action" in reasons(ev)
     entry["breach_action"] = "arrested"
-    assert "breach_no_action" not in kinds(evaluate(FIRST, {"orders_in_force": [entry]}, WITH_ORDER))
+    assert "breach_no_action" not in kinds(
+        evaluate(FIRST, {"orders_in_force": [entry]}, WITH_ORDER)
+    )
 
 
 def test_orders_group_hidden_when_no_order_is_in_force() -> None:
@@ -224,8 +226,13 @@ def test_an_authorised_notice_records_authority_service_and_hearing() -> None:
      ("dapn", "inspector", True)],
 )  # fmt: skip
 def test_the_notice_needs_the_right_rank(scheme: str, rank: str, ok: bool) -> None:
-    answers = {**NOTICE_TESTS_MET, "notice_scheme": scheme, "notice_decision": "authorised",
-               "notice_authority": "SP1001 Superintendent", "notice_authority_rank": rank}  # fmt: skip
+    answers = {
+        **NOTICE_TESTS_MET,
+        "notice_scheme": scheme,
+        "notice_decision": "authorised",
+        "notice_authority": "SP1001 Superintendent",
+        "notice_authority_rank": rank,
+    }
     assert ("notice_authority_rank" not in errors(evaluate(FIRST, answers))) is ok
 
 
@@ -250,8 +257,9 @@ def test_skipping_the_risk_assessment_is_a_decision() -> None:
 def test_relationships_follow_the_act() -> None:
     item = FIRST.item("relationship")
     assert item is not None
-    assert {"agreed_to_marry", "shared_child", "married_civil", "intimate", "ex_intimate",
-            "relative", "child_to_parent", "not_connected"} == {v for v, _ in item.options}  # fmt: skip
+    wanted = {"agreed_to_marry", "shared_child", "married_civil", "intimate", "ex_intimate",
+              "relative", "child_to_parent", "not_connected"}  # fmt: skip
+    assert wanted == {v for v, _ in item.options}
     abuse = FIRST.item("abuse_types")
     assert abuse is not None and "economic" in {v for v, _ in abuse.options}
 
@@ -413,12 +421,13 @@ def test_the_validator_refuses_a_floor_where_not_known_is_safe(tmp_path: Path) -
     copy.write_text(text, "utf-8")
     _, problems = check_file(copy)
     assert len(problems) == 1 and "not known" in problems[0].reason
-    assert problems[0].line == text.splitlines().index(
-        'when = { answer = "caller_can_talk", equals = "no" }'
-    ) + 1
+    assert (
+        problems[0].line
+        == text.splitlines().index('when = { answer = "caller_can_talk", equals = "no" }') + 1
+    )
 
 
-# --- The engine: groups filled from a fact ---------------------------------------------------------
+# --- The engine: groups filled from a fact ------------------------------------------------
 @pytest.mark.parametrize(
     ("extra", "message"),
     [

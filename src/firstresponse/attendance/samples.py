@@ -61,7 +61,9 @@ def first_response_answers(**changes: Any) -> dict[str, Any]:
     return answers
 
 
-def no_charge_answers(decision: str = "tests_not_met", reason: str = "No violence or threat") -> dict[str, Any]:
+def no_charge_answers(
+    decision: str = "tests_not_met", reason: str = "No violence or threat"
+) -> dict[str, Any]:
     """The protection-notice answers when the suspect is not charged (legal tests not met)."""
     return {
         "notice_scheme": "dvpn",

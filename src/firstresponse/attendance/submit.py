@@ -202,7 +202,10 @@ def _decisions(
     wanted: list[tuple[str, str]] = []
     for need in ev.decisions:
         wanted.append(
-            (need.kind, _decision_reason(need.item, need.reason, row.answers, need.kind, need.label))
+            (
+                need.kind,
+                _decision_reason(need.item, need.reason, row.answers, need.kind, need.label),
+            )
         )
     for choice in referral_choices(row, cl, facts):
         if choice.accepted is False and not choice.item:
