@@ -299,7 +299,7 @@ def _outcome(incident: Incident, first: dict[str, Any] | None, risk: str | None)
 
 def _orders(db: Session, incident: Incident, answers: dict[str, Any], priority: int) -> None:
     """Orders made at or after the scene, as order records in the outbox (see `orders`)."""
-    on = _aware_date(incident.occurred_at)
+    on = _day_of(incident.occurred_at)
     for order in orders_made(incident, answers, on):
         held = db.get(ProtectiveOrder, order.id)
         if held is not None:
@@ -311,7 +311,8 @@ def _orders(db: Session, incident: Incident, answers: dict[str, Any], priority: 
         enqueue_record(db, "order", order, next_version(db, order.id), priority)
 
 
-def _aware_date(value: Any) -> Any:
+def _day_of(value: Any) -> Any:
+    """The calendar day of a datetime (a date is returned as it is)."""
     return value.date() if hasattr(value, "date") else value
 
 
