@@ -51,11 +51,15 @@ class Grade(StrEnum):
 
 
 class OrderKind(StrEnum):
-    """Protective measures and safeguarding history that a responder must know about."""
+    """Protective measures and safeguarding history that a responder must know about.
+
+    DAPN/DAPO: the Domestic Abuse Act 2021 notice and order, where in force."""
 
     BAIL_CONDITIONS = "bail_conditions"
     DVPN = "dvpn"
     DVPO = "dvpo"
+    DAPN = "dapn"
+    DAPO = "dapo"
     RESTRAINING_ORDER = "restraining_order"
     NON_MOLESTATION_ORDER = "non_molestation_order"
     MARAC = "marac"
@@ -65,13 +69,17 @@ class OrderKind(StrEnum):
 
 
 class Relationship(StrEnum):
-    """How a suspect is related to a victim."""
+    """How a suspect is related to a victim (Domestic Abuse Act 2021 s.2 "personally
+    connected"; `not_connected` is not domestic abuse)."""
 
     PARTNER = "partner"
     EX_PARTNER = "ex_partner"
     SPOUSE = "spouse"
+    AGREED_TO_MARRY = "agreed_to_marry"
+    SHARED_PARENT = "shared_parent"
     FAMILY_MEMBER = "family_member"
     CHILD_TO_PARENT = "child_to_parent"
+    NOT_CONNECTED = "not_connected"
     OTHER = "other"
 
 

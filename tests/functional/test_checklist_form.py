@@ -213,8 +213,9 @@ async def test_new_facts_re_evaluate_and_show_in_the_summary() -> None:
         assert form.evaluation.risk_level == "standard"
         form.set_facts({"incidents_12m": 3})
         await pilot.pause()
-        assert form.evaluation.computed["computed_risk_level"] == "high"
-        assert [d.kind for d in form.evaluation.decisions] == ["risk_lowered"]
+        # earlier incidents never set the level: they are a MARAC escalation criterion
+        assert form.evaluation.computed["computed_risk_level"] == "standard"
+        assert "marac_escalation" in form.evaluation.flags
         summary = str(form.query_one("#cl-summary", Static).render())
-        assert "1 for a supervisor" in summary and "MARAC referral" in summary
+        assert "MARAC referral" in summary
         assert app.changes[-1].evaluation is form.evaluation

@@ -182,7 +182,7 @@ async def test_risk_screen_shows_levels_and_factors(settings: Settings, store: S
         await pilot.pause(0.5)
         assert isinstance(app.screen, RiskScreen)
         text = "\n".join(str(w.render()) for w in app.screen.query("Static"))
-        assert "From the answers and history: MEDIUM" in text
+        assert "From the answers and history: HIGH" in text  # strangulation suggests high
         assert "After your judgement:         STANDARD" in text
         assert "LOWERED below the computed level: REASON NEEDED" in text
         assert "stopped them breathing" in text

@@ -110,6 +110,7 @@ VALID = {  # a valid body of each kind, before hostile values are mixed in
     "person": {"forename": "Ann", "surname": "Fuzz"},
     "incident": {"reference": "F", "occurred_at": NOW, "victim_id": "p-1"},
     "child": {"incident_id": "i-1", "name": "Kit"},
+    "order": {"kind": "dvpn", "subject_id": "p-1", "incident_id": "i-1"},
     "assessment": {"checklist_id": "risk", "checklist_version": "1", "checklist_hash": "h"},
     "decision": {"kind": "no_arrest", "reason": "r", "incident_id": "i-1"},
     "assignment": {"incident_id": "i-1", "assignee": "PC2001"},

@@ -26,7 +26,12 @@ from firstresponse.attendance import (
     submission_problems,
     submit,
 )
-from firstresponse.attendance.samples import child_entry, first_response_answers, risk_answers
+from firstresponse.attendance.samples import (
+    child_entry,
+    first_response_answers,
+    no_charge_answers,
+    risk_answers,
+)
 from firstresponse.checklist import Checklist, load_checklists
 from firstresponse.config import Settings
 from firstresponse.records import (
@@ -123,7 +128,16 @@ def test_submission_is_refused_with_a_list_while_anything_is_missing(
     ("changes", "kind"),
     [
         ({"bwv_on": "no"}, "bwv_off"),
-        ({"grounds_for_arrest": "yes", "offences": "Assault", "arrested": "no"}, "no_arrest"),
+        (
+            {
+                "grounds_for_arrest": "yes",
+                "arrested": "no",
+                "no_arrest_basis": ["voluntary_interview"],
+                "suspect_outcome": "not_arrested",
+                **no_charge_answers(),
+            },
+            "no_arrest",
+        ),
     ],
 )
 def test_protection_reducing_choices_need_a_reason_and_become_decisions(
@@ -140,7 +154,7 @@ def test_protection_reducing_choices_need_a_reason_and_become_decisions(
     save_answers(store, draft_id, answers, cl)
     submit(store, incident_id, OFFICER, checklists)
     with store.session() as db:
-        decisions = list(db.exec(select(Decision)))
+        decisions = [d for d in db.exec(select(Decision)) if d.kind != "risk_assessment_not_done"]
         assert [(d.kind, d.reason) for d in decisions] == [(kind, "Recorded reason")]
         assert decisions[0].assessment_id == draft_id and decisions[0].made_by == OFFICER
         incident = db.get(Incident, incident_id)
@@ -182,7 +196,11 @@ def test_each_child_is_recorded_individually_with_reasons(
         assert children["Kit"].seen is False and "grandmother" in children["Kit"].reason
         assert children["Robin"].seen is True and children["Robin"].age == 7
         kinds = sorted((d.kind, d.reason.split(":")[0]) for d in db.exec(select(Decision)))
-        assert kinds == [("child_not_seen", "Kit"), ("child_not_spoken_to", "Kit")]
+        assert kinds == [
+            ("child_not_seen", "Kit"),
+            ("child_not_spoken_to", "Kit"),
+            ("risk_assessment_not_done", "Tomorrow"),
+        ]
         assert {i.priority for i in waiting(db)} == {PRIORITY_CHILD}
         note = db.exec(select(Notification)).one()
         assert note.recipient == "childrens_services" and note.subject_id == incident_id
@@ -224,10 +242,9 @@ def test_submission_goes_to_the_outbox_in_one_transaction_high_risk_first(
 ) -> None:
     fr, risk = checklists[FIRST_RESPONSE], checklists[RISK]
     _draft(store, incident_id, fr, first_response_answers())
-    high = risk_answers(risk, yes=("threats_to_kill",), officer_level="high")
+    high = risk_answers(risk, yes=("very_frightened",), officer_level="high")
     high["officer_level.reason"] = "Threats with a knife last week"
-    high["serious_detail"] = "Said he would kill her"
-    high["dvpn_outcome"] = "Authorised by the duty inspector"
+    high["now_detail"] = "Shaking; says he will be back tonight"
     risk_id = _draft(store, incident_id, risk, high)
     with store.session() as db:
         draft = db.get(Assessment, risk_id)
@@ -264,23 +281,23 @@ def test_risk_cannot_be_lowered_below_computed_without_a_reason(
     _draft(store, incident_id, fr, first_response_answers())
     answers = risk_answers(risk, yes=("strangulation",), officer_level="standard")
     answers["serious_detail"] = "Hand round throat"
+    answers["serious_harm_judgement"] = "Once, two years ago; he has since moved abroad"
     summary = risk_summary(risk, answers)
-    assert summary.computed == "medium" and summary.final == "standard" and summary.lowered
-    assert any("strangulation" in r for r in summary.rules)
+    assert summary.computed == "high" and summary.final == "standard" and summary.lowered
+    assert any("Strangulation" in r for r in summary.rules)
     assert any("neck" in f for f in summary.factors)
     risk_id = _draft(store, incident_id, risk, answers)
-    for ref in ("medical_forensic", "dvpn"):
-        set_referral(store, risk_id, ref, True, checklist=risk)
+    set_referral(store, risk_id, "medical_forensic", True, checklist=risk)
     with pytest.raises(SubmissionRefused) as refused:
         submit(store, incident_id, OFFICER, checklists)
-    assert any("lowered below the medium" in p for p in refused.value.problems)
+    assert any("lowered below the high" in p for p in refused.value.problems)
     answers["officer_level.reason"] = "Suspect remanded in custody"
     save_answers(store, risk_id, answers, risk)
     with store.session() as db:
         draft = db.get(Assessment, risk_id)
         assert draft is not None
         pending = [c for c in referral_choices(draft, risk) if c.accepted is None]
-    assert pending == []  # dvpn no longer suggested at standard; medical still accepted
+    assert pending == []  # medical examination still accepted
     submit(store, incident_id, OFFICER, checklists)
     with store.session() as db:
         lowered = db.exec(select(Decision).where(Decision.kind == "risk_lowered")).one()

@@ -31,13 +31,29 @@ HISTORY = {
     "on_marac": True,
     "bail_conditions": ["Not to enter Synthetic Road"],
     "dvds": ["Right to know disclosure 2026-02-01"],
-    "incidents": [{"incident_id": "i1", "role": "victim", "reference": "WM-1"}],
+    "incidents": [
+        {"incident_id": "i1", "role": "victim", "reference": "WM-1"},
+        {
+            "incident_id": "i2",
+            "role": "victim",
+            "occurred_at": "2026-03-01T20:00:00Z",
+            "risk_level": "medium",
+        },
+        {
+            "incident_id": "i3",
+            "role": "victim",
+            "occurred_at": "2024-03-01T20:00:00Z",
+            "risk_level": "high",
+        },
+    ],
     "narrative": ["2026-10-01 assault by partner, high risk", "2026-06-01 verbal argument"],
 }
 
 
 def test_facts_from_history() -> None:
-    facts = facts_from_history(HISTORY, {"markers": ["police_workforce_suspect"]})
+    facts = facts_from_history(
+        HISTORY, {"markers": ["police_workforce_suspect"]}, today=date(2026, 6, 1)
+    )
     assert facts == {
         "repeat_victim": True,
         "markers": ["firearms", "police_workforce_suspect", "repeat_victim"],
@@ -47,6 +63,13 @@ def test_facts_from_history() -> None:
         "previous_risk_level": "medium",
     }
     assert facts_from_history(None) == NO_FACTS
+
+
+def test_previously_high_counts_only_within_12_months() -> None:
+    """A high level two years ago is history: it does not set today's floor."""
+    assert facts_from_history(HISTORY, today=date(2024, 6, 1))["previous_risk_level"] == "high"
+    assert facts_from_history(HISTORY, today=date(2026, 6, 1))["previous_risk_level"] == "medium"
+    assert facts_from_history(HISTORY, today=date(2027, 6, 1))["previous_risk_level"] == ""
 
 
 def test_history_facts_raise_the_floor(settings) -> None:

@@ -242,8 +242,8 @@ def factors(n: int) -> dict[str, str]:
     return {f: ("yes" if i < n else "no") for i, f in enumerate(order)}
 
 
-def test_risk_has_27_factor_areas_with_free_text_per_section() -> None:
-    assert len(FACTORS) == 27
+def test_risk_has_28_factor_areas_with_free_text_per_section() -> None:
+    assert len(FACTORS) == 28
     sections = {RISK.item(f).section for f in FACTORS}  # type: ignore[union-attr]
     details = [i for i in RISK.items if i.id.endswith("_detail")]
     assert {d.section for d in details} == sections
@@ -257,27 +257,31 @@ def test_free_text_required_in_a_section_with_a_yes() -> None:
 
 @pytest.mark.parametrize(
     ("n", "level"),
-    [(0, RiskLevel.STANDARD), (9, RiskLevel.STANDARD), (10, RiskLevel.MEDIUM),
-     (13, RiskLevel.MEDIUM), (14, RiskLevel.HIGH), (27, RiskLevel.HIGH)],
+    [(0, RiskLevel.STANDARD), (9, RiskLevel.STANDARD), (10, RiskLevel.STANDARD),
+     (13, RiskLevel.STANDARD), (14, RiskLevel.HIGH), (25, RiskLevel.HIGH)],
 )  # fmt: skip
-def test_risk_level_from_count(n: int, level: RiskLevel) -> None:
+def test_suggested_level_from_count(n: int, level: RiskLevel) -> None:
+    """Only 14 or more factors suggest a level (high): there is no '10 gives medium' rule."""
     ev = evaluate(RISK, factors(n))
     assert ev.computed["risk_factor_count"] == n
-    assert ev.risk_level == level
+    assert ev.computed["computed_risk_level"] == level.value
 
 
-def test_three_incidents_in_12_months_is_high() -> None:
-    assert evaluate(RISK, factors(2), {"incidents_12m": 3}).risk_level == RiskLevel.HIGH
-    assert evaluate(RISK, factors(2), {"incidents_12m": 2}).risk_level == RiskLevel.STANDARD
+def test_three_incidents_in_12_months_is_a_marac_criterion_not_a_level() -> None:
+    ev = evaluate(RISK, {**factors(2), "officer_level": "standard"}, {"incidents_12m": 3})
+    assert ev.computed["computed_risk_level"] == "standard" and ev.risk_level == "standard"
+    assert "marac_escalation" in ev.flags and "marac" in {r.id for r in ev.referrals}
+    ev = evaluate(RISK, {**factors(2), "officer_level": "standard"}, {"incidents_12m": 2})
+    assert "marac" not in {r.id for r in ev.referrals}
 
 
-def test_serious_harm_indicator_is_at_least_medium() -> None:
-    assert evaluate(RISK, {"strangulation": "yes"}).risk_level == RiskLevel.MEDIUM
+def test_serious_harm_indicator_suggests_high() -> None:
+    assert evaluate(RISK, {"strangulation": "yes"}).computed["computed_risk_level"] == "high"
 
 
 def test_high_risk_refers_to_marac_and_idva_and_declining_needs_reason() -> None:
     ev = evaluate(RISK, factors(14))
-    assert {"marac", "idva", "dvpn"} <= {r.id for r in ev.referrals}
+    assert {"marac", "idva"} <= {r.id for r in ev.referrals}
     assert "marac_referral" in [i.item for i in ev.missing_required]
     ev = evaluate(RISK, {**factors(14), "marac_referral": "no"})
     assert "referral_declined" in kinds(ev)
@@ -310,7 +314,8 @@ def test_lowering_needs_reason_and_keeps_the_marac_suggestion() -> None:
         ({"strangulation": "yes"}, {}, "medical_forensic"),
         ({"suspect_workforce": "yes"}, {}, "professional_standards"),
         ({}, {"police_workforce_suspect": True}, "professional_standards"),
-        ({"weapon_used": "yes"}, {}, "dvpn"),
+        ({"hba_concern": "yes"}, {}, "hba_specialist"),
+        ({"fgm": "yes"}, {}, "childrens_services"),
     ],
 )
 def test_risk_referrals(answers: dict[str, Any], facts: dict[str, Any], referral: str) -> None:

@@ -141,13 +141,13 @@ def test_broken_copy_of_shipped_thrive_names_the_line(
     shutil.copytree(REPO / "checklists", folder)
     source = (folder / "thrive.toml").read_text("utf-8")
     broken = source.replace(
-        '{ answer = "injuries", equals = "yes" }\nrequired',
-        '{ answer = "injurys", equals = "yes" }\nrequired',
+        '{ answer = "injuries", in = ["yes", "unknown"] }\nrequired',
+        '{ answer = "injurys", in = ["yes", "unknown"] }\nrequired',
         1,
     )
     assert broken != source
     (folder / "thrive.toml").write_text(broken, "utf-8")
-    line = broken.splitlines().index('when = { answer = "injurys", equals = "yes" }') + 1
+    line = broken.splitlines().index('when = { answer = "injurys", in = ["yes", "unknown"] }') + 1
     code, out = validate(capsys, folder)
     assert code == 1
     assert f"thrive.toml:{line}: item 'medical_help' 'when' refers to unknown item 'injurys'" in out

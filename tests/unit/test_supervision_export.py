@@ -94,4 +94,5 @@ def test_cli_dip_sample_is_reproducible(seeded: Store, capsys: pytest.CaptureFix
     assert main([*args, "--seed", "9", "--rate", "0.5", "--json"]) == 0
     again = json.loads(capsys.readouterr().out)
     assert first["seed"] == 9 and first["items"] == again["items"]
-    assert [i["reference"] for i in first["items"]] == ["E-SUSPECT"]
+    # E-PLAIN was attended with no risk assessment: always drawn, like the restricted case
+    assert [i["reference"] for i in first["items"]] == ["E-PLAIN", "E-SUSPECT"]

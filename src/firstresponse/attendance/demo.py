@@ -115,8 +115,17 @@ def seed(db: Session, settings: Settings) -> None:
     facts = facts_for(db, incident_id)
     answers = first_response_answers(
         grounds_for_arrest="yes",
-        offences="Common assault",
+        offences_disclosed=["assault", "threats_to_kill"],
+        offences="Pushed into the door frame; said he would kill her if she called the police",
+        threats_detail="'I'll kill you if you ring them' as he left; she believes he means it",
         arrested="no",
+        no_arrest_basis=["not_found"],
+        suspect_outcome="not_arrested",
+        notice_scheme="dvpn",
+        notice_test_violence="yes",
+        notice_test_necessary="yes",
+        notice_test_age="yes",
+        notice_decision="not_applied",
         children_present="yes",
         children=[
             child_entry("Robin Sampleford", 7, at_school="yes", school="Hillside Primary"),
@@ -126,6 +135,7 @@ def seed(db: Session, settings: Settings) -> None:
     answers["arrested.reason"] = "Suspect left before arrival; circulated as wanted"
     answers["suspect_status"] = "left"
     answers["suspect_search"] = "Area search; circulated on the briefing system"
+    answers["notice_decision.reason"] = "Suspect not yet found: notice to be sought on arrest"
     kit = answers["children"][1]
     kit["seen.reason"] = "Asleep at grandparent's address; children's services visit tomorrow"
     kit["spoken_to.reason"] = "Not present"
@@ -141,11 +151,12 @@ def seed(db: Session, settings: Settings) -> None:
         yes=("very_frightened", "controlling", "threats_to_kill"),
         children_in_household="yes",
         children_at_school="yes",
-        officer_level="medium",
+        officer_level="high",
         childrens_services_referral="yes",
-        dvpn_considered="yes",
-        dvpn_outcome="Authorised by the duty inspector",
+        marac_referral="yes",
+        idva_referral="yes",
     )
+    ranswers["serious_harm_judgement"] = "Threat to kill tonight and he is at large: high"
     ranswers["now_detail"] = "Shaking, says she is scared he will come back tonight"
     ranswers["pattern_detail"] = "Checks her phone, stops her seeing her sister"
     ranswers["serious_detail"] = "Said he would kill her if she called the police"

@@ -2,7 +2,7 @@
 
 A draft is an `Assessment` with status "draft". Once submitted it never changes:
 `save_answers` refuses it, and an amendment is a new row (see `submit.start_amendment`).
-Keys starting with "_" in the answers (referral choices, child record ids) are this
+Keys starting with "_" in the answers (referral choices, child and order record ids) are this
 package's own: the checklist engine ignores them and the form never overwrites them.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from firstresponse.checklist import Checklist, evaluate
+from firstresponse.checklist import Checklist, evaluate, with_fact_entries
 from firstresponse.records import Assessment, Child, RecordStatus, utcnow
 from firstresponse.store import Store
 
@@ -96,11 +96,22 @@ def open_draft(
     author: str,
     facts: dict[str, Any] | None = None,
 ) -> Assessment:
-    """The officer's draft for this checklist, started now if there is none."""
+    """The officer's draft for this checklist, started now if there is none.
+
+    Either way the draft lists every entry the facts call for (each order or bail condition
+    in force), so one added to the history since the draft was started is asked about too.
+    """
     found = draft_for(db, incident_id, checklist.id, author)
     if found is not None:
+        filled = with_fact_entries(checklist, found.answers or {}, facts)
+        if filled != (found.answers or {}):
+            found.answers = filled
+            found.result = evaluate(checklist, filled, facts).as_dict()
+            found.updated_at = utcnow()
+            db.add(found)
         return found
     answers = known_children(db, incident_id) if checklist.id == FIRST_RESPONSE else {}
+    answers = with_fact_entries(checklist, answers, facts)
     draft = Assessment(
         incident_id=incident_id,
         checklist_id=checklist.id,

@@ -10,9 +10,16 @@ RISK_FACTORS_NO = "no"
 
 
 def first_response_answers(**changes: Any) -> dict[str, Any]:
-    """A complete first response with no children, no grounds to arrest; `changes` override."""
+    """A complete first response with no children and no decision to review: a push
+    disclosed as common assault, a crime recorded, the suspect arrested and kept in
+    custody for court; `changes` override."""
     answers: dict[str, Any] = {
         "arrived_at": "2026-01-10 21:40",
+        "relationship": "intimate",
+        "victim_age_band": "18_plus",
+        "suspect_age_band": "18_plus",
+        "abuse_types": ["physical"],
+        "officer_account": "Victim tearful and shaking; chair overturned in the kitchen",
         "scene_safe": "yes",
         "parties_separated": "yes",
         "bwv_on": "yes",
@@ -21,6 +28,12 @@ def first_response_answers(**changes: Any) -> dict[str, Any]:
         "first_account_on_bwv": "yes",
         "statement": "taken",
         "injuries_seen": "no",
+        "offences_disclosed": ["assault"],
+        "offences": "Pushed against the kitchen wall at about 21:15",
+        "assault_detail": "Pushed; no visible injury, redness to the upper arm photographed",
+        "weapon_used": "no",
+        "digital_evidence": "none",
+        "third_party_evidence": "none",
         "photos_scene": "yes",
         "call_recording_requested": "yes",
         "witnesses_present": "no",
@@ -28,7 +41,11 @@ def first_response_answers(**changes: Any) -> dict[str, Any]:
         "cctv": "none",
         "children_present": "no",
         "suspect_status": "present",
-        "grounds_for_arrest": "no",
+        "grounds_for_arrest": "yes",
+        "arrested": "yes",
+        "arrested_at": "2026-01-10 21:50",
+        "crime_recorded": "yes",
+        "suspect_outcome": "charged_remanded",
         "suspect_workforce": "no",
         "interpreter_needed": "no",
         "contact_method": "phone",
@@ -42,6 +59,20 @@ def first_response_answers(**changes: Any) -> dict[str, Any]:
     }
     answers.update(changes)
     return answers
+
+
+def no_charge_answers(
+    decision: str = "tests_not_met", reason: str = "No violence or threat"
+) -> dict[str, Any]:
+    """The protection-notice answers when the suspect is not charged (legal tests not met)."""
+    return {
+        "notice_scheme": "dvpn",
+        "notice_test_violence": "no",
+        "notice_test_necessary": "no",
+        "notice_test_age": "yes",
+        "notice_decision": decision,
+        "notice_decision.reason": reason,
+    }
 
 
 def child_entry(name: str, age: int, **changes: Any) -> dict[str, Any]:
@@ -65,6 +96,9 @@ def risk_answers(checklist: Checklist, yes: tuple[str, ...] = (), **changes: Any
     answers: dict[str, Any] = {
         "participation": "full",
         "children_in_household": "no",
+        "forced_marriage": "no",
+        "fgm": "no",
+        "multiple_perpetrators": "no",
         "suspect_workforce": "no",
         "officer_view": "Victim calm, has family support nearby",
         "officer_level": "standard",

@@ -21,6 +21,7 @@ from firstresponse.attendance.drafts import (
     drafts_for,
     submitted_for,
 )
+from firstresponse.attendance.orders import orders_made
 from firstresponse.attendance.referrals import referral_choices
 from firstresponse.checklist import Checklist, Evaluation, evaluate, reason_key
 from firstresponse.records import (
@@ -31,7 +32,9 @@ from firstresponse.records import (
     Incident,
     Notification,
     OutboxItem,
+    ProtectiveOrder,
     RecordStatus,
+    Relationship,
     RiskLevel,
     User,
     new_id,
@@ -49,7 +52,10 @@ from firstresponse.store.outbox import (
 
 #: The call handler's terminal sends an incident as versions 1 (taken) and 2 (graded).
 ATTENDED_VERSION = 3
-CHILD_DECISIONS = {"child_not_seen", "child_not_spoken_to"}
+#: Group entries a decision can be about, and the answer that names the entry.
+ENTRY_NAMES = {"children": ("name", "Child"), "orders_in_force": ("order", "Order")}
+#: Decision kinds several questions share: the reason is prefixed with the question.
+LABELLED_DECISIONS = {"evidence_not_gathered", "referral_declined"}
 
 
 class SubmissionRefused(Exception):
@@ -163,12 +169,18 @@ def _child_rows(
 def _decision_reason(
     need_item: str, reason: str, answers: dict[str, Any], kind: str, label: str
 ) -> str:
-    """The reason text; a child's decision names the child it is about."""
-    if kind in CHILD_DECISIONS and need_item.startswith("children["):
-        index = int(need_item[len("children[") : need_item.index("]")])
-        entries = answers.get("children") or []
-        name = entries[index].get("name", "") if index < len(entries) else ""
-        return f"{name or f'Child {index + 1}'}: {reason}"
+    """The reason text, naming what it is about: the child, the order, or (for a kind
+    several items share, such as evidence not gathered) the question."""
+    group, _, rest = need_item.partition("[")
+    if rest and group in ENTRY_NAMES:
+        index = int(rest[: rest.index("]")])
+        entries = answers.get(group) or []
+        entry = entries[index] if index < len(entries) and isinstance(entries[index], dict) else {}
+        key, noun = ENTRY_NAMES[group]
+        name = str(entry.get(key) or "").strip() or f"{noun} {index + 1}"
+        return f"{name}: {reason}"
+    if kind in LABELLED_DECISIONS and label:
+        return f"{label}: {reason}"
     return reason
 
 
@@ -190,7 +202,10 @@ def _decisions(
     wanted: list[tuple[str, str]] = []
     for need in ev.decisions:
         wanted.append(
-            (need.kind, _decision_reason(need.item, need.reason, row.answers, need.kind, cl.title))
+            (
+                need.kind,
+                _decision_reason(need.item, need.reason, row.answers, need.kind, need.label),
+            )
         )
     for choice in referral_choices(row, cl, facts):
         if choice.accepted is False and not choice.item:
@@ -249,17 +264,56 @@ def _referral_notices(
     return notes
 
 
+#: The first-response relationship answer -> the incident's relationship vocabulary.
+RELATIONSHIPS = {
+    "married_civil": Relationship.SPOUSE,
+    "agreed_to_marry": Relationship.AGREED_TO_MARRY,
+    "intimate": Relationship.PARTNER,
+    "ex_intimate": Relationship.EX_PARTNER,
+    "shared_child": Relationship.SHARED_PARENT,
+    "child_to_parent": Relationship.CHILD_TO_PARENT,
+    "relative": Relationship.FAMILY_MEMBER,
+    "not_connected": Relationship.NOT_CONNECTED,
+}
+
+
 def _outcome(incident: Incident, first: dict[str, Any] | None, risk: str | None) -> None:
+    """The incident's outcome fields. Crime recording is the officer's own answer (Home
+    Office Counting Rules), never derived from the arrest decision."""
     if risk:
         incident.risk_level = risk
     if first is not None:
+        recorded = first.get("crime_recorded")
+        if recorded in ("yes", "no"):
+            incident.crime_recorded = recorded == "yes"
         grounds = first.get("grounds_for_arrest")
-        if grounds == "yes":
-            incident.crime_recorded = True
+        if grounds == "yes" and first.get("arrested") in ("yes", "no"):
             incident.arrest_made = first.get("arrested") == "yes"
         elif grounds == "no":
             incident.arrest_made = False
+        relationship = RELATIONSHIPS.get(first.get("relationship") or "")
+        if relationship is not None:
+            incident.relationship = relationship.value
     incident.status = "attended"
+
+
+def _orders(db: Session, incident: Incident, answers: dict[str, Any], priority: int) -> None:
+    """Orders made at or after the scene, as order records in the outbox (see `orders`)."""
+    on = _day_of(incident.occurred_at)
+    for order in orders_made(incident, answers, on):
+        held = db.get(ProtectiveOrder, order.id)
+        if held is not None:
+            if held.model_dump() == order.model_dump():
+                continue
+            for name, value in order.model_dump().items():
+                setattr(held, name, value)
+            order = held
+        enqueue_record(db, "order", order, next_version(db, order.id), priority)
+
+
+def _day_of(value: Any) -> Any:
+    """The calendar day of a datetime (a date is returned as it is)."""
+    return value.date() if hasattr(value, "date") else value
 
 
 def submit(
@@ -342,6 +396,8 @@ def submit_in(
 
     final_risk = risk_ev.computed.get("risk_level") if risk_ev else None
     _outcome(incident, answers if first else None, final_risk)
+    if first is not None and answers is not None:
+        _orders(db, incident, answers, priority)
     enqueue_record(
         db, "incident", incident, next_version(db, incident.id, ATTENDED_VERSION), priority
     )

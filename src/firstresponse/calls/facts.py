@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from firstresponse.records import Marker
+
+YEAR = timedelta(days=365)
 
 History = dict[str, Any]
 
@@ -16,7 +19,39 @@ def live_orders(history: History | None) -> list[dict[str, Any]]:
     return [o for o in history.get("orders") or [] if isinstance(o, dict) and o.get("in_force")]
 
 
-def facts_from_history(victim: History | None, suspect: History | None = None) -> dict[str, Any]:
+def _when(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        found = value
+    elif isinstance(value, str):
+        try:
+            found = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    else:
+        return None
+    return found.replace(tzinfo=UTC) if found.tzinfo is None else found
+
+
+def recent_risk_level(history: History, today: date | None = None) -> str:
+    """The level of the victim's newest assessed incident in the last 12 months, or ''.
+
+    An assessment older than a year is history, not a reason for today's grade."""
+    now = datetime.combine(today, datetime.max.time(), UTC) if today else datetime.now(UTC)
+    dated = [
+        (when, i.get("risk_level"))
+        for i in history.get("incidents") or []
+        if isinstance(i, dict)
+        and i.get("role", "victim") == "victim"
+        and i.get("risk_level")
+        and (when := _when(i.get("occurred_at"))) is not None
+        and now - YEAR <= when <= now
+    ]
+    return str(max(dated, key=lambda d: d[0])[1]) if dated else ""
+
+
+def facts_from_history(
+    victim: History | None, suspect: History | None = None, today: date | None = None
+) -> dict[str, Any]:
     """The facts `checklists/thrive.toml` declares, from what the lookup found.
 
     No history (a new person) gives the neutral facts: nobody is a repeat victim by default
@@ -36,5 +71,5 @@ def facts_from_history(victim: History | None, suspect: History | None = None) -
         "incidents_12m": incidents_12m,
         "police_workforce_suspect": workforce,
         "live_orders": len(live_orders(victim)) + len(live_orders(suspect)),
-        "previous_risk_level": victim.get("last_risk_level") or "",
+        "previous_risk_level": recent_risk_level(victim, today),
     }

@@ -18,6 +18,7 @@ from firstresponse.checklist.loader import (
     load_checklists,
 )
 from firstresponse.checklist.model import Checklist, Computed, Item, Rule, reason_key
+from firstresponse.checklist.prefill import with_fact_entries
 from firstresponse.checklist.problems import ChecklistError
 
 __all__ = [
@@ -37,4 +38,5 @@ __all__ = [
     "load_checklist",
     "load_checklists",
     "reason_key",
+    "with_fact_entries",
 ]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from firstresponse.checklist.conditions import Condition, Ref
 from firstresponse.checklist.graph import find_cycle
-from firstresponse.checklist.model import Checklist, Grading, Item, RiskModel
+from firstresponse.checklist.model import Checklist, Grading, Item, RiskModel, Rule
 from firstresponse.checklist.problems import Ctx, dupes
 from firstresponse.vocab import Grade, RiskLevel
 
 RISK_COMPUTED = ("risk_level", "computed_risk_level")
 GRADE_COMPUTED = ("grade_floor",)
 GRADE_FLAGS = ("grade_below_floor",)
+UNKNOWN = "unknown"
 
 
 def _check_refs(
@@ -204,6 +205,26 @@ def _validate_grading(grading: Grading, cl: Checklist, ctx: Ctx) -> None:
                 f"use one of {', '.join(g.value for g in Grade)}",
             )
         _check_refs(rule.when, rule.line, "grade floor", cl, ctx)
+        _check_not_known(rule, cl, ctx)
+
+
+def _check_not_known(rule: Rule, cl: Checklist, ctx: Ctx) -> None:
+    """A floor set by a yes/no answer must be set by "not known" too: not knowing whether the
+    suspect is there, or whether the caller can talk, is never the safe answer."""
+    for test, scope in rule.when.tests():
+        target = _lookup(cl, test.name, scope) if test.operand == "answer" else None
+        if target is None or target.type != "yesno" or test.op not in ("equals", "in"):
+            continue
+        values = test.arg if isinstance(test.arg, list) else [test.arg]
+        if UNKNOWN not in values and any(v in ("yes", "no") for v in values):
+            worse = " or ".join(f'"{v}"' for v in values)
+            ctx.fail(
+                ctx.src.token_line(test.name, rule.line) or rule.line,
+                f"grade floor on '{test.name}': \"not known\" must set the same floor as "
+                f'{worse}; write in = [{", ".join(f"{v!r}" for v in values)}, "unknown"]'.replace(
+                    "'", '"'
+                ),
+            )
 
 
 def _validate_risk(risk: RiskModel, cl: Checklist, ctx: Ctx) -> None:

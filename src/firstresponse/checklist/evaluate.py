@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from firstresponse.checklist.model import Checklist, Item, reason_key
+from firstresponse.checklist.prefill import ENTRY_ID, fact_entries
 from firstresponse.vocab import Grade, RiskLevel
 
 Scope = tuple[str, int, dict[str, Any]] | None  # (group id, entry index, entry answers)
@@ -370,6 +371,14 @@ class _Walker:
                 continue
             for child in item.items:
                 self.item(child, (item.id, index, entry))
+        if item.entries_from:
+            listed = {e.get(ENTRY_ID) for e in entries if isinstance(e, dict)}
+            for wanted in fact_entries(self.res.fact(item.entries_from)):
+                if wanted["id"] not in listed:
+                    what = wanted.get("label") or wanted["id"]
+                    self.ev.missing_required.append(
+                        Issue(path, f"{item.label}: not listed: {what} (reopen the form)")
+                    )
 
     def reason(self, path: str, given: str, prompt: str, kind: str, label: str) -> None:
         self.ev.reasons_required.add(path)

@@ -66,6 +66,7 @@ ITEM_KEYS = {
     "entry_label",
     "min_entries",
     "max_entries",
+    "entries_from",
 }
 RULE_KEYS = {
     "decision": {"item", "reason_item"},
@@ -178,6 +179,15 @@ def _item(raw: Any, ctx: Ctx, after: int, section: str, group: str = "") -> tupl
         dupes([(c.id, c.line) for c in children], ctx, f"in group '{item_id}', item id")
     elif "items" in raw:
         ctx.fail(line, f"{what}: only a group can have child items")
+    entries_from = _str(raw, "entries_from", ctx, line, what)
+    if entries_from and kind != "group":
+        ctx.fail(line, f"{what}: only a group can take 'entries_from'")
+    elif entries_from and ctx.facts is not None and entries_from not in ctx.facts:
+        ctx.fail(
+            ctx.src.token_line(entries_from, line) or line,
+            f"{what}: 'entries_from' names unknown fact '{entries_from}' "
+            "(declare it in the top-level 'facts' list)",
+        )
     tags = raw.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         ctx.fail(line, f"{what}: 'tags' must be a list of names")
@@ -215,6 +225,7 @@ def _item(raw: Any, ctx: Ctx, after: int, section: str, group: str = "") -> tupl
         entry_label=_str(raw, "entry_label", ctx, line, what, "Entry"),
         min_entries=int(raw.get("min_entries", 0) or 0),
         max_entries=raw.get("max_entries"),
+        entries_from=entries_from,
         line=line,
     )
     return item, max(cursor, line)

@@ -55,6 +55,7 @@ class Item:
     entry_label: str = ""
     min_entries: int = 0
     max_entries: int | None = None
+    entries_from: str = ""  # group: a fact listing entries that must each be answered
     line: int = 0
 
     @property

@@ -17,6 +17,7 @@ from firstresponse.records import (
     Incident,
     Notification,
     Person,
+    ProtectiveOrder,
     Review,
     User,
 )
@@ -69,6 +70,7 @@ KINDS: dict[str, KindSpec] = {
         KindSpec("person", Person, _FIELD_WORK),
         KindSpec("incident", Incident, _FIELD_WORK),
         KindSpec("child", Child, _FIELD_WORK),
+        KindSpec("order", ProtectiveOrder, _FIELD_WORK),
         KindSpec(
             "assessment",
             Assessment,

@@ -22,6 +22,8 @@ ORDER_LABELS = {
     OrderKind.BAIL_CONDITIONS: "Bail conditions",
     OrderKind.DVPN: "DVPN",
     OrderKind.DVPO: "DVPO",
+    OrderKind.DAPN: "DAPN",
+    OrderKind.DAPO: "DAPO",
     OrderKind.RESTRAINING_ORDER: "Restraining order",
     OrderKind.NON_MOLESTATION_ORDER: "Non-molestation order",
     OrderKind.MARAC: "MARAC",

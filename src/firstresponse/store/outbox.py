@@ -54,7 +54,7 @@ def enqueue_record(
     """Add `record` (a SQLModel row) and its envelope to the caller's transaction.
 
     The body is the record's JSON form, which the hub writes into the same table. Kinds
-    the hub materialises: person, incident, child, assessment, decision, assignment,
+    the hub materialises: person, incident, child, order, assessment, decision, assignment,
     review, notification, audit.
     """
     session.add(record)

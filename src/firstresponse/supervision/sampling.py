@@ -2,7 +2,9 @@
 
 Always drawn: every scheduled-appointment or no-deployment grading, every no-arrest
 decision where a crime was recorded, every police-workforce-suspect case, every
-downgraded risk and every grade override. Then a share (`rate`) of the remaining
+downgraded risk, every grade override, and every attendance whose risk assessment was
+declined or skipped (a declined assessment computes "standard", so the random share of
+standard cases is no safeguard for it). Then a share (`rate`) of the remaining
 standard and medium risk assessments, chosen with `random.Random(seed)` over a stable
 order, so the same records, window, rate and seed always give the same sample.
 """
@@ -30,12 +32,15 @@ REASONS = {
     "police_workforce_suspect": "Suspect is police workforce",
     "risk_lowered": "Risk level lowered by the officer",
     "grade_override": "Grade below the floor set by risk indicators",
+    "risk_not_assessed": "Risk assessment declined or not done",
     "reduced_protection": "Another decision that reduced protection, with its reason",
     "random": "Random share of standard and medium risk assessments",
 }
 GRADE_OVERRIDE_KINDS = {"grade_override", "grade_below_floor"}
 #: Decisions recorded for the file that add protection, so need no review of their own.
 RAISING_KINDS = {"risk_raised"}
+#: Decisions that a risk assessment was declined or not done.
+RISK_NOT_ASSESSED_KINDS = {"risk_assessment_declined", "risk_assessment_not_done"}
 SAMPLED_RISK_LEVELS = {RiskLevel.STANDARD.value, RiskLevel.MEDIUM.value}
 
 
@@ -85,10 +90,24 @@ def must_check_reasons(case: Case) -> list[str]:
         reasons.append("risk_lowered")
     if kinds & GRADE_OVERRIDE_KINDS:
         reasons.append("grade_override")
+    if risk_not_assessed(case, kinds):
+        reasons.append("risk_not_assessed")
     unreviewed = {d.kind for d in case.decisions if not d.reviewed} - RAISING_KINDS
     if unreviewed and not reasons:  # BWV off, a child not seen, no arrest without a crime ...
         reasons.append("reduced_protection")
     return reasons
+
+
+def risk_not_assessed(case: Case, kinds: set[str]) -> bool:
+    """Declined or skipped: by decision, by the answers (records made before those
+    decisions existed), or an attendance submitted with no risk assessment at all."""
+    if kinds & RISK_NOT_ASSESSED_KINDS:
+        return True
+    if case.answers("risk").get("participation") == "declined":
+        return True
+    first = case.answers("first_response")
+    skipped = first.get("risk_checklist_done") in ("no", "unknown")
+    return "first_response" in case.assessments and ("risk" not in case.assessments or skipped)
 
 
 def risk_level(case: Case) -> str | None:
