@@ -42,7 +42,7 @@ class PersonAlias(SQLModel, table=True):
 
 
 class PersonMarker(SQLModel, table=True):
-    """A warning or vulnerability marker (see `records.vocab.Marker`)."""
+    """A warning or vulnerability marker (see `vocab.Marker`)."""
 
     id: str = Field(default_factory=new_id, primary_key=True)
     person_id: str = Field(foreign_key="person.id", index=True)
