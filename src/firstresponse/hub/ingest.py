@@ -38,7 +38,7 @@ from firstresponse.hub.auth import Principal
 from firstresponse.hub.db import serialise_audit
 from firstresponse.hub.kinds import KINDS, ORDER, KindSpec, may_push
 from firstresponse.hub.models import HubEnvelope
-from firstresponse.records import AuditEvent, canonical_json, utcnow
+from firstresponse.records import AuditEvent, canonical_json, limits, utcnow
 from firstresponse.records.base import legacy_canonical_json
 from firstresponse.security import audit
 from firstresponse.sync.protocol import Envelope, ItemResult
@@ -116,6 +116,8 @@ def _prepare(env: Envelope, principal: Principal, allowed: dict[str, bool]) -> I
         allowed[spec.name] = may_push(principal.user, spec)
     if not allowed[spec.name]:
         return f"{principal.user.collar} ({principal.user.role}) may not send {env.kind} records"
+    if out_of_bounds := limits.problems(spec.table, env.body):
+        return f"{env.kind} is not valid: {'; '.join(out_of_bounds)}"
     canonical = _hashed_text(env)
     if canonical is None:
         return "content_hash does not match the body (altered or corrupted in transit)"
