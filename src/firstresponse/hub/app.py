@@ -22,6 +22,7 @@ from firstresponse.hub import feed, lookup_api
 from firstresponse.hub.auth import AuthError, PinCache, Principal, authenticate_async
 from firstresponse.hub.db import ENV_DB, hub_engine, transaction
 from firstresponse.hub.ingest import ingest, sweep_stranded
+from firstresponse.hub.limits import BodyLimit
 from firstresponse.security.permissions import Action, PermissionDenied, require
 from firstresponse.sync.protocol import (
     API,
@@ -84,6 +85,7 @@ def create_app(engine: Engine) -> FastAPI:
     )
     app.state.engine = engine
     app.state.pins = PinCache()
+    app.add_middleware(BodyLimit)
 
     @app.exception_handler(SQLAlchemyError)
     async def _database_down(_request: Request, exc: SQLAlchemyError) -> JSONResponse:
