@@ -39,6 +39,9 @@ def make_engine(path: Path, key: str = "") -> Engine:
         connector = encrypted_connector(path, key)
         options["module"] = dbapi()  # SQLCipher's errors wrapped as SQLAlchemy's
     else:
+        from firstresponse.store.encryption import require_plain
+
+        require_plain(path)
         connector = _plain_connector(path)
     engine = create_engine("sqlite://", creator=connector, **options)
 
