@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from firstresponse import __version__
-from firstresponse.hub import feed, lookup_api
+from firstresponse.hub import audit_head, feed, lookup_api
 from firstresponse.hub.auth import AuthError, PinCache, Principal, authenticate_async
 from firstresponse.hub.db import ENV_DB, hub_engine, transaction
 from firstresponse.hub.ingest import ingest, sweep_stranded
@@ -86,6 +86,7 @@ def create_app(engine: Engine) -> FastAPI:
     app.state.engine = engine
     app.state.pins = PinCache()
     app.add_middleware(BodyLimit)
+    audit_head.register(app, engine, _principal)
 
     @app.exception_handler(SQLAlchemyError)
     async def _database_down(_request: Request, exc: SQLAlchemyError) -> JSONResponse:

@@ -311,6 +311,8 @@ def _write_audit(db: Session, item: Item, device: str) -> None:
         event.subject_id,
         device=device,
         terminal_event=event.id,
+        terminal_seq=event.seq,  # the terminal's chain head, as far as it has synced
+        terminal_hash=event.hash,
         terminal_at=event.at.isoformat() if event.at else "",
         original=event.detail,
     )

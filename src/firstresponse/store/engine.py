@@ -64,12 +64,15 @@ class Store:
     """The local store: an engine plus a session factory. Opening it migrates it."""
 
     def __init__(self, path: Path, key: str = "", migrate: bool = True) -> None:
+        from firstresponse.security.audit import head_path, keep_head
+
         self.path = path
         self.engine = make_engine(path, key)
         if migrate:
             from firstresponse.store.migrate import upgrade
 
             upgrade(self.engine)
+        keep_head(self.engine, head_path(path))  # the audit chain's head, outside the store
 
     @contextmanager
     def session(self) -> Iterator[Session]:

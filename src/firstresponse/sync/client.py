@@ -145,3 +145,7 @@ class HubClient:
 
     def person_history(self, person_id: str) -> dict[str, Any]:
         return dict(self._request("GET", f"/lookup/people/{person_id}"))
+
+    def audit_head(self) -> dict[str, Any]:
+        """This terminal's audit chain head as the hub recorded it: entries and hash."""
+        return dict(self._request("GET", "/audit/head"))
