@@ -204,23 +204,30 @@ def _continues(session: Session, kept: Head, head: Head) -> bool:
     return entry is not None and entry.hash == kept.hash
 
 
-def move_head(engine: Engine, path: Path) -> None:
-    """Move the head kept in `path` to the end of the chain in `engine`'s database.
+def next_head(session: Session, path: Path) -> Head | None:
+    """The head to keep in `path` once this session commits, None to leave it as it is.
 
     Only forwards along the same chain: when entries were deleted from the end (or the
     end replaced), the head kept is left as it is, so the evidence stays until someone
     has seen it (`audit verify`) and an admin deals with it.
     """
+    try:
+        kept = read_head(path)
+    except ValueError:
+        kept = None  # unreadable: verify reports it; start again from the store
+    head = head_of(session)
+    return head if kept is None or _continues(session, kept, head) else None
+
+
+def move_head(path: Path, head: Head) -> None:
+    """Write `head` to `path` unless another process has already moved it as far."""
     with _locked(path):
         try:
             kept = read_head(path)
         except ValueError:
-            kept = None  # unreadable: verify reports it; start again from the store
-        with Session(engine) as reader:  # what is committed now
-            head = head_of(reader)
-            if kept is not None and not _continues(reader, kept, head):
-                return
-        write_head(path, head)
+            kept = None
+        if kept is None or kept.entries < head.entries:
+            write_head(path, head)
 
 
 def keep_head(engine: Engine, path: Path) -> None:
@@ -228,13 +235,22 @@ def keep_head(engine: Engine, path: Path) -> None:
     _HEAD_FILES[engine] = path
 
 
-@sa_event.listens_for(Session, "after_commit")
-def _move_head(session: Session) -> None:
-    if not session.info.pop(_APPENDED, False):
+@sa_event.listens_for(Session, "before_commit")
+def _find_head(session: Session) -> None:
+    """Read the head the commit will leave (in the transaction: after_commit cannot query)."""
+    if not session.info.get(_APPENDED):
         return
     engine = session.get_bind()
     if isinstance(engine, Engine) and (path := _HEAD_FILES.get(engine)) is not None:
-        move_head(engine, path)
+        session.flush()
+        session.info[_APPENDED] = (path, next_head(session, path))
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _move_head(session: Session) -> None:
+    pending = session.info.pop(_APPENDED, None)
+    if isinstance(pending, tuple) and pending[1] is not None:
+        move_head(*pending)
 
 
 @sa_event.listens_for(Session, "after_rollback")
