@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from firstresponse.hub.auth import Principal
 from firstresponse.hub.db import transaction
 from firstresponse.records import AuditEvent
-from firstresponse.security.audit import GENESIS, Head
+from firstresponse.store.audit_head import GENESIS, Head
 from firstresponse.sync.protocol import API
 
 
@@ -34,10 +34,10 @@ class AuditHead(BaseModel):
 
 def terminal_head(db: Session, device: str) -> Head:
     """The newest synced entry of `device`'s chain: its sequence number and hash."""
-    seq = AuditEvent.detail["terminal_seq"].as_integer()  # type: ignore[index]
+    seq = AuditEvent.detail["terminal_seq"].as_integer()
     query = (
-        select(seq, AuditEvent.detail["terminal_hash"].as_string())  # type: ignore[index]
-        .where(AuditEvent.detail["device"].as_string() == device)  # type: ignore[index]
+        select(seq, AuditEvent.detail["terminal_hash"].as_string())
+        .where(AuditEvent.detail["device"].as_string() == device)
         .where(seq.is_not(None))
         .order_by(seq.desc(), col(AuditEvent.seq).desc())
         .limit(1)

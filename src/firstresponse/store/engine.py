@@ -64,7 +64,7 @@ class Store:
     """The local store: an engine plus a session factory. Opening it migrates it."""
 
     def __init__(self, path: Path, key: str = "", migrate: bool = True) -> None:
-        from firstresponse.security.audit import head_path, keep_head
+        from firstresponse.store.audit_head import head_path, keep_head
 
         self.path = path
         self.engine = make_engine(path, key)
