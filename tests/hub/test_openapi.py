@@ -27,6 +27,7 @@ EXPECTED_PATHS = {
     "/v1/pull": {"get"},
     "/v1/lookup/search": {"get"},
     "/v1/lookup/people/{person_id}": {"get"},
+    "/v1/audit/head": {"get"},
 }
 
 

@@ -1,19 +1,25 @@
 """`firstresponse audit verify|show`: check the hash chain, or read the log (admin).
 
 `verify` exits 0 when the chain is whole, 1 with every break listed when an entry was
-altered, deleted or reordered, and 2 when sign-in or the role check refuses.
+altered, deleted or reordered, and 2 when sign-in or the role check refuses. Besides
+the chain itself it compares the chain's end with the head kept beside the store and
+with the head the hub recorded as entries synced (when a hub is configured and can be
+reached), so entries deleted from the end are reported too.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from firstresponse.commands.users import (
+    COLLAR_ENV,
+    PIN_ENV,
     REFUSED,
     acting_user,
     add_actor_options,
@@ -22,20 +28,68 @@ from firstresponse.commands.users import (
 from firstresponse.records import AuditEvent
 
 
+def _hub_head(args: argparse.Namespace) -> tuple[Any, str]:
+    """The chain head the hub recorded for this terminal, or None and why it is not known."""
+    from firstresponse.security.audit import Head
+    from firstresponse.sync.client import Credentials, HubClient, SyncFailure
+
+    settings = args.settings
+    if not settings.hub_url or not settings.device_token:
+        return None, "no hub configured: the end of the chain was not checked against the hub"
+    pin = args.pin or os.environ.get(PIN_ENV, "")
+    collar = args.collar or os.environ.get(COLLAR_ENV, "")
+    try:
+        with HubClient(settings.hub_url, settings.device_token, Credentials(collar, pin)) as hub:
+            found = hub.audit_head()
+        return Head(found.entries, found.hash), ""
+    except SyncFailure as exc:
+        return None, f"the hub's record of this chain could not be read: {exc}"
+
+
+def _outside_heads(args: argparse.Namespace, db: Session) -> tuple[list[Any], list[str]]:
+    """Breaks found against the heads kept outside the store (beside it, on the hub)."""
+    from firstresponse.security import audit
+
+    breaks: list[Any] = []
+    notes: list[str] = []
+    path = audit.head_path(args.store_path)
+    try:
+        kept = audit.read_head(path)
+    except ValueError as exc:
+        kept = None
+        breaks.append(audit.ChainBreak(0, f"the head kept beside the store is unreadable: {exc}"))
+    if kept is not None:
+        breaks += audit.check_head(db, kept, f"in {path.name}")
+    elif audit.head_of(db).entries and not breaks:
+        notes.append(f"no head is kept beside the store ({path.name}): its end was not checked")
+    hub_head, why = _hub_head(args)
+    if hub_head is not None:
+        breaks += audit.check_head(db, hub_head, "on the hub")
+    else:
+        notes.append(why)
+    return breaks, notes
+
+
 def _verify(args: argparse.Namespace, db: Session) -> int:
     from firstresponse.security import audit
 
     breaks = audit.verify(db)
+    outside, notes = _outside_heads(args, db)
+    breaks += outside
     entries = len(db.exec(select(AuditEvent.seq)).all())
     if args.json:
         rows = [{"seq": b.seq, "reason": b.reason} for b in breaks]
-        print(json.dumps({"ok": not breaks, "entries": entries, "breaks": rows}, indent=2))
-    elif breaks:
+        report = {"ok": not breaks, "entries": entries, "breaks": rows, "notes": notes}
+        print(json.dumps(report, indent=2))
+        return 1 if breaks else 0
+    if breaks:
         print(f"audit chain BROKEN: {len(breaks)} break(s) in {entries} entries")
         for item in breaks:
             print(f"  entry {item.seq}: {item.reason}")
     else:
         print(f"audit chain intact: {entries} entries verified")
+    for note in notes:
+        print(f"  note: {note}")
     return 1 if breaks else 0
 
 
@@ -76,6 +130,7 @@ def run(args: argparse.Namespace) -> int:
     store = open_store_or_explain(args, "audit")
     if store is None:
         return 1
+    args.store_path = store.path
     try:
         with store.session() as db:
             user = require(acting_user(args, db), Action.VERIFY_AUDIT)

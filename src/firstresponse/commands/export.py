@@ -59,8 +59,8 @@ def run(args: argparse.Namespace) -> int:
     reviews = to_csv(data["reviews"], columns)
     if out:
         reviews_path = out.with_name(f"{out.stem}-reviews{out.suffix or '.csv'}")
-        out.write_text(figures, encoding="utf-8")
-        reviews_path.write_text(reviews, encoding="utf-8")
+        out.write_text(figures, encoding="utf-8", newline="")
+        reviews_path.write_text(reviews, encoding="utf-8", newline="")
         print(f"wrote {out} and {reviews_path}")
     else:
         print(figures)

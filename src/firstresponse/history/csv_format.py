@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from firstresponse.records import Grade, Marker, OrderKind, Relationship, RiskLevel
+from firstresponse.records import Grade, Marker, OrderKind, Relationship, RiskLevel, limits
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,17 @@ COLUMNS = (
 REQUIRED = tuple(c.name for c in COLUMNS if c.required)
 ROLES = ("victim", "suspect", "child")
 ALIAS_KINDS = ("alias", "nickname", "previous_surname", "married_surname")
-NAME_MAX = 80
+LIST_CELL = limits.Rule(20 * limits.NAME.max_chars, what="a list cell")
+# The bound each cell is held to before it is read (records.limits; LINE when not listed).
+CELL_RULES = {
+    "forename": limits.NAME,
+    "surname": limits.NAME,
+    "address": limits.ADDRESS,
+    "summary": limits.TEXT,
+    "order_detail": limits.TEXT,
+    "aliases": LIST_CELL,
+    "markers": LIST_CELL,
+}
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 _PHONE_CHARS = re.compile(r"^[0-9 +()\-]+$")
 _YES = {
@@ -157,12 +167,22 @@ def _flag(value: str, column: str) -> bool | None:
 
 
 def _name(value: str, column: str) -> str:
+    if problem := limits.text_problem(column, value, limits.NAME):
+        raise RowError(problem)
     name = " ".join(value.split())
     if not name:
         raise RowError(f"{column} is empty")
-    if len(name) > NAME_MAX or any(ch.isdigit() for ch in name):
+    if any(ch.isdigit() for ch in name):
         raise RowError(f"{column} {value!r} does not look like a name")
     return name
+
+
+def _check_cells(cell: dict[str, str]) -> None:
+    """Every cell within its bound (length, no control characters), before it is read."""
+    for column, value in cell.items():
+        rule = CELL_RULES.get(column, limits.LINE)
+        if problem := limits.text_problem(column[:40], value, rule):
+            raise RowError(problem)
 
 
 def _phone(value: str) -> str:
@@ -200,6 +220,7 @@ def _aliases(value: str) -> list[tuple[str, str, str]]:
 def parse_row(line: int, raw: dict[str, str | None]) -> HistoryRow:
     """Check one CSV row (as read by DictReader); RowError says what is wrong."""
     cell = {key: (value or "").strip() for key, value in raw.items() if key is not None}
+    _check_cells(cell)
     missing = [name for name in REQUIRED if not cell.get(name)]
     if missing:
         raise RowError(f"missing {', '.join(missing)}")
@@ -216,6 +237,8 @@ def parse_row(line: int, raw: dict[str, str | None]) -> HistoryRow:
     )
     if dob := cell.get("dob"):
         row.dob = _date(dob, "dob")
+        if problem := limits.dob_problem("dob", row.dob):
+            raise RowError(problem)
         if row.dob > row.occurred_at.date():
             raise RowError(f"dob {dob} is after the incident")
     if gender := cell.get("gender"):

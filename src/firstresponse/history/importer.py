@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
@@ -72,9 +72,11 @@ def read_rows(path: Path, report: ImportReport) -> list[HistoryRow]:
         reader.fieldnames = header
         good = []
         line = reader.line_num + 1
-        for raw in reader:
+        for raw in _rows_or_errors(reader):
             report.rows += 1
             try:
+                if isinstance(raw, csv.Error):
+                    raise RowError(_unreadable(raw))
                 if None in raw:
                     raise RowError("more cells than the header has columns")
                 good.append(parse_row(line, raw))
@@ -82,6 +84,28 @@ def read_rows(path: Path, report: ImportReport) -> list[HistoryRow]:
                 report.bad.append(BadRow(line, str(exc)))
             line = reader.line_num + 1
     return good
+
+
+def _rows_or_errors(reader: csv.DictReader[str]) -> Iterator[dict[str, str | None] | csv.Error]:
+    """The reader's rows, with a row the csv module cannot read given as its error.
+
+    The reader skips the rest of such a line and reads on, so one bad row (say, a cell
+    longer than the csv module's field limit) costs only itself.
+    """
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            reader.line_num = reader.reader.line_num  # DictReader counts only rows it returns
+            yield exc
+
+
+def _unreadable(exc: csv.Error) -> str:
+    if "field limit" in str(exc):
+        return f"a cell is longer than {csv.field_size_limit():,} characters: row not read"
+    return f"the row cannot be read as CSV ({exc})"
 
 
 def _incident_rows(rows: list[HistoryRow], report: ImportReport) -> list[list[HistoryRow]]:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from firstresponse import __version__
 from firstresponse.hub.auth import PinCache
 from firstresponse.hub.db import ENV_DB, hub_engine
+from firstresponse.hub.limits import BodyLimit
 from firstresponse.hub.routes import api_router
 from firstresponse.security.permissions import PermissionDenied
 
@@ -42,6 +43,7 @@ def create_app(engine: Engine) -> FastAPI:
     )
     app.state.engine = engine
     app.state.pins = PinCache()
+    app.add_middleware(BodyLimit)
     app.add_exception_handler(SQLAlchemyError, _database_down)
     app.add_exception_handler(PermissionDenied, _denied)
     app.include_router(api_router)

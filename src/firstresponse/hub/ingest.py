@@ -38,7 +38,7 @@ from firstresponse.hub.auth import Principal
 from firstresponse.hub.db import lock_records, serialise_audit
 from firstresponse.hub.kinds import KINDS, ORDER, KindSpec
 from firstresponse.hub.models import HubEnvelope
-from firstresponse.records import AuditEvent, User, canonical_json, utcnow
+from firstresponse.records import AuditEvent, User, canonical_json, limits, utcnow
 from firstresponse.records.base import legacy_canonical_json
 from firstresponse.security import audit
 from firstresponse.sync.protocol import Envelope, ItemResult
@@ -118,6 +118,8 @@ def _prepare(env: Envelope, principal: Principal) -> Item | str:
     spec = KINDS.get(env.kind)
     if spec is None:
         return f"unknown kind {env.kind!r}; the hub accepts {', '.join(KINDS)}"
+    if out_of_bounds := limits.problems(spec.table, env.body):
+        return f"{env.kind} is not valid: {'; '.join(out_of_bounds)}"
     canonical = _hashed_text(env)
     if canonical is None:
         return "content_hash does not match the body (altered or corrupted in transit)"
@@ -316,6 +318,8 @@ def _write_audit(db: Session, item: Item, device: str) -> None:
         event.subject_id,
         device=device,
         terminal_event=event.id,
+        terminal_seq=event.seq,  # the terminal's chain head, as far as it has synced
+        terminal_hash=event.hash,
         terminal_at=event.at.isoformat() if event.at else "",
         original=event.detail,
     )

@@ -17,6 +17,8 @@ from functools import lru_cache
 from firstresponse.lookup.names import forms, name_tokens
 from firstresponse.lookup.normalise import address_keys, phone_key, postcode_in, postcode_key
 
+MAX_PERSON_WORDS = 96  # name words (own name and aliases) one person files: the rest are not
+
 
 @dataclass(frozen=True)
 class NameRecord:
@@ -46,11 +48,16 @@ class PersonFacts:
         return f"{self.forename} {self.surname}".strip()
 
     def names(self) -> list[NameRecord]:
+        """The person's own name, then aliases while the words stay within MAX_PERSON_WORDS."""
         own = NameRecord(name_tokens(self.forename), name_tokens(self.surname), "", self.full_name)
         records = [own]
+        words = len(own.forenames) + len(own.surnames)
         for forename, surname, kind in self.aliases:
             fore = name_tokens(forename) or own.forenames
             sur = name_tokens(surname) or own.surnames
+            words += len(fore) + len(sur)
+            if words > MAX_PERSON_WORDS:
+                break
             shown = f"{forename or self.forename} {surname or self.surname}".strip()
             records.append(NameRecord(fore, sur, kind or "alias", shown))
         return records

@@ -1,4 +1,11 @@
-"""Name normalisation and the nickname / spelling-variant groups."""
+"""Name normalisation and the nickname / spelling-variant groups.
+
+Every key filed for a name word is bounded: at most `MAX_WORDS` words of a name are read,
+each clipped to `MAX_LETTERS` letters, deletion variants are made only for words of up to
+`MAX_FUZZY_LETTERS` and typing-ahead prefixes only up to `MAX_PREFIX_LETTERS`. So the
+keys of a word cost time and space linear in its length, and a hostile name of a million
+letters files as few keys as an ordinary one (the index and the search clip alike).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 import jellyfish
 
@@ -13,6 +21,10 @@ from firstresponse.lookup import variants_data
 
 _APOSTROPHES = re.compile(r"['\u2019`]")
 _NOT_LETTERS = re.compile(r"[^a-z]+")
+MAX_WORDS = 12  # words of one name (forename or surname) that are indexed and searched
+MAX_LETTERS = 40  # letters of a word kept: longer words are clipped, in the index and the search
+MAX_FUZZY_LETTERS = 24  # longest word given one-letter-deletion variants
+MAX_PREFIX_LETTERS = 24  # longest beginning filed for typing ahead
 
 
 @lru_cache(maxsize=65536)
@@ -26,8 +38,12 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def name_tokens(text: str) -> tuple[str, ...]:
-    """The words of a name, split on spaces and hyphens: "Smith-Jones" -> ("smith", "jones")."""
-    return tuple(t for t in _NOT_LETTERS.split(fold(text)) if t)
+    """The words of a name, split on spaces and hyphens: "Smith-Jones" -> ("smith", "jones").
+
+    At most MAX_WORDS words, each clipped to MAX_LETTERS letters.
+    """
+    words = (t[:MAX_LETTERS] for t in _NOT_LETTERS.split(fold(text)) if t)
+    return tuple(islice(words, MAX_WORDS))
 
 
 @dataclass(frozen=True)
@@ -80,15 +96,20 @@ def sound(term: str) -> str:
 
 
 def deletions(term: str) -> set[str]:
-    """The term with any one letter removed (terms of four letters or more)."""
-    if len(term) < 4:
+    """The term with any one letter removed (terms of 4 to MAX_FUZZY_LETTERS letters)."""
+    if not 4 <= len(term) <= MAX_FUZZY_LETTERS:
         return set()
     return {term[:i] + term[i + 1 :] for i in range(len(term))}
 
 
 def prefixes(term: str) -> set[str]:
-    """Vocabulary keys for the term's beginnings (three letters or more), for typing ahead."""
-    return {"^" + term[:n] for n in range(3, len(term))}
+    """Vocabulary keys for the term's beginnings (3 to MAX_PREFIX_LETTERS letters)."""
+    return {"^" + term[:n] for n in range(3, min(len(term), MAX_PREFIX_LETTERS + 1))}
+
+
+def prefix_key(typed: str) -> str:
+    """The vocabulary key a word still being typed is looked up by (see `prefixes`)."""
+    return "^" + typed[:MAX_PREFIX_LETTERS]
 
 
 def spelling_variants(word: str) -> set[str]:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from firstresponse.lookup.names import fold
+from firstresponse.lookup.names import MAX_LETTERS, fold
 
 _DIGITS = re.compile(r"\D+")
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b")
@@ -49,7 +49,7 @@ def address_keys(text: str) -> set[str]:
     names = [w for w in words if not w[0].isdigit() and w not in _STREET_WORDS and len(w) > 1]
     if not numbers or not names:
         return set()
-    return {f"{number}|{names[0]}" for number in numbers[:2]}
+    return {f"{number[:MAX_LETTERS]}|{names[0][:MAX_LETTERS]}" for number in numbers[:2]}
 
 
 class DobError(ValueError):

@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 from firstresponse.lookup.index import load_people
 from firstresponse.lookup.keys import PersonFacts, pair_key
 from firstresponse.lookup.model import LookupKey, LookupTerm
-from firstresponse.lookup.names import forms, name_tokens, spelling_variants
+from firstresponse.lookup.names import forms, name_tokens, prefix_key, spelling_variants
 from firstresponse.lookup.normalise import (
     PartialDob,
     address_keys,
@@ -96,7 +96,7 @@ def _expand(db: Session, tokens: list[str]) -> list[Weighted]:
     """
     variants = {t: spelling_variants(t) for t in tokens if len(t) > 1}
     if tokens and len(tokens[-1]) >= 3:  # the word being typed may be unfinished
-        variants[tokens[-1]].add("^" + tokens[-1])
+        variants[tokens[-1]].add(prefix_key(tokens[-1]))
     wanted = set().union(*variants.values()) if variants else set()
     found: dict[str, set[str]] = {}
     if wanted:

@@ -1,7 +1,13 @@
 """The append-only, hash-chained audit log: who looked up, viewed, changed or exported what.
 
 Each entry's hash covers its content and the previous entry's hash, so altering or
-deleting any entry breaks every hash after it.
+deleting any entry breaks every hash after it. Deleting the newest entries breaks no
+hash, so the chain's head (how many entries, and the last one's hash) is also kept
+outside the store: in a small file beside it (store.audit_head), rewritten durably
+after every commit that appended entries and never moved backwards, and on the hub,
+which records the terminal's sequence number and hash of each entry that syncs.
+`check_head` compares the chain with such a head: entries missing from the end, or an
+end that is not the one recorded, are reported like any other break.
 """
 
 from __future__ import annotations
@@ -14,8 +20,16 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from firstresponse.records import AuditEvent, canonical_json, utcnow
+from firstresponse.store.audit_head import (
+    GENESIS,
+    Head,
+    head_of,
+    head_path,
+    mark_appended,
+    read_head,
+)
 
-GENESIS = "0" * 64
+__all__ = ["GENESIS", "ChainBreak", "Head", "check_head", "head_of", "head_path", "read_head"]
 
 
 def _stamp(at: datetime) -> str:
@@ -61,6 +75,7 @@ def record(
     event.hash = _entry_hash(event)
     session.add(event)
     session.flush()
+    mark_appended(session)
     return event
 
 
@@ -87,3 +102,21 @@ def verify(session: Session) -> list[ChainBreak]:
             breaks.append(ChainBreak(seq, "content does not match its hash (altered)"))
         prev_hash, prev_seq = event.hash, seq
     return breaks
+
+
+def check_head(session: Session, head: Head, where: str) -> list[ChainBreak]:
+    """Breaks showing the chain does not reach `head` (kept `where`, e.g. "on the hub")."""
+    ours = head_of(session)
+    if head.entries > ours.entries:
+        reason = (
+            f"the chain ends at entry {ours.entries} but the head kept {where} records"
+            f" {head.entries} entries: entries were deleted from the end"
+        )
+        return [ChainBreak(ours.entries + 1, reason)]
+    if head.entries == 0:
+        return []
+    entry = session.exec(select(AuditEvent).where(AuditEvent.seq == head.entries)).first()
+    if entry is None or entry.hash != head.hash:
+        reason = f"is not the entry the head kept {where} records: the end was deleted or replaced"
+        return [ChainBreak(head.entries, reason)]
+    return []

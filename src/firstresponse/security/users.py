@@ -12,7 +12,7 @@ from functools import cache
 
 from sqlmodel import Session, col, select
 
-from firstresponse.records import Role, User
+from firstresponse.records import Role, User, limits
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, require
 from firstresponse.security.pins import hash_pin, needs_rehash, verify_pin
@@ -22,7 +22,7 @@ MAX_FAILED_ATTEMPTS = 5
 
 COLLAR_PATTERN = re.compile(r"^[A-Z]{1,4}[0-9]{1,6}$")
 PIN_PATTERN = re.compile(r"^[0-9]{4,8}$")
-NAME_MAX = 80
+NAME_MAX = limits.NAME.max_chars
 
 
 @cache
@@ -76,8 +76,10 @@ def validate_role(role: str) -> Role:
 
 def validate_name(name: str) -> str:
     value = " ".join(name.split())
-    if not value or len(value) > NAME_MAX:
+    if not value:
         raise UserError(f"a name is 1 to {NAME_MAX} characters")
+    if problem := limits.text_problem("the name", value, limits.NAME):
+        raise UserError(problem)
     return value
 
 

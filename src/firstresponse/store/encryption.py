@@ -25,8 +25,24 @@ SCRYPT_P = 1
 PLAIN_HEADER = b"SQLite format 3\x00"
 
 
+KEY_SETTING = "FIRSTRESPONSE_STORE_KEY, or store_key in config.toml"
+
+
 class StoreKeyError(RuntimeError):
-    """The store cannot be opened with the key given (wrong key, or not an encrypted store)."""
+    """The store cannot be opened with the key given (wrong key, no key, or not encrypted)."""
+
+
+def require_plain(path: Path) -> None:
+    """Raise StoreKeyError, saying where to set the key, if `path` is an encrypted store.
+
+    Opened without a key, SQLite would only say "file is not a database" on first use.
+    """
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle:
+        header = handle.read(len(PLAIN_HEADER))
+    if header != PLAIN_HEADER:
+        raise StoreKeyError(f"this store is encrypted: set its key ({KEY_SETTING}): {path}")
 
 
 def derive_key(secret: str, salt: bytes) -> bytes:

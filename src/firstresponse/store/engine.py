@@ -39,6 +39,9 @@ def make_engine(path: Path, key: str = "") -> Engine:
         connector = encrypted_connector(path, key)
         options["module"] = dbapi()  # SQLCipher's errors wrapped as SQLAlchemy's
     else:
+        from firstresponse.store.encryption import require_plain
+
+        require_plain(path)
         connector = _plain_connector(path)
     engine = create_engine("sqlite://", creator=connector, **options)
 
@@ -61,12 +64,15 @@ class Store:
     """The local store: an engine plus a session factory. Opening it migrates it."""
 
     def __init__(self, path: Path, key: str = "", migrate: bool = True) -> None:
+        from firstresponse.store.audit_head import head_path, keep_head
+
         self.path = path
         self.engine = make_engine(path, key)
         if migrate:
             from firstresponse.store.migrate import upgrade
 
             upgrade(self.engine)
+        keep_head(self.engine, head_path(path))  # the audit chain's head, outside the store
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel, col, select
 
-from firstresponse.records import OutboxItem, canonical_json, content_hash, utcnow
+from firstresponse.records import OutboxItem, canonical_json, content_hash, limits, utcnow
 
 PRIORITY_NORMAL = 0
 PRIORITY_CHILD = 10
@@ -55,10 +55,13 @@ def enqueue_record(
 
     The body is the record's JSON form, which the hub writes into the same table. Kinds
     the hub materialises: person, incident, child, order, assessment, decision, assignment,
-    review, notification, audit.
+    review, notification, audit. A record outside its bounds (records.limits) raises
+    InvalidRecord before anything is added.
     """
+    body = record.model_dump(mode="json")
+    limits.check(record.__tablename__, body)
     session.add(record)
-    item = enqueue(session, kind, record.id, record.model_dump(mode="json"), version, priority)
+    item = enqueue(session, kind, record.id, body, version, priority)
     if priority > PRIORITY_NORMAL:
         lift_parents(session, record, priority)
     return item

@@ -133,9 +133,25 @@ def figure_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A text cell a spreadsheet would read as a formula, made inert (OWASP CSV injection).
+
+    Text beginning =, +, -, @, tab or carriage return gets a leading apostrophe, so a
+    spreadsheet shows it as text; numbers and other values are left as they are.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    """CSV (RFC 4180: CRLF rows, so a cell holding CR or LF is quoted) with a header,
+    every text cell passed through `safe_cell`."""
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: safe_cell(value) for key, value in row.items()} for row in rows)
     return out.getvalue()

@@ -20,6 +20,7 @@ from firstresponse.sync.protocol import (
     COLLAR_HEADER,
     DEVICE_HEADER,
     PIN_HEADER,
+    AuditHead,
     Envelope,
     ItemResult,
     PullResponse,
@@ -157,3 +158,7 @@ class HubClient:
     def person_history(self, person_id: str) -> PersonHistory:
         """One person's history (the hub withholds what this officer may not see)."""
         return self._typed(PersonHistory, "GET", f"/lookup/people/{person_id}")
+
+    def audit_head(self) -> AuditHead:
+        """This terminal's audit chain head as the hub recorded it: entries and hash."""
+        return self._typed(AuditHead, "GET", "/audit/head")

@@ -16,6 +16,7 @@ DEVICE_HEADER = "X-Device-Token"
 COLLAR_HEADER = "X-Collar"
 PIN_HEADER = "X-Pin"
 MAX_BATCH = 500
+MAX_BODY_BYTES = 10 * 1024 * 1024  # the largest request body the hub reads (413 beyond)
 
 RecordId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 Kind = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[a-z_]+$")]
@@ -94,6 +95,14 @@ class Health(BaseModel):
 
     status: Literal["ok"]
     version: str
+
+
+class AuditHead(BaseModel):
+    """A terminal's audit chain head as recorded on the hub (0 entries: none synced yet)."""
+
+    device: str
+    entries: int
+    hash: str
 
 
 class Problem(BaseModel):

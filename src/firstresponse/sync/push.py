@@ -25,9 +25,11 @@ from firstresponse.sync.client import (
     RequestRejected,
     SyncFailure,
 )
-from firstresponse.sync.protocol import Envelope, ItemResult
+from firstresponse.sync.protocol import MAX_BATCH, MAX_BODY_BYTES, Envelope, ItemResult
 
 BATCH = 200
+SEND_BYTES = MAX_BODY_BYTES * 9 // 10  # a batch's body stays under the hub's cap
+ENVELOPE_OVERHEAD = 512  # id, kind, version, hash and JSON punctuation around a body
 
 
 @dataclass
@@ -119,16 +121,22 @@ def _acknowledge(db: Session, ids: list[str]) -> None:
 
 
 def push_once(store: Store, client: HubClient, batch_size: int = BATCH) -> PushReport:
-    """Push one batch of the most urgent waiting rows."""
+    """Push one batch of the most urgent waiting rows (at most MAX_BATCH, under SEND_BYTES)."""
     report = PushReport()
     with store.session() as db:
         ready: list[tuple[OutboxRow, Envelope]] = []
         unsendable: dict[str, str] = {}
-        for item in outbox.next_batch(db, batch_size):
+        size = 0
+        for item in outbox.next_batch(db, min(batch_size, MAX_BATCH)):
             try:
-                ready.append((item, envelope(item)))
+                env = envelope(item)
             except ValueError as exc:
                 unsendable[item.id] = f"not sent: {exc}"
+                continue
+            size += len(item.body.encode("utf-8")) + ENVELOPE_OVERHEAD
+            if ready and size > SEND_BYTES:
+                break  # the rest go in the next batch: the hub refuses bodies past its cap
+            ready.append((item, env))
         for row in _rows(db, list(unsendable)).values():
             outbox.quarantine(db, row, unsendable[row.id])
             report.quarantined += 1

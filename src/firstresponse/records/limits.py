@@ -1,0 +1,148 @@
+"""The bounds every record must keep, defined once for the terminal, import and the hub.
+
+Every text field has a length limit: names, addresses and free text their own, any
+other text (codes, references, collar numbers, ids) `LINE`. Names and one-line fields
+hold no control characters (NUL, escapes, bidirectional overrides); free text may
+hold line breaks and tabs and nothing else of the kind. JSON fields (answers, results,
+briefings, audit detail) are capped by the size of their JSON text. A date of birth is
+neither in the future nor absurdly long ago.
+
+`problems(table, body)` checks a record's JSON body (what the outbox sends and the hub
+receives: dates as ISO text) and lists what is wrong in plain words; `check` raises
+`InvalidRecord` with them. The cheap length test runs before any scan, so a field of
+megabytes is refused in microseconds. Imports nothing heavy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import orjson
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How long a text field may be, and whether line breaks are allowed in it."""
+
+    max_chars: int
+    multiline: bool = False
+    what: str = "text"
+
+
+NAME = Rule(100, what="a name")
+LINE = Rule(200)
+ADDRESS = Rule(300, what="an address")
+TEXT = Rule(20_000, multiline=True)
+MAX_JSON_CHARS = 256_000
+MAX_AGE_YEARS = 125
+MAX_CHILD_AGE = 25
+
+_NAMES = {"forename": NAME, "surname": NAME, "name": NAME}
+# table -> field -> rule; text fields not listed here are held to LINE.
+FIELDS: dict[str, dict[str, Rule]] = {
+    "person": {**_NAMES, "address": ADDRESS},
+    "personalias": _NAMES,
+    "personmarker": {"note": TEXT},
+    "protectiveorder": {"detail": TEXT},
+    "incident": {"address": ADDRESS, "summary": TEXT},
+    "child": {"name": NAME, "school": LINE, "where_during": ADDRESS, "reason": TEXT},
+    "decision": {"reason": TEXT},
+    "assessment": {"amendment_reason": TEXT},
+    "review": {"feedback": TEXT},
+    "notification": {"body": TEXT},
+    "user": {"name": NAME},
+}
+DOB_FIELDS = frozenset({"dob"})
+
+_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+class InvalidRecord(ValueError):
+    """A record outside its bounds; the message lists every problem in plain words."""
+
+
+def rule_for(table: str, column: str) -> Rule:
+    """The rule for a text field (LINE unless the table names another)."""
+    return FIELDS.get(table, {}).get(column, LINE)
+
+
+def text_problem(label: str, value: str, rule: Rule = LINE) -> str | None:
+    """Why `value` breaks `rule`, or None."""
+    if len(value) > rule.max_chars:
+        most = f"{rule.what} may have at most {rule.max_chars:,}"
+        return f"{label} is {len(value):,} characters long; {most}"
+    found = (_CONTROL_TEXT if rule.multiline else _CONTROL_LINE).search(value)
+    if found:
+        return f"{label} holds a control character (U+{ord(found.group()):04X})"
+    return None
+
+
+def latest_uk_date() -> date:
+    """Today's date wherever it is latest in the UK (British Summer Time is UTC+1)."""
+    return (datetime.now(UTC) + timedelta(hours=1)).date()
+
+
+def dob_problem(label: str, value: date, today: date | None = None) -> str | None:
+    """Why a date of birth cannot be right, or None."""
+    today = today or latest_uk_date()
+    if value > today:
+        return f"{label} {value.isoformat()} is in the future"
+    if value.year < today.year - MAX_AGE_YEARS:
+        return f"{label} {value.isoformat()} is more than {MAX_AGE_YEARS} years ago"
+    return None
+
+
+def _json_problem(label: str, value: Any) -> str | None:
+    try:
+        text = orjson.dumps(value, default=str)
+    except (TypeError, orjson.JSONEncodeError):
+        return f"{label} is not JSON"
+    if len(text) > MAX_JSON_CHARS:
+        most = f"at most {MAX_JSON_CHARS:,} are allowed"
+        return f"{label} is {len(text):,} characters of JSON; {most}"
+    if b"\\u0000" in text:
+        return f"{label} holds a NUL character"
+    return None
+
+
+def _dob(label: str, value: Any) -> str | None:
+    if isinstance(value, str):
+        if len(value) > 10:
+            return f"{label} is not a date (YYYY-MM-DD)"
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return f"{label} {value!r} is not a date (YYYY-MM-DD)"
+    if isinstance(value, datetime):
+        value = value.date()
+    return dob_problem(label, value) if isinstance(value, date) else None
+
+
+def _field_problem(table: str, column: str, value: Any) -> str | None:
+    label = column[:40]
+    if column in DOB_FIELDS and value is not None:
+        return _dob(label, value)
+    if isinstance(value, str):
+        return text_problem(label, value, rule_for(table, column))
+    if isinstance(value, dict | list):
+        return _json_problem(label, value)
+    if table == "child" and column == "age" and isinstance(value, int):
+        return None if 0 <= value <= MAX_CHILD_AGE else f"age {value} is not 0 to {MAX_CHILD_AGE}"
+    return None
+
+
+def problems(table: str, body: Mapping[str, Any]) -> list[str]:
+    """Every bound the record `body` of `table` breaks, in field order (empty if none)."""
+    found = (_field_problem(table, str(column), value) for column, value in body.items())
+    return [problem for problem in found if problem]
+
+
+def check(table: str, body: Mapping[str, Any]) -> None:
+    """Raise InvalidRecord listing every bound `body` breaks."""
+    if found := problems(table, body):
+        raise InvalidRecord("; ".join(found))
