@@ -25,6 +25,7 @@ from firstresponse.records import (
     Incident,
     Notification,
     Person,
+    ProtectiveOrder,
     Review,
     User,
 )
@@ -49,6 +50,7 @@ ALLOWED = {  # (role, kind) -> the ownerships allowed; every other cell is refus
     ("responder", "person"): {"own"},
     ("responder", "incident"): {"own", "team"},
     ("responder", "child"): {"own", "team"},
+    ("responder", "order"): {"own", "team"},
     ("responder", "assessment"): {"own", "team"},
     ("responder", "decision"): {"own", "team"},
     ("responder", "notification"): {"own", "team"},
@@ -100,6 +102,8 @@ def build(kind: str, ownership: str, role: str, found: Holding) -> Any:
         return changed
     if kind == "child":
         return Child(id="c-1", incident_id=incident, name="Child A", age=6)
+    if kind == "order":
+        return ProtectiveOrder(id="o-1", kind="dvpn", subject_id="p", incident_id=incident)
     if kind == "assessment":
         answers = {"id": "a-1", "checklist_id": "risk", "checklist_version": "1"}
         if role == "supervisor":  # a supervisor amends; a team-mate's draft is not theirs

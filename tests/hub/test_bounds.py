@@ -25,7 +25,7 @@ from firstresponse.sync.protocol import (
     PushRequest,
 )
 from firstresponse.sync.push import push_outbox
-from tests.hub.support import PIN, Hub
+from tests.hub.support import PIN, Hub, make_case
 from tests.hub.test_ingest import env, incident, person
 
 
@@ -140,10 +140,11 @@ def test_the_terminal_splits_batches_to_fit_under_the_cap(hub: Hub, tmp_path: Pa
     store = Store(tmp_path / "terminal.db")
     answers = {f"note_{n}": "Said he would find her wherever she went. " * 100 for n in range(50)}
     with store.session() as db:
+        _victim, incident_id = make_case(db, children=0)  # the officer's own incident
         for _ in range(60):  # about 200 KB each: 12 MB in all
             draft = Assessment(
                 checklist_id="risk", checklist_version="1", checklist_hash="0" * 64,
-                answers=answers, status="submitted", author="PC2001",
+                answers=answers, status="submitted", author="PC2001", incident_id=incident_id,
             )  # fmt: skip
             outbox.enqueue_record(db, "assessment", draft)
     sizes: list[int] = []
@@ -157,6 +158,6 @@ def test_the_terminal_splits_batches_to_fit_under_the_cap(hub: Hub, tmp_path: Pa
         client.push = measured  # type: ignore[method-assign]
         report = push_outbox(store, client)
     store.close()
-    assert report.accepted == 60 and report.quarantined == 0 and not report.stopped
+    assert report.accepted == 62 and report.quarantined == 0 and not report.stopped
     assert len(sizes) >= 2 and max(sizes) < MAX_BODY_BYTES
     assert sum(sizes) > MAX_BODY_BYTES  # one batch would have been refused

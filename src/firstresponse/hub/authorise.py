@@ -6,8 +6,9 @@ first, then ownership read from what the hub already holds (`Holding`), never fr
 terminal's claims:
 
 - a responder writes incidents they opened or that are assigned to them or their team,
-  and their children, assessments and decisions; a call handler writes the calls they
-  opened, their children, THRIVE and safety assessments, decisions and assignments;
+  and their children, assessments, decisions and the orders made at the scene; a call
+  handler writes the calls they opened, their children, THRIVE and safety assessments,
+  decisions and assignments;
   a supervisor writes reviews, amendments, and marks decisions reviewed;
 - nobody writes a new version of another officer's record (their draft included), except
   the narrow changes the workflows make: an assigned responder completing an incident or
@@ -274,6 +275,12 @@ def _child(user: User, record: Any, _version: int, holding: Holding) -> Verdict:
     return _writes_incident(user, record.incident_id, holding)
 
 
+def _order(user: User, record: Any, _version: int, holding: Holding) -> Verdict:
+    """An order made at the scene (a DVPN authorised, bail conditions) by the incident's officer."""
+    verdict = _own_version(user, record, holding)
+    return verdict if not verdict.allowed else _writes_incident(user, record.incident_id, holding)
+
+
 def _assessment(user: User, record: Any, _version: int, holding: Holding) -> Verdict:
     before = holding.newest.get(record.id)
     if before is not None and before.get("author") != user.collar:
@@ -340,6 +347,7 @@ RULES = {
     "person": _person,
     "incident": _incident,
     "child": _child,
+    "order": _order,
     "assessment": _assessment,
     "decision": _decision,
     "assignment": _assignment,

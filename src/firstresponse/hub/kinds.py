@@ -70,7 +70,7 @@ KINDS: dict[str, KindSpec] = {
         KindSpec("person", Person, _FIELD_WORK),
         KindSpec("incident", Incident, _FIELD_WORK),
         KindSpec("child", Child, _FIELD_WORK),
-        KindSpec("order", ProtectiveOrder, _FIELD_WORK),
+        KindSpec("order", ProtectiveOrder, frozenset({Action.ATTEND})),  # made at the scene
         KindSpec(
             "assessment",
             Assessment,
