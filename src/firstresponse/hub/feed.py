@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import and_, insert, literal_column, or_, text
 from sqlmodel import Session, col, select
 
+from firstresponse.hub import followup_feed
 from firstresponse.hub.models import HubChange
 from firstresponse.records import (
     Assignment,
@@ -113,6 +114,8 @@ def _entries(
         found = [people[pid] for pid in (record.victim_id, record.suspect_id) if pid in people]
         body = {"kind": "incident", "record": dump(record), "people": found}
         return [entry(db, "lookup", recipient, record.id, body)]
+    if kind in followup_feed.KINDS:
+        return followup_feed.entries(db, kind, record)
     if kind == "assignment" and record.assignee:
         return [
             entry(db, "briefing", record.assignee, record.id, briefing(db, record)),

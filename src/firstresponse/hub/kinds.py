@@ -12,14 +12,19 @@ from firstresponse.records import (
     Assessment,
     Assignment,
     AuditEvent,
+    CaseOutcome,
     Child,
     Decision,
+    DvdsApplication,
+    DvdsStep,
+    HighRiskReview,
     Incident,
     Notification,
     Person,
     ProtectiveOrder,
     Review,
     User,
+    VictimContact,
 )
 from firstresponse.security.permissions import Action, allowed
 
@@ -63,6 +68,18 @@ def body_model(model: type[SQLModel]) -> type[BaseModel]:
 
 _FIELD_WORK = frozenset({Action.TAKE_CALL, Action.GRADE_CALL, Action.ATTEND})
 
+_CASEWORK = frozenset({Action.ATTEND, Action.REVIEW})
+
+#: After the submit key (see records.followup): who may push each kind. The hub's rules
+#: on content (who may decide a DVDS disclosure) are in the domain modules.
+FOLLOWUP_KINDS = (
+    KindSpec("highriskreview", HighRiskReview, frozenset({Action.REVIEW})),
+    KindSpec("caseoutcome", CaseOutcome, _CASEWORK),
+    KindSpec("victimcontact", VictimContact, _CASEWORK),
+    KindSpec("dvdsapplication", DvdsApplication, _CASEWORK | {Action.TAKE_CALL}),
+    KindSpec("dvdsstep", DvdsStep, _CASEWORK),
+)
+
 # Parents before children, so one batch can carry a person, their incident and its children.
 KINDS: dict[str, KindSpec] = {
     spec.name: spec
@@ -79,6 +96,7 @@ KINDS: dict[str, KindSpec] = {
         KindSpec("decision", Decision, _FIELD_WORK | {Action.OVERRIDE_GRADE_FLOOR, Action.REVIEW}),
         KindSpec("assignment", Assignment, frozenset({Action.TAKE_CALL, Action.DIP_SAMPLE})),
         KindSpec("review", Review, frozenset({Action.REVIEW})),
+        *FOLLOWUP_KINDS,
         KindSpec("notification", Notification, frozenset({Action.SYNC})),
         KindSpec("audit", AuditEvent, frozenset({Action.SYNC})),
     )

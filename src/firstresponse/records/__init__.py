@@ -2,6 +2,13 @@
 
 from firstresponse.records.assessments import Assessment, DipSample, Review
 from firstresponse.records.base import canonical_json, content_hash, new_id, utcnow
+from firstresponse.records.followup import (
+    CaseOutcome,
+    DvdsApplication,
+    DvdsStep,
+    HighRiskReview,
+    VictimContact,
+)
 from firstresponse.records.incidents import Assignment, Child, Decision, Incident
 from firstresponse.records.people import Person, PersonAlias, PersonMarker, ProtectiveOrder
 from firstresponse.records.system import AuditEvent, Notification, OutboxItem, User
@@ -19,10 +26,14 @@ __all__ = [
     "Assessment",
     "Assignment",
     "AuditEvent",
+    "CaseOutcome",
     "Child",
     "Decision",
     "DipSample",
+    "DvdsApplication",
+    "DvdsStep",
     "Grade",
+    "HighRiskReview",
     "Incident",
     "Marker",
     "Notification",
@@ -38,6 +49,7 @@ __all__ = [
     "RiskLevel",
     "Role",
     "User",
+    "VictimContact",
     "canonical_json",
     "content_hash",
     "new_id",

@@ -55,8 +55,9 @@ def enqueue_record(
 
     The body is the record's JSON form, which the hub writes into the same table. Kinds
     the hub materialises: person, incident, child, order, assessment, decision, assignment,
-    review, notification, audit. A record outside its bounds (records.limits) raises
-    InvalidRecord before anything is added.
+    review, notification, audit, and the follow-through kinds (hub.kinds.FOLLOWUP_KINDS).
+    A record outside its bounds (records.limits) raises InvalidRecord before anything is
+    added.
     """
     body = record.model_dump(mode="json")
     limits.check(record.__tablename__, body)

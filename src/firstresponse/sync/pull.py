@@ -13,7 +13,18 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, col, select
 
-from firstresponse.records import Assignment, Child, Incident, OutboxItem, Person
+from firstresponse.records import (
+    Assignment,
+    CaseOutcome,
+    Child,
+    DvdsApplication,
+    DvdsStep,
+    HighRiskReview,
+    Incident,
+    OutboxItem,
+    Person,
+    VictimContact,
+)
 from firstresponse.store import Store
 from firstresponse.store.outbox import PENDING
 from firstresponse.sync.client import HubClient
@@ -25,6 +36,11 @@ MODELS: dict[str, type[SQLModel]] = {
     "incident": Incident,
     "child": Child,
     "assignment": Assignment,
+    "highriskreview": HighRiskReview,
+    "caseoutcome": CaseOutcome,
+    "victimcontact": VictimContact,
+    "dvdsapplication": DvdsApplication,
+    "dvdsstep": DvdsStep,
 }
 
 

@@ -1,0 +1,144 @@
+"""Same-shift supervision of high risk: shift ends, the queue, reviews, escalation."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+import pytest
+from sqlmodel import select
+
+from firstresponse.records import Decision, HighRiskReview, Notification, OutboxItem
+from firstresponse.security.permissions import PermissionDenied
+from firstresponse.store import Store
+from firstresponse.supervision.high_risk import (
+    ReviewRefused,
+    effective_level,
+    record_high_risk_review,
+    review_queue,
+)
+from firstresponse.supervision.shifts import review_due, shift_end
+from tests.followup_builders import OFFICER, SUPERVISOR, incident, submitted, users, utc
+
+HIGH = {"risk_level": "high", "computed_risk_level": "high"}
+
+
+def test_shift_end_in_winter_is_the_next_local_start() -> None:
+    assert shift_end(utc(2026, 1, 12, 9, 30)) == utc(2026, 1, 12, 15, 0)
+    assert shift_end(utc(2026, 1, 12, 15, 0)) == utc(2026, 1, 12, 23, 0)  # a start begins one
+    assert shift_end(utc(2026, 1, 12, 23, 30)) == utc(2026, 1, 13, 7, 0)  # night shift
+    assert shift_end(utc(2026, 1, 13, 2, 0)) == utc(2026, 1, 13, 7, 0)
+
+
+def test_shift_end_in_summer_follows_uk_clock() -> None:
+    # 09:30 BST is 08:30 UTC; the 15:00 BST boundary is 14:00 UTC.
+    assert shift_end(utc(2026, 7, 1, 8, 30)) == utc(2026, 7, 1, 14, 0)
+    # the night the clocks go forward (29 March 2026): 07:00 BST is 06:00 UTC
+    assert shift_end(utc(2026, 3, 29, 0, 30)) == utc(2026, 3, 29, 6, 0)
+
+
+def test_review_due_moves_to_next_shift_when_under_an_hour_is_left() -> None:
+    assert review_due(utc(2026, 1, 12, 13, 59)) == utc(2026, 1, 12, 15, 0)
+    assert review_due(utc(2026, 1, 12, 14, 1)) == utc(2026, 1, 12, 23, 0)
+    assert review_due(utc(2026, 1, 12, 14, 1), window=timedelta(0)) == utc(2026, 1, 12, 15, 0)
+    custom = (time(6), time(18))
+    assert review_due(utc(2026, 1, 12, 9, 0), custom) == utc(2026, 1, 12, 18, 0)
+
+
+def test_queue_holds_high_and_lowered_from_high_not_medium(store: Store) -> None:
+    with store.session() as db:
+        users(db)
+        high = incident(db, "H-1", utc(2026, 1, 12, 8, 0))
+        submitted(db, high, "risk", utc(2026, 1, 12, 9, 0), result=HIGH)
+        lowered = incident(db, "L-1", utc(2026, 1, 12, 8, 0))
+        submitted(
+            db, lowered, "risk", utc(2026, 1, 12, 10, 0),
+            result={"risk_level": "medium", "computed_risk_level": "high"},
+        )  # fmt: skip
+        medium = incident(db, "M-1", utc(2026, 1, 12, 8, 0))
+        submitted(db, medium, "risk", utc(2026, 1, 12, 9, 0), result={"risk_level": "medium"})
+        # attended high-risk incident whose assessment this terminal does not hold
+        incident(db, "X-1", utc(2026, 1, 12, 1, 0), risk_level="high")
+        incident(db, "D-1", utc(2026, 1, 12, 1, 0), risk_level="high", status="graded")
+    with store.session() as db:
+        found = review_queue(db, now=utc(2026, 1, 12, 11, 0))
+    assert [s.reference for s in found] == ["X-1", "H-1", "L-1"]  # overdue first
+    x1, h1, l1 = found
+    assert x1.overdue(utc(2026, 1, 12, 11, 0)) and x1.due_by == utc(2026, 1, 12, 7, 0)
+    assert h1.due_by == utc(2026, 1, 12, 15, 0) and h1.officer == OFFICER and h1.team == "Alpha"
+    assert l1.why == "Computed high, officer judged medium"
+
+
+def _one(store: Store):  # type: ignore[no-untyped-def]
+    with store.session() as db:
+        made = users(db)
+        row = incident(db, "H-1", utc(2026, 1, 12, 8, 0))
+        submitted(db, row, "risk", utc(2026, 1, 12, 9, 0), result=HIGH)
+    with store.session() as db:
+        (item,) = review_queue(db, now=utc(2026, 1, 12, 10, 0))
+    return made, item
+
+
+def test_confirm_with_feedback_and_escalation(store: Store) -> None:
+    made, item = _one(store)
+    with store.session() as db:
+        review = record_high_risk_review(
+            db, made[SUPERVISOR], item, "confirm", "Threats to kill and recent separation",
+            actions=["Refer to MARAC today", "  "], feedback="Good detail", escalate_to="da_team",
+        )  # fmt: skip
+    with store.session() as db:
+        assert review_queue(db) == []
+        stored = db.get(HighRiskReview, review.id)
+        assert stored is not None and stored.level_after == "high"
+        assert stored.actions == ["Refer to MARAC today"]
+        notes = {n.kind: n for n in db.exec(select(Notification))}
+        assert notes["high_risk_feedback"].recipient == OFFICER
+        assert "Refer to MARAC today" in notes["high_risk_feedback"].body
+        assert notes["escalation"].recipient == "da_team"
+        assert "H-1" in notes["escalation"].body
+        kinds = sorted(o.kind for o in db.exec(select(OutboxItem)))
+        assert kinds == ["highriskreview", "notification", "notification"]
+        assert db.exec(select(Decision)).all() == []
+        assert effective_level(db, item.incident_id) == "high"
+
+
+def test_regrade_down_records_a_decision_for_the_dip_sample(store: Store) -> None:
+    made, item = _one(store)
+    with store.session() as db:
+        record_high_risk_review(
+            db, made[SUPERVISOR], item, "regrade", "Suspect remanded in custody",
+            level_after="medium",
+        )  # fmt: skip
+    with store.session() as db:
+        (decision,) = db.exec(select(Decision)).all()
+        assert decision.kind == "risk_lowered" and decision.made_by == SUPERVISOR
+        assert "high to medium" in decision.reason
+        assert effective_level(db, item.incident_id) == "medium"
+
+
+@pytest.mark.parametrize(
+    ("decision", "reason", "level", "escalate", "message"),
+    [
+        ("confirm", "short", "", "", "give the reason"),
+        ("regrade", "A long enough reason", "", "", "choose the new risk level"),
+        ("regrade", "A long enough reason", "high", "", "must change the risk level"),
+        ("maybe", "A long enough reason", "", "", "choose confirm or regrade"),
+        ("confirm", "A long enough reason", "", "chief", "escalate to"),
+    ],
+)
+def test_incomplete_review_is_refused_and_nothing_written(
+    store: Store, decision: str, reason: str, level: str, escalate: str, message: str
+) -> None:
+    made, item = _one(store)
+    with pytest.raises(ReviewRefused, match=message), store.session() as db:
+        record_high_risk_review(
+            db, made[SUPERVISOR], item, decision, reason, level_after=level, escalate_to=escalate
+        )
+    with store.session() as db:
+        assert db.exec(select(HighRiskReview)).all() == []
+        assert db.exec(select(OutboxItem)).all() == []
+
+
+def test_only_a_supervisor_may_review(store: Store) -> None:
+    made, item = _one(store)
+    with pytest.raises(PermissionDenied), store.session() as db:
+        record_high_risk_review(db, made[OFFICER], item, "confirm", "Looks right to me")
