@@ -1,0 +1,95 @@
+"""Follow-through records sync: pushed by the roles allowed them, pulled by whom they concern."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlmodel import select
+
+from firstresponse.records import (
+    Assignment,
+    HighRiskReview,
+    Incident,
+    Person,
+    Role,
+    User,
+    utcnow,
+)
+from firstresponse.store import Store, outbox
+from firstresponse.supervision.high_risk import Submission, record_high_risk_review
+from firstresponse.sync.pull import pull_changes
+from firstresponse.sync.push import push_outbox
+from tests.hub.support import Hub
+
+
+def dispatch(store: Store, assignee: str) -> str:
+    """A call handler's terminal: a victim, a high-risk incident assigned to `assignee`."""
+    with store.session() as db:
+        victim = Person(forename="Nia", surname="Followup-Test")
+        outbox.enqueue_record(db, "person", victim)
+        db.flush()
+        incident = Incident(
+            reference=f"CAD-{uuid.uuid4().hex[:8]}",
+            occurred_at=datetime.now(UTC),
+            victim_id=victim.id,
+            status="attended",
+            risk_level="high",
+        )
+        outbox.enqueue_record(db, "incident", incident)
+        db.flush()
+        outbox.enqueue_record(
+            db, "assignment", Assignment(incident_id=incident.id, assignee=assignee)
+        )
+    return incident.id
+
+
+def submission(incident_id: str) -> Submission:
+    now = utcnow()
+    return Submission(incident_id, "CAD-x", "PC2001", "Response A", now, now, "high", "high", None)
+
+
+def test_a_same_shift_review_reaches_the_officer_and_only_supervisors_send_one(
+    hub: Hub, tmp_path: Path
+) -> None:
+    control = Store(tmp_path / "control.db")
+    incident_id = dispatch(control, "PC2001")
+    with hub.client(hub.enrol(), "CH1001") as client:
+        assert push_outbox(control, client).accepted == 3
+
+    supervisor = Store(tmp_path / "sg3001.db")
+    with hub.client(hub.enrol(), "SG3001") as client:
+        pull_changes(supervisor, client)
+        with supervisor.session() as db:
+            me = User(collar="SG3001", name="Test", role=Role.SUPERVISOR, team="Response A")
+            db.add(me)
+            review = record_high_risk_review(
+                db, me, submission(incident_id), "confirm", "Threats to kill, recent separation",
+                escalate_to="duty_inspector",
+            )  # fmt: skip
+        result = push_outbox(supervisor, client)
+        assert result.accepted == 3 and not result.quarantined  # review, feedback, escalation
+
+    officer = Store(tmp_path / "pc2001.db")
+    with hub.client(hub.enrol(), "PC2001") as client:
+        pull_changes(officer, client)
+        with officer.session() as db:
+            held = db.get(HighRiskReview, review.id)
+            assert held is not None and held.escalate_to == "duty_inspector"
+            # a responder's terminal may not send a supervisor's review
+            forged = HighRiskReview.model_validate(
+                {**held.model_dump(), "id": str(uuid.uuid4()), "reviewer": "PC2001"}
+            )
+            outbox.enqueue_record(db, "highriskreview", forged)
+        result = push_outbox(officer, client)
+        assert result.accepted == 0 and result.quarantined == 1
+        with officer.session() as db:
+            (refused,) = outbox.quarantined(db)
+            assert "may not send highriskreview" in refused.last_error
+
+    other = Store(tmp_path / "pc2002.db")
+    with hub.client(hub.enrol(), "PC2002") as client:
+        pull_changes(other, client)
+    with other.session() as db:
+        assert db.exec(select(HighRiskReview)).all() == []
