@@ -25,6 +25,7 @@ class SupervisorHome(Screen[None]):
         Binding("enter", "review", "Review", show=True),
         Binding("n", "draw", "Draw sample"),
         Binding("d", "dashboard", "Compliance"),
+        Binding("h", "high_risk", "High risk"),
         Binding("f5", "refresh", "Refresh"),
     ]
 
@@ -67,7 +68,7 @@ class SupervisorHome(Screen[None]):
         count = len(self.items)
         self.query_one("#queue-hint", Label).update(
             f"{count} case{'s' if count != 1 else ''} to review · Enter review · "
-            "n draw · d compliance"
+            "n draw · d compliance · h high risk"
         )
 
     def _user_may(self, action: Action) -> bool:
@@ -108,3 +109,10 @@ class SupervisorHome(Screen[None]):
         from firstresponse.tui.screens.supervisor.dashboard import DashboardScreen
 
         self.app.push_screen(DashboardScreen())
+
+    def action_high_risk(self) -> None:
+        if not self._user_may(Action.REVIEW):
+            return
+        from firstresponse.tui.screens.followup.high_risk import HighRiskQueueScreen
+
+        self.app.push_screen(HighRiskQueueScreen())

@@ -1,0 +1,2 @@
+"""Screens for what follows the submit key: the same-shift high-risk review queue, the
+victim contact list, DVDS applications and the leaders' figures."""

@@ -1,0 +1,164 @@
+"""The supervisor's same-shift review queue for high risk, and the review form."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Input, Label, Select, Static
+
+from firstresponse.checklist import load_checklists
+from firstresponse.records import RiskLevel, utcnow
+from firstresponse.supervision.casefile import open_casefile
+from firstresponse.supervision.high_risk import (
+    DECISIONS,
+    ESCALATIONS,
+    ReviewRefused,
+    Submission,
+    record_high_risk_review,
+    review_queue,
+)
+from firstresponse.tui.screens.followup.base import FollowupScreen, when
+
+
+class HighRiskQueueScreen(FollowupScreen):
+    """High-risk submissions awaiting review this shift, overdue first; Enter reviews."""
+
+    BINDINGS = [
+        Binding("enter", "review", "Review", show=True),
+        Binding("f5", "refresh", "Refresh"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[Submission] = []
+
+    def body(self) -> ComposeResult:
+        yield Label("High risk: same-shift review", classes="title")
+        yield Label("", id="hr-hint", classes="hint", markup=False)
+        yield DataTable(id="hr-queue", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#hr-queue", DataTable)
+        table.add_columns("Due", "Ref", "Officer", "Level", "Why")
+        self.action_refresh()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        now = utcnow()
+        with self.store.session() as db:
+            self.items = review_queue(db, now)
+        table = self.query_one("#hr-queue", DataTable)
+        table.clear()
+        for n, s in enumerate(self.items):
+            due = ("OVERDUE " if s.overdue(now) else "") + when(s.due_by)
+            table.add_row(due, s.reference, s.officer or "—", s.level, s.why, key=str(n))
+        late = sum(s.overdue(now) for s in self.items)
+        self.query_one("#hr-hint", Label).update(
+            f"{len(self.items)} to review, {late} overdue · Enter review · F5 refresh · Esc back"
+        )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_review()
+
+    def action_review(self) -> None:
+        if not self.items:
+            self.status("Nothing waiting for review.")
+            return
+        row = self.query_one("#hr-queue", DataTable).cursor_row
+        self.app.push_screen(HighRiskReviewScreen(self.items[row]))
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+LEVELS = [(level.value.title(), level.value) for level in RiskLevel]
+
+
+class HighRiskReviewScreen(FollowupScreen):
+    """The case read-only above a short form: confirm or regrade, reason, actions, feedback,
+    escalation. Ctrl+S saves and sends the feedback; Esc goes back unsaved."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save review", priority=True),
+        Binding("escape", "back", "Back"),
+    ]
+    DEFAULT_CSS = """
+    HighRiskReviewScreen #hr-case { height: 1fr; border: round $primary; }
+    HighRiskReviewScreen #hr-form { height: auto; max-height: 12; }
+    HighRiskReviewScreen .hr-row { height: 3; }
+    HighRiskReviewScreen Select, HighRiskReviewScreen Input { width: 1fr; }
+    """
+
+    def __init__(self, submission: Submission) -> None:
+        super().__init__()
+        self.submission = submission
+
+    def body(self) -> ComposeResult:
+        s = self.submission
+        yield Label(
+            f"{s.reference} · {s.why} · due {when(s.due_by)}", classes="title", markup=False
+        )
+        app = self.app
+        checklists = load_checklists(app.settings.checklists_dir)  # type: ignore[attr-defined]
+        with self.store.session() as db:
+            sections = open_casefile(db, self.user.collar, s.incident_id, checklists) or []
+        with VerticalScroll(id="hr-case"):
+            for section in sections:
+                yield Static(section.title, classes="title", markup=False)
+                for line in section.lines:
+                    yield Static(line, markup=False)
+        with VerticalScroll(id="hr-form"):
+            yield Select(
+                [(label, key) for key, label in DECISIONS.items()],
+                prompt="Confirm or regrade?",
+                id="hr-decision",
+            )
+            yield Select(LEVELS, prompt="New risk level (for a regrade)", id="hr-level")
+            yield Input(placeholder="Reason for the decision (required)", id="hr-reason")
+            yield Input(placeholder="Actions, separated by ;", id="hr-actions")
+            yield Input(placeholder="Feedback to the officer", id="hr-feedback")
+            yield Select(
+                [(label, key) for key, label in ESCALATIONS.items()],
+                value="",
+                allow_blank=False,
+                id="hr-escalate",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#hr-decision", Select).focus()
+
+    def _value(self, widget_id: str) -> str:
+        widget = self.query_one(widget_id)
+        if isinstance(widget, Select):
+            return "" if widget.is_blank() else str(widget.value)
+        return str(widget.value)  # type: ignore[attr-defined]
+
+    def action_save(self) -> None:
+        try:
+            with self.store.session() as db:
+                review = record_high_risk_review(
+                    db,
+                    self.user,
+                    self.submission,
+                    self._value("#hr-decision"),
+                    self._value("#hr-reason"),
+                    level_after=self._value("#hr-level"),
+                    actions=self._value("#hr-actions").split(";"),
+                    feedback=self._value("#hr-feedback"),
+                    escalate_to=self._value("#hr-escalate"),
+                )
+        except (ReviewRefused, PermissionError) as exc:
+            self.status(f"Not saved: {exc}")
+            return
+        sent = f"; escalated to {ESCALATIONS[review.escalate_to]}" if review.escalate_to else ""
+        self.app.notify(f"Review saved: {review.level_after} risk{sent}.")
+        self.dismiss()
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,57 @@
+"""The supervisor's same-shift high-risk queue at 80x24: open, refuse an incomplete review, save."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Select
+
+from firstresponse.config import Settings
+from firstresponse.records import HighRiskReview, Notification, utcnow
+from firstresponse.security.pins import hash_pin
+from firstresponse.store import Store
+from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.screens.followup.high_risk import HighRiskQueueScreen, HighRiskReviewScreen
+from firstresponse.tui.screens.supervisor import SupervisorHome
+from firstresponse.tui.screenshots import sign_in
+from tests.followup_builders import incident, submitted, users
+
+SIZE = (80, 24)
+
+
+def _seed(store: Store) -> None:
+    with store.session() as db:
+        for user in users(db).values():
+            user.pin_hash = hash_pin("1234")
+        row = incident(db, "HR-100", utcnow())
+        submitted(db, row, "risk", utcnow(), result={"risk_level": "high"})
+
+
+async def test_review_a_high_risk_submission(settings: Settings, store: Store) -> None:
+    _seed(store)
+    app = FirstResponseApp(settings, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "SG3001")
+        assert isinstance(app.screen, SupervisorHome)
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HighRiskQueueScreen)
+        assert app.screen.query_one("#hr-queue", DataTable).row_count == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HighRiskReviewScreen)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Not saved" in str(screen.query_one("#fu-status").render())
+        screen.query_one("#hr-decision", Select).value = "confirm"
+        screen.query_one("#hr-reason", Input).focus()
+        await pilot.press(*"Threats to kill")
+        screen.query_one("#hr-escalate", Select).value = "duty_inspector"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, HighRiskQueueScreen)
+        assert app.screen.query_one("#hr-queue", DataTable).row_count == 0
+    with store.session() as db:
+        (review,) = db.exec(HighRiskReview.__table__.select()).all()
+        assert review.reason == "Threats to kill" and review.escalate_to == "duty_inspector"
+        kinds = {n.kind for n in db.exec(Notification.__table__.select())}
+        assert kinds == {"high_risk_feedback", "escalation"}
