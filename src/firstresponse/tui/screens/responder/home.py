@@ -29,6 +29,7 @@ class ResponderHome(ResponderScreen):
     BINDINGS = [
         Binding("n", "new", "Attend unassigned"),
         Binding("o", "outbox", "Outbox"),
+        Binding("v", "contacts", "Victim contacts"),
         Binding("r", "reload", "Refresh"),
     ]
 
@@ -60,7 +61,7 @@ class ResponderHome(ResponderScreen):
         self.query_one("#home-title", Static).update(
             f"Your assignments ({self.collar}): {len(views)}"
         )
-        hint = "Enter: briefing and checklist · n: attend an incident not sent to you"
+        hint = "Enter: briefing and checklist · n: attend unassigned · v: victim contacts"
         self.query_one("#home-hint", Static).update(
             hint if views else "No assignments yet. " + hint
         )
@@ -89,3 +90,8 @@ class ResponderHome(ResponderScreen):
             self.notify("Attendance recorded on this terminal")
 
         self.app.push_screen(NewAttendance(), created)
+
+    def action_contacts(self) -> None:
+        from firstresponse.tui.screens.followup.contacts import ContactsScreen
+
+        self.app.push_screen(ContactsScreen("mine"))

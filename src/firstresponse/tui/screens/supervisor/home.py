@@ -26,6 +26,7 @@ class SupervisorHome(Screen[None]):
         Binding("n", "draw", "Draw sample"),
         Binding("d", "dashboard", "Compliance"),
         Binding("h", "high_risk", "High risk"),
+        Binding("v", "contacts", "Victim contacts"),
         Binding("f5", "refresh", "Refresh"),
     ]
 
@@ -68,7 +69,7 @@ class SupervisorHome(Screen[None]):
         count = len(self.items)
         self.query_one("#queue-hint", Label).update(
             f"{count} case{'s' if count != 1 else ''} to review · Enter review · "
-            "n draw · d compliance · h high risk"
+            "n draw · d compliance · h high risk · v contacts"
         )
 
     def _user_may(self, action: Action) -> bool:
@@ -116,3 +117,8 @@ class SupervisorHome(Screen[None]):
         from firstresponse.tui.screens.followup.high_risk import HighRiskQueueScreen
 
         self.app.push_screen(HighRiskQueueScreen())
+
+    def action_contacts(self) -> None:
+        from firstresponse.tui.screens.followup.contacts import ContactsScreen
+
+        self.app.push_screen(ContactsScreen())

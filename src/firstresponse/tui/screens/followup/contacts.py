@@ -1,0 +1,222 @@
+"""Due contacts with the victim: the officer's own, their team's, or the overdue ones
+(a supervisor's view); a form to record a contact, and one to record a case outcome."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Input, Label, Static
+
+from firstresponse.followup.contacts import (
+    METHODS,
+    RESULTS,
+    ContactRefused,
+    DueContact,
+    due_contacts,
+    record_contact,
+)
+from firstresponse.followup.outcomes import OUTCOMES, OutcomeRefused, record_outcome
+from firstresponse.records import utcnow
+from firstresponse.security.permissions import Action, allowed
+from firstresponse.tui.screens.followup.base import FollowupScreen, when
+from firstresponse.tui.screens.followup.forms import choice, parse_local, value
+
+SCOPES = ("mine", "team", "overdue")
+SCOPE_TITLES = {
+    "mine": "Victim contacts due: yours",
+    "team": "Victim contacts due: your team",
+    "overdue": "Victim contacts overdue: your team",
+}
+
+
+class ContactsScreen(FollowupScreen):
+    """Due contacts, overdue first. Enter records a contact; o records a case outcome."""
+
+    BINDINGS = [
+        Binding("enter", "contact", "Record contact", show=True),
+        Binding("o", "outcome", "Case outcome"),
+        Binding("t", "scope", "Mine/team/overdue"),
+        Binding("f5", "refresh", "Refresh"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, scope: str = "") -> None:
+        super().__init__()
+        self.scope = scope
+        self.items: list[DueContact] = []
+
+    def body(self) -> ComposeResult:
+        yield Label("", id="vc-title", classes="title")
+        yield Label("", id="vc-hint", classes="hint", markup=False)
+        yield DataTable(id="vc-list", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="vc-detail", markup=False)
+
+    def on_mount(self) -> None:
+        if not self.scope:
+            self.scope = "overdue" if allowed(self.user, Action.REVIEW) else "mine"
+        table = self.query_one("#vc-list", DataTable)
+        table.add_columns("Due", "Ref", "Owner", "Contact")
+        self.action_refresh()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        now = utcnow()
+        who = {"owner": self.user.collar} if self.scope == "mine" else {"team": self.user.team}
+        with self.store.session() as db:
+            self.items = due_contacts(db, now, overdue_only=self.scope == "overdue", **who)
+        table = self.query_one("#vc-list", DataTable)
+        table.clear()
+        for n, d in enumerate(self.items):
+            due = ("OVERDUE " if d.overdue(now) else "") + when(d.due_at)
+            table.add_row(due, d.reference, d.owner, d.what[:40], key=str(n))
+        self.query_one("#vc-title", Label).update(SCOPE_TITLES[self.scope])
+        self.query_one("#vc-hint", Label).update(
+            f"{len(self.items)} due · Enter record contact · o outcome · t mine/team/overdue"
+        )
+        self._show_detail()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def _current(self) -> DueContact | None:
+        if not self.items:
+            return None
+        return self.items[
+            min(self.query_one("#vc-list", DataTable).cursor_row, len(self.items) - 1)
+        ]
+
+    def _show_detail(self) -> None:
+        due = self._current()
+        text = ""
+        if due is not None:
+            how = due.method.replace("_", " ") or "not recorded"
+            tries = f" · {len(due.attempts)} attempt(s)" if due.attempts else ""
+            text = f"{due.what}\nContact by: {how}{tries}\nSafety: {due.safety or 'none recorded'}"
+        self.query_one("#vc-detail", Static).update(text)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_contact()
+
+    def action_contact(self) -> None:
+        due = self._current()
+        if due is None:
+            self.status("No contact due.")
+            return
+        self.app.push_screen(ContactForm(due))
+
+    def action_outcome(self) -> None:
+        due = self._current()
+        if due is None:
+            self.status("Choose a case first.")
+            return
+        self.app.push_screen(OutcomeForm(due.incident_id, due.reference))
+
+    def action_scope(self) -> None:
+        self.scope = SCOPES[(SCOPES.index(self.scope) + 1) % len(SCOPES)]
+        self.action_refresh()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+class ContactForm(FollowupScreen):
+    """How the contact was made, what happened, a note and when. Ctrl+S saves."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, due: DueContact) -> None:
+        super().__init__()
+        self.due = due
+
+    def body(self) -> ComposeResult:
+        d = self.due
+        yield Label(f"{d.reference}: {d.what}", classes="title", markup=False)
+        yield Static(
+            f"Due {when(d.due_at)} · victim prefers {d.method.replace('_', ' ') or '—'}\n"
+            f"Safety: {d.safety or 'none recorded'}",
+            markup=False,
+        )
+        yield choice(METHODS, "How was contact made?", "vc-method")
+        yield choice(RESULTS, "What happened?", "vc-result")
+        yield Input(placeholder="Note (needed if declined or unsafe)", id="vc-note")
+        yield Input(placeholder="When: YYYY-MM-DD HH:MM (blank for now)", id="vc-when")
+
+    def on_mount(self) -> None:
+        self.query_one("#vc-method").focus()
+
+    def action_save(self) -> None:
+        try:
+            made_at = parse_local(value(self.query_one("#vc-when", Input)))
+            with self.store.session() as db:
+                record_contact(
+                    db,
+                    self.user,
+                    self.due,
+                    value(self.query_one("#vc-method")),  # type: ignore[arg-type]
+                    value(self.query_one("#vc-result")),  # type: ignore[arg-type]
+                    value(self.query_one("#vc-note", Input)),
+                    made_at,
+                )
+        except (ContactRefused, PermissionError, ValueError) as exc:
+            self.status(f"Not saved: {exc}")
+            return
+        self.app.notify("Contact recorded.")
+        self.dismiss()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+class OutcomeForm(FollowupScreen):
+    """A key decision in the case, with its reason. Ctrl+S saves."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, incident_id: str, reference: str) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+        self.reference = reference
+
+    def body(self) -> ComposeResult:
+        yield Label(f"{self.reference}: case outcome", classes="title", markup=False)
+        yield Static(
+            "The victim is owed a contact about every key decision within one working day.",
+            classes="hint",
+        )
+        yield choice(OUTCOMES, "Outcome", "oc-outcome")
+        yield Input(placeholder="Reason (needed unless charged or bailed)", id="oc-reason")
+        yield Input(placeholder="Decided: YYYY-MM-DD HH:MM (blank for now)", id="oc-when")
+
+    def on_mount(self) -> None:
+        self.query_one("#oc-outcome").focus()
+
+    def action_save(self) -> None:
+        try:
+            decided = parse_local(value(self.query_one("#oc-when", Input)))
+            with self.store.session() as db:
+                record_outcome(
+                    db,
+                    self.user,
+                    self.incident_id,
+                    value(self.query_one("#oc-outcome")),  # type: ignore[arg-type]
+                    value(self.query_one("#oc-reason", Input)),
+                    decided,
+                )
+        except (OutcomeRefused, PermissionError, ValueError) as exc:
+            self.status(f"Not saved: {exc}")
+            return
+        self.app.notify("Outcome recorded; the victim's contact is now due.")
+        self.dismiss()
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,31 @@
+"""Small form helpers shared by the follow-through screens."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from textual.widgets import Input, Select
+
+from firstresponse.supervision.shifts import UK
+
+
+def choice(options: dict[str, str], prompt: str, widget_id: str) -> Select[str]:
+    return Select([(label, key) for key, label in options.items()], prompt=prompt, id=widget_id)
+
+
+def value(widget: Input | Select[str]) -> str:
+    if isinstance(widget, Select):
+        return "" if widget.is_blank() else str(widget.value)
+    return widget.value
+
+
+def parse_local(text: str) -> datetime | None:
+    """ "YYYY-MM-DD HH:MM" on the UK clock as UTC; blank means now (None)."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        parsed = datetime.strptime(text, "%Y-%m-%d %H:%M")
+    except ValueError as exc:
+        raise ValueError("write the time as YYYY-MM-DD HH:MM, or leave it blank for now") from exc
+    return parsed.replace(tzinfo=UK).astimezone(UTC)
