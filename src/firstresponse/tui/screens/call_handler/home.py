@@ -20,6 +20,7 @@ class CallHandlerHome(Screen[None]):
     BINDINGS = [
         Binding("n", "new_call", "New call"),
         Binding("r", "refresh", "Refresh"),
+        Binding("c", "dvds", "Clare's Law"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -57,7 +58,7 @@ class CallHandlerHome(Screen[None]):
                 )
         count = table.row_count
         self.query_one("#calls-hint", Label).update(
-            f"{count} call{'s' if count != 1 else ''} today · Enter: open · n: new call"
+            f"{count} call{'s' if count != 1 else ''} today · Enter: open · n: new call · c: DVDS"
         )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -110,3 +111,8 @@ class CallHandlerHome(Screen[None]):
         from firstresponse.tui.screens.call_handler.new_call import NewCallScreen
 
         self.app.push_screen(NewCallScreen())
+
+    def action_dvds(self) -> None:
+        from firstresponse.tui.screens.followup.dvds import DvdsListScreen
+
+        self.app.push_screen(DvdsListScreen())

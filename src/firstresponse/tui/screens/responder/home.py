@@ -30,6 +30,7 @@ class ResponderHome(ResponderScreen):
         Binding("n", "new", "Attend unassigned"),
         Binding("o", "outbox", "Outbox"),
         Binding("v", "contacts", "Victim contacts"),
+        Binding("c", "dvds", "Clare's Law"),
         Binding("r", "reload", "Refresh"),
     ]
 
@@ -61,7 +62,7 @@ class ResponderHome(ResponderScreen):
         self.query_one("#home-title", Static).update(
             f"Your assignments ({self.collar}): {len(views)}"
         )
-        hint = "Enter: briefing and checklist · n: attend unassigned · v: victim contacts"
+        hint = "Enter: briefing, checklist · n: attend unassigned · v: contacts · c: DVDS"
         self.query_one("#home-hint", Static).update(
             hint if views else "No assignments yet. " + hint
         )
@@ -95,3 +96,8 @@ class ResponderHome(ResponderScreen):
         from firstresponse.tui.screens.followup.contacts import ContactsScreen
 
         self.app.push_screen(ContactsScreen("mine"))
+
+    def action_dvds(self) -> None:
+        from firstresponse.tui.screens.followup.dvds import DvdsListScreen
+
+        self.app.push_screen(DvdsListScreen())

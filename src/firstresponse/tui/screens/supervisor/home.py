@@ -27,6 +27,7 @@ class SupervisorHome(Screen[None]):
         Binding("d", "dashboard", "Compliance"),
         Binding("h", "high_risk", "High risk"),
         Binding("v", "contacts", "Victim contacts"),
+        Binding("c", "dvds", "Clare's Law"),
         Binding("f5", "refresh", "Refresh"),
     ]
 
@@ -69,7 +70,7 @@ class SupervisorHome(Screen[None]):
         count = len(self.items)
         self.query_one("#queue-hint", Label).update(
             f"{count} case{'s' if count != 1 else ''} to review · Enter review · "
-            "n draw · d compliance · h high risk · v contacts"
+            "n draw · d compliance · h high risk · v contacts · c DVDS"
         )
 
     def _user_may(self, action: Action) -> bool:
@@ -122,3 +123,8 @@ class SupervisorHome(Screen[None]):
         from firstresponse.tui.screens.followup.contacts import ContactsScreen
 
         self.app.push_screen(ContactsScreen())
+
+    def action_dvds(self) -> None:
+        from firstresponse.tui.screens.followup.dvds import DvdsListScreen
+
+        self.app.push_screen(DvdsListScreen())

@@ -1,0 +1,248 @@
+"""DVDS (Clare's Law): applications with their next deadline, a new application, a step."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Input, Label, Select, Static
+
+from firstresponse.followup.dvds import (
+    ROUTES,
+    STEP_OUTCOMES,
+    STEPS,
+    Application,
+    DvdsRefused,
+    applications,
+    record_application,
+    record_step,
+    right_to_know_prompts,
+)
+from firstresponse.records import utcnow
+from firstresponse.tui.screens.followup.base import FollowupScreen, when
+from firstresponse.tui.screens.followup.forms import choice, parse_local, value
+
+#: How far back the Right to Know prompts look.
+PROMPT_DAYS = 28
+YES_NO = {"no": "No", "yes": "Yes"}
+
+
+class DvdsListScreen(FollowupScreen):
+    """Open applications, overdue first. n new application; Enter records the next step."""
+
+    BINDINGS = [
+        Binding("enter", "step", "Record step", show=True),
+        Binding("n", "new", "New application"),
+        Binding("a", "all", "Open/all"),
+        Binding("f5", "refresh", "Refresh"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[Application] = []
+        self.include_closed = False
+
+    def body(self) -> ComposeResult:
+        yield Label("DVDS (Clare's Law) applications", classes="title")
+        yield Label("", id="dv-hint", classes="hint", markup=False)
+        yield DataTable(id="dv-list", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="dv-prompts", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#dv-list", DataTable)
+        table.add_columns("Next due", "Ref", "Route", "Next step", "Outcome")
+        self.action_refresh()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        now = utcnow()
+        with self.store.session() as db:
+            self.items = applications(db, now, self.include_closed)
+            prompts = right_to_know_prompts(db, now - timedelta(days=PROMPT_DAYS))
+        table = self.query_one("#dv-list", DataTable)
+        table.clear()
+        for n, a in enumerate(self.items):
+            nxt = a.next_due()
+            if nxt is None:
+                due, step = "closed", "—"
+            else:
+                late = "OVERDUE " if nxt.overdue(now) else ""
+                due = late + (when(nxt.due_at) if nxt.due_at else f"after {nxt.waits_for}")
+                step = nxt.step.replace("_", " ")
+            table.add_row(
+                due, a.record.reference, ROUTES[a.record.route], step, a.outcome[:24], key=str(n)
+            )
+        self.query_one("#dv-hint", Label).update(
+            f"{len(self.items)} {'in all' if self.include_closed else 'open'} · Enter step · "
+            "n new · a open/all"
+        )
+        lines = [
+            f"Consider Right to Know: {p.reference}, {p.suspect_name} "
+            f"({p.earlier_victims} earlier victim{'s' if p.earlier_victims != 1 else ''})"
+            for p in prompts[:3]
+        ]
+        self.query_one("#dv-prompts", Static).update("\n".join(lines))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_step()
+
+    def action_step(self) -> None:
+        if not self.items:
+            self.status("No application chosen.")
+            return
+        chosen = self.items[self.query_one("#dv-list", DataTable).cursor_row]
+        if chosen.next_due() is None:
+            self.status(f"{chosen.record.reference} is closed: {chosen.outcome}")
+            return
+        self.app.push_screen(DvdsStepForm(chosen))
+
+    def action_new(self) -> None:
+        self.app.push_screen(DvdsApplicationForm())
+
+    def action_all(self) -> None:
+        self.include_closed = not self.include_closed
+        self.action_refresh()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+class DvdsApplicationForm(FollowupScreen):
+    """Who asks, about whom, the relationship, safety concerns, a safe way to reply."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def body(self) -> ComposeResult:
+        yield Label("New DVDS application (Ctrl+S save, Esc back)", classes="title")
+        with VerticalScroll():
+            yield choice(ROUTES, "Route", "da-route")
+            yield Input(
+                placeholder="Who is asking (blank if the potential victim)", id="da-applicant"
+            )
+            yield Select(
+                [("Applicant is the potential victim: no", "no"), ("... yes", "yes")],
+                value="no",
+                allow_blank=False,
+                id="da-is-victim",
+            )
+            yield Input(placeholder="Potential victim's name", id="da-victim")
+            yield Input(placeholder="Name of the person the information is about", id="da-subject")
+            yield Input(placeholder="Relationship between them", id="da-relationship")
+            yield Input(placeholder="Why it is sought; risks seen", id="da-concerns")
+            yield Input(placeholder="Safe way to contact the applicant", id="da-safe")
+            yield Select(
+                [("Imminent risk found: no", "no"), ("Imminent risk: YES", "yes")],
+                value="no",
+                allow_blank=False,
+                id="da-imminent",
+            )
+            yield Input(placeholder="Received: YYYY-MM-DD HH:MM (blank for now)", id="da-when")
+
+    def on_mount(self) -> None:
+        self.query_one("#da-route").focus()
+
+    def _text(self, widget_id: str) -> str:
+        return value(self.query_one(widget_id))  # type: ignore[arg-type]
+
+    def action_save(self) -> None:
+        try:
+            received = parse_local(self._text("#da-when"))
+            with self.store.session() as db:
+                row = record_application(
+                    db,
+                    self.user,
+                    route=self._text("#da-route"),
+                    applicant_name=self._text("#da-applicant"),
+                    applicant_is_victim=self._text("#da-is-victim") == "yes",
+                    victim_name=self._text("#da-victim"),
+                    subject_name=self._text("#da-subject"),
+                    relationship=self._text("#da-relationship"),
+                    concerns=self._text("#da-concerns"),
+                    safe_contact=self._text("#da-safe"),
+                    imminent_risk=self._text("#da-imminent") == "yes",
+                    received_at=received,
+                )
+        except (DvdsRefused, PermissionError, ValueError) as exc:
+            self.status(f"Not saved: {exc}")
+            return
+        urgent = " Imminent risk: safeguard now." if row.imminent_risk else ""
+        self.app.notify(f"{row.reference} logged.{urgent}")
+        self.dismiss()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+class DvdsStepForm(FollowupScreen):
+    """The application's deadlines, and the next step to record (outcome, note, time)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, application: Application) -> None:
+        super().__init__()
+        self.application = application
+        nxt = application.next_due()
+        self.step = nxt.step if nxt else ""
+
+    def body(self) -> ComposeResult:
+        r = self.application.record
+        yield Label(
+            f"{r.reference} · {ROUTES[r.route]} · {r.subject_name}", classes="title", markup=False
+        )
+        now = utcnow()
+        lines = []
+        for d in self.application.deadlines:
+            if d.done is not None:
+                state = f"done {when(d.done.done_at)}" + (" (LATE)" if d.late() else "")
+            elif d.due_at is None:
+                state = f"after {d.waits_for.replace('_', ' ')}" if d.waits_for else "no deadline"
+            else:
+                state = ("OVERDUE, was due " if d.overdue(now) else "due ") + when(d.due_at)
+            lines.append(f"{d.label}: {state}")
+        yield Static("\n".join(lines), markup=False)
+        yield Label(f"Record: {STEPS.get(self.step, '—')}", classes="title")
+        options = STEP_OUTCOMES.get(self.step, {})
+        select = choice(options, "Outcome", "ds-outcome")
+        select.display = bool(options)
+        yield select
+        yield Input(placeholder="Note or reason", id="ds-note")
+        yield Input(placeholder="Done: YYYY-MM-DD HH:MM (blank for now)", id="ds-when")
+
+    def on_mount(self) -> None:
+        target = "#ds-outcome" if STEP_OUTCOMES.get(self.step) else "#ds-note"
+        self.query_one(target).focus()
+
+    def action_save(self) -> None:
+        try:
+            done = parse_local(value(self.query_one("#ds-when", Input)))
+            with self.store.session() as db:
+                record_step(
+                    db,
+                    self.user,
+                    self.application.record,
+                    self.step,
+                    value(self.query_one("#ds-outcome", Select)),
+                    value(self.query_one("#ds-note", Input)),
+                    done,
+                )
+        except (DvdsRefused, PermissionError, ValueError) as exc:
+            self.status(f"Not saved: {exc}")
+            return
+        self.app.notify(f"{STEPS[self.step]} recorded.")
+        self.dismiss()
+
+    def action_back(self) -> None:
+        self.dismiss()
