@@ -28,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
         figure_rows,
         to_csv,
     )
+    from firstresponse.supervision.figures import LEADER_COLUMNS, leader_rows
 
     start, end = window(args.start, args.end)
     store = open_store(args.settings)
@@ -57,14 +58,18 @@ def run(args: argparse.Namespace) -> int:
     ]
     figures = to_csv(figure_rows(data["figures"]), FIGURE_COLUMNS)
     reviews = to_csv(data["reviews"], columns)
+    leaders = to_csv(leader_rows(data["leaders"]), LEADER_COLUMNS)
     if out:
         reviews_path = out.with_name(f"{out.stem}-reviews{out.suffix or '.csv'}")
+        leaders_path = out.with_name(f"{out.stem}-leaders{out.suffix or '.csv'}")
         out.write_text(figures, encoding="utf-8", newline="")
         reviews_path.write_text(reviews, encoding="utf-8", newline="")
-        print(f"wrote {out} and {reviews_path}")
+        leaders_path.write_text(leaders, encoding="utf-8", newline="")
+        print(f"wrote {out}, {reviews_path} and {leaders_path}")
     else:
         print(figures)
-        print(reviews, end="")
+        print(reviews)
+        print(leaders, end="")
     return 0
 
 
@@ -79,6 +84,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="collar number of the user exporting (decides restricted access)",
     )
     parser.add_argument(
-        "--out", default="", help="file to write (CSV also writes <name>-reviews.csv beside it)"
+        "--out",
+        default="",
+        help="file to write (CSV also writes <name>-reviews.csv and <name>-leaders.csv beside it)",
     )
     parser.set_defaults(func=run)

@@ -20,6 +20,7 @@ from firstresponse.security.permissions import Action, require
 from firstresponse.security.restricted import can_view_restricted
 from firstresponse.supervision.cases import aware, load_case, teams
 from firstresponse.supervision.compliance import compliance
+from firstresponse.supervision.figures import leaders_figures
 
 RESTRICTED_FIELDS = ("immigration_status", "refuge_address")
 REVIEW_COLUMNS = [
@@ -104,6 +105,7 @@ def build_export(
         "figures": compliance(db, start, end).as_dict(),
         "reviews": rows,
         "reviews_withheld_restricted": withheld,
+        "leaders": leaders_figures(db, start, end, utcnow()).as_dict(),
     }
 
 

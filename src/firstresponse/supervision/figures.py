@@ -1,0 +1,264 @@
+"""The figures leaders are asked for (the APP's nine questions, the inspectorate's data list).
+
+Each live incident in the window gives its `CaseFacts`; each DVDS application received in
+the window gives its own. `tally` turns any set of facts into figures, so the same code
+gives the totals, each week, each team and each officer (the attending officer; a DVDS
+application belongs to whoever logged it). Definitions are in the README and `FIGURES`.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from firstresponse.followup.dvds import applications as dvds_applications
+from firstresponse.followup.outcomes import OUTCOMES, outcomes_for
+from firstresponse.records import HighRiskReview, Person, ProtectiveOrder, RiskLevel
+from firstresponse.supervision.cases import Case, aware, load_cases, teams
+from firstresponse.supervision.compliance import parse_time, week_of
+
+ORDER_KINDS = ("dvpn", "dvpo", "dapn", "dapo")
+AGE_BANDS = ((16, 17), (18, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 200))
+DISABILITY_MARKERS = frozenset({"disability", "learning_disability", "mental_health"})
+GRADES = ("immediate", "priority", "scheduled")
+
+
+def _band(age: int | None) -> str:
+    if age is None:
+        return "not recorded"
+    for low, high in AGE_BANDS:
+        if low <= age <= high:
+            return f"{low}+" if high == 200 else f"{low}-{high}"
+    return "under 16"
+
+
+#: Every figure: key -> label. Keys with a ":" are one of a family (outcome:charged ...).
+FIGURES: dict[str, str] = {
+    "incidents": "DA incidents attended or recorded",
+    "repeat_victims": "Incidents whose victim had another in the 12 months before",
+    "repeat_share": "Share of incidents with a repeat victim (%)",
+    "crimes": "DA crimes recorded",
+    "arrests": "Arrests in DA crimes",
+    "arrests_per_100": "Arrests per 100 DA crimes",
+    **{f"outcome:{k}": f"Outcome: {v}" for k, v in OUTCOMES.items()},
+    "outcome:none": "Outcome: none recorded yet",
+    **{f"risk:{r.value}": f"Risk level: {r.value}" for r in RiskLevel},
+    "risk:not_assessed": "Risk level: not assessed",
+    **{f"order:{k}": f"{k.upper()}s recorded" for k in ORDER_KINDS},
+    "marac_referrals": "MARAC referrals made",
+    "breaches": "Breaches of orders or bail reported",
+    "dvds:right_to_ask": "DVDS Right to Ask applications",
+    "dvds:right_to_know": "DVDS Right to Know applications",
+    "dvds:disclosed": "DVDS disclosures made",
+    "dvds:not_disclosed": "DVDS decided: no disclosure",
+    "dvds:overdue": "DVDS applications with a step overdue",
+    **{f"victim_age:{lo}-{hi}": f"Victims aged {lo}-{hi}" for lo, hi in AGE_BANDS[:-1]},
+    "victim_age:65+": "Victims aged 65+",
+    "victim_age:not recorded": "Victims: age not recorded",
+    "victim_sex:F": "Victims: female",
+    "victim_sex:M": "Victims: male",
+    "victim_sex:X": "Victims: another gender",
+    "victim_sex:not recorded": "Victims: sex not recorded",
+    "victim_ethnicity:not recorded": "Victims: ethnicity not recorded",
+    "victim_disability:recorded": "Victims with a disability or mental health marker",
+    **{f"attend_minutes:{g}": f"Median minutes call to arrival: {g}" for g in GRADES},
+}
+
+
+@dataclass
+class Facts:
+    """What one incident (or one DVDS application) adds to the figures."""
+
+    at: datetime
+    officer: str
+    counts: Counter[str] = field(default_factory=Counter)
+    minutes: dict[str, float] = field(default_factory=dict)
+
+
+def case_facts(
+    case: Case,
+    victim: Person | None,
+    outcome: str,
+    risk: str | None,
+    orders: list[str],
+) -> Facts:
+    """The facts of one incident. Pure."""
+    at = aware(case.incident.occurred_at)
+    facts = Facts(at, case.officer)
+    c = facts.counts
+    c["incidents"] += 1
+    if case.prior_incidents_12m >= 1:
+        c["repeat_victims"] += 1
+    first = case.answers("first_response")
+    if case.incident.crime_recorded:
+        c["crimes"] += 1
+        if case.incident.arrest_made or first.get("arrested") == "yes":
+            c["arrests"] += 1
+    c[f"outcome:{outcome or 'none'}"] += 1
+    c[f"risk:{risk or 'not_assessed'}"] += 1
+    for kind in orders:
+        c[f"order:{kind}"] += 1
+    risk_answers = case.answers("risk")
+    if risk_answers.get("marac_referral") == "yes":
+        c["marac_referrals"] += 1
+    if risk_answers.get("breached_conditions") == "yes":
+        c["breaches"] += 1
+    dob = victim.dob if victim is not None else None
+    age = None
+    if dob is not None:
+        age = at.year - dob.year - ((at.month, at.day) < (dob.month, dob.day))
+    c[f"victim_age:{_band(age)}"] += 1
+    sex = (victim.gender if victim is not None else "") or "not recorded"
+    c[f"victim_sex:{sex if sex in {'F', 'M', 'X'} else 'not recorded'}"] += 1
+    c["victim_ethnicity:not recorded"] += 1  # no ethnicity is recorded on the person
+    if case.victim_markers & DISABILITY_MARKERS:
+        c["victim_disability:recorded"] += 1
+    arrived = parse_time(first.get("arrived_at"))
+    grade = case.incident.grade or ""
+    if arrived is not None and arrived >= at and grade in GRADES:
+        facts.minutes[f"attend_minutes:{grade}"] = (arrived - at).total_seconds() / 60
+    return facts
+
+
+def tally(facts: list[Facts]) -> dict[str, float | None]:
+    """Every figure (zero counts included; None where a figure cannot be worked out)."""
+    counts: Counter[str] = Counter()
+    minutes: dict[str, list[float]] = defaultdict(list)
+    for f in facts:
+        counts.update(f.counts)
+        for key, value in f.minutes.items():
+            minutes[key].append(value)
+    out: dict[str, float | None] = {}
+    for key in FIGURES:
+        if key.startswith("attend_minutes:"):
+            found = minutes.get(key)
+            out[key] = statistics.median(found) if found else None
+        elif key == "repeat_share":
+            n = counts["incidents"]
+            out[key] = round(100 * counts["repeat_victims"] / n, 1) if n else None
+        elif key == "arrests_per_100":
+            n = counts["crimes"]
+            out[key] = round(100 * counts["arrests"] / n, 1) if n else None
+        else:
+            out[key] = counts[key]
+    return out
+
+
+@dataclass
+class Figures:
+    """Figures overall, by week, by team and by officer."""
+
+    start: datetime
+    end: datetime
+    overall: dict[str, float | None]
+    by_week: dict[date, dict[str, float | None]]
+    by_team: dict[str, dict[str, float | None]]
+    by_officer: dict[str, dict[str, float | None]]
+
+    def scopes(self) -> dict[str, dict[str, dict[str, float | None]]]:
+        return {
+            "overall": {"": self.overall},
+            "by_week": {w.isoformat(): v for w, v in self.by_week.items()},
+            "by_team": self.by_team,
+            "by_officer": self.by_officer,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"from": self.start.isoformat(), "to": self.end.isoformat(), **self.scopes()}
+
+
+def group(facts: list[Facts], team_of: dict[str, str], start: datetime, end: datetime) -> Figures:
+    def by(key: Any) -> dict[Any, dict[str, float | None]]:
+        groups: dict[Any, list[Facts]] = defaultdict(list)
+        for f in facts:
+            groups[key(f)].append(f)
+        return {k: tally(v) for k, v in sorted(groups.items(), key=lambda kv: str(kv[0]))}
+
+    return Figures(
+        start,
+        end,
+        tally(facts),
+        by(lambda f: week_of(f.at)),
+        by(lambda f: team_of.get(f.officer) or "(no team)"),
+        by(lambda f: f.officer or "(unknown)"),
+    )
+
+
+def _dvds_facts(db: Session, start: datetime, end: datetime, now: datetime) -> list[Facts]:
+    out = []
+    for app in dvds_applications(db, now, include_closed=True):
+        received = aware(app.record.received_at)
+        if not start <= received < end:
+            continue
+        f = Facts(received, app.record.created_by)
+        f.counts[f"dvds:{app.record.route}"] += 1
+        decision = next((s for s in app.steps if s.step == "decision"), None)
+        if decision is not None:
+            f.counts[f"dvds:{decision.outcome}"] += 1
+        if any(d.overdue(now) for d in app.deadlines):
+            f.counts["dvds:overdue"] += 1
+        out.append(f)
+    return out
+
+
+def collect(db: Session, start: datetime, end: datetime, now: datetime) -> list[Facts]:
+    cases = load_cases(db, start, end)
+    ids = [c.id for c in cases]
+    people = {
+        p.id: p
+        for p in db.exec(
+            select(Person).where(col(Person.id).in_({c.incident.victim_id for c in cases}))
+        )
+    }
+    outcomes = outcomes_for(db, ids)
+    reviewed: dict[str, HighRiskReview] = {}
+    for r in db.exec(
+        select(HighRiskReview)
+        .where(col(HighRiskReview.incident_id).in_(ids))
+        .order_by(col(HighRiskReview.created_at))
+    ):
+        reviewed[r.incident_id] = r
+    orders: dict[str, list[str]] = defaultdict(list)
+    for o in db.exec(
+        select(ProtectiveOrder).where(
+            col(ProtectiveOrder.incident_id).in_(ids), col(ProtectiveOrder.kind).in_(ORDER_KINDS)
+        )
+    ):
+        orders[o.incident_id or ""].append(o.kind)
+    facts = []
+    for case in cases:
+        latest = outcomes[case.id][-1].outcome if outcomes[case.id] else ""
+        review = reviewed.get(case.id)
+        risk = review.level_after if review else _risk(case)
+        victim = people.get(case.incident.victim_id)
+        facts.append(case_facts(case, victim, latest, risk, orders[case.id]))
+    return facts + _dvds_facts(db, start, end, now)
+
+
+def _risk(case: Case) -> str | None:
+    from firstresponse.supervision.sampling import risk_level
+
+    return risk_level(case) or case.incident.risk_level
+
+
+def leaders_figures(db: Session, start: datetime, end: datetime, now: datetime) -> Figures:
+    """The leaders' figures for incidents (and DVDS applications) in [start, end)."""
+    return group(collect(db, start, end, now), teams(db), start, end)
+
+
+LEADER_COLUMNS = ["scope", "group", "figure", "label", "value"]
+
+
+def leader_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """An exported figures block flattened to one row per scope, group and figure."""
+    return [
+        {"scope": scope, "group": name, "figure": key, "label": FIGURES[key], "value": value}
+        for scope in ("overall", "by_week", "by_team", "by_officer")
+        for name, block in figures[scope].items()
+        for key, value in block.items()
+    ]

@@ -1,0 +1,89 @@
+"""The leaders' figures: each one from known records, by week, team and officer (fixed clock)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from firstresponse.followup.dvds import record_application, record_step
+from firstresponse.followup.outcomes import record_outcome
+from firstresponse.records import HighRiskReview, Person, PersonMarker, ProtectiveOrder
+from firstresponse.store import Store
+from firstresponse.supervision.export import build_export
+from firstresponse.supervision.figures import FIGURES, leader_rows, leaders_figures
+from tests.followup_builders import OFFICER, SUPERVISOR, incident, submitted, users, utc
+
+START, END, NOW = utc(2026, 1, 5), utc(2026, 1, 19), utc(2026, 1, 20)
+
+
+def _seed(store: Store) -> None:
+    with store.session() as db:
+        made = users(db)
+        repeat = Person(forename="Rae", surname="Testrepeat", dob=date(2009, 1, 10), gender="F")
+        db.add(repeat)
+        db.flush()
+        db.add(PersonMarker(person_id=repeat.id, marker="disability"))
+        incident(db, "OLD", utc(2025, 12, 1), victim=repeat, status="historic")
+        a = incident(db, "A", utc(2026, 1, 6, 20), victim=repeat, grade="immediate",
+                     crime_recorded=True, arrest_made=True)  # fmt: skip
+        submitted(db, a, "first_response", utc(2026, 1, 6, 22),
+                  answers={"arrived_at": "2026-01-06 20:12", "arrested": "yes"})  # fmt: skip
+        submitted(db, a, "risk", utc(2026, 1, 6, 22), result={"risk_level": "high"},
+                  answers={"marac_referral": "yes", "breached_conditions": "yes"})  # fmt: skip
+        db.add(ProtectiveOrder(kind="dvpn", subject_id=repeat.id, incident_id=a.id))
+        db.add(HighRiskReview(incident_id=a.id, reviewer=SUPERVISOR, submitted_at=NOW,
+                              due_by=NOW, level_before="high", decision="confirm",
+                              level_after="high", reason="Confirmed high"))  # fmt: skip
+        b = incident(db, "B", utc(2026, 1, 13, 9), grade="priority", crime_recorded=True)
+        submitted(db, b, "first_response", utc(2026, 1, 13, 11), author="PC2002",
+                  answers={"arrived_at": "2026-01-13 09:40"})  # fmt: skip
+        incident(db, "C", utc(2026, 1, 25), crime_recorded=True)  # outside the window
+        record_outcome(db, made[OFFICER], b.id, "nfa_evidential", "No independent evidence",
+                       utc(2026, 1, 14))  # fmt: skip
+        app = record_application(
+            db, made[OFFICER], route="right_to_know", victim_name="New Partner",
+            subject_name="Max Test", concerns="History with an ex-partner",
+            received_at=utc(2026, 1, 7, 10),
+        )  # fmt: skip
+        db.flush()
+        record_step(
+            db, made[OFFICER], app, "initial_checks", "progressed", done_at=utc(2026, 1, 7, 12)
+        )
+        record_step(db, made[SUPERVISOR], app, "categorised", "concern", done_at=utc(2026, 1, 8))
+        record_step(db, made[SUPERVISOR], app, "decision", "disclosed", done_at=utc(2026, 1, 9))
+
+
+def test_each_figure_from_known_records(store: Store) -> None:
+    _seed(store)
+    with store.session() as db:
+        figures = leaders_figures(db, START, END, NOW)
+    f = figures.overall
+    assert f["incidents"] == 2 and f["repeat_victims"] == 1 and f["repeat_share"] == 50.0
+    assert f["crimes"] == 2 and f["arrests"] == 1 and f["arrests_per_100"] == 50.0
+    assert f["outcome:nfa_evidential"] == 1 and f["outcome:none"] == 1
+    assert f["risk:high"] == 1 and f["risk:not_assessed"] == 1
+    assert f["order:dvpn"] == 1 and f["order:dvpo"] == 0
+    assert f["marac_referrals"] == 1 and f["breaches"] == 1
+    assert f["dvds:right_to_know"] == 1 and f["dvds:disclosed"] == 1 and f["dvds:overdue"] == 0
+    assert f["victim_age:16-17"] == 1 and f["victim_age:35-44"] == 1  # born May 1990
+    assert f["victim_sex:F"] == 2 and f["victim_disability:recorded"] == 1
+    assert f["victim_ethnicity:not recorded"] == 2
+    assert f["attend_minutes:immediate"] == 12 and f["attend_minutes:priority"] == 40
+    assert f["attend_minutes:scheduled"] is None
+    assert set(f) == set(FIGURES)
+    weeks = {w.isoformat(): v["incidents"] for w, v in figures.by_week.items()}
+    assert weeks == {"2026-01-05": 1, "2026-01-12": 1}
+    assert figures.by_team["Alpha"]["arrests"] == 1 and figures.by_team["Bravo"]["crimes"] == 1
+    assert figures.by_officer["PC2002"]["arrests_per_100"] == 0.0
+
+
+def test_export_carries_the_leaders_figures(store: Store) -> None:
+    _seed(store)
+    with store.session() as db:
+        data = build_export(db, START, END, include_restricted=False)
+    json.dumps(data)
+    rows = leader_rows(data["leaders"])
+    overall = {r["figure"]: r["value"] for r in rows if r["scope"] == "overall"}
+    assert overall["arrests_per_100"] == 50.0
+    assert {r["scope"] for r in rows} == {"overall", "by_week", "by_team", "by_officer"}
+    assert all(r["label"] for r in rows)
