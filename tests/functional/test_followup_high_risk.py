@@ -55,3 +55,21 @@ async def test_review_a_high_risk_submission(settings: Settings, store: Store) -
         assert review.reason == "Threats to kill" and review.escalate_to == "duty_inspector"
         kinds = {n.kind for n in db.exec(Notification.__table__.select())}
         assert kinds == {"high_risk_feedback", "escalation"}
+
+
+async def test_leaders_figures_screen(settings: Settings, store: Store) -> None:
+    from firstresponse.tui.screens.followup.figures import FiguresScreen
+
+    _seed(store)
+    app = FirstResponseApp(settings, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "SG3001")
+        await pilot.press("l")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, FiguresScreen)
+        table = screen.query_one("#fg-table", DataTable)
+        assert table.get_row_at(0) == ["DA incidents attended or recorded", "1"]
+        await pilot.press("g", "g")  # by team
+        await pilot.pause()
+        assert "team: Alpha" in str(screen.query_one("#fg-title").render())

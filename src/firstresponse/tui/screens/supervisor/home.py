@@ -28,6 +28,7 @@ class SupervisorHome(Screen[None]):
         Binding("h", "high_risk", "High risk"),
         Binding("v", "contacts", "Victim contacts"),
         Binding("c", "dvds", "Clare's Law"),
+        Binding("l", "leaders", "Leaders' figures"),
         Binding("f5", "refresh", "Refresh"),
     ]
 
@@ -70,7 +71,7 @@ class SupervisorHome(Screen[None]):
         count = len(self.items)
         self.query_one("#queue-hint", Label).update(
             f"{count} case{'s' if count != 1 else ''} to review · Enter review · "
-            "n draw · d compliance · h high risk · v contacts · c DVDS"
+            "n draw · d compliance · h high risk · v contacts · c DVDS · l figures"
         )
 
     def _user_may(self, action: Action) -> bool:
@@ -128,3 +129,10 @@ class SupervisorHome(Screen[None]):
         from firstresponse.tui.screens.followup.dvds import DvdsListScreen
 
         self.app.push_screen(DvdsListScreen())
+
+    def action_leaders(self) -> None:
+        if not self._user_may(Action.VIEW_COMPLIANCE):
+            return
+        from firstresponse.tui.screens.followup.figures import FiguresScreen
+
+        self.app.push_screen(FiguresScreen())
