@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -99,7 +100,7 @@ def plan(
     answers = first_response.answers
     attended = aware(first_response.submitted_at or first_response.updated_at)
     owner = first_response.author
-    common = {
+    common: dict[str, Any] = {
         "incident_id": incident.id,
         "reference": incident.reference,
         "owner": owner,
