@@ -119,7 +119,21 @@ VALID = {  # a valid body of each kind, before hostile values are mixed in
     "review": {"subject_kind": "assessment", "subject_id": "a", "reviewer": "SG3001"},
     "notification": {"kind": "psd", "recipient": "PSD"},
     "audit": {"actor": "SG3001", "action": "view"},
-}
+    "highriskreview": {
+        "incident_id": "i-1", "reviewer": "SG3001", "submitted_at": NOW, "due_by": NOW,
+        "level_before": "high", "decision": "confirm", "level_after": "high", "reason": "r",
+    },
+    "caseoutcome": {"incident_id": "i-1", "outcome": "charged", "decided_at": NOW},
+    "victimcontact": {
+        "incident_id": "i-1", "due_key": "initial", "made_at": NOW, "method": "phone",
+        "outcome": "spoke", "made_by": "PC2001",
+    },
+    "dvdsapplication": {
+        "reference": "D", "route": "right_to_ask", "received_at": NOW, "victim_name": "V",
+        "subject_name": "S",
+    },
+    "dvdsstep": {"application_id": "d-1", "step": "meeting", "done_at": NOW},
+}  # fmt: skip
 
 
 @st.composite
@@ -130,6 +144,8 @@ def _envelopes(draw: st.DrawFn) -> dict:
     body = {**VALID[kind], **hostile, "id": draw(st.sampled_from(["f-1", "f-2", "f-3", "f-4"]))}
     if kind == "incident" and "reference" not in hostile:
         body["reference"] = f"F-{body['id']}"
+    if kind == "dvdsapplication" and "reference" not in hostile:
+        body["reference"] = f"D-{body['id']}"
     return {
         "id": body["id"],
         "kind": kind,
