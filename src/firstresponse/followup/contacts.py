@@ -24,7 +24,7 @@ from firstresponse.followup.outcomes import (
     outcomes_for,
     require_casework,
 )
-from firstresponse.followup.working_days import working_days_after
+from firstresponse.followup.working_days import aware, working_days_after
 from firstresponse.records import (
     Assessment,
     CaseOutcome,
@@ -35,7 +35,6 @@ from firstresponse.records import (
 )
 from firstresponse.security import audit
 from firstresponse.store import outbox
-from firstresponse.supervision.cases import aware, teams
 
 #: Working days allowed: key decisions (enhanced entitlement) and the other offers.
 KEY_DECISION_DAYS = 1
@@ -199,7 +198,7 @@ def all_plans(db: Session, incident_ids: list[str] | None = None) -> list[DueCon
     contacts: dict[str, list[VictimContact]] = {i: [] for i in ids}
     for c in db.exec(select(VictimContact).where(col(VictimContact.incident_id).in_(ids))):
         contacts[c.incident_id].append(c)
-    team_of = teams(db)
+    team_of = {u.collar: u.team for u in db.exec(select(User))}
     return [
         due
         for iid in ids

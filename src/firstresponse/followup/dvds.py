@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from firstresponse.followup.outcomes import CLOCK_SLACK
-from firstresponse.followup.working_days import working_days_after
+from firstresponse.followup.working_days import aware, working_days_after
 from firstresponse.records import (
     DvdsApplication,
     DvdsStep,
@@ -38,7 +38,6 @@ from firstresponse.records import (
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, allowed
 from firstresponse.store import outbox
-from firstresponse.supervision.cases import aware
 
 ROUTES = {"right_to_ask": "Right to Ask", "right_to_know": "Right to Know"}
 STEPS = {

@@ -30,6 +30,11 @@ EXTRA = {
 MOVED[2012] = [(date(2012, 5, 28), date(2012, 6, 4))]
 
 
+def aware(at: datetime) -> datetime:
+    """A stored time as UTC (SQLite hands back naive datetimes, which are UTC)."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
 def easter_sunday(year: int) -> date:
     """Western Easter Sunday (the anonymous Gregorian computus)."""
     a, b, c = year % 19, year // 100, year % 100
@@ -101,6 +106,6 @@ def add_working_days(day: date, count: int) -> date:
 
 def working_days_after(at: datetime, count: int) -> datetime:
     """The close (UTC) of the `count`th working day after the UK date of `at`."""
-    start = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UK).date()
+    start = aware(at).astimezone(UK).date()
     end = add_working_days(start, count)
     return datetime.combine(end, time(23, 59, 59), tzinfo=UK).astimezone(UTC)

@@ -1,7 +1,7 @@
 """follow-through: same-shift high-risk reviews, case outcomes, victim contacts, DVDS
 
 Revision ID: 0101_followup
-Revises: 0001_foundation
+Revises: 0004_roles
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import sqlmodel
 from alembic import op
 
 revision = "0101_followup"
-down_revision = "0001_foundation"
-branch_labels = ("followup",)
+down_revision = "0004_roles"
+branch_labels = None
 depends_on = None
 
 TABLES = ("dvdsstep", "victimcontact", "highriskreview", "dvdsapplication", "caseoutcome")
