@@ -90,13 +90,11 @@ def test_confirm_with_feedback_and_escalation(store: Store) -> None:
         stored = db.get(HighRiskReview, review.id)
         assert stored is not None and stored.level_after == "high"
         assert stored.actions == ["Refer to MARAC today"]
-        notes = {n.kind: n for n in db.exec(select(Notification))}
-        assert notes["high_risk_feedback"].recipient == OFFICER
-        assert "Refer to MARAC today" in notes["high_risk_feedback"].body
-        assert notes["escalation"].recipient == "da_team"
-        assert "H-1" in notes["escalation"].body
+        assert stored.officer == OFFICER and stored.feedback == "Good detail"
+        assert stored.escalate_to == "da_team"
+        assert db.exec(select(Notification)).all() == []  # the hub raises the escalation
         kinds = sorted(o.kind for o in db.exec(select(OutboxItem)))
-        assert kinds == ["highriskreview", "notification", "notification"]
+        assert kinds == ["highriskreview"]
         assert db.exec(select(Decision)).all() == []
         assert effective_level(db, item.incident_id) == "high"
 

@@ -35,6 +35,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
+from firstresponse.followup.dvds import SUPERVISOR_STEPS
 from firstresponse.hub.kinds import KINDS, may_push
 from firstresponse.hub.models import HubEnvelope
 from firstresponse.records import Assignment, Decision, Incident, Review, User, utcnow
@@ -55,6 +56,11 @@ ACTORS = {
     "decision": "made_by",
     "review": "reviewer",
     "assessment": "author",
+    "highriskreview": "reviewer",
+    "caseoutcome": "decided_by",
+    "victimcontact": "made_by",
+    "dvdsapplication": "created_by",
+    "dvdsstep": "done_by",
 }
 
 
@@ -343,6 +349,26 @@ def _audit(user: User, record: Any, _version: int, holding: Holding) -> Verdict:
     return _own_version(user, record, holding)  # the hub chains it with its own time
 
 
+def _casework(user: User, record: Any, _version: int, holding: Holding) -> Verdict:
+    """A case outcome or victim contact: written once, by a supervisor or an officer
+    whose incident it is."""
+    verdict = _own_version(user, record, holding)
+    if not verdict.allowed or user.role == Role.SUPERVISOR:
+        return verdict
+    return _writes_incident(user, record.incident_id, holding)
+
+
+def _once(user: User, record: Any, _version: int, holding: Holding) -> Verdict:
+    """A same-shift review or a DVDS application: only its writer sends another version."""
+    return _own_version(user, record, holding)
+
+
+def _dvds_step(user: User, record: Any, version: int, holding: Holding) -> Verdict:
+    if record.step in SUPERVISOR_STEPS and user.role != Role.SUPERVISOR:
+        return Verdict(f"only a supervisor records a DVDS {record.step} step")
+    return _own_version(user, record, holding)
+
+
 RULES = {
     "person": _person,
     "incident": _incident,
@@ -354,4 +380,9 @@ RULES = {
     "review": _review,
     "notification": _notification,
     "audit": _audit,
+    "highriskreview": _once,
+    "caseoutcome": _casework,
+    "victimcontact": _casework,
+    "dvdsapplication": _once,
+    "dvdsstep": _dvds_step,
 }

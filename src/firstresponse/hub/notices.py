@@ -2,6 +2,8 @@
 
 - An incident stored restricted for the first time (a police-workforce suspect) tells
   professional standards and the duty inspector.
+- A same-shift review of high risk marked for escalation tells the duty inspector or
+  the DA team.
 - A restricted record opened on a terminal (its audit event: `restricted.view` or
   `restricted.redacted`) tells professional standards who opened it.
 
@@ -19,6 +21,8 @@ from sqlmodel import Session
 from firstresponse.records import Incident, Notification, new_id, utcnow
 from firstresponse.security.restricted import INSPECTOR, PSD
 
+#: A same-shift review's escalation -> the queue it goes to.
+ESCALATE = {"duty_inspector": INSPECTOR, "da_team": "da_team"}
 VIEWS = frozenset({"restricted.view", "restricted.redacted"})
 _IDS: Any = bindparam("ids", expanding=True)
 _INCIDENTS: Any = Incident.__table__  # type: ignore[attr-defined]
@@ -62,6 +66,14 @@ def due(db: Session, stored: list[tuple[str, Any]]) -> list[dict[str, Any]]:
             shown = "full detail shown" if event.action == "restricted.view" else "redacted"
             body = f"{event.actor} opened restricted {event.subject_kind} on a terminal: {shown}."
             out.append(_note("restricted_access", PSD, event.subject_kind, event.subject_id, body))
+    for kind, review in stored:
+        if kind == "highriskreview" and review.escalate_to in ESCALATE:
+            body = (
+                f"High-risk review escalated by {review.reviewer}: {review.level_before} -> "
+                f"{review.level_after}. Reason: {review.reason}"
+            )
+            recipient = ESCALATE[review.escalate_to]
+            out.append(_note("escalation", recipient, "incident", review.incident_id, body))
     return out
 
 

@@ -4,9 +4,11 @@ Separate from the random dip sample. A submission is in the queue when its lates
 submitted risk assessment is high, or computed high and lowered by the officer's
 judgement; or, where the assessment has not reached this terminal, when an attended
 incident is recorded as high risk. The supervisor confirms or regrades the risk, always
-with a reason, may add actions, sends feedback to the officer and may escalate to the
-duty inspector or the DA team. A regrade also records a `Decision` (risk lowered or
-raised), so a lowered risk is dip-sampled like any other.
+with a reason, may add actions and feedback, and may escalate to the duty inspector or
+the DA team. The review itself carries all of it: the hub sends it to the officer and
+raises the escalation's notification (hub.notices), never a terminal. A regrade also
+records a `Decision` (risk lowered or raised), so a lowered risk is dip-sampled like any
+other.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from firstresponse.records import (
     Decision,
     HighRiskReview,
     Incident,
-    Notification,
     RiskLevel,
     User,
     utcnow,
@@ -37,8 +38,6 @@ RISK = "risk"
 HIGH = RiskLevel.HIGH.value
 DECISIONS = {"confirm": "Confirm the risk level", "regrade": "Regrade the risk level"}
 ESCALATIONS = {"": "No escalation", "duty_inspector": "Duty inspector", "da_team": "DA team"}
-FEEDBACK_KIND = "high_risk_feedback"
-ESCALATION_KIND = "escalation"
 #: Fewest characters a review's reason may have.
 MIN_REASON = 10
 
@@ -212,9 +211,6 @@ def record_high_risk_review(
         escalate_to=escalate_to,
     )
     outbox.enqueue_record(db, "highriskreview", review, priority=outbox.PRIORITY_HIGH_RISK)
-    notes = _notices(review, submission)
-    for note in notes:
-        outbox.enqueue_record(db, "notification", note, priority=outbox.PRIORITY_HIGH_RISK)
     if level_after != submission.level:
         lowered = RiskLevel(level_after).rank < RiskLevel(submission.level or HIGH).rank
         regrade = Decision(
@@ -232,35 +228,3 @@ def record_high_risk_review(
         overdue=review.created_at > submission.due_by,
     )  # fmt: skip
     return review
-
-
-def _notices(review: HighRiskReview, submission: Submission) -> list[Notification]:
-    """Feedback for the officer, and the escalation for the duty inspector or DA team."""
-    notes = []
-    said = f"{DECISIONS[review.decision]}: {review.level_before} -> {review.level_after}"
-    if submission.officer:
-        lines = [said, f"Reason: {review.reason}"]
-        lines += [f"Action: {a}" for a in review.actions]
-        if review.feedback:
-            lines.append(f"Feedback: {review.feedback}")
-        notes.append(
-            Notification(
-                kind=FEEDBACK_KIND,
-                recipient=submission.officer,
-                subject_kind="highriskreview",
-                subject_id=review.id,
-                body="\n".join(lines),
-            )
-        )
-    if review.escalate_to:
-        notes.append(
-            Notification(
-                kind=ESCALATION_KIND,
-                recipient=review.escalate_to,
-                subject_kind="incident",
-                subject_id=submission.incident_id,
-                body=f"{submission.reference}: escalated by {review.reviewer}. {said}. "
-                f"Reason: {review.reason}",
-            )
-        )
-    return notes
