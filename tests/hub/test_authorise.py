@@ -20,14 +20,19 @@ from firstresponse.records import (
     Assessment,
     Assignment,
     AuditEvent,
+    CaseOutcome,
     Child,
     Decision,
+    DvdsApplication,
+    DvdsStep,
+    HighRiskReview,
     Incident,
     Notification,
     Person,
     ProtectiveOrder,
     Review,
     User,
+    VictimContact,
 )
 
 AT = datetime(2026, 3, 1, 9, tzinfo=UTC)
@@ -60,6 +65,18 @@ ALLOWED = {  # (role, kind) -> the ownerships allowed; every other cell is refus
     ("supervisor", "review"): {"own"},
     ("supervisor", "notification"): {"own"},
     ("supervisor", "audit"): {"own"},
+    # after the submit key: written once; outcomes and contacts on the officer's incidents
+    ("supervisor", "highriskreview"): {"own"},
+    ("responder", "caseoutcome"): {"own", "team"},
+    ("supervisor", "caseoutcome"): {"own", "team"},
+    ("responder", "victimcontact"): {"own", "team"},
+    ("supervisor", "victimcontact"): {"own", "team"},
+    ("call_handler", "dvdsapplication"): {"own"},
+    ("responder", "dvdsapplication"): {"own"},
+    ("supervisor", "dvdsapplication"): {"own"},
+    ("call_handler", "dvdsstep"): {"own"},
+    ("responder", "dvdsstep"): {"own"},
+    ("supervisor", "dvdsstep"): {"own", "team"},
 }
 
 
@@ -149,9 +166,57 @@ def build(kind: str, ownership: str, role: str, found: Holding) -> Any:
                                 subject_kind="review", subject_id="rv-9")  # fmt: skip
         return Notification(id="n-1", kind="referral", recipient="childrens_services",
                             subject_kind="incident", subject_id=incident)  # fmt: skip
+    if kind in FOLLOWUP:
+        return _followup(kind, ownership, role, found, incident, mate)
     assert kind == "audit"
     actor = {"own": "", "team": mate, "other": "SG3999"}[ownership]
     return AuditEvent(id="e-1", actor=actor, action="view", subject_kind="person")
+
+
+FOLLOWUP = {"highriskreview", "caseoutcome", "victimcontact", "dvdsapplication", "dvdsstep"}
+
+
+def _followup(
+    kind: str, ownership: str, role: str, found: Holding, incident: str, mate: str
+) -> Any:
+    """own: a new record; team: a new one on the team's incident (a supervisor's DVDS
+    decision); other: another incident, or a new version of a team-mate's record."""
+    new: dict[str, Any] = {
+        "highriskreview": lambda: HighRiskReview(
+            id="hr-1", incident_id="i-team", reviewer="", submitted_at=AT, due_by=AT,
+            level_before="high", decision="confirm", level_after="high", reason="r",
+        ),
+        "caseoutcome": lambda: CaseOutcome(
+            id="co-1", incident_id=incident, outcome="charged", decided_at=AT
+        ),
+        "victimcontact": lambda: VictimContact(
+            id="vc-1", incident_id=incident, due_key="initial", made_at=AT, method="phone",
+            outcome="spoke", made_by="",
+        ),
+        "dvdsapplication": lambda: DvdsApplication(
+            id="da-1", reference="D-1", route="right_to_ask", received_at=AT,
+            victim_name="V", subject_name="S",
+        ),
+        "dvdsstep": lambda: DvdsStep(
+            id="ds-1", application_id="da-1", step="decision" if ownership == "team" else "meeting",
+            done_at=AT, outcome="disclosed" if ownership == "team" else "",
+        ),
+    }  # fmt: skip
+    record = new[kind]()
+    mine = ownership == "own" or (
+        ownership == "team" and kind in {"caseoutcome", "victimcontact", "dvdsstep"}
+    )
+    if mine or (
+        ownership == "other" and kind in {"caseoutcome", "victimcontact"} and role != "supervisor"
+    ):
+        return record
+    actor = {"highriskreview": "reviewer", "caseoutcome": "decided_by", "victimcontact": "made_by",
+             "dvdsapplication": "created_by", "dvdsstep": "done_by"}[kind]  # fmt: skip
+    setattr(record, actor, mate)
+    changed = _existing(found, record, mate)
+    if hasattr(changed, "reason"):
+        changed.reason = "rewritten"
+    return changed
 
 
 CELLS = [

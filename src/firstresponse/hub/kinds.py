@@ -77,7 +77,7 @@ FOLLOWUP_KINDS = (
     KindSpec("caseoutcome", CaseOutcome, _CASEWORK),
     KindSpec("victimcontact", VictimContact, _CASEWORK),
     KindSpec("dvdsapplication", DvdsApplication, _CASEWORK | {Action.TAKE_CALL}),
-    KindSpec("dvdsstep", DvdsStep, _CASEWORK),
+    KindSpec("dvdsstep", DvdsStep, _CASEWORK | {Action.TAKE_CALL}),
 )
 
 # Parents before children, so one batch can carry a person, their incident and its children.
