@@ -55,6 +55,17 @@ FIELDS: dict[str, dict[str, Rule]] = {
     "review": {"feedback": TEXT},
     "notification": {"body": TEXT},
     "user": {"name": NAME},
+    "highriskreview": {"reason": TEXT, "feedback": TEXT},
+    "caseoutcome": {"reason": TEXT},
+    "victimcontact": {"note": TEXT},
+    "dvdsapplication": {
+        "applicant_name": NAME,
+        "victim_name": NAME,
+        "subject_name": NAME,
+        "concerns": TEXT,
+        "safe_contact": TEXT,
+    },
+    "dvdsstep": {"note": TEXT},
 }
 DOB_FIELDS = frozenset({"dob"})
 

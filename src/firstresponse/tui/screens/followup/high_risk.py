@@ -153,7 +153,7 @@ class HighRiskReviewScreen(FollowupScreen):
                     feedback=self._value("#hr-feedback"),
                     escalate_to=self._value("#hr-escalate"),
                 )
-        except (ReviewRefused, PermissionError) as exc:
+        except (ReviewRefused, PermissionError, ValueError) as exc:
             self.status(f"Not saved: {exc}")
             return
         sent = f"; escalated to {ESCALATIONS[review.escalate_to]}" if review.escalate_to else ""
