@@ -16,7 +16,7 @@ from sqlmodel import Field, SQLModel
 from firstresponse.records.base import new_id, utcnow
 
 
-def _at(nullable: bool = False) -> Column:  # type: ignore[type-arg]
+def _at(nullable: bool = False) -> Column:
     return Column(DateTime(timezone=True), nullable=nullable)
 
 

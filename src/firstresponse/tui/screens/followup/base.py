@@ -26,14 +26,14 @@ class FollowupScreen(Screen[None]):
 
     @property
     def store(self) -> Store:
-        return self.app.store  # type: ignore[attr-defined,no-any-return]
+        return self.app.store  # type: ignore[attr-defined]
 
     @property
     def user(self) -> User:
         user: Any = getattr(self.app, "user", None)
         if user is None:
             raise PermissionError("sign in first")
-        return user  # type: ignore[no-any-return]
+        return user
 
     def status(self, text: str) -> None:
         self.query_one("#fu-status", Label).update(text[:200])
