@@ -3,6 +3,7 @@
 from firstresponse.records.assessments import Assessment, DipSample, Review
 from firstresponse.records.base import canonical_json, content_hash, new_id, utcnow
 from firstresponse.records.incidents import Assignment, Child, Decision, Incident
+from firstresponse.records.links import PersonLink
 from firstresponse.records.people import Person, PersonAlias, PersonMarker, ProtectiveOrder
 from firstresponse.records.system import AuditEvent, Notification, OutboxItem, User
 from firstresponse.vocab import (
@@ -14,6 +15,7 @@ from firstresponse.vocab import (
     RiskLevel,
     Role,
 )
+from firstresponse.records.warrants import Warrant
 
 __all__ = [
     "Assessment",
@@ -30,6 +32,7 @@ __all__ = [
     "OutboxItem",
     "Person",
     "PersonAlias",
+    "PersonLink",
     "PersonMarker",
     "ProtectiveOrder",
     "RecordStatus",
@@ -38,6 +41,7 @@ __all__ = [
     "RiskLevel",
     "Role",
     "User",
+    "Warrant",
     "canonical_json",
     "content_hash",
     "new_id",
