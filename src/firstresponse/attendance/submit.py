@@ -393,6 +393,10 @@ def submit_in(
         )
     for child in children:
         enqueue_record(db, "child", child, next_version(db, child.id), priority)
+    from firstresponse.lookup.needs import save_needs  # needs found on scene become markers
+
+    for draft in drafts:
+        save_needs(db, officer, incident.victim_id, draft.answers, "scene")
 
     final_risk = risk_ev.computed.get("risk_level") if risk_ev else None
     _outcome(incident, answers if first else None, final_risk)

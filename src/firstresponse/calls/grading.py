@@ -144,6 +144,9 @@ def grade_call(
         submitted_at=now,
     )
     enqueue_change(db, "assessment", assessment, priority)
+    from firstresponse.lookup.needs import save_needs  # needs found at the call become markers
+
+    save_needs(db, user, incident.victim_id, answers, "call")
     if WORKFORCE in ev.flags:
         flag(db, user, incident, "Suspect is police workforce (THRIVE)")
     incident.grade = grade.value

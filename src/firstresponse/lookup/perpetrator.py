@@ -81,7 +81,9 @@ class SuspectProfile:
 
 def _order_text(order: ProtectiveOrder, names: dict[str, str]) -> str:
     label = order.kind.replace("_", " ")
-    label = {"dvpn": "DVPN", "dvpo": "DVPO", "marac": "MARAC"}.get(order.kind, label.capitalize())
+    known = {"dvpn": "DVPN", "dvpo": "DVPO", "marac": "MARAC"}
+    known |= {k: "DVDS " + k.removeprefix("dvds_").replace("_", " ") for k in DVDS}
+    label = known.get(order.kind, label.capitalize())
     who = names.get(order.protected_id or "", "")
     text = label + (f", protecting {who}" if who else "")
     if order.detail:
@@ -160,7 +162,7 @@ def profiles(
         victims: dict[str, list[Incident]] = {}
         restricted_victims: set[str] = set()
         for incident in (i for i in incidents if i.suspect_id in mine):
-            victim = victim_groups[incident.victim_id][0]
+            victim = min(victim_groups[incident.victim_id])  # one key per linked victim
             if incident.restricted:
                 profile.restricted_incidents += 1
                 restricted_victims.add(victim)
@@ -174,7 +176,7 @@ def profiles(
             count = f"{len(items)} incident{'s' if len(items) != 1 else ''}"
             latest_risk = items[0].risk_level or "not assessed"
             profile.victims.append(
-                f"{names.get(victim, '?')}: {count}, {when}, latest risk {latest_risk}"
+                f"{names.get(items[0].victim_id, '?')}: {count}, {when}, latest risk {latest_risk}"
                 + (f" (highest {worst})" if worst != latest_risk else "")
             )
         profile.victim_count = len(set(victims) | restricted_victims)

@@ -248,18 +248,25 @@ def twelve_month_start(today: date | None = None) -> datetime:
 def recent_incident_counts(
     db: Session, ids: list[str], today: date | None = None
 ) -> dict[str, int]:
-    """Domestic abuse incidents in the last twelve months per person, as victim or suspect."""
+    """Domestic abuse incidents in the last twelve months per person, as victim or suspect.
+
+    Records confirmed to be the same person count together.
+    """
+    from firstresponse.lookup.links import clusters
+
     since = twelve_month_start(today)
-    counts = dict.fromkeys(ids, 0)
+    groups = clusters(db, ids)
+    every = list({pid for group in groups.values() for pid in group})
     rows = db.execute(
-        select(col(Incident.victim_id), col(Incident.suspect_id), col(Incident.occurred_at)).where(
-            or_(col(Incident.victim_id).in_(ids), col(Incident.suspect_id).in_(ids))
+        select(col(Incident.id), col(Incident.victim_id), col(Incident.suspect_id)).where(
+            or_(col(Incident.victim_id).in_(every), col(Incident.suspect_id).in_(every)),
+            col(Incident.occurred_at) >= since,
         )
-    )
-    for victim, suspect, occurred in rows:
-        if as_utc(occurred) >= since:
-            for pid in {victim, suspect} & counts.keys():
-                counts[pid] += 1
+    ).all()
+    counts = {}
+    for pid, group in groups.items():
+        mine = set(group)
+        counts[pid] = sum(1 for _, victim, suspect in rows if victim in mine or suspect in mine)
     return counts
 
 

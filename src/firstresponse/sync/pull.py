@@ -13,7 +13,15 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, col, select
 
-from firstresponse.records import Assignment, Child, Incident, OutboxItem, Person
+from firstresponse.records import (
+    Assignment,
+    Child,
+    Incident,
+    OutboxItem,
+    Person,
+    PersonLink,
+    PersonMarker,
+)
 from firstresponse.store import Store
 from firstresponse.store.outbox import PENDING
 from firstresponse.sync.client import HubClient
@@ -25,6 +33,8 @@ MODELS: dict[str, type[SQLModel]] = {
     "incident": Incident,
     "child": Child,
     "assignment": Assignment,
+    "marker": PersonMarker,
+    "person_link": PersonLink,
 }
 
 
