@@ -27,6 +27,7 @@ from firstresponse.lookup.scoring import (
     Fit,
     address_fit,
     best_name_fit,
+    changed_surname,
     dob_fit,
     phone_fit,
     postcode_fit,
@@ -42,7 +43,8 @@ GOOD_SCORE = 0.75
 SINGLE_NAME_ROWS = 200
 EXPANSIONS = 8
 MIN_SCORE = 0.4
-PRIORITY = {**WEIGHTS, "year": 0.3}  # how much each kind of key hit counts for the shortlist
+PRIORITY = {**WEIGHTS, "year": 0.3}
+CHANGED_SURNAME = 0.6  # how much each kind of key hit counts for the shortlist
 _PHONE_LIKE = re.compile(r"^[\d\s()+.-]{7,}$")
 
 
@@ -199,7 +201,11 @@ def _shortlist(hits: Hits, exclude: set[str] | frozenset[str] = frozenset()) -> 
     """The candidates most worth scoring: the best weighted hits across facets."""
 
     def priority(pid: str) -> float:
-        return sum(PRIORITY[f] * w for f, w in hits[pid].items())
+        facets = hits[pid]
+        score = sum(PRIORITY[f] * w for f, w in facets.items())
+        if facets.get("dob", 0.0) >= 1.0 and "year" in facets:  # a forename and the exact DOB:
+            score += CHANGED_SURNAME  # perhaps a changed surname, among many namesakes
+        return score
 
     ranked = sorted((pid for pid in hits if pid not in exclude), key=priority, reverse=True)
     return ranked[:MAX_CANDIDATES]
@@ -208,10 +214,12 @@ def _shortlist(hits: Hits, exclude: set[str] | frozenset[str] = frozenset()) -> 
 def score_person(parsed: Parsed, person: PersonFacts) -> Fit:
     """Weighted fit of one person to the query, with every reason."""
     fits: list[tuple[float, Fit]] = []
+    dob = dob_fit(parsed.dob, person.dob) if parsed.dob else None
     if parsed.tokens:
-        fits.append((WEIGHTS["name"], best_name_fit(parsed.tokens, person)))
-    if parsed.dob:
-        fits.append((WEIGHTS["dob"], dob_fit(parsed.dob, person.dob)))
+        name = best_name_fit(parsed.tokens, person)
+        fits.append((WEIGHTS["name"], changed_surname(name, dob) if dob else name))
+    if dob:
+        fits.append((WEIGHTS["dob"], dob))
     if parsed.phone:
         fits.append((WEIGHTS["phone"], phone_fit(parsed.phone, person.phone)))
     if parsed.postcode:
