@@ -17,6 +17,7 @@ import argparse
 import csv
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -106,17 +107,21 @@ def main() -> int:
         baseline = time.perf_counter() - t0
         env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
         t0 = time.perf_counter()
+        cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run(
             [sys.executable, "-m", "firstresponse", "import-history", str(extract),
              "--db", str(store)],
             capture_output=True, text=True, env=env,
         )  # fmt: skip
         spent = time.perf_counter() - t0
+        cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
         summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr
         bad = sum(1 for line in done.stderr.splitlines() if line.startswith(str(extract)))
         print(f"rows {rows:,}: import-history {spent:.1f} s = {rows / spent:,.0f} rows/s "
               f"(goal >= 5,000); baseline read+check only {baseline:.1f} s = "
-              f"{rows / baseline:,.0f} rows/s; exit {done.returncode}, {bad} bad rows reported; "
+              f"{rows / baseline:,.0f} rows/s; import CPU {cpu:.1f} s = {rows / cpu:,.0f} rows/s "
+              f"per core busy; exit {done.returncode}, {bad} bad rows reported; "
               f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
         print(f"  {summary}")
     return 0
