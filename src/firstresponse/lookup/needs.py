@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from firstresponse.calls.outbox import enqueue_change
 from firstresponse.records import Marker, Person, PersonMarker, User, utcnow
-from firstresponse.records.vocab import NEED_MARKERS
+from firstresponse.vocab import NEED_MARKERS
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, PermissionDenied, allowed
 from firstresponse.store.outbox import PRIORITY_NORMAL

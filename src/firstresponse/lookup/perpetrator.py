@@ -24,7 +24,7 @@ from sqlmodel import Session, col, or_, select
 from firstresponse.lookup.links import clusters
 from firstresponse.lookup.search import as_utc
 from firstresponse.records import Incident, Person, PersonMarker, ProtectiveOrder, Warrant
-from firstresponse.records.vocab import WARNING_MARKERS, OrderKind
+from firstresponse.vocab import WARNING_MARKERS, OrderKind
 
 WITHHELD = "[restricted]"
 SERIAL_AT = 2

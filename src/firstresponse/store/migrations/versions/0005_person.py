@@ -1,7 +1,7 @@
 """person: marker source and ending, warrants, linked records, resumable history imports
 
-Revision ID: 0004_person
-Revises: 0001_foundation
+Revision ID: 0005_person
+Revises: 0004_roles
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_person"
-down_revision = "0001_foundation"
-branch_labels = ("person",)
+revision = "0005_person"
+down_revision = "0004_roles"
+branch_labels = None
 depends_on = None
 
 _TS = sa.DateTime(timezone=True)
