@@ -41,10 +41,10 @@ def test_a_killed_import_resumes_and_adds_nothing_twice(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     command = [sys.executable, "-m", "firstresponse", "import-history", str(extract)]
     proc = subprocess.Popen(
-        [*command, "--db", str(killed)], stderr=subprocess.PIPE, text=True, env=env
+        [*command, "--db", str(killed)], stdout=subprocess.PIPE, text=True, env=env
     )
-    assert proc.stderr is not None
-    for line in proc.stderr:  # wait until at least one chunk is committed, then kill
+    assert proc.stdout is not None
+    for line in proc.stdout:  # wait until at least one chunk is committed, then kill
         if line.startswith("importing") and not line.split("]")[1].strip().startswith("0%"):
             break
     proc.send_signal(signal.SIGKILL)

@@ -19,7 +19,8 @@ from firstresponse.store import Store
 
 
 class Bar:
-    """A progress bar on stderr: rows done, rate and time left (a line per 10% when piped)."""
+    """A progress bar: rows done, rate and time left. On a terminal it redraws on stderr;
+    piped, it is a line per 10% on stdout, so stderr carries only the bad rows."""
 
     def __init__(self) -> None:
         self.start = time.perf_counter()
@@ -38,8 +39,10 @@ class Bar:
         bar = "#" * int(share * 30)
         line = (f"importing [{bar:<30}] {share:4.0%} {done:,}/{total:,} rows"
                 f" {rate:,.0f} rows/s, {left:,.0f} s left")  # fmt: skip
-        print(("\r" + line) if self.tty else line, end="" if self.tty else "\n",
-              file=sys.stderr, flush=True)  # fmt: skip
+        if self.tty:
+            print("\r" + line, end="", file=sys.stderr, flush=True)
+        else:
+            print(line, flush=True)
 
 
 def run(args: argparse.Namespace) -> int:
