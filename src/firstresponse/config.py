@@ -41,6 +41,7 @@ class Settings:
     idle_lock_seconds: int = 300
     store_key: str = ""
     sync_interval_seconds: int = 15
+    serial_perpetrator_victims: int = 2  # victims at which a suspect is flagged serial
 
     @property
     def store_path(self) -> Path:

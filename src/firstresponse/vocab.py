@@ -16,8 +16,30 @@ class Marker(StrEnum):
     LEARNING_DISABILITY = "learning_disability"
     DISABILITY = "disability"
     LANGUAGE_NEED = "language_need"
+    PREGNANCY = "pregnancy"
     FIREARMS = "firearms"
+    WEAPONS = "weapons"
+    VIOLENCE = "violence"
     POLICE_WORKFORCE_SUSPECT = "police_workforce_suspect"
+
+
+#: Markers that warn an officer about the person (shown on the suspect's side of a briefing).
+WARNING_MARKERS = (
+    Marker.FIREARMS,
+    Marker.WEAPONS,
+    Marker.VIOLENCE,
+    Marker.POLICE_WORKFORCE_SUSPECT,
+)
+#: Needs found at a call or on scene that are saved back as markers for the next call.
+NEED_MARKERS = (
+    Marker.LANGUAGE_NEED,
+    Marker.DISABILITY,
+    Marker.LEARNING_DISABILITY,
+    Marker.PREGNANCY,
+    Marker.MENTAL_HEALTH,
+    Marker.VULNERABLE_ADULT,
+    Marker.ELDERLY,
+)
 
 
 class RiskLevel(StrEnum):

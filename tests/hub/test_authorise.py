@@ -29,6 +29,8 @@ from firstresponse.records import (
     Incident,
     Notification,
     Person,
+    PersonLink,
+    PersonMarker,
     ProtectiveOrder,
     Review,
     User,
@@ -77,6 +79,12 @@ ALLOWED = {  # (role, kind) -> the ownerships allowed; every other cell is refus
     ("call_handler", "dvdsstep"): {"own"},
     ("responder", "dvdsstep"): {"own"},
     ("supervisor", "dvdsstep"): {"own", "team"},
+    ("call_handler", "marker"): {"own", "team"},
+    ("responder", "marker"): {"own", "team"},
+    ("supervisor", "marker"): {"own", "team"},
+    ("call_handler", "person_link"): {"own", "team"},
+    ("supervisor", "person_link"): {"own", "team"},
+    ("admin", "person_link"): {"own", "team"},
 }
 
 
@@ -108,6 +116,26 @@ def build(kind: str, ownership: str, role: str, found: Holding) -> Any:
     if kind == "person":
         person = Person(id="p-1", forename="Ada", surname="Example")
         return person if ownership == "own" else _existing(found, person, mate)
+    if kind == "marker":  # own: a new marker; team: ending a mate's; other: rewriting it
+        marker = PersonMarker(id="m-1", person_id="p-1", marker="language_need")
+        if ownership == "own":
+            return marker
+        marker.recorded_by = mate
+        changed = _existing(found, marker, mate)
+        if ownership == "team":
+            changed.ended_at, changed.end_reason = AT, "Interpreter no longer needed"
+        else:
+            changed.note = "rewritten"
+        return changed
+    if kind == "person_link":  # own: a decision; team: undoing a mate's; other: forged actor
+        link = PersonLink(id="l-1", person_id="p-1", other_id="p-2", decided_by="")
+        if ownership == "own":
+            return link
+        link.decided_by = mate
+        changed = _existing(found, link, mate)
+        changed.status = "unlinked"
+        changed.decided_by = "" if ownership == "team" else mate
+        return changed
     if kind == "incident":
         if ownership == "own":
             return Incident(id="i-new", reference="R-1", occurred_at=AT, victim_id="p")

@@ -110,6 +110,8 @@ P1 = {"id": "p-1", "forename": "Fuzz", "surname": "Parent"}
 I1 = {"id": "i-1", "reference": "FUZZ-1", "occurred_at": NOW, "victim_id": "p-1"}
 VALID = {  # a valid body of each kind, before hostile values are mixed in
     "person": {"forename": "Ann", "surname": "Fuzz"},
+    "marker": {"person_id": "p-1", "marker": "language_need", "source": "call"},
+    "person_link": {"person_id": "p-1", "other_id": "p-2", "status": "confirmed"},
     "incident": {"reference": "F", "occurred_at": NOW, "victim_id": "p-1"},
     "child": {"incident_id": "i-1", "name": "Kit"},
     "order": {"kind": "dvpn", "subject_id": "p-1", "incident_id": "i-1"},

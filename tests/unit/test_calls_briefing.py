@@ -150,9 +150,10 @@ def test_briefing_sections(store, settings) -> None:
     assert briefing["summary"].startswith("IMMEDIATE: Testa Example, 1 Synthetic Road")
     assert briefing["incident_reference"] == incident.reference and not briefing["restricted"]
     sections = {s["title"]: s["lines"] for s in briefing["sections"]}
-    assert list(sections)[:7] == [
+    assert list(sections)[:8] == [
         "Call",
         "Risks",
+        "Suspect",
         "Weapons",
         "Children",
         "Orders",

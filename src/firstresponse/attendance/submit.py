@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from firstresponse.attendance.drafts import (
@@ -31,7 +30,6 @@ from firstresponse.records import (
     Decision,
     Incident,
     Notification,
-    OutboxItem,
     ProtectiveOrder,
     RecordStatus,
     Relationship,
@@ -47,6 +45,7 @@ from firstresponse.store.outbox import (
     PRIORITY_CHILD,
     PRIORITY_HIGH_RISK,
     PRIORITY_NORMAL,
+    enqueue_change,
     enqueue_record,
 )
 
@@ -64,13 +63,6 @@ class SubmissionRefused(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
-
-
-def next_version(db: Session, record_id: str, floor: int = 1) -> int:
-    """One more than the newest version of `record_id` in the outbox, at least `floor`."""
-    query = select(func.max(OutboxItem.version)).where(OutboxItem.record_id == record_id)
-    newest = db.exec(query).one() or 0
-    return max(int(newest) + 1, floor)
 
 
 def _officer(db: Session, collar: str, action: Action) -> User:
@@ -308,7 +300,7 @@ def _orders(db: Session, incident: Incident, answers: dict[str, Any], priority: 
             for name, value in order.model_dump().items():
                 setattr(held, name, value)
             order = held
-        enqueue_record(db, "order", order, next_version(db, order.id), priority)
+        enqueue_change(db, "order", order, priority)
 
 
 def _day_of(value: Any) -> Any:
@@ -392,15 +384,17 @@ def submit_in(
             version=draft.version,
         )
     for child in children:
-        enqueue_record(db, "child", child, next_version(db, child.id), priority)
+        enqueue_change(db, "child", child, priority)
+    from firstresponse.people.needs import save_needs  # needs found on scene become markers
+
+    for draft in drafts:
+        save_needs(db, officer, incident.victim_id, draft.answers, "scene")
 
     final_risk = risk_ev.computed.get("risk_level") if risk_ev else None
     _outcome(incident, answers if first else None, final_risk)
     if first is not None and answers is not None:
         _orders(db, incident, answers, priority)
-    enqueue_record(
-        db, "incident", incident, next_version(db, incident.id, ATTENDED_VERSION), priority
-    )
+    enqueue_change(db, "incident", incident, priority, floor=ATTENDED_VERSION)
     for assignment in db.exec(
         select(Assignment).where(
             Assignment.incident_id == incident_id,

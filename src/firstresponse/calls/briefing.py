@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
+from pydantic_core import to_jsonable_python
 from sqlmodel import Session, select
 
 from firstresponse.calls.facts import live_orders
@@ -11,8 +13,10 @@ from firstresponse.checklist import Checklist, Evaluation
 from firstresponse.records import Child, Grade, Incident, Marker, Person, utcnow
 
 History = dict[str, Any]
+Profile = dict[str, Any]  # the JSON form of lookup.perpetrator.SuspectProfile
 YES = "yes"
 NARRATIVE_LINES = 6
+SUSPECT_PROFILES = 2  # from the victim's history, when the call's suspect is not known
 
 
 def _words(value: str) -> str:
@@ -33,7 +37,11 @@ def routine_reasons(checklist: Checklist | None) -> set[str]:
 
 
 def _risks(
-    answers: dict[str, Any], ev: Evaluation, history: History, routine: set[str]
+    answers: dict[str, Any],
+    ev: Evaluation,
+    history: History,
+    routine: set[str],
+    suspects: list[Profile],
 ) -> list[str]:
     lines = [r for r in ev.grade_floor_reasons if r not in routine]
     for key, text in (
@@ -47,6 +55,11 @@ def _risks(
         lines.append(f"Last assessed risk: {history['last_risk_level']}")
     if history.get("on_marac"):
         lines.append("Victim is on the MARAC list")
+    for p in suspects:
+        if p.get("serial"):
+            lines.append(f"Serial perpetrator: {p['name']} ({p.get('victim_count')} victims)")
+        if p.get("wanted"):
+            lines.append(f"{p['name']} is wanted: {len(p.get('warrants') or [])} live warrant(s)")
     lines += [f"Referral: {r.label}" for r in ev.referrals]
     vulnerabilities = [v for v in answers.get("vulnerabilities") or [] if v != "none_known"]
     if vulnerabilities:
@@ -54,15 +67,47 @@ def _risks(
     return lines
 
 
-def _weapons(answers: dict[str, Any], history: History, suspect_markers: list[str]) -> list[str]:
+def _weapons(
+    answers: dict[str, Any], history: History, suspect_markers: list[str], suspects: list[Profile]
+) -> list[str]:
     lines = []
     if answers.get("weapons") == YES:
         lines.append("Weapon used, threatened or available (caller)")
     elif answers.get("weapons") == "unknown":
         lines.append("Not known whether a weapon is available")
-    if Marker.FIREARMS.value in {*history.get("markers", []), *suspect_markers}:
+    profiled = {m for p in suspects for m in p.get("markers") or []}
+    if Marker.FIREARMS.value in {*history.get("markers", []), *suspect_markers, *profiled}:
         lines.append("FIREARMS marker on a person linked to the call")
+    for p in suspects:
+        if Marker.WEAPONS.value in (p.get("markers") or []):
+            lines.append(f"WEAPONS marker on {p['name']}")
     return lines or ["None reported"]
+
+
+def _suspect(suspects: list[Profile], chosen: bool) -> list[str]:
+    """The suspect's side: orders protecting anyone, bail, warrants, markers, victims, DVDS."""
+    if not suspects:
+        return ["No record held for the suspect"]
+    lines = [] if chosen else ["Suspect on this call not identified; known from her history:"]
+    for p in suspects:
+        lines.append(_headline(p))
+        lines += [f"  Order: {o}" for o in p.get("orders") or []]
+        lines += [f"  Bail: {b}" for b in p.get("bail") or []]
+        lines += [f"  Warrant: {w}" for w in p.get("warrants") or []]
+        if p.get("victims"):
+            lines.append("  Victims: " + " | ".join(p["victims"]))
+        lines += [f"  DVDS: {d}" for d in p.get("dvds") or []]
+    return lines
+
+
+def _headline(p: Profile) -> str:
+    parts = []
+    if p.get("serial"):
+        parts.append(f"SERIAL PERPETRATOR ({p.get('victim_count')} victims)")
+    if p.get("wanted"):
+        parts.append("WANTED")
+    parts += [_words(m).upper() for m in p.get("markers") or []]
+    return f"{p.get('name', '?')}: " + ("; ".join(parts) if parts else "no warning markers")
 
 
 def _children(children: list[Child], answers: dict[str, Any]) -> list[str]:
@@ -77,13 +122,18 @@ def _children(children: list[Child], answers: dict[str, Any]) -> list[str]:
     return lines or ["None known"]
 
 
-def _orders(history: History) -> list[str]:
+def _orders(history: History, suspects: list[Profile]) -> list[str]:
     lines = []
     for order in live_orders(history):
         ends = f" until {order['ends_on']}" if order.get("ends_on") else ""
         lines.append(f"{_words(str(order.get('kind', '')))}: {order.get('detail', '')}{ends}")
     lines += [f"Bail: {b}" for b in history.get("bail_conditions") or []]
     lines += [f"DVDS: {d}" for d in history.get("dvds") or []]
+    shown = " ".join(lines)
+    for p in suspects:  # the suspect's orders protecting other people, too
+        for order in [*(p.get("orders") or []), *(p.get("bail") or [])]:
+            if order.split(": ", 1)[-1] not in shown:
+                lines.append(f"{p.get('name', 'Suspect')}: {order}")
     return lines or ["None in force known"]
 
 
@@ -91,9 +141,17 @@ def _history(history: History) -> list[str]:
     if not history:
         return ["No previous record found for the person at risk"]
     lines = [f"DA incidents in the last 12 months: {history.get('da_incidents_12m', 0)}"]
+    lines += [f"Linked record: {r}" for r in history.get("linked_records") or []]
     if history.get("previous_partners"):
         lines.append("Previous partners: " + ", ".join(history["previous_partners"]))
-    lines += list(history.get("narrative") or [])[:NARRATIVE_LINES]
+    narrative = list(history.get("narrative") or [])
+    lines += narrative[:NARRATIVE_LINES]
+    incidents = history.get("incidents") or []
+    if len(narrative) > NARRATIVE_LINES and incidents:  # the first incident is always told
+        first = incidents[-1]
+        when = str(first.get("occurred_at", ""))[:10]
+        shown = [line for line in narrative if line.startswith(f"{when} {first.get('reference')}")]
+        lines += [f"First recorded: {line}" for line in shown[:1]]
     return lines
 
 
@@ -109,13 +167,20 @@ def build_briefing(
     children: list[Child] | None = None,
     restricted: bool = False,
     checklist: Checklist | None = None,
+    suspects: list[Profile] | None = None,
+    suspect_known: bool = False,
 ) -> dict[str, Any]:
-    """The briefing JSON stored in `Assignment.briefing`. Pure."""
+    """The briefing JSON stored in `Assignment.briefing`. Pure.
+
+    `suspects` are profiles of the call's suspect (`suspect_known`) or, when the call's
+    suspect has no record, of the suspects in the victim's history.
+    """
     history = history or {}
+    suspects = suspects or []
     grade = str(answers.get("grade") or incident.grade or "")
     victim_name = victim.full_name if victim else "unknown"
     place = ", ".join(p for p in (incident.address, incident.postcode) if p) or "address unknown"
-    risks = _risks(answers, ev, history, routine_reasons(checklist))
+    risks = _risks(answers, ev, history, routine_reasons(checklist), suspects)
     headline = "; ".join(risks[:2]) if risks else "no risk indicators recorded"
     call = [f"Reported: {incident.summary or 'not recorded'}"]
     if incident.relationship:
@@ -131,9 +196,13 @@ def build_briefing(
     sections = [
         {"title": "Call", "lines": call},
         {"title": "Risks", "lines": risks or ["None recorded"]},
-        {"title": "Weapons", "lines": _weapons(answers, history, suspect_markers or [])},
+        {"title": "Suspect", "lines": _suspect(suspects, suspect_known)},
+        {
+            "title": "Weapons",
+            "lines": _weapons(answers, history, suspect_markers or [], suspects),
+        },
         {"title": "Children", "lines": _children(children or [], answers)},
-        {"title": "Orders", "lines": _orders(history)},
+        {"title": "Orders", "lines": _orders(history, suspects)},
         {"title": "History", "lines": _history(history)},
         {
             "title": "Markers",
@@ -172,6 +241,10 @@ def briefing_for(
     victim = db.get(Person, incident.victim_id)
     suspect = db.get(Person, incident.suspect_id) if incident.suspect_id else None
     children = list(db.exec(select(Child).where(Child.incident_id == incident.id)))
+    suspects = _call_suspect(db, incident)
+    known = bool(suspects)
+    if not known:
+        suspects = list((history or {}).get("suspects") or [])[:SUSPECT_PROFILES]
     return build_briefing(
         incident,
         victim,
@@ -183,4 +256,24 @@ def briefing_for(
         children=children,
         restricted=restricted or incident.restricted,
         checklist=checklist,
+        suspects=suspects,
+        suspect_known=known,
     )
+
+
+def _call_suspect(db: Session, incident: Incident) -> list[Profile]:
+    """The call's suspect's side from the records held here ([] if nothing is held)."""
+    if not incident.suspect_id:
+        return []
+    try:
+        perpetrator = importlib.import_module("firstresponse.lookup.perpetrator")
+        links = importlib.import_module("firstresponse.lookup.links")
+    except ImportError:
+        return []
+    today = utcnow().date()
+    ids = links.linked_ids(db, incident.suspect_id)
+    profile = perpetrator.perpetrator_of(db, ids, today)
+    if profile is None:
+        return []
+    data = to_jsonable_python(profile, fallback=str)
+    return [data] if isinstance(data, dict) else []

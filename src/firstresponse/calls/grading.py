@@ -16,14 +16,18 @@ from typing import Any
 from sqlmodel import Session, select
 
 from firstresponse.calls.briefing import briefing_for
-from firstresponse.calls.outbox import enqueue_change
 from firstresponse.calls.restricted import flag
 from firstresponse.checklist import Checklist, Evaluation, evaluate
 from firstresponse.records import Assessment, Assignment, Decision, Grade, Incident, User, utcnow
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, allowed, require
 from firstresponse.security.pins import verify_pin
-from firstresponse.store.outbox import PRIORITY_CHILD, PRIORITY_HIGH_RISK, PRIORITY_NORMAL
+from firstresponse.store.outbox import (
+    PRIORITY_CHILD,
+    PRIORITY_HIGH_RISK,
+    PRIORITY_NORMAL,
+    enqueue_change,
+)
 
 BELOW_FLOOR = "grade_below_floor"
 WORKFORCE = "police_workforce_suspect"
@@ -144,6 +148,9 @@ def grade_call(
         submitted_at=now,
     )
     enqueue_change(db, "assessment", assessment, priority)
+    from firstresponse.people.needs import save_needs  # needs found at the call become markers
+
+    save_needs(db, user, incident.victim_id, answers, "call")
     if WORKFORCE in ev.flags:
         flag(db, user, incident, "Suspect is police workforce (THRIVE)")
     incident.grade = grade.value

@@ -7,11 +7,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlmodel import Session, col, select
 
 from firstresponse.calls.details import CallDetails
-from firstresponse.calls.outbox import enqueue_change
 from firstresponse.records import Child, Incident, Person, User, new_id, utcnow
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, require
-from firstresponse.store.outbox import PRIORITY_CHILD, PRIORITY_NORMAL
+from firstresponse.store.outbox import PRIORITY_CHILD, PRIORITY_NORMAL, enqueue_change
 
 LIVE = "call"
 

@@ -7,12 +7,11 @@ from typing import Any
 from sqlmodel import Session
 
 from firstresponse.calls.grading import GradeRefused
-from firstresponse.calls.outbox import enqueue_change
 from firstresponse.checklist import Checklist, evaluate
 from firstresponse.records import Assessment, Incident, User, utcnow
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, require
-from firstresponse.store.outbox import PRIORITY_NORMAL
+from firstresponse.store.outbox import PRIORITY_NORMAL, enqueue_change
 
 
 def record_safety_advice(

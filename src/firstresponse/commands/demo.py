@@ -41,6 +41,7 @@ DEMO_USERS = (
 #: Each area's seeder, called in this order when it is installed.
 AREA_SEEDERS = (
     "firstresponse.calls.demo",
+    "firstresponse.demo.showcase_call",
     "firstresponse.attendance.demo",
     "firstresponse.supervision.demo",
 )

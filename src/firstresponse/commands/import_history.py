@@ -9,11 +9,39 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
-from firstresponse.history.importer import FormatError, import_history
-from firstresponse.history.lookup_hooks import index_people
+from firstresponse.history.importer import FormatError
+from firstresponse.history.job import run_import
 from firstresponse.store import Store
+
+
+class Bar:
+    """A progress bar: rows done, rate and time left. On a terminal it redraws on stderr;
+    piped, it is a line per 10% on stdout, so stderr carries only the bad rows."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+        self.tty = sys.stderr.isatty()
+        self.shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        share = done / total if total else 1.0
+        tenth = int(share * 10)
+        if not self.tty and tenth == self.shown:
+            return
+        self.shown = tenth
+        spent = time.perf_counter() - self.start
+        rate = done / spent if spent > 0 else 0.0
+        left = (total - done) / rate if rate else 0.0
+        bar = "#" * int(share * 30)
+        line = (f"importing [{bar:<30}] {share:4.0%} {done:,}/{total:,} rows"
+                f" {rate:,.0f} rows/s, {left:,.0f} s left")  # fmt: skip
+        if self.tty:
+            print("\r" + line, end="", file=sys.stderr, flush=True)
+        else:
+            print(line, flush=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -24,15 +52,22 @@ def run(args: argparse.Namespace) -> int:
         return 2
     path = Path(args.command_db) if args.command_db else settings.store_path
     store = Store(path, key=settings.store_key)
+    bar = Bar()
     try:
-        with store.session() as db:
-            report = import_history(db, source)
-            indexed = index_people(db, sorted(report.touched_people))
+        result = run_import(store, source, bar)
     except (FormatError, UnicodeDecodeError) as exc:
         print(f"import-history: {source}: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(
+            "\nimport-history: interrupted; run the same command again to finish", file=sys.stderr
+        )
+        return 130
     finally:
         store.close()
+    if bar.tty:
+        print(file=sys.stderr)
+    report = result.report
     for bad in report.bad:
         print(f"{source}:{bad.line}: {bad.reason}", file=sys.stderr)
     added = ", ".join(f"{count} {name}" for name, count in report.added.items())
@@ -40,7 +75,9 @@ def run(args: argparse.Namespace) -> int:
         f"{report.rows} rows read: {report.good_rows} imported, {len(report.bad)} bad."
         f" Added {added}."
     )
-    if indexed is None:
+    if result.resumed_from:
+        print(f"Resumed an interrupted import after {result.resumed_from} incidents.")
+    if not result.indexed:
         print("lookup index: firstresponse.lookup is not installed; skipped")
     return 1 if report.bad else 0
 

@@ -15,9 +15,12 @@ from firstresponse.records import (
     Incident,
     Person,
     PersonAlias,
+    PersonLink,
     PersonMarker,
     ProtectiveOrder,
+    Warrant,
 )
+from firstresponse.records.links import CONFIRMED
 
 SOURCE = "demo"
 
@@ -65,7 +68,31 @@ class Showcase:
         self.db.add(PersonAlias(person_id=person.id, forename=forename, surname=surname, kind=kind))
 
     def marker(self, person: Person, marker: str, note: str) -> None:
-        self.db.add(PersonMarker(person_id=person.id, marker=marker, note=note))
+        self.db.add(
+            PersonMarker(
+                person_id=person.id, marker=marker, note=note, source="record", recorded_by="demo"
+            )
+        )
+
+    def warrant(self, person: Person, kind: str, offence: str, days_ago: int, by: str) -> None:
+        issued = self.today - timedelta(days=days_ago)
+        self.db.add(
+            Warrant(person_id=person.id, kind=kind, offence=offence, issued_on=issued, issued_by=by)
+        )
+
+    def link(self, a: Person, b: Person, reasons: list[str], by: str, note: str) -> None:
+        first, second = sorted((a.id, b.id))
+        self.db.add(
+            PersonLink(
+                person_id=first,
+                other_id=second,
+                status=CONFIRMED,
+                reasons="; ".join(reasons),
+                note=note,
+                decided_by=by,
+                decided_at=self.day(2, 10),
+            )
+        )
 
     def incident(
         self,
@@ -177,9 +204,12 @@ def add_showcase(db: Session, today: date, force_code: str = "WM") -> list[Perso
         address="31 Brook Lane, Worcester",
     )
     s.alias(darren, "Daz", "", "nickname")
+    s.marker(darren, "violence", "Assaults on two former partners")
+    s.warrant(darren, "arrest", "Breach of restraining order", 6, "Worcester Magistrates' Court")
     craig = s.person(
         "Craig", "Holloway", s.years_ago(35, 5, 30), "M", phone="07700 900789", **place
     )
+    s.marker(craig, "weapons", "Kept a knife in his car (2024 stop search)")
     mia = s.person("Mia", "Marsh", s.years_ago(7, 9, 12), "F", **place)
     alfie = s.person("Alfie", "Holloway", s.years_ago(3, 1, 18), "M", **place)
     for child in (mia, alfie):
@@ -224,6 +254,14 @@ def add_showcase(db: Session, today: date, force_code: str = "WM") -> list[Perso
         "Argument over his drinking; she asked him to leave and he did.",
     )
     s.child(first, mia, "upstairs asleep", seen=False)
+    s.link(
+        liz,
+        lizzie,
+        ["name variant Liz=Lizzie", "previous surname Thornbury", "DOB day/month swapped",
+         "same phone"],
+        "AD4001",
+        "Data owner: the same woman; the older record's DOB was keyed day/month swapped",
+    )  # fmt: skip
     second = s.incident(
         liz,
         craig,

@@ -124,7 +124,16 @@ class HistoryRow:
     order: tuple[str, date | None, date | None, str] | None = None  # kind, starts, ends, detail
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}$")
+
+
 def _date(value: str, column: str) -> date:
+    if _ISO_DATE.match(value):  # the usual form, read without strptime (much faster)
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return datetime.strptime(value, fmt).date()
@@ -134,6 +143,11 @@ def _date(value: str, column: str) -> date:
 
 
 def _datetime(value: str, column: str) -> datetime:
+    if _ISO_MINUTE.match(value) or _ISO_DATE.match(value):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
     for fmt in (
         "%Y-%m-%d %H:%M",
         "%Y-%m-%dT%H:%M",

@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
+from firstresponse.history.bulk import BulkWriter
 from firstresponse.history.csv_format import REQUIRED, HistoryRow, RowError, parse_row
 from firstresponse.records import (
     Child,
@@ -31,6 +32,7 @@ from firstresponse.records import (
 )
 
 SOURCE = "import"
+CHUNK = 2_000  # incidents written (and, in a job, committed) together
 
 
 class FormatError(ValueError):
@@ -108,7 +110,7 @@ def _unreadable(exc: csv.Error) -> str:
     return f"the row cannot be read as CSV ({exc})"
 
 
-def _incident_rows(rows: list[HistoryRow], report: ImportReport) -> list[list[HistoryRow]]:
+def incident_groups(rows: list[HistoryRow], report: ImportReport) -> list[list[HistoryRow]]:
     """Rows grouped by incident, victim first; incidents without one victim are refused."""
     grouped: dict[str, list[HistoryRow]] = defaultdict(list)
     for row in rows:
@@ -300,20 +302,51 @@ class Importer:
         self.report.added["orders"] += 1
 
 
+def write_groups(
+    db: Session, writer: BulkWriter, importer: Importer, groups: list[list[HistoryRow]]
+) -> list[BadRow]:
+    """Write a chunk of incidents in bulk; if the database refuses the chunk, one by one.
+
+    Returns the rows of every incident refused, each with its reason.
+    """
+    report = importer.report
+    bad: list[BadRow] = []
+    before = dict(report.added), set(report.touched_people), dict(writer.people)
+    try:
+        with db.begin_nested():
+            refused = writer.write(groups)
+    except SQLAlchemyError:
+        report.added, report.touched_people, writer.people = before
+        refused = []
+        for group in groups:
+            refused += _one_by_one(db, importer, group)
+    for group, reason in refused:
+        bad += [BadRow(row.line, f"incident {row.incident_ref}: {reason}") for row in group]
+    return bad
+
+
+def _one_by_one(
+    db: Session, importer: Importer, group: list[HistoryRow]
+) -> list[tuple[list[HistoryRow], str]]:
+    report = importer.report
+    before = dict(report.added), set(report.touched_people), dict(importer.people)
+    try:
+        with db.begin_nested():
+            importer.incident(group)
+    except (RowError, SQLAlchemyError) as exc:
+        report.added, report.touched_people, importer.people = before
+        return [(group, str(exc).splitlines()[0])]
+    return []
+
+
 def import_history(db: Session, path: Path) -> ImportReport:
     """Import `path` into `db` (the caller commits); bad rows are reported, not fatal."""
     report = ImportReport()
     rows = read_rows(path, report)
     importer = Importer(db, report)
-    for group in _incident_rows(rows, report):
-        before = dict(report.added), set(report.touched_people), dict(importer.people)
-        try:
-            with db.begin_nested():
-                importer.incident(group)
-        except (RowError, SQLAlchemyError) as exc:
-            report.added, report.touched_people, importer.people = before
-            reason = str(exc).splitlines()[0]
-            for row in group:
-                report.bad.append(BadRow(row.line, f"incident {row.incident_ref}: {reason}"))
+    writer = BulkWriter(db, report.added, report.touched_people)
+    groups = incident_groups(rows, report)
+    for start in range(0, len(groups), CHUNK):
+        report.bad += write_groups(db, writer, importer, groups[start : start + CHUNK])
     report.bad.sort(key=lambda bad: bad.line)
     return report

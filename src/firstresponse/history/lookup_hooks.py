@@ -44,3 +44,14 @@ def index_people(db: Session, person_ids: Iterable[str]) -> int | None:
         index_person(db, person_id)
         count += 1
     return count
+
+
+def index_people_bulk(db: Session, person_ids: Iterable[str]) -> int | None:
+    """Index these people in batches (new people from an import); None when there is no lookup."""
+    index_many = _lookup("index_people")
+    if index_many is None:
+        return None
+    ids = list(person_ids)
+    if ids:
+        index_many(db, ids)
+    return len(ids)

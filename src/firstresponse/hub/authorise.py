@@ -52,6 +52,7 @@ _TIMES: dict[str, tuple[Any, str]] = {
     "review": (Review.__table__, "created_at"),  # type: ignore[attr-defined]
 }
 ACTORS = {
+    "marker": "recorded_by",
     "audit": "actor",
     "decision": "made_by",
     "review": "reviewer",
@@ -369,8 +370,35 @@ def _dvds_step(user: User, record: Any, version: int, holding: Holding) -> Verdi
     return _own_version(user, record, holding)
 
 
+def _marker(user: User, record: Any, _version: int, holding: Holding) -> Verdict:
+    """A marker is added by whoever records it; a later version may only end it, as the
+    officer sending it (a marker is never changed or deleted otherwise)."""
+    if str(record.id) not in holding.newest:
+        return ALLOWED
+    if record.ended_at is None or not _changes_only(
+        record, holding, {"ended_at", "ended_by", "end_reason"}
+    ):
+        return Verdict("a marker already held can only be ended")
+    if not record.ended_by:
+        record.ended_by = user.collar
+    if record.ended_by != user.collar:
+        return Verdict(f"ended_by is {record.ended_by}, not {user.collar}")
+    return ALLOWED
+
+
+def _person_link(user: User, record: Any, _version: int, _holding: Holding) -> Verdict:
+    """Each decision about a pair is the sending officer's own, whoever decided before."""
+    if not record.decided_by:
+        record.decided_by = user.collar
+    if record.decided_by != user.collar:
+        return Verdict(f"decided_by is {record.decided_by}, not {user.collar}")
+    return ALLOWED
+
+
 RULES = {
     "person": _person,
+    "marker": _marker,
+    "person_link": _person_link,
     "incident": _incident,
     "child": _child,
     "order": _order,

@@ -109,6 +109,8 @@ def _entries(
     if kind == "person":
         body: dict[str, Any] = {"kind": "person", "record": dump(record)}
         return [entry(db, "lookup", EVERYONE, record.id, body)]
+    if kind in {"marker", "person_link"}:  # what the lookup shows about a person
+        return [entry(db, "lookup", EVERYONE, record.id, {"kind": kind, "record": dump(record)})]
     if kind == "incident":
         recipient = RESTRICTED if record.restricted else EVERYONE
         found = [people[pid] for pid in (record.victim_id, record.suspect_id) if pid in people]

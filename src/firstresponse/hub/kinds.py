@@ -21,6 +21,8 @@ from firstresponse.records import (
     Incident,
     Notification,
     Person,
+    PersonLink,
+    PersonMarker,
     ProtectiveOrder,
     Review,
     User,
@@ -85,6 +87,8 @@ KINDS: dict[str, KindSpec] = {
     spec.name: spec
     for spec in (
         KindSpec("person", Person, _FIELD_WORK),
+        KindSpec("marker", PersonMarker, _FIELD_WORK | {Action.AMEND_RECORD}),
+        KindSpec("person_link", PersonLink, frozenset({Action.LINK_RECORDS})),
         KindSpec("incident", Incident, _FIELD_WORK),
         KindSpec("child", Child, _FIELD_WORK),
         KindSpec("order", ProtectiveOrder, frozenset({Action.ATTEND})),  # made at the scene

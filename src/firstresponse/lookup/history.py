@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session, col, or_, select
 
+from firstresponse.lookup.links import LinkProposal, linked_ids, proposals
+from firstresponse.lookup.perpetrator import SuspectProfile, perpetrator_of, suspects_of
 from firstresponse.lookup.search import as_utc, twelve_month_start
 from firstresponse.records import (
     Child,
@@ -77,6 +79,12 @@ class PersonHistory:
     dvds: list[str] = field(default_factory=list)
     incidents: list[HistoryIncident] = field(default_factory=list)
     narrative: list[str] = field(default_factory=list)  # one readable line each, newest first
+    person_ids: list[str] = field(default_factory=list)  # this record and those linked to it
+    linked_records: list[str] = field(default_factory=list)
+    possible_links: list[LinkProposal] = field(default_factory=list)
+    marker_details: list[str] = field(default_factory=list)  # source, date, who; ended ones too
+    perpetrator: SuspectProfile | None = None  # their own side as a suspect
+    suspects: list[SuspectProfile] = field(default_factory=list)  # who was a suspect against them
 
 
 def _names(db: Session, ids: set[str]) -> dict[str, str]:
@@ -98,9 +106,9 @@ def _relationship(text: str) -> str:
 
 
 def _order_line(
-    order: ProtectiveOrder, person_id: str, names: dict[str, str], today: date
+    order: ProtectiveOrder, cluster: set[str], names: dict[str, str], today: date
 ) -> OrderLine:
-    role = "subject" if order.subject_id == person_id else "protected"
+    role = "subject" if order.subject_id in cluster else "protected"
     other = order.protected_id if role == "subject" else order.subject_id
     who = names.get(other or "", "")
     text = _label(order.kind)
@@ -151,31 +159,60 @@ def _partners(incidents: list[HistoryIncident]) -> list[str]:
     return lines
 
 
-def person_history(db: Session, person_id: str, today: date | None = None) -> PersonHistory | None:
-    """Everything a call handler or officer must know about one person, or None if unknown."""
+def _marker_line(marker: PersonMarker) -> str:
+    added = as_utc(marker.added_at).date().isoformat()
+    source = f" at {marker.source}" if marker.source else ""
+    who = f" by {marker.recorded_by}" if marker.recorded_by else ""
+    line = f"{marker.marker.replace('_', ' ')}: recorded {added}{source}{who}"
+    if marker.note:
+        line += f" ({marker.note})"
+    if marker.ended_at is not None:
+        ended = as_utc(marker.ended_at).date().isoformat()
+        line += f"; ENDED {ended} by {marker.ended_by or '?'}: {marker.end_reason}"
+    return line
+
+
+def _linked_line(person: Person, link: str) -> str:
+    dob = person.dob.isoformat() if person.dob else "DOB not known"
+    return f"{person.full_name} ({dob}){link}"
+
+
+def person_history(
+    db: Session, person_id: str, today: date | None = None, serial_at: int | None = None
+) -> PersonHistory | None:
+    """Everything a call handler or officer must know about one person, or None if unknown.
+
+    Records confirmed to be the same person are merged: their incidents, orders,
+    markers and names count as this person's.
+    """
     person = db.get(Person, person_id)
     if person is None:
         return None
     today = today or datetime.now(UTC).date()
-    aliases = db.exec(select(PersonAlias).where(PersonAlias.person_id == person_id)).all()
+    ids = linked_ids(db, person_id)
+    cluster = set(ids)
+    aliases = db.exec(select(PersonAlias).where(col(PersonAlias.person_id).in_(ids))).all()
     markers = db.exec(
         select(PersonMarker)
-        .where(PersonMarker.person_id == person_id)
+        .where(col(PersonMarker.person_id).in_(ids))
         .order_by(col(PersonMarker.added_at))
     ).all()
     incidents = db.exec(
         select(Incident)
-        .where(or_(Incident.victim_id == person_id, Incident.suspect_id == person_id))
+        .where(or_(col(Incident.victim_id).in_(ids), col(Incident.suspect_id).in_(ids)))
         .order_by(col(Incident.occurred_at).desc(), col(Incident.reference))
     ).all()
     orders = db.exec(
         select(ProtectiveOrder).where(
-            or_(ProtectiveOrder.subject_id == person_id, ProtectiveOrder.protected_id == person_id)
+            or_(
+                col(ProtectiveOrder.subject_id).in_(ids),
+                col(ProtectiveOrder.protected_id).in_(ids),
+            )
         )
     ).all()
-    others = {i.suspect_id if i.victim_id == person_id else i.victim_id for i in incidents}
-    others |= {o.protected_id if o.subject_id == person_id else o.subject_id for o in orders}
-    names = _names(db, {o for o in others if o and o != person_id})
+    others = {i.suspect_id if i.victim_id in cluster else i.victim_id for i in incidents}
+    others |= {o.protected_id if o.subject_id in cluster else o.subject_id for o in orders}
+    names = _names(db, {o for o in others if o and o not in cluster})
     children: dict[str, list[str]] = {}
     if incidents:
         kids = db.exec(select(Child).where(col(Child.incident_id).in_([i.id for i in incidents])))
@@ -184,15 +221,21 @@ def person_history(db: Session, person_id: str, today: date | None = None) -> Pe
             children.setdefault(kid.incident_id, []).append(kid.name + age)
 
     history = PersonHistory(person_id=person.id, name=person.full_name, dob=person.dob)
+    history.person_ids = ids
+    owners = {p.id: p for p in db.exec(select(Person).where(col(Person.id).in_(ids)))}
     history.aliases = [
-        f"{a.forename or person.forename} {a.surname or person.surname}"
+        f"{a.forename or owners[a.person_id].forename} {a.surname or owners[a.person_id].surname}"
         f" ({a.kind.replace('_', ' ')})"
         for a in aliases
     ]
-    history.markers = list(dict.fromkeys(m.marker for m in markers))
+    history.linked_records = [
+        _linked_line(owners[pid], ": confirmed the same person") for pid in ids[1:]
+    ]
+    history.markers = list(dict.fromkeys(m.marker for m in markers if m.ended_at is None))
+    history.marker_details = [_marker_line(m) for m in markers]
     since = twelve_month_start(today)
     for incident in incidents:
-        victim = incident.victim_id == person_id
+        victim = incident.victim_id in cluster
         other = incident.suspect_id if victim else incident.victim_id
         item = HistoryIncident(
             incident_id=incident.id,
@@ -212,7 +255,7 @@ def person_history(db: Session, person_id: str, today: date | None = None) -> Pe
             history.da_incidents_12m += 1
     history.last_risk_level = next((i.risk_level for i in history.incidents if i.risk_level), None)
     history.previous_partners = _partners(history.incidents)
-    lines = [_order_line(o, person_id, names, today) for o in orders]
+    lines = [_order_line(o, cluster, names, today) for o in orders]
     lines.sort(key=lambda o: (not o.in_force, -(o.starts_on or date.min).toordinal()))
     history.orders = lines
     history.on_marac = any(o.kind == OrderKind.MARAC and o.in_force for o in lines)
@@ -220,6 +263,9 @@ def person_history(db: Session, person_id: str, today: date | None = None) -> Pe
         o.detail for o in lines if o.kind == OrderKind.BAIL_CONDITIONS and o.in_force
     ]
     history.dvds = [o.detail for o in lines if o.kind in DVDS]
+    history.perpetrator = perpetrator_of(db, ids, today, serial_at)
+    history.suspects = suspects_of(db, list(incidents), cluster, today, serial_at)
+    history.possible_links = proposals(db, person_id)
     history.narrative = _narrative(history)
     return history
 

@@ -103,6 +103,8 @@ def name_fit(tokens: list[str], record: NameRecord) -> Fit:
     sur_matched = {wi for _, wi, _ in chosen if words[wi][1] == "sur"}
     if record.surnames and not sur_matched and len(tokens) > 1:
         score *= 0.8
+        if any(words[wi][1] == "fore" and sim.score >= 0.9 for _, wi, sim in chosen):
+            reasons.append("surname differs (changed surname?)")
     by_query = sorted(chosen)
     kinds = [words[wi][1] for _, wi, _ in by_query]
     if len(kinds) >= 2 and kinds[0] == "sur" and "fore" in kinds[1:]:
@@ -117,9 +119,21 @@ def name_fit(tokens: list[str], record: NameRecord) -> Fit:
     return Fit(score, reasons)
 
 
+CHANGED_SURNAME_NAME = 0.75  # name fit when only the forename agrees but the DOB is exact
+
+
 def best_name_fit(tokens: list[str], person: PersonFacts) -> Fit:
     fits = [name_fit(tokens, record) for record in person.names()]
     return max(fits, key=lambda f: f.score)
+
+
+def changed_surname(name: Fit, dob: Fit) -> Fit:
+    """A forename and the exact date of birth with another surname: the classic repeat-victim
+    miss (married, separated, deed poll, no alias held). Scored above namesakes whose date
+    of birth contradicts the one given."""
+    if dob.score >= 1.0 and any(r.startswith("surname differs") for r in name.reasons):
+        return Fit(max(name.score, CHANGED_SURNAME_NAME), name.reasons)
+    return name
 
 
 def dob_fit(asked: PartialDob, known: date | None) -> Fit:

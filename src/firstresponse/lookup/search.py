@@ -27,6 +27,7 @@ from firstresponse.lookup.scoring import (
     Fit,
     address_fit,
     best_name_fit,
+    changed_surname,
     dob_fit,
     phone_fit,
     postcode_fit,
@@ -42,7 +43,8 @@ GOOD_SCORE = 0.75
 SINGLE_NAME_ROWS = 200
 EXPANSIONS = 8
 MIN_SCORE = 0.4
-PRIORITY = {**WEIGHTS, "year": 0.3}  # how much each kind of key hit counts for the shortlist
+PRIORITY = {**WEIGHTS, "year": 0.3}
+CHANGED_SURNAME = 0.6  # how much each kind of key hit counts for the shortlist
 _PHONE_LIKE = re.compile(r"^[\d\s()+.-]{7,}$")
 
 
@@ -199,7 +201,11 @@ def _shortlist(hits: Hits, exclude: set[str] | frozenset[str] = frozenset()) -> 
     """The candidates most worth scoring: the best weighted hits across facets."""
 
     def priority(pid: str) -> float:
-        return sum(PRIORITY[f] * w for f, w in hits[pid].items())
+        facets = hits[pid]
+        score = sum(PRIORITY[f] * w for f, w in facets.items())
+        if facets.get("dob", 0.0) >= 1.0 and "year" in facets:  # a forename and the exact DOB:
+            score += CHANGED_SURNAME  # perhaps a changed surname, among many namesakes
+        return score
 
     ranked = sorted((pid for pid in hits if pid not in exclude), key=priority, reverse=True)
     return ranked[:MAX_CANDIDATES]
@@ -208,10 +214,12 @@ def _shortlist(hits: Hits, exclude: set[str] | frozenset[str] = frozenset()) -> 
 def score_person(parsed: Parsed, person: PersonFacts) -> Fit:
     """Weighted fit of one person to the query, with every reason."""
     fits: list[tuple[float, Fit]] = []
+    dob = dob_fit(parsed.dob, person.dob) if parsed.dob else None
     if parsed.tokens:
-        fits.append((WEIGHTS["name"], best_name_fit(parsed.tokens, person)))
-    if parsed.dob:
-        fits.append((WEIGHTS["dob"], dob_fit(parsed.dob, person.dob)))
+        name = best_name_fit(parsed.tokens, person)
+        fits.append((WEIGHTS["name"], changed_surname(name, dob) if dob else name))
+    if dob:
+        fits.append((WEIGHTS["dob"], dob))
     if parsed.phone:
         fits.append((WEIGHTS["phone"], phone_fit(parsed.phone, person.phone)))
     if parsed.postcode:
@@ -248,18 +256,25 @@ def twelve_month_start(today: date | None = None) -> datetime:
 def recent_incident_counts(
     db: Session, ids: list[str], today: date | None = None
 ) -> dict[str, int]:
-    """Domestic abuse incidents in the last twelve months per person, as victim or suspect."""
+    """Domestic abuse incidents in the last twelve months per person, as victim or suspect.
+
+    Records confirmed to be the same person count together.
+    """
+    from firstresponse.lookup.links import clusters
+
     since = twelve_month_start(today)
-    counts = dict.fromkeys(ids, 0)
+    groups = clusters(db, ids)
+    every = list({pid for group in groups.values() for pid in group})
     rows = db.execute(
-        select(col(Incident.victim_id), col(Incident.suspect_id), col(Incident.occurred_at)).where(
-            or_(col(Incident.victim_id).in_(ids), col(Incident.suspect_id).in_(ids))
+        select(col(Incident.id), col(Incident.victim_id), col(Incident.suspect_id)).where(
+            or_(col(Incident.victim_id).in_(every), col(Incident.suspect_id).in_(every)),
+            col(Incident.occurred_at) >= since,
         )
-    )
-    for victim, suspect, occurred in rows:
-        if as_utc(occurred) >= since:
-            for pid in {victim, suspect} & counts.keys():
-                counts[pid] += 1
+    ).all()
+    counts = {}
+    for pid, group in groups.items():
+        mine = set(group)
+        counts[pid] = sum(1 for _, victim, suspect in rows if victim in mine or suspect in mine)
     return counts
 
 

@@ -10,8 +10,10 @@ from firstresponse.records.followup import (
     VictimContact,
 )
 from firstresponse.records.incidents import Assignment, Child, Decision, Incident
+from firstresponse.records.links import PersonLink
 from firstresponse.records.people import Person, PersonAlias, PersonMarker, ProtectiveOrder
 from firstresponse.records.system import AuditEvent, Notification, OutboxItem, User
+from firstresponse.records.warrants import Warrant
 from firstresponse.vocab import (
     Grade,
     Marker,
@@ -41,6 +43,7 @@ __all__ = [
     "OutboxItem",
     "Person",
     "PersonAlias",
+    "PersonLink",
     "PersonMarker",
     "ProtectiveOrder",
     "RecordStatus",
@@ -50,6 +53,7 @@ __all__ = [
     "Role",
     "User",
     "VictimContact",
+    "Warrant",
     "canonical_json",
     "content_hash",
     "new_id",

@@ -42,7 +42,11 @@ class PersonAlias(SQLModel, table=True):
 
 
 class PersonMarker(SQLModel, table=True):
-    """A warning or vulnerability marker (see `vocab.Marker`)."""
+    """A warning or vulnerability marker (see `firstresponse.vocab.Marker`).
+
+    Says where it came from (`source`: import, call, scene, record) and who recorded it.
+    A marker is never deleted: one that no longer applies is ended, with who and why.
+    """
 
     id: str = Field(default_factory=new_id, primary_key=True)
     person_id: str = Field(foreign_key="person.id", index=True)
@@ -51,6 +55,17 @@ class PersonMarker(SQLModel, table=True):
     added_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+    source: str = ""
+    recorded_by: str = ""
+    ended_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    ended_by: str = ""
+    end_reason: str = ""
+
+    @property
+    def current(self) -> bool:
+        return self.ended_at is None
 
 
 class ProtectiveOrder(SQLModel, table=True):

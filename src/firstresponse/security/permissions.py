@@ -26,10 +26,13 @@ class Action(StrEnum):
     MANAGE_DEVICES = "manage_devices"
     VERIFY_AUDIT = "verify_audit"
     SYNC = "sync"
+    LINK_RECORDS = "link_records"  # confirm or reject that two records are one person
 
 
 GRANTS: dict[Role, frozenset[Action]] = {
-    Role.CALL_HANDLER: frozenset({Action.LOOKUP, Action.TAKE_CALL, Action.GRADE_CALL, Action.SYNC}),
+    Role.CALL_HANDLER: frozenset(
+        {Action.LOOKUP, Action.TAKE_CALL, Action.GRADE_CALL, Action.SYNC, Action.LINK_RECORDS}
+    ),
     Role.RESPONDER: frozenset(
         {Action.LOOKUP, Action.ATTEND, Action.SUBMIT_CHECKLIST, Action.AMEND_RECORD, Action.SYNC}
     ),
@@ -44,6 +47,7 @@ GRANTS: dict[Role, frozenset[Action]] = {
             Action.EXPORT,
             Action.VIEW_RESTRICTED,
             Action.SYNC,
+            Action.LINK_RECORDS,
         }
     ),
     Role.ADMIN: frozenset(
@@ -54,6 +58,7 @@ GRANTS: dict[Role, frozenset[Action]] = {
             Action.EXPORT,
             Action.VIEW_COMPLIANCE,
             Action.VIEW_RESTRICTED,
+            Action.LINK_RECORDS,  # the data owner
         }
     ),
 }

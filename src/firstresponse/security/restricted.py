@@ -16,12 +16,12 @@ import copy
 import dataclasses
 from typing import Any, TypeVar
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
-from firstresponse.records import Incident, Notification, OutboxItem, User
+from firstresponse.records import Incident, Notification, User
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, allowed
-from firstresponse.store.outbox import enqueue_record
+from firstresponse.store.outbox import enqueue_change, enqueue_record
 
 PSD = "PSD"
 INSPECTOR = "inspector"
@@ -142,11 +142,6 @@ def guard_history(db: Session, user: User | None, history: T, *, outbox: bool = 
     return _with(history, **changes)
 
 
-def _next_version(db: Session, record_id: str) -> int:
-    query = select(func.max(OutboxItem.version)).where(col(OutboxItem.record_id) == record_id)
-    return max(db.exec(query).one() or 1, 1) + 1
-
-
 def flag_restricted(db: Session, user: User | None, incident: Incident, reason: str) -> None:
     """Mark `incident` restricted: audited, PSD and the inspector notified, queued for the hub."""
     if user is None or not user.active or user.locked:
@@ -157,7 +152,7 @@ def flag_restricted(db: Session, user: User | None, incident: Incident, reason: 
     already = incident.restricted
     incident.restricted = True
     if not already:
-        enqueue_record(db, "incident", incident, version=_next_version(db, incident.id))
+        enqueue_change(db, "incident", incident, floor=2)  # the hub holds version 1
     else:
         db.add(incident)
     audit.record(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
 
 from firstresponse.records import OutboxItem, canonical_json, content_hash, limits, utcnow
@@ -154,3 +155,21 @@ def record_failure(session: Session, item: OutboxItem, reason: str) -> None:
     item.attempts += 1
     item.last_error = reason
     session.add(item)
+
+
+def next_version(session: Session, record_id: str, floor: int = 1) -> int:
+    """The version a changed record goes out as: one past the newest queued, at least `floor`.
+
+    `floor` is for records the hub already holds but this outbox never sent (a pulled
+    incident is version 1 on the hub, so a change made here is at least version 2).
+    """
+    query = select(func.max(OutboxItem.version)).where(col(OutboxItem.record_id) == record_id)
+    newest = session.exec(query).one() or 0
+    return max(int(newest) + 1, floor)
+
+
+def enqueue_change(
+    session: Session, kind: str, record: Any, priority: int = PRIORITY_NORMAL, floor: int = 1
+) -> OutboxItem:
+    """Add `record` and an envelope for its next version to the caller's transaction."""
+    return enqueue_record(session, kind, record, next_version(session, record.id, floor), priority)

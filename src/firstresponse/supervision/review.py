@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from firstresponse.checklist import Checklist, Evaluation, evaluate
-from firstresponse.records import Decision, Notification, OutboxItem, Review, utcnow
+from firstresponse.records import Decision, Notification, Review, utcnow
 from firstresponse.security import audit
 from firstresponse.store import outbox
 
@@ -34,12 +34,6 @@ class ReviewIncomplete(ValueError):
         issues = [*evaluation.missing_required, *evaluation.missing_reasons, *evaluation.errors]
         super().__init__("; ".join(f"{i.item}: {i.message}" for i in issues) or "incomplete")
         self.evaluation = evaluation
-
-
-def next_version(db: Session, record_id: str) -> int:
-    """The outbox version for another copy of a record already sent (1 if never sent)."""
-    count = db.exec(select(func.count()).where(OutboxItem.record_id == record_id)).one()
-    return int(count) + 1
 
 
 def record_review(
@@ -76,7 +70,7 @@ def record_review(
     ).all()
     for decision in decisions:
         decision.reviewed = True
-        outbox.enqueue_record(db, "decision", decision, next_version(db, decision.id))
+        outbox.enqueue_change(db, "decision", decision)
     if officer:
         note = Notification(
             kind=FEEDBACK,
@@ -113,7 +107,7 @@ def acknowledge(db: Session, review_id: str, collar: str) -> Review:
         raise PermissionError(f"{collar} may not acknowledge feedback for {review.officer}")
     if review.acknowledged_at is None:
         review.acknowledged_at = utcnow()
-        outbox.enqueue_record(db, "review", review, next_version(db, review.id))
+        outbox.enqueue_change(db, "review", review)
         for note in db.exec(
             select(Notification).where(
                 Notification.kind == FEEDBACK,
@@ -122,6 +116,6 @@ def acknowledge(db: Session, review_id: str, collar: str) -> Review:
             )
         ):
             note.read_at = review.acknowledged_at
-            outbox.enqueue_record(db, "notification", note, next_version(db, note.id))
+            outbox.enqueue_change(db, "notification", note)
         audit.record(db, collar, "review.acknowledged", "review", review_id)
     return review

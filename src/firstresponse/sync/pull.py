@@ -23,6 +23,8 @@ from firstresponse.records import (
     Incident,
     OutboxItem,
     Person,
+    PersonLink,
+    PersonMarker,
     VictimContact,
 )
 from firstresponse.store import Store
@@ -41,6 +43,8 @@ MODELS: dict[str, type[SQLModel]] = {
     "victimcontact": VictimContact,
     "dvdsapplication": DvdsApplication,
     "dvdsstep": DvdsStep,
+    "marker": PersonMarker,
+    "person_link": PersonLink,
 }
 
 

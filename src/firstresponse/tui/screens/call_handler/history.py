@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from firstresponse.tui.screens.call_handler.person_side import LinkScreen, person_side_lines
+
 
 def history_lines(history: dict[str, Any]) -> list[str]:
     """The history as plain lines, most important first."""
@@ -32,6 +34,7 @@ def history_lines(history: dict[str, Any]) -> list[str]:
         lines.append(f"Order ({state}): {kind} {order.get('detail', '')}{ends}")
     lines += [f"Bail: {b}" for b in history.get("bail_conditions") or []]
     lines += [f"DVDS: {d}" for d in history.get("dvds") or []]
+    lines += person_side_lines(history)
     lines.append("")
     lines.append("History, newest first:")
     lines += [f"• {line}" for line in history.get("narrative") or []] or ["• none"]
@@ -44,6 +47,7 @@ class HistoryScreen(Screen[bool]):
     BINDINGS = [
         Binding("enter", "use", "Use this person"),
         Binding("escape", "back", "Back"),
+        Binding("l", "links", "Same person?"),
     ]
 
     def __init__(self, history: dict[str, Any], choosing: bool = True) -> None:
@@ -65,3 +69,6 @@ class HistoryScreen(Screen[bool]):
 
     def action_back(self) -> None:
         self.dismiss(False)
+
+    def action_links(self) -> None:
+        self.app.push_screen(LinkScreen(self.history))

@@ -1,0 +1,221 @@
+"""Writing checked incidents in bulk: one chunk of incidents in a few statements.
+
+The same rules as `importer.Importer` (people keyed on `person_ref`, incidents on
+`incident_ref`, aliases, markers, children and orders added only when not held), but
+what is already held is read once per chunk and new rows go in with one executemany
+per table, so a force's extract loads at thousands of rows a second. An incident whose
+reference is already used by another incident is refused whole, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlmodel import Session
+
+from firstresponse.history.csv_format import HistoryRow, RowError
+from firstresponse.records import (
+    Child,
+    Incident,
+    Marker,
+    Person,
+    PersonAlias,
+    PersonMarker,
+    ProtectiveOrder,
+    new_id,
+    utcnow,
+)
+
+SOURCE = "import"
+STEP = 500  # ids per IN (...) query
+_T: dict[str, Any] = {
+    m.__tablename__: m.__table__  # type: ignore[union-attr,misc]
+    for m in (Person, PersonAlias, PersonMarker, Incident, Child, ProtectiveOrder)
+}
+
+
+def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), STEP):
+        yield items[start : start + STEP]
+
+
+def _where_in(db: Session, columns: list[Any], key: Any, values: Iterable[Any]) -> list[Any]:
+    listed = sorted(set(values))
+    out: list[Any] = []
+    for part in _chunks(listed):
+        out += db.execute(select(*columns).where(key.in_(part))).all()
+    return out
+
+
+class BulkWriter:
+    """Adds chunks of incidents to one session; remembers people across chunks."""
+
+    def __init__(self, db: Session, added: dict[str, int], touched: set[str]) -> None:
+        self.db = db
+        self.added = added
+        self.touched = touched
+        self.people: dict[str, str] = {}  # person_ref -> person id
+
+    def write(self, groups: list[list[HistoryRow]]) -> list[tuple[list[HistoryRow], str]]:
+        """Write the groups; returns the groups refused, each with its reason."""
+        refs = [g[0].incident_ref for g in groups]
+        inc = _T["incident"]
+        held = dict(_where_in(self.db, [inc.c.source_ref, inc.c.id], inc.c.source_ref, refs))
+        taken = {r for (r,) in _where_in(self.db, [inc.c.reference], inc.c.reference, refs)} - set(
+            held
+        )
+        refused = [
+            (g, f"reference {g[0].incident_ref} is already used by another incident")
+            for g in groups
+            if g[0].incident_ref in taken
+        ]
+        groups = [g for g in groups if g[0].incident_ref not in taken]
+        rows = [r for g in groups for r in g]
+        self._people(rows)
+        self._aliases_and_markers(rows)
+        self._incidents(groups, held)
+        return refused
+
+    def _people(self, rows: list[HistoryRow]) -> None:
+        person = _T["person"]
+        unknown = {r.person_ref for r in rows} - self.people.keys()
+        found = _where_in(self.db, [person.c.source_ref, person.c.id], person.c.source_ref, unknown)
+        self.people.update(dict(found))
+        new: dict[str, dict[str, Any]] = {}
+        now = utcnow()
+        for r in rows:
+            if r.person_ref in self.people or r.person_ref in new:
+                continue
+            new[r.person_ref] = {
+                "id": new_id(), "forename": r.forename, "surname": r.surname, "dob": r.dob,
+                "gender": r.gender, "phone": r.phone, "postcode": r.postcode,
+                "address": r.address, "source_ref": r.person_ref, "created_at": now,
+            }  # fmt: skip
+        if new:
+            self.db.execute(insert(person), list(new.values()))
+            self.people.update({ref: v["id"] for ref, v in new.items()})
+            self.added["people"] += len(new)
+            self.touched.update(v["id"] for v in new.values())
+
+    def _aliases_and_markers(self, rows: list[HistoryRow]) -> None:
+        alias_t, marker_t = _T["personalias"], _T["personmarker"]
+        ids = {
+            self.people[r.person_ref] for r in rows if r.aliases or r.markers or r.role == "child"
+        }
+        have_alias = {
+            (p, f, s, k)
+            for p, f, s, k in _where_in(
+                self.db,
+                [alias_t.c.person_id, alias_t.c.forename, alias_t.c.surname, alias_t.c.kind],
+                alias_t.c.person_id,
+                ids,
+            )
+        }
+        have_marker = set(
+            _where_in(self.db, [marker_t.c.person_id, marker_t.c.marker], marker_t.c.person_id, ids)
+        )
+        aliases, markers, now = [], [], utcnow()
+        for r in rows:
+            pid = self.people[r.person_ref]
+            for forename, surname, kind in r.aliases:
+                if (pid, forename, surname, kind) not in have_alias:
+                    have_alias.add((pid, forename, surname, kind))
+                    aliases.append({"id": new_id(), "person_id": pid, "forename": forename,
+                                    "surname": surname, "kind": kind})  # fmt: skip
+                    self.touched.add(pid)
+            wanted = [*r.markers, *([Marker.CHILD.value] if r.role == "child" else [])]
+            for marker in sorted(set(wanted)):
+                if (pid, marker) not in have_marker:
+                    have_marker.add((pid, marker))
+                    markers.append({"id": new_id(), "person_id": pid, "marker": marker,
+                                    "note": "imported", "added_at": now, "source": SOURCE,
+                                    "recorded_by": "import-history", "ended_by": "",
+                                    "end_reason": ""})  # fmt: skip
+        if aliases:
+            self.db.execute(insert(alias_t), aliases)
+        if markers:
+            self.db.execute(insert(marker_t), markers)
+        self.added["aliases"] += len(aliases)
+        self.added["markers"] += len(markers)
+
+    def _incidents(self, groups: list[list[HistoryRow]], held: dict[str, str]) -> None:
+        incidents, children, orders = [], [], []
+        for group in groups:
+            v = group[0]
+            suspect_row = next((r for r in group if r.role == "suspect"), None)
+            victim = self.people[v.person_ref]
+            suspect = self.people[suspect_row.person_ref] if suspect_row else None
+            if v.incident_ref not in held:
+                iid = new_id()
+                held[v.incident_ref] = iid
+                incidents.append({
+                    "id": iid, "reference": v.incident_ref,
+                    "occurred_at": v.occurred_at.replace(tzinfo=UTC), "victim_id": victim,
+                    "suspect_id": suspect,
+                    "relationship": v.relationship
+                    or (suspect_row.relationship if suspect_row else ""),
+                    "address": v.address, "postcode": v.postcode, "summary": v.summary,
+                    "risk_level": v.risk_level, "crime_recorded": v.crime_recorded,
+                    "arrest_made": v.arrest_made, "grade": v.grade,
+                    "restricted": any(r.restricted for r in group), "status": "historic",
+                    "source": SOURCE, "source_ref": v.incident_ref, "created_by": "import-history",
+                })  # fmt: skip
+            iid = held[v.incident_ref]
+            for r in group:
+                if r.role == "child":
+                    age = (r.occurred_at.date() - r.dob).days // 365 if r.dob else None
+                    children.append((iid, self.people[r.person_ref], {
+                        "id": new_id(), "incident_id": iid, "person_id": self.people[r.person_ref],
+                        "name": f"{r.forename} {r.surname}", "age": age, "dob": r.dob,
+                        "school": "", "where_during": "", "seen": None, "spoken_to": None,
+                        "reason": "",
+                    }))  # fmt: skip
+                if r.order:
+                    kind, starts, ends, detail = r.order
+                    orders.append(((kind, suspect or victim, victim, iid, starts), {
+                        "id": new_id(), "kind": kind, "subject_id": suspect or victim,
+                        "protected_id": victim, "incident_id": iid, "detail": detail,
+                        "starts_on": starts, "ends_on": ends,
+                    }))  # fmt: skip
+        if incidents:
+            self.db.execute(insert(_T["incident"]), incidents)
+        self.added["incidents"] += len(incidents)
+        self._children(children)
+        self._orders(orders)
+
+    def _children(self, children: list[tuple[str, str, dict[str, Any]]]) -> None:
+        child_t = _T["child"]
+        have = set(
+            _where_in(
+                self.db, [child_t.c.incident_id, child_t.c.person_id], child_t.c.incident_id,
+                {c[0] for c in children},
+            )
+        )  # fmt: skip
+        rows = []
+        for iid, pid, values in children:
+            if (iid, pid) not in have:
+                have.add((iid, pid))
+                rows.append(values)
+        if rows:
+            self.db.execute(insert(child_t), rows)
+        self.added["children"] += len(rows)
+
+    def _orders(self, orders: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> None:
+        order_t = _T["protectiveorder"]
+        columns = [order_t.c.kind, order_t.c.subject_id, order_t.c.protected_id,
+                   order_t.c.incident_id, order_t.c.starts_on]  # fmt: skip
+        have = set(_where_in(self.db, columns, order_t.c.incident_id, {k[3] for k, _ in orders}))
+        rows = []
+        for key, values in orders:
+            if key not in have:
+                have.add(key)
+                rows.append(values)
+        if rows:
+            self.db.execute(insert(order_t), rows)
+        self.added["orders"] += len(rows)
+
+
+__all__ = ["BulkWriter", "RowError"]
