@@ -1,7 +1,7 @@
 """follow-through: same-shift high-risk reviews, case outcomes, victim contacts, DVDS
 
-Revision ID: 0101_followup
-Revises: 0004_roles
+Revision ID: 0006_followup
+Revises: 0005_person
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0101_followup"
-down_revision = "0004_roles"
+revision = "0006_followup"
+down_revision = "0005_person"
 branch_labels = None
 depends_on = None
 
