@@ -6,10 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import App, ComposeResult
-from textual.widgets import Button, Input, RadioSet, Select, Static
+from textual.pilot import Pilot
+from textual.widgets import Button, Input, Static
 
 from firstresponse.checklist import load_checklists
-from firstresponse.tui.widgets.checklist_form import ChecklistForm, ItemField
+from firstresponse.tui.widgets import checklist_form
+from firstresponse.tui.widgets.checklist_form import ChecklistForm, GroupField, ItemField
+from firstresponse.tui.widgets.choice import ChoiceField
 
 LISTS = load_checklists(Path(__file__).resolve().parents[2] / "checklists")
 
@@ -28,21 +31,30 @@ class Harness(App[None]):
 
 
 def field(form: ChecklistForm, path: str) -> ItemField:
-    return next(f for f in form.query(ItemField) if f.path == path)
+    found = form.field(path)
+    assert isinstance(found, ItemField), f"{path} is not shown"
+    return found
+
+
+def text(form: ChecklistForm, path: str) -> str:
+    """What the field shows, as plain text (label, options, issue)."""
+    widget = field(form, path)
+    shown = widget.control if isinstance(widget.control, ChoiceField) else widget.header
+    assert shown is not None
+    return str(shown.render())
 
 
 def label(form: ChecklistForm, path: str) -> str:
-    return str(field(form, path).query_one(".cl-label", Static).render())
+    return text(form, path).splitlines()[0]
 
 
-async def choose(pilot: Any, form: ChecklistForm, path: str, index: int) -> None:
-    """Pick a yes/no answer with the keyboard: focus, move, select."""
-    radios = field(form, path).query_one(RadioSet)
-    radios.focus()
-    await pilot.pause()
-    for _ in range(index):
-        await pilot.press("right")
-    await pilot.press("enter")
+async def choose(pilot: Pilot[None], form: ChecklistForm, path: str, index: int) -> None:
+    """Pick an option with the keyboard: focus, move right `index` times, Enter."""
+    control = field(form, path).control
+    assert isinstance(control, ChoiceField)
+    control.focus()
+    control.cursor = 0
+    await pilot.press(*["right"] * index, "enter")
     await pilot.pause()
 
 
@@ -51,12 +63,32 @@ async def test_answering_shows_follow_up_and_posts_changed() -> None:
     app = Harness(form)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert not field(form, "arrested").display
+        assert form.field("arrested") is None  # hidden items are not even built
         await choose(pilot, form, "grounds_for_arrest", 0)
         assert form.answers["grounds_for_arrest"] == "yes"
         assert field(form, "arrested").display
         assert app.changes and app.changes[-1].answers["grounds_for_arrest"] == "yes"
         assert app.changes[-1].evaluation is form.evaluation
+
+
+async def test_chosen_answers_differ_in_text_not_only_colour() -> None:
+    form = ChecklistForm(LISTS["first_response"], {"scene_safe": "no"})
+    async with Harness(form).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        shown = text(form, "scene_safe")
+        assert "( ) Yes" in shown and "(•) No" in shown and "( ) Not known" in shown
+        control = field(form, "scene_safe").control
+        assert isinstance(control, ChoiceField)
+        control.focus()
+        await pilot.pause()
+        assert "›(•) No" in text(form, "scene_safe")  # the cursor, without colour
+        multi = next(i for i in LISTS["safety_advice"].items if i.type == "multi")
+    form = ChecklistForm(LISTS["safety_advice"], {multi.id: [multi.options[1][0]]})
+    async with Harness(form).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        shown = text(form, multi.id)
+        assert f"[ ] {multi.options[0][1]}" in shown and f"[x] {multi.options[1][1]}" in shown
+        assert "* required" in str(form.query_one("#cl-legend", Static).render())
 
 
 async def test_missing_markers_and_reason_box() -> None:
@@ -65,12 +97,13 @@ async def test_missing_markers_and_reason_box() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert label(form, "arrested").startswith("! ")
-        reason = field(form, "arrested").query_one(".cl-reason", Input)
-        assert not reason.display
+        assert field(form, "arrested").reason_box is None  # built only when needed
         await choose(pilot, form, "arrested", 1)  # "No"
         assert form.answers["arrested"] == "no"
         assert label(form, "arrested").startswith("! ")  # reason still missing
+        reason = field(form, "arrested").query_one(".cl-reason", Input)
         assert reason.display and reason.has_class("-missing")
+        assert "(required)" in reason.placeholder
         assert [d.kind for d in form.evaluation.decisions] == ["no_arrest"]
         reason.focus()
         await pilot.press(*"Fled before arrival")
@@ -79,6 +112,35 @@ async def test_missing_markers_and_reason_box() -> None:
         assert not reason.has_class("-missing")
         assert label(form, "arrested").startswith("* ")
         assert form.evaluation.decisions[0].reason == "Fled before arrival"
+
+
+async def test_an_answer_is_evaluated_once_and_mounts_only_what_appears(
+    monkeypatch: Any,
+) -> None:
+    calls: list[int] = []
+    real = checklist_form.evaluate
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(checklist_form, "evaluate", counting)
+    form = ChecklistForm(LISTS["first_response"])
+    async with Harness(form).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        before = set(form.query("*"))
+        calls.clear()
+        await choose(pilot, form, "scene_safe", 0)  # shows nothing new
+        assert len(calls) == 1
+        assert set(form.query("*")) == before
+        calls.clear()
+        shown_before = set(form.evaluation.visible)
+        await choose(pilot, form, "grounds_for_arrest", 0)  # shows "arrested" and more
+        assert len(calls) == 1
+        appeared = [field(form, p) for p in form.evaluation.visible - shown_before]
+        assert "arrested" in [f.path for f in appeared]
+        new_widgets = {w for f in appeared for w in (f, *f.walk_children())}
+        assert set(form.query("*")) - before == new_widgets
 
 
 async def test_group_add_fill_and_remove_entries() -> None:
@@ -112,6 +174,7 @@ async def test_group_add_fill_and_remove_entries() -> None:
         assert form.answers["children"] == [{}]
         assert form.query_one("#c-children-0-name", Input).value == ""
         assert not form.query("#c-children-1-name")
+        assert isinstance(form.field("children"), GroupField)
 
 
 async def test_number_typed_wrong_shows_error_then_clears() -> None:
@@ -124,12 +187,12 @@ async def test_number_typed_wrong_shows_error_then_clears() -> None:
         age.focus()
         await pilot.press("2", "5")
         await pilot.pause()
-        issue = field(form, "children[0].age").query_one(".cl-issue", Static)
-        assert issue.display and "at most 17" in str(issue.render())
+        assert "at most 17" in text(form, "children[0].age")
+        assert label(form, "children[0].age").startswith("! ")
         await pilot.press("backspace")
         await pilot.pause()
         assert form.answers["children"][0]["age"] == 2
-        assert not issue.display
+        assert "at most 17" not in text(form, "children[0].age")
 
 
 async def test_single_choice_and_summary() -> None:
@@ -139,13 +202,9 @@ async def test_single_choice_and_summary() -> None:
         await pilot.pause()
         summary = str(form.query_one("#cl-summary", Static).render())
         assert "answers needed" in summary and "Lowest grade allowed: priority" in summary
-        grade = form.query_one("#c-grade", Select)
-        grade.focus()
-        await pilot.press("enter")  # open the list
-        await pilot.pause()
-        await pilot.press("down", "down", "down", "enter")  # Scheduled appointment
-        await pilot.pause()
+        await choose(pilot, form, "grade", 2)  # Scheduled appointment
         assert form.answers["grade"] == "scheduled"
+        assert "(•) Scheduled appointment" in text(form, "grade")
         assert "grade_below_floor" in form.evaluation.flags
         assert field(form, "floor_override_reason").display
 
@@ -155,13 +214,12 @@ async def test_next_missing_moves_focus() -> None:
     app = Harness(form)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("f2")
-        await pilot.pause()
-        assert app.focused is not None
-        assert app.focused.id == "c-situation"
+        assert app.focused is not None and app.focused.id == "c-situation"  # the first question
         await pilot.press("f2")
         await pilot.pause()
         assert app.focused.id == "c-stay_on_line"
+        await pilot.press("up")  # arrows move between questions too
+        assert app.focused.id == "c-situation"
 
 
 async def test_read_only_shows_answers_and_reasons_without_controls() -> None:
@@ -176,14 +234,10 @@ async def test_read_only_shows_answers_and_reasons_without_controls() -> None:
     app = Harness(form)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert not form.query(Input) and not form.query(RadioSet) and not form.query(Button)
-        value = field(form, "arrested").query_one(".cl-value", Static)
-        assert str(value.render()) == "No"
-        reason = field(form, "arrested").query_one(".cl-reason-text", Static)
-        assert reason.display and "Fled before arrival" in str(reason.render())
-        assert str(field(form, "children[0].name").query_one(".cl-value", Static).render()) == (
-            "Child A"
-        )
+        assert not form.query(Input) and not form.query(ChoiceField) and not form.query(Button)
+        shown = text(form, "arrested")
+        assert "\n  No\n" in shown and "Reason: Fled before arrival" in shown
+        assert "Child A" in text(form, "children[0].name")
         assert label(form, "children[0].seen").startswith("! ")  # reason was never given
         await pilot.press("tab", "down", "pagedown")
         await pilot.pause()

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from firstresponse.checklist import Checklist, evaluate, with_fact_entries
+from firstresponse.checklist import Checklist, Evaluation, evaluate, with_fact_entries
 from firstresponse.records import Assessment, Child, RecordStatus, utcnow
 from firstresponse.store import Store
 
@@ -132,8 +132,13 @@ def save_answers(
     answers: dict[str, Any],
     checklist: Checklist,
     facts: dict[str, Any] | None = None,
+    evaluation: Evaluation | None = None,
 ) -> Assessment:
-    """Write the answers to the draft and commit now, so a crash loses nothing typed."""
+    """Write the answers to the draft and commit now, so a crash loses nothing typed.
+
+    `evaluation`, when the caller has just evaluated these answers, is stored as it is
+    (this package's own keys take no part in evaluation) instead of evaluating again.
+    """
     with store.session() as db:
         draft = db.get(Assessment, assessment_id)
         if draft is None:
@@ -143,7 +148,7 @@ def save_answers(
         merged = {k: copy.deepcopy(v) for k, v in answers.items() if not _own(k)}
         merged.update({k: v for k, v in (draft.answers or {}).items() if _own(k)})
         draft.answers = merged
-        draft.result = evaluate(checklist, merged, facts).as_dict()
+        draft.result = (evaluation or evaluate(checklist, merged, facts)).as_dict()
         draft.updated_at = utcnow()
         db.add(draft)
         return draft

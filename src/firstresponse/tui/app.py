@@ -14,6 +14,7 @@ from firstresponse.config import Settings
 from firstresponse.records import Role, User
 from firstresponse.store import Store
 from firstresponse.sync.client import Credentials
+from firstresponse.tui.context import LookupFactory, TerminalContext, default_lookup
 
 #: Home screen for each role, as "module:Class", imported when first needed.
 HOME_SCREENS: dict[str, str] = {
@@ -41,14 +42,35 @@ class FirstResponseApp(App[None]):
     #: How often the idle timer looks at the time since the last key or click.
     IDLE_CHECK_SECONDS = 5.0
 
-    def __init__(self, settings: Settings, store: Store, *, demo: bool = False) -> None:
+    #: Smallest terminal the screens are laid out for.
+    MIN_SIZE = (80, 24)
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        *,
+        demo: bool = False,
+        lookup: LookupFactory = default_lookup,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.store = store
         self.demo = demo
-        self.user: User | None = None
+        #: What every screen shares, typed: reach it as `app.context`.
+        self.context = TerminalContext(settings, store, demo, make_lookup=lookup)
         self.credentials: Credentials | None = None
         self.last_input_at = monotonic()
+
+    @property
+    def user(self) -> User | None:
+        return self.context.officer
+
+    @user.setter
+    def user(self, officer: User | None) -> None:
+        self.context.officer = officer
+        if officer is None:
+            self.context.sign_out()
 
     def on_mount(self) -> None:
         from firstresponse.tui.screens.login import LoginScreen
@@ -58,6 +80,24 @@ class FirstResponseApp(App[None]):
         if self.settings.idle_lock_seconds > 0:
             interval = min(self.IDLE_CHECK_SECONDS, self.settings.idle_lock_seconds / 2)
             self.set_interval(interval, self.lock_if_idle)
+        # Checklists load off the event loop while the officer signs in.
+        self.run_worker(self.context.preload, thread=True, name="checklists", group="preload")
+        self.call_after_refresh(self.check_size)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.check_size()
+
+    def check_size(self) -> None:
+        """Below 80x24 a notice covers the screen (the work under it is kept)."""
+        from firstresponse.tui.screens.too_small import TooSmallScreen
+
+        width, height = self.MIN_SIZE
+        small = self.size.width < width or self.size.height < height
+        covered = isinstance(self.screen, TooSmallScreen)
+        if small and not covered:
+            self.push_screen(TooSmallScreen())
+        elif covered and not small:
+            self.pop_screen()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(
@@ -106,6 +146,7 @@ class FirstResponseApp(App[None]):
         The PIN is kept in memory only, for the hub: it signs each sync and lookup request.
         """
         self.user = user
+        self.context.sign_in(user, pin)
         self.credentials = Credentials(user.collar, pin) if pin else None
         self.sub_title = f"{user.collar} {user.name} · {user.role.replace('_', ' ')}"
         self.switch_screen(load_screen(HOME_SCREENS[user.role])())

@@ -1,37 +1,38 @@
 """One form widget that renders any checklist: keyboard only, fits 80x24.
 
 `ChecklistForm(checklist, answers=None, facts=None, read_only=False)` shows the items
-section by section, hides items whose conditions do not hold, marks missing answers and
-missing reasons, asks for a reason exactly when the checklist says one is needed, and
-handles repeating groups (one entry per child, witness ...) with add/remove buttons.
-Every change re-evaluates the answers and posts `ChecklistForm.Changed`.
+section by section, marks missing answers and missing reasons, asks for a reason exactly
+when the checklist says one is needed, and handles repeating groups (one entry per child,
+witness ...) with add/remove buttons.
+
+The form is updated, never rebuilt: an item is mounted the first time it becomes visible
+and afterwards only shown or hidden; a reason box is mounted the first time one is needed.
+Each change is evaluated once, the fields whose state changed are redrawn, and
+`ChecklistForm.Changed` is posted with the answers and that evaluation.
 """
 
 from __future__ import annotations
 
 import copy
 import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import (
-    Button,
-    Input,
-    RadioButton,
-    RadioSet,
-    Select,
-    SelectionList,
-    Static,
-    TextArea,
-)
+from textual.widgets import Button, Input, Static, TextArea
 
-from firstresponse.checklist import Checklist, Evaluation, Item, evaluate, reason_key
+from firstresponse.checklist import Checklist, Evaluation, Issue, Item, evaluate, reason_key
+from firstresponse.checklist.paths import entry_path, parse_path
+from firstresponse.tui.widgets.choice import CHOICE_TYPES, ChoiceField
 
 PLACEHOLDERS = {
     "date": "YYYY-MM-DD",
@@ -41,6 +42,7 @@ PLACEHOLDERS = {
     "text": "type here",
 }
 NOW_FORMATS = {"date": "%Y-%m-%d", "datetime": "%Y-%m-%d %H:%M", "time": "%H:%M"}
+LEGEND = "* required  ! still needed · ←→ Space: choose · Tab: next · F2: next missing"
 
 
 def widget_id(prefix: str, path: str) -> str:
@@ -59,96 +61,148 @@ def show_value(item: Item, value: Any) -> str:
     return str(value)
 
 
-def reason_items(checklist: Checklist) -> set[str]:
-    """Ids of items that can ever need a written reason stored as `<id>.reason`."""
-    ids = {d.item for d in checklist.decisions}
-    if checklist.risk and checklist.risk.judgement_item:
-        ids.add(checklist.risk.judgement_item)
-    for item in checklist.items:
-        if item.reason_if is not None:
-            ids.add(item.id)
-        ids |= {c.id for c in item.items if c.reason_if is not None}
-    return ids
+def plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+@dataclass
+class View:
+    """One evaluation, indexed by path for the fields to read."""
+
+    ev: Evaluation
+    issues: dict[str, list[Issue]] = field(default_factory=lambda: defaultdict(list))
+    missing_reason: set[str] = field(default_factory=set)
+    error: set[Issue] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, ev: Evaluation) -> View:
+        view = cls(ev)
+        for issue in (*ev.missing_required, *ev.missing_reasons, *ev.errors):
+            view.issues[issue.item].append(issue)
+        view.missing_reason = {i.item for i in ev.missing_reasons}
+        view.error = set(ev.errors)
+        return view
+
+    def errors_text(self, path: str, label: str) -> str:
+        return "\n".join(
+            i.message.removeprefix(label + ": ") for i in self.issues[path] if i in self.error
+        )
+
+
+class Lazy:
+    """A container's children in a fixed order, each mounted the first time it is shown."""
+
+    def __init__(
+        self, container: Widget, keys: list[str], make: Callable[[str], Widget], anchor: int = 0
+    ) -> None:
+        self.container = container
+        self.keys = keys
+        self.make = make
+        self.anchor = anchor  # children before the first key (e.g. an entry's heading)
+        self.mounted: dict[str, Widget] = {}
+
+    def initial(self, visible: Callable[[str], bool]) -> Iterator[Widget]:
+        """The widgets to compose now: those visible at the start."""
+        for key in self.keys:
+            if visible(key):
+                widget = self.mounted[key] = self.make(key)
+                yield widget
+
+    def show(self, key: str, visible: bool) -> Widget | None:
+        widget = self.mounted.get(key)
+        if widget is None:
+            if not visible:
+                return None
+            widget = self.make(key)
+            before = self.keys.index(key)
+            after = next(
+                (self.mounted[k] for k in reversed(self.keys[:before]) if k in self.mounted),
+                None,
+            )
+            if after is not None:
+                self.container.mount(widget, after=after)
+            elif len(self.container.children) > self.anchor:
+                self.container.mount(widget, before=self.anchor)
+            else:
+                self.container.mount(widget)
+            self.mounted[key] = widget
+        elif widget.display != visible:
+            widget.display = visible
+        return widget
+
+
+#: Up/down move between questions (inside a long text box they move its cursor instead).
+STEP_KEYS = [
+    Binding("down", "app.focus_next", "Next question", show=False),
+    Binding("up", "app.focus_previous", "Previous question", show=False),
+]
 
 
 class ItemField(Vertical):
-    """One question: label, guidance, the control, a reason box and its issues."""
+    """One question: its control (or its answer, read only) and, when needed, a reason box."""
+
+    BINDINGS = STEP_KEYS
 
     def __init__(
-        self, item: Item, path: str, value: Any, reason: str, needs_reason: bool, read_only: bool
+        self, item: Item, path: str, value: Any, reason: str, read_only: bool
     ) -> None:
         super().__init__(id=widget_id("f", path), classes="cl-item")
         self.item = item
         self.path = path
         self.value = value
         self.reason = reason
-        self.needs_reason = needs_reason
         self.read_only = read_only
+        self.control: ChoiceField | Input | TextArea | None = None
+        self.header: Static | None = None
+        self.reason_box: Input | None = None
+        self._composed = False
         self._state: tuple[Any, ...] = ()
-        #: What each control showed when built. A control's first event that merely reports
-        #: this (Textual posts some on mount) is not an answer: rendering never rewrites data.
-        self.pending: dict[str, Any] = {"reason": reason}
+        #: What each text box showed when built: an event that merely reports this (Textual
+        #: posts one on mount) is not an answer, so rendering never rewrites stored data.
+        self.shown: dict[str, str] = {}
+        # Built now, so the form can set their state before they are mounted.
+        if not read_only and item.type in CHOICE_TYPES:
+            self.control = ChoiceField(item, value, id=widget_id("c", path))
+        else:
+            self.header = Static(self._header(self._mark(False), ""), classes="cl-header")
+            if not read_only and item.answerable:
+                self.control = self._text_control()
+        if reason and not read_only:
+            self._reason_box()
 
     def compose(self) -> ComposeResult:
+        self._composed = True
+        yield from (w for w in (self.header, self.control, self.reason_box) if w is not None)
+
+    def _mark(self, flagged: bool) -> str:
+        return "!" if flagged else ("*" if self.item.required else " ")
+
+    def _header(self, mark: str, issue: str, reason_shown: bool = False) -> Text:
         item = self.item
-        yield Static(self._label(False), classes="cl-label", markup=False)
-        if item.help and not self.read_only:
-            yield Static(item.help, classes="cl-help", markup=False)
+        text = Text(f"{mark} {item.label}" if item.answerable else item.label, "bold")
         if self.read_only:
-            yield Static(show_value(item, self.value), classes="cl-value", markup=False)
-        elif item.answerable:
-            yield self._control()
-        if self.needs_reason:
-            if self.read_only:
-                yield Static(
-                    f"Reason: {self.reason or '—'}", classes="cl-reason-text", markup=False
-                )
-            else:
-                yield Input(
-                    self.reason,
-                    placeholder=item.reason_label or "Reason (required)",
-                    id=widget_id("r", self.path),
-                    classes="cl-reason",
-                    compact=True,
-                )
-        yield Static("", classes="cl-issue", markup=False)
+            text.append("\n  " + show_value(item, self.value))
+            if reason_shown:
+                text.append(f"\n  Reason: {self.reason or '— (not given)'}")
+        elif item.help:
+            text.append("\n  " + item.help, "dim")
+        if issue:
+            text.append("\n  " + issue.replace("\n", "\n  "), "bold")
+        return text
 
-    def _label(self, missing: bool) -> str:
-        mark = "!" if missing else ("*" if self.item.required else " ")
-        return f"{mark} {self.item.label}" if self.item.answerable else self.item.label
-
-    def _control(self) -> Widget:
+    def _text_control(self) -> Input | TextArea:
         item, value, wid = self.item, self.value, widget_id("c", self.path)
-        if item.type == "yesno":
-            values = [v for v, _ in item.options]
-            self.pending["control"] = values.index(value) if value in values else -1
-            return RadioSet(
-                *(RadioButton(label, value == v) for v, label in item.options),
-                id=wid,
-                classes="cl-yesno",
-                compact=True,
-            )
-        if item.type == "single":
-            valid = {v for v, _ in item.options}
-            shown = value if isinstance(value, str) and value in valid else Select.NULL
-            self.pending["control"] = shown
-            return Select(
-                [(label, v) for v, label in item.options],
-                value=shown,
-                prompt="Choose…",
-                id=wid,
-                compact=True,
-            )
-        if item.type == "multi":
-            chosen = value if isinstance(value, list) else []
-            self.pending["control"] = sorted(v for v, _ in item.options if v in chosen)
-            return SelectionList[str](
-                *((label, v, v in chosen) for v, label in item.options), id=wid, compact=True
-            )
         text = "" if value is None else str(value)
-        self.pending["control"] = text
+        self.shown["control"] = text
         if item.type == "text" and item.long:
-            return TextArea(text, id=wid, classes="cl-long", soft_wrap=True, compact=True)
+            return TextArea(
+                text,
+                id=wid,
+                classes="cl-long",
+                soft_wrap=True,
+                compact=True,
+                placeholder="type here (Tab: next question)",
+            )
         return Input(
             text,
             placeholder=PLACEHOLDERS.get(item.type, ""),
@@ -157,44 +211,140 @@ class ItemField(Vertical):
             compact=True,
         )
 
-    def show_state(self, ev: Evaluation) -> None:
-        """Update visibility, markers, the reason box and issue text from an evaluation."""
-        visible = self.path in ev.visible
-        issues = ev.issues_for(self.path)
-        missing = any(i in ev.missing_required for i in issues)
-        reason_needed = self.path in ev.reasons_required
-        state = (visible, tuple(issues), missing, reason_needed)
+    def _reason_box(self) -> Input:
+        self.shown["reason"] = self.reason
+        self.reason_box = Input(
+            self.reason,
+            placeholder=self.item.reason_label or "Reason (required)",
+            id=widget_id("r", self.path),
+            classes="cl-reason",
+            compact=True,
+        )
+        return self.reason_box
+
+    def show_state(self, view: View) -> None:
+        """Markers, issue text and the reason box, from an evaluation (redrawn on change)."""
+        issues = view.issues[self.path]
+        reason_shown = self.path in view.ev.reasons_required or bool(self.reason)
+        reason_missing = self.path in view.missing_reason
+        errors = view.errors_text(self.path, self.item.label)
+        state = (bool(issues), errors, reason_shown, reason_missing)
         if state == self._state:
             return
         self._state = state
-        self.display = visible
-        self.query_one(".cl-label", Static).update(self._label(missing or bool(issues)))
-        self.set_class(bool(issues), "-issue")
-        errors = [i for i in issues if i in ev.errors]
-        issue = self.query_one(".cl-issue", Static)
-        issue.update("\n".join(i.message.removeprefix(self.item.label + ": ") for i in errors))
-        issue.display = bool(errors)
-        for box in self.query(".cl-reason, .cl-reason-text"):
-            box.display = reason_needed or bool(self.reason)
-            box.set_class(any(i in ev.missing_reasons for i in issues), "-missing")
+        mark = self._mark(bool(issues))
+        if isinstance(self.control, ChoiceField):
+            self.control.show(mark, errors)
+        elif self.header is not None:
+            self.header.update(self._header(mark, errors, reason_shown))
+        if self.read_only:
+            return
+        if reason_shown and self.reason_box is None:
+            box = self._reason_box()
+            if self._composed:  # else compose yields it
+                self.mount(box)
+        if self.reason_box is not None:
+            self.reason_box.display = reason_shown
+            self.reason_box.set_class(reason_missing, "-missing")
+            label = self.item.reason_label or "Reason"
+            self.reason_box.placeholder = f"{label} (required)" if reason_missing else label
+
+    def focus_target(self, reason_first: bool) -> Widget | None:
+        if reason_first and self.reason_box is not None and self.reason_box.display:
+            return self.reason_box
+        return self.control or self.reason_box
+
+
+class EntryBox(Vertical):
+    """One entry of a repeating group: a heading (with Remove) and the group's items."""
+
+    def __init__(self, group: GroupField, index: int) -> None:
+        super().__init__(classes="cl-entry")
+        self.group = group
+        self.index = index
+        entry = group.entry(index)
+        item = group.item
+        paths = [entry_path(item.id, index, child.id) for child in item.items]
+        children = {p: c for p, c in zip(paths, item.items, strict=True)}
+
+        def make(path: str) -> Widget:
+            child = children[path]
+            reason = entry.get(reason_key(child.id))
+            return ItemField(
+                child,
+                path,
+                entry.get(child.id),
+                reason if isinstance(reason, str) else "",
+                group.read_only,
+            )
+
+        self.lazy = Lazy(self, paths, make, anchor=1)
+
+    def compose(self) -> ComposeResult:
+        item = self.group.item
+        title = f"{item.entry_label} {self.index + 1}"
+        if self.group.read_only:
+            yield Static(title, classes="cl-entry-title", markup=False)
+        else:
+            with Horizontal(classes="cl-entry-head"):
+                yield Static(title, classes="cl-entry-title", markup=False)
+                yield Button(
+                    f"Remove {title.lower()}",
+                    classes="cl-remove",
+                    compact=True,
+                    id=widget_id("rm", f"{item.id}-{self.index}"),
+                )
+        yield from self.lazy.initial(lambda path: path in self.group.view.ev.visible)
+
+    def on_mount(self) -> None:
+        self.show_state(self.group.view)
+
+    def show_state(self, view: View) -> None:
+        for path in self.lazy.keys:
+            widget = self.lazy.show(path, path in view.ev.visible)
+            if isinstance(widget, ItemField):
+                widget.show_state(view)
+
+    def fields(self) -> Iterator[ItemField]:
+        for path in self.lazy.keys:
+            widget = self.lazy.mounted.get(path)
+            if isinstance(widget, ItemField) and widget.display:
+                yield widget
 
 
 class GroupField(Vertical):
     """A repeating group: one box per entry, each with the group's child items."""
 
-    def __init__(self, item: Item, read_only: bool) -> None:
+    BINDINGS = STEP_KEYS
+
+    def __init__(self, form: ChecklistForm, item: Item, view: View) -> None:
         super().__init__(id=widget_id("f", item.id), classes="cl-group")
+        self.form = form
         self.item = item
         self.path = item.id
-        self.read_only = read_only
+        self.read_only = form.read_only
         self._state: tuple[Any, ...] = ()
+        self.view = view
+        self.header = Static("", classes="cl-header")
+        self.entries = Vertical(classes="cl-entries")
+
+    def entry(self, index: int) -> dict[str, Any]:
+        entries = self.form.answers.get(self.item.id)
+        if isinstance(entries, list) and index < len(entries):
+            entry = entries[index]
+            return entry if isinstance(entry, dict) else {}
+        return {}
+
+    def entry_count(self) -> int:
+        entries = self.form.answers.get(self.item.id)
+        return len(entries) if isinstance(entries, list) else 0
 
     def compose(self) -> ComposeResult:
-        mark = "*" if self.item.required else " "
-        yield Static(f"{mark} {self.item.label}", classes="cl-label", markup=False)
-        if self.item.help and not self.read_only:
-            yield Static(self.item.help, classes="cl-help", markup=False)
-        yield Vertical(classes="cl-entries")
+        yield self.header
+        with self.entries:
+            for index in range(self.entry_count()):
+                if isinstance(self.form.answers[self.item.id][index], dict):
+                    yield EntryBox(self, index)
         if not self.read_only:
             yield Button(
                 f"Add {self.item.entry_label.lower()}",
@@ -202,66 +352,51 @@ class GroupField(Vertical):
                 classes="cl-add",
                 compact=True,
             )
-        yield Static("", classes="cl-issue", markup=False)
 
-    def entry_widgets(self, form: ChecklistForm) -> list[Widget]:
-        """Fresh widgets for every entry in the form's answers."""
-        entries = form.answers.get(self.item.id)
-        boxes: list[Widget] = []
-        for index, entry in enumerate(entries if isinstance(entries, list) else []):
-            if not isinstance(entry, dict):
-                continue
-            title = f"{self.item.entry_label} {index + 1}"
-            children: list[Widget] = [Static(title, classes="cl-entry-title", markup=False)]
-            if not self.read_only:
-                children = [
-                    Horizontal(
-                        Static(title, classes="cl-entry-title", markup=False),
-                        Button(
-                            f"Remove {title.lower()}",
-                            classes="cl-remove",
-                            compact=True,
-                            id=widget_id("rm", f"{self.item.id}-{index}"),
-                        ),
-                        classes="cl-entry-head",
-                    )
-                ]
-            for child in self.item.items:
-                path = f"{self.item.id}[{index}].{child.id}"
-                children.append(
-                    ItemField(
-                        child,
-                        path,
-                        entry.get(child.id),
-                        _text(entry.get(reason_key(child.id))),
-                        child.reason_if is not None,
-                        self.read_only,
-                    )
-                )
-            boxes.append(Vertical(*children, classes="cl-entry"))
-        return boxes
+    def boxes(self) -> list[EntryBox]:
+        return [box for box in self.entries.children if isinstance(box, EntryBox)]
 
-    def show_state(self, ev: Evaluation) -> None:
-        issues = ev.issues_for(self.path)
-        state = (self.path in ev.visible, tuple(issues))
-        if state == self._state:
-            return
-        self._state = state
-        self.display = state[0]
-        mark = "!" if issues else ("*" if self.item.required else " ")
-        self.query_one(".cl-label", Static).update(f"{mark} {self.item.label}")
-        self.set_class(bool(issues), "-issue")
-        errors = [i for i in issues if i in ev.errors]
-        issue = self.query_one(".cl-issue", Static)
-        issue.update("\n".join(i.message.removeprefix(self.item.label + ": ") for i in errors))
-        issue.display = bool(errors)
+    def show_state(self, view: View) -> None:
+        self.view = view
+        issues = view.issues[self.path]
+        state = (bool(issues), view.errors_text(self.path, self.item.label))
+        if state != self._state:
+            self._state = state
+            mark = "!" if issues else ("*" if self.item.required else " ")
+            text = Text(f"{mark} {self.item.label}", "bold")
+            if self.item.help and not self.read_only:
+                text.append("\n  " + self.item.help, "dim")
+            if state[1]:
+                text.append("\n  " + state[1], "bold")
+            self.header.update(text)
+        for box in self.boxes():
+            box.show_state(view)
+
+    async def add_entry(self, view: View) -> EntryBox:
+        self.view = view
+        box = EntryBox(self, self.entry_count() - 1)
+        await self.entries.mount(box)
+        return box
+
+    async def renumber_from(self, index: int, view: View) -> None:
+        """Entries from `index` on are drawn again (their paths moved down by one)."""
+        self.view = view
+        stale = [box for box in self.boxes() if box.index >= index]
+        await self.entries.remove_children(stale)
+        fresh = [
+            EntryBox(self, n)
+            for n in range(index, self.entry_count())
+            if isinstance(self.form.answers[self.item.id][n], dict)
+        ]
+        if fresh:
+            await self.entries.mount_all(fresh)
+
+    def fields(self) -> Iterator[ItemField]:
+        for box in self.boxes():
+            yield from box.fields()
 
 
 _UNSET = object()
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def _number(text: str) -> int | float | str | None:
@@ -282,33 +417,24 @@ class ChecklistForm(Widget):
 
     DEFAULT_CSS = """
     ChecklistForm { height: 1fr; }
-    ChecklistForm #cl-summary { height: auto; max-height: 3; padding: 0 1;
-        background: $boost; color: $text; }
-    ChecklistForm #cl-summary.-complete { color: $success; }
-    ChecklistForm #cl-body { height: 1fr; }
-    ChecklistForm .cl-section { text-style: bold; color: $accent; padding: 1 1 0 1; }
-    ChecklistForm .cl-item, ChecklistForm .cl-group { height: auto; padding: 0 1; }
-    ChecklistForm .cl-label { text-style: bold; }
-    ChecklistForm .-issue > .cl-label { color: $error; }
-    ChecklistForm .cl-help { color: $text-muted; }
-    ChecklistForm .cl-issue { color: $error; display: none; }
-    ChecklistForm .cl-value, ChecklistForm .cl-reason-text { padding-left: 2; }
-    ChecklistForm RadioSet.cl-yesno { layout: horizontal; height: auto; width: auto;
-        border: none; padding: 0; }
-    ChecklistForm RadioSet.cl-yesno:focus { border: none; background: $boost; }
-    ChecklistForm RadioSet.cl-yesno RadioButton { width: auto; margin-right: 2; }
-    ChecklistForm SelectionList { height: auto; max-height: 8; }
-    ChecklistForm TextArea.cl-long { height: 4; }
-    ChecklistForm Input, ChecklistForm Select, ChecklistForm TextArea { margin-left: 2; }
+    ChecklistForm #cl-summary { height: auto; max-height: 2; padding: 0 1; background: $boost; }
+    ChecklistForm #cl-legend { height: 1; padding: 0 1; color: $text-muted; }
+    ChecklistForm #cl-body { height: 1fr; scrollbar-gutter: stable; }
+    ChecklistForm .cl-section { text-style: bold underline; padding: 1 1 0 1; }
+    ChecklistForm .cl-item, ChecklistForm .cl-group { height: auto; border-left: blank; }
+    ChecklistForm .cl-item:focus-within { border-left: thick $accent; background: $boost; }
+    ChecklistForm .cl-header { padding: 0; }
+    ChecklistForm Input, ChecklistForm TextArea { margin-left: 2; width: 1fr; }
     ChecklistForm Input.cl-reason { background: $warning 15%; }
     ChecklistForm Input.cl-reason.-missing { background: $error 25%; }
-    ChecklistForm .cl-add { margin-left: 2; }
-    ChecklistForm .cl-reason, ChecklistForm .cl-reason-text { display: none; }
+    ChecklistForm TextArea.cl-long { height: 4; }
     ChecklistForm .cl-entries { height: auto; }
-    ChecklistForm .cl-entry { height: auto; border-left: thick $primary; margin: 1 0 0 1; }
-    ChecklistForm .cl-entry-head { height: auto; }
-    ChecklistForm .cl-entry-title { width: 1fr; text-style: bold; padding-left: 1; }
+    ChecklistForm .cl-entry { height: auto; border-left: outer $primary; margin: 1 0 0 1; }
+    ChecklistForm .cl-entry-head { height: 1; }
+    ChecklistForm .cl-entry-title { width: 1fr; text-style: bold; }
+    ChecklistForm .cl-add { margin-left: 2; }
     ChecklistForm Button { min-width: 10; }
+    ChecklistForm Button:focus { text-style: bold reverse; }
     """
 
     BINDINGS = [
@@ -346,39 +472,50 @@ class ChecklistForm(Widget):
         self.facts: dict[str, Any] = dict(facts or {})
         self.read_only = read_only
         self.evaluation = evaluate(checklist, self.answers, self.facts)
-        self._reasons = reason_items(checklist)
+        #: Editable: the questions take the focus (and scroll into view); read only: the body.
+        self.body = VerticalScroll(id="cl-body", can_focus=read_only)
+        self.summary = Static("", id="cl-summary", markup=False)
+        #: Body order: a section heading ("§name") before its first item, then item ids.
+        self.slots: list[str] = []
+        for item in checklist.items:
+            heading = "§" + item.section
+            if item.section and heading not in self.slots:
+                self.slots.append(heading)
+            self.slots.append(item.id)
+        self.lazy = Lazy(self.body, self.slots, self._make)
+
+    def _make(self, key: str) -> Widget:
+        if key.startswith("§"):
+            return Static(key[1:], classes="cl-section", markup=False)
+        item = self.checklist.item(key)
+        assert item is not None
+        if item.is_group:
+            return GroupField(self, item, self._view)
+        reason = self.answers.get(reason_key(item.id))
+        return ItemField(
+            item,
+            item.id,
+            self.answers.get(item.id),
+            reason if isinstance(reason, str) else "",
+            self.read_only,
+        )
 
     # -- building ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static("", id="cl-summary", markup=False)
-        with VerticalScroll(id="cl-body"):
-            section: str | None = None
-            for item in self.checklist.items:
-                if item.section != section:
-                    section = item.section
-                    if section:
-                        yield Static(section, classes="cl-section", markup=False)
-                if item.is_group:
-                    yield GroupField(item, self.read_only)
-                else:
-                    yield ItemField(
-                        item,
-                        item.id,
-                        self.answers.get(item.id),
-                        _text(self.answers.get(reason_key(item.id))),
-                        item.id in self._reasons,
-                        self.read_only,
-                    )
+        self._view = View.of(self.evaluation)
+        sections = self._visible_sections(self.evaluation)
+        yield self.summary
+        if not self.read_only:
+            yield Static(LEGEND, id="cl-legend", markup=False)
+        with self.body:
+            yield from self.lazy.initial(
+                lambda key: key[1:] in sections
+                if key.startswith("§")
+                else key in self.evaluation.visible
+            )
 
-    async def on_mount(self) -> None:
-        for group in self.query(GroupField):
-            await self._rebuild(group)
-        self._show(self.evaluation)
-
-    async def _rebuild(self, group: GroupField) -> None:
-        box = group.query_one(".cl-entries", Vertical)
-        await box.remove_children()
-        await box.mount_all(group.entry_widgets(self))
+    def on_mount(self) -> None:
+        self._show(self._view)
 
     # -- state ---------------------------------------------------------------------------
     def set_facts(self, facts: dict[str, Any]) -> None:
@@ -388,40 +525,34 @@ class ChecklistForm(Widget):
 
     def _changed(self) -> None:
         self.evaluation = evaluate(self.checklist, self.answers, self.facts)
-        self._show(self.evaluation)
+        self._view = View.of(self.evaluation)
+        self._show(self._view)
         self.post_message(self.Changed(self, copy.deepcopy(self.answers), self.evaluation))
 
-    def _show(self, ev: Evaluation) -> None:
-        for field in self.query(ItemField):
-            field.show_state(ev)
-        for group in self.query(GroupField):
-            group.show_state(ev)
-        self._show_sections(ev)
-        self._show_summary(ev)
+    def _visible_sections(self, ev: Evaluation) -> set[str]:
+        return {i.section for i in self.checklist.items if i.id in ev.visible}
 
-    def _show_sections(self, ev: Evaluation) -> None:
-        heading: Static | None = None
-        any_visible = False
-        for child in self.query_one("#cl-body").children:
-            if child.has_class("cl-section"):
-                if heading is not None:
-                    heading.display = any_visible
-                heading, any_visible = child, False  # type: ignore[assignment]
-            elif getattr(child, "path", None) in ev.visible:
-                any_visible = True
-        if heading is not None:
-            heading.display = any_visible
+    def _show(self, view: View) -> None:
+        sections = self._visible_sections(view.ev)
+        for key in self.slots:
+            if key.startswith("§"):
+                self.lazy.show(key, key[1:] in sections)
+                continue
+            widget = self.lazy.show(key, key in view.ev.visible)
+            if isinstance(widget, ItemField | GroupField):
+                widget.show_state(view)
+        self._show_summary(view.ev)
 
     def _show_summary(self, ev: Evaluation) -> None:
         parts = []
         if ev.missing_required:
-            parts.append(f"{len(ev.missing_required)} answers needed")
+            parts.append(plural(len(ev.missing_required), "answer needed", "answers needed"))
         if ev.missing_reasons:
-            parts.append(f"{len(ev.missing_reasons)} reasons needed")
+            parts.append(plural(len(ev.missing_reasons), "reason needed", "reasons needed"))
         if ev.errors:
-            parts.append(f"{len(ev.errors)} to correct")
+            parts.append(plural(len(ev.errors), "answer to correct", "answers to correct"))
         if ev.decisions:
-            parts.append(f"{len(ev.decisions)} for a supervisor")
+            parts.append(plural(len(ev.decisions), "decision", "decisions") + " for a supervisor")
         status = " · ".join(parts) if parts else "Complete"
         lines = [f"{self.checklist.title} v{self.checklist.version}: {status}"]
         extra = []
@@ -433,22 +564,33 @@ class ChecklistForm(Widget):
             extra.append("Refer: " + ", ".join(r.label for r in ev.referrals))
         if extra:
             lines.append(" · ".join(extra))
-        summary = self.query_one("#cl-summary", Static)
-        summary.update("\n".join(lines))
-        summary.set_class(ev.complete, "-complete")
+        self.summary.update("\n".join(lines))
+        self.summary.set_class(ev.complete, "-complete")
+
+    def fields(self) -> Iterator[ItemField | GroupField]:
+        """Visible fields in checklist order (a group, then its entries' fields)."""
+        for key in self.slots:
+            widget = self.lazy.mounted.get(key)
+            if isinstance(widget, ItemField | GroupField) and widget.display:
+                yield widget
+                if isinstance(widget, GroupField):
+                    yield from widget.fields()
+
+    def field(self, path: str) -> ItemField | GroupField | None:
+        return next((f for f in self.fields() if f.path == path), None)
 
     # -- answers -------------------------------------------------------------------------
     def _store(self, path: str, value: Any) -> bool:
         """Write one answer (or `<path>.reason`); return whether anything changed."""
-        match = re.match(r"^(\w+)\[(\d+)\]\.(.+)$", path)
-        if match:
-            entries = self.answers.get(match.group(1))
-            index = int(match.group(2))
-            if not isinstance(entries, list) or index >= len(entries):
+        where = parse_path(path)
+        if where.group is not None and where.index is not None:
+            entries = self.answers.get(where.group)
+            if not isinstance(entries, list) or where.index >= len(entries):
                 return False
-            target, key = entries[index], match.group(3)
+            target = entries[where.index]
         else:
-            target, key = self.answers, path
+            target = self.answers
+        key = where.key
         if not isinstance(target, dict) or target.get(key) == value:
             return False
         if value is None or value == "" or value == []:
@@ -459,63 +601,64 @@ class ChecklistForm(Widget):
             target[key] = value
         return True
 
-    def _field_of(self, widget: Widget) -> ItemField | None:
+    @staticmethod
+    def _field_of(widget: Widget | None) -> ItemField | None:
         node: Any = widget
         while node is not None and not isinstance(node, ItemField):
             node = node.parent
         return node
 
-    def _answer(self, widget: Widget, value: Any, shown: Any) -> None:
-        """Store what the user chose in `widget`; `shown` is the control's raw state."""
-        field = self._field_of(widget)
-        if field is None or self.read_only:
-            return
-        is_reason = widget.has_class("cl-reason")
-        if field.pending.pop("reason" if is_reason else "control", _UNSET) == shown:
+    def _answer(self, field: ItemField, value: Any, is_reason: bool = False) -> None:
+        if self.read_only:
             return
         if is_reason:
-            field.reason = _text(value)
+            field.reason = value if isinstance(value, str) else ""
         path = reason_key(field.path) if is_reason else field.path
         if self._store(path, value):
             self._changed()
 
-    @on(RadioSet.Changed)
-    def _radio(self, event: RadioSet.Changed) -> None:
+    @on(ChoiceField.Chosen)
+    def _chosen(self, event: ChoiceField.Chosen) -> None:
         event.stop()
-        field = self._field_of(event.radio_set)
-        if field is not None and 0 <= event.index < len(field.item.options):
-            value = field.item.options[event.index][0]
-            self._answer(event.radio_set, value, event.index)
-
-    @on(Select.Changed)
-    def _select(self, event: Select.Changed) -> None:
-        event.stop()
-        value = None if event.value is Select.NULL else event.value
-        self._answer(event.select, value, event.value)
-
-    @on(SelectionList.SelectedChanged)
-    def _multi(self, event: SelectionList.SelectedChanged) -> None:
-        event.stop()
-        field = self._field_of(event.selection_list)
+        field = self._field_of(event.field)
         if field is not None:
-            chosen = set(event.selection_list.selected)
-            value = [v for v, _ in field.item.options if v in chosen]
-            self._answer(event.selection_list, value, sorted(chosen))
+            self._answer(field, event.value)
+
+    def _typed(self, widget: Widget, text: str) -> ItemField | None:
+        """The field a text box belongs to, unless the event only echoes what was drawn."""
+        field = self._field_of(widget)
+        if field is None:
+            return None
+        which = "reason" if widget.has_class("cl-reason") else "control"
+        if field.shown.pop(which, _UNSET) == text:
+            return None
+        return field
 
     @on(Input.Changed)
     def _input(self, event: Input.Changed) -> None:
         event.stop()
-        field = self._field_of(event.input)
+        field = self._typed(event.input, event.value)
         if field is None:
             return
-        is_number = field.item.type == "number" and not event.input.has_class("cl-reason")
-        value = _number(event.value) if is_number else event.value
-        self._answer(event.input, value, event.value)
+        if event.input.has_class("cl-reason"):
+            self._answer(field, event.value, is_reason=True)
+        elif field.item.type == "number":
+            self._answer(field, _number(event.value))
+        else:
+            self._answer(field, event.value)
 
     @on(TextArea.Changed)
     def _textarea(self, event: TextArea.Changed) -> None:
         event.stop()
-        self._answer(event.text_area, event.text_area.text, event.text_area.text)
+        field = self._typed(event.text_area, event.text_area.text)
+        if field is not None:
+            self._answer(field, event.text_area.text)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        """Enter in a box moves on to the next question, as Tab does."""
+        event.stop()
+        self.screen.focus_next()
 
     @on(Button.Pressed, ".cl-add")
     async def _add(self, event: Button.Pressed) -> None:
@@ -527,51 +670,60 @@ class ChecklistForm(Widget):
         entries = entries if isinstance(entries, list) else []
         entries.append({})
         self.answers[group.item.id] = entries
-        await self._rebuild(group)
-        self._changed()
-        new_boxes = group.query(".cl-entry")
-        if new_boxes:
-            focusable = [w for w in new_boxes.last().query(".cl-item *") if w.focusable]
-            if focusable:
-                focusable[0].focus()
+        self.evaluation = evaluate(self.checklist, self.answers, self.facts)
+        self._view = View.of(self.evaluation)
+        box = await group.add_entry(self._view)
+        self._show(self._view)
+        self.post_message(self.Changed(self, copy.deepcopy(self.answers), self.evaluation))
+        first = next(box.fields(), None)
+        target = first.focus_target(False) if first is not None else None
+        if target is not None:
+            target.focus()
 
     @on(Button.Pressed, ".cl-remove")
     async def _remove(self, event: Button.Pressed) -> None:
         event.stop()
-        group = next((a for a in event.button.ancestors if isinstance(a, GroupField)), None)
-        if group is None or self.read_only or not event.button.id:
+        box = next((a for a in event.button.ancestors if isinstance(a, EntryBox)), None)
+        if box is None or self.read_only:
             return
-        index = int(event.button.id.rsplit("-", 1)[1])
+        group = box.group
         entries = self.answers.get(group.item.id)
-        if isinstance(entries, list) and index < len(entries):
-            entries.pop(index)
-            if not entries:
-                self.answers.pop(group.item.id)
-            await self._rebuild(group)
-            self._changed()
-            group.query_one(".cl-add", Button).focus()
+        if not isinstance(entries, list) or box.index >= len(entries):
+            return
+        entries.pop(box.index)
+        if not entries:
+            self.answers.pop(group.item.id)
+        self.evaluation = evaluate(self.checklist, self.answers, self.facts)
+        self._view = View.of(self.evaluation)
+        await group.renumber_from(box.index, self._view)
+        self._show(self._view)
+        self.post_message(self.Changed(self, copy.deepcopy(self.answers), self.evaluation))
+        group.query_one(".cl-add", Button).focus()
 
     # -- actions -------------------------------------------------------------------------
     def action_next_missing(self) -> None:
         """Focus the next item that needs an answer or a reason."""
+        self.focus_missing()
+
+    def focus_missing(self, from_top: bool = False) -> None:
+        """Focus the next item after the focused one (or the first) that needs something."""
         ev = self.evaluation
-        wanted = [i.item for i in (*ev.missing_required, *ev.missing_reasons, *ev.errors)]
-        if not wanted:
+        wanted = {i.item for i in (*ev.missing_required, *ev.missing_reasons, *ev.errors)}
+        ordered = [f for f in self.fields() if f.path in wanted]
+        if not ordered:
             self.app.bell()
             return
-        fields = [f for f in self.query(ItemField) if f.path in wanted]
-        fields += [g for g in self.query(GroupField) if g.path in wanted]  # type: ignore[misc]
-        order = {id(w): n for n, w in enumerate(self.query("*"))}
-        fields.sort(key=lambda w: order.get(id(w), 0))
-        focused = self.app.focused
-        after = order.get(id(focused), -1) if focused else -1
-        target = next((f for f in fields if order.get(id(f), 0) > after), fields[0])
-        missing_reason = any(i.item == target.path for i in ev.missing_reasons)
-        preferred = list(target.query(".cl-reason")) if missing_reason else []
-        candidates = preferred + [w for w in target.query("*") if w.focusable]
-        if candidates:
-            candidates[0].focus()
-        target.scroll_visible(top=True)
+        current = None if from_top else self._field_of(self.app.focused)
+        everything = list(self.fields())
+        after = everything.index(current) if current in everything else -1
+        target = next((f for f in ordered if everything.index(f) > after), ordered[0])
+        if isinstance(target, ItemField):
+            widget = target.focus_target(target.path in self._view.missing_reason)
+        else:
+            widget = target.query_one(".cl-add") if not self.read_only else None
+        if widget is not None and widget.focusable:
+            widget.focus()
+        target.scroll_visible(top=True, animate=False)
 
     def action_now(self) -> None:
         """Put the current date/time into the focused date or time box."""

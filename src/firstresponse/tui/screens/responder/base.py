@@ -1,28 +1,26 @@
-"""What every responder screen shares: header, status bar, footer, checklists, facts."""
+"""What every responder screen shares: header, status bar, footer, the typed context."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from firstresponse.attendance import facts_for
-from firstresponse.checklist import Checklist, load_checklists
+from firstresponse.attendance.terminal import incident_facts
+from firstresponse.checklist import Checklist
 from firstresponse.store import Store
+from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.widgets.status_bar import StatusBar, sync_link
-
-
-@lru_cache(maxsize=4)
-def _load(folder: Path) -> dict[str, Checklist]:
-    return load_checklists(folder)
 
 
 class ResponderScreen(Screen[None]):
     """A responder screen: subclasses yield their body from `body()`."""
+
+    app = getters.app(FirstResponseApp)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -36,25 +34,22 @@ class ResponderScreen(Screen[None]):
     # -- shared look-ups -----------------------------------------------------------------
     @property
     def store(self) -> Store:
-        return self.app.store  # type: ignore[attr-defined]
+        return self.app.context.store
 
     @property
     def collar(self) -> str:
-        user = getattr(self.app, "user", None)
-        return user.collar if user is not None else ""
+        return self.app.context.collar
 
     @property
     def team(self) -> str:
-        user = getattr(self.app, "user", None)
-        return user.team if user is not None else ""
+        return self.app.context.team
 
     @property
-    def checklists(self) -> dict[str, Checklist]:
-        return _load(Path(self.app.settings.checklists_dir))  # type: ignore[attr-defined]
+    def checklists(self) -> Mapping[str, Checklist]:
+        return self.app.context.checklists
 
     def facts(self, incident_id: str) -> dict[str, Any]:
-        with self.store.session() as db:
-            return facts_for(db, incident_id)
+        return incident_facts(self.store, incident_id)
 
     def refresh_status(self) -> None:
         """Show new outbox counts now, and ask the sync worker to push."""

@@ -1,0 +1,126 @@
+"""The terminal context: what every screen of one terminal shares, built once by the app.
+
+Screens reach it typed, through `app = getters.app(FirstResponseApp)` then `app.context`:
+the store, the signed-in officer, the checklists (loaded once, on a background thread
+after start-up), the lookup source (built at sign-in, injectable for tests) and the sync
+link slot. Screens call domain functions with these; they never open sessions themselves.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from firstresponse.config import Settings
+from firstresponse.records import User
+from firstresponse.store import Store
+
+if TYPE_CHECKING:
+    from firstresponse.calls import LookupSource
+    from firstresponse.checklist import Checklist
+
+
+LookupFactory = Callable[["TerminalContext"], "LookupSource"]
+
+
+class Wakeable(Protocol):
+    """The part of the sync link screens use: ask it to sync now (after a submission)."""
+
+    def wake(self) -> None: ...
+
+
+def default_lookup(context: TerminalContext) -> LookupSource:
+    """The hub when this terminal is enrolled and the officer's PIN is known, else local."""
+    from firstresponse.calls import FallbackLookup, HubLookup, LocalLookup
+
+    officer = context.signed_in
+    local = LocalLookup(context.store, officer)
+    settings = context.settings
+    if settings.hub_url and settings.device_token and context.pin:
+        from firstresponse.sync.client import Credentials, HubClient, SyncFailure
+
+        try:
+            client = HubClient(
+                settings.hub_url, settings.device_token, Credentials(officer.collar, context.pin)
+            )
+        except SyncFailure:
+            return local
+        return FallbackLookup(HubLookup(client), local)
+    return local
+
+
+class Checklists:
+    """The checklist files, loaded once (the first to ask waits; later ones do not)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._lock = threading.Lock()
+        self._loaded: dict[str, Checklist] | None = None
+
+    def get(self) -> Mapping[str, Checklist]:
+        with self._lock:
+            if self._loaded is None:
+                from firstresponse.checklist import load_checklists
+
+                self._loaded = load_checklists(self._settings.checklists_dir)
+            return self._loaded
+
+
+@dataclass
+class TerminalContext:
+    """One terminal: its settings and store; once signed in, the officer and their lookup."""
+
+    settings: Settings
+    store: Store
+    demo: bool = False
+    make_lookup: LookupFactory = default_lookup
+    officer: User | None = None
+    pin: str = ""
+    sync: Wakeable | None = None
+    _lookup: LookupSource | None = None
+    _checklists: Checklists = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._checklists = Checklists(self.settings)
+
+    @property
+    def checklists(self) -> Mapping[str, Checklist]:
+        return self._checklists.get()
+
+    def preload(self) -> None:
+        """Load the checklists now (the app calls this on a thread at start-up)."""
+        self._checklists.get()
+
+    @property
+    def signed_in(self) -> User:
+        """The signed-in officer (screens behind the login screen only)."""
+        if self.officer is None:
+            raise RuntimeError("no officer is signed in")
+        return self.officer
+
+    @property
+    def collar(self) -> str:
+        return self.officer.collar if self.officer else ""
+
+    @property
+    def team(self) -> str:
+        return self.officer.team if self.officer else ""
+
+    @property
+    def lookup(self) -> LookupSource:
+        """The repeat-victim lookup for the signed-in officer, built on first use."""
+        if self._lookup is None:
+            self._lookup = self.make_lookup(self)
+        return self._lookup
+
+    def sign_in(self, officer: User, pin: str = "") -> None:
+        self.officer, self.pin, self._lookup = officer, pin, None
+
+    def sign_out(self) -> None:
+        self.officer, self.pin, self._lookup, self.sync = None, "", None, None
+
+    def wake_sync(self) -> None:
+        if self.sync is not None:
+            self.sync.wake()

@@ -1,0 +1,150 @@
+"""One question whose answer is chosen from options, drawn as text: `(•) Yes  ( ) No`.
+
+The chosen answer differs in the characters themselves (`(•)`/`( )`, or `[x]`/`[ ]` when
+several may be chosen), so it reads the same in sunlight, on a monochrome screen and to
+a colour-blind officer. The option under the cursor carries a `›` while the field has
+focus. One widget draws the label, guidance, options and any issue, so a checklist of
+forty questions costs forty widgets, not two hundred.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+from typing import Any
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.widget import Widget
+
+from firstresponse.checklist import Item
+
+CHOICE_TYPES = frozenset({"yesno", "single", "multi"})
+GAP = "  "
+
+
+def _wrap(text: str, width: int, indent: str = "") -> list[str]:
+    lines: list[str] = []
+    for para in text.splitlines() or [""]:
+        lines += textwrap.wrap(
+            para, max(8, width), initial_indent=indent, subsequent_indent=indent or "  "
+        ) or [indent]
+    return lines
+
+
+class ChoiceField(Widget, can_focus=True):
+    """Left/right move between options; Space or Enter chooses (toggles when several)."""
+
+    DEFAULT_CSS = """
+    ChoiceField { height: auto; width: 1fr; }
+    """
+    COMPONENT_CLASSES = {"choice--label", "choice--help", "choice--issue", "choice--cursor"}
+    BINDINGS = [
+        Binding("left", "move(-1)", "Previous option", show=False),
+        Binding("right", "move(1)", "Next option", show=False),
+        Binding("space,enter", "choose", "Choose", show=False),
+    ]
+
+    class Chosen(Message):
+        """The officer chose (or, for several, toggled) an option."""
+
+        def __init__(self, field: ChoiceField, value: Any) -> None:
+            super().__init__()
+            self.field = field
+            self.value = value
+
+        @property
+        def control(self) -> ChoiceField:
+            return self.field
+
+    def __init__(self, item: Item, value: Any, *, show_help: bool = True, id: str) -> None:
+        super().__init__(id=id)
+        self.item = item
+        self.multi = item.type == "multi"
+        values = [v for v, _ in item.options]
+        if self.multi:
+            self.chosen = {v for v in value if v in values} if isinstance(value, list) else set()
+        else:
+            self.chosen = {value} if isinstance(value, str) and value in values else set()
+        first = next((n for n, v in enumerate(values) if v in self.chosen), 0)
+        self.cursor = first
+        self.show_help = show_help
+        self.mark = "*" if item.required else " "
+        self.issue = ""
+
+    # -- state set by the form -----------------------------------------------------------
+    def show(self, mark: str, issue: str) -> None:
+        if (mark, issue) != (self.mark, self.issue):
+            self.mark, self.issue = mark, issue
+            self.refresh(layout=True)
+
+    @property
+    def value(self) -> Any:
+        if self.multi:
+            return [v for v, _ in self.item.options if v in self.chosen]
+        return next(iter(self.chosen), None)
+
+    # -- keys ----------------------------------------------------------------------------
+    def action_move(self, step: int) -> None:
+        self.cursor = (self.cursor + step) % max(1, len(self.item.options))
+        self.refresh()
+
+    def action_choose(self) -> None:
+        if not self.item.options:
+            return
+        option = self.item.options[self.cursor][0]
+        if self.multi:
+            self.chosen ^= {option}
+        elif option in self.chosen:
+            return
+        else:
+            self.chosen = {option}
+        self.refresh()
+        self.post_message(self.Chosen(self, self.value))
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # -- drawing -------------------------------------------------------------------------
+    def _options(self) -> Iterator[tuple[int, str]]:
+        for n, (value, label) in enumerate(self.item.options):
+            if self.multi:
+                box = "[x]" if value in self.chosen else "[ ]"
+            else:
+                box = "(•)" if value in self.chosen else "( )"
+            yield n, f"{box} {label}"
+
+    def _lines(self, width: int) -> list[Text]:
+        label = self.get_component_rich_style("choice--label", partial=True)
+        lines = [Text(line, label) for line in _wrap(f"{self.mark} {self.item.label}", width)]
+        if self.show_help and self.item.help:
+            help_style = self.get_component_rich_style("choice--help", partial=True)
+            lines += [Text(line, help_style) for line in _wrap(self.item.help, width, "  ")]
+        cursor_style = self.get_component_rich_style("choice--cursor", partial=True)
+        row = Text("  ")
+        for n, option in self._options():
+            focused = self.has_focus and n == self.cursor
+            token = Text("›" if focused else " ") + Text(option, cursor_style if focused else "")
+            if row.cell_len > 2 and row.cell_len + len(GAP) + token.cell_len > width:
+                lines.append(row)
+                row = Text("  ")
+            elif row.cell_len > 2:
+                row.append(GAP)
+            row.append_text(token)
+        lines.append(row)
+        if self.issue:
+            issue = self.get_component_rich_style("choice--issue", partial=True)
+            lines += [Text(line, issue) for line in _wrap(self.issue, width, "  ")]
+        return lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(width))
+
+    def render(self) -> Text:
+        return Text("\n").join(self._lines(self.size.width or 80))
+
