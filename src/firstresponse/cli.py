@@ -45,8 +45,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         settings.db_path = Path(args.db_path)
     args.settings = settings
-    from firstresponse.store.encryption import StoreKeyError
-
     func = getattr(args, "func", None)
     if func is None:
         from firstresponse.commands.terminal import run_terminal
@@ -54,11 +52,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         func = run_terminal
     try:
         return int(func(args) or 0)
-    except StoreKeyError as exc:
-        print(f"firstresponse: cannot open the store: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        from firstresponse.store.encryption import StoreKeyError  # only when something failed
+
+        if not isinstance(exc, StoreKeyError):
+            raise
+        print(f"firstresponse: cannot open the store: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

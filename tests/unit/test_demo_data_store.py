@@ -31,7 +31,7 @@ def test_demo_store_has_users_with_working_pins_and_history(settings: Settings) 
         with store.session() as db:
             for collar, _name, role, team in DEMO_USERS:
                 user = authenticate(db, collar, "1234")
-                assert (user.role, user.team) == (role.value, team)
+                assert (user.role, user.team) == (role, team)
             people = db.exec(select(func.count()).select_from(Person)).one()
             assert people >= DEMO_PEOPLE
             liz = db.exec(select(Person).where(Person.surname == "Marsh")).all()

@@ -13,9 +13,7 @@ import argparse
 import json
 import os
 import sys
-from typing import Any
-
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING, Any
 
 from firstresponse.commands.users import (
     COLLAR_ENV,
@@ -25,7 +23,8 @@ from firstresponse.commands.users import (
     add_actor_options,
     open_store_or_explain,
 )
-from firstresponse.records import AuditEvent
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 def _hub_head(args: argparse.Namespace) -> tuple[Any, str]:
@@ -71,6 +70,9 @@ def _outside_heads(args: argparse.Namespace, db: Session) -> tuple[list[Any], li
 
 
 def _verify(args: argparse.Namespace, db: Session) -> int:
+    from sqlmodel import select
+
+    from firstresponse.records import AuditEvent
     from firstresponse.security import audit
 
     breaks = audit.verify(db)
@@ -94,6 +96,10 @@ def _verify(args: argparse.Namespace, db: Session) -> int:
 
 
 def _show(args: argparse.Namespace, db: Session) -> int:
+    from sqlmodel import col, select
+
+    from firstresponse.records import AuditEvent
+
     query = select(AuditEvent).order_by(col(AuditEvent.seq).desc())
     if args.actor:
         query = query.where(AuditEvent.actor == args.actor.upper())

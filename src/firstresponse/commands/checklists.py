@@ -6,12 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from firstresponse.checklist import check_directory
-
 EXPECTED = ("thrive", "safety_advice", "first_response", "risk", "dip_sample_review")
 
 
 def run_validate(args: argparse.Namespace) -> int:
+    from firstresponse.checklist import check_directory
+
     folder = Path(args.directory) if args.directory else Path(args.settings.checklists_dir)
     found, errors = check_directory(folder)
     problems = [f"error: {error}" for error in errors]

@@ -12,17 +12,13 @@ import importlib
 import logging
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session, select
+if TYPE_CHECKING:  # imported where used, so `firstresponse --help` stays fast
+    from sqlmodel import Session
 
-from firstresponse.config import Settings
-from firstresponse.demo import generate_history
-from firstresponse.demo.showcase import add_showcase
-from firstresponse.history.lookup_hooks import rebuild_lookup
-from firstresponse.records import AuditEvent, Role, User
-from firstresponse.security import audit
-from firstresponse.security.users import create_user
-from firstresponse.store import Store
+    from firstresponse.config import Settings
+    from firstresponse.store import Store
 
 log = logging.getLogger("firstresponse.demo")
 
@@ -30,13 +26,13 @@ DEMO_PEOPLE = 3_000
 DEMO_SEED = 2026
 DEMO_PIN = "1234"
 SEEDED = "demo.seeded"
-#: (collar, name, role, team) — every PIN is DEMO_PIN.
+#: (collar, name, role, team) — every PIN is DEMO_PIN; roles as `records.Role` values.
 DEMO_USERS = (
-    ("CH1001", "Call Handler Avery", Role.CALL_HANDLER, "Alpha"),
-    ("PC2001", "PC Jordan Reeve", Role.RESPONDER, "Alpha"),
-    ("PC2002", "PC Sam Okafor", Role.RESPONDER, "Bravo"),
-    ("SG3001", "Sgt Morgan Hale", Role.SUPERVISOR, "Alpha"),
-    ("AD4001", "Admin Casey Lund", Role.ADMIN, ""),
+    ("CH1001", "Call Handler Avery", "call_handler", "Alpha"),
+    ("PC2001", "PC Jordan Reeve", "responder", "Alpha"),
+    ("PC2002", "PC Sam Okafor", "responder", "Bravo"),
+    ("SG3001", "Sgt Morgan Hale", "supervisor", "Alpha"),
+    ("AD4001", "Admin Casey Lund", "admin", ""),
 )
 #: Each area's seeder, called in this order when it is installed.
 AREA_SEEDERS = (
@@ -52,6 +48,10 @@ def demo_store_path(settings: Settings) -> Path:
 
 
 def is_seeded(db: Session) -> bool:
+    from sqlmodel import select
+
+    from firstresponse.records import AuditEvent, User
+
     has_users = db.exec(select(User.id).limit(1)).first() is not None
     done = db.exec(select(AuditEvent.seq).where(AuditEvent.action == SEEDED).limit(1)).first()
     return has_users and done is not None
@@ -63,8 +63,10 @@ def _remove(path: Path) -> None:
 
 
 def seed_users(db: Session) -> None:
+    from firstresponse.security.users import create_user
+
     for collar, name, role, team in DEMO_USERS:
-        create_user(db, collar, name, role.value, team, DEMO_PIN, actor="demo")
+        create_user(db, collar, name, role, team, DEMO_PIN, actor="demo")
 
 
 def run_area_seeders(store: Store, settings: Settings) -> list[str]:
@@ -86,6 +88,11 @@ def run_area_seeders(store: Store, settings: Settings) -> list[str]:
 
 def seed_demo(store: Store, settings: Settings, today: date | None = None) -> None:
     """Fill a fresh demo store: history, showcase people, index, users, live records."""
+    from firstresponse.demo import generate_history
+    from firstresponse.demo.showcase import add_showcase
+    from firstresponse.history.lookup_hooks import rebuild_lookup
+    from firstresponse.security import audit
+
     today = today or date.today()
     generate_history(store.engine, DEMO_PEOPLE, DEMO_SEED, today, settings.force_code, workers=0)
     with store.session() as db:
@@ -105,6 +112,8 @@ def prepare_demo_store(settings: Settings) -> Store:
     A store whose seeding never finished is thrown away and seeded again, so a
     demo interrupted half way never leaves half a demo behind.
     """
+    from firstresponse.store import Store
+
     path = demo_store_path(settings)
     store = Store(path)
     with store.session() as db:

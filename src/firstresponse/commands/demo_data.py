@@ -7,37 +7,30 @@ import time
 from datetime import date
 from pathlib import Path
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    SpinnerColumn,
-    Task,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
-from rich.text import Text
-from sqlalchemy import text
+from typing import TYPE_CHECKING, Any
 
-from firstresponse.demo import generate_history, shape
-from firstresponse.demo.generate import SOURCE
-from firstresponse.history.lookup_hooks import rebuild_lookup
-from firstresponse.store import Store
+if TYPE_CHECKING:  # imported where used, so `firstresponse --help` stays fast
+    from firstresponse.store import Store
 
 
-class RateColumn(ProgressColumn):
-    """People generated per second."""
+def rate_column() -> Any:
+    """A progress column: people generated per second."""
+    from rich.progress import ProgressColumn, Task
+    from rich.text import Text
 
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:,.0f} people/s" if speed else "", style="progress.data.speed")
+    class RateColumn(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:,.0f} people/s" if speed else "", style="progress.data.speed")
+
+    return RateColumn()
 
 
 def has_generated_history(store: Store) -> bool:
+    from sqlalchemy import text
+
+    from firstresponse.demo.generate import SOURCE
+
     with store.engine.connect() as conn:
         found = conn.execute(
             text("SELECT 1 FROM incident WHERE source = :source LIMIT 1"), {"source": SOURCE}
@@ -46,6 +39,22 @@ def has_generated_history(store: Store) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.table import Table
+
+    from firstresponse.demo import generate_history, shape
+    from firstresponse.history.lookup_hooks import rebuild_lookup
+    from firstresponse.store import Store
+
     settings = args.settings
     path = Path(args.command_db) if args.command_db else settings.store_path
     as_of = date.fromisoformat(args.as_of) if args.as_of else date.today()
@@ -63,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
             TextColumn("[bold]{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
-            RateColumn(),
+            rate_column(),
             TimeElapsedColumn(),
             TimeRemainingColumn(),
             console=console,

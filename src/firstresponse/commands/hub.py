@@ -6,11 +6,12 @@ import argparse
 import os
 import sys
 
-from firstresponse.hub.db import ENV_DB
 
 
 def hub_target(args: argparse.Namespace) -> str:
     """The hub database: --db, else FIRSTRESPONSE_HUB_DB, else hub.db in the data folder."""
+    from firstresponse.hub.db import ENV_DB
+
     if args.hub_db:
         return str(args.hub_db)
     return os.environ.get(ENV_DB) or str(args.settings.data_dir / "hub.db")

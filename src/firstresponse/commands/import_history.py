@@ -12,10 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-from firstresponse.history.importer import FormatError
-from firstresponse.history.job import run_import
-from firstresponse.store import Store
-
 
 class Bar:
     """A progress bar: rows done, rate and time left. On a terminal it redraws on stderr;
@@ -45,6 +41,10 @@ class Bar:
 
 
 def run(args: argparse.Namespace) -> int:
+    from firstresponse.history.importer import FormatError
+    from firstresponse.history.job import run_import
+    from firstresponse.store import Store
+
     settings = args.settings
     source = Path(args.file)
     if not source.is_file():

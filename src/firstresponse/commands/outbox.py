@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
-from firstresponse.records import OutboxItem
+if TYPE_CHECKING:
+    from firstresponse.records import OutboxItem
 
 
 def _row(item: OutboxItem) -> dict[str, object]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from pathlib import Path
 
 
 def run(args: argparse.Namespace) -> int:
+    import asyncio
+
     from firstresponse.commands.demo import prepare_demo_store
     from firstresponse.tui.screenshots import capture
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from firstresponse.config import Settings
-from firstresponse.store import Store
+if TYPE_CHECKING:
+    from firstresponse.config import Settings
+    from firstresponse.store import Store
 
 
 def open_store(settings: Settings) -> Store:
     """The terminal's local store, migrated, encrypted when a store key is configured."""
+    from firstresponse.store import Store
+
     return Store(settings.store_path, key=settings.store_key)
 
 

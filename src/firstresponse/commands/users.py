@@ -12,11 +12,13 @@ import getpass
 import json
 import os
 import sys
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, select
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
-from firstresponse.records import Role, User
+    from firstresponse.records import User
 
 COLLAR_ENV = "FIRSTRESPONSE_COLLAR"
 PIN_ENV = "FIRSTRESPONSE_PIN"
@@ -24,6 +26,21 @@ NEW_PIN_ENV = "FIRSTRESPONSE_NEW_PIN"
 
 #: Exit code when sign-in or the role check refuses the command.
 REFUSED = 2
+
+
+class RoleChoices:
+    """The role names, read from `records` only when a users command is parsed or helped."""
+
+    def _names(self) -> list[str]:
+        from firstresponse.records import Role
+
+        return [r.value for r in Role]
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
 
 
 class CommandError(Exception):
@@ -96,6 +113,8 @@ def _print_users(rows: list[dict[str, object]], as_json: bool) -> None:
 def _first_admin(args: argparse.Namespace, db: Session) -> User:
     from firstresponse.security import users
 
+    from firstresponse.records import Role
+
     if args.role != Role.ADMIN:
         raise CommandError("this store has no users yet: the first one must be --role admin")
     return users.bootstrap_admin(db, args.target, args.name, args.team, _new_pin(args, args.target))
@@ -104,6 +123,10 @@ def _first_admin(args: argparse.Namespace, db: Session) -> User:
 def _carry_out(args: argparse.Namespace, db: Session) -> str:
     from firstresponse.security import users
     from firstresponse.security.permissions import Action, require
+
+    from sqlmodel import select
+
+    from firstresponse.records import User
 
     empty = db.exec(select(User).limit(1)).first() is None
     if args.action == "add" and empty and not (args.collar or os.environ.get(COLLAR_ENV)):
@@ -156,7 +179,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     add = verbs.add_parser("add", help="add a user")
     add.add_argument("target", metavar="COLLAR", help="the new user's collar number")
     add.add_argument("--name", required=True, help="full name")
-    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument(
+        "--role",
+        required=True,
+        choices=RoleChoices(),
+        metavar="ROLE",
+        help="call_handler, responder, supervisor or admin (checked against records.Role)",
+    )
     add.add_argument("--team", default="", help="team, e.g. Alpha")
     add.add_argument("--new-pin", default="", help="their PIN (else $FIRSTRESPONSE_NEW_PIN)")
     listing = verbs.add_parser("list", help="list users")
