@@ -185,14 +185,19 @@ class QueueItem:
 
 
 def queue(db: Session) -> list[QueueItem]:
-    """Every drawn item without a review, newest sample first, must-check items first."""
+    """Every drawn case not yet reviewed, once, newest sample first, must-check items first.
+
+    A case drawn again by a later sample (every must-check case is) is listed once, from
+    the newest sample; a case reviewed under any sample is not listed again.
+    """
     reviewed = {
-        (r.sample_id, r.subject_id)
-        for r in db.exec(select(Review).where(col(Review.sample_id).is_not(None)))
+        r.subject_id for r in db.exec(select(Review).where(col(Review.sample_id).is_not(None)))
     }
-    out = []
+    out, listed = [], set()
     for sample in db.exec(select(DipSample).order_by(col(DipSample.created_at).desc())):
         for item in sample.items:
-            if (sample.id, item["subject_id"]) not in reviewed:
+            subject = item["subject_id"]
+            if subject not in reviewed and subject not in listed:
+                listed.add(subject)
                 out.append(QueueItem(sample.id, item))
     return out
