@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from sqlmodel import select
-from textual.widgets import Input, OptionList, RadioSet, Select, SelectionList, TextArea
+from textual.widgets import Input, OptionList
 
 from firstresponse.calls import sources
 from firstresponse.records import (
@@ -24,7 +24,8 @@ from firstresponse.records import (
 from firstresponse.security.pins import hash_pin
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screenshots import sign_in, type_text
-from firstresponse.tui.widgets.checklist_form import ChecklistForm, ItemField
+from firstresponse.tui.widgets.checklist_form import ChecklistForm
+from tests.functional.forms import answer, reason
 
 SIZE = (80, 24)
 
@@ -121,43 +122,6 @@ def known(store, monkeypatch) -> Person:
     module = SimpleNamespace(LookupQuery=FakeQuery, search=search, person_history=person_history)
     monkeypatch.setattr(sources, "_lookup_module", lambda: module)
     return person
-
-
-def _field(form: ChecklistForm, path: str) -> ItemField:
-    return next(f for f in form.query(ItemField) if f.path == path)
-
-
-async def answer(pilot: Any, form: ChecklistForm, path: str, value: Any) -> None:
-    """Answer one item the way a user would: focus its control and use the keys."""
-    item = _field(form, path)
-    control = next(w for w in item.query("*") if w.focusable and not w.has_class("cl-reason"))
-    control.focus()
-    await pilot.pause()
-    if isinstance(control, RadioSet):
-        index = [v for v, _ in item.item.options].index(value)
-        for _ in range(index):
-            await pilot.press("right")
-        await pilot.press("enter")
-    elif isinstance(control, Select):
-        index = [v for v, _ in item.item.options].index(value)
-        await pilot.press("enter")
-        for _ in range(index + 1):
-            await pilot.press("down")
-        await pilot.press("enter")
-    elif isinstance(control, SelectionList):
-        index = [v for v, _ in item.item.options].index(value)
-        for _ in range(index):
-            await pilot.press("down")
-        await pilot.press("space")
-    elif isinstance(control, Input | TextArea):
-        await type_text(pilot, value)
-    await pilot.pause()
-
-
-async def reason(pilot: Any, form: ChecklistForm, path: str, text: str) -> None:
-    _field(form, path).query_one(".cl-reason", Input).focus()
-    await type_text(pilot, text)
-    await pilot.pause()
 
 
 CALM = [
@@ -333,14 +297,14 @@ async def test_open_call_resumes_with_history_facts(app_factory, store, known) -
 
 def test_lookup_source_goes_online_only_with_hub_and_credentials(settings, store) -> None:
     from firstresponse.calls import FallbackLookup, LocalLookup
-    from firstresponse.sync.client import Credentials
-    from firstresponse.tui.screens.call_handler.state import lookup_source
+    from firstresponse.tui.context import TerminalContext, default_lookup
 
     user = User(collar="CH1001", name="x", role="call_handler")
-    app = SimpleNamespace(store=store, user=user, settings=settings)
-    assert isinstance(lookup_source(app), LocalLookup)
+    context = TerminalContext(settings, store)
+    context.sign_in(user)
+    assert isinstance(default_lookup(context), LocalLookup)
     settings.hub_url, settings.device_token = "http://hub.test", "token"
-    assert isinstance(lookup_source(app), LocalLookup)  # no PIN to send: stay local
-    app.credentials = Credentials("CH1001", "1234")
-    source = lookup_source(app)
+    assert isinstance(default_lookup(context), LocalLookup)  # no PIN to send: stay local
+    context.sign_in(user, "1234")
+    source = default_lookup(context)
     assert isinstance(source, FallbackLookup) and source.name == "hub"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from sqlmodel import select
-from textual.widgets import DataTable, Input, OptionList
+from textual.widgets import Input, OptionList
 
 from firstresponse.attendance import submit
 from firstresponse.attendance.samples import child_entry, first_response_answers
@@ -119,9 +119,8 @@ async def test_outbox_lists_high_risk_first(settings: Settings, store: Store) ->
         await pilot.press("o")
         await pilot.pause(0.3)
         assert isinstance(app.screen, OutboxScreen)
-        table = app.screen.query_one(DataTable)
-        assert table.get_row_at(0)[0] == "HIGH RISK"
-        assert table.get_row_at(1)[0] == "-"
+        lines = str(app.screen.query_one("#outbox-lines").render()).splitlines()
+        assert lines == ["• HIGH RISK · Incident: T-9, attended, risk high", "• Person: "]
 
 
 async def test_status_bar_runs_sync_when_a_hub_is_set(settings: Settings, store: Store) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.screen import Screen
-from textual.widgets import DataTable, Select, Static, TextArea
+from textual.widgets import DataTable, Static, TextArea
 
 from firstresponse.config import Settings
 from firstresponse.records import Review, Role, User
@@ -13,6 +13,7 @@ from firstresponse.store import Store
 from firstresponse.supervision import pending_feedback, queue
 from firstresponse.supervision.demo import seed
 from firstresponse.tui.app import FirstResponseApp
+from tests.functional.forms import answer
 from firstresponse.tui.screens.feedback import FeedbackScreen, feedback_screen_for
 from firstresponse.tui.screens.supervisor import SupervisorHome
 from firstresponse.tui.screens.supervisor.dashboard import DashboardScreen
@@ -44,12 +45,6 @@ def _text(screen: object) -> str:
     return "\n".join(str(s.render()) for s in screen.query(Static))  # type: ignore[attr-defined]
 
 
-async def _choose(pilot, select: Select, downs: int) -> None:  # type: ignore[no-untyped-def]
-    select.focus()
-    await pilot.press("enter")
-    await pilot.pause()
-    await pilot.press(*(["down"] * downs), "enter")
-    await pilot.pause()
 
 
 async def test_queue_review_and_feedback(settings: Settings, store: Store) -> None:
@@ -74,10 +69,10 @@ async def test_queue_review_and_feedback(settings: Settings, store: Store) -> No
         assert isinstance(app.screen, ReviewScreen)
         assert "Not saved" in str(app.screen.query_one("#rv-status").render())
         form = app.screen.query_one(ChecklistForm)
-        for select in form.query(Select):
-            if select.id != "c-outcome":
-                await _choose(pilot, select, 1)  # Met
-        await _choose(pilot, form.query_one("#c-outcome", Select), 2)  # with advice
+        for item in form.checklist.items:
+            if item.type == "single" and item.id != "outcome":
+                await answer(pilot, form, item.id, item.options[0][0])  # Met
+        await answer(pilot, form, "outcome", "advice")
         area = form.query_one("#c-feedback", TextArea)
         area.focus()
         await type_text(pilot, "Well done")

@@ -34,21 +34,49 @@ def tag_for(priority: int) -> str:
     return ""
 
 
+#: Each kind of record, as an officer would name it.
+KIND_WORDS = {
+    "assessment": "Checklist",
+    "decision": "Decision",
+    "child": "Child",
+    "incident": "Incident",
+    "notification": "Notice",
+    "person": "Person",
+    "assignment": "Assignment",
+    "review": "Review",
+}
+CHECKLIST_WORDS = {
+    "first_response": "First response checklist",
+    "risk": "Risk checklist",
+    "thrive": "THRIVE assessment",
+    "safety_advice": "Safety advice",
+    "dip_sample_review": "Dip-sample review",
+}
+RECIPIENT_WORDS = {"childrens_services": "children's services"}
+
+
+def words(code: str) -> str:
+    """A stored code (`no_arrest`, `childrens_services`) as words."""
+    return RECIPIENT_WORDS.get(code, code.replace("_", " "))
+
+
 def describe(kind: str, body: dict[str, Any]) -> str:
-    """A short description of an envelope's record."""
+    """A short description of an envelope's record, in words."""
     if kind == "assessment":
-        text = f"{body.get('checklist_id', '')} v{body.get('version', 1)}"
+        checklist = str(body.get("checklist_id", ""))
+        text = f"{CHECKLIST_WORDS.get(checklist, words(checklist))}, version {body.get('version', 1)}"
         return text + (" (amendment)" if body.get("replaces_id") else "")
     if kind == "decision":
-        return f"{body.get('kind', '')}: {body.get('reason', '')}"
+        return f"{words(str(body.get('kind', ''))).capitalize()}: {body.get('reason', '')}"
     if kind == "child":
-        return f"{body.get('name', '')}, age {body.get('age', '?')}"
+        return f"{body.get('name', '')}, age {body.get('age', 'not known')}"
     if kind == "incident":
-        risk = body.get("risk_level") or "-"
-        return f"{body.get('reference', '')} {body.get('status', '')} risk {risk}"
+        risk = body.get("risk_level")
+        state = f"risk {words(risk)}" if risk else "risk not assessed yet"
+        return f"{body.get('reference', '')}, {words(str(body.get('status', '')))}, {state}"
     if kind == "notification":
         first = str(body.get("body", "")).split("\n", 1)[0]
-        return f"to {body.get('recipient', '')}: {first}"
+        return f"To {words(str(body.get('recipient', '')))}: {first}"
     if kind == "person":
         return f"{body.get('forename', '')} {body.get('surname', '')}".strip()
     return str(body.get("id", ""))[:8]

@@ -19,7 +19,8 @@ from firstresponse.calls.intake import open_call
 from firstresponse.calls.sources import LookupUnavailable, _lookup_module
 from firstresponse.checklist import load_checklist
 from firstresponse.config import Settings
-from firstresponse.records import Incident, User, utcnow
+from firstresponse.records import Incident, Person, User, utcnow
+from firstresponse.store import Store
 
 DEMO_PIN = "1234"
 
@@ -195,3 +196,12 @@ def seed(db: Session, settings: Settings) -> list[str]:
         )
     refs.append(third.reference)
     return refs
+
+
+def repeat_victim_name(store: Store) -> str | None:
+    """The demo's busiest repeat victim as "Surname Forename" (as a call handler might type
+    it), for the screenshots; None when the store holds no history."""
+    with store.session() as db:
+        person_id = _repeat_victim(db)
+        person = db.get(Person, person_id) if person_id else None
+        return f"{person.surname} {person.forename}" if person else None

@@ -35,6 +35,8 @@ class FirstResponseApp(App[None]):
 
     TITLE = "firstresponse"
     CSS_PATH = "app.tcss"
+    #: Every action is a key shown in the footer; the palette would hide them.
+    ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("ctrl+l", "lock", "Lock", priority=True),
@@ -135,6 +137,12 @@ class FirstResponseApp(App[None]):
 
     def action_lock(self) -> None:
         self.lock_terminal("on demand")
+
+    def action_sign_out(self) -> None:
+        """Sign out from a home screen (ctrl+o), back to the login screen."""
+        from firstresponse.tui.screens.lock import sign_out
+
+        sign_out(self)
 
     @property
     def pin(self) -> str:

@@ -6,11 +6,13 @@ async functions registered with `@shot`, so adding a screen means adding one.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from firstresponse.config import Settings
 from firstresponse.store import Store
@@ -40,25 +42,52 @@ def shot(name: str, caption: str) -> Callable[[Steps], Steps]:
     return register
 
 
+def app_of(pilot: Pilot[None]) -> FirstResponseApp:
+    """The app a walk drives, typed."""
+    app = pilot.app
+    assert isinstance(app, FirstResponseApp)
+    return app
+
+
+async def settle(
+    pilot: Pilot[None], condition: Callable[[], bool] = lambda: True, timeout: float = 10.0
+) -> None:
+    """Wait until `condition()` holds and the app has caught up (no fixed sleeps)."""
+    deadline = time.monotonic() + timeout
+    await pilot.pause()
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"gave up waiting on {pilot.app.screen!r}")
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
 async def type_text(pilot: Pilot[None], text: str) -> None:
     await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
 
 
 async def sign_in(pilot: Pilot[None], collar: str, pin: str = "1234") -> None:
-    """Fill the login screen the way a user would."""
-    await pilot.pause()
+    """Fill the login screen the way a user would, and wait for what comes next."""
+    from firstresponse.tui.screens.login import LoginScreen
+
+    await settle(pilot, lambda: isinstance(pilot.app.screen, LoginScreen))
     await type_text(pilot, collar)
     await pilot.press("enter")
     await pilot.pause()
     if pin and pilot.app.focused is not None and pilot.app.focused.id == "pin":
         await type_text(pilot, pin)
         await pilot.press("enter")
-    await pilot.pause(0.3)
+    # The PIN box is emptied once the PIN has been checked, whatever the outcome.
+    await settle(
+        pilot,
+        lambda: not isinstance(pilot.app.screen, LoginScreen)
+        or not pilot.app.screen.query_one("#pin", Input).value,
+    )
 
 
 @shot("login", "Sign in: collar number and PIN")
 async def _login(pilot: Pilot[None]) -> None:
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def capture(settings: Settings, store: Store, out: Path, only: str = "") -> list[Path]:
@@ -73,7 +102,7 @@ async def capture(settings: Settings, store: Store, out: Path, only: str = "") -
         app = FirstResponseApp(settings, store, demo=True)
         async with app.run_test(size=SIZE) as pilot:
             await item.steps(pilot)
-            await pilot.pause(0.2)
+            await settle(pilot)
             path = out / f"{item.name}.svg"
             app.save_screenshot(filename=path.name, path=str(out))
             written.append(path)

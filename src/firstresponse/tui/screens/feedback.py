@@ -7,16 +7,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.app import App, ComposeResult
+from textual import getters
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
-from firstresponse.checklist import load_checklist
-from firstresponse.records import Incident, Review
-from firstresponse.supervision import acknowledge, pending_feedback
+from firstresponse.records import Review
+from firstresponse.supervision.terminal import (
+    acknowledge_feedback,
+    case_reference,
+    feedback_waiting,
+)
 from firstresponse.supervision.review import OUTCOMES
+from firstresponse.tui.app import FirstResponseApp
 
 
 def feedback_lines(review: Review, reference: str, labels: dict[str, str]) -> list[str]:
@@ -41,6 +46,8 @@ def feedback_lines(review: Review, reference: str, labels: dict[str, str]) -> li
 
 class FeedbackScreen(Screen[None]):
     """Feedback waiting for the signed-in officer; `a` acknowledges the one shown."""
+
+    app = getters.app(FirstResponseApp)
 
     BINDINGS = [
         Binding("a", "acknowledge", "Acknowledge"),
@@ -68,13 +75,11 @@ class FeedbackScreen(Screen[None]):
         self.query_one("#fb-body", VerticalScroll).focus()
 
     def show_current(self) -> None:
-        app: Any = self.app
+        context = self.app.context
         review = self.reviews[0]
-        checklist = load_checklist(app.settings.checklists_dir / "dip_sample_review.toml")
+        checklist = context.checklists["dip_sample_review"]
         labels = {item.id: item.label for item in checklist.items}
-        with app.store.session() as db:
-            incident = db.get(Incident, review.subject_id)
-        reference = incident.reference if incident else review.subject_id[:8]
+        reference = case_reference(context.store, review.subject_id)
         count = len(self.reviews)
         self.query_one("#fb-title", Label).update(
             f"Feedback from your supervisor ({count} to read)"
@@ -83,9 +88,8 @@ class FeedbackScreen(Screen[None]):
         self.query_one("#fb-text", Static).update(text)
 
     def action_acknowledge(self) -> None:
-        app: Any = self.app
-        with app.store.session() as db:
-            acknowledge(db, self.reviews[0].id, app.user.collar)
+        context = self.app.context
+        acknowledge_feedback(context.store, self.reviews[0].id, context.collar)
         self.reviews.pop(0)
         if self.reviews:
             self.show_current()
@@ -97,11 +101,10 @@ class FeedbackScreen(Screen[None]):
         self.dismiss()
 
 
-def feedback_screen_for(app: App[Any]) -> Screen[None] | None:
+def feedback_screen_for(app: FirstResponseApp) -> Screen[None] | None:
     """A FeedbackScreen if the signed-in user has unacknowledged feedback, else None."""
-    user = getattr(app, "user", None)
-    if user is None:
+    officer = app.context.officer
+    if officer is None:
         return None
-    with app.store.session() as db:  # type: ignore[attr-defined]
-        reviews = pending_feedback(db, user.collar)
+    reviews = feedback_waiting(app.context.store, officer.collar)
     return FeedbackScreen(reviews) if reviews else None

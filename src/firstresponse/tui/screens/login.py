@@ -61,11 +61,16 @@ class LoginScreen(Screen[None]):
             self._error("")
             pin_input.focus()
             return
+        if not (pin_input.value.isdigit() and 4 <= len(pin_input.value) <= 8):
+            pin_input.value = ""  # not a PIN at all: not counted as a wrong attempt
+            self._error("A PIN is 4 to 8 digits. Enter it again.")
+            pin_input.focus()
+            return
         try:
             user = sign_in(self.app.store, collar, pin_input.value)  # type: ignore[attr-defined]
         except SignInError as exc:
             pin_input.value = ""
-            self._error(str(exc)[:1].upper() + str(exc)[1:] + ".")
+            self._error(str(exc)[:1].upper() + str(exc)[1:].rstrip(".") + ".")
             if exc.locked:
                 collar_input.value = ""
                 collar_input.focus()

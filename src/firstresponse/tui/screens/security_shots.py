@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-from firstresponse.tui.screenshots import shot, sign_in
+from firstresponse.tui.screenshots import app_of, settle, shot, sign_in
 
 
 @shot("login_wrong_pin", "Sign in: a wrong PIN says how many attempts are left")
@@ -15,5 +15,5 @@ async def _wrong_pin(pilot: Pilot[None]) -> None:
 @shot("lock", "Locked after no activity (or ctrl+l): the PIN unlocks, the work underneath kept")
 async def _lock(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "PC2001")
-    pilot.app.lock_terminal("idle")  # type: ignore[attr-defined]
-    await pilot.pause(0.3)
+    app_of(pilot).lock_terminal("idle")
+    await settle(pilot, lambda: type(pilot.app.screen).__name__ == "LockScreen")

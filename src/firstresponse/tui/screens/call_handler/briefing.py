@@ -5,18 +5,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from firstresponse.calls import GradeRefused, Override, grade_call
-from firstresponse.calls.briefing import briefing_for
+from firstresponse.calls import GradeRefused, Override
 from firstresponse.calls.grading import WORKFORCE
+from firstresponse.calls.terminal import grade, preview_briefing
 from firstresponse.checklist import Evaluation
-from firstresponse.records import Grade, Incident
-from firstresponse.tui.screens.call_handler.state import CallState, checklists
+from firstresponse.records import Grade
+from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.screens.call_handler.state import CallState
 
 
 def briefing_text(briefing: dict[str, Any]) -> str:
@@ -37,6 +39,8 @@ def normalise_assignee(text: str) -> str:
 
 class BriefingScreen(Screen[bool]):
     """F5 records the grade and sends the briefing with the assignment; Escape goes back."""
+
+    app = getters.app(FirstResponseApp)
 
     DEFAULT_CSS = """
     BriefingScreen #briefing { height: 1fr; padding: 0 1; }
@@ -59,20 +63,17 @@ class BriefingScreen(Screen[bool]):
         self.evaluation = ev
         self.override = override
         self.grade = Grade(answers["grade"])
-        app: Any = self.app
-        with app.store.session() as db:
-            incident = db.get(Incident, state.incident_id)
-            assert incident is not None
-            self.preview = briefing_for(
-                db,
-                incident,
-                answers,
-                ev,
-                state.history,
-                state.suspect_markers,
-                restricted=WORKFORCE in ev.flags,
-                checklist=checklists(app.settings)["thrive"],
-            )
+        context = self.app.context
+        self.preview = preview_briefing(
+            context.store,
+            state.incident_id,
+            answers,
+            ev,
+            state.history,
+            state.suspect_markers,
+            restricted=WORKFORCE in ev.flags,
+            checklist=context.checklists["thrive"],
+        )
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -101,23 +102,21 @@ class BriefingScreen(Screen[bool]):
         self.action_send()
 
     def action_send(self) -> None:
-        app: Any = self.app
+        context = self.app.context
         assignee = self.query_one("#assignee", Input).value.strip() if self.grade.deploys else ""
-        thrive = checklists(app.settings)["thrive"]
         try:
-            with app.store.session() as db:
-                graded = grade_call(
-                    db,
-                    app.user,
-                    self.state.incident_id,
-                    thrive,
-                    self.answers,
-                    self.state.facts,
-                    override=self.override,
-                    history=self.state.history,
-                    suspect_markers=self.state.suspect_markers,
-                    assignee=normalise_assignee(assignee),
-                )
+            graded = grade(
+                context.store,
+                context.signed_in,
+                self.state.incident_id,
+                context.checklists["thrive"],
+                self.answers,
+                self.state.facts,
+                override=self.override,
+                history=self.state.history,
+                suspect_markers=self.state.suspect_markers,
+                assignee=normalise_assignee(assignee),
+            )
         except GradeRefused as refused:
             detail = "; ".join(refused.problems[:2])
             self.notify(f"{refused} {detail}".strip(), title="Not graded", severity="error")
@@ -127,7 +126,10 @@ class BriefingScreen(Screen[bool]):
             if graded.assignment and graded.assignment.assignee
             else ""
         )
-        decisions = f", {len(graded.decisions)} decision(s) for review" if graded.decisions else ""
+        count = len(graded.decisions)
+        decisions = (
+            f", {count} decision{'s' if count != 1 else ''} for a supervisor" if count else ""
+        )
         self.notify(
             f"{self.state.reference} graded {self.grade.value.replace('_', ' ')}{sent}{decisions}"
         )

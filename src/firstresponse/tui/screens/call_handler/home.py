@@ -4,23 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import select
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 
-from firstresponse.calls import todays_calls
-from firstresponse.records import Assignment, Incident, Person
+from firstresponse.calls.terminal import call_record, todays_call_lines
+from firstresponse.records import Incident, Person
+from firstresponse.tui.app import FirstResponseApp
 
 
 class CallHandlerHome(Screen[None]):
     """Today's calls, newest first."""
 
+    app = getters.app(FirstResponseApp)
+
     BINDINGS = [
         Binding("n", "new_call", "New call"),
         Binding("r", "refresh", "Refresh"),
         Binding("c", "dvds", "Clare's Law"),
+        Binding("ctrl+o", "app.sign_out", "Sign out"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -41,21 +45,22 @@ class CallHandlerHome(Screen[None]):
 
     def action_refresh(self) -> None:
         table = self.query_one(DataTable)
+        row = table.cursor_row
         table.clear()
-        with self.app.store.session() as db:  # type: ignore[attr-defined]
-            for incident in todays_calls(db):
-                victim = db.get(Person, incident.victim_id)
-                grade = (incident.grade or "-").replace("_", " ")
-                if incident.restricted:
-                    grade += " R"
-                table.add_row(
-                    f"{incident.occurred_at:%H:%M}",
-                    incident.reference,
-                    victim.full_name if victim else "?",
-                    grade,
-                    incident.status,
-                    key=incident.id,
-                )
+        for call in todays_call_lines(self.app.context.store):
+            grade = (call.grade or "not graded").replace("_", " ")
+            if call.restricted:
+                grade += " (restricted)"
+            table.add_row(
+                f"{call.occurred_at:%H:%M}",
+                call.reference,
+                call.person_at_risk,
+                grade,
+                call.status,
+                key=call.incident_id,
+            )
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
         count = table.row_count
         self.query_one("#calls-hint", Label).update(
             f"{count} call{'s' if count != 1 else ''} today · Enter: open · n: new call · c: DVDS"
@@ -63,21 +68,17 @@ class CallHandlerHome(Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter: resume an open call's THRIVE, or read a graded call's briefing."""
-        incident_id = str(event.row_key.value)
-        app: Any = self.app
-        with app.store.session() as db:
-            incident = db.get(Incident, incident_id)
-            if incident is None:
-                return
-            victim = db.get(Person, incident.victim_id)
-            query = select(Assignment).where(Assignment.incident_id == incident_id)
-            assignment = db.exec(query).first()
+        record = call_record(self.app.context.store, str(event.row_key.value))
+        if record is None:
+            return
+        incident = record.incident
         if incident.status == "open":
-            self._resume(incident, victim)
-        elif assignment is not None:
+            self._resume(incident, record.victim)
+        elif record.assignment is not None:
             from firstresponse.tui.screens.call_handler.briefing import BriefingView
 
-            app.push_screen(
+            assignment = record.assignment
+            self.app.push_screen(
                 BriefingView(incident.reference, assignment.briefing, assignment.assignee)
             )
         else:
@@ -87,10 +88,10 @@ class CallHandlerHome(Screen[None]):
         from firstresponse.calls import facts_from_history
         from firstresponse.calls.sources import LookupUnavailable
         from firstresponse.sync.client import SyncFailure
-        from firstresponse.tui.screens.call_handler.state import CallState, lookup_source
+        from firstresponse.tui.screens.call_handler.state import CallState
         from firstresponse.tui.screens.call_handler.thrive import ThriveScreen
 
-        source = lookup_source(self.app)
+        source = self.app.context.lookup
         found: dict[str, dict[str, Any] | None] = {}
         for role, person_id in (("victim", incident.victim_id), ("suspect", incident.suspect_id)):
             try:

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import work
+from textual import events, getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static
 
-from firstresponse.calls import CallDetails, Candidate, Search, facts_from_history, open_call
+from firstresponse.calls import CallDetails, Candidate, Search, facts_from_history
 from firstresponse.calls.details import parse_children, parse_dob, split_name
 from firstresponse.calls.sources import LookupUnavailable
+from firstresponse.calls.terminal import start_call
 from firstresponse.records import Relationship
 from firstresponse.sync.client import SyncFailure
 from firstresponse.tui.screens.call_handler.history import HistoryScreen
 from firstresponse.tui.screens.call_handler.lookup_panel import LookupPanel
-from firstresponse.tui.screens.call_handler.state import CallState, lookup_source
+from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.screens.call_handler.state import CallState
 
 YES_NO = [("Yes", "yes"), ("No", "no"), ("Not known", "unknown")]
 #: (id, label, placeholder) of the text fields; the first five feed the lookup.
@@ -43,6 +45,8 @@ SELECTS = [
 
 class NewCallScreen(Screen[None]):
     """Caller and victim details; F3 picks a match; F5 goes on to THRIVE."""
+
+    app = getters.app(FirstResponseApp)
 
     DEFAULT_CSS = """
     NewCallScreen #details { height: 1fr; }
@@ -84,7 +88,7 @@ class NewCallScreen(Screen[None]):
                 yield self._select_row(*spec)
             yield self._text_row(*TEXT_FIELDS[8])
         yield Static("", id="selected", markup=False)
-        yield LookupPanel(lookup_source(self.app), id="lookup")
+        yield LookupPanel(self.app.context.lookup, id="lookup")
         yield Footer()
 
     @staticmethod
@@ -110,16 +114,28 @@ class NewCallScreen(Screen[None]):
         value = self.query_one(f"#{wid}", Select).value
         return "" if value is Select.NULL else str(value)
 
+    def _role_of(self, widget_id: str | None) -> str | None:
+        if widget_id in LOOKUP_FIELDS:
+            return "victim"
+        return "suspect" if widget_id == "suspect" else None
+
+    def _search(self, role: str) -> Search:
+        if role == "victim":
+            return Search(**{f: self.value(f) for f in LOOKUP_FIELDS})
+        return Search(name=self.value("suspect"))
+
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id in LOOKUP_FIELDS:
-            self.target = "victim"
-            query = Search(**{f: self.value(f) for f in LOOKUP_FIELDS})
-        elif event.input.id == "suspect":
-            self.target = "suspect"
-            query = Search(name=self.value("suspect"))
-        else:
-            return
-        self.query_one(LookupPanel).query_changed(query, self.target)
+        role = self._role_of(event.input.id)
+        if role is not None:
+            self.target = role
+            self.query_one(LookupPanel).query_changed(self._search(role), role)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Back in a victim (or suspect) box, the matches are the victim's (suspect's) again."""
+        role = self._role_of(event.widget.id)
+        if role is not None and role != self.target:
+            self.target = role
+            self.query_one(LookupPanel).query_changed(self._search(role), role)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter moves to the next detail, as Tab does."""
@@ -155,6 +171,8 @@ class NewCallScreen(Screen[None]):
         def chosen(use: bool | None) -> None:
             if use:
                 self.use(candidate, history)
+            else:
+                self.query_one("#matches", OptionList).focus()  # back where Enter was pressed
 
         self.app.push_screen(HistoryScreen(history), chosen)
 
@@ -213,16 +231,15 @@ class NewCallScreen(Screen[None]):
             self.notify("Enter the name of the person at risk first", severity="error")
             self.query_one("#name", Input).focus()
             return
-        app: Any = self.app
-        with app.store.session() as db:
-            incident = open_call(
-                db,
-                app.user,
-                details,
-                victim_id=self.selected.person_id if self.selected else None,
-                suspect_id=self.known["suspect"][0].person_id if "suspect" in self.known else None,
-                force_code=app.settings.force_code,
-            )
+        context = self.app.context
+        incident = start_call(
+            context.store,
+            context.signed_in,
+            details,
+            victim_id=self.selected.person_id if self.selected else None,
+            suspect_id=self.known["suspect"][0].person_id if "suspect" in self.known else None,
+            force_code=context.settings.force_code,
+        )
         state = CallState(
             incident_id=incident.id,
             reference=incident.reference,

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from firstresponse.calls import GradeRefused, Override, verify_supervisor
+from firstresponse.calls import GradeRefused, Override
+from firstresponse.calls.terminal import check_supervisor
+from firstresponse.tui.app import FirstResponseApp
 
 
 class OverrideDialog(ModalScreen[Override | None]):
     """Enter moves on; Enter on the rationale verifies; Escape cancels."""
+
+    app = getters.app(FirstResponseApp)
 
     DEFAULT_CSS = """
     OverrideDialog { align: center middle; }
@@ -46,6 +49,10 @@ class OverrideDialog(ModalScreen[Override | None]):
             yield Input(placeholder="Supervisor PIN", password=True, id="ov-pin")
             yield Input(self.rationale, placeholder="Rationale for the lower grade", id="ov-why")
             yield Label("", id="ov-error", classes="error")
+            yield Label(
+                "Enter: next box · Enter on the rationale: check and agree · Esc: cancel",
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#ov-pin" if self.collar else "#ov-collar", Input).focus()
@@ -61,10 +68,8 @@ class OverrideDialog(ModalScreen[Override | None]):
             pin=self.query_one("#ov-pin", Input).value,
             rationale=self.query_one("#ov-why", Input).value.strip(),
         )
-        app: Any = self.app
         try:
-            with app.store.session() as db:
-                verify_supervisor(db, override)
+            check_supervisor(self.app.context.store, override)
         except GradeRefused as refused:
             self.query_one("#ov-error", Label).update(str(refused))
             pin = self.query_one("#ov-pin", Input)

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from firstresponse.calls import GradeRefused, record_safety_advice
-from firstresponse.tui.screens.call_handler.state import CallState, checklists
+from firstresponse.calls import GradeRefused
+from firstresponse.calls.terminal import save_safety_advice
+from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.screens.call_handler.state import CallState
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
 
 
 class SafetyAdviceScreen(Screen[None]):
     """F5 saves the advice given; Escape returns to today's calls without it."""
+
+    app = getters.app(FirstResponseApp)
 
     BINDINGS = [
         Binding("f5", "save", "Save advice"),
@@ -25,7 +28,7 @@ class SafetyAdviceScreen(Screen[None]):
     def __init__(self, state: CallState) -> None:
         super().__init__()
         self.state = state
-        self.checklist = checklists(self.app.settings)["safety_advice"]  # type: ignore[attr-defined]
+        self.checklist = self.app.context.checklists["safety_advice"]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -36,13 +39,16 @@ class SafetyAdviceScreen(Screen[None]):
         self.sub_title = f"Safety advice · {self.state.reference}"
 
     def action_save(self) -> None:
-        app: Any = self.app
+        context = self.app.context
         form = self.query_one(ChecklistForm)
         try:
-            with app.store.session() as db:
-                record_safety_advice(
-                    db, app.user, self.state.incident_id, self.checklist, form.answers
-                )
+            save_safety_advice(
+                context.store,
+                context.signed_in,
+                self.state.incident_id,
+                self.checklist,
+                form.answers,
+            )
         except GradeRefused as refused:
             self.notify(str(refused), severity="error")
             form.action_next_missing()

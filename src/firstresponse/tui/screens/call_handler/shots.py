@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-from firstresponse.calls import todays_calls
-from firstresponse.calls.demo import _repeat_victim
-from firstresponse.records import Person
-from firstresponse.tui.screenshots import shot, sign_in, type_text
+from firstresponse.calls.demo import repeat_victim_name
+from firstresponse.calls.terminal import todays_call_lines
+from firstresponse.tui.screenshots import app_of, settle, shot, sign_in, type_text
 
 
 def _known_name(pilot: Pilot[None]) -> str:
     """A historic repeat victim's name, typed with the surname first to show the matching."""
-    with pilot.app.store.session() as db:  # type: ignore[attr-defined]
-        person_id = _repeat_victim(db)
-        person = db.get(Person, person_id) if person_id else None
-    return f"{person.surname} {person.forename}" if person else "Testa Example"
+    return repeat_victim_name(app_of(pilot).context.store) or "Testa Example"
 
 
 @shot("call_handler_home", "Call handler: today's calls, n for a new call")
@@ -26,9 +22,13 @@ async def home(pilot: Pilot[None]) -> None:
 async def _new_call_with_matches(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "CH1001")
     await pilot.press("n")
-    await pilot.pause()
+    await settle(pilot, lambda: type(pilot.app.screen).__name__ == "NewCallScreen")
     await type_text(pilot, _known_name(pilot))
-    await pilot.pause(1.0)
+    await settle(pilot, lambda: "F3 to choose" in _lookup_status(pilot))
+
+
+def _lookup_status(pilot: Pilot[None]) -> str:
+    return str(pilot.app.screen.query_one("#lookup-status").render())
 
 
 @shot("call_handler_new_call", "New call: repeat-victim matches as you type, with reasons")
@@ -40,25 +40,22 @@ async def new_call(pilot: Pilot[None]) -> None:
 async def history(pilot: Pilot[None]) -> None:
     await _new_call_with_matches(pilot)
     await pilot.press("f3", "enter")
-    await pilot.pause(0.5)
+    await settle(pilot, lambda: type(pilot.app.screen).__name__ == "HistoryScreen")
 
 
 @shot("call_handler_thrive", "THRIVE with the grade floor set by the history and answers")
 async def thrive(pilot: Pilot[None]) -> None:
-    await _new_call_with_matches(pilot)
-    await pilot.press("f3", "enter")
-    await pilot.pause(0.5)
+    await history(pilot)
     await pilot.press("enter")
-    await pilot.pause()
+    await settle(pilot, lambda: type(pilot.app.screen).__name__ == "NewCallScreen")
     await pilot.press("f5")
-    await pilot.pause(0.5)
+    await settle(pilot, lambda: type(pilot.app.screen).__name__ == "ThriveScreen")
 
 
 @shot("call_handler_briefing", "The briefing sent to attending officers with the assignment")
 async def briefing(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "CH1001")
-    with pilot.app.store.session() as db:  # type: ignore[attr-defined]
-        calls = todays_calls(db)
+    calls = todays_call_lines(app_of(pilot).context.store)
     graded = next((n for n, call in enumerate(calls) if call.status == "graded"), 0)
     await pilot.press(*["down"] * graded, "enter")
-    await pilot.pause(0.5)
+    await settle(pilot, lambda: type(pilot.app.screen).__name__ == "BriefingView")

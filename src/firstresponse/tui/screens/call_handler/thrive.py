@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -11,7 +12,8 @@ from firstresponse.calls import Override, prepare
 from firstresponse.calls.briefing import routine_reasons
 from firstresponse.calls.grading import BELOW_FLOOR, OVERRIDE_REASON, OVERRIDE_SUPERVISOR
 from firstresponse.checklist import Evaluation
-from firstresponse.tui.screens.call_handler.state import CallState, checklists
+from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.screens.call_handler.state import CallState
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
 
 
@@ -31,8 +33,10 @@ def floor_text(ev: Evaluation, routine: set[str] | frozenset[str] = frozenset())
 class ThriveScreen(Screen[None]):
     """The THRIVE checklist; F5 grades (asking a supervisor when below the floor)."""
 
+    app = getters.app(FirstResponseApp)
+
     DEFAULT_CSS = """
-    ThriveScreen #floor { height: auto; max-height: 3; padding: 0 1; background: $warning 20%; }
+    ThriveScreen #floor { height: auto; padding: 0 1; background: $warning 20%; }
     ThriveScreen #floor.-below { background: $error 40%; text-style: bold; }
     """
 
@@ -44,7 +48,7 @@ class ThriveScreen(Screen[None]):
     def __init__(self, state: CallState) -> None:
         super().__init__()
         self.state = state
-        self.checklist = checklists(self.app.settings)["thrive"]  # type: ignore[attr-defined]
+        self.checklist = self.app.context.checklists["thrive"]
         self.override: Override | None = None
 
     def compose(self) -> ComposeResult:

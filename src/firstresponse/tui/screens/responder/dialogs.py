@@ -101,7 +101,8 @@ class ProblemsDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="problems"):
             yield Static(
-                f"Not submitted: {len(self.problems)} thing(s) missing",
+                f"Not submitted: {len(self.problems)} "
+                f"thing{'s' if len(self.problems) != 1 else ''} missing",
                 classes="dialog-title dialog-error",
             )
             with VerticalScroll():

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
 
-from firstresponse.attendance import AssignmentView, assignments_for, attend_unassigned
+from firstresponse.attendance import AssignmentView
+from firstresponse.attendance.terminal import my_assignments, record_attendance
 from firstresponse.tui.screens.responder.base import ResponderScreen
+from firstresponse.tui.widgets.marked_list import MarkedList
 from firstresponse.tui.widgets.status_bar import start_sync, stop_sync
 
 
@@ -32,11 +32,12 @@ class ResponderHome(ResponderScreen):
         Binding("v", "contacts", "Victim contacts"),
         Binding("c", "dvds", "Clare's Law"),
         Binding("r", "reload", "Refresh"),
+        Binding("ctrl+o", "app.sign_out", "Sign out"),
     ]
 
     def body(self) -> ComposeResult:
         yield Static("Your assignments", classes="title", id="home-title")
-        yield OptionList(id="assignments")
+        yield MarkedList(id="assignments")
         yield Static("", classes="hint", id="home-hint")
 
     def on_mount(self) -> None:
@@ -51,14 +52,9 @@ class ResponderHome(ResponderScreen):
         self.action_reload()
 
     def action_reload(self) -> None:
-        with self.store.session() as db:
-            views = assignments_for(db, self.collar, self.team)
-        listing = self.query_one("#assignments", OptionList)
-        highlighted = listing.highlighted
-        listing.clear_options()
-        listing.add_options([Option(Text(_line(v)), id=v.incident_id) for v in views])
-        if views:
-            listing.highlighted = min(highlighted or 0, len(views) - 1)
+        views = my_assignments(self.store, self.collar, self.team)
+        listing = self.query_one("#assignments", MarkedList)
+        listing.set_options_text([(_line(v), v.incident_id) for v in views])
         self.query_one("#home-title", Static).update(
             f"Your assignments ({self.collar}): {len(views)}"
         )
@@ -84,8 +80,7 @@ class ResponderHome(ResponderScreen):
         def created(details: dict[str, str] | None) -> None:
             if not details:
                 return
-            with self.store.session() as db:
-                attend_unassigned(db, self.collar, **details)
+            record_attendance(self.store, self.collar, **details)
             self.action_reload()
             self.refresh_status()
             self.notify("Attendance recorded on this terminal")

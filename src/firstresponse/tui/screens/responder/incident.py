@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -11,17 +13,12 @@ from firstresponse.attendance import (
     FIRST_RESPONSE,
     RISK,
     SubmissionRefused,
-    assignments_for,
     briefing_sections,
-    drafts_for,
-    history,
     start_amendment,
-    submission_problems,
     submit,
-    submitted_for,
 )
+from firstresponse.attendance.terminal import incident_overview, submitted
 from firstresponse.checklist import evaluate
-from firstresponse.records import Incident
 from firstresponse.tui.screens.responder.base import ResponderScreen
 from firstresponse.tui.screens.responder.dialogs import AmendDialog, ProblemsDialog
 
@@ -37,13 +34,13 @@ class IncidentScreen(ResponderScreen):
     IncidentScreen .brief-heading { text-style: bold; color: $accent; margin-top: 1; }
     """
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("c", "checklist('first_response')", "Checklist"),
-        Binding("r", "checklist('risk')", "Risk checklist"),
-        Binding("k", "risk", "Risk level"),
-        Binding("f", "referrals", "Referrals"),
         Binding("s", "submit", "Submit"),
+        Binding("c", "checklist('first_response')", "Checklist"),
+        Binding("r", "checklist('risk')", "Risk"),
+        Binding("k", "risk", "Level"),
+        Binding("f", "referrals", "Referrals"),
         Binding("a", "amend", "Amend"),
+        Binding("escape", "app.pop_screen", "Back"),
     ]
 
     def __init__(self, incident_id: str) -> None:
@@ -68,24 +65,17 @@ class IncidentScreen(ResponderScreen):
 
     def _lines(self) -> list[tuple[str, str]]:
         facts = self.facts(self.incident_id)
-        with self.store.session() as db:
-            incident = db.get(Incident, self.incident_id)
-            view = next(
-                (
-                    v
-                    for v in assignments_for(db, self.collar, self.team)
-                    if v.incident_id == self.incident_id
-                ),
-                None,
-            )
-            drafts = {d.checklist_id: d for d in drafts_for(db, self.incident_id, self.collar)}
-            done = submitted_for(db, self.incident_id)
-            versions = {cid: history(db, row.id) for cid, row in done.items()}
-            problems = (
-                submission_problems(db, self.incident_id, self.collar, self.checklists, facts)
-                if drafts
-                else []
-            )
+        overview = incident_overview(
+            self.store, self.incident_id, self.collar, self.team, self.checklists, facts
+        )
+        incident, view, drafts, done = (
+            overview.incident,
+            overview.assignment,
+            overview.drafts,
+            overview.submitted,
+        )
+        versions, problems = overview.versions, overview.problems
+        self._facts = facts
         lines: list[tuple[str, str]] = []
         reference = incident.reference if incident else ""
         lines.append((f"{reference} · {incident.address if incident else ''}", "title"))
@@ -105,7 +95,12 @@ class IncidentScreen(ResponderScreen):
                 if row.replaces_id
             ]
         if drafts:
-            state = f"{len(problems)} thing(s) missing" if problems else "ready to submit (s)"
+            count = len(problems)
+            state = (
+                f"{count} thing{'s' if count != 1 else ''} missing (s shows them)"
+                if problems
+                else "ready to submit (s)"
+            )
             lines.append((f"Submission: {state}", "progress"))
         lines.append(
             (
@@ -115,7 +110,9 @@ class IncidentScreen(ResponderScreen):
         )
         return lines
 
-    def _state(self, checklist_id: str, drafts: dict, done: dict) -> str:
+    def _state(
+        self, checklist_id: str, drafts: dict[str, Any], done: dict[str, Any]
+    ) -> str:
         parts = []
         if checklist_id in done:
             row = done[checklist_id]
@@ -123,9 +120,7 @@ class IncidentScreen(ResponderScreen):
             parts.append(f"submitted v{row.version} {when}")
         draft = drafts.get(checklist_id)
         if draft is not None:
-            ev = evaluate(
-                self.checklists[checklist_id], draft.answers, self.facts(self.incident_id)
-            )
+            ev = evaluate(self.checklists[checklist_id], draft.answers, self._facts)
             missing = len(ev.missing_required) + len(ev.missing_reasons) + len(ev.errors)
             kind = f"amendment v{draft.version}" if draft.replaces_id else "draft"
             parts.append(f"{kind}, " + (f"{missing} missing" if missing else "complete"))
@@ -162,7 +157,11 @@ class IncidentScreen(ResponderScreen):
         except PermissionError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.notify(f"Submitted {len(rows)} checklist(s): waiting in the outbox to sync")
+        count = len(rows)
+        self.notify(
+            f"Submitted {count} checklist{'s' if count != 1 else ''}: "
+            "waiting in the outbox to sync"
+        )
         self.refresh_status()
         await self.show()
 
@@ -174,8 +173,7 @@ class IncidentScreen(ResponderScreen):
             self.app.push_screen(ChecklistScreen(self.incident_id, checklist_id, jump=True))
 
     def action_amend(self) -> None:
-        with self.store.session() as db:
-            done = submitted_for(db, self.incident_id)
+        done = submitted(self.store, self.incident_id)
         if not done:
             self.notify("Nothing submitted yet to amend", severity="warning")
             return

@@ -4,39 +4,45 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.containers import VerticalScroll
+from textual.widgets import Static
 
-from firstresponse.attendance import outbox_lines
+from firstresponse.attendance import OutboxLine
+from firstresponse.attendance.outbox_view import KIND_WORDS
+from firstresponse.attendance.terminal import waiting_lines
 from firstresponse.tui.screens.responder.base import ResponderScreen
+
+
+def outbox_text(line: OutboxLine) -> str:
+    """One record in words: why it is first, what it is, and any reason it is held."""
+    tag = "NEEDS ATTENTION" if line.status == "quarantined" else line.tag
+    what = KIND_WORDS.get(line.kind, line.kind.capitalize())
+    text = f"{tag + ' · ' if tag else ''}{what}: {line.summary}"
+    if line.last_error:
+        text += f"\n   Held: {line.last_error}"
+    return text
 
 
 class OutboxScreen(ResponderScreen):
     """Waiting and quarantined records, most urgent first."""
 
     DEFAULT_CSS = """
-    OutboxScreen #outbox { height: 1fr; }
+    OutboxScreen #outbox { height: 1fr; padding: 0 1; }
     """
     BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("r", "reload", "Refresh")]
 
     def body(self) -> ComposeResult:
         yield Static("Waiting to sync (high risk and children first)", classes="title", id="ob-t")
-        yield DataTable(id="outbox", cursor_type="row", zebra_stripes=True)
+        yield VerticalScroll(Static("", id="outbox-lines", markup=False), id="outbox")
 
     def on_mount(self) -> None:
-        table = self.query_one("#outbox", DataTable)
-        table.add_columns("Priority", "Record", "Detail")
         self.action_reload()
-        table.focus()
+        self.query_one("#outbox").focus()
 
     def action_reload(self) -> None:
-        table = self.query_one("#outbox", DataTable)
-        table.clear()
-        with self.store.session() as db:
-            lines = outbox_lines(db)
-        for line in lines:
-            tag = "NEEDS ATTENTION" if line.status == "quarantined" else (line.tag or "-")
-            detail = line.summary if not line.last_error else f"{line.summary} ({line.last_error})"
-            table.add_row(tag, f"{line.kind} v{line.version}", detail[:48])
+        lines = waiting_lines(self.store)
+        text = "\n".join(f"• {outbox_text(line)}" for line in lines)
+        self.query_one("#outbox-lines", Static).update(text or "Nothing waiting: all synced.")
         self.query_one("#ob-t", Static).update(
             f"Waiting to sync: {len(lines)} (high risk and children first)"
         )

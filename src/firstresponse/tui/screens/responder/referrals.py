@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
-from firstresponse.attendance import ReferralChoice, drafts_for, referral_choices, set_referral
+from firstresponse.attendance import ReferralChoice, referral_choices, set_referral
+from firstresponse.attendance.terminal import my_drafts
 from firstresponse.tui.screens.responder.base import ResponderScreen
 from firstresponse.tui.screens.responder.dialogs import ReasonDialog
+from firstresponse.tui.widgets.marked_list import MarkedList
 
 
-def _line(choice: ReferralChoice) -> str:
-    if choice.accepted is None:
+def _line(choices: list[ReferralChoice]) -> str:
+    """One referral, however many of the officer's checklists suggest it."""
+    first = choices[0]
+    states = {c.accepted for c in choices}
+    accepted = states.pop() if len(states) == 1 else None
+    if accepted is None:
         state = "[ CHOOSE ]"
-    elif choice.accepted:
+    elif accepted:
         state = "[accepted]"
     else:
         state = "[declined]"
-    text = f"{state} {choice.label}\n           why: {choice.why}"
-    if choice.accepted is False:
-        text += f"\n           reason: {choice.reason or 'REASON NEEDED'}"
+    why = "; ".join(dict.fromkeys(c.why for c in choices))
+    text = f"{state} {first.label}\n           why: {why}"
+    if accepted is False:
+        text += f"\n           reason: {first.reason or 'REASON NEEDED'}"
     return text
 
 
@@ -41,12 +46,13 @@ class ReferralsScreen(ResponderScreen):
     def __init__(self, incident_id: str) -> None:
         super().__init__()
         self.incident_id = incident_id
-        self.choices: list[ReferralChoice] = []
+        #: One entry per referral: every draft's choice for it (accepting sets them all).
+        self.choices: list[list[ReferralChoice]] = []
 
     def body(self) -> ComposeResult:
         yield Static("Referrals suggested by the answers", classes="title")
-        yield OptionList(id="referrals")
-        yield Static("a: accept · d: decline with a reason", classes="hint")
+        yield MarkedList(id="referrals")
+        yield Static("a: accept the marked (›) referral · d: decline it with a reason", classes="hint")
 
     def on_mount(self) -> None:
         self.reload()
@@ -54,40 +60,36 @@ class ReferralsScreen(ResponderScreen):
 
     def reload(self) -> None:
         facts = self.facts(self.incident_id)
-        with self.store.session() as db:
-            drafts = drafts_for(db, self.incident_id, self.collar)
+        drafts = my_drafts(self.store, self.incident_id, self.collar)
         self.checklist_of: dict[str, str] = {d.id: d.checklist_id for d in drafts}
-        self.choices = [
-            c for d in drafts for c in referral_choices(d, self.checklists[d.checklist_id], facts)
-        ]
-        listing = self.query_one("#referrals", OptionList)
-        keep = listing.highlighted
-        listing.clear_options()
-        listing.add_options([Option(Text(_line(c))) for c in self.choices])
+        grouped: dict[str, list[ReferralChoice]] = {}
+        for draft in drafts:
+            for choice in referral_choices(draft, self.checklists[draft.checklist_id], facts):
+                grouped.setdefault(choice.id, []).append(choice)
+        self.choices = list(grouped.values())
+        listing = self.query_one("#referrals", MarkedList)
+        listing.set_options_text([(_line(c), None) for c in self.choices])
         if not self.choices:
-            listing.add_option(
-                Option("No referrals suggested by the answers so far.", disabled=True)
-            )
-        else:
-            listing.highlighted = min(keep or 0, len(self.choices) - 1)
+            listing.set_options_text([("No referrals suggested by the answers so far.", None)])
 
-    def _current(self) -> ReferralChoice | None:
-        index = self.query_one("#referrals", OptionList).highlighted
+    def _current(self) -> list[ReferralChoice] | None:
+        index = self.query_one("#referrals", MarkedList).highlighted
         if index is None or index >= len(self.choices):
             return None
         return self.choices[index]
 
-    def _set(self, choice: ReferralChoice, accepted: bool, reason: str = "") -> None:
-        checklist = self.checklists[self.checklist_of[choice.assessment_id]]
-        set_referral(
-            self.store,
-            choice.assessment_id,
-            choice.id,
-            accepted,
-            reason,
-            checklist,
-            self.facts(self.incident_id),
-        )
+    def _set(self, choices: list[ReferralChoice], accepted: bool, reason: str = "") -> None:
+        facts = self.facts(self.incident_id)
+        for choice in choices:
+            set_referral(
+                self.store,
+                choice.assessment_id,
+                choice.id,
+                accepted,
+                reason,
+                self.checklists[self.checklist_of[choice.assessment_id]],
+                facts,
+            )
         self.reload()
 
     def action_accept(self) -> None:
@@ -104,4 +106,4 @@ class ReferralsScreen(ResponderScreen):
             if reason:
                 self._set(choice, False, reason)
 
-        self.app.push_screen(ReasonDialog(f"Why is '{choice.label}' declined?"), given)
+        self.app.push_screen(ReasonDialog(f"Why is '{choice[0].label}' declined?"), given)

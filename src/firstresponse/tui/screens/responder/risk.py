@@ -7,7 +7,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from firstresponse.attendance import RISK, draft_for, risk_summary, submitted_for
+from firstresponse.attendance import RISK, risk_summary
+from firstresponse.attendance.terminal import risk_answers_for
 from firstresponse.tui.screens.responder.base import ResponderScreen
 
 
@@ -44,10 +45,7 @@ class RiskScreen(ResponderScreen):
         await body.mount_all([Static(t, markup=False, classes=c) for t, c in self._lines()])
 
     def _lines(self) -> list[tuple[str, str]]:
-        with self.store.session() as db:
-            row = draft_for(db, self.incident_id, RISK, self.collar) or submitted_for(
-                db, self.incident_id
-            ).get(RISK)
+        row = risk_answers_for(self.store, self.incident_id, self.collar)
         if row is None:
             return [("The risk checklist has not been started: press r to start it.", "hint")]
         s = risk_summary(self.checklists[RISK], row.answers, self.facts(self.incident_id))

@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-from sqlmodel import col, select
 from textual.pilot import Pilot
 
-from firstresponse.records import Assessment
-from firstresponse.tui.screenshots import shot, sign_in
+from firstresponse.attendance.terminal import newest_submitted_incident
+from firstresponse.tui.screenshots import app_of, settle, shot, sign_in
+
+
+def _on(pilot: Pilot[None], name: str) -> bool:
+    return type(pilot.app.screen).__name__ == name
 
 
 async def _submitted_incident(pilot: Pilot[None], collar: str) -> None:
     """Open the incident of the officer's newest submitted checklist."""
     from firstresponse.tui.screens.responder.incident import IncidentScreen
 
-    with pilot.app.store.session() as db:  # type: ignore[attr-defined]
-        row = db.exec(
-            select(Assessment)
-            .where(Assessment.author == collar, Assessment.status == "submitted")
-            .order_by(col(Assessment.submitted_at).desc())
-        ).first()
-    if row is not None and row.incident_id:
-        pilot.app.push_screen(IncidentScreen(row.incident_id))
-        await pilot.pause(0.5)
+    incident_id = newest_submitted_incident(app_of(pilot).context.store, collar)
+    if incident_id:
+        pilot.app.push_screen(IncidentScreen(incident_id))
+        await settle(pilot, lambda: _on(pilot, "IncidentScreen"))
+
+
+async def _form_shown(pilot: Pilot[None]) -> None:
+    await settle(pilot, lambda: _on(pilot, "ChecklistScreen") and bool(pilot.app.screen.query("#form")))
 
 
 @shot("responder_assignments", "Responder: assignments, with sync state and records waiting")
@@ -33,16 +35,14 @@ async def _assignments(pilot: Pilot[None]) -> None:
 async def _briefing(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "PC2001")
     await pilot.press("enter")
-    await pilot.pause(0.5)
+    await settle(pilot, lambda: _on(pilot, "IncidentScreen"))
 
 
 @shot("responder_checklist", "Responder: first response checklist, saved on every answer")
 async def _checklist(pilot: Pilot[None]) -> None:
-    await sign_in(pilot, "PC2001")
-    await pilot.press("enter")
-    await pilot.pause(0.3)
+    await _briefing(pilot)
     await pilot.press("c")
-    await pilot.pause(1.0)
+    await _form_shown(pilot)
 
 
 @shot("responder_children", "Responder: each child recorded individually, reasons if not seen")
@@ -50,11 +50,11 @@ async def _children(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "PC2002")
     await _submitted_incident(pilot, "PC2002")
     await pilot.press("c")
-    await pilot.pause(1.0)
+    await _form_shown(pilot)
     group = pilot.app.screen.query("#f-children-1-location")
     if group:
         group.first().scroll_visible(top=True, animate=False)
-    await pilot.pause(0.3)
+    await settle(pilot)
 
 
 @shot("responder_risk", "Responder: computed risk level and the factors behind it")
@@ -62,20 +62,18 @@ async def _risk(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "PC2002")
     await _submitted_incident(pilot, "PC2002")
     await pilot.press("k")
-    await pilot.pause(0.5)
+    await settle(pilot, lambda: _on(pilot, "RiskScreen"))
 
 
 @shot("responder_submit_refused", "Responder: submission refused with what is missing")
 async def _refused(pilot: Pilot[None]) -> None:
-    await sign_in(pilot, "PC2001")
-    await pilot.press("enter")
-    await pilot.pause(0.3)
+    await _briefing(pilot)
     await pilot.press("s")
-    await pilot.pause(0.3)
+    await settle(pilot, lambda: _on(pilot, "ProblemsDialog"))
 
 
 @shot("responder_outbox", "Responder: unsynced records, high risk and children first")
 async def _outbox(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "PC2002")
     await pilot.press("o")
-    await pilot.pause(0.3)
+    await settle(pilot, lambda: _on(pilot, "OutboxScreen"))

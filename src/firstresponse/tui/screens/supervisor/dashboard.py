@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
-
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -15,8 +14,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from firstresponse.records import utcnow
-from firstresponse.supervision import METRICS, Report, compliance
+from firstresponse.supervision import METRICS, Report
 from firstresponse.supervision.compliance import METRIC
+from firstresponse.supervision.terminal import compliance_report
+from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.supervisor.charts import bar_lines, spark
 
 PERIODS = [28, 56, 91, 182]
@@ -56,6 +57,8 @@ class MetricRow(Horizontal):
 class DashboardScreen(Screen[None]):
     """The APP's nine pieces of data, where the records hold them."""
 
+    app = getters.app(FirstResponseApp)
+
     BINDINGS = [
         Binding("up", "move(-1)", "Previous", show=False),
         Binding("down", "move(1)", "Next measure"),
@@ -88,11 +91,9 @@ class DashboardScreen(Screen[None]):
         self.load()
 
     def load(self) -> None:
-        app: Any = self.app
         days = PERIODS[self.period]
         end = utcnow()
-        with app.store.session() as db:
-            self.report = compliance(db, end - timedelta(days=days), end)
+        self.report = compliance_report(self.app.context.store, end - timedelta(days=days), end)
         self.query_one("#db-title", Label).update(
             f"Compliance, last {days} days, {len(self.report.weeks)} weeks (· no data that week)"
         )

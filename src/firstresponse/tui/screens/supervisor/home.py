@@ -4,32 +4,49 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from firstresponse.records import utcnow
 from firstresponse.security.permissions import Action, allowed
-from firstresponse.supervision import QueueItem, draw, queue
+from firstresponse.supervision import QueueItem
+from firstresponse.supervision.terminal import draw_sample, review_queue
+from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.widgets.marked_table import MarkedTable
 
 #: Window and share used when a sample is drawn from the screen.
 DRAW_DAYS = 28
 DRAW_RATE = 0.1
 
 
+def reasons_text(item: QueueItem) -> str:
+    return ", ".join(r.replace("_", " ") for r in item.item["reasons"])
+
+
 class SupervisorHome(Screen[None]):
     """Cases drawn for review, must-check cases first; Enter opens one."""
 
+    app = getters.app(FirstResponseApp)
+
+    DEFAULT_CSS = """
+    SupervisorHome #queue { height: 1fr; }
+    SupervisorHome #queue-why { height: auto; padding: 0 1; }
+    SupervisorHome #queue-hint { width: 1fr; height: auto; }
+    """
     BINDINGS = [
-        Binding("enter", "review", "Review", show=True),
+        Binding("enter", "review", "Review", show=False),
         Binding("n", "draw", "Draw sample"),
         Binding("d", "dashboard", "Compliance"),
-        Binding("h", "high_risk", "High risk"),
-        Binding("v", "contacts", "Victim contacts"),
-        Binding("c", "dvds", "Clare's Law"),
-        Binding("l", "leaders", "Leaders' figures"),
+        # Listed on the hint line above the table (the footer has room for five keys).
+        Binding("h", "high_risk", "High risk", show=False),
+        Binding("v", "contacts", "Victim contacts", show=False),
+        Binding("c", "dvds", "Clare's Law", show=False),
+        Binding("l", "leaders", "Leaders' figures", show=False),
         Binding("f5", "refresh", "Refresh"),
+        Binding("ctrl+o", "app.sign_out", "Sign out"),
     ]
 
     def __init__(self) -> None:
@@ -40,12 +57,13 @@ class SupervisorHome(Screen[None]):
         yield Header()
         yield Label("Dip-sample queue", classes="title")
         yield Label("", id="queue-hint", classes="hint")
-        yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        yield MarkedTable(id="queue")
+        yield Static("", id="queue-why", markup=False)
         yield Label("", id="queue-status", classes="error")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#queue", DataTable)
+        table = self.query_one("#queue", MarkedTable)
         table.add_columns("Ref", "Date", "Officer", "Risk", "Why drawn")
         self.action_refresh()
         table.focus()
@@ -54,28 +72,45 @@ class SupervisorHome(Screen[None]):
         self.action_refresh()
 
     def action_refresh(self) -> None:
-        with self.app.store.session() as db:  # type: ignore[attr-defined]
-            self.items = queue(db)
-        table = self.query_one("#queue", DataTable)
+        self.items = review_queue(self.app.context.store)
+        table = self.query_one("#queue", MarkedTable)
+        row = table.cursor_row
         table.clear()
         for n, q in enumerate(self.items):
             item = q.item
+            reasons = item["reasons"]
+            first = reasons[0].replace("_", " ") if reasons else ""
             table.add_row(
                 item["reference"],
                 str(item["occurred_at"])[:10],
                 item["officer"] or "—",
                 item["risk_level"] or "—",
-                ", ".join(r.replace("_", " ") for r in item["reasons"]),
+                first + (f" (+{len(reasons) - 1})" if len(reasons) > 1 else ""),
                 key=str(n),
             )
+        table.keep_cursor(row)
+        self._show_why()
         count = len(self.items)
         self.query_one("#queue-hint", Label).update(
-            f"{count} case{'s' if count != 1 else ''} to review · Enter review · "
-            "n draw · d compliance · h high risk · v contacts · c DVDS · l figures"
+            f"{count} case{'s' if count != 1 else ''} to review · Enter: review the marked case"
+            " · h high risk · v contacts · c DVDS · l figures"
         )
 
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show_why()
+
+    def _show_why(self) -> None:
+        table = self.query_one("#queue", MarkedTable)
+        row = table.cursor_row
+        why = self.query_one("#queue-why", Static)
+        if not self.items or not 0 <= row < len(self.items):
+            why.update("Nothing to review: n draws a sample of the last four weeks.")
+            return
+        item = self.items[row]
+        why.update(f"{item.item['reference']} drawn because: {reasons_text(item)}")
+
     def _user_may(self, action: Action) -> bool:
-        if allowed(self.app.user, action):  # type: ignore[attr-defined]
+        if allowed(self.app.context.signed_in, action):
             return True
         self.query_one("#queue-status", Label).update(
             f"Your role may not {action.value.replace('_', ' ')}."
@@ -87,7 +122,7 @@ class SupervisorHome(Screen[None]):
         self.action_review()
 
     def action_review(self) -> None:
-        table = self.query_one("#queue", DataTable)
+        table = self.query_one("#queue", MarkedTable)
         if not self.items or not self._user_may(Action.REVIEW):
             return
         from firstresponse.tui.screens.supervisor.review import ReviewScreen
@@ -98,13 +133,17 @@ class SupervisorHome(Screen[None]):
         if not self._user_may(Action.DIP_SAMPLE):
             return
         now = utcnow()
-        collar = self.app.user.collar  # type: ignore[attr-defined]
-        with self.app.store.session() as db:  # type: ignore[attr-defined]
-            sample = draw(db, now - timedelta(days=DRAW_DAYS), now, DRAW_RATE, created_by=collar)
-        self.query_one("#queue-status", Label).update(
-            f"Drew {len(sample.items)} cases (seed {sample.seed}, last {DRAW_DAYS} days)."
+        context = self.app.context
+        sample = draw_sample(
+            context.store, now - timedelta(days=DRAW_DAYS), now, DRAW_RATE, context.collar
         )
+        before = len(self.items)
         self.action_refresh()
+        added = len(self.items) - before
+        self.query_one("#queue-status", Label).update(
+            f"Drew {len(sample.items)} cases from the last {DRAW_DAYS} days (seed {sample.seed}):"
+            f" {added} new to the queue, the rest already in it."
+        )
 
     def action_dashboard(self) -> None:
         if not self._user_may(Action.VIEW_COMPLIANCE):

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static, TabbedContent, TabPane
 
-from firstresponse.checklist import load_checklists
-from firstresponse.supervision import QueueItem, ReviewIncomplete, record_review
-from firstresponse.supervision.casefile import Section, open_casefile
+from firstresponse.supervision import QueueItem, ReviewIncomplete
+from firstresponse.supervision.casefile import Section
+from firstresponse.supervision.terminal import read_case, save_review
+from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
 
 
 class ReviewScreen(Screen[None]):
     """F3 the record, F4 the review form, Ctrl+S save and send the feedback, Esc back."""
+
+    app = getters.app(FirstResponseApp)
 
     BINDINGS = [
         Binding("f3", "show('record')", "Record"),
@@ -44,12 +47,11 @@ class ReviewScreen(Screen[None]):
         self.sections: list[Section] = []
 
     def compose(self) -> ComposeResult:
-        app: Any = self.app
-        self.checklists = load_checklists(app.settings.checklists_dir)
-        with app.store.session() as db:
-            self.sections = (
-                open_casefile(db, app.user.collar, self.item.incident_id, self.checklists) or []
-            )
+        context = self.app.context
+        self.checklists = context.checklists
+        self.sections = read_case(
+            context.store, context.collar, self.item.incident_id, self.checklists
+        )
         yield Header()
         why = "; ".join(self.item.item["why"])
         yield Label(f"{self.item.item['reference']} · {why}", classes="title", markup=False)
@@ -80,22 +82,21 @@ class ReviewScreen(Screen[None]):
             self.query_one("#rv-form", ChecklistForm).action_next_missing()
 
     def action_save(self) -> None:
-        app: Any = self.app
+        context = self.app.context
         status = self.query_one("#rv-status", Label)
         try:
-            with app.store.session() as db:
-                record_review(
-                    db,
-                    self.checklists["dip_sample_review"],
-                    app.user.collar,
-                    self.item.incident_id,
-                    str(self.item.item.get("officer", "")),
-                    self.answers,
-                    sample_id=self.item.sample_id,
-                )
+            save_review(
+                context.store,
+                self.checklists["dip_sample_review"],
+                context.collar,
+                self.item.incident_id,
+                str(self.item.item.get("officer", "")),
+                self.answers,
+                self.item.sample_id,
+            )
         except ReviewIncomplete as exc:
             self.action_show("form")
-            status.update(f"Not saved: {exc}"[:150])
+            status.update(f"Not saved: {exc}")
             return
         self.app.notify(f"Review saved; feedback sent to {self.item.item.get('officer') or '—'}.")
         self.dismiss()

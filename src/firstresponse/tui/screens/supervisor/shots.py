@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-from firstresponse.tui.screenshots import shot, sign_in
+from firstresponse.tui.screenshots import app_of, settle, shot, sign_in
+
+
+def _on(pilot: Pilot[None], name: str) -> bool:
+    return type(pilot.app.screen).__name__ == name
 
 
 @shot("supervisor_queue", "Supervisor: dip-sample queue, must-check cases first")
@@ -16,21 +20,21 @@ async def _queue(pilot: Pilot[None]) -> None:
 async def _review(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "SG3001")
     await pilot.press("enter")
-    await pilot.pause(0.3)
+    await settle(pilot, lambda: _on(pilot, "ReviewScreen"))
 
 
 @shot("supervisor_review_form", "Supervisor: review points met / not met / n.a. and feedback")
 async def _review_form(pilot: Pilot[None]) -> None:
     await _review(pilot)
     await pilot.press("f4")
-    await pilot.pause(0.3)
+    await settle(pilot)
 
 
 @shot("supervisor_dashboard", "Supervisor: compliance figures by week, team and officer")
 async def _dashboard(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "SG3001")
     await pilot.press("d")
-    await pilot.pause(0.3)
+    await settle(pilot, lambda: _on(pilot, "DashboardScreen"))
 
 
 @shot("officer_feedback", "Officer: review feedback at sign-in, to acknowledge")
@@ -39,7 +43,7 @@ async def _feedback(pilot: Pilot[None]) -> None:
 
     await sign_in(pilot, "PC2002")
     if not isinstance(pilot.app.screen, FeedbackScreen):
-        screen = feedback_screen_for(pilot.app)
+        screen = feedback_screen_for(app_of(pilot))
         if screen is not None:
             pilot.app.push_screen(screen)
-    await pilot.pause(0.3)
+    await settle(pilot, lambda: _on(pilot, "FeedbackScreen"))

@@ -1,0 +1,156 @@
+"""The call handler terminal's entry points: each opens, and commits, its own transaction.
+
+Screens call these with the store rather than opening sessions or building queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import select
+
+from firstresponse.calls.briefing import briefing_for
+from firstresponse.calls.details import CallDetails
+from firstresponse.calls.grading import Graded, Override, grade_call, verify_supervisor
+from firstresponse.calls.intake import open_call, todays_calls
+from firstresponse.calls.safety import record_safety_advice
+from firstresponse.checklist import Checklist, Evaluation
+from firstresponse.records import Assessment, Assignment, Incident, Person, User
+from firstresponse.store import Store
+
+
+@dataclass(frozen=True)
+class CallLine:
+    """One of today's calls, as the call handler's list shows it."""
+
+    incident_id: str
+    occurred_at: Any
+    reference: str
+    person_at_risk: str
+    grade: str
+    restricted: bool
+    status: str
+
+
+def todays_call_lines(store: Store) -> list[CallLine]:
+    with store.session() as db:
+        lines = []
+        for incident in todays_calls(db):
+            victim = db.get(Person, incident.victim_id)
+            lines.append(
+                CallLine(
+                    incident.id,
+                    incident.occurred_at,
+                    incident.reference,
+                    victim.full_name if victim else "?",
+                    incident.grade or "",
+                    incident.restricted,
+                    incident.status,
+                )
+            )
+        return lines
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    """A call with its person at risk and, once graded, its assignment."""
+
+    incident: Incident
+    victim: Person | None
+    assignment: Assignment | None
+
+
+def call_record(store: Store, incident_id: str) -> CallRecord | None:
+    with store.session() as db:
+        incident = db.get(Incident, incident_id)
+        if incident is None:
+            return None
+        query = select(Assignment).where(Assignment.incident_id == incident_id)
+        return CallRecord(incident, db.get(Person, incident.victim_id), db.exec(query).first())
+
+
+def start_call(
+    store: Store,
+    user: User,
+    details: CallDetails,
+    *,
+    victim_id: str | None,
+    suspect_id: str | None,
+    force_code: str,
+) -> Incident:
+    """Open the incident for a live call (see `open_call`)."""
+    with store.session() as db:
+        return open_call(
+            db, user, details, victim_id=victim_id, suspect_id=suspect_id, force_code=force_code
+        )
+
+
+def preview_briefing(
+    store: Store,
+    incident_id: str,
+    answers: dict[str, Any],
+    ev: Evaluation,
+    history: dict[str, Any] | None,
+    suspect_markers: list[str],
+    *,
+    restricted: bool,
+    checklist: Checklist,
+) -> dict[str, Any]:
+    """The briefing attending officers would receive, built without recording anything."""
+    with store.session() as db:
+        incident = db.get(Incident, incident_id)
+        if incident is None:
+            raise KeyError(f"no incident {incident_id}")
+        return briefing_for(
+            db,
+            incident,
+            answers,
+            ev,
+            history,
+            suspect_markers,
+            restricted=restricted,
+            checklist=checklist,
+        )
+
+
+def grade(
+    store: Store,
+    user: User,
+    incident_id: str,
+    checklist: Checklist,
+    answers: dict[str, Any],
+    facts: dict[str, Any],
+    *,
+    override: Override | None,
+    history: dict[str, Any] | None,
+    suspect_markers: list[str],
+    assignee: str,
+) -> Graded:
+    """Record the grade and send the briefing (see `grade_call`); raises `GradeRefused`."""
+    with store.session() as db:
+        return grade_call(
+            db,
+            user,
+            incident_id,
+            checklist,
+            answers,
+            facts,
+            override=override,
+            history=history,
+            suspect_markers=suspect_markers,
+            assignee=assignee,
+        )
+
+
+def check_supervisor(store: Store, override: Override) -> User:
+    """The supervisor agreeing an override, PIN checked; raises `GradeRefused`."""
+    with store.session() as db:
+        return verify_supervisor(db, override)
+
+
+def save_safety_advice(
+    store: Store, user: User, incident_id: str, checklist: Checklist, answers: dict[str, Any]
+) -> Assessment:
+    with store.session() as db:
+        return record_safety_advice(db, user, incident_id, checklist, answers)

@@ -1,0 +1,76 @@
+"""The supervisor terminal's entry points: each opens, and commits, its own transaction.
+
+Screens call these with the store rather than opening sessions or building queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from firstresponse.checklist import Checklist
+from firstresponse.records import Incident, Review
+from firstresponse.store import Store
+from firstresponse.supervision.casefile import Section, open_casefile
+from firstresponse.supervision.compliance import Report, compliance
+from firstresponse.supervision.review import acknowledge, pending_feedback, record_review
+from firstresponse.supervision.sampling import DipSample, QueueItem, draw, queue
+
+
+def review_queue(store: Store) -> list[QueueItem]:
+    with store.session() as db:
+        return queue(db)
+
+
+def draw_sample(
+    store: Store, start: datetime, end: datetime, rate: float, collar: str
+) -> DipSample:
+    with store.session() as db:
+        return draw(db, start, end, rate, created_by=collar)
+
+
+def read_case(
+    store: Store, collar: str, incident_id: str, checklists: Mapping[str, Checklist]
+) -> list[Section]:
+    """The sampled case read-only (audited; a restricted case also notifies PSD)."""
+    with store.session() as db:
+        return open_casefile(db, collar, incident_id, dict(checklists)) or []
+
+
+def save_review(
+    store: Store,
+    checklist: Checklist,
+    reviewer: str,
+    incident_id: str,
+    officer: str,
+    answers: dict[str, Any],
+    sample_id: str | None,
+) -> Review:
+    """Store a complete review; raises `ReviewIncomplete` (nothing stored) otherwise."""
+    with store.session() as db:
+        return record_review(
+            db, checklist, reviewer, incident_id, officer, answers, sample_id=sample_id
+        )
+
+
+def compliance_report(store: Store, start: datetime, end: datetime) -> Report:
+    with store.session() as db:
+        return compliance(db, start, end)
+
+
+def feedback_waiting(store: Store, collar: str) -> list[Review]:
+    with store.session() as db:
+        return pending_feedback(db, collar)
+
+
+def acknowledge_feedback(store: Store, review_id: str, collar: str) -> Review:
+    with store.session() as db:
+        return acknowledge(db, review_id, collar)
+
+
+def case_reference(store: Store, incident_id: str) -> str:
+    """The incident's reference, for a line of text (its id's start if it is not here)."""
+    with store.session() as db:
+        incident = db.get(Incident, incident_id)
+        return incident.reference if incident else incident_id[:8]

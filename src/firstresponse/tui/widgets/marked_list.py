@@ -1,0 +1,45 @@
+"""An option list whose highlighted option starts with `›`, so the one Enter (or a key)
+acts on is visible without colour."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+MARK, BLANK = "› ", "  "
+
+
+class MarkedList(OptionList):
+    """`OptionList` that marks its highlighted option in the text itself."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._prompts: list[str] = []
+        self._marked: int | None = None
+
+    def set_options_text(self, items: list[tuple[str, str | None]]) -> None:
+        """Replace the options with (text, id) pairs, keeping the highlight where it was."""
+        keep = self.highlighted
+        self._prompts = [text for text, _ in items]
+        self._marked = None
+        self.clear_options()
+        self.add_options(
+            [Option(Text(BLANK + text.replace("\n", "\n" + BLANK)), id=oid) for text, oid in items]
+        )
+        if items:
+            self.highlighted = min(keep or 0, len(items) - 1)
+            self._mark(self.highlighted)
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        super().watch_highlighted(highlighted)
+        self._mark(highlighted)
+
+    def _mark(self, index: int | None) -> None:
+        if index == self._marked:
+            return
+        for n, prefix in ((self._marked, BLANK), (index, MARK)):
+            if n is not None and 0 <= n < len(self._prompts):
+                text = self._prompts[n].replace("\n", "\n" + BLANK)
+                self.replace_option_prompt_at_index(n, Text(prefix + text))
+        self._marked = index

@@ -1,0 +1,45 @@
+"""Answering checklist forms in Pilot tests the way an officer does: with the keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+
+from firstresponse.tui.screenshots import type_text
+from firstresponse.tui.widgets.checklist_form import ChecklistForm, ItemField
+from firstresponse.tui.widgets.choice import ChoiceField
+
+
+def field(form: ChecklistForm, path: str) -> ItemField:
+    found = form.field(path)
+    assert isinstance(found, ItemField), f"{path} is not shown"
+    return found
+
+
+async def answer(pilot: Pilot[Any], form: ChecklistForm, path: str, value: Any) -> None:
+    """Focus the item's control and answer: arrows and Space for options, typing for text.
+
+    For several-choice items `value` is one option to tick (call again for more).
+    """
+    item = field(form, path)
+    control = item.control
+    assert control is not None, f"{path} has no control"
+    control.focus()
+    await pilot.pause()
+    if isinstance(control, ChoiceField):
+        target = [v for v, _ in item.item.options].index(value)
+        steps = target - control.cursor
+        await pilot.press(*(["right"] * steps if steps >= 0 else ["left"] * -steps), "space")
+    elif isinstance(control, Input | TextArea):
+        await type_text(pilot, value)
+    await pilot.pause()
+
+
+async def reason(pilot: Pilot[Any], form: ChecklistForm, path: str, text: str) -> None:
+    box = field(form, path).reason_box
+    assert box is not None and box.display, f"{path} asks for no reason"
+    box.focus()
+    await type_text(pilot, text)
+    await pilot.pause()
