@@ -217,9 +217,9 @@ async def app_figures(work: Path, repeat: int) -> tuple[dict[str, list[float]], 
             await idle_until(pilot, lambda: isinstance(app.screen, IncidentScreen))
 
             def form_ready() -> bool:
-                return isinstance(app.screen, ChecklistScreen | ThriveScreen | ReviewScreen) and bool(
-                    app.screen.query(ChecklistForm)
-                )
+                return isinstance(
+                    app.screen, ChecklistScreen | ThriveScreen | ReviewScreen
+                ) and bool(app.screen.query(ChecklistForm))
 
             out["open"], opened = [], {}
             for key, name in (("c", "first response"), ("r", "risk")):
@@ -374,8 +374,10 @@ def main() -> int:
     start_real, start_bare = start_figures(work, max(5, args.repeat // 2))
 
     print(f"firstresponse TUI, headless {SIZE[0]}x{SIZE[1]}, demo store; ms (p50 / p95)")
-    print(f"bare: a Textual screen with {widgets['open']} widgets (checklist) "
-          f"or {widgets['sign-in']} (home)")
+    print(
+        f"bare: a Textual screen with {widgets['open']} widgets (checklist) "
+        f"or {widgets['sign-in']} (home)"
+    )
     print(f"{'action':<26}{'app p50':>9}{'app p95':>9}{'bare p50':>10}{'bare p95':>10}  goal")
     missed = []
     for name, values in real.items():
@@ -388,9 +390,7 @@ def main() -> int:
             verdict = f"p95 <= {goal:.0f} {'ok' if ok else 'MISSED'}"
             if not ok:
                 missed.append(name.strip())
-        base_text = (
-            f"{pct(base, 0.5):>10.1f}{pct(base, 0.95):>10.1f}" if base else f"{'':>20}"
-        )
+        base_text = f"{pct(base, 0.5):>10.1f}{pct(base, 0.95):>10.1f}" if base else f"{'':>20}"
         print(f"{name:<26}{pct(values, 0.5):>9.1f}{p95:>9.1f}{base_text}  {verdict}")
     ratio = statistics.median(start_real) / statistics.median(start_bare)
     ok = ratio <= START_RATIO

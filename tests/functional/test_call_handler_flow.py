@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from sqlmodel import select

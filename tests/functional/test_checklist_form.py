@@ -13,6 +13,7 @@ from firstresponse.checklist import load_checklists
 from firstresponse.tui.widgets import checklist_form
 from firstresponse.tui.widgets.checklist_form import ChecklistForm, GroupField, ItemField
 from firstresponse.tui.widgets.choice import ChoiceField
+from firstresponse.tui.widgets.marks import CURSOR
 
 LISTS = load_checklists(Path(__file__).resolve().parents[2] / "checklists")
 
@@ -81,7 +82,7 @@ async def test_chosen_answers_differ_in_text_not_only_colour() -> None:
         assert isinstance(control, ChoiceField)
         control.focus()
         await pilot.pause()
-        assert "›(•) No" in text(form, "scene_safe")  # the cursor, without colour
+        assert f"{CURSOR}(•) No" in text(form, "scene_safe")  # the cursor, without colour
         multi = next(i for i in LISTS["safety_advice"].items if i.type == "multi")
     form = ChecklistForm(LISTS["safety_advice"], {multi.id: [multi.options[1][0]]})
     async with Harness(form).run_test(size=(80, 24)) as pilot:

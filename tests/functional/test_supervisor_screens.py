@@ -13,13 +13,13 @@ from firstresponse.store import Store
 from firstresponse.supervision import pending_feedback, queue
 from firstresponse.supervision.demo import seed
 from firstresponse.tui.app import FirstResponseApp
-from tests.functional.forms import answer
 from firstresponse.tui.screens.feedback import FeedbackScreen, feedback_screen_for
 from firstresponse.tui.screens.supervisor import SupervisorHome
 from firstresponse.tui.screens.supervisor.dashboard import DashboardScreen
 from firstresponse.tui.screens.supervisor.review import ReviewScreen
 from firstresponse.tui.screenshots import sign_in, type_text
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
+from tests.functional.forms import answer
 
 SIZE = (80, 24)
 
@@ -43,8 +43,6 @@ def _store(store: Store, settings: Settings) -> Store:
 
 def _text(screen: object) -> str:
     return "\n".join(str(s.render()) for s in screen.query(Static))  # type: ignore[attr-defined]
-
-
 
 
 async def test_queue_review_and_feedback(settings: Settings, store: Store) -> None:

@@ -64,7 +64,9 @@ def describe(kind: str, body: dict[str, Any]) -> str:
     """A short description of an envelope's record, in words."""
     if kind == "assessment":
         checklist = str(body.get("checklist_id", ""))
-        text = f"{CHECKLIST_WORDS.get(checklist, words(checklist))}, version {body.get('version', 1)}"
+        text = (
+            f"{CHECKLIST_WORDS.get(checklist, words(checklist))}, version {body.get('version', 1)}"
+        )
         return text + (" (amendment)" if body.get("replaces_id") else "")
     if kind == "decision":
         return f"{words(str(body.get('kind', ''))).capitalize()}: {body.get('reason', '')}"

@@ -87,9 +87,7 @@ def open_checklist(
 def risk_answers_for(store: Store, incident_id: str, collar: str) -> Assessment | None:
     """The risk checklist the risk screen reads: the officer's draft, else the submitted one."""
     with store.session() as db:
-        return draft_for(db, incident_id, RISK, collar) or submitted_for(db, incident_id).get(
-            RISK
-        )
+        return draft_for(db, incident_id, RISK, collar) or submitted_for(db, incident_id).get(RISK)
 
 
 @dataclass

@@ -23,6 +23,7 @@ from firstresponse.commands.users import (
     add_actor_options,
     open_store_or_explain,
 )
+
 if TYPE_CHECKING:
     from sqlmodel import Session
 

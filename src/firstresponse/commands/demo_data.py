@@ -6,7 +6,6 @@ import argparse
 import time
 from datetime import date
 from pathlib import Path
-
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported where used, so `firstresponse --help` stays fast

@@ -7,7 +7,6 @@ import os
 import sys
 
 
-
 def hub_target(args: argparse.Namespace) -> str:
     """The hub database: --db, else FIRSTRESPONSE_HUB_DB, else hub.db in the data folder."""
     from firstresponse.hub.db import ENV_DB
@@ -52,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"hub database ready: {target}")
         return 0
     engine.dispose()
+    from firstresponse.hub.db import ENV_DB
+
     os.environ[ENV_DB] = target
     print(f"hub on http://{args.host}:{args.port}  (database {target.split('@')[-1]})")
     uvicorn.run(

@@ -111,9 +111,8 @@ def _print_users(rows: list[dict[str, object]], as_json: bool) -> None:
 
 
 def _first_admin(args: argparse.Namespace, db: Session) -> User:
-    from firstresponse.security import users
-
     from firstresponse.records import Role
+    from firstresponse.security import users
 
     if args.role != Role.ADMIN:
         raise CommandError("this store has no users yet: the first one must be --role admin")
@@ -121,12 +120,11 @@ def _first_admin(args: argparse.Namespace, db: Session) -> User:
 
 
 def _carry_out(args: argparse.Namespace, db: Session) -> str:
-    from firstresponse.security import users
-    from firstresponse.security.permissions import Action, require
-
     from sqlmodel import select
 
     from firstresponse.records import User
+    from firstresponse.security import users
+    from firstresponse.security.permissions import Action, require
 
     empty = db.exec(select(User).limit(1)).first() is None
     if args.action == "add" and empty and not (args.collar or os.environ.get(COLLAR_ENV)):

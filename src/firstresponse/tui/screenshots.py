@@ -80,8 +80,10 @@ async def sign_in(pilot: Pilot[None], collar: str, pin: str = "1234") -> None:
     # The PIN box is emptied once the PIN has been checked, whatever the outcome.
     await settle(
         pilot,
-        lambda: not isinstance(pilot.app.screen, LoginScreen)
-        or not pilot.app.screen.query_one("#pin", Input).value,
+        lambda: (
+            not isinstance(pilot.app.screen, LoginScreen)
+            or not pilot.app.screen.query_one("#pin", Input).value
+        ),
     )
 
 

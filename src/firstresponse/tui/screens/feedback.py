@@ -5,8 +5,6 @@ The app shows `feedback_screen_for(app)` (if not None) over the home screen afte
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,12 +13,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from firstresponse.records import Review
+from firstresponse.supervision.review import OUTCOMES
 from firstresponse.supervision.terminal import (
     acknowledge_feedback,
     case_reference,
     feedback_waiting,
 )
-from firstresponse.supervision.review import OUTCOMES
 from firstresponse.tui.app import FirstResponseApp
 
 

@@ -132,7 +132,7 @@ class Lazy:
 
 
 #: Up/down move between questions (inside a long text box they move its cursor instead).
-STEP_KEYS = [
+STEP_KEYS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     Binding("down", "app.focus_next", "Next question", show=False),
     Binding("up", "app.focus_previous", "Previous question", show=False),
 ]
@@ -143,9 +143,7 @@ class ItemField(Vertical):
 
     BINDINGS = STEP_KEYS
 
-    def __init__(
-        self, item: Item, path: str, value: Any, reason: str, read_only: bool
-    ) -> None:
+    def __init__(self, item: Item, path: str, value: Any, reason: str, read_only: bool) -> None:
         super().__init__(id=widget_id("f", path), classes="cl-item")
         self.item = item
         self.path = path
@@ -509,9 +507,9 @@ class ChecklistForm(Widget):
             yield Static(LEGEND, id="cl-legend", markup=False)
         with self.body:
             yield from self.lazy.initial(
-                lambda key: key[1:] in sections
-                if key.startswith("§")
-                else key in self.evaluation.visible
+                lambda key: (
+                    key[1:] in sections if key.startswith("§") else key in self.evaluation.visible
+                )
             )
 
     def on_mount(self) -> None:

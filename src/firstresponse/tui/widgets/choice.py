@@ -2,8 +2,8 @@
 
 The chosen answer differs in the characters themselves (`(•)`/`( )`, or `[x]`/`[ ]` when
 several may be chosen), so it reads the same in sunlight, on a monochrome screen and to
-a colour-blind officer. The option under the cursor carries a `›` while the field has
-focus. One widget draws the label, guidance, options and any issue, so a checklist of
+a colour-blind officer. The option under the cursor carries the cursor mark while the
+field has focus. One widget draws the label, guidance, options and any issue, so a checklist of
 forty questions costs forty widgets, not two hundred.
 """
 
@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from firstresponse.checklist import Item
+from firstresponse.tui.widgets.marks import CURSOR
 
 CHOICE_TYPES = frozenset({"yesno", "single", "multi"})
 GAP = "  "
@@ -129,7 +130,7 @@ class ChoiceField(Widget, can_focus=True):
         row = Text("  ")
         for n, option in self._options():
             focused = self.has_focus and n == self.cursor
-            token = Text("›" if focused else " ") + Text(option, cursor_style if focused else "")
+            token = Text(CURSOR if focused else " ") + Text(option, cursor_style if focused else "")
             if row.cell_len > 2 and row.cell_len + len(GAP) + token.cell_len > width:
                 lines.append(row)
                 row = Text("  ")
@@ -147,4 +148,3 @@ class ChoiceField(Widget, can_focus=True):
 
     def render(self) -> Text:
         return Text("\n").join(self._lines(self.size.width or 80))
-

@@ -1,4 +1,4 @@
-"""An option list whose highlighted option starts with `›`, so the one Enter (or a key)
+"""An option list whose highlighted option starts with the cursor mark, so the one Enter (or a key)
 acts on is visible without colour."""
 
 from __future__ import annotations
@@ -7,7 +7,9 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-MARK, BLANK = "› ", "  "
+from firstresponse.tui.widgets.marks import CURSOR
+
+MARK, BLANK = CURSOR + " ", "  "
 
 
 class MarkedList(OptionList):

@@ -1,4 +1,4 @@
-"""A row table whose cursor row carries a `›` in its first column, so the row Enter will
+"""A row table whose cursor row carries the cursor mark in its first column, so the row Enter will
 open is visible without colour (sunlight, monochrome screens, colour-blind officers)."""
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
 
-MARK = "›"
+from firstresponse.tui.widgets.marks import CURSOR
+
+MARK = CURSOR
 
 
 class MarkedTable(DataTable[Any]):

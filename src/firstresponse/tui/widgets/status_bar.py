@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import weakref
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from textual.app import App
 from textual.widgets import Static
@@ -34,17 +35,17 @@ class SyncLink:
             wake()
 
 
-_LINKS: weakref.WeakKeyDictionary[App[object], SyncLink] = weakref.WeakKeyDictionary()
+_LINKS: weakref.WeakKeyDictionary[App[Any], SyncLink] = weakref.WeakKeyDictionary()
 
 
-def sync_link(app: App[object]) -> SyncLink:
+def sync_link(app: App[Any]) -> SyncLink:
     link = _LINKS.get(app)
     if link is None:
         link = _LINKS[app] = SyncLink()
     return link
 
 
-def start_sync(app: App[object]) -> SyncLink:
+def start_sync(app: App[Any]) -> SyncLink:
     """Start syncing in a thread worker if a hub is configured (once per app)."""
     link = sync_link(app)
     settings = getattr(app, "settings", None)
@@ -66,7 +67,7 @@ def start_sync(app: App[object]) -> SyncLink:
     return link
 
 
-def stop_sync(app: App[object]) -> None:
+def stop_sync(app: App[Any]) -> None:
     """Let the sync thread finish (on leaving the home screen, signing out or exiting).
 
     The link is forgotten, so the next officer to sign in syncs under their own name.

@@ -17,9 +17,9 @@ from firstresponse.calls.sources import LookupUnavailable
 from firstresponse.calls.terminal import start_call
 from firstresponse.records import Relationship
 from firstresponse.sync.client import SyncFailure
+from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.call_handler.history import HistoryScreen
 from firstresponse.tui.screens.call_handler.lookup_panel import LookupPanel
-from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.call_handler.state import CallState
 
 YES_NO = [("Yes", "yes"), ("No", "no"), ("Not known", "unknown")]

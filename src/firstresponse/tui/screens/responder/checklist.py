@@ -81,9 +81,7 @@ class ChecklistScreen(ResponderScreen):
         answers, evaluation = payload
         assert self.draft_id is not None
         checklist = self.checklists[self.checklist_id]
-        save_answers(
-            self.store, self.draft_id, answers, checklist, self.fact_values, evaluation
-        )
+        save_answers(self.store, self.draft_id, answers, checklist, self.fact_values, evaluation)
 
     def _saved(self) -> None:
         self.app.call_from_thread(self._show_saved)

@@ -110,9 +110,7 @@ class IncidentScreen(ResponderScreen):
         )
         return lines
 
-    def _state(
-        self, checklist_id: str, drafts: dict[str, Any], done: dict[str, Any]
-    ) -> str:
+    def _state(self, checklist_id: str, drafts: dict[str, Any], done: dict[str, Any]) -> str:
         parts = []
         if checklist_id in done:
             row = done[checklist_id]
@@ -148,7 +146,7 @@ class IncidentScreen(ResponderScreen):
                 self.store,
                 self.incident_id,
                 self.collar,
-                self.checklists,
+                dict(self.checklists),
                 self.facts(self.incident_id),
             )
         except SubmissionRefused as refused:
@@ -159,8 +157,7 @@ class IncidentScreen(ResponderScreen):
             return
         count = len(rows)
         self.notify(
-            f"Submitted {count} checklist{'s' if count != 1 else ''}: "
-            "waiting in the outbox to sync"
+            f"Submitted {count} checklist{'s' if count != 1 else ''}: waiting in the outbox to sync"
         )
         self.refresh_status()
         await self.show()

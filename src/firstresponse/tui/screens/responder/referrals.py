@@ -52,7 +52,7 @@ class ReferralsScreen(ResponderScreen):
     def body(self) -> ComposeResult:
         yield Static("Referrals suggested by the answers", classes="title")
         yield MarkedList(id="referrals")
-        yield Static("a: accept the marked (›) referral · d: decline it with a reason", classes="hint")
+        yield Static("a: accept the marked referral · d: decline it with a reason", classes="hint")
 
     def on_mount(self) -> None:
         self.reload()

@@ -23,7 +23,9 @@ async def _submitted_incident(pilot: Pilot[None], collar: str) -> None:
 
 
 async def _form_shown(pilot: Pilot[None]) -> None:
-    await settle(pilot, lambda: _on(pilot, "ChecklistScreen") and bool(pilot.app.screen.query("#form")))
+    await settle(
+        pilot, lambda: _on(pilot, "ChecklistScreen") and bool(pilot.app.screen.query("#form"))
+    )
 
 
 @shot("responder_assignments", "Responder: assignments, with sync state and records waiting")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
+
 from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
