@@ -26,6 +26,27 @@ CHECKLIST_TITLES = {
     "risk": "Risk assessment answers",
 }
 
+#: Each record on the timeline, in words.
+RECORD_WORDS = {
+    "thrive": "THRIVE assessment",
+    "first_response": "First response checklist",
+    "risk": "Risk checklist",
+    "safety_advice": "Safety advice given",
+}
+#: Audit actions on an incident, in words; None where the timeline already shows the
+#: record itself (safety advice is an assessment above).
+AUDIT_WORDS: dict[str, str | None] = {
+    "open_call": "Call opened",
+    "graded": "Call graded",
+    "case.viewed": "Case read for a dip-sample review",
+    "restricted.view": "Restricted case read",
+    "safety_advice": None,
+}
+
+
+def _words(code: str) -> str:
+    return code.replace("_", " ").replace(".", " ")
+
 
 @dataclass
 class Section:
@@ -71,15 +92,18 @@ def answer_lines(checklist: Checklist | None, answers: dict[str, Any]) -> list[s
 def timeline(db: Session, case: Case) -> list[str]:
     events: list[tuple[datetime, str]] = [(aware(case.incident.occurred_at), "Call received")]
     for a in case.assessments.values():
-        events.append((aware(a.submitted_at or a.created_at), f"{a.checklist_id} by {a.author}"))
+        what = RECORD_WORDS.get(a.checklist_id, _words(a.checklist_id))
+        events.append((aware(a.submitted_at or a.created_at), f"{what} by {a.author}"))
     for s in case.assignments:
         events.append((aware(s.created_at), f"Assigned to {s.assignee} ({s.grade or '—'})"))
     for d in case.decisions:
-        events.append((aware(d.made_at), f"Decision {d.kind.replace('_', ' ')} by {d.made_by}"))
+        events.append((aware(d.made_at), f"Decision: {_words(d.kind)}, by {d.made_by}"))
     for e in db.exec(
         select(AuditEvent).where(AuditEvent.subject_id == case.id).order_by(col(AuditEvent.seq))
     ):
-        events.append((aware(e.at), f"{e.action} by {e.actor}"))
+        words = AUDIT_WORDS.get(e.action, _words(e.action).capitalize())
+        if words is not None:
+            events.append((aware(e.at), f"{words} by {e.actor}"))
     return [f"{_when(at)}  {what}" for at, what in sorted(events, key=lambda ev: ev[0])]
 
 
@@ -94,7 +118,7 @@ def casefile(
     summary = Section(
         "Summary",
         [
-            f"{inc.reference}  {_when(inc.occurred_at)}  status {inc.status}",
+            f"{inc.reference}  {_when(inc.occurred_at)}  Status: {_words(inc.status)}",
             f"Grade: {(inc.grade or '—').replace('_', ' ')}   Risk: {inc.risk_level or '—'}",
             f"Crime recorded: {'yes' if inc.crime_recorded else 'no'}   Arrest: "
             + {True: "yes", False: "no", None: "—"}[inc.arrest_made],

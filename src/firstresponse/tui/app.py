@@ -39,7 +39,8 @@ class FirstResponseApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("ctrl+l", "lock", "Lock", priority=True),
+        # Shown on the home screens' hint lines (footers at 80 columns have no room).
+        Binding("ctrl+l", "lock", "Lock", priority=True, show=False),
     ]
     #: How often the idle timer looks at the time since the last key or click.
     IDLE_CHECK_SECONDS = 5.0

@@ -31,7 +31,10 @@ def history_lines(history: dict[str, Any]) -> list[str]:
         state = "IN FORCE" if order.get("in_force") else "ended"
         ends = f" to {order['ends_on']}" if order.get("ends_on") else ""
         kind = str(order.get("kind", "")).replace("_", " ")
-        lines.append(f"Order ({state}): {kind} {order.get('detail', '')}{ends}")
+        detail = str(order.get("detail", "") or "")
+        said = detail.lower().replace("-", " ").startswith(kind.lower())
+        text = detail if said or not kind else f"{kind}: {detail}" if detail else kind
+        lines.append(f"Order ({state}): {text}{ends}")
     lines += [f"Bail: {b}" for b in history.get("bail_conditions") or []]
     lines += [f"DVDS: {d}" for d in history.get("dvds") or []]
     lines += person_side_lines(history)

@@ -64,6 +64,7 @@ class CallHandlerHome(Screen[None]):
         count = table.row_count
         self.query_one("#calls-hint", Label).update(
             f"{count} call{'s' if count != 1 else ''} today · Enter: open · n: new call · c: DVDS"
+            " · ^l: lock"
         )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

@@ -16,14 +16,14 @@ from firstresponse.tui.autosave import DraftSaver
 from firstresponse.tui.screens.responder.base import ResponderScreen
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
 
-KEYS = "F2: next missing · Esc: back, then s to submit"
+KEYS = "F2: next missing · Esc then s: submit"
 
 
 class ChecklistScreen(ResponderScreen):
     """The shared checklist form over the officer's draft (read-only once submitted)."""
 
     DEFAULT_CSS = """
-    ChecklistScreen #saved { height: 1; padding: 0 1; color: $text-muted; }
+    ChecklistScreen #saved { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
     """
     BINDINGS = [Binding("escape", "app.pop_screen", "Back (s there submits)")]
 

@@ -25,12 +25,14 @@ class ResponderHome(ResponderScreen):
     DEFAULT_CSS = """
     ResponderHome #assignments { height: 1fr; }
     ResponderHome .title { height: 1; }
+    ResponderHome #home-hint { width: 1fr; height: auto; }
     """
     BINDINGS = [
         Binding("n", "new", "Attend unassigned"),
         Binding("o", "outbox", "Outbox"),
-        Binding("v", "contacts", "Victim contacts"),
-        Binding("c", "dvds", "Clare's Law"),
+        # Listed on the hint line (the footer has room for five keys at 80 columns).
+        Binding("v", "contacts", "Victim contacts", show=False),
+        Binding("c", "dvds", "Clare's Law", show=False),
         Binding("r", "reload", "Refresh"),
         Binding("ctrl+o", "app.sign_out", "Sign out"),
     ]
@@ -58,7 +60,10 @@ class ResponderHome(ResponderScreen):
         self.query_one("#home-title", Static).update(
             f"Your assignments ({self.collar}): {len(views)}"
         )
-        hint = "Enter: briefing, checklist · n: attend unassigned · v: contacts · c: DVDS"
+        hint = (
+            "Enter: briefing, checklist · n: attend unassigned · v: victim contacts"
+            " · c: Clare's Law (DVDS) · ^l: lock"
+        )
         self.query_one("#home-hint", Static).update(
             hint if views else "No assignments yet. " + hint
         )

@@ -35,6 +35,7 @@ class SupervisorHome(Screen[None]):
     SupervisorHome #queue { height: 1fr; }
     SupervisorHome #queue-why { height: auto; padding: 0 1; }
     SupervisorHome #queue-hint { width: 1fr; height: auto; }
+    SupervisorHome #queue-status { width: 1fr; height: auto; }
     """
     BINDINGS = [
         Binding("enter", "review", "Review", show=False),
@@ -93,7 +94,7 @@ class SupervisorHome(Screen[None]):
         count = len(self.items)
         self.query_one("#queue-hint", Label).update(
             f"{count} case{'s' if count != 1 else ''} to review · Enter: review the marked case"
-            " · h high risk · v contacts · c DVDS · l figures"
+            " · h high risk · v contacts · c DVDS · l figures · ^l: lock"
         )
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
