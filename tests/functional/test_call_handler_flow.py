@@ -22,7 +22,7 @@ from firstresponse.records import (
 )
 from firstresponse.security.pins import hash_pin
 from firstresponse.tui.app import FirstResponseApp
-from firstresponse.tui.screenshots import sign_in, type_text
+from firstresponse.tui.screenshots import settle, sign_in, type_text
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
 from tests.functional.forms import answer, reason
 
@@ -153,13 +153,12 @@ async def test_call_flow_with_lookup_floor_and_override(app_factory, store, know
         await pilot.pause()
         assert type(app.screen).__name__ == "NewCallScreen"
         await type_text(pilot, "jon testperson")
-        await pilot.pause(0.6)
+        await settle(pilot, lambda: "F3 to choose" in _status(app))
         await pilot.wait_for_scheduled_animations()
         matches = app.screen.query_one("#matches", OptionList)
         assert matches.option_count == 1
         await pilot.press("f3", "enter")
-        await pilot.pause(0.3)
-        assert type(app.screen).__name__ == "HistoryScreen"
+        await settle(pilot, lambda: type(app.screen).__name__ == "HistoryScreen")
         text = str(app.screen.query_one("#history-text").render())
         assert "Former Partner" in text and "partner threatened him" in text
         await pilot.press("enter")
@@ -168,8 +167,7 @@ async def test_call_flow_with_lookup_floor_and_override(app_factory, store, know
             app.screen.query_one("#selected").render()
         )
         await pilot.press("f5")
-        await pilot.pause(0.3)
-        assert type(app.screen).__name__ == "ThriveScreen"
+        await settle(pilot, lambda: type(app.screen).__name__ == "ThriveScreen")
         assert "Repeat victim" in str(app.screen.query_one("#floor").render())
         form = app.screen.query_one(ChecklistForm)
         for path, value in CALM:
@@ -193,18 +191,15 @@ async def test_call_flow_with_lookup_floor_and_override(app_factory, store, know
         assert "PIN" in str(app.screen.query_one("#ov-error").render())
         await type_text(pilot, "1234")
         await pilot.press("enter")  # the rationale is kept: verified and closed
-        await pilot.pause(0.3)
-        assert type(app.screen).__name__ == "BriefingScreen"
+        await settle(pilot, lambda: type(app.screen).__name__ == "BriefingScreen")
         assert "SCHEDULED: Jonathan Testperson" in str(
             app.screen.query_one("#briefing-text").render()
         )
         await type_text(pilot, "pc2001")
         await pilot.press("f5")
-        await pilot.pause(0.3)
-        assert type(app.screen).__name__ == "SafetyAdviceScreen"
+        await settle(pilot, lambda: type(app.screen).__name__ == "SafetyAdviceScreen")
         await pilot.press("escape")
-        await pilot.pause(0.3)
-        assert type(app.screen).__name__ == "CallHandlerHome"
+        await settle(pilot, lambda: type(app.screen).__name__ == "CallHandlerHome")
     with store.session() as db:
         incident = db.exec(select(Incident)).one()
         assert incident.victim_id == known.id and incident.status == "graded"
@@ -215,6 +210,10 @@ async def test_call_flow_with_lookup_floor_and_override(app_factory, store, know
         assert db.exec(select(Assessment)).one().answers["floor_override_supervisor"] == "SG3001"
         actions = [e.action for e in db.exec(select(AuditEvent))]
         assert "lookup" in actions and "view" in actions and "grade_call" in actions
+
+
+def _status(app: FirstResponseApp) -> str:
+    return str(app.screen.query_one("#lookup-status").render())
 
 
 @pytest.fixture
@@ -236,8 +235,7 @@ async def test_home_lists_calls_and_opens_a_briefing(app_factory, store, setting
         table = app.screen.query_one("#calls")
         assert table.row_count == 3
         await pilot.press("enter")  # newest first: the scheduled call sent to Bravo
-        await pilot.pause(0.3)
-        assert type(app.screen).__name__ == "BriefingView"
+        await settle(pilot, lambda: type(app.screen).__name__ == "BriefingView")
         text = str(app.screen.query_one("#briefing-text").render())
         assert text.startswith("SCHEDULED: Example Messager") and "CHILDREN" in text
         assert refs[2] in app.screen.sub_title and "Bravo" in app.screen.sub_title
@@ -257,16 +255,15 @@ async def test_suspect_lookup_sets_workforce_floor(app_factory, store, known) ->
         await type_text(pilot, "New Caller")
         app.screen.query_one("#suspect", Input).focus()
         await type_text(pilot, "sam officerton")
-        await pilot.pause(0.6)
+        await settle(pilot, lambda: "F3 to choose" in _status(app))
         assert "Suspect: 1 match" in str(app.screen.query_one("#lookup-status").render())
         await pilot.press("f3", "enter")
-        await pilot.pause(0.3)
+        await settle(pilot, lambda: type(app.screen).__name__ == "HistoryScreen")
         await pilot.press("enter")
         await pilot.pause()
         assert "POLICE WORKFORCE" in str(app.screen.query_one("#selected").render())
         await pilot.press("f5")
-        await pilot.pause(0.3)
-        assert type(app.screen).__name__ == "ThriveScreen"
+        await settle(pilot, lambda: type(app.screen).__name__ == "ThriveScreen")
         assert "Suspect is police workforce" in str(app.screen.query_one("#floor").render())
         assert app.screen.state.facts["police_workforce_suspect"] is True
     with store.session() as db:
@@ -287,8 +284,7 @@ async def test_open_call_resumes_with_history_facts(app_factory, store, known) -
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "CH1001")
         await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert type(app.screen).__name__ == "ThriveScreen"
+        await settle(pilot, lambda: type(app.screen).__name__ == "ThriveScreen")
         assert app.screen.state.incident_id == incident.id
         assert app.screen.state.facts["repeat_victim"] is True
         assert "Repeat victim" in str(app.screen.query_one("#floor").render())

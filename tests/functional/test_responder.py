@@ -22,7 +22,7 @@ from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.responder.checklist import ChecklistScreen
 from firstresponse.tui.screens.responder.dialogs import ProblemsDialog
 from firstresponse.tui.screens.responder.incident import IncidentScreen
-from firstresponse.tui.screenshots import sign_in, type_text
+from firstresponse.tui.screenshots import settle, sign_in, type_text
 from firstresponse.tui.widgets.status_bar import StatusBar
 from tests.builders import assigned_incident
 
@@ -55,14 +55,14 @@ def _text(app: FirstResponseApp) -> str:
 async def _open_incident(pilot) -> None:  # type: ignore[no-untyped-def]
     await sign_in(pilot, OFFICER)
     await pilot.press("enter")
-    await pilot.pause(0.3)
+    await settle(pilot)
     assert isinstance(pilot.app.screen, IncidentScreen)
 
 
 async def _open_checklist(pilot) -> None:  # type: ignore[no-untyped-def]
     await _open_incident(pilot)
     await pilot.press("c")
-    await pilot.pause(0.5)
+    await settle(pilot)
     assert isinstance(pilot.app.screen, ChecklistScreen)
 
 
@@ -74,7 +74,7 @@ async def test_briefing_and_offline_status_are_shown(settings: Settings, store: 
         bar = app.screen.query_one(StatusBar)
         assert "offline" in str(bar.render()) and "0 waiting" in str(bar.render())
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await settle(pilot)
         text = _text(app)
         assert "Knife mentioned by caller" in text and "Weapons" in text
         assert app.screen.query_one(StatusBar).region.bottom <= 23  # above the footer
@@ -86,13 +86,13 @@ async def test_submission_refused_while_incomplete(settings: Settings, store: St
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_incident(pilot)
         await pilot.press("s")
-        await pilot.pause(0.3)
+        await settle(pilot)
         assert isinstance(app.screen, ProblemsDialog)
         problems = [str(w.render()) for w in app.screen.query(".problem")]
         assert any("Time of arrival" in p for p in problems)
         assert any("body-worn video" in p for p in problems)
         await pilot.press("c")  # straight to the first missing item
-        await pilot.pause(0.8)
+        await settle(pilot)
         assert isinstance(app.screen, ChecklistScreen)
         focused = app.focused
         assert focused is not None and focused.id == "c-arrived_at", focused
@@ -112,16 +112,16 @@ async def test_complete_a_checklist_offline_and_submit(settings: Settings, store
         await _open_checklist(pilot)
         app.screen.query_one("#c-bwv_on").focus()
         await pilot.press("enter")  # "Yes"
-        await pilot.pause(0.2)
+        await settle(pilot)
         app.screen.query_one("#c-bwv_started_at").focus()
         await type_text(pilot, "2026-01-10 21:41")
         app.screen.query_one("#c-handover").focus()
         await type_text(pilot, "Day CID")
-        await pilot.pause(0.3)
+        await settle(pilot)
         await pilot.press("escape")
-        await pilot.pause(0.3)
+        await settle(pilot)
         await pilot.press("s")
-        await pilot.pause(0.5)
+        await settle(pilot)
         assert isinstance(app.screen, IncidentScreen), _text(app)
         assert "submitted v1" in _text(app)
         app.screen.query_one(StatusBar).refresh_status()
@@ -138,12 +138,12 @@ async def test_complete_a_checklist_offline_and_submit(settings: Settings, store
 
 KILLED_RUN = textwrap.dedent(
     """
-    import asyncio, os, signal, sys
+    import asyncio, os, signal, sys, time
     from pathlib import Path
     from firstresponse.config import Settings
     from firstresponse.store import Store
     from firstresponse.tui.app import FirstResponseApp
-    from firstresponse.tui.screenshots import sign_in, type_text
+    from firstresponse.tui.screenshots import settle, sign_in, type_text
 
     async def main():
         settings = Settings(db_path=Path(sys.argv[1]), checklists_dir=Path(sys.argv[2]),
@@ -152,15 +152,17 @@ KILLED_RUN = textwrap.dedent(
         async with app.run_test(size=(80, 24)) as pilot:
             await sign_in(pilot, "PC2001")
             await pilot.press("enter")
-            await pilot.pause(0.3)
+            await settle(pilot, lambda: type(app.screen).__name__ == "IncidentScreen")
             await pilot.press("c")
-            await pilot.pause(0.5)
+            await settle(pilot, lambda: bool(app.screen.query("#c-arrived_at")))
             app.screen.query_one("#c-scene_safe").focus()
             await pilot.press("enter")
             app.screen.query_one("#c-arrived_at").focus()
             await type_text(pilot, "2026-01-10 21:45")
-            await pilot.pause(0.3)
-            os.kill(os.getpid(), signal.SIGKILL)  # power lost mid-checklist
+            # The answers are given; the event loop stops here (nothing more the UI could
+            # do), and one second later the power goes: only the writer thread had time.
+            time.sleep(1.0)
+            os.kill(os.getpid(), signal.SIGKILL)
 
     asyncio.run(main())
     """
@@ -196,7 +198,7 @@ async def test_killed_mid_checklist_resumes_with_nothing_lost(
         await _open_incident(pilot)
         assert "draft" in _text(app)
         await pilot.press("c")
-        await pilot.pause(0.5)
+        await settle(pilot, lambda: bool(app.screen.query("#c-arrived_at")))
         field = app.screen.query_one("#c-arrived_at")
         assert field.value == "2026-01-10 21:45"  # type: ignore[attr-defined]
     reopened.close()

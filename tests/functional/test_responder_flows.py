@@ -20,7 +20,7 @@ from firstresponse.tui.screens.responder.dialogs import AmendDialog, ReasonDialo
 from firstresponse.tui.screens.responder.incident import IncidentScreen
 from firstresponse.tui.screens.responder.outbox import OutboxScreen
 from firstresponse.tui.screens.responder.referrals import ReferralsScreen
-from firstresponse.tui.screenshots import sign_in, type_text
+from firstresponse.tui.screenshots import settle, sign_in, type_text
 from firstresponse.tui.widgets.status_bar import StatusBar
 from tests.functional.test_responder import OFFICER, _open_checklist, _open_incident, _prepare
 
@@ -39,20 +39,20 @@ async def test_declining_a_referral_needs_a_reason(settings: Settings, store: St
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_incident(pilot)
         await pilot.press("f")
-        await pilot.pause(0.3)
+        await settle(pilot)
         assert isinstance(app.screen, ReferralsScreen)
         await pilot.press("d")
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert isinstance(app.screen, ReasonDialog)
         await pilot.press("enter")  # empty: refused, the dialog stays
         assert isinstance(app.screen, ReasonDialog)
         await type_text(pilot, "Already open to children's services")
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await settle(pilot)
         assert isinstance(app.screen, ReferralsScreen)
         await pilot.press("escape")
         await pilot.press("s")
-        await pilot.pause(0.5)
+        await settle(pilot)
         assert isinstance(app.screen, IncidentScreen)
     with store.session() as db:
         decision = db.exec(select(Decision).where(Decision.kind == "referral_declined")).one()
@@ -77,19 +77,19 @@ async def test_amending_a_submitted_checklist_starts_a_new_version(
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_incident(pilot)
         await pilot.press("a")
-        await pilot.pause(0.3)
+        await settle(pilot)
         assert isinstance(app.screen, AmendDialog)
         await type_text(pilot, "Wrong arrival time")
         await pilot.press("enter")
-        await pilot.pause(0.8)
+        await settle(pilot)
         assert isinstance(app.screen, ChecklistScreen)
         assert app.screen.draft_id is not None
         await pilot.press("escape")
-        await pilot.pause(0.3)
+        await settle(pilot)
         text = "\n".join(str(w.render()) for w in app.screen.query("Static"))
         assert "submitted v1" in text and "amendment v2, complete" in text
         await pilot.press("s")
-        await pilot.pause(0.5)
+        await settle(pilot)
         text = "\n".join(str(w.render()) for w in app.screen.query("Static"))
         assert "submitted v2" in text and "v2 amended: Wrong arrival time" in text
     with store.session() as db:
@@ -117,7 +117,7 @@ async def test_outbox_lists_high_risk_first(settings: Settings, store: Store) ->
         await sign_in(pilot, OFFICER)
         assert "2 waiting" in str(app.screen.query_one(StatusBar).render())
         await pilot.press("o")
-        await pilot.pause(0.3)
+        await settle(pilot)
         assert isinstance(app.screen, OutboxScreen)
         lines = str(app.screen.query_one("#outbox-lines").render()).splitlines()
         assert lines == ["• HIGH RISK · Incident: T-9, attended, risk high", "• Person: "]
@@ -130,7 +130,7 @@ async def test_status_bar_runs_sync_when_a_hub_is_set(settings: Settings, store:
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, OFFICER)
         for _ in range(40):
-            await pilot.pause(0.25)
+            await settle(pilot)
             text = str(app.screen.query_one(StatusBar).render())
             if "unreachable" in text:
                 break
@@ -143,11 +143,11 @@ async def test_attending_an_incident_not_sent_to_me(settings: Settings, store: S
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, OFFICER)
         await pilot.press("n")
-        await pilot.pause(0.2)
+        await settle(pilot)
         for text in ("Jo", "Sample", "5 Nowhere Lane", "ZZ9 9ZZ", "Flagged down in street"):
             await type_text(pilot, text)
             await pilot.press("enter")
-        await pilot.pause(0.3)
+        await settle(pilot)
         listing = app.screen.query_one("#assignments", OptionList)
         assert listing.option_count == 2
         assert "2 waiting" in str(app.screen.query_one(StatusBar).render())  # person, incident
@@ -178,7 +178,7 @@ async def test_risk_screen_shows_levels_and_factors(settings: Settings, store: S
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_incident(pilot)
         await pilot.press("k")
-        await pilot.pause(0.5)
+        await settle(pilot)
         assert isinstance(app.screen, RiskScreen)
         text = "\n".join(str(w.render()) for w in app.screen.query("Static"))
         assert "From the answers and history: HIGH" in text  # strangulation suggests high
@@ -199,7 +199,7 @@ async def test_the_checklist_lists_the_children_the_call_handler_recorded(
         radios = app.screen.query_one("#c-children_present")
         radios.focus()
         await pilot.press("enter")  # "Yes": the officer's own answer
-        await pilot.pause(0.5)
+        await settle(pilot)
         names = [i.value for i in app.screen.query(Input) if i.id and i.id.endswith("-name")]
         assert names == ["Robin Caller"]
     with store.session() as db:

@@ -17,7 +17,7 @@ from firstresponse.tui.screens.feedback import FeedbackScreen, feedback_screen_f
 from firstresponse.tui.screens.supervisor import SupervisorHome
 from firstresponse.tui.screens.supervisor.dashboard import DashboardScreen
 from firstresponse.tui.screens.supervisor.review import ReviewScreen
-from firstresponse.tui.screenshots import sign_in, type_text
+from firstresponse.tui.screenshots import settle, sign_in, type_text
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
 from tests.functional.forms import answer
 
@@ -57,7 +57,7 @@ async def test_queue_review_and_feedback(settings: Settings, store: Store) -> No
         assert table.row_count == before > 0
         first = app.screen.items[0]
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
         text = _text(app.screen)
         assert "Decisions and reasons" in text and "Briefing the officer had" in text
@@ -76,7 +76,7 @@ async def test_queue_review_and_feedback(settings: Settings, store: Store) -> No
         await type_text(pilot, "Well done")
         await pilot.pause()
         await pilot.press("ctrl+s")
-        await pilot.pause(0.3)
+        await settle(pilot)
         assert isinstance(app.screen, SupervisorHome)
         assert app.screen.query_one("#queue", DataTable).row_count == before - 1
     with store.session() as db:
@@ -92,7 +92,7 @@ async def test_dashboard_keys(settings: Settings, store: Store) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "SG3001")
         await pilot.press("d")
-        await pilot.pause(0.3)
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         detail = str(app.screen.query_one("#db-detail", Static).render())
         assert "Body-worn video recording on arrival, by team" in detail
@@ -151,5 +151,5 @@ async def test_admin_sees_figures_but_may_not_review(settings: Settings, store: 
         await pilot.pause()
         assert "may not dip sample" in str(app.screen.query_one("#queue-status").render())
         await pilot.press("d")
-        await pilot.pause(0.3)
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
