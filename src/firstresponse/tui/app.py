@@ -87,9 +87,6 @@ class FirstResponseApp(App[None]):
         self.run_worker(self.context.preload, thread=True, name="checklists", group="preload")
         self.call_after_refresh(self.check_size)
 
-    def on_resize(self, event: events.Resize) -> None:
-        self.check_size()
-
     def check_size(self) -> None:
         """Below 80x24 a notice covers the screen (the work under it is kept)."""
         from firstresponse.tui.screens.too_small import TooSmallScreen
@@ -113,6 +110,8 @@ class FirstResponseApp(App[None]):
         ):
             self.last_input_at = monotonic()
         await super().on_event(event)
+        if isinstance(event, events.Resize):
+            self.call_after_refresh(self.check_size)
 
     @property
     def is_locked(self) -> bool:
