@@ -74,6 +74,7 @@ class ChoiceField(Widget, can_focus=True):
         self.show_help = show_help
         self.mark = "*" if item.required else " "
         self.issue = ""
+        self._drawn: tuple[tuple[Any, ...], list[Text]] | None = None
 
     # -- state set by the form -----------------------------------------------------------
     def show(self, mark: str, issue: str) -> None:
@@ -121,6 +122,13 @@ class ChoiceField(Widget, can_focus=True):
             yield n, f"{box} {label}"
 
     def _lines(self, width: int) -> list[Text]:
+        """The field's lines at `width`, drawn again only when something shown changed."""
+        key = (width, self.mark, self.issue, frozenset(self.chosen), self.cursor, self.has_focus)
+        if self._drawn is None or self._drawn[0] != key:
+            self._drawn = (key, self._draw(width))
+        return self._drawn[1]
+
+    def _draw(self, width: int) -> list[Text]:
         label = self.get_component_rich_style("choice--label", partial=True)
         lines = [Text(line, label) for line in _wrap(f"{self.mark} {self.item.label}", width)]
         if self.show_help and self.item.help:

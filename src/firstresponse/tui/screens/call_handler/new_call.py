@@ -53,6 +53,7 @@ class NewCallScreen(Screen[None]):
     NewCallScreen .row { height: 1; }
     NewCallScreen .row Label { width: 16; padding: 0 1; }
     NewCallScreen .row Input, NewCallScreen .row Select { width: 1fr; }
+    NewCallScreen .row:focus-within > Label { text-style: bold reverse; }
     NewCallScreen #selected { height: 1; padding: 0 1; color: $success; }
     """
 
@@ -133,7 +134,7 @@ class NewCallScreen(Screen[None]):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Back in a victim (or suspect) box, the matches are the victim's (suspect's) again."""
         role = self._role_of(event.widget.id)
-        if role is not None and role != self.target:
+        if role is not None and role != self.target and not self._search(role).empty:
             self.target = role
             self.query_one(LookupPanel).query_changed(self._search(role), role)
 

@@ -102,12 +102,6 @@ class IncidentScreen(ResponderScreen):
                 else "ready to submit (s)"
             )
             lines.append((f"Submission: {state}", "progress"))
-        lines.append(
-            (
-                "c checklist · r risk checklist · k risk level · f referrals · s submit · a amend",
-                "hint",
-            )
-        )
         return lines
 
     def _state(self, checklist_id: str, drafts: dict[str, Any], done: dict[str, Any]) -> str:

@@ -12,6 +12,14 @@ def _on(pilot: Pilot[None], name: str) -> bool:
     return type(pilot.app.screen).__name__ == name
 
 
+async def _home(pilot: Pilot[None], collar: str) -> None:
+    """Sign in and put any feedback waiting aside (Esc: later) to reach the home screen."""
+    await sign_in(pilot, collar)
+    if _on(pilot, "FeedbackScreen"):
+        await pilot.press("escape")
+        await settle(pilot, lambda: _on(pilot, "ResponderHome"))
+
+
 async def _submitted_incident(pilot: Pilot[None], collar: str) -> None:
     """Open the incident of the officer's newest submitted checklist."""
     from firstresponse.tui.screens.responder.incident import IncidentScreen
@@ -76,6 +84,6 @@ async def _refused(pilot: Pilot[None]) -> None:
 
 @shot("responder_outbox", "Responder: unsynced records, high risk and children first")
 async def _outbox(pilot: Pilot[None]) -> None:
-    await sign_in(pilot, "PC2002")
+    await _home(pilot, "PC2002")
     await pilot.press("o")
     await settle(pilot, lambda: _on(pilot, "OutboxScreen"))
