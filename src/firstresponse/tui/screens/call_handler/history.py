@@ -29,9 +29,10 @@ def history_lines(history: dict[str, Any]) -> list[str]:
         lines.append("Previous partners: " + ", ".join(history["previous_partners"]))
     for order in history.get("orders") or []:
         state = "IN FORCE" if order.get("in_force") else "ended"
-        ends = f" to {order['ends_on']}" if order.get("ends_on") else ""
-        kind = str(order.get("kind", "")).replace("_", " ")
         detail = str(order.get("detail", "") or "")
+        ends_on = str(order.get("ends_on") or "")
+        ends = f" to {ends_on}" if ends_on and ends_on not in detail else ""
+        kind = str(order.get("kind", "")).replace("_", " ")
         said = detail.lower().replace("-", " ").startswith(kind.lower())
         text = detail if said or not kind else f"{kind}: {detail}" if detail else kind
         lines.append(f"Order ({state}): {text}{ends}")
