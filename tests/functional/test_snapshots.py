@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
 
 from firstresponse.config import Settings
 from firstresponse.records import Review, Role, User
@@ -227,13 +228,17 @@ SCREENS: dict[str, Steps] = {
 
 @pytest.mark.parametrize("name", sorted(SCREENS))
 def test_screen(name: str, app: FirstResponseApp, snap_compare: Any) -> None:
-    steps = SCREENS[name]
-    if name == "supervisor_review_form":
-        inner = steps
+    walk = SCREENS[name]
 
-        async def steps(pilot: Pilot[Any]) -> None:
-            await inner(pilot)
+    async def steps(pilot: Pilot[Any]) -> None:
+        await walk(pilot)
+        if name == "supervisor_review_form":
             await pilot.press("f4")  # the form tab (the record tab shows today's audit times)
-            await settle(pilot)
+        # A blinking cursor would differ from run to run.
+        for box in pilot.app.screen.query(Input):
+            box.cursor_blink = False
+        for area in pilot.app.screen.query(TextArea):
+            area.cursor_blink = False
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=steps)
