@@ -91,5 +91,5 @@ class ChecklistScreen(ResponderScreen):
         self.app.call_from_thread(self.notify, message, severity="error")
 
     def _show_saved(self) -> None:
-        if self.is_mounted:
-            self.query_one("#saved", Static).update(f"Saved {utcnow():%H:%M:%S} · " + KEYS)
+        for line in self.query("#saved").results(Static):  # gone if the screen has closed
+            line.update(f"Saved {utcnow():%H:%M:%S} · " + KEYS)
