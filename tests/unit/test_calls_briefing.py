@@ -6,8 +6,9 @@ from datetime import date
 
 from sqlmodel import select
 
-from firstresponse.calls import build_briefing, facts_from_history, grade_call, todays_calls
+from firstresponse.calls import build_briefing, facts_from_history, grade_call, shift_calls
 from firstresponse.calls.details import parse_children, parse_dob, split_name
+from firstresponse.calls.intake import LIVE
 from firstresponse.checklist import evaluate
 from firstresponse.records import AuditEvent, Child, Incident, Person
 from tests.unit.test_calls_support import NO_FACTS, add_users, calm_answers, lists, new_call
@@ -92,7 +93,7 @@ def test_open_call_creates_person_incident_children_and_audits(store) -> None:
         assert sorted((c.name, c.age) for c in kids) == [("Amy", 6), ("Ben", 3)]
         events = db.exec(select(AuditEvent).where(AuditEvent.action == "open_call")).all()
         assert [e.subject_id for e in events] == [row.id]
-        assert [i.id for i in todays_calls(db)] == [row.id]
+        assert [i.id for i in shift_calls(db)] == [row.id]
 
 
 def test_open_call_uses_the_looked_up_person(store) -> None:
@@ -197,3 +198,20 @@ def test_detail_parsers() -> None:
     assert parse_dob("03/04/1990") == date(1990, 4, 3)
     assert parse_dob("1990-04-03") == date(1990, 4, 3)
     assert parse_dob("1990") is None
+
+
+def test_the_call_list_keeps_a_night_shift_across_midnight(store) -> None:
+    """A call at 23:50 is still on the list at 00:10; one from thirteen hours ago is not."""
+    from datetime import UTC, datetime, timedelta
+
+    midnight = datetime(2026, 11, 30, tzinfo=UTC)
+    with store.session() as db:
+        victim = Person(forename="Night", surname="Shift")
+        db.add(victim)
+        db.flush()
+        for reference, ago in (("N-1", timedelta(minutes=10)), ("N-2", timedelta(hours=13))):
+            db.add(Incident(reference=reference, occurred_at=midnight - ago,
+                            victim_id=victim.id, source=LIVE))  # fmt: skip
+    with store.session() as db:
+        listed = shift_calls(db, now=midnight + timedelta(minutes=10))
+    assert [i.reference for i in listed] == ["N-1"]

@@ -17,7 +17,7 @@ from firstresponse.calls.grading import (
     prepare,
     verify_supervisor,
 )
-from firstresponse.calls.intake import open_call, todays_calls
+from firstresponse.calls.intake import open_call, shift_calls
 from firstresponse.calls.safety import record_safety_advice
 from firstresponse.calls.sources import (
     Candidate,
@@ -46,6 +46,6 @@ __all__ = [
     "open_call",
     "prepare",
     "record_safety_advice",
-    "todays_calls",
+    "shift_calls",
     "verify_supervisor",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -110,15 +110,20 @@ def open_call(
     return incident
 
 
-def todays_calls(db: Session, today: date | None = None) -> list[Incident]:
-    """Live calls taken today (UTC), newest first."""
-    today = today or utcnow().date()
-    start = datetime.combine(today, time.min, tzinfo=UTC)
+SHIFT = timedelta(hours=12)
+
+
+def shift_calls(db: Session, now: datetime | None = None) -> list[Incident]:
+    """Live calls taken in the last 12 hours (one control-room shift), newest first.
+
+    A shift that crosses midnight keeps its calls: a list of "today's" calls would empty
+    itself at 00:00 in the middle of a night shift.
+    """
+    now = now or utcnow()
     query = (
         select(Incident)
         .where(Incident.source == LIVE)
-        .where(col(Incident.occurred_at) >= start)
-        .where(col(Incident.occurred_at) < start + timedelta(days=1))
+        .where(col(Incident.occurred_at) >= now - SHIFT)
         .order_by(col(Incident.occurred_at).desc())
     )
     return list(db.exec(query))

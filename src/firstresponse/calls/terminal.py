@@ -13,7 +13,7 @@ from sqlmodel import select
 from firstresponse.calls.briefing import briefing_for
 from firstresponse.calls.details import CallDetails
 from firstresponse.calls.grading import Graded, Override, grade_call, verify_supervisor
-from firstresponse.calls.intake import open_call, todays_calls
+from firstresponse.calls.intake import open_call, shift_calls
 from firstresponse.calls.safety import record_safety_advice
 from firstresponse.checklist import Checklist, Evaluation
 from firstresponse.records import Assessment, Assignment, Incident, Person, User
@@ -22,7 +22,7 @@ from firstresponse.store import Store
 
 @dataclass(frozen=True)
 class CallLine:
-    """One of today's calls, as the call handler's list shows it."""
+    """One of this shift's calls, as the call handler's list shows it."""
 
     incident_id: str
     occurred_at: Any
@@ -33,10 +33,10 @@ class CallLine:
     status: str
 
 
-def todays_call_lines(store: Store) -> list[CallLine]:
+def shift_call_lines(store: Store) -> list[CallLine]:
     with store.session() as db:
         lines = []
-        for incident in todays_calls(db):
+        for incident in shift_calls(db):
             victim = db.get(Person, incident.victim_id)
             lines.append(
                 CallLine(

@@ -1,4 +1,4 @@
-"""The call handler's screens: today's calls, a new call with the repeat-victim lookup,
+"""The call handler's screens: this shift's calls, a new call with the repeat-victim lookup,
 the history narrative, THRIVE with the grade floor, the override, the briefing and safety
 advice."""
 

@@ -1,4 +1,4 @@
-"""The call handler's home: today's calls, and a new call with `n`."""
+"""The call handler's home: this shift's calls, and a new call with `n`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 
-from firstresponse.calls.terminal import call_record, todays_call_lines
+from firstresponse.calls.terminal import call_record, shift_call_lines
 from firstresponse.records import Incident, Person
 from firstresponse.tui.app import FirstResponseApp
 
@@ -47,7 +47,7 @@ class CallHandlerHome(Screen[None]):
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
-        for call in todays_call_lines(self.app.context.store):
+        for call in shift_call_lines(self.app.context.store):
             grade = (call.grade or "not graded").replace("_", " ")
             if call.restricted:
                 grade += " (restricted)"
@@ -63,8 +63,8 @@ class CallHandlerHome(Screen[None]):
             table.move_cursor(row=min(row, table.row_count - 1))
         count = table.row_count
         self.query_one("#calls-hint", Label).update(
-            f"{count} call{'s' if count != 1 else ''} today · Enter: open · n: new call · c: DVDS"
-            " · ^l: lock"
+            f"{count} call{'s' if count != 1 else ''} this shift · Enter: open · n: new call"
+            " · c: DVDS · ^l: lock"
         )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

@@ -16,7 +16,7 @@ from firstresponse.tui.widgets.checklist_form import ChecklistForm
 
 
 class SafetyAdviceScreen(Screen[None]):
-    """F5 saves the advice given; Escape returns to today's calls without it."""
+    """F5 saves the advice given; Escape returns to this shift's calls without it."""
 
     app = getters.app(FirstResponseApp)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 
 from firstresponse.calls.demo import repeat_victim_name
-from firstresponse.calls.terminal import todays_call_lines
+from firstresponse.calls.terminal import shift_call_lines
 from firstresponse.tui.screenshots import app_of, settle, shot, sign_in, type_text
 
 
@@ -14,7 +14,7 @@ def _known_name(pilot: Pilot[None]) -> str:
     return repeat_victim_name(app_of(pilot).context.store) or "Testa Example"
 
 
-@shot("call_handler_home", "Call handler: today's calls, n for a new call")
+@shot("call_handler_home", "Call handler: this shift's calls, n for a new call")
 async def home(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "CH1001")
 
@@ -55,7 +55,7 @@ async def thrive(pilot: Pilot[None]) -> None:
 @shot("call_handler_briefing", "The briefing sent to attending officers with the assignment")
 async def briefing(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "CH1001")
-    calls = todays_call_lines(app_of(pilot).context.store)
+    calls = shift_call_lines(app_of(pilot).context.store)
     graded = next((n for n, call in enumerate(calls) if call.status == "graded"), 0)
     await pilot.press(*["down"] * graded, "enter")
     await settle(pilot, lambda: type(pilot.app.screen).__name__ == "BriefingView")
