@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from firstresponse.demo import generate_history
-from firstresponse.history.lookup_hooks import rebuild_lookup
+from firstresponse.lookup import rebuild_index
 from firstresponse.store import Store
 
 
@@ -50,7 +50,7 @@ def main() -> None:
             if args.index:
                 started = time.perf_counter()
                 with store.session() as db:
-                    indexed = rebuild_lookup(db)
+                    indexed = rebuild_index(db)
                 took = time.perf_counter() - started
                 print(f"lookup index: {indexed} people in {took:.1f}s")
         finally:

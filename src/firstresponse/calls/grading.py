@@ -16,12 +16,12 @@ from typing import Any
 from sqlmodel import Session, select
 
 from firstresponse.calls.briefing import briefing_for
-from firstresponse.calls.restricted import flag
 from firstresponse.checklist import Checklist, Evaluation, evaluate
 from firstresponse.records import Assessment, Assignment, Decision, Grade, Incident, User, utcnow
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, allowed, require
 from firstresponse.security.pins import verify_pin
+from firstresponse.security.restricted import flag_restricted
 from firstresponse.store.outbox import (
     PRIORITY_CHILD,
     PRIORITY_HIGH_RISK,
@@ -151,8 +151,8 @@ def grade_call(
     from firstresponse.people.needs import save_needs  # needs found at the call become markers
 
     save_needs(db, user, incident.victim_id, answers, "call")
-    if WORKFORCE in ev.flags:
-        flag(db, user, incident, "Suspect is police workforce (THRIVE)")
+    if WORKFORCE in ev.flags and not incident.restricted:
+        flag_restricted(db, user, incident, "Suspect is police workforce (THRIVE)")
     incident.grade = grade.value
     incident.status = "graded"
     enqueue_change(db, "incident", incident, priority)

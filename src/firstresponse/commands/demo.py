@@ -90,7 +90,7 @@ def seed_demo(store: Store, settings: Settings, today: date | None = None) -> No
     """Fill a fresh demo store: history, showcase people, index, users, live records."""
     from firstresponse.demo import generate_history
     from firstresponse.demo.showcase import add_showcase
-    from firstresponse.history.lookup_hooks import rebuild_lookup
+    from firstresponse.lookup import rebuild_index
     from firstresponse.security import audit
 
     today = today or date.today()
@@ -98,7 +98,7 @@ def seed_demo(store: Store, settings: Settings, today: date | None = None) -> No
     with store.session() as db:
         add_showcase(db, today, settings.force_code)
     with store.session() as db:
-        rebuild_lookup(db)
+        rebuild_index(db)
     with store.session() as db:
         seed_users(db)
     ran = run_area_seeders(store, settings)

@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from firstresponse.demo import generate_history, shape
-    from firstresponse.history.lookup_hooks import rebuild_lookup
+    from firstresponse.lookup import rebuild_index
     from firstresponse.store import Store
 
     settings = args.settings
@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
             generated = time.perf_counter() - started
             index_task = progress.add_task("Indexing for lookup", total=None)
             with store.session() as db:
-                indexed = rebuild_lookup(db)
+                indexed = rebuild_index(db)
             progress.update(index_task, total=1, completed=1)
         elapsed = time.perf_counter() - started
     finally:
@@ -106,10 +106,7 @@ def run(args: argparse.Namespace) -> int:
         f"({per_year:,.0f} a year) to {as_of}, seed {args.seed}; "
         f"generated in {generated:.1f}s ({counts.people / max(generated, 1e-9):,.0f} people/s)"
     )
-    if indexed is None:
-        print("lookup index: firstresponse.lookup is not installed; skipped")
-    else:
-        print(f"lookup index: {indexed:,} people indexed; total {elapsed:.1f}s")
+    print(f"lookup index: {indexed:,} people indexed; total {elapsed:.1f}s")
     return 0
 
 

@@ -77,8 +77,6 @@ def run(args: argparse.Namespace) -> int:
     )
     if result.resumed_from:
         print(f"Resumed an interrupted import after {result.resumed_from} incidents.")
-    if not result.indexed:
-        print("lookup index: firstresponse.lookup is not installed; skipped")
     return 1 if report.bad else 0
 
 

@@ -29,7 +29,7 @@ from firstresponse.history.importer import (
     read_rows,
     write_groups,
 )
-from firstresponse.history.lookup_hooks import index_people_bulk
+from firstresponse.lookup import index_people
 from firstresponse.records import utcnow
 from firstresponse.store import Store
 
@@ -51,7 +51,6 @@ Progress = Callable[[int, int], None]  # rows done, rows in all
 class JobResult:
     report: ImportReport
     resumed_from: int  # incidents already written by an earlier, interrupted run
-    indexed: bool
 
 
 def file_key(path: Path) -> str:
@@ -84,7 +83,6 @@ def run_import(store: Store, path: Path, progress: Progress | None = None) -> Jo
             failures = [BadRow(line, reason) for line, reason in json.loads(job.failures)]
             report.added = {**report.added, **json.loads(job.added)}
     resumed_from = done
-    indexed = True
     rows_done = sum(len(g) for g in groups[:done])
     if progress:
         progress(rows_done, total)
@@ -96,7 +94,8 @@ def run_import(store: Store, path: Path, progress: Progress | None = None) -> Jo
             importer = Importer(db, report)
             report.touched_people = touched
             failures += write_groups(db, writer, importer, chunk)
-            indexed = index_people_bulk(db, touched) is not None
+            if touched:
+                index_people(db, sorted(touched))  # in the chunk's own transaction
             done += len(chunk)
             db.execute(update(JOBS).where(JOBS.c.id == key).values(
                 groups_done=done, added=json.dumps(report.added),
@@ -108,4 +107,4 @@ def run_import(store: Store, path: Path, progress: Progress | None = None) -> Jo
     with store.session() as db:
         db.execute(update(JOBS).where(JOBS.c.id == key).values(finished_at=utcnow()))
     report.bad = sorted(parse_bad + failures, key=lambda b: b.line)
-    return JobResult(report, resumed_from, indexed)
+    return JobResult(report, resumed_from)
