@@ -41,14 +41,6 @@ def run(args: argparse.Namespace) -> int:
     from firstresponse.sync.status import SyncStatus
     from firstresponse.sync.worker import SyncWorker
 
-    settings = args.settings
-    if not settings.hub_url:
-        return _fail(f"no hub configured: set hub_url in {settings.config_file} ({SETUP_HINT})")
-    if not settings.device_token:
-        return _fail(
-            f"this terminal is not enrolled: no device_token in {settings.config_file} "
-            f"({SETUP_HINT})"
-        )
     collar = args.collar or os.environ.get(COLLAR_ENV, "")
     if not collar:
         return _fail("give --as COLLAR (or set FIRSTRESPONSE_COLLAR)", 2)
@@ -67,6 +59,16 @@ def run(args: argparse.Namespace) -> int:
     store = open_store_or_explain(args, "sync")
     if store is None:
         return 1
+    settings = args.settings
+    if not settings.hub_url:
+        store.close()
+        return _fail(f"no hub configured: set hub_url in {settings.config_file} ({SETUP_HINT})")
+    if not settings.device_token:
+        store.close()
+        return _fail(
+            f"this terminal is not enrolled: no device_token in {settings.config_file} "
+            f"({SETUP_HINT})"
+        )
     try:
         worker = SyncWorker(
             store,

@@ -2,8 +2,8 @@
 session sent each envelope (`sent_by`) on hubs; record authors and signatures in every
 outbox; the officers' wrapped signing keys and the records held on the hub on terminals
 
-Revision ID: 0005_sessions
-Revises: 0004_roles
+Revision ID: 0007_sessions
+Revises: 0006_followup
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from alembic import op
 
 from firstresponse.store.migrate import migrating_for
 
-revision = "0005_sessions"
-down_revision = "0004_roles"
+revision = "0007_sessions"
+down_revision = "0006_followup"
 branch_labels = None
 depends_on = None
 
