@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint screenshots bench clean
+.PHONY: demo demo-hub test lint screenshots bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/firstresponse demo
+	$(BIN)/firstresponse demo $(if $(WITH_HUB),--with-hub)
+
+# The demo terminal with a local hub beside it: records go from "waiting" to "synced".
+demo-hub: $(STAMP)
+	$(BIN)/firstresponse demo --with-hub
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto --dist loadfile

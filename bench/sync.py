@@ -280,11 +280,16 @@ def throughput(target: str, client_target: str, work: Path, records: int) -> dic
             PushRequest(envelopes=[envelope(i) for i in items[n : n + BATCH]]).model_dump_json()
             for n in range(0, len(items), BATCH)
         ]
-    headers = {"X-Device-Token": tokens["PC9000"], "X-Collar": "PC9000", "X-Pin": PIN}
     hub = bench_hub_server(target)
     try:
+        device = {"X-Device-Token": tokens["PC9000"]}
+        signed_in = httpx.post(  # sign in once, as at shift start: the session token after
+            hub.url + "/v1/sessions", json={"collar": "PC9000", "pin": PIN}, headers=device
+        )
+        signed_in.raise_for_status()
+        headers = {**device, "X-Session": signed_in.json()["token"]}
         with httpx.Client(base_url=hub.url, headers=headers) as http:
-            http.get("/v1/whoami").raise_for_status()  # sign in once, as at shift start
+            http.get("/v1/whoami").raise_for_status()
         raw_times = []
         for _ in range(ROUNDS):
             empty_raw(target)

@@ -40,7 +40,7 @@ class Settings:
     force_code: str = "WM"
     idle_lock_seconds: int = 300
     store_key: str = ""
-    sync_interval_seconds: int = 15
+    sync_interval_seconds: int = 5
     serial_perpetrator_victims: int = 2  # victims at which a suspect is flagged serial
 
     @property
@@ -80,6 +80,69 @@ def _coerce(name: str, raw: object, current: object) -> object:
         raise SettingsError(f"setting {name!r}: {raw!r} is not a valid {kind.__name__}") from exc
 
 
+#: Settings a running terminal takes up from its config file without a restart.
+RELOADABLE = ("hub_url", "device_token", "sync_interval_seconds")
+
+
+class ConfigWatcher:
+    """Re-reads the config file when it changes and applies the RELOADABLE settings.
+
+    So a device token written by `firstresponse devices enrol --write-config` (or by
+    hand) is used by a terminal that is already running. Environment variables still win.
+    """
+
+    def __init__(self, settings: Settings, env: dict[str, str] | None = None) -> None:
+        self.settings = settings
+        self.env = env
+        self._stamp = self._mtime()
+
+    def _mtime(self) -> float | None:
+        try:
+            return self.settings.config_file.stat().st_mtime
+        except OSError:
+            return None
+
+    def refresh(self) -> bool:
+        """True when the file changed and its settings were applied."""
+        stamp = self._mtime()
+        if stamp == self._stamp:
+            return False
+        self._stamp = stamp
+        try:
+            fresh = load_settings(self.settings.config_file, self.env)
+        except SettingsError:
+            return False  # half-written or wrong: keep what works
+        for key in RELOADABLE:
+            setattr(self.settings, key, getattr(fresh, key))
+        return True
+
+
+def write_settings(path: Path, values: dict[str, str]) -> None:
+    """Set `values` in the TOML file at `path`, keeping its other settings."""
+    data: dict[str, object] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{path}: {exc}") from exc
+    data.update(values)
+    lines = [f"{key} = {_toml_value(value)}" for key, value in data.items()]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    temporary.chmod(0o600)  # it holds the device token
+    temporary.replace(path)
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
 def load_settings(config_file: Path | None = None, env: dict[str, str] | None = None) -> Settings:
     """Build the effective settings from defaults, the TOML file and the environment."""
     env = dict(os.environ if env is None else env)
@@ -101,4 +164,6 @@ def load_settings(config_file: Path | None = None, env: dict[str, str] | None = 
         raw = env.get(ENV_PREFIX + key.upper())
         if raw is not None:
             setattr(settings, key, _coerce(key, raw, getattr(settings, key)))
+    if ENV_PREFIX + "DATA_DIR" in env and ENV_PREFIX + "LOG_DIR" not in env:
+        settings.log_dir = settings.data_dir / "logs"  # everything of a terminal in one folder
     return settings

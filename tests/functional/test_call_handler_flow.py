@@ -290,8 +290,9 @@ async def test_open_call_resumes_with_history_facts(app_factory, store, known) -
         assert "Repeat victim" in str(app.screen.query_one("#floor").render())
 
 
-def test_lookup_source_goes_online_only_with_hub_and_credentials(settings, store) -> None:
+def test_lookup_source_goes_online_only_with_hub_and_a_session(settings, store) -> None:
     from firstresponse.calls import FallbackLookup, LocalLookup
+    from firstresponse.sync.client import SessionToken
     from firstresponse.tui.context import TerminalContext, default_lookup
 
     user = User(collar="CH1001", name="x", role="call_handler")
@@ -299,7 +300,7 @@ def test_lookup_source_goes_online_only_with_hub_and_credentials(settings, store
     context.sign_in(user)
     assert isinstance(default_lookup(context), LocalLookup)
     settings.hub_url, settings.device_token = "http://hub.test", "token"
-    assert isinstance(default_lookup(context), LocalLookup)  # no PIN to send: stay local
-    context.sign_in(user, "1234")
+    assert isinstance(default_lookup(context), LocalLookup)  # no hub session: stay local
+    context.sync = SimpleNamespace(worker=SimpleNamespace(session=SessionToken("CH1001", "t")))
     source = default_lookup(context)
     assert isinstance(source, FallbackLookup) and source.name == "hub"

@@ -68,14 +68,23 @@ async def test_lockout_after_too_many_wrong_pins(settings: Settings, store: Stor
     assert "user.locked" in actions and "login.refused" in actions
 
 
-async def test_the_pin_is_kept_in_memory_for_the_hub(settings: Settings, store: Store) -> None:
+async def test_without_a_hub_no_pin_is_kept_and_every_role_has_a_sync_line(
+    settings: Settings, store: Store
+) -> None:
+    from firstresponse.tui.widgets.status_bar import StatusBar
+
     with store.session() as db:
         create_user(db, "PC2001", "Demo Responder One", "responder", "Alpha", "1234")
+        create_user(db, "CH1001", "Demo Call Handler", "call_handler", "Alpha", "1234")
     app = FirstResponseApp(settings, store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot, "PC2001")
-        assert app.credentials is not None
-        assert (app.credentials.collar, app.credentials.pin) == ("PC2001", "1234")
+        await sign_in(pilot, "CH1001")
+        assert app.sync_link is not None and app.sync_link.running
+        assert app.sync_link.worker.credentials is None  # nothing to exchange: no hub
+        bar = app.screen.query_one(StatusBar)
+        text = str(bar.render())
+        assert "offline (no hub set)" in text and "F9 sync now" in text
+        assert bar.region.right <= 80
 
 
 async def test_the_demo_says_who_to_sign_in_as(settings: Settings, store: Store) -> None:

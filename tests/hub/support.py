@@ -107,6 +107,19 @@ class Hub:
     def client(self, token: str, collar: str = "PC2001", url: str | None = None) -> HubClient:
         return HubClient(url or self.url, token, Credentials(collar, PIN), timeout=10)
 
+    def session_client(
+        self, token: str, collar: str = "PC2001", url: str | None = None
+    ) -> HubClient:
+        """A client on `url` (say, a proxy) with a session signed in directly on the hub."""
+        with self.client(token, collar) as direct:
+            direct.whoami()
+            session = direct.session
+        return HubClient(url or self.url, token, session, timeout=10)
+
+    def headers(self, token: str, collar: str = "PC2001", pin: str = PIN) -> dict[str, str]:
+        """Raw request headers of a signed-in officer: device token and a fresh session."""
+        return session_headers(self.url, token, collar, pin)
+
     def envelope_counts(self) -> dict[str, int]:
         """How many stored envelopes each record id has (exactly-once checks)."""
         with transaction(self.engine) as db:
@@ -147,3 +160,14 @@ def queue_cases(store: Store, cases: int, children: int = 1) -> list[str]:
 
 def terminal(path: Path) -> Store:
     return Store(path)
+
+
+def session_headers(url: str, token: str, collar: str, pin: str = PIN) -> dict[str, str]:
+    """Sign in once (POST /v1/sessions) and return the headers later requests carry."""
+    import httpx
+
+    response = httpx.post(
+        url + "/v1/sessions", json={"collar": collar, "pin": pin}, headers={"X-Device-Token": token}
+    )
+    response.raise_for_status()
+    return {"X-Device-Token": token, "X-Session": response.json()["token"]}

@@ -15,22 +15,15 @@ from firstresponse.records import Assessment, Person
 from firstresponse.store import Store, outbox
 from firstresponse.sync.protocol import (
     API,
-    COLLAR_HEADER,
-    DEVICE_HEADER,
     MAX_BATCH,
     MAX_BODY_BYTES,
-    PIN_HEADER,
     Envelope,
     ItemResult,
     PushRequest,
 )
 from firstresponse.sync.push import push_outbox
-from tests.hub.support import PIN, Hub, make_case
+from tests.hub.support import Hub, make_case
 from tests.hub.test_ingest import env, incident, person
-
-
-def headers(token: str, collar: str = "PC2001") -> dict[str, str]:
-    return {DEVICE_HEADER: token, COLLAR_HEADER: collar, PIN_HEADER: PIN}
 
 
 def test_a_megabyte_name_is_refused_at_once_while_another_terminal_is_served(hub: Hub) -> None:
@@ -84,7 +77,7 @@ def test_a_body_over_the_cap_is_refused_with_413(hub: Hub) -> None:
     filler = "x" * (15 * 1024 * 1024)
     body = '{"envelopes": [], "filler": "' + filler + '"}'
     with httpx.Client(base_url=hub.url + API, timeout=30) as raw:
-        declared = raw.post("/push", content=body, headers=headers(hub.enrol()))
+        declared = raw.post("/push", content=body, headers=hub.headers(hub.enrol()))
         assert declared.status_code == 413
         assert f"{MAX_BODY_BYTES:,} bytes" in declared.json()["detail"]
 
@@ -92,7 +85,7 @@ def test_a_body_over_the_cap_is_refused_with_413(hub: Hub) -> None:
             for start in range(0, len(body), 1 << 20):
                 yield body[start : start + (1 << 20)].encode()
 
-        streamed = raw.post("/push", content=chunks(), headers=headers(hub.enrol()))
+        streamed = raw.post("/push", content=chunks(), headers=hub.headers(hub.enrol()))
         assert streamed.status_code == 413
         assert raw.get("/health").status_code == 200
 
@@ -113,7 +106,7 @@ def test_a_full_legitimate_batch_fits_under_the_cap(hub: Hub) -> None:
 def test_more_items_than_a_batch_may_hold_is_a_clear_422(hub: Hub) -> None:
     batch = [env("person", person(f"p-{n}")).model_dump() for n in range(MAX_BATCH + 1)]
     with httpx.Client(base_url=hub.url + API, timeout=30) as raw:
-        answer = raw.post("/push", json={"envelopes": batch}, headers=headers(hub.enrol()))
+        answer = raw.post("/push", json={"envelopes": batch}, headers=hub.headers(hub.enrol()))
     assert answer.status_code == 422
     assert f"at most {MAX_BATCH} items" in answer.text
 

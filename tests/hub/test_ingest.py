@@ -24,7 +24,7 @@ from firstresponse.records.base import legacy_canonical_json
 from firstresponse.store import Store
 from firstresponse.sync.protocol import Envelope
 from firstresponse.sync.push import push_outbox
-from tests.hub.support import PIN, Hub, queue_cases
+from tests.hub.support import Hub, queue_cases
 
 
 def env(kind: str, body: dict, version: int = 1, digest: str | None = None) -> Envelope:
@@ -165,7 +165,7 @@ def test_terminal_outbox_reaches_the_hub_once_however_often_pushed(
 
 def test_a_batch_over_the_limit_or_malformed_is_refused_whole(hub: Hub) -> None:
     token = hub.enrol()
-    headers = {"X-Device-Token": token, "X-Collar": "PC2001", "X-Pin": PIN}
+    headers = hub.headers(token, "PC2001")
     with httpx.Client(base_url=hub.url + "/v1", headers=headers) as http:
         assert http.post("/push", content=b"{not json").status_code == 422
         assert http.post("/push", json={"envelopes": [{"id": "x"}]}).status_code == 422

@@ -18,7 +18,7 @@ from schemathesis.checks import (
 from firstresponse.hub.kinds import KINDS
 from firstresponse.records import content_hash
 from firstresponse.sync.protocol import Envelope
-from tests.hub.support import PIN, Hub
+from tests.hub.support import Hub
 
 EXPECTED_PATHS = {
     "/v1/health": {"get"},
@@ -28,6 +28,10 @@ EXPECTED_PATHS = {
     "/v1/lookup/search": {"get"},
     "/v1/lookup/people/{person_id}": {"get"},
     "/v1/audit/head": {"get"},
+    "/v1/device": {"get"},
+    "/v1/sessions": {"post", "delete"},
+    "/v1/users": {"get"},
+    "/v1/held": {"get"},
 }
 
 
@@ -44,7 +48,9 @@ def test_spec_lists_every_endpoint_and_protocol_schema(hub: Hub) -> None:
     push = spec["paths"]["/v1/push"]["post"]
     assert {"200", "401", "403", "422"} <= set(push["responses"])
     params = {p["name"] for p in push["parameters"]}
-    assert {"x-device-token", "x-collar", "x-pin"} <= params
+    assert {"x-device-token", "x-session"} <= params
+    assert "x-pin" not in params  # the PIN goes only to POST /v1/sessions, once
+    assert "/v1/sessions" in spec["paths"]
 
 
 def test_every_route_answers_with_a_named_model(hub: Hub) -> None:
@@ -64,6 +70,10 @@ def test_every_route_answers_with_a_named_model(hub: Hub) -> None:
         "/v1/lookup/search": "#/components/schemas/LookupResults",
         "/v1/lookup/people/{person_id}": "#/components/schemas/PersonHistory",
         "/v1/audit/head": "#/components/schemas/AuditHead",
+        "/v1/device": "#/components/schemas/DeviceInfo",
+        "/v1/sessions": "#/components/schemas/SessionGrant",
+        "/v1/users": "#/components/schemas/UsersResponse",
+        "/v1/held": "#/components/schemas/HeldResponse",
     }
     match = spec["components"]["schemas"]["LookupMatch"]
     assert {"person_id", "name"} <= set(match["required"])
@@ -71,7 +81,7 @@ def test_every_route_answers_with_a_named_model(hub: Hub) -> None:
 
 @pytest.fixture
 def hub_schema(hub: Hub) -> Iterator[schemathesis.BaseSchema]:
-    hub.token = hub.enrol("fuzzer")  # type: ignore[attr-defined]
+    hub.session = hub.headers(hub.enrol("fuzzer"), "CH1001")  # type: ignore[attr-defined]
     yield schemathesis.openapi.from_url(hub.url + "/openapi.json")
 
 
@@ -83,7 +93,7 @@ CHECKS = [not_a_server_error, status_code_conformance, response_schema_conforman
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 def test_fuzz_signed_in(case: schemathesis.Case, hub: Hub) -> None:
     """Generated bodies and parameters from a signed-in call handler: never a 5xx."""
-    headers = {"X-Device-Token": hub.token, "X-Collar": "CH1001", "X-Pin": PIN}  # type: ignore[attr-defined]
+    headers = hub.session  # type: ignore[attr-defined]
     case.call_and_validate(headers=headers, checks=CHECKS)
 
 
@@ -160,7 +170,7 @@ def _envelopes(draw: st.DrawFn) -> dict:
 def test_fuzz_known_kinds_with_hostile_bodies(hub: Hub) -> None:
     """Envelopes of every kind with hostile field values: each answered, never a 5xx."""
     token = hub.enrol()
-    headers = {"X-Device-Token": token, "X-Collar": "SG3001", "X-Pin": PIN}
+    headers = hub.headers(token, "SG3001")
     with hub.client(token, "CH1001") as client:  # parents for the generated children
         client.push(
             [

@@ -9,7 +9,7 @@ from firstresponse.hub.db import transaction
 from firstresponse.lookup import rebuild_index
 from firstresponse.records import AuditEvent, Notification
 from tests.builders import RESTRICTED_SUMMARY, restricted_case
-from tests.hub.support import PIN, Hub
+from tests.hub.support import Hub
 
 SECRET = RESTRICTED_SUMMARY
 
@@ -22,7 +22,7 @@ def _seed(hub: Hub) -> str:
 
 
 def _history(hub: Hub, token: str, collar: str, person_id: str) -> str:
-    headers = {"X-Device-Token": token, "X-Collar": collar, "X-Pin": PIN}
+    headers = hub.headers(token, collar)
     response = httpx.get(f"{hub.url}/v1/lookup/people/{person_id}", headers=headers)
     assert response.status_code == 200, response.text
     return response.text

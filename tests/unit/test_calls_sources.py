@@ -13,7 +13,7 @@ from sqlmodel import select
 from firstresponse.calls import sources
 from firstresponse.calls.sources import Candidate, FallbackLookup, HubLookup, LocalLookup, Search
 from firstresponse.records import AuditEvent
-from firstresponse.sync.client import Credentials, HubClient
+from firstresponse.sync.client import HubClient, SessionToken
 from tests.unit.test_calls_support import add_users
 
 
@@ -90,7 +90,7 @@ def _client(handler) -> HubClient:
     return HubClient(
         "http://hub.test",
         "token",
-        Credentials("CH1001", "1234"),
+        SessionToken("CH1001", "session-token"),
         transport=httpx.MockTransport(handler),
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -46,4 +47,19 @@ def test_sync_without_a_hub_says_why(
     monkeypatch.setenv("FIRSTRESPONSE_PIN", "1234")
     code = main(["--db", str(tmp_path / "t.db"), "sync", "--once", "--as", "PC2001"])
     assert code == 1
-    assert "no hub configured" in capsys.readouterr().out
+    assert "no hub configured" in capsys.readouterr().err
+
+
+def test_sync_and_enrol_without_a_pin_say_so_plainly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIRSTRESPONSE_CONFIG_DIR", str(tmp_path / "cfg"))
+    monkeypatch.delenv("FIRSTRESPONSE_PIN", raising=False)
+    monkeypatch.setenv("FIRSTRESPONSE_HUB_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("FIRSTRESPONSE_DEVICE_TOKEN", "t")
+    monkeypatch.setattr("sys.stdin", open(os.devnull))  # noqa: SIM115 - no terminal
+    assert main(["--db", str(tmp_path / "t.db"), "sync", "--once", "--as", "PC2001"]) == 2
+    assert "no PIN for PC2001" in capsys.readouterr().err
+    hub_db = str(tmp_path / "hub.db")
+    assert main(["devices", "enrol", "MDT-1", "--as", "AD4001", "--db", hub_db]) == 2
+    assert "no PIN for AD4001" in capsys.readouterr().err

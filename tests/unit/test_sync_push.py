@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from firstresponse.records import Incident, OutboxItem, Person
 from firstresponse.store import Store, outbox
-from firstresponse.sync.client import Credentials, HubClient
+from firstresponse.sync.client import HubClient, SessionToken
 from firstresponse.sync.push import push_outbox
 
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -22,7 +22,7 @@ def client(handler: Handler) -> HubClient:
     return HubClient(
         "http://hub.test",
         "token",
-        Credentials("PC2001", "1234"),
+        SessionToken("PC2001", "session-token"),
         transport=httpx.MockTransport(handler),
     )
 

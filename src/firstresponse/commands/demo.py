@@ -142,10 +142,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"demo store ready: {store.path}")
         store.close()
         return 0
+    hub = None
+    if args.with_hub:
+        from firstresponse.commands.demo_hub import start_demo_hub
+
+        hub = start_demo_hub(settings, store)
     try:
         FirstResponseApp(settings, store, demo=True).run()
     finally:
         store.close()
+        if hub is not None:
+            hub.stop()
     return 0
 
 
@@ -155,4 +162,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--reset", action="store_true", help="throw the demo store away first")
     parser.add_argument("--seed-only", action="store_true", help="prepare the demo store and exit")
+    parser.add_argument(
+        "--with-hub",
+        action="store_true",
+        help="start a local hub beside the terminal and sync with it (see README)",
+    )
     parser.set_defaults(func=run)

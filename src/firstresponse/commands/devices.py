@@ -1,4 +1,10 @@
-"""`firstresponse devices enrol|revoke|list`: which terminals may talk to the hub (admin)."""
+"""`firstresponse devices enrol|revoke|list`: which terminals may talk to the hub (admin).
+
+Run where the hub's database can be reached. `enrol` prints the device token once and
+the one command that sets the terminal up with it (`firstresponse setup`); with
+`--write-config` it writes hub_url and device_token into this machine's config file
+itself (a terminal beside the hub, or the demo).
+"""
 
 from __future__ import annotations
 
@@ -13,8 +19,37 @@ from firstresponse.commands.hub import add_db_option, hub_target
 PIN_ENV = "FIRSTRESPONSE_PIN"
 
 
+class NoPin(Exception):
+    """No PIN in the environment and no terminal to ask at."""
+
+
 def _pin(collar: str) -> str:
-    return os.environ.get(PIN_ENV) or getpass.getpass(f"PIN for {collar}: ")
+    pin = os.environ.get(PIN_ENV, "")
+    if not pin and sys.stdin.isatty():
+        try:
+            pin = getpass.getpass(f"PIN for {collar}: ")
+        except EOFError:
+            pin = ""
+    if not pin:
+        raise NoPin(f"no PIN for {collar}: set {PIN_ENV} or run this at a terminal")
+    return pin
+
+
+def _enrolled(args: argparse.Namespace, name: str, token: str) -> None:
+    """Say what to do with the token, or write it into this machine's config."""
+    from firstresponse.config import write_settings
+
+    settings = args.settings
+    hub_url = args.hub_url or settings.hub_url or "http://HUB-ADDRESS:8700"
+    if args.write_config:
+        write_settings(settings.config_file, {"hub_url": hub_url, "device_token": token})
+        print(f"device {name} enrolled; hub_url and device_token written to {settings.config_file}")
+        print("A running terminal takes them up within seconds; no restart needed.")
+        return
+    print(f"device {name} enrolled. Its token (shown once, keep it secret):")
+    print(token)
+    print("On the terminal, run once (it checks the token with the hub and writes its config):")
+    print(f"  firstresponse setup --hub {hub_url} --token {token}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,8 +78,7 @@ def run(args: argparse.Namespace) -> int:
             user = admin.sign_in_admin(db, args.collar, _pin(args.collar))
             if args.action == "enrol":
                 device, token = admin.enrol(db, user, args.name)
-                print(f"device {device.name} enrolled. Its token (shown once, keep it secret):")
-                print(token)
+                _enrolled(args, device.name, token)
             else:
                 device = admin.revoke(db, user, args.name)
                 print(f"device {device.name} revoked: it is refused from its next request")
@@ -52,6 +86,9 @@ def run(args: argparse.Namespace) -> int:
     except (admin.AdminError, PermissionError) as exc:
         print(f"firstresponse devices: {exc}", file=sys.stderr)
         return 1
+    except NoPin as exc:
+        print(f"firstresponse devices: {exc}", file=sys.stderr)
+        return 2
     finally:
         engine.dispose()
 
@@ -67,6 +104,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         one.add_argument("name", help="device name, e.g. MDT-0417")
         one.add_argument("--as", dest="collar", required=True, help="admin collar number")
         add_db_option(one)
+        if action == "enrol":
+            one.add_argument(
+                "--hub-url", default="", help="the hub's address as terminals reach it"
+            )
+            one.add_argument(
+                "--write-config",
+                action="store_true",
+                help="write hub_url and device_token into this machine's config.toml",
+            )
     listing = verbs.add_parser("list", help="list devices")
     listing.add_argument("--json", action="store_true", help="print JSON")
     add_db_option(listing)

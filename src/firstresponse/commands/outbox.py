@@ -30,16 +30,28 @@ def run(args: argparse.Namespace) -> int:
 
     from firstresponse.commands.terminal import open_store
     from firstresponse.store import outbox
+    from firstresponse.sync import held as held_records
 
     store = open_store(args.settings)
     try:
         with store.session() as db:
             waiting = [_row(i) for i in outbox.waiting(db)]
             quarantined = [_row(i) for i in outbox.quarantined(db)]
+            held = [
+                {
+                    "kind": h.kind,
+                    "record_id": h.record_id,
+                    "version": h.version,
+                    "waits_for": h.waits_for,
+                    "author": h.author,
+                    "device": h.device,
+                }
+                for h in held_records.held(db)
+            ]
     finally:
         store.close()
     if args.json:
-        print(json.dumps({"waiting": waiting, "quarantined": quarantined}, indent=2))
+        print(json.dumps({"waiting": waiting, "quarantined": quarantined, "held": held}, indent=2))
         return 0
     console = Console()
     console.print(f"{len(waiting)} waiting for the hub (most urgent first)")
@@ -58,6 +70,11 @@ def run(args: argparse.Namespace) -> int:
     console.print(f"{len(quarantined)} quarantined (refused by the hub: a person must look)")
     for row in quarantined:
         console.print(f"- {row['kind']} {row['record_id']} v{row['version']}: {row['reason']}")
+    console.print(f"{len(held)} held on the hub (received, waiting for a record it lacks)")
+    for h in held:
+        kind, _, ident = str(h["waits_for"]).partition(":")
+        by = f" by {h['author']}" if h["author"] else ""
+        console.print(f"- {h['kind']} {h['record_id']}{by}: waiting for {kind} {ident}")
     return 0
 
 

@@ -1,4 +1,10 @@
-"""`firstresponse sync [--once]`: push the outbox to the hub and pull what is new."""
+"""`firstresponse sync [--once] --as COLLAR`: push the outbox to the hub and pull what is new.
+
+The officer signs in against the hub once (PIN from FIRSTRESPONSE_PIN or a prompt); the
+session token carries every request after that. Records are filed on the hub under the
+officer who made them (their signature travels with each record), not under whoever
+runs this command.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +16,37 @@ import threading
 
 PIN_ENV = "FIRSTRESPONSE_PIN"
 COLLAR_ENV = "FIRSTRESPONSE_COLLAR"
+SETUP_HINT = "run `firstresponse devices enrol NAME --as ADMIN --hub URL --write-config`"
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"firstresponse sync: {message}", file=sys.stderr)
+    return code
+
+
+def _pin(collar: str) -> str:
+    pin = os.environ.get(PIN_ENV, "")
+    if pin or not sys.stdin.isatty():
+        return pin
+    try:
+        return getpass.getpass(f"PIN for {collar}: ")
+    except (EOFError, KeyboardInterrupt):
+        return ""
 
 
 def run(args: argparse.Namespace) -> int:
-    from firstresponse.commands.terminal import open_store
+    from firstresponse.commands.users import open_store_or_explain
+    from firstresponse.session.signin import apply_user_states
     from firstresponse.sync.client import Credentials
     from firstresponse.sync.status import SyncStatus
     from firstresponse.sync.worker import SyncWorker
 
     collar = args.collar or os.environ.get(COLLAR_ENV, "")
     if not collar:
-        print("firstresponse sync: give --as COLLAR (or set FIRSTRESPONSE_COLLAR)", file=sys.stderr)
-        return 2
-    pin = os.environ.get(PIN_ENV) or getpass.getpass(f"PIN for {collar}: ")
+        return _fail("give --as COLLAR (or set FIRSTRESPONSE_COLLAR)", 2)
+    pin = _pin(collar)
+    if not pin:
+        return _fail(f"no PIN for {collar}: set {PIN_ENV} or run this at a terminal", 2)
 
     def show(status: SyncStatus) -> None:
         line = status.label
@@ -32,9 +56,28 @@ def run(args: argparse.Namespace) -> int:
             line += f" · retrying in {status.retry_in:.0f}s"
         print(line, flush=True)
 
-    store = open_store(args.settings)
+    store = open_store_or_explain(args, "sync")
+    if store is None:
+        return 1
+    settings = args.settings
+    if not settings.hub_url:
+        store.close()
+        return _fail(f"no hub configured: set hub_url in {settings.config_file} ({SETUP_HINT})")
+    if not settings.device_token:
+        store.close()
+        return _fail(
+            f"this terminal is not enrolled: no device_token in {settings.config_file} "
+            f"({SETUP_HINT})"
+        )
     try:
-        worker = SyncWorker(store, args.settings, Credentials(collar, pin), on_status=show)
+        worker = SyncWorker(
+            store,
+            settings,
+            Credentials(collar.upper(), pin),
+            on_status=show,
+            on_users=apply_user_states,
+        )
+        worker.end_session = True
         status = worker.run(threading.Event(), max_steps=1 if args.once else None)
     finally:
         store.close()

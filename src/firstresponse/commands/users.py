@@ -3,6 +3,12 @@
 The acting admin signs in with `--as COLLAR` and `--pin` (or FIRSTRESPONSE_COLLAR and
 FIRSTRESPONSE_PIN, or a prompt). The role check happens in `security.users`, not here.
 On an empty store, `users add` without `--as` creates the first admin.
+
+With `--hub-db TARGET` (a SQLite path or a PostgreSQL URL) the same verbs work on the
+hub's users, whom every enrolled terminal signs in against: on an empty hub,
+`users add COLLAR --name NAME --role admin --hub-db TARGET` creates its first admin.
+A PIN reset, lock or deactivation on the hub ends that officer's sessions at once, and
+terminals learn of it at their next sync.
 """
 
 from __future__ import annotations
@@ -65,10 +71,37 @@ def acting_user(args: argparse.Namespace, db: Session) -> User:
     return authenticate(db, collar, pin)
 
 
+class HubUsers:
+    """The hub's database, opened like a store (`session()`, `close()`)."""
+
+    def __init__(self, target: str) -> None:
+        from firstresponse.hub.db import hub_engine
+
+        self.engine = hub_engine(target)
+
+    def session(self) -> Any:
+        from firstresponse.hub.db import transaction
+
+        return transaction(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
 def open_store_or_explain(args: argparse.Namespace, verb: str) -> Any:
-    """The terminal's store, or None after printing why it cannot be opened (e.g. wrong key)."""
+    """The terminal's store (or with --hub-db, the hub's database), or None after printing
+    why it cannot be opened (e.g. wrong key)."""
     from firstresponse.commands.terminal import open_store
     from firstresponse.store.encryption import StoreKeyError
+
+    if getattr(args, "hub_db", ""):
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            return HubUsers(args.hub_db)
+        except SQLAlchemyError as exc:
+            print(f"firstresponse {verb}: cannot open {args.hub_db}: {exc}", file=sys.stderr)
+            return None
 
     try:
         return open_store(args.settings)
@@ -143,10 +176,25 @@ def _carry_out(args: argparse.Namespace, db: Session) -> str:
     if args.action == "reset-pin":
         require(admin, Action.MANAGE_USERS)
         user = users.reset_pin(db, admin, args.target, _new_pin(args, args.target))
+        _end_sessions(args, db, user, "PIN changed")
         return f"PIN for {user.collar} reset"
     if args.action == "unlock":
         return f"{users.unlock(db, admin, args.target).collar} unlocked"
-    return f"{users.deactivate(db, admin, args.target).collar} deactivated"
+    if args.action == "lock":
+        user = users.lock(db, admin, args.target)
+        _end_sessions(args, db, user, "locked by an admin")
+        return f"{user.collar} locked"
+    user = users.deactivate(db, admin, args.target)
+    _end_sessions(args, db, user, "deactivated")
+    return f"{user.collar} deactivated"
+
+
+def _end_sessions(args: argparse.Namespace, db: Session, user: User, reason: str) -> None:
+    """On the hub, the officer's sessions end now (terminals learn at their next sync)."""
+    if getattr(args, "hub_db", ""):
+        from firstresponse.hub.sessions import revoke_sessions
+
+        revoke_sessions(db, user_id=user.id, reason=reason)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -172,7 +220,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("users", help="add, list, unlock or deactivate users (admin)")
+    parser = sub.add_parser(
+        "users", help="add, list, lock, unlock or deactivate users, on a terminal or a hub (admin)"
+    )
     verbs = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = verbs.add_parser("add", help="add a user")
     add.add_argument("target", metavar="COLLAR", help="the new user's collar number")
@@ -193,9 +243,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     reset.add_argument("--new-pin", default="", help="their PIN (else $FIRSTRESPONSE_NEW_PIN)")
     for name, text in (
         ("unlock", "unlock a user locked after wrong PINs"),
+        ("lock", "lock a user until an admin unlocks them"),
         ("deactivate", "stop a user signing in (kept for the audit trail)"),
     ):
         verbs.add_parser(name, help=text).add_argument("target", metavar="COLLAR")
     for verb in verbs.choices.values():
         add_actor_options(verb)
+        verb.add_argument(
+            "--hub-db",
+            default="",
+            help="work on the hub's users: its SQLite path or postgresql+psycopg://... URL",
+        )
     parser.set_defaults(func=run)

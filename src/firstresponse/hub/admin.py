@@ -1,4 +1,8 @@
-"""Hub administration: enrol, revoke and list devices; bring demo users onto a hub."""
+"""Hub administration: enrol, revoke and list devices; bring demo users onto a hub.
+
+A revoked device keeps its row (renamed `NAME~revoked-ID`), so its name can be enrolled
+again for a replacement terminal; revoking ends its sessions and its signing keys.
+"""
 
 from __future__ import annotations
 
@@ -39,8 +43,13 @@ def enrol(db: Session, admin: User, name: str) -> tuple[HubDevice, str]:
     name = name.strip()
     if not name or len(name) > 64:
         raise AdminError("a device name is 1 to 64 characters")
-    if db.exec(select(HubDevice).where(HubDevice.name == name)).first() is not None:
+    existing = db.exec(select(HubDevice).where(HubDevice.name == name)).first()
+    if existing is not None and existing.revoked_at is None:
         raise AdminError(f"a device called {name!r} is already enrolled")
+    if existing is not None:  # revoked: it keeps its row, renamed, and the name is free again
+        existing.name = f"{name}~revoked-{existing.id[:8]}"
+        db.add(existing)
+        db.flush()
     token = new_token()
     device = HubDevice(name=name, token_hash=token_hash(token), created_by=admin.collar)
     db.add(device)
@@ -55,9 +64,12 @@ def revoke(db: Session, admin: User, name: str) -> HubDevice:
     if device is None:
         raise AdminError(f"no device called {name!r}")
     if device.revoked_at is None:
+        from firstresponse.hub.sessions import revoke_sessions
+
         device.revoked_at = utcnow()
         device.revoked_by = admin.collar
         db.add(device)
+        revoke_sessions(db, device_id=device.id, reason="device revoked")
         serialise_audit(db)
         audit.record(db, admin.collar, "device.revoke", "device", device.id, name=name)
     return device

@@ -1,8 +1,8 @@
 """The hub's FastAPI application factory: routes (hub.routes), dependencies (hub.deps).
 
-Every endpoint except /health needs an enrolled device and a signed-in officer whose
-role allows the action (security.permissions). The app keeps only an engine and a
-PIN-verification cache in memory, so any number of instances can share one database.
+Every endpoint except /health and sign-in needs an enrolled device and a session
+(hub.routes.sessions) whose officer's role allows the action (security.permissions). The
+app keeps only an engine in memory, so any number of instances can share one database.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from firstresponse import __version__
-from firstresponse.hub.auth import PinCache
 from firstresponse.hub.db import ENV_DB, hub_engine
 from firstresponse.hub.limits import BodyLimit
 from firstresponse.hub.routes import api_router
@@ -42,7 +41,6 @@ def create_app(engine: Engine) -> FastAPI:
         description="Sync, lookup and assignment service for firstresponse terminals.",
     )
     app.state.engine = engine
-    app.state.pins = PinCache()
     app.add_middleware(BodyLimit)
     app.add_exception_handler(SQLAlchemyError, _database_down)
     app.add_exception_handler(PermissionDenied, _denied)

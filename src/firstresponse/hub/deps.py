@@ -11,13 +11,13 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, HTTPException, Request
 from sqlalchemy.engine import Engine
 
-from firstresponse.hub.auth import AuthError, PinCache, Principal, authenticate_async
+from firstresponse.hub.auth import AuthError, Principal
 from firstresponse.security.permissions import Action, require
 from firstresponse.sync.protocol import Problem
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": Problem, "description": "the body is not readable JSON"},
-    401: {"model": Problem, "description": "device not enrolled or revoked, or sign-in failed"},
+    401: {"model": Problem, "description": "device not enrolled or revoked, or session ended"},
     403: {"model": Problem, "description": "the officer's role does not allow this"},
     503: {"model": Problem, "description": "the hub's database is unavailable: retry later"},
 }
@@ -29,24 +29,24 @@ def engine(request: Request) -> Engine:
     return found
 
 
-def pins(request: Request) -> PinCache:
-    found: PinCache = request.app.state.pins
-    return found
-
-
 Db = Annotated[Engine, Depends(engine)]
 
 
 async def principal(
     db: Db,
-    cache: Annotated[PinCache, Depends(pins)],
     x_device_token: Annotated[str | None, Header(max_length=200)] = None,
-    x_collar: Annotated[str | None, Header(max_length=32)] = None,
-    x_pin: Annotated[str | None, Header(max_length=64)] = None,
+    x_session: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Principal:
-    """The enrolled device and signed-in officer behind this request (401 otherwise)."""
+    """The device and officer behind this request's device and session tokens (401 otherwise).
+
+    The PIN is checked once, at sign-in (hub.routes.sessions), never here.
+    """
+    from anyio import to_thread
+
+    from firstresponse.hub.sessions import authenticate_session
+
     try:
-        return await authenticate_async(db, cache, x_device_token, x_collar, x_pin)
+        return await to_thread.run_sync(authenticate_session, db, x_device_token, x_session)
     except AuthError as exc:
         raise HTTPException(401, str(exc)) from exc
 

@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, select
 
 from firstresponse.hub import authorise, feed, notices
+from firstresponse.hub.attest import Authors
 from firstresponse.hub.auth import Principal
 from firstresponse.hub.db import lock_records, serialise_audit
 from firstresponse.hub.kinds import KINDS, ORDER, KindSpec
@@ -62,6 +63,14 @@ class Item:
     materialised: bool = False
 
     @property
+    def missing(self) -> str:
+        """The parent it waits for as "kind:id", or ""."""
+        for table, value in _parents(self):
+            if value == self.waits_for:
+                return f"{table}:{value}"
+        return f"record:{self.waits_for}" if self.waits_for else ""
+
+    @property
     def key(self) -> tuple[str, int]:
         return (self.env.id, self.env.version)
 
@@ -78,10 +87,23 @@ def _reason(exc: Exception) -> str:
 
 
 def _result(
-    env: Envelope, status: str, code: int, reason: str = "", copy: Any = None
+    env: Envelope,
+    status: str,
+    code: int,
+    reason: str = "",
+    copy: Any = None,
+    author: str = "",
+    waits_for: str = "",
 ) -> ItemResult:
     return ItemResult(
-        id=env.id, version=env.version, status=status, code=code, reason=reason, hub_copy=copy
+        id=env.id,
+        version=env.version,
+        status=status,
+        code=code,
+        reason=reason,
+        hub_copy=copy,
+        author=author,
+        waits_for=waits_for,
     )
 
 
@@ -108,18 +130,17 @@ def _hashed_text(env: Envelope) -> str | None:
     return None
 
 
-def author_of(env: Envelope, principal: Principal) -> User:
-    """The officer an envelope is written and authorised as: today whoever is signed in."""
-    return principal.user
-
-
-def _prepare(env: Envelope, principal: Principal) -> Item | str:
-    """The validated item, or why it is rejected."""
+def _prepare(env: Envelope, authors: Authors) -> Item | str:
+    """The validated item, written and authorised as its attested author (hub.attest),
+    or why it is rejected."""
     spec = KINDS.get(env.kind)
     if spec is None:
         return f"unknown kind {env.kind!r}; the hub accepts {', '.join(KINDS)}"
     if out_of_bounds := limits.problems(spec.table, env.body):
         return f"{env.kind} is not valid: {'; '.join(out_of_bounds)}"
+    author = authors.principal(env)
+    if isinstance(author, str):
+        return f"refused: {author}"
     canonical = _hashed_text(env)
     if canonical is None:
         return "content_hash does not match the body (altered or corrupted in transit)"
@@ -129,9 +150,7 @@ def _prepare(env: Envelope, principal: Principal) -> Item | str:
         record = spec.body.model_validate(env.body)
     except (ValidationError, ValueError, TypeError) as exc:
         return f"{env.kind} is not valid: {_reason(exc)}"
-    return Item(
-        env=env, spec=spec, record=record, canonical=canonical, user=author_of(env, principal)
-    )
+    return Item(env=env, spec=spec, record=record, canonical=canonical, user=author.user)
 
 
 def _chunks(values: set[str] | list[str]) -> list[list[str]]:
@@ -150,6 +169,7 @@ _EXISTING = select(  # type: ignore[call-overload]
     ENVELOPES.c.body,
     ENVELOPES.c.materialised,
     ENVELOPES.c.pushed_by,
+    ENVELOPES.c.waits_for,
 ).where(ENVELOPES.c.record_id.in_(_IDS))
 _NEWEST = (
     select(ENVELOPES.c.record_id, func.max(ENVELOPES.c.version))
@@ -176,7 +196,9 @@ def _existing(db: Session, ids: set[str]) -> dict[tuple[str, int], Any]:
 
 def _compare(item: Item, row: Any) -> ItemResult:
     if row.content_hash == item.env.content_hash:
-        return _result(item.env, "duplicate", 200)
+        item.waits_for = row.waits_for
+        waits = item.missing if row.waits_for else ""
+        return _result(item.env, "duplicate", 200, author=row.pushed_by, waits_for=waits)
     return _result(
         item.env,
         "conflict",
@@ -341,6 +363,7 @@ def _store(
             "body": item.canonical,
             "device_id": principal.device.id,
             "pushed_by": item.user.collar,
+            "sent_by": principal.user.collar,
             "materialised": item.materialised,
             "waits_for": item.waits_for,
             "received_at": now,
@@ -525,17 +548,29 @@ def _attempt(db: Session, principal: Principal, fresh: dict[int, Item]) -> dict[
     if new:
         with db.begin_nested():
             written = _store(db, principal, list(new.values()), _newest_written(existing))
-        results.update({index: _result(item.env, "accepted", 200) for index, item in new.items()})
+        results.update(
+            {
+                index: _result(
+                    item.env, "accepted", 200, author=item.user.collar, waits_for=item.missing
+                )
+                for index, item in new.items()
+            }
+        )
         retry_deferred(db, principal.device.name, written)
     return results
 
 
 def ingest(db: Session, principal: Principal, envelopes: list[Envelope]) -> list[ItemResult]:
-    """Store a batch in the caller's transaction and answer for every envelope, in order."""
+    """Store a batch in the caller's transaction and answer for every envelope, in order.
+
+    `principal` is whoever's session pushed the batch; each item is written and authorised
+    as its attested author (hub.attest), who may be another officer of this device.
+    """
     results: dict[int, ItemResult] = {}
     fresh: dict[int, Item] = {}
+    authors = Authors(db, principal)
     for index, env in enumerate(envelopes):
-        prepared = _prepare(env, principal)
+        prepared = _prepare(env, authors)
         if isinstance(prepared, str):
             results[index] = _result(env, "rejected", 422, prepared)
         else:

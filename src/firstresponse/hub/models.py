@@ -45,8 +45,9 @@ class HubEnvelope(SQLModel, table=True):
     version: int
     content_hash: str
     body: str = Field(sa_column=Column(Text, nullable=False))
-    device_id: str = ""
-    pushed_by: str = ""
+    device_id: str = Field(default="", index=True)
+    pushed_by: str = ""  # the officer it is written as: its attested author (hub.attest)
+    sent_by: str = ""  # the officer whose session sent it (another, after a shift change)
     materialised: bool = False
     waits_for: str | None = Field(default=None, index=True)  # missing parent record id
     received_at: datetime = Field(
@@ -72,4 +73,66 @@ class HubChange(SQLModel, table=True):
     body: str = Field(sa_column=Column(Text, nullable=False))
     at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class HubSession(SQLModel, table=True):
+    """An officer signed in on one device: a random token kept only as its SHA-256.
+
+    Valid until `expires_at` (end of shift), while used within the idle limit, and only
+    while the device is enrolled and the officer active, unlocked and on the PIN that
+    `pin_stamp` was taken from (hub.sessions).
+    """
+
+    __tablename__ = "hub_session"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    token_hash: str = Field(unique=True)
+    device_id: str = Field(index=True)
+    user_id: str = Field(index=True)
+    collar: str
+    pin_stamp: str
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    last_seen_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    expires_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    revoked_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    revoked_reason: str = ""
+
+
+class HubSigningKey(SQLModel, table=True):
+    """An officer's public key on one device, registered at an online sign-in (hub.attest)."""
+
+    __tablename__ = "hub_signing_key"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    user_id: str
+    collar: str
+    device_id: str = Field(index=True)
+    public_key: str
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    revoked_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class HubSignInAttempt(SQLModel, table=True):
+    """One sign-in attempt, counted per device and per collar for rate limiting."""
+
+    __tablename__ = "hub_sign_in_attempt"
+
+    seq: int | None = Field(default=None, primary_key=True)
+    device_id: str
+    collar: str
+    ok: bool
+    at: datetime = Field(
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True),
     )

@@ -83,6 +83,10 @@ class OutboxItem(SQLModel, table=True):
     status: str = Field(default="pending", index=True)
     attempts: int = 0
     last_error: str = ""
+    # Who made the record, and their signature over it (sync.attest), set at submission.
+    author: str = ""
+    key_id: str = ""
+    signature: str = ""
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )

@@ -227,6 +227,18 @@ def unlock(db: Session, admin: User, collar: str) -> User:
     return user
 
 
+def lock(db: Session, admin: User, collar: str) -> User:
+    """An admin locks a user (a lost PIN, a suspended officer) until someone unlocks them."""
+    require(admin, Action.MANAGE_USERS)
+    user = _target(db, collar)
+    if user.id == admin.id:
+        raise UserError("an admin cannot lock themselves")
+    user.locked = True
+    db.add(user)
+    audit.record(db, admin.collar, "user.lock", "user", user.id, collar=user.collar)
+    return user
+
+
 def deactivate(db: Session, admin: User, collar: str) -> User:
     """An admin deactivates a user (kept for the audit trail, never deleted)."""
     require(admin, Action.MANAGE_USERS)

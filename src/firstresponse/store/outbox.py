@@ -119,7 +119,7 @@ def waiting(session: Session, limit: int | None = None) -> list[OutboxItem]:
 
 def next_batch(session: Session, limit: int) -> list[Any]:
     """The next `limit` pending envelopes in push order, as plain rows (no ORM objects):
-    id, record_id, kind, version, content_hash, body."""
+    id, record_id, kind, version, content_hash, body, author, key_id, signature."""
     query = _waiting_query(
         OutboxItem.id,
         OutboxItem.record_id,
@@ -127,6 +127,9 @@ def next_batch(session: Session, limit: int) -> list[Any]:
         OutboxItem.version,
         OutboxItem.content_hash,
         OutboxItem.body,
+        OutboxItem.author,
+        OutboxItem.key_id,
+        OutboxItem.signature,
     ).limit(limit)
     return list(session.execute(query))
 

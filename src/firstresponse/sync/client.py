@@ -1,5 +1,9 @@
 """The terminal's httpx client for the hub.
 
+It talks as one device and one officer's session. Given a `SessionToken` it sends that token;
+given `Credentials` (collar and PIN) it signs in on first use, keeps the session token
+and forgets the PIN, so no request after sign-in carries it.
+
 Failures are sorted into what the caller should do: `NetworkFailure` (no answer, a
 dropped connection, a 5xx: retry later with backoff), `AuthFailure` (401/403: stop
 until someone signs in again or the device is re-enrolled) and `RequestRejected`
@@ -17,15 +21,20 @@ from pydantic import BaseModel, ValidationError
 from firstresponse.sync.lookup_protocol import LookupMatch, LookupResults, PersonHistory
 from firstresponse.sync.protocol import (
     API,
-    COLLAR_HEADER,
     DEVICE_HEADER,
-    PIN_HEADER,
+    SESSION_HEADER,
     AuditHead,
     Envelope,
+    HeldItem,
+    HeldResponse,
     ItemResult,
     PullResponse,
     PushRequest,
     PushResponse,
+    SessionGrant,
+    SignIn,
+    UsersResponse,
+    UserState,
     WhoAmI,
 )
 
@@ -48,12 +57,24 @@ class RequestRejected(SyncFailure):
     """The hub answered that the request itself is malformed (4xx other than auth)."""
 
 
+class SignInRefused(AuthFailure):
+    """The hub refused a sign-in (wrong PIN, locked, unknown, too many attempts)."""
+
+
 @dataclass(frozen=True)
 class Credentials:
-    """The signed-in officer, sent with every request."""
+    """An officer's collar and PIN: exchanged once for a session, then forgotten."""
 
     collar: str
     pin: str
+
+
+@dataclass(frozen=True)
+class SessionToken:
+    """An officer's session on this device (the token the hub issued at sign-in)."""
+
+    collar: str
+    token: str
 
 
 def _detail(response: httpx.Response) -> str:
@@ -71,7 +92,7 @@ class HubClient:
         self,
         base_url: str,
         device_token: str,
-        credentials: Credentials,
+        credentials: Credentials | SessionToken | None = None,
         timeout: float = 20.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
@@ -83,12 +104,49 @@ class HubClient:
             base_url=base_url.rstrip("/") + API,
             timeout=timeout,
             transport=transport,
-            headers={
-                DEVICE_HEADER: device_token,
-                COLLAR_HEADER: credentials.collar,
-                PIN_HEADER: credentials.pin,
-            },
+            headers={DEVICE_HEADER: device_token},
         )
+        self._pending: Credentials | None = None
+        self.session: SessionToken | None = None
+        if isinstance(credentials, SessionToken):
+            self.use_session(credentials)
+        else:
+            self._pending = credentials
+
+    def use_session(self, session: SessionToken) -> None:
+        self.session = session
+        self._http.headers[SESSION_HEADER] = session.token
+
+    def sign_in(self, collar: str, pin: str, public_key: str = "") -> SessionGrant:
+        """Exchange collar and PIN for a session (kept by this client); raises SignInRefused."""
+        body = SignIn(collar=collar, pin=pin, public_key=public_key).model_dump_json()
+        try:
+            response = self._http.post(
+                "/sessions", content=body, headers={"Content-Type": "application/json"}
+            )
+        except httpx.HTTPError as exc:
+            raise NetworkFailure(f"hub unreachable: {exc or type(exc).__name__}") from exc
+        if response.status_code in (401, 403, 429):
+            raise SignInRefused(_detail(response))
+        if response.status_code == 422:
+            raise SignInRefused("collar number or PIN not recognised")
+        if response.status_code >= 500:
+            raise NetworkFailure(f"hub error {response.status_code}: {_detail(response)}")
+        if response.status_code >= 400:
+            raise RequestRejected(_detail(response))
+        try:
+            grant = SessionGrant.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise NetworkFailure(f"hub answer not understood: {exc}") from exc
+        self.use_session(SessionToken(grant.user.collar, grant.token))
+        return grant
+
+    def sign_out(self) -> None:
+        """End this client's session on the hub (best effort: it also lapses by itself)."""
+        if self.session is not None:
+            self._response("DELETE", "/sessions")
+            self.session = None
+            self._http.headers.pop(SESSION_HEADER, None)
 
     def __enter__(self) -> HubClient:
         return self
@@ -101,6 +159,13 @@ class HubClient:
 
     def _response(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """The hub's answer, or the failure it amounts to."""
+        if self.session is None and self._pending is not None:
+            try:
+                self.sign_in(self._pending.collar, self._pending.pin)
+            except SignInRefused:
+                self._pending = None  # never retried: a wrong PIN would count again
+                raise
+            self._pending = None  # exchanged: the PIN is forgotten
         try:
             response = self._http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
@@ -140,6 +205,49 @@ class HubClient:
 
     def whoami(self) -> WhoAmI:
         return WhoAmI.model_validate(self._request("GET", "/whoami"))
+
+    def device(self) -> str:
+        """The name the hub enrolled this device under (checks the token; no sign-in)."""
+        try:
+            response = self._http.get("/device")
+        except httpx.HTTPError as exc:
+            raise NetworkFailure(f"hub unreachable: {exc or type(exc).__name__}") from exc
+        if response.status_code in (401, 403):
+            raise AuthFailure(_detail(response))
+        if response.status_code != 200:
+            raise NetworkFailure(f"hub error {response.status_code}: {_detail(response)}")
+        return str(response.json().get("device", ""))
+
+    def health(self, timeout: float = 3.0) -> bool:
+        """True when the hub answers its health check (no sign-in; cheap)."""
+        try:
+            response = self._http.get("/health", timeout=timeout)
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 200
+
+    def users(self) -> list[UserState]:
+        """The officers who have signed in on this device, as the hub holds them now
+        (needs only the device token)."""
+        try:
+            response = self._http.get("/users")
+        except httpx.HTTPError as exc:
+            raise NetworkFailure(f"hub unreachable: {exc or type(exc).__name__}") from exc
+        if response.status_code in (401, 403):
+            raise AuthFailure(_detail(response))
+        if response.status_code != 200:
+            raise NetworkFailure(f"hub error {response.status_code}: {_detail(response)}")
+        try:
+            return UsersResponse.model_validate_json(response.content).users
+        except ValidationError as exc:
+            raise NetworkFailure(f"hub answer not understood: {exc}") from exc
+
+    def held(self) -> list[HeldItem]:
+        """Records the hub holds waiting for a parent (this device's; a supervisor: all)."""
+        try:
+            return HeldResponse.model_validate(self._request("GET", "/held")).held
+        except ValidationError as exc:
+            raise NetworkFailure(f"hub answer not understood: {exc}") from exc
 
     def _typed(self, model: type[T], method: str, path: str, **kwargs: Any) -> T:
         """The hub's answer validated into `model` (NetworkFailure when it does not fit)."""

@@ -1,8 +1,11 @@
 """The wire protocol between terminals and the hub (pydantic models, shared by both ends).
 
-Headers on every request: `X-Device-Token` (from `firstresponse devices enrol`),
-`X-Collar` and `X-Pin` (the signed-in officer). An envelope's `content_hash` is the
-SHA-256 of the canonical JSON of its `body` (records.base.content_hash).
+Every request carries `X-Device-Token` (from `firstresponse devices enrol`). Signing in
+(`POST /v1/sessions` with collar, PIN and the officer's new public key) returns a session
+token; every other request carries it as `X-Session`, never the PIN. An envelope's
+`content_hash` is the SHA-256 of the canonical JSON of its `body`
+(records.base.content_hash); `author` and `attestation` name the officer who submitted it
+and carry their signature (sync.attest).
 """
 
 from __future__ import annotations
@@ -13,8 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 API = "/v1"
 DEVICE_HEADER = "X-Device-Token"
-COLLAR_HEADER = "X-Collar"
-PIN_HEADER = "X-Pin"
+SESSION_HEADER = "X-Session"
 MAX_BATCH = 500
 MAX_BODY_BYTES = 10 * 1024 * 1024  # the largest request body the hub reads (413 beyond)
 
@@ -22,14 +24,25 @@ RecordId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0
 Kind = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[a-z_]+$")]
 Version = Annotated[int, Field(ge=1, le=1_000_000)]
 Hash = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+Collar = Annotated[str, Field(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9]+$")]
+Pin = Annotated[str, Field(min_length=4, max_length=8, pattern=r"^[0-9]+$")]
 Cursor = Annotated[str, Field(max_length=40, pattern=r"^(|\d{1,18}\.\d{1,18})$")]
 
 ItemStatus = Literal["accepted", "duplicate", "conflict", "rejected"]
 Topic = Literal["assignment", "briefing", "lookup"]
 
 
+class Attestation(BaseModel):
+    """The author's Ed25519 signature over an envelope (sync.attest.message), base64."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key_id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
+    signature: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9+/=]+$")]
+
+
 class Envelope(BaseModel):
-    """One record version on its way to the hub."""
+    """One record version on its way to the hub, with who made it."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -38,6 +51,8 @@ class Envelope(BaseModel):
     version: Version = 1
     content_hash: Hash
     body: dict[str, Any]
+    author: Collar | None = None
+    attestation: Attestation | None = None
 
 
 class PushRequest(BaseModel):
@@ -61,10 +76,76 @@ class ItemResult(BaseModel):
     code: int
     reason: str = ""
     hub_copy: Envelope | None = None
+    author: str = ""  # the officer the hub filed it under
+    waits_for: str = ""  # accepted but held: the missing parent, as "kind:id"
 
 
 class PushResponse(BaseModel):
     results: list[ItemResult]
+
+
+class SignIn(BaseModel):
+    """Exchange collar and PIN, once, for a session; register the officer's signing key."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    collar: Collar
+    pin: Pin
+    public_key: Annotated[str, Field(max_length=100, pattern=r"^[A-Za-z0-9+/=]*$")] = ""
+
+
+class UserState(BaseModel):
+    """What a terminal needs about an officer: who they are and whether they may sign in.
+
+    `pin_stamp` changes whenever the officer's PIN changes on the hub: a terminal that
+    sees a new stamp forgets the PIN it could check offline.
+    """
+
+    collar: str
+    name: str
+    role: str
+    team: str
+    active: bool
+    locked: bool
+    pin_stamp: str
+
+
+class SessionGrant(BaseModel):
+    """A new session: the token (shown once), when it ends, the officer, their key id."""
+
+    token: str
+    expires_at: str
+    idle_seconds: int
+    user: UserState
+    key_id: str = ""
+
+
+class DeviceInfo(BaseModel):
+    """The enrolled device a token belongs to."""
+
+    device: str
+
+
+class UsersResponse(BaseModel):
+    """Every officer who has signed in on this device, as the hub holds them now."""
+
+    users: list[UserState]
+
+
+class HeldItem(BaseModel):
+    """A record the hub received but cannot file until its parent arrives."""
+
+    id: str
+    version: int
+    kind: str
+    waits_for: str  # "kind:id" of the missing parent
+    author: str
+    device: str
+    since: str
+
+
+class HeldResponse(BaseModel):
+    held: list[HeldItem]
 
 
 class Change(BaseModel):

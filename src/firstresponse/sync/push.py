@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from firstresponse.records import OutboxItem, utcnow
 from firstresponse.store import Store, outbox
+from firstresponse.sync import held
 from firstresponse.sync.client import (
     AuthFailure,
     HubClient,
@@ -25,7 +26,13 @@ from firstresponse.sync.client import (
     RequestRejected,
     SyncFailure,
 )
-from firstresponse.sync.protocol import MAX_BATCH, MAX_BODY_BYTES, Envelope, ItemResult
+from firstresponse.sync.protocol import (
+    MAX_BATCH,
+    MAX_BODY_BYTES,
+    Attestation,
+    Envelope,
+    ItemResult,
+)
 
 BATCH = 200
 SEND_BYTES = MAX_BODY_BYTES * 9 // 10  # a batch's body stays under the hub's cap
@@ -40,6 +47,8 @@ class PushReport:
     accepted: int = 0
     duplicate: int = 0
     quarantined: int = 0
+    held: int = 0  # accepted, but the hub waits for a parent before filing them
+    parents_sent: int = 0  # parents this terminal queued for held records
     stopped: str = ""  # why the run stopped early (network or auth), else ""
     auth_failed: bool = False
 
@@ -53,6 +62,9 @@ class OutboxRow(Protocol):
     version: int
     content_hash: str
     body: str
+    author: str
+    key_id: str
+    signature: str
 
 
 def envelope(item: OutboxRow) -> Envelope:
@@ -63,6 +75,7 @@ def envelope(item: OutboxRow) -> Envelope:
         raise ValueError(f"body is not valid JSON: {exc}") from exc
     if not isinstance(body, dict):
         raise ValueError("body is not a JSON object")
+    signed = item.key_id and item.signature
     try:
         return Envelope(
             id=item.record_id,
@@ -70,6 +83,10 @@ def envelope(item: OutboxRow) -> Envelope:
             version=item.version,
             content_hash=item.content_hash,
             body=body,
+            author=item.author or None,
+            attestation=Attestation(key_id=item.key_id, signature=item.signature)
+            if signed
+            else None,
         )
     except ValidationError as exc:
         raise ValueError(f"cannot be sent: {exc.errors()[0]['msg']}") from exc
@@ -169,6 +186,13 @@ def push_once(store: Store, client: HubClient, batch_size: int = BATCH) -> PushR
         for item, result in refused:
             outbox.quarantine(db, rows[item.id], describe(result))
             report.quarantined += 1
+        for item, result in answered:
+            if result.status in stored and result.waits_for:
+                held.note(
+                    db, item.record_id, item.version, item.kind, result.waits_for, result.author
+                )
+                report.held += 1
+                report.parents_sent += held.send_parent(db, result.waits_for)
     return report
 
 
@@ -183,6 +207,8 @@ def push_outbox(
         total.accepted += report.accepted
         total.duplicate += report.duplicate
         total.quarantined += report.quarantined
+        total.held += report.held
+        total.parents_sent += report.parents_sent
         if report.stopped:
             total.stopped, total.auth_failed = report.stopped, report.auth_failed
             break

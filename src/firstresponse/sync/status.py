@@ -1,4 +1,5 @@
-"""What the terminal shows about sync: connected or not, how much is waiting, why not."""
+"""What the terminal shows about sync, in words: "synced 22:47 · 0 waiting",
+"offline since 22:45 · 12 waiting · held on the hub: 2"."""
 
 from __future__ import annotations
 
@@ -11,6 +12,13 @@ from sqlmodel import Session, col, select
 from firstresponse.records import OutboxItem
 from firstresponse.store.outbox import PENDING, QUARANTINED
 
+NO_HUB = "no hub set"
+
+
+def clock(moment: datetime | None) -> str:
+    """HH:MM in the terminal's local time."""
+    return moment.astimezone().strftime("%H:%M") if moment else "--:--"
+
 
 @dataclass(frozen=True)
 class SyncStatus:
@@ -19,26 +27,44 @@ class SyncStatus:
     connected: bool | None = None
     waiting: int = 0
     quarantined: int = 0
+    held: int = 0
     last_attempt: datetime | None = None
     last_success: datetime | None = None
+    offline_since: datetime | None = None
     last_error: str = ""
     auth_failed: bool = False
+    configured: bool = True
     retry_in: float | None = None
+    pulled: int = 0  # changes pulled since the link started (screens reload when it grows)
+
+    @property
+    def state(self) -> str:
+        """The connection in words."""
+        if not self.configured:
+            return f"offline ({NO_HUB})"
+        if self.auth_failed:
+            return "sign in again to sync" if "sign in" in self.last_error else "hub refused"
+        if self.connected is None:
+            return "connecting"
+        if self.connected:
+            return f"synced {clock(self.last_success)}"
+        return f"offline since {clock(self.offline_since or self.last_attempt)}"
 
     @property
     def label(self) -> str:
-        """Short text such as 'online · 0 waiting' or 'offline · 12 waiting'."""
-        state = {None: "not synced", True: "online", False: "offline"}[self.connected]
-        if self.auth_failed:
-            state = "sign-in refused"
-        text = f"{state} · {self.waiting} waiting"
+        """One line: 'synced 22:47 · 0 waiting', 'offline since 22:45 · 12 waiting' ..."""
+        text = f"{self.state} · {self.waiting} waiting"
+        if self.held:
+            text += f" · held on the hub: {self.held}"
         if self.quarantined:
             text += f" · {self.quarantined} need attention"
         return text
 
     def with_counts(self, db: Session) -> SyncStatus:
+        from firstresponse.sync import held
+
         waiting, quarantined = counts(db)
-        return replace(self, waiting=waiting, quarantined=quarantined)
+        return replace(self, waiting=waiting, quarantined=quarantined, held=held.count(db))
 
 
 def counts(db: Session) -> tuple[int, int]:

@@ -1,12 +1,16 @@
-"""Run sync from the command line or from a background (thread) worker in the TUI.
+"""Run sync from the command line or from a background thread (sync.link) in the terminal.
 
     stop = threading.Event()
-    worker = SyncWorker(store, settings, Credentials(collar, pin), on_status=callback)
+    worker = SyncWorker(store, settings, SessionToken(collar, token), on_status=callback)
     worker.run(stop)          # blocks: push, pull, sleep, repeat, until stop is set
-    worker.wake()             # after saving a record: sync now rather than at the next tick
+    worker.wake()             # after saving a record, or the officer's "sync now" key
 
-`on_status` is called from the worker's thread with a `SyncStatus`; a Textual app
-should hand it to the UI with `call_from_thread`.
+One step pushes the outbox, pulls what is new, then brings the hub's view of this
+device's officers and of the records it holds waiting for a parent. While the hub
+cannot be reached, the worker waits a short, jittered delay (at most `RETRY_CAP`
+seconds) and asks the hub's health check, which needs no sign-in and costs the hub
+almost nothing, before it tries a full sync again: records waiting leave within
+seconds of the hub coming back. `on_status` is called from the worker's thread.
 """
 
 from __future__ import annotations
@@ -16,86 +20,185 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from firstresponse.config import Settings
+from sqlmodel import Session
+
+from firstresponse.config import ConfigWatcher, Settings
 from firstresponse.records import utcnow
 from firstresponse.store import Store
+from firstresponse.sync import held as held_records
 from firstresponse.sync.backoff import Backoff
-from firstresponse.sync.client import AuthFailure, Credentials, HubClient, SyncFailure
+from firstresponse.sync.client import (
+    AuthFailure,
+    Credentials,
+    HubClient,
+    NetworkFailure,
+    SessionToken,
+    SyncFailure,
+)
+from firstresponse.sync.protocol import UserState
 from firstresponse.sync.pull import pull_changes
 from firstresponse.sync.push import push_outbox
-from firstresponse.sync.status import SyncStatus
+from firstresponse.sync.status import NO_HUB, SyncStatus
+
+RETRY_BASE = 1.0
+RETRY_CAP = 10.0  # seconds: the longest wait between attempts while the hub is away
 
 ClientFactory = Callable[[], HubClient]
+#: Applies the hub's view of this device's officers to the store (session.signin).
+UsersHook = Callable[[Session, list[UserState]], object]
 
 
-def client_for(settings: Settings, credentials: Credentials) -> HubClient:
+def client_for(settings: Settings, credentials: Credentials | SessionToken | None) -> HubClient:
     return HubClient(settings.hub_url, settings.device_token, credentials)
 
 
-def sync_once(store: Store, client: HubClient, previous: SyncStatus | None = None) -> SyncStatus:
-    """Push the outbox, then pull; never raises for hub trouble (the status says why)."""
+def _offline(status: SyncStatus, error: str, auth: bool = False) -> SyncStatus:
+    since = status.offline_since if status.connected is False else None
+    return replace(
+        status,
+        connected=False,
+        last_error=error,
+        auth_failed=auth,
+        offline_since=since or utcnow(),
+    )
+
+
+def sync_once(
+    store: Store,
+    client: HubClient,
+    previous: SyncStatus | None = None,
+    on_users: UsersHook | None = None,
+) -> SyncStatus:
+    """Push the outbox, pull, refresh officers and held records; never raises for hub
+    trouble (the status says why)."""
     status = replace(previous or SyncStatus(), last_attempt=utcnow(), retry_in=None)
     try:
+        if on_users is not None:
+            users = client.users()  # first: it needs no session, and may say why ours ended
+            with store.session() as db:
+                on_users(db, users)
         report = push_outbox(store, client)
         if report.stopped:
-            status = replace(
-                status, connected=False, last_error=report.stopped, auth_failed=report.auth_failed
-            )
+            status = _offline(status, report.stopped, report.auth_failed)
         else:
-            pull_changes(store, client)
+            pulled = pull_changes(store, client)
+            holding = client.held()
+            with store.session() as db:
+                held_records.replace_held(db, holding)
             status = replace(
-                status, connected=True, last_error="", auth_failed=False, last_success=utcnow()
+                status,
+                connected=True,
+                last_error="",
+                auth_failed=False,
+                offline_since=None,
+                last_success=utcnow(),
+                pulled=status.pulled + pulled,
             )
     except SyncFailure as exc:
-        status = replace(
-            status,
-            connected=False,
-            last_error=str(exc),
-            auth_failed=isinstance(exc, AuthFailure),
-        )
+        status = _offline(status, str(exc), isinstance(exc, AuthFailure))
     with store.session() as db:
         return status.with_counts(db)
 
 
 class SyncWorker:
-    """Sync on a timer, backing off with jitter while the hub cannot be reached."""
+    """Sync on a timer; while the hub is away, retry often with jitter, health check first."""
 
     def __init__(
         self,
         store: Store,
         settings: Settings,
-        credentials: Credentials,
+        credentials: Credentials | SessionToken | None = None,
         on_status: Callable[[SyncStatus], None] | None = None,
         client_factory: ClientFactory | None = None,
         backoff: Backoff | None = None,
+        watch_config: bool = False,
+        on_users: UsersHook | None = None,
     ) -> None:
         self.store = store
-        self.interval = float(settings.sync_interval_seconds)
+        self.settings = settings
         self.on_status = on_status
-        self.backoff = backoff or Backoff(cap=max(self.interval * 20, 60.0))
-        self.status = SyncStatus()
-        self._factory = client_factory or (lambda: client_for(settings, credentials))
+        self.backoff = backoff or Backoff(base=RETRY_BASE, cap=RETRY_CAP)
+        self.status = SyncStatus(configured=bool(settings.hub_url))
+        self.credentials = credentials
+        self.on_users = on_users
+        self._factory = client_factory
+        self._client: HubClient | None = None
+        self._client_for: tuple[str, str] = ("", "")
+        self._watcher = ConfigWatcher(settings) if watch_config else None
         self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self.end_session = False  # sign out on the hub when `run` ends (the officer signed out)
+
+    @property
+    def interval(self) -> float:
+        return float(self.settings.sync_interval_seconds)
+
+    @property
+    def session(self) -> SessionToken | None:
+        client = self._client
+        return client.session if client is not None else None
 
     def wake(self) -> None:
-        """Sync as soon as possible (e.g. a record was just saved)."""
+        """Sync as soon as possible (a record was just saved, or the officer asked)."""
         self._wake.set()
+
+    def sign_in_with(self, credentials: Credentials | SessionToken) -> None:
+        """Use these credentials from the next step (e.g. after the officer unlocked)."""
+        with self._lock:
+            self.credentials = credentials
+            self._drop_client()
+        self.wake()
+
+    def _drop_client(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        self._client = None
+
+    def _client_now(self) -> HubClient:
+        """The client for the current hub and token, made afresh when either changed."""
+        wanted = (self.settings.hub_url, self.settings.device_token)
+        with self._lock:
+            if self._client is None or wanted != self._client_for:
+                session = self.session
+                self._drop_client()
+                if session is not None and wanted[1] == self._client_for[1]:
+                    self.credentials = session  # same device: the session still holds
+                elif session is not None:
+                    self.credentials = None  # a session is bound to the device it came from
+                factory = self._factory or (lambda: client_for(self.settings, self.credentials))
+                self._client = factory()
+                self._client_for = wanted
+                if isinstance(self.credentials, Credentials):
+                    self.credentials = None  # the client signs in once with it; then forgotten
+            return self._client
 
     def step(self) -> float:
         """One sync; returns how long to wait before the next one."""
-        try:
-            with self._factory() as client:
-                self.status = sync_once(self.store, client, self.status)
-        except SyncFailure as exc:  # e.g. not configured or not enrolled
-            self.status = replace(
-                self.status,
-                connected=False,
-                last_error=str(exc),
-                auth_failed=isinstance(exc, AuthFailure),
-            )
-        delay = self.interval if self.status.connected else self.backoff.next_delay()
-        if self.status.connected:
+        if self._watcher is not None and self._watcher.refresh():
             self.backoff.reset()
+        configured = bool(self.settings.hub_url) or self._factory is not None
+        self.status = replace(self.status, configured=configured)
+        if not configured:
+            self.status = _offline(self.status, NO_HUB)
+        else:
+            try:
+                client = self._client_now()
+                away = self.status.connected is False and not self.status.auth_failed
+                if away and not client.health():  # still away: say why it was lost
+                    raise NetworkFailure(self.status.last_error or "hub unreachable")
+                self.status = sync_once(self.store, client, self.status, self.on_users)
+            except SyncFailure as exc:  # e.g. not enrolled, or the hub still away
+                self.status = _offline(self.status, str(exc), isinstance(exc, AuthFailure))
+        if self.status.auth_failed:
+            with self._lock:
+                self._drop_client()  # a new token or a new sign-in starts afresh
+        with self.store.session() as db:
+            self.status = self.status.with_counts(db)
+        if self.status.connected or not configured or self.status.auth_failed:
+            self.backoff.reset()
+            delay = self.interval
+        else:
+            delay = self.backoff.next_delay()
         self.status = replace(self.status, retry_in=delay)
         if self.on_status is not None:
             self.on_status(self.status)
@@ -104,16 +207,36 @@ class SyncWorker:
     def run(self, stop: threading.Event, max_steps: int | None = None) -> SyncStatus:
         """Loop until `stop` is set (or `max_steps` syncs have run)."""
         steps = 0
-        while not stop.is_set() and (max_steps is None or steps < max_steps):
-            delay = self.step()
-            steps += 1
-            if max_steps is not None and steps >= max_steps:
-                break
-            self._wake.clear()
-            deadline = time.monotonic() + delay
-            while not (stop.is_set() or self._wake.is_set()):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
+        try:
+            while not stop.is_set() and (max_steps is None or steps < max_steps):
+                delay = self.step()
+                steps += 1
+                if max_steps is not None and steps >= max_steps:
                     break
-                self._wake.wait(min(remaining, 0.25))
+                self._wake.clear()
+                deadline = time.monotonic() + delay
+                while not (stop.is_set() or self._wake.is_set()):
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        break
+                    self._wake.wait(min(remaining, 0.25))
+        finally:
+            if self.end_session:
+                self.sign_out()
+            with self._lock:
+                self._drop_client()
         return self.status
+
+    def sign_out(self) -> None:
+        """End the officer's session on the hub, if it can be reached (else it lapses)."""
+        with self._lock:
+            client = self._client
+            self._client = None
+        if client is None:
+            return
+        try:
+            client.sign_out()
+        except SyncFailure:
+            pass
+        finally:
+            client.close()

@@ -12,8 +12,9 @@ from textual.screen import Screen
 
 from firstresponse.config import Settings
 from firstresponse.records import Role, User
+from firstresponse.session.link import SyncLink
+from firstresponse.session.signin import SignedIn
 from firstresponse.store import Store
-from firstresponse.sync.client import Credentials
 from firstresponse.tui.context import LookupFactory, TerminalContext, default_lookup
 
 #: Home screen for each role, as "module:Class", imported when first needed.
@@ -41,6 +42,8 @@ class FirstResponseApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
         # Shown on the home screens' hint lines (footers at 80 columns have no room).
         Binding("ctrl+l", "lock", "Lock", priority=True, show=False),
+        # Shown at the right of every home screen's sync line ("F9 sync now").
+        Binding("f9", "sync_now", "Sync now", priority=True, show=False),
     ]
     #: How often the idle timer looks at the time since the last key or click.
     IDLE_CHECK_SECONDS = 5.0
@@ -62,7 +65,6 @@ class FirstResponseApp(App[None]):
         self.demo = demo
         #: What every screen shares, typed: reach it as `app.context`.
         self.context = TerminalContext(settings, store, demo, make_lookup=lookup)
-        self.credentials: Credentials | None = None
         self.last_input_at = monotonic()
 
     @property
@@ -145,17 +147,44 @@ class FirstResponseApp(App[None]):
         sign_out(self)
 
     @property
-    def pin(self) -> str:
-        return self.credentials.pin if self.credentials else ""
+    def sync_link(self) -> SyncLink | None:
+        """The signed-in officer's link to the hub (kept in the context's sync slot)."""
+        link = self.context.sync
+        return link if isinstance(link, SyncLink) else None
 
-    def signed_in(self, user: User, pin: str = "") -> None:
-        """Called by the login screen: open the home screen for the user's role.
+    def action_sync_now(self) -> None:
+        """F9: sync now, and say what the hub holds waiting for a parent, if anything."""
+        from firstresponse.tui.widgets.status_bar import held_summary
 
-        The PIN is kept in memory only, for the hub: it signs each sync and lookup request.
+        if self.sync_link is not None:
+            self.sync_link.sync_now()
+            held = held_summary(self.store)
+            self.notify(held or "Syncing now", timeout=8 if held else 2)
+
+    def open_sync_link(self, signed: SignedIn) -> None:
+        """Sync for the officer who has just signed in (every role), under their name."""
+        self.close_sync_link(sign_out=False)
+        self.context.sync = SyncLink.open(self.store, self.settings, signed)
+
+    def close_sync_link(self, *, sign_out: bool = True) -> None:
+        """Stop syncing (signing out, or the app closing)."""
+        link, self.context.sync = self.sync_link, None
+        if link is not None:
+            link.close(sign_out=sign_out)
+
+    def on_unmount(self) -> None:
+        self.close_sync_link(sign_out=False)
+
+    def signed_in(self, user: User, signed: SignedIn | None = None) -> None:
+        """Called by the login screen: start syncing and open the home screen for the role.
+
+        No PIN is kept: the sync link holds the officer's hub session (session.signin).
         """
+        from firstresponse.sync.attest import Attestor
+
         self.user = user
-        self.context.sign_in(user, pin)
-        self.credentials = Credentials(user.collar, pin) if pin else None
+        self.context.sign_in(user)
+        self.open_sync_link(signed or SignedIn(user=user, attestor=Attestor(user.collar)))
         self.sub_title = f"{user.collar} {user.name} · {user.role.replace('_', ' ')}"
         self.switch_screen(load_screen(HOME_SCREENS[user.role])())
         self.show_pending_feedback()

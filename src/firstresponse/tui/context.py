@@ -32,19 +32,18 @@ class Wakeable(Protocol):
 
 
 def default_lookup(context: TerminalContext) -> LookupSource:
-    """The hub when this terminal is enrolled and the officer's PIN is known, else local."""
+    """The hub when this terminal is enrolled and the officer has a hub session, else local."""
     from firstresponse.calls import FallbackLookup, HubLookup, LocalLookup
 
     officer = context.signed_in
     local = LocalLookup(context.store, officer)
     settings = context.settings
-    if settings.hub_url and settings.device_token and context.pin:
-        from firstresponse.sync.client import Credentials, HubClient, SyncFailure
+    session = getattr(getattr(context.sync, "worker", None), "session", None)
+    if settings.hub_url and settings.device_token and session is not None:
+        from firstresponse.sync.client import HubClient, SyncFailure
 
         try:
-            client = HubClient(
-                settings.hub_url, settings.device_token, Credentials(officer.collar, context.pin)
-            )
+            client = HubClient(settings.hub_url, settings.device_token, session)
         except SyncFailure:
             return local
         return FallbackLookup(HubLookup(client), local)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from firstresponse.hub.routes import audit, health, identity, lookup, pull, push
+from firstresponse.hub.routes import audit, health, identity, lookup, pull, push, sessions
 from firstresponse.sync.protocol import API
 
 api_router = APIRouter(prefix=API)
-for module in (health, identity, push, pull, lookup, audit):
+for module in (health, sessions, identity, push, pull, lookup, audit):
     api_router.include_router(module.router)

@@ -26,12 +26,16 @@ def record(app: object, user: User, action: str, **detail: object) -> None:
 
 
 def sign_out(app: object) -> None:
-    """Drop every screen above the base and show the login screen (the form is discarded)."""
+    """Drop every screen above the base and show the login screen (the form is discarded).
+
+    The officer's session on the hub ends; their records still waiting stay in the outbox
+    signed as theirs, and sync under their name whoever signs in next (sync.attest).
+    """
     user = app.user  # type: ignore[attr-defined]
     if user is not None:
         record(app, user, "logout")
+    app.close_sync_link(sign_out=True)  # type: ignore[attr-defined]
     app.user = None  # type: ignore[attr-defined]
-    app.credentials = None  # type: ignore[attr-defined]
     app.sub_title = ""  # type: ignore[attr-defined]
     while len(app.screen_stack) > 2:  # type: ignore[attr-defined]
         app.pop_screen()  # type: ignore[attr-defined]
@@ -87,6 +91,9 @@ class LockScreen(ModalScreen[None]):
             return
         self.app.user = user  # type: ignore[attr-defined]
         record(self.app, user, "session.unlock")
+        link = getattr(self.app, "sync_link", None)
+        if link is not None:
+            link.resume(pin)  # a session that lapsed while locked is renewed
         self.dismiss()
 
     def action_sign_out(self) -> None:

@@ -1,7 +1,8 @@
-"""Sign-in screen: collar number, then PIN (Argon2-verified by `security.users.authenticate`).
+"""Sign-in screen: collar number, then PIN, checked against the hub when this terminal
+is enrolled and the hub answers, else against this terminal's copy (sync.signin).
 
 Wrong PINs count towards a lock; the message says how many attempts are left, and once
-locked, that an admin must unlock. Every attempt is audited by `authenticate`.
+locked, that an admin must unlock. Every attempt is audited.
 """
 
 from __future__ import annotations
@@ -13,12 +14,19 @@ from textual.widgets import Footer, Header, Input, Label
 
 from firstresponse.records import User
 from firstresponse.security.users import SignInError, authenticate
+from firstresponse.session.signin import SignedIn, hub_configured
+from firstresponse.session.signin import sign_in as sign_in_anywhere
 
 
 def sign_in(store: object, collar: str, pin: str) -> User:
-    """Authenticate in a store session; raises SignInError with a message to show."""
+    """Check the PIN against this terminal's copy; raises SignInError with a message to show."""
     with store.session() as db:  # type: ignore[attr-defined]
         return authenticate(db, collar, pin)
+
+
+def sign_in_officer(app: object, collar: str, pin: str) -> SignedIn:
+    """Against the hub when it answers, else here; raises SignInError."""
+    return sign_in_anywhere(app.store, app.settings, collar, pin)  # type: ignore[attr-defined]
 
 
 DEMO_USERS = (
@@ -41,6 +49,10 @@ class LoginScreen(Screen[None]):
             yield Label("", id="login-error", classes="error")
             if getattr(self.app, "demo", False):
                 yield Label(DEMO_USERS, id="demo-users", classes="hint")
+            settings = getattr(self.app, "settings", None)
+            if settings is not None and hub_configured(settings):
+                hub = settings.hub_url.split("://")[-1]
+                yield Label(f"Signs in against the hub at {hub} when it answers.", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -67,7 +79,7 @@ class LoginScreen(Screen[None]):
             pin_input.focus()
             return
         try:
-            user = sign_in(self.app.store, collar, pin_input.value)  # type: ignore[attr-defined]
+            signed = sign_in_officer(self.app, collar, pin_input.value)
         except SignInError as exc:
             pin_input.value = ""
             self._error(str(exc)[:1].upper() + str(exc)[1:].rstrip(".") + ".")
@@ -77,6 +89,5 @@ class LoginScreen(Screen[None]):
             else:
                 pin_input.focus()
             return
-        pin = pin_input.value
         pin_input.value = ""
-        self.app.signed_in(user, pin)  # type: ignore[attr-defined]
+        self.app.signed_in(signed.user, signed)  # type: ignore[attr-defined]

@@ -1,84 +1,59 @@
-"""The status bar on every responder screen: connection state and records waiting.
+"""The sync status line on every home screen, whatever the role.
 
-`StatusBar` re-reads the outbox counts every second and shows the latest `SyncStatus`
-from the app's sync link. `start_sync(app)` starts one `SyncWorker` per app in a thread
-worker when `settings.hub_url` is set; without a hub the terminal is, and says, offline.
+It says in words what is happening ("synced 22:47 · 0 waiting", "offline since 22:45 ·
+12 waiting · held on the hub: 2") and ends with the key that syncs now. It re-reads the
+outbox counts every second and shows the newest status of the app's `SyncLink`
+(sync.link), which the app owns from sign-in to sign-out. When the link has pulled new
+changes it posts `StatusBar.Pulled`, so a screen listing assignments can reload; when
+more records are waiting than a second ago it asks the link to sync at once, so what a
+call handler sends leaves in about a second whichever screen saved it.
 """
 
 from __future__ import annotations
 
-import threading
-import weakref
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import replace
 
-from textual.app import App
+from textual.message import Message
 from textual.widgets import Static
 
 from firstresponse.sync.status import SyncStatus
 
-NO_HUB = "offline (no hub set)"
+WIDTH = 78  # 80 columns less the bar's padding
+KEY_HINT = "F9 sync now"
 
 
-@dataclass
-class SyncLink:
-    """One app's sync state: the newest status and how to stop the worker."""
-
-    status: SyncStatus | None = None
-    stop: threading.Event = field(default_factory=threading.Event)
-    worker: object | None = None  # the SyncWorker, once started
-
-    def wake(self) -> None:
-        """Ask the worker to sync now (e.g. after a submission)."""
-        wake = getattr(self.worker, "wake", None)
-        if wake is not None:
-            wake()
+def sync_link(app: object) -> object | None:
+    """The app's sync link, if an officer is signed in."""
+    return getattr(app, "sync_link", None)
 
 
-_LINKS: weakref.WeakKeyDictionary[App[Any], SyncLink] = weakref.WeakKeyDictionary()
+def held_summary(store: object, limit: int = 3) -> str:
+    """What the hub holds and what each waits for, for a notification ("" if nothing)."""
+    from firstresponse.sync import held
+
+    with store.session() as db:  # type: ignore[attr-defined]
+        rows = held.held(db)
+    if not rows:
+        return ""
+    lines = [f"Held on the hub: {len(rows)}"] + [row.describe for row in rows[:limit]]
+    if len(rows) > limit:
+        lines.append(f"... and {len(rows) - limit} more (firstresponse outbox)")
+    return "\n".join(lines)
 
 
-def sync_link(app: App[Any]) -> SyncLink:
-    link = _LINKS.get(app)
-    if link is None:
-        link = _LINKS[app] = SyncLink()
-    return link
-
-
-def start_sync(app: App[Any]) -> SyncLink:
-    """Start syncing in a thread worker if a hub is configured (once per app)."""
-    link = sync_link(app)
-    settings = getattr(app, "settings", None)
-    user = getattr(app, "user", None)
-    if link.worker is not None or settings is None or not settings.hub_url or user is None:
-        return link
-    from firstresponse.sync.client import Credentials
-    from firstresponse.sync.worker import SyncWorker
-
-    def on_status(status: SyncStatus) -> None:
-        app.call_from_thread(setattr, link, "status", status)
-
-    credentials = getattr(app, "credentials", None) or Credentials(user.collar, "")
-    worker = SyncWorker(app.store, settings, credentials, on_status=on_status)  # type: ignore[attr-defined]
-    link.worker = worker
-    app.run_worker(
-        lambda: worker.run(link.stop), thread=True, name="sync", group="sync", exit_on_error=False
-    )
-    return link
-
-
-def stop_sync(app: App[Any]) -> None:
-    """Let the sync thread finish (on leaving the home screen, signing out or exiting).
-
-    The link is forgotten, so the next officer to sign in syncs under their own name.
-    """
-    link = _LINKS.pop(app, None)
-    if link is not None:
-        link.stop.set()
+def status_line(status: SyncStatus, width: int = WIDTH) -> str:
+    """The bar's text, cut to `width` with the sync key kept at the right."""
+    room = width - len(KEY_HINT) - 2
+    text = f"Sync: {status.label}"
+    if status.last_error and not status.connected and status.configured:
+        text += f" · {status.last_error}"
+    if len(text) > room:
+        text = text[: room - 1] + "…"
+    return f"{text:<{room}}  {KEY_HINT}"
 
 
 class StatusBar(Static):
-    """One line: 'online · 3 waiting', 'offline (no hub set) · 12 waiting' ..."""
+    """One line: the sync state in words, records waiting and held, and F9 to sync now."""
 
     DEFAULT_CSS = """
     StatusBar { height: 1; padding: 0 1; background: $panel; color: $text; }
@@ -86,32 +61,37 @@ class StatusBar(Static):
     StatusBar.-attention { background: $error 40%; }
     """
 
+    class Pulled(Message):
+        """The link brought new assignments, briefings or lookup changes."""
+
     def __init__(self, *, id: str | None = "status-bar") -> None:
         super().__init__("", markup=False, id=id)
+        self._pulled = -1
+        self._waiting = -1
 
     def on_mount(self) -> None:
         self.refresh_status()
         self.set_interval(1.0, self.refresh_status)
 
     def current(self) -> SyncStatus:
-        """The newest status with fresh outbox counts."""
-        app = self.app
-        link = sync_link(app)
-        status = link.status or SyncStatus()
-        settings = getattr(app, "settings", None)
+        """The newest status with fresh outbox and held counts."""
+        link = sync_link(self.app)
+        status: SyncStatus = getattr(link, "status", None) or SyncStatus()
+        settings = getattr(self.app, "settings", None)
         if settings is None or not settings.hub_url:
-            status = replace(status, connected=False)
-        with app.store.session() as db:  # type: ignore[attr-defined]
+            status = replace(status, configured=False, connected=False)
+        with self.app.store.session() as db:  # type: ignore[attr-defined]
             return status.with_counts(db)
 
     def refresh_status(self) -> None:
         status = self.current()
-        settings = getattr(self.app, "settings", None)
-        text = status.label
-        if settings is None or not settings.hub_url:
-            text = text.replace("offline", NO_HUB, 1)
-        elif status.last_error and not status.connected:
-            text += f" · {status.last_error[:40]}"
-        self.update(f"Sync: {text}")
+        self.update(status_line(status, max(self.size.width, 40) if self.size.width else WIDTH))
         self.set_class(not status.connected, "-offline")
-        self.set_class(bool(status.quarantined) or status.auth_failed, "-attention")
+        self.set_class(bool(status.quarantined or status.held) or status.auth_failed, "-attention")
+        if self._pulled >= 0 and status.pulled > self._pulled:
+            self.post_message(self.Pulled())
+        self._pulled = status.pulled
+        link = sync_link(self.app)
+        if link is not None and self._waiting >= 0 and status.waiting > self._waiting:
+            link.sync_now()  # type: ignore[attr-defined]  # a record was just saved: send it now
+        self._waiting = status.waiting

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Label
 from firstresponse.calls.terminal import call_record, shift_call_lines
 from firstresponse.records import Incident, Person
 from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.widgets.status_bar import StatusBar
 
 
 class CallHandlerHome(Screen[None]):
@@ -32,6 +33,7 @@ class CallHandlerHome(Screen[None]):
         yield Label("Today's calls", classes="title")
         yield DataTable(id="calls", cursor_type="row", zebra_stripes=True)
         yield Label("", id="calls-hint", classes="hint")
+        yield StatusBar()
         yield Footer()
 
     def on_mount(self) -> None:

@@ -55,4 +55,6 @@ class ResponderScreen(Screen[None]):
         """Show new outbox counts now, and ask the sync worker to push."""
         for bar in self.query(StatusBar):
             bar.refresh_status()
-        sync_link(self.app).wake()
+        link = sync_link(self.app)
+        if link is not None:
+            link.wake()  # type: ignore[attr-defined]

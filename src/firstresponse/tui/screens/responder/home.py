@@ -10,7 +10,7 @@ from firstresponse.attendance import AssignmentView
 from firstresponse.attendance.terminal import my_assignments, record_attendance
 from firstresponse.tui.screens.responder.base import ResponderScreen
 from firstresponse.tui.widgets.marked_list import MarkedList
-from firstresponse.tui.widgets.status_bar import start_sync, stop_sync
+from firstresponse.tui.widgets.status_bar import StatusBar
 
 
 def _line(view: AssignmentView) -> str:
@@ -43,12 +43,11 @@ class ResponderHome(ResponderScreen):
         yield Static("", classes="hint", id="home-hint")
 
     def on_mount(self) -> None:
-        start_sync(self.app)
         self.action_reload()
         self.query_one("#assignments", OptionList).focus()
 
-    def on_unmount(self) -> None:
-        stop_sync(self.app)
+    def on_status_bar_pulled(self, _event: StatusBar.Pulled) -> None:
+        self.action_reload()  # the hub sent something new: an assignment reaches the list
 
     def on_screen_resume(self) -> None:
         self.action_reload()

@@ -16,6 +16,7 @@ from firstresponse.supervision import QueueItem
 from firstresponse.supervision.terminal import draw_sample, review_queue
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.widgets.marked_table import MarkedTable
+from firstresponse.tui.widgets.status_bar import StatusBar
 
 #: Window and share used when a sample is drawn from the screen.
 DRAW_DAYS = 28
@@ -61,6 +62,7 @@ class SupervisorHome(Screen[None]):
         yield MarkedTable(id="queue")
         yield Static("", id="queue-why", markup=False)
         yield Label("", id="queue-status", classes="error")
+        yield StatusBar()
         yield Footer()
 
     def on_mount(self) -> None:

@@ -1,0 +1,180 @@
+"""Signing in and out, the officers a device knows, and records held on the hub.
+
+GET /v1/device        which enrolled device a token belongs to (`firstresponse setup`)
+POST /v1/sessions     collar + PIN (+ public key), once, for a session token
+DELETE /v1/sessions   sign out: the session token is refused from then on
+GET /v1/users         the officers who have signed in on this device, as the hub holds
+                      them now (deactivation, PIN changes and locks reach terminals here;
+                      the device token alone suffices)
+GET /v1/held          records received but not yet filed, and the parent each waits for
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, HTTPException, Request, Response
+from sqlalchemy import select
+
+from firstresponse.hub import sessions
+from firstresponse.hub.auth import AuthError, verify_sign_in
+from firstresponse.hub.db import transaction
+from firstresponse.hub.deps import Who
+from firstresponse.hub.models import HubDevice, HubEnvelope
+from firstresponse.security.permissions import Action, allowed
+from firstresponse.sync.protocol import (
+    DeviceInfo,
+    HeldItem,
+    HeldResponse,
+    Problem,
+    SessionGrant,
+    SignIn,
+    UsersResponse,
+)
+
+router = APIRouter(tags=["sessions"])
+
+SIGN_IN_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "the body is not readable JSON"},
+    401: {"model": Problem, "description": "device not enrolled, or collar/PIN not recognised"},
+    429: {"model": Problem, "description": "too many sign-in attempts: wait and retry"},
+    503: {"model": Problem, "description": "the hub's database is unavailable: retry later"},
+}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "the request is not readable"},
+    401: {"model": Problem, "description": "device not enrolled or revoked, or session ended"},
+    503: {"model": Problem, "description": "the hub's database is unavailable: retry later"},
+}
+HELD_LIMIT = 200
+
+
+@router.post("/sessions", response_model=SessionGrant, responses=SIGN_IN_ERRORS)
+async def sign_in(
+    body: SignIn,
+    request: Request,
+    x_device_token: Annotated[str | None, Header(max_length=200)] = None,
+) -> SessionGrant:
+    """Check the PIN once and open a session bound to this device."""
+    from anyio import to_thread
+
+    engine = request.app.state.engine
+    collar = body.collar.upper()
+    try:
+        device = await to_thread.run_sync(_device, engine, x_device_token)
+        await to_thread.run_sync(sessions.check_rate, engine, device, collar)
+    except sessions.RateLimited as exc:
+        raise HTTPException(429, str(exc), {"Retry-After": str(exc.retry_after)}) from exc
+    except AuthError as exc:
+        raise HTTPException(401, str(exc)) from exc
+    try:
+        who = await verify_sign_in(engine, x_device_token, collar, body.pin)
+    except AuthError as exc:
+        await to_thread.run_sync(sessions.record_failure, engine, device, collar)
+        raise HTTPException(401, str(exc)) from exc
+    token, session, key_id = await to_thread.run_sync(
+        sessions.open_session, engine, who.device, who.user, body.public_key
+    )
+    return SessionGrant(
+        token=token,
+        expires_at=session.expires_at.isoformat(),
+        idle_seconds=int(sessions.IDLE.total_seconds()),
+        user=sessions.user_state(who.user),
+        key_id=key_id,
+    )
+
+
+def _device(engine: Any, token: str | None) -> HubDevice:
+    from sqlmodel import Session
+
+    from firstresponse.hub.auth import find_device
+    from firstresponse.hub.db import reader
+
+    if not token:
+        raise AuthError("this device is not enrolled: send its token in X-Device-Token")
+    with Session(reader(engine), expire_on_commit=False) as db:
+        device = find_device(db, token)
+    if device is None:
+        raise AuthError("device token unknown or revoked")
+    return device
+
+
+@router.get("/device", response_model=DeviceInfo, responses=ERRORS)
+def device(
+    request: Request, x_device_token: Annotated[str | None, Header(max_length=200)] = None
+) -> DeviceInfo:
+    """The enrolled device this token belongs to (no officer needed)."""
+    try:
+        found = _device(request.app.state.engine, x_device_token)
+    except AuthError as exc:
+        raise HTTPException(401, str(exc)) from exc
+    return DeviceInfo(device=found.name)
+
+
+@router.delete("/sessions", status_code=204, responses=ERRORS)
+def sign_out(
+    who: Who, request: Request, x_session: Annotated[str | None, Header(max_length=200)] = None
+) -> Response:
+    """End this session (the officer signed out)."""
+    sessions.end_session(request.app.state.engine, x_session or "")
+    return Response(status_code=204)
+
+
+@router.get("/users", response_model=UsersResponse, responses=ERRORS)
+def device_users(
+    request: Request, x_device_token: Annotated[str | None, Header(max_length=200)] = None
+) -> UsersResponse:
+    """Everyone who has signed in on this device, with their current state on the hub.
+
+    Needs only the device token: a terminal must learn that its officer's PIN changed or
+    that they were locked even though that ended the officer's own session.
+    """
+    engine = request.app.state.engine
+    try:
+        found = _device(engine, x_device_token)
+    except AuthError as exc:
+        raise HTTPException(401, str(exc)) from exc
+    with transaction(engine, read_only=True) as db:
+        return UsersResponse(users=sessions.device_users(db, found))
+
+
+@router.get("/held", response_model=HeldResponse, responses=ERRORS)
+def held(who: Who, request: Request) -> HeldResponse:
+    """Records this device sent that wait for a parent; a supervisor sees every device's."""
+    table: Any = HubEnvelope.__table__  # type: ignore[attr-defined]
+    devices: Any = HubDevice.__table__  # type: ignore[attr-defined]
+    query = (
+        select(table, devices.c.name.label("device_name"))
+        .join(devices, devices.c.id == table.c.device_id, isouter=True)
+        .where(table.c.waits_for.is_not(None))
+        .order_by(table.c.seq)
+        .limit(HELD_LIMIT)
+    )
+    if not allowed(who.user, Action.REVIEW):
+        query = query.where(table.c.device_id == who.device.id)
+    with transaction(request.app.state.engine, read_only=True) as db:
+        rows = list(db.execute(query))
+    return HeldResponse(
+        held=[
+            HeldItem(
+                id=row.record_id,
+                version=row.version,
+                kind=row.kind,
+                waits_for=_missing(row),
+                author=row.pushed_by,
+                device=row.device_name or "",
+                since=row.received_at.isoformat(),
+            )
+            for row in rows
+        ]
+    )
+
+
+def _missing(row: Any) -> str:
+    """The parent a held row waits for, as "kind:id" (the kind from the row's own fields)."""
+    from firstresponse.hub.ingest import _item_from_row
+
+    item = _item_from_row(row, {})  # the author does not matter here, only its fields
+    if item is None:
+        return f"record:{row.waits_for}"
+    item.waits_for = row.waits_for
+    return item.missing

@@ -1,0 +1,232 @@
+"""Sessions: collar and PIN exchanged once, on an enrolled device, for a session token.
+
+A session token is random and kept on the hub only as its SHA-256, bound to the device
+it was issued to. It lasts until the end of the shift (`SHIFT`) and lapses after `IDLE`
+without a request. It is refused from the next request on once the officer signs out,
+their PIN changes (`pin_stamp`), they are locked or deactivated, or the device is
+revoked: all of that is checked in the one indexed query that identifies the caller, and
+the paths that change those things on the hub also mark the sessions revoked
+(`revoke_sessions`), so unlocking an officer does not bring an old session back.
+
+Failed sign-ins are rate-limited per device and per collar (`RATE_LIMIT` in
+`RATE_WINDOW`), counted in the database so several hub processes share the limit; wrong
+PINs count towards the officer's lock as before (hub.auth).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from firstresponse.hub.auth import AuthError, Principal, find_device, token_hash
+from firstresponse.hub.db import reader, transaction
+from firstresponse.hub.models import HubDevice, HubSession, HubSignInAttempt, HubSigningKey
+from firstresponse.records import User, utcnow
+from firstresponse.sync.protocol import UserState
+
+SHIFT = timedelta(hours=12)
+IDLE = timedelta(hours=2)
+TOUCH_EVERY = timedelta(seconds=60)  # last_seen_at is written at most this often
+RATE_WINDOW = timedelta(minutes=1)
+RATE_LIMIT = 10  # sign-in attempts per device, and per collar, in RATE_WINDOW
+
+
+class RateLimited(AuthError):
+    """Too many sign-in attempts: wait `retry_after` seconds (HTTP 429)."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def pin_stamp(user: User) -> str:
+    """Changes whenever the officer's PIN hash changes; reveals nothing about the PIN."""
+    return hashlib.sha256(f"pin-stamp:{user.pin_hash}".encode()).hexdigest()[:24]
+
+
+def user_state(user: User) -> UserState:
+    return UserState(
+        collar=user.collar,
+        name=user.name,
+        role=user.role,
+        team=user.team,
+        active=user.active,
+        locked=user.locked,
+        pin_stamp=pin_stamp(user),
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands datetimes back without a zone; they were written in UTC."""
+    from datetime import UTC
+
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def check_rate(engine: Engine, device: HubDevice, collar: str) -> None:
+    """Raise RateLimited while the device or the collar has had RATE_LIMIT failed sign-ins
+    within RATE_WINDOW (a guesser moving between collars, or between devices)."""
+    since = utcnow() - RATE_WINDOW
+    with Session(reader(engine)) as db:
+        recent = select(func.count()).where(col(HubSignInAttempt.at) >= since)
+        by_device = db.execute(recent.where(col(HubSignInAttempt.device_id) == device.id)).scalar()
+        by_collar = db.execute(recent.where(col(HubSignInAttempt.collar) == collar)).scalar()
+    if int(by_device or 0) >= RATE_LIMIT or int(by_collar or 0) >= RATE_LIMIT:
+        seconds = int(RATE_WINDOW.total_seconds())
+        raise RateLimited(
+            f"too many failed sign-ins from this device or for {collar}: "
+            f"wait {seconds} seconds and try again",
+            seconds,
+        )
+
+
+def record_failure(engine: Engine, device: HubDevice, collar: str) -> None:
+    """Count one failed sign-in; forget those long past the window."""
+    now = utcnow()
+    with transaction(engine) as db:
+        db.execute(
+            delete(HubSignInAttempt).where(col(HubSignInAttempt.at) < now - 10 * RATE_WINDOW)
+        )
+        db.add(HubSignInAttempt(device_id=device.id, collar=collar, ok=False, at=now))
+
+
+def open_session(
+    engine: Engine, device: HubDevice, user: User, public_key: str
+) -> tuple[str, HubSession, str]:
+    """A new session (and, with `public_key`, a signing key) for a verified officer.
+
+    Returns the token (shown once), the session row and the key id ("" without a key).
+    """
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session = HubSession(
+        token_hash=token_hash(token),
+        device_id=device.id,
+        user_id=user.id,
+        collar=user.collar,
+        pin_stamp=pin_stamp(user),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + SHIFT,
+    )
+    key_id = ""
+    with transaction(engine) as db:
+        db.add(session)
+        if public_key:
+            key = HubSigningKey(
+                user_id=user.id, collar=user.collar, device_id=device.id, public_key=public_key
+            )
+            db.add(key)
+            key_id = key.id
+    return token, session, key_id
+
+
+@dataclass(frozen=True)
+class _Found:
+    session: HubSession
+    device: HubDevice
+    user: User
+
+
+def _refusal(found: _Found | None, now: datetime) -> str:
+    """Why this session may not be used, or "" when it may."""
+    if found is None:
+        return "session unknown: sign in again"
+    session, device, user = found.session, found.device, found.user
+    if device.revoked_at is not None:
+        return "device token unknown or revoked"
+    if session.revoked_at is not None:
+        return f"session ended ({session.revoked_reason or 'signed out'}): sign in again"
+    if now >= _aware(session.expires_at):
+        return "session ended at the end of the shift: sign in again"
+    if now - _aware(session.last_seen_at) >= IDLE:
+        return "session lapsed after no activity: sign in again"
+    if not user.active:
+        return f"{user.collar} is deactivated"
+    if user.locked:
+        return f"{user.collar} is locked: ask an admin"
+    if session.pin_stamp != pin_stamp(user):
+        return "your PIN was changed: sign in again with the new PIN"
+    return ""
+
+
+def authenticate_session(
+    engine: Engine, device_token: str | None, session_token: str | None
+) -> Principal:
+    """The device and officer behind a session token; raises AuthError (401)."""
+    if not device_token:
+        raise AuthError("this device is not enrolled: send its token in X-Device-Token")
+    if not session_token:
+        raise AuthError("sign in first: POST /v1/sessions, then send X-Session")
+    now = utcnow()
+    with Session(reader(engine), expire_on_commit=False) as db:
+        device = find_device(db, device_token)
+        if device is None:
+            raise AuthError("device token unknown or revoked")
+        row = db.exec(
+            select(HubSession, User)
+            .join(User, col(User.id) == col(HubSession.user_id))
+            .where(col(HubSession.token_hash) == token_hash(session_token))
+        ).first()
+    found = None
+    if row is not None and row[0].device_id == device.id:  # bound to the device it was issued to
+        found = _Found(row[0], device, row[1])
+    reason = _refusal(found, now)
+    if reason:
+        raise AuthError(reason)
+    assert found is not None
+    if now - _aware(found.session.last_seen_at) >= TOUCH_EVERY:
+        with transaction(engine) as db:
+            db.execute(
+                update(HubSession)
+                .where(col(HubSession.id) == found.session.id)
+                .values(last_seen_at=now)
+            )
+    return Principal(device=device, user=found.user)
+
+
+def end_session(engine: Engine, session_token: str, reason: str = "signed out") -> None:
+    """Sign out: the token is refused from now on."""
+    with transaction(engine) as db:
+        db.execute(
+            update(HubSession)
+            .where(
+                col(HubSession.token_hash) == token_hash(session_token),
+                col(HubSession.revoked_at).is_(None),
+            )
+            .values(revoked_at=utcnow(), revoked_reason=reason)
+        )
+
+
+def revoke_sessions(
+    db: Session, *, user_id: str | None = None, device_id: str | None = None, reason: str
+) -> int:
+    """Mark every live session of an officer or a device revoked (caller's transaction)."""
+    query = update(HubSession).where(col(HubSession.revoked_at).is_(None))
+    if user_id is not None:
+        query = query.where(col(HubSession.user_id) == user_id)
+    if device_id is not None:
+        query = query.where(col(HubSession.device_id) == device_id)
+    result = db.execute(query.values(revoked_at=utcnow(), revoked_reason=reason))
+    if device_id is not None:
+        db.execute(
+            update(HubSigningKey)
+            .where(
+                col(HubSigningKey.device_id) == device_id, col(HubSigningKey.revoked_at).is_(None)
+            )
+            .values(revoked_at=utcnow())
+        )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def device_users(db: Session, device: HubDevice) -> list[UserState]:
+    """Every officer who has signed in on `device`, as the hub holds them now."""
+    ids = select(HubSession.user_id).where(col(HubSession.device_id) == device.id).distinct()
+    users = db.exec(select(User).where(col(User.id).in_(ids)).order_by(col(User.collar)))
+    return [user_state(user) for user in users]

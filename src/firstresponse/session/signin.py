@@ -1,0 +1,210 @@
+"""Signing an officer in on a terminal: against the hub when it answers, else offline.
+
+Online (the terminal is enrolled and the hub answers): the hub checks the PIN, counts a
+wrong one towards the officer's lock and returns a session and the officer as it holds
+them. The terminal then keeps what it needs to check the PIN offline afterwards (an
+Argon2 hash of it, with the same lockout) and a fresh signing key wrapped by the PIN
+(sync.attest), and holds no PIN: the session token is what it sends from then on.
+
+Offline (no answer): an officer who has signed in here online before is checked against
+the kept hash, with the same lockout; their signing key is unwrapped, and the PIN is
+held in memory only until the hub is reached, when the sync link exchanges it for a
+session (`SignedIn.pending`). An officer never signed in here online cannot sign in
+offline: the terminal has nothing to check their PIN against.
+
+Each pull brings the hub's view of every officer who has signed in on this device
+(`apply_user_states`): a deactivation or lock stops offline sign-in, and a changed PIN
+makes the terminal forget the old one (the next sign-in must reach the hub).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime
+from sqlmodel import Field, Session, SQLModel, select
+
+from firstresponse.config import Settings
+from firstresponse.records import User, utcnow
+from firstresponse.security import audit
+from firstresponse.security.pins import hash_pin
+from firstresponse.security.users import SignInError, authenticate, get_user, normalise_collar
+from firstresponse.sync import attest
+from firstresponse.sync.client import (
+    Credentials,
+    HubClient,
+    NetworkFailure,
+    SessionToken,
+    SignInRefused,
+    SyncFailure,
+)
+from firstresponse.sync.protocol import UserState
+
+ONLINE_TIMEOUT = 4.0  # seconds the sign-in screen waits for the hub before going offline
+
+
+class TerminalCredential(SQLModel, table=True):
+    """An officer's signing key on this terminal, wrapped by their PIN, and the PIN stamp
+    the hub gave when it was made."""
+
+    __tablename__ = "terminal_credential"
+
+    collar: str = Field(primary_key=True)
+    key_id: str
+    wrapped_key: str
+    pin_stamp: str
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+@dataclass
+class SignedIn:
+    """A signed-in officer: the hub session (None while offline), the PIN to exchange for
+    one when the hub is reached (None once exchanged), and who attests their records."""
+
+    user: User
+    attestor: attest.Attestor
+    session: SessionToken | None = None
+    pending: Credentials | None = None
+    online: bool = False
+
+
+def hub_configured(settings: Settings) -> bool:
+    return bool(settings.hub_url and settings.device_token)
+
+
+def _keep_online(
+    db: Session, state: UserState, pin: str, key: attest.Ed25519PrivateKey, key_id: str
+) -> User:
+    """Store the officer as the hub holds them, with an offline PIN check and their key."""
+    user = get_user(db, state.collar)
+    if user is None:
+        user = User(collar=state.collar, name=state.name, role=state.role, team=state.team)
+    user.name, user.role, user.team = state.name, state.role, state.team
+    user.active, user.locked, user.failed_attempts = state.active, state.locked, 0
+    user.pin_hash = hash_pin(pin)
+    db.add(user)
+    credential = db.get(TerminalCredential, state.collar) or TerminalCredential(
+        collar=state.collar, key_id="", wrapped_key="", pin_stamp=""
+    )
+    credential.key_id = key_id
+    credential.wrapped_key = attest.wrap(key, pin) if key_id else ""
+    credential.pin_stamp = state.pin_stamp
+    credential.updated_at = utcnow()
+    db.add(credential)
+    db.flush()
+    audit.record(db, state.collar, "login", "user", user.id, via="hub")
+    return user
+
+
+def _refused_by_hub(db: Session, collar: str, message: str) -> SignInError:
+    """Mirror the hub's refusal (a lock included) and audit it."""
+    user = get_user(db, collar)
+    locked = "locked" in message
+    if user is not None and locked and not user.locked:
+        user.locked = True
+        db.add(user)
+    audit.record(
+        db, collar, "login.failed", "user", user.id if user else "", reason=f"hub: {message}"
+    )
+    db.commit()
+    return SignInError(message, locked=locked)
+
+
+def sign_in_online(store: object, client: HubClient, collar: str, pin: str) -> SignedIn:
+    """Sign in against the hub; raises SignInError if refused, NetworkFailure if unreachable."""
+    key = attest.new_key()
+    try:
+        grant = client.sign_in(collar, pin, attest.public_text(key))
+    except SignInRefused as exc:
+        with store.session() as db:  # type: ignore[attr-defined]
+            raise _refused_by_hub(db, collar, str(exc)) from None
+    with store.session() as db:  # type: ignore[attr-defined]
+        user = _keep_online(db, grant.user, pin, key, grant.key_id)
+    session = SessionToken(grant.user.collar, grant.token)
+    signer = attest.Attestor(user.collar, grant.key_id, key if grant.key_id else None)
+    return SignedIn(user=user, attestor=signer, session=session, online=True)
+
+
+def sign_in_offline(store: object, collar: str, pin: str, *, hub: bool) -> SignedIn:
+    """Check the PIN against this terminal's copy (same lockout); raises SignInError."""
+    with store.session() as db:  # type: ignore[attr-defined]
+        known = get_user(db, collar)
+        if hub and (known is None or not known.pin_hash):
+            raise SignInError(
+                f"{collar} has not signed in on this terminal while it could reach the hub "
+                "(or the PIN was changed): the hub does not answer; connect to the hub to sign in"
+            )
+        user = authenticate(db, collar, pin)
+        credential = db.get(TerminalCredential, user.collar)
+    key = (
+        attest.unwrap(credential.wrapped_key, pin)
+        if credential and credential.wrapped_key
+        else None
+    )
+    signer = attest.Attestor(user.collar, credential.key_id if key else "", key)
+    pending = Credentials(user.collar, pin) if hub else None
+    return SignedIn(user=user, attestor=signer, pending=pending)
+
+
+def sign_in(store: object, settings: Settings, collar: str, pin: str) -> SignedIn:
+    """Online when the hub answers, offline otherwise (see the module docstring)."""
+    collar = normalise_collar(collar)
+    if hub_configured(settings):
+        try:
+            with HubClient(
+                settings.hub_url, settings.device_token, timeout=ONLINE_TIMEOUT
+            ) as client:
+                return sign_in_online(store, client, collar, pin)
+        except NetworkFailure:
+            pass  # the hub does not answer: check the PIN here
+        except SignInError:
+            raise
+        except SyncFailure:
+            pass  # e.g. this device's token was revoked: only officers known here sign in
+    return sign_in_offline(store, collar, pin, hub=hub_configured(settings))
+
+
+def apply_user_states(db: Session, states: list[UserState]) -> list[str]:
+    """Bring the hub's view of this device's officers into the store; returns the collars
+    whose offline PIN check was withdrawn (deactivated, locked or a new PIN)."""
+    withdrawn = []
+    for state in states:
+        user = get_user(db, state.collar)
+        if user is None:
+            continue  # only officers who signed in here are kept on the terminal
+        credential = db.get(TerminalCredential, state.collar)
+        new_pin = credential is not None and credential.pin_stamp != state.pin_stamp
+        changed = (
+            (user.active and not state.active) or (state.locked and not user.locked) or new_pin
+        )
+        user.name, user.role, user.team = state.name, state.role, state.team
+        user.active = state.active
+        # A lock here (wrong PINs offline) stays until the officer signs in against the
+        # hub, which checks the PIN with its own lockout and clears it.
+        user.locked = user.locked or state.locked
+        if new_pin:
+            user.pin_hash = (
+                ""  # the old PIN no longer signs in here; the next sign-in goes to the hub
+            )
+            db.delete(credential)
+        db.add(user)
+        if changed:
+            withdrawn.append(state.collar)
+            audit.record(
+                db,
+                "hub",
+                "user.refreshed",
+                "user",
+                user.id,
+                active=state.active,
+                locked=state.locked,
+                new_pin=new_pin,
+            )
+    return withdrawn
+
+
+def known_here(db: Session) -> list[str]:
+    return list(db.exec(select(TerminalCredential.collar)))

@@ -1,0 +1,123 @@
+"""Records the hub received but holds, waiting for a parent it does not have.
+
+A push answers each such record with the missing parent ("person:ID"). The terminal
+then sends that parent itself when it holds it (a person from its history, an incident)
+and otherwise shows the record as held, with what it waits for, until the hub files it.
+Each sync replaces this list with the hub's own (`replace_held`), so nothing held on the
+hub is ever shown here as synced.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime, delete, func
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from firstresponse.records import OutboxItem, utcnow
+from firstresponse.store import outbox
+from firstresponse.sync.protocol import HeldItem
+
+
+class HeldRecord(SQLModel, table=True):
+    """One record version held on the hub, and the parent ("kind:id") it waits for."""
+
+    __tablename__ = "held_record"
+
+    record_id: str = Field(primary_key=True)
+    version: int = Field(primary_key=True)
+    kind: str
+    waits_for: str
+    waits_for_kind: str = ""
+    author: str = ""
+    device: str = ""
+    since: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+    @property
+    def describe(self) -> str:
+        kind, _, ident = self.waits_for.partition(":")
+        return f"{self.kind} {self.record_id[:8]}: waiting for {kind} {ident[:8]}"
+
+
+def note(
+    db: Session, record_id: str, version: int, kind: str, waits_for: str, author: str = ""
+) -> None:
+    """Remember that the hub holds this record version waiting for `waits_for`."""
+    row = db.get(HeldRecord, (record_id, version)) or HeldRecord(
+        record_id=record_id, version=version, kind=kind, waits_for=waits_for
+    )
+    row.waits_for = waits_for
+    row.waits_for_kind = waits_for.partition(":")[0]
+    row.author = author or row.author
+    db.add(row)
+
+
+def replace_held(db: Session, items: list[HeldItem]) -> None:
+    """The hub's current list of held records replaces ours."""
+    db.execute(delete(HeldRecord))
+    for item in items:
+        db.add(
+            HeldRecord(
+                record_id=item.id,
+                version=item.version,
+                kind=item.kind,
+                waits_for=item.waits_for,
+                waits_for_kind=item.waits_for.partition(":")[0],
+                author=item.author,
+                device=item.device,
+                since=datetime.fromisoformat(item.since),
+            )
+        )
+
+
+def held(db: Session) -> list[HeldRecord]:
+    return list(db.exec(select(HeldRecord).order_by(col(HeldRecord.since))))
+
+
+def count(db: Session) -> int:
+    return int(db.exec(select(func.count()).select_from(HeldRecord)).one())
+
+
+def _model(table: str) -> type[SQLModel] | None:
+    """The record model stored in `table` (the hub names a missing parent by its table)."""
+    for mapper in SQLModel._sa_registry.mappers:
+        if getattr(mapper.local_table, "name", None) == table:
+            return mapper.class_
+    return None
+
+
+def _kind_name(table: str) -> str:
+    """The envelope kind of a record table (the same name, but for the audit log's)."""
+    return "audit" if table == "auditevent" else table
+
+
+def send_parent(db: Session, waits_for: str) -> bool:
+    """Queue the missing parent from this terminal's own records; False if it cannot.
+
+    Nothing is queued when the parent is already waiting in the outbox or the hub has
+    acknowledged it (then the hub holds it for a parent of its own, reported in turn), nor
+    when the hub refused it (quarantined, shown with the hub's reason). A record this
+    terminal holds but never queued (a person from its history) is sent as the signed-in
+    officer's.
+    """
+    kind, _, record_id = waits_for.partition(":")
+    statuses = set(
+        db.exec(select(OutboxItem.status).where(OutboxItem.record_id == record_id)).all()
+    )
+    if statuses & {outbox.PENDING, outbox.ACKNOWLEDGED}:
+        return True  # waiting to go, or on the hub already (held there for its own parent)
+    if outbox.QUARANTINED in statuses:
+        return False  # the hub refused it, with a reason a person must read: not resent
+    model = _model(kind)
+    record = db.get(model, record_id) if model is not None else None
+    if record is None:
+        return False
+    sent = db.exec(
+        select(func.max(OutboxItem.version)).where(OutboxItem.record_id == record_id)
+    ).one()
+    outbox.enqueue_record(
+        db, _kind_name(kind), record, version=int(sent or 1), priority=outbox.PRIORITY_HIGH_RISK
+    )
+    return True
