@@ -206,17 +206,21 @@ class HubClient:
     def whoami(self) -> WhoAmI:
         return WhoAmI.model_validate(self._request("GET", "/whoami"))
 
-    def device(self) -> str:
-        """The name the hub enrolled this device under (checks the token; no sign-in)."""
+    def _device_get(self, path: str) -> httpx.Response:
+        """GET `path` with the device token alone (no officer signed in)."""
         try:
-            response = self._http.get("/device")
+            response = self._http.get(path)
         except httpx.HTTPError as exc:
             raise NetworkFailure(f"hub unreachable: {exc or type(exc).__name__}") from exc
         if response.status_code in (401, 403):
             raise AuthFailure(_detail(response))
         if response.status_code != 200:
             raise NetworkFailure(f"hub error {response.status_code}: {_detail(response)}")
-        return str(response.json().get("device", ""))
+        return response
+
+    def device(self) -> str:
+        """The name the hub enrolled this device under (checks the token; no sign-in)."""
+        return str(self._device_get("/device").json().get("device", ""))
 
     def health(self, timeout: float = 3.0) -> bool:
         """True when the hub answers its health check (no sign-in; cheap)."""
@@ -229,14 +233,7 @@ class HubClient:
     def users(self) -> list[UserState]:
         """The officers who have signed in on this device, as the hub holds them now
         (needs only the device token)."""
-        try:
-            response = self._http.get("/users")
-        except httpx.HTTPError as exc:
-            raise NetworkFailure(f"hub unreachable: {exc or type(exc).__name__}") from exc
-        if response.status_code in (401, 403):
-            raise AuthFailure(_detail(response))
-        if response.status_code != 200:
-            raise NetworkFailure(f"hub error {response.status_code}: {_detail(response)}")
+        response = self._device_get("/users")
         try:
             return UsersResponse.model_validate_json(response.content).users
         except ValidationError as exc:

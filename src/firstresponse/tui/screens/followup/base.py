@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import getters
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label
 
 from firstresponse.records import User
 from firstresponse.store import Store
+from firstresponse.tui.app import FirstResponseApp
 
 
 class FollowupScreen(Screen[None]):
     """A screen whose body comes from `body()`, with a status line above the footer."""
+
+    app = getters.app(FirstResponseApp)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -26,17 +31,28 @@ class FollowupScreen(Screen[None]):
 
     @property
     def store(self) -> Store:
-        return self.app.store  # type: ignore[attr-defined]
+        return self.app.context.store
 
     @property
     def user(self) -> User:
-        user: Any = getattr(self.app, "user", None)
-        if user is None:
+        if self.app.context.officer is None:
             raise PermissionError("sign in first")
-        return user
+        return self.app.context.officer
 
     def status(self, text: str) -> None:
         self.query_one("#fu-status", Label).update(text[:200])
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+class FollowupForm(FollowupScreen):
+    """A follow-through form: Ctrl+S saves, Escape goes back without saving."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "back", "Back"),
+    ]
 
 
 def when(at: Any) -> str:

@@ -18,7 +18,7 @@ from firstresponse.followup.contacts import (
 from firstresponse.followup.outcomes import OUTCOMES, OutcomeRefused, record_outcome
 from firstresponse.records import utcnow
 from firstresponse.security.permissions import Action, allowed
-from firstresponse.tui.screens.followup.base import FollowupScreen, when
+from firstresponse.tui.screens.followup.base import FollowupForm, FollowupScreen, when
 from firstresponse.tui.screens.followup.forms import choice, parse_local, value
 
 SCOPES = ("mine", "team", "overdue")
@@ -119,17 +119,9 @@ class ContactsScreen(FollowupScreen):
         self.scope = SCOPES[(SCOPES.index(self.scope) + 1) % len(SCOPES)]
         self.action_refresh()
 
-    def action_back(self) -> None:
-        self.dismiss()
 
-
-class ContactForm(FollowupScreen):
+class ContactForm(FollowupForm):
     """How the contact was made, what happened, a note and when. Ctrl+S saves."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "back", "Back"),
-    ]
 
     def __init__(self, due: DueContact) -> None:
         super().__init__()
@@ -170,17 +162,9 @@ class ContactForm(FollowupScreen):
         self.app.notify("Contact recorded.")
         self.dismiss()
 
-    def action_back(self) -> None:
-        self.dismiss()
 
-
-class OutcomeForm(FollowupScreen):
+class OutcomeForm(FollowupForm):
     """A key decision in the case, with its reason. Ctrl+S saves."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "back", "Back"),
-    ]
 
     def __init__(self, incident_id: str, reference: str) -> None:
         super().__init__()
@@ -216,7 +200,4 @@ class OutcomeForm(FollowupScreen):
             self.status(f"Not saved: {exc}")
             return
         self.app.notify("Outcome recorded; the victim's contact is now due.")
-        self.dismiss()
-
-    def action_back(self) -> None:
         self.dismiss()

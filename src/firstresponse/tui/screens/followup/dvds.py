@@ -21,7 +21,7 @@ from firstresponse.followup.dvds import (
     right_to_know_prompts,
 )
 from firstresponse.records import utcnow
-from firstresponse.tui.screens.followup.base import FollowupScreen, when
+from firstresponse.tui.screens.followup.base import FollowupForm, FollowupScreen, when
 from firstresponse.tui.screens.followup.forms import choice, parse_local, value
 
 #: How far back the Right to Know prompts look.
@@ -110,17 +110,9 @@ class DvdsListScreen(FollowupScreen):
         self.include_closed = not self.include_closed
         self.action_refresh()
 
-    def action_back(self) -> None:
-        self.dismiss()
 
-
-class DvdsApplicationForm(FollowupScreen):
+class DvdsApplicationForm(FollowupForm):
     """Who asks, about whom, the relationship, safety concerns, a safe way to reply."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "back", "Back"),
-    ]
 
     def body(self) -> ComposeResult:
         yield Label("New DVDS application (Ctrl+S save, Esc back)", classes="title")
@@ -179,17 +171,9 @@ class DvdsApplicationForm(FollowupScreen):
         self.app.notify(f"{row.reference} logged.{urgent}")
         self.dismiss()
 
-    def action_back(self) -> None:
-        self.dismiss()
 
-
-class DvdsStepForm(FollowupScreen):
+class DvdsStepForm(FollowupForm):
     """The application's deadlines, and the next step to record (outcome, note, time)."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "back", "Back"),
-    ]
 
     def __init__(self, application: Application) -> None:
         super().__init__()
@@ -242,7 +226,4 @@ class DvdsStepForm(FollowupScreen):
             self.status(f"Not saved: {exc}")
             return
         self.app.notify(f"{STEPS[self.step]} recorded.")
-        self.dismiss()
-
-    def action_back(self) -> None:
         self.dismiss()

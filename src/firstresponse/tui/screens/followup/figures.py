@@ -79,6 +79,3 @@ class FiguresScreen(FollowupScreen):
     def action_step(self, delta: int) -> None:
         self.index += delta
         self._show()
-
-    def action_back(self) -> None:
-        self.dismiss()

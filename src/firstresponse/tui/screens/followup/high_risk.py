@@ -7,7 +7,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Input, Label, Select, Static
 
-from firstresponse.checklist import load_checklists
 from firstresponse.records import RiskLevel, utcnow
 from firstresponse.supervision.casefile import open_casefile
 from firstresponse.supervision.high_risk import (
@@ -73,9 +72,6 @@ class HighRiskQueueScreen(FollowupScreen):
         row = self.query_one("#hr-queue", DataTable).cursor_row
         self.app.push_screen(HighRiskReviewScreen(self.items[row]))
 
-    def action_back(self) -> None:
-        self.dismiss()
-
 
 LEVELS = [(level.value.title(), level.value) for level in RiskLevel]
 
@@ -104,8 +100,7 @@ class HighRiskReviewScreen(FollowupScreen):
         yield Label(
             f"{s.reference} · {s.why} · due {when(s.due_by)}", classes="title", markup=False
         )
-        app = self.app
-        checklists = load_checklists(app.settings.checklists_dir)  # type: ignore[attr-defined]
+        checklists = dict(self.app.context.checklists)
         with self.store.session() as db:
             sections = open_casefile(db, self.user.collar, s.incident_id, checklists) or []
         with VerticalScroll(id="hr-case"):
@@ -158,7 +153,4 @@ class HighRiskReviewScreen(FollowupScreen):
             return
         sent = f"; escalated to {ESCALATIONS[review.escalate_to]}" if review.escalate_to else ""
         self.app.notify(f"Review saved: {review.level_after} risk{sent}.")
-        self.dismiss()
-
-    def action_back(self) -> None:
         self.dismiss()
