@@ -20,6 +20,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from firstresponse.records import AuditEvent, canonical_json, utcnow
+from firstresponse.store import Store
 from firstresponse.store.audit_head import (
     GENESIS,
     Head,
@@ -85,6 +86,19 @@ class ChainBreak:
 
     seq: int
     reason: str
+
+
+def record_alone(
+    store: Store,
+    actor: str,
+    action: str,
+    subject_kind: str = "",
+    subject_id: str = "",
+    **detail: Any,
+) -> AuditEvent:
+    """Append one entry in a transaction of its own (sign-in, lock and sign-out events)."""
+    with store.session() as session:
+        return record(session, actor, action, subject_kind, subject_id, **detail)
 
 
 def verify(session: Session) -> list[ChainBreak]:

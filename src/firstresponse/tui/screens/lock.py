@@ -7,6 +7,7 @@ and a locked-out user is signed out. Locking and unlocking are audited.
 
 from __future__ import annotations
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -16,30 +17,30 @@ from textual.widgets import Input, Label
 from firstresponse.records import User
 from firstresponse.security import audit
 from firstresponse.security.users import SignInError
+from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.login import LoginScreen, sign_in
 
 
-def record(app: object, user: User, action: str, **detail: object) -> None:
+def record(app: FirstResponseApp, user: User, action: str, **detail: object) -> None:
     """Audit a lock event for `user` in its own transaction."""
-    with app.store.session() as db:  # type: ignore[attr-defined]
-        audit.record(db, user.collar, action, "user", user.id, **detail)
+    audit.record_alone(app.context.store, user.collar, action, "user", user.id, **detail)
 
 
-def sign_out(app: object) -> None:
+def sign_out(app: FirstResponseApp) -> None:
     """Drop every screen above the base and show the login screen (the form is discarded).
 
     The officer's session on the hub ends; their records still waiting stay in the outbox
     signed as theirs, and sync under their name whoever signs in next (sync.attest).
     """
-    user = app.user  # type: ignore[attr-defined]
+    user = app.user
     if user is not None:
         record(app, user, "logout")
-    app.close_sync_link(sign_out=True)  # type: ignore[attr-defined]
-    app.user = None  # type: ignore[attr-defined]
-    app.sub_title = ""  # type: ignore[attr-defined]
-    while len(app.screen_stack) > 2:  # type: ignore[attr-defined]
-        app.pop_screen()  # type: ignore[attr-defined]
-    app.switch_screen(LoginScreen())  # type: ignore[attr-defined]
+    app.close_sync_link(sign_out=True)
+    app.user = None
+    app.sub_title = ""
+    while len(app.screen_stack) > 2:
+        app.pop_screen()
+    app.switch_screen(LoginScreen())
 
 
 class LockScreen(ModalScreen[None]):
@@ -56,6 +57,7 @@ class LockScreen(ModalScreen[None]):
     }
     LockScreen Label { padding: 0 1; }
     """
+    app = getters.app(FirstResponseApp)
     BINDINGS = [Binding("ctrl+o", "sign_out", "Sign out (discards unsaved work)")]
 
     def __init__(self, user: User, reason: str) -> None:
@@ -81,7 +83,7 @@ class LockScreen(ModalScreen[None]):
         pin = event.value
         event.input.value = ""
         try:
-            user = sign_in(self.app.store, self.user.collar, pin)  # type: ignore[attr-defined]
+            user = sign_in(self.app.context.store, self.user.collar, pin)
         except SignInError as exc:
             if exc.locked:
                 self.notify(str(exc), severity="error", timeout=10)
@@ -89,9 +91,9 @@ class LockScreen(ModalScreen[None]):
                 return
             self.query_one("#lock-error", Label).update(str(exc)[:1].upper() + str(exc)[1:])
             return
-        self.app.user = user  # type: ignore[attr-defined]
+        self.app.user = user
         record(self.app, user, "session.unlock")
-        link = getattr(self.app, "sync_link", None)
+        link = self.app.sync_link
         if link is not None:
             link.resume(pin)  # a session that lapsed while locked is renewed
         self.dismiss()
