@@ -16,6 +16,7 @@ from firstresponse.records import Role, User, limits
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, require
 from firstresponse.security.pins import hash_pin, needs_rehash, verify_pin
+from firstresponse.store import Store
 
 #: Wrong PINs in a row before the user is locked until an admin unlocks them.
 MAX_FAILED_ATTEMPTS = 5
@@ -120,6 +121,12 @@ def _refuse(db: Session, message: str, **flags: object) -> SignInError:
     """Commit the failure's bookkeeping so a caller's rollback cannot erase it."""
     db.commit()
     return SignInError(message, **flags)  # type: ignore[arg-type]
+
+
+def authenticate_at(store: Store, collar: str, pin: str) -> User:
+    """`authenticate` in a transaction of its own (signing in and unlocking a terminal)."""
+    with store.session() as db:
+        return authenticate(db, collar, pin)
 
 
 def authenticate(db: Session, collar: str, pin: str) -> User:

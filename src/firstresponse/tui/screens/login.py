@@ -7,26 +7,28 @@ locked, that an admin must unlock. Every attempt is audited.
 
 from __future__ import annotations
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label
 
 from firstresponse.records import User
-from firstresponse.security.users import SignInError, authenticate
+from firstresponse.security.users import SignInError, authenticate_at
 from firstresponse.session.signin import SignedIn, hub_configured
 from firstresponse.session.signin import sign_in as sign_in_anywhere
+from firstresponse.store import Store
+from firstresponse.tui.app import FirstResponseApp
 
 
-def sign_in(store: object, collar: str, pin: str) -> User:
+def sign_in(store: Store, collar: str, pin: str) -> User:
     """Check the PIN against this terminal's copy; raises SignInError with a message to show."""
-    with store.session() as db:  # type: ignore[attr-defined]
-        return authenticate(db, collar, pin)
+    return authenticate_at(store, collar, pin)
 
 
-def sign_in_officer(app: object, collar: str, pin: str) -> SignedIn:
+def sign_in_officer(app: FirstResponseApp, collar: str, pin: str) -> SignedIn:
     """Against the hub when it answers, else here; raises SignInError."""
-    return sign_in_anywhere(app.store, app.settings, collar, pin)  # type: ignore[attr-defined]
+    return sign_in_anywhere(app.context.store, app.settings, collar, pin)
 
 
 DEMO_USERS = (
@@ -38,6 +40,8 @@ DEMO_USERS = (
 class LoginScreen(Screen[None]):
     """Ask for a collar number and PIN and sign that user in."""
 
+    app = getters.app(FirstResponseApp)
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="login"):
@@ -47,10 +51,10 @@ class LoginScreen(Screen[None]):
             yield Label("PIN", classes="hint")
             yield Input(placeholder="4 to 8 digits", id="pin", password=True, max_length=8)
             yield Label("", id="login-error", classes="error")
-            if getattr(self.app, "demo", False):
+            if self.app.demo:
                 yield Label(DEMO_USERS, id="demo-users", classes="hint")
-            settings = getattr(self.app, "settings", None)
-            if settings is not None and hub_configured(settings):
+            settings = self.app.settings
+            if hub_configured(settings):
                 hub = settings.hub_url.split("://")[-1]
                 yield Label(f"Signs in against the hub at {hub} when it answers.", classes="hint")
         yield Footer()
@@ -90,4 +94,4 @@ class LoginScreen(Screen[None]):
                 pin_input.focus()
             return
         pin_input.value = ""
-        self.app.signed_in(signed.user, signed)  # type: ignore[attr-defined]
+        self.app.signed_in(signed.user, signed)
