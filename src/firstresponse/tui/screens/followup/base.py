@@ -8,7 +8,7 @@ from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label
+from textual.widgets import DataTable, Footer, Header, Label
 
 from firstresponse.records import User
 from firstresponse.store import Store
@@ -44,6 +44,26 @@ class FollowupScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss()
+
+
+class FollowupList(FollowupScreen):
+    """A table of `COLUMNS` (id `TABLE`), filled by `action_refresh` when first shown and
+    each time the screen is shown again."""
+
+    TABLE = ""
+    COLUMNS: tuple[str, ...] = ()
+
+    def on_mount(self) -> None:
+        table = self.query_one(f"#{self.TABLE}", DataTable)
+        table.add_columns(*self.COLUMNS)
+        self.action_refresh()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        raise NotImplementedError
 
 
 class FollowupForm(FollowupScreen):

@@ -18,7 +18,7 @@ from firstresponse.followup.contacts import (
 from firstresponse.followup.outcomes import OUTCOMES, OutcomeRefused, record_outcome
 from firstresponse.records import utcnow
 from firstresponse.security.permissions import Action, allowed
-from firstresponse.tui.screens.followup.base import FollowupForm, FollowupScreen, when
+from firstresponse.tui.screens.followup.base import FollowupForm, FollowupList, when
 from firstresponse.tui.screens.followup.forms import choice, parse_local, value
 
 SCOPES = ("mine", "team", "overdue")
@@ -29,7 +29,7 @@ SCOPE_TITLES = {
 }
 
 
-class ContactsScreen(FollowupScreen):
+class ContactsScreen(FollowupList):
     """Due contacts, overdue first. Enter records a contact; o records a case outcome."""
 
     BINDINGS = [
@@ -51,16 +51,13 @@ class ContactsScreen(FollowupScreen):
         yield DataTable(id="vc-list", cursor_type="row", zebra_stripes=True)
         yield Static("", id="vc-detail", markup=False)
 
+    TABLE = "vc-list"
+    COLUMNS = ("Due", "Ref", "Owner", "Contact")
+
     def on_mount(self) -> None:
         if not self.scope:
             self.scope = "overdue" if allowed(self.user, Action.REVIEW) else "mine"
-        table = self.query_one("#vc-list", DataTable)
-        table.add_columns("Due", "Ref", "Owner", "Contact")
-        self.action_refresh()
-        table.focus()
-
-    def on_screen_resume(self) -> None:
-        self.action_refresh()
+        super().on_mount()
 
     def action_refresh(self) -> None:
         now = utcnow()

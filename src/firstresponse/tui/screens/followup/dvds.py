@@ -21,7 +21,7 @@ from firstresponse.followup.dvds import (
     right_to_know_prompts,
 )
 from firstresponse.records import utcnow
-from firstresponse.tui.screens.followup.base import FollowupForm, FollowupScreen, when
+from firstresponse.tui.screens.followup.base import FollowupForm, FollowupList, when
 from firstresponse.tui.screens.followup.forms import choice, parse_local, value
 
 #: How far back the Right to Know prompts look.
@@ -29,7 +29,7 @@ PROMPT_DAYS = 28
 YES_NO = {"no": "No", "yes": "Yes"}
 
 
-class DvdsListScreen(FollowupScreen):
+class DvdsListScreen(FollowupList):
     """Open applications, overdue first. n new application; Enter records the next step."""
 
     BINDINGS = [
@@ -51,14 +51,8 @@ class DvdsListScreen(FollowupScreen):
         yield DataTable(id="dv-list", cursor_type="row", zebra_stripes=True)
         yield Static("", id="dv-prompts", markup=False)
 
-    def on_mount(self) -> None:
-        table = self.query_one("#dv-list", DataTable)
-        table.add_columns("Next due", "Ref", "Route", "Next step", "Outcome")
-        self.action_refresh()
-        table.focus()
-
-    def on_screen_resume(self) -> None:
-        self.action_refresh()
+    TABLE = "dv-list"
+    COLUMNS = ("Next due", "Ref", "Route", "Next step", "Outcome")
 
     def action_refresh(self) -> None:
         now = utcnow()

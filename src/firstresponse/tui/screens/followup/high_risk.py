@@ -17,10 +17,10 @@ from firstresponse.supervision.high_risk import (
     record_high_risk_review,
     review_queue,
 )
-from firstresponse.tui.screens.followup.base import FollowupScreen, when
+from firstresponse.tui.screens.followup.base import FollowupList, FollowupScreen, when
 
 
-class HighRiskQueueScreen(FollowupScreen):
+class HighRiskQueueScreen(FollowupList):
     """High-risk submissions awaiting review this shift, overdue first; Enter reviews."""
 
     BINDINGS = [
@@ -38,14 +38,8 @@ class HighRiskQueueScreen(FollowupScreen):
         yield Label("", id="hr-hint", classes="hint", markup=False)
         yield DataTable(id="hr-queue", cursor_type="row", zebra_stripes=True)
 
-    def on_mount(self) -> None:
-        table = self.query_one("#hr-queue", DataTable)
-        table.add_columns("Due", "Ref", "Officer", "Level", "Why")
-        self.action_refresh()
-        table.focus()
-
-    def on_screen_resume(self) -> None:
-        self.action_refresh()
+    TABLE = "hr-queue"
+    COLUMNS = ("Due", "Ref", "Officer", "Level", "Why")
 
     def action_refresh(self) -> None:
         now = utcnow()
