@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
+import httpx
 import uvicorn
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
@@ -26,6 +32,7 @@ from firstresponse.store import Store, outbox
 from firstresponse.sync.client import Credentials, HubClient
 
 PIN = "1234"
+REPO = Path(__file__).resolve().parents[2]
 
 
 @cache
@@ -171,3 +178,28 @@ def session_headers(url: str, token: str, collar: str, pin: str = PIN) -> dict[s
     )
     response.raise_for_status()
     return {"X-Device-Token": token, "X-Session": response.json()["token"]}
+
+
+@contextmanager
+def hub_process(
+    target: str, port: int, workers: int = 1, start_within: float = 60
+) -> Iterator[str]:
+    """`firstresponse hub` on `target` in its own process(es); yields its base URL once healthy."""
+    argv = [sys.executable, "-m", "firstresponse", "hub", "--db", target, "--port", str(port)]
+    argv += ["--workers", str(workers), "--log-level", "warning"]
+    proc = subprocess.Popen(argv, cwd=REPO, env=dict(os.environ), stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + start_within
+        while True:
+            try:
+                httpx.get(f"{base}/v1/health", timeout=1).raise_for_status()
+                break
+            except httpx.HTTPError:
+                assert proc.poll() is None, "the hub command exited"
+                assert time.monotonic() < deadline, "the hub command did not start"
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(20)

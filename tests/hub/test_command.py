@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from firstresponse.store import Store
 from firstresponse.sync.push import push_outbox
-from tests.hub.support import Hub, add_users, queue_cases
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.hub.support import Hub, add_users, hub_process, queue_cases
 
 
 @pytest.fixture
@@ -24,23 +17,10 @@ def served(hub_target: str) -> Iterator[Hub]:
     """A hub database with users, served by the real command in a fresh process."""
     hub = Hub(hub_target)
     add_users(hub.engine)
-    argv = [sys.executable, "-m", "firstresponse", "hub", "--db", hub_target]
-    argv += ["--port", str(hub.port), "--log-level", "warning"]
-    proc = subprocess.Popen(argv, cwd=REPO, env=dict(os.environ), stdout=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{hub.url}/v1/health", timeout=1).raise_for_status()
-                break
-            except httpx.HTTPError:
-                assert proc.poll() is None, "the hub command exited"
-                assert time.monotonic() < deadline, "the hub command did not start"
-                time.sleep(0.1)
-        yield hub
+        with hub_process(hub_target, hub.port, start_within=30):
+            yield hub
     finally:
-        proc.terminate()
-        proc.wait(10)
         hub.engine.dispose()
 
 

@@ -8,13 +8,10 @@ whose connections are cut mid-push recovers by itself.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -27,12 +24,11 @@ from firstresponse.records import Child, Incident, OutboxItem
 from firstresponse.store import Store, outbox
 from firstresponse.sync.protocol import Envelope, ItemResult
 from firstresponse.sync.push import envelope, push_outbox
-from tests.hub.support import Hub, add_users, free_port, queue_cases
+from tests.hub.support import Hub, add_users, free_port, hub_process, queue_cases
 from tests.hub.test_ingest import env, incident, person
 from tests.postgres import DSN, postgres_schema
 
 pytestmark = pytest.mark.postgres
-REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -43,30 +39,6 @@ def pg_hub() -> Iterator[Hub]:
         add_users(hub.engine)
         yield hub
         hub.engine.dispose()
-
-
-@contextmanager
-def served(url: str, workers: int = 1) -> Iterator[str]:
-    """`firstresponse hub` in its own process(es) on `url`; yields its base URL."""
-    port = free_port()
-    argv = [sys.executable, "-m", "firstresponse", "hub", "--db", url, "--port", str(port)]
-    argv += ["--workers", str(workers), "--log-level", "warning"]
-    proc = subprocess.Popen(argv, cwd=REPO, env=dict(os.environ), stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/v1/health", timeout=1).raise_for_status()
-                break
-            except httpx.HTTPError:
-                assert proc.poll() is None, "the hub command exited"
-                assert time.monotonic() < deadline, "the hub command did not start"
-                time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(20)
 
 
 def envelopes(store: Store) -> list[Envelope]:
@@ -92,7 +64,10 @@ def test_two_hub_processes_on_one_database_store_everything_exactly_once(
         ]
         for v in (2, 3)
     }
-    with served(pg_hub.target, workers=2) as first, served(pg_hub.target) as second:
+    with (
+        hub_process(pg_hub.target, free_port(), workers=2) as first,
+        hub_process(pg_hub.target, free_port()) as second,
+    ):
         urls = [first, second]
         with pg_hub.client(token, url=first) as client:
             assert {r.status for r in client.push(people)} == {"accepted"}
