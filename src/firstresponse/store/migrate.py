@@ -16,7 +16,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 HUB_TABLES = ("hub_change", "hub_envelope", "hub_device")
@@ -41,23 +41,26 @@ def migrating_for() -> Role:
     return role
 
 
-def _linearise(conn: Connection) -> None:
-    """Rewrite an earlier release's branch heads as the one linear revision they amount to."""
-    heads = set(MigrationContext.configure(conn).get_current_heads())
+def _linearise(engine: Engine) -> None:
+    """Rewrite an earlier release's branch heads as the one linear revision they amount to.
+
+    Only reads, unless the database was made by that release."""
+    heads = current_revisions(engine)
     if "0002_hub" not in heads:
         return
     if heads != _BRANCHED:
         raise RuntimeError(f"unexpected schema revisions {sorted(heads)}: upgrade by hand")
-    conn.execute(text("DELETE FROM alembic_version"))
-    conn.execute(
-        text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": _BRANCHED_AS_LINEAR}
-    )
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM alembic_version"))
+        conn.execute(
+            text("INSERT INTO alembic_version (version_num) VALUES (:v)"),
+            {"v": _BRANCHED_AS_LINEAR},
+        )
 
 
 def upgrade(engine: Engine, revision: str = "head", role: Role = "terminal") -> None:
     """Bring the database's schema up to `revision` for its role."""
-    with engine.begin() as conn:
-        _linearise(conn)
+    _linearise(engine)
     command.upgrade(alembic_config(engine, role), revision)
 
 
