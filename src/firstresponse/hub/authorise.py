@@ -282,8 +282,9 @@ def _child(user: User, record: Any, _version: int, holding: Holding) -> Verdict:
     return _writes_incident(user, record.incident_id, holding)
 
 
-def _order(user: User, record: Any, _version: int, holding: Holding) -> Verdict:
-    """An order made at the scene (a DVPN authorised, bail conditions) by the incident's officer."""
+def _own_on_incident(user: User, record: Any, _version: int, holding: Holding) -> Verdict:
+    """The officer's own record on an incident that is theirs: an assignment a call handler
+    sent, an order made at the scene (a DVPN authorised, bail conditions)."""
     verdict = _own_version(user, record, holding)
     return verdict if not verdict.allowed else _writes_incident(user, record.incident_id, holding)
 
@@ -310,11 +311,6 @@ def _decision(user: User, record: Any, _version: int, holding: Holding) -> Verdi
     if user.role == Role.SUPERVISOR:
         return ALLOWED
     return _writes_incident(user, record.incident_id, holding)
-
-
-def _assignment(user: User, record: Any, _version: int, holding: Holding) -> Verdict:
-    verdict = _own_version(user, record, holding)
-    return verdict if not verdict.allowed else _writes_incident(user, record.incident_id, holding)
 
 
 def _review(user: User, record: Any, _version: int, holding: Holding) -> Verdict:
@@ -401,10 +397,10 @@ RULES = {
     "person_link": _person_link,
     "incident": _incident,
     "child": _child,
-    "order": _order,
+    "order": _own_on_incident,
     "assessment": _assessment,
     "decision": _decision,
-    "assignment": _assignment,
+    "assignment": _own_on_incident,
     "review": _review,
     "notification": _notification,
     "audit": _audit,
