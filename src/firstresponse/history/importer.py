@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
-from firstresponse.history.bulk import BulkWriter
+from firstresponse.history.bulk import SOURCE, BulkWriter
 from firstresponse.history.csv_format import REQUIRED, HistoryRow, RowError, parse_row
 from firstresponse.records import (
     Child,
@@ -31,7 +31,6 @@ from firstresponse.records import (
     ProtectiveOrder,
 )
 
-SOURCE = "import"
 CHUNK = 2_000  # incidents written (and, in a job, committed) together
 
 

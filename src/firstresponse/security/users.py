@@ -234,25 +234,24 @@ def unlock(db: Session, admin: User, collar: str) -> User:
     return user
 
 
-def lock(db: Session, admin: User, collar: str) -> User:
-    """An admin locks a user (a lost PIN, a suspended officer) until someone unlocks them."""
+def _bar(db: Session, admin: User, collar: str, verb: str, **values: bool) -> User:
+    """An admin sets `values` on another user (never themselves), audited as `user.<verb>`."""
     require(admin, Action.MANAGE_USERS)
     user = _target(db, collar)
     if user.id == admin.id:
-        raise UserError("an admin cannot lock themselves")
-    user.locked = True
+        raise UserError(f"an admin cannot {verb} themselves")
+    for name, value in values.items():
+        setattr(user, name, value)
     db.add(user)
-    audit.record(db, admin.collar, "user.lock", "user", user.id, collar=user.collar)
+    audit.record(db, admin.collar, f"user.{verb}", "user", user.id, collar=user.collar)
     return user
+
+
+def lock(db: Session, admin: User, collar: str) -> User:
+    """An admin locks a user (a lost PIN, a suspended officer) until someone unlocks them."""
+    return _bar(db, admin, collar, "lock", locked=True)
 
 
 def deactivate(db: Session, admin: User, collar: str) -> User:
     """An admin deactivates a user (kept for the audit trail, never deleted)."""
-    require(admin, Action.MANAGE_USERS)
-    user = _target(db, collar)
-    if user.id == admin.id:
-        raise UserError("an admin cannot deactivate themselves")
-    user.active = False
-    db.add(user)
-    audit.record(db, admin.collar, "user.deactivate", "user", user.id, collar=user.collar)
-    return user
+    return _bar(db, admin, collar, "deactivate", active=False)
