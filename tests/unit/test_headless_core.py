@@ -43,3 +43,18 @@ def test_the_checklist_engine_loads_no_database_or_ui_code() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_command_line_loads_no_database_code_until_a_verb_runs() -> None:
+    """Building `firstresponse`'s parser imports every command module: each must stay light
+    (`--help` is asked for its start-up time)."""
+    import subprocess
+    import sys
+
+    heavy = "{'sqlalchemy', 'sqlmodel', 'textual', 'httpx'}"
+    probe = (
+        "import sys; from firstresponse.cli import build_parser; build_parser(); "
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & {heavy}))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -20,13 +20,13 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-from sqlmodel import Session, select
+if TYPE_CHECKING:  # this module is imported by every `firstresponse` command line: stay light
+    from sqlmodel import Session
 
-from firstresponse.config import Settings
-from firstresponse.store import Store
+    from firstresponse.config import Settings
+    from firstresponse.store import Store
 
 DEVICE = "DEMO-TERMINAL"
 AUTHOR_FIELDS = ("author", "made_by", "reviewer", "created_by")
@@ -41,6 +41,8 @@ def _free_port() -> int:
 
 def _seed_hub(db: Session) -> tuple[Any, str]:
     """Demo users on the hub, and a fresh enrolment of the demo terminal."""
+    from sqlmodel import select
+
     from firstresponse.commands.demo import DEMO_PIN, DEMO_USERS
     from firstresponse.hub import admin
     from firstresponse.records import User
@@ -65,6 +67,8 @@ def _author(kind: str, body: dict[str, Any], known: set[str]) -> str:
 
 def _sign_seeded(store: Store, hub_db: Session, device: Any) -> int:
     """Sign the seeded, unsigned outbox rows for their demo authors (see the docstring)."""
+    from sqlmodel import select
+
     from firstresponse.hub.models import HubSigningKey
     from firstresponse.records import OutboxItem, User
     from firstresponse.store.outbox import PENDING
@@ -111,6 +115,8 @@ class DemoHub:
 
 def start_demo_hub(settings: Settings, store: Store) -> DemoHub:
     """Start the hub, enrol the demo terminal on it and point `settings` at it."""
+    import httpx
+
     from firstresponse.hub.db import hub_engine, transaction
 
     path = settings.data_dir / "demo-hub.db"
