@@ -20,6 +20,7 @@ from firstresponse.records import utcnow
 from firstresponse.security.permissions import Action, allowed
 from firstresponse.tui.screens.followup.base import FollowupForm, FollowupList, when
 from firstresponse.tui.screens.followup.forms import choice, parse_local, value
+from firstresponse.tui.widgets.marked_table import MarkedTable
 
 SCOPES = ("mine", "team", "overdue")
 SCOPE_TITLES = {
@@ -48,7 +49,7 @@ class ContactsScreen(FollowupList):
     def body(self) -> ComposeResult:
         yield Label("", id="vc-title", classes="title")
         yield Label("", id="vc-hint", classes="hint", markup=False)
-        yield DataTable(id="vc-list", cursor_type="row", zebra_stripes=True)
+        yield MarkedTable(id="vc-list")
         yield Static("", id="vc-detail", markup=False)
 
     TABLE = "vc-list"

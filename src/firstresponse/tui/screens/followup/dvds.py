@@ -23,6 +23,7 @@ from firstresponse.followup.dvds import (
 from firstresponse.records import utcnow
 from firstresponse.tui.screens.followup.base import FollowupForm, FollowupList, when
 from firstresponse.tui.screens.followup.forms import choice, parse_local, value
+from firstresponse.tui.widgets.marked_table import MarkedTable
 
 #: How far back the Right to Know prompts look.
 PROMPT_DAYS = 28
@@ -48,7 +49,7 @@ class DvdsListScreen(FollowupList):
     def body(self) -> ComposeResult:
         yield Label("DVDS (Clare's Law) applications", classes="title")
         yield Label("", id="dv-hint", classes="hint", markup=False)
-        yield DataTable(id="dv-list", cursor_type="row", zebra_stripes=True)
+        yield MarkedTable(id="dv-list")
         yield Static("", id="dv-prompts", markup=False)
 
     TABLE = "dv-list"

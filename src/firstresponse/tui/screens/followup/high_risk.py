@@ -18,6 +18,7 @@ from firstresponse.supervision.high_risk import (
     review_queue,
 )
 from firstresponse.tui.screens.followup.base import FollowupList, FollowupScreen, when
+from firstresponse.tui.widgets.marked_table import MarkedTable
 
 
 class HighRiskQueueScreen(FollowupList):
@@ -36,7 +37,7 @@ class HighRiskQueueScreen(FollowupList):
     def body(self) -> ComposeResult:
         yield Label("High risk: same-shift review", classes="title")
         yield Label("", id="hr-hint", classes="hint", markup=False)
-        yield DataTable(id="hr-queue", cursor_type="row", zebra_stripes=True)
+        yield MarkedTable(id="hr-queue")
 
     TABLE = "hr-queue"
     COLUMNS = ("Due", "Ref", "Officer", "Level", "Why")
