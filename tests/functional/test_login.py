@@ -79,8 +79,9 @@ async def test_without_a_hub_no_pin_is_kept_and_every_role_has_a_sync_line(
     app = FirstResponseApp(settings, store)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "CH1001")
-        assert app.sync_link is not None and app.sync_link.running
-        assert app.sync_link.worker.credentials is None  # nothing to exchange: no hub
+        link = app.context.sync
+        assert link is not None and link.running
+        assert link.worker.credentials is None  # nothing to exchange: no hub
         bar = app.screen.query_one(StatusBar)
         text = str(bar.render())
         assert "offline (no hub set)" in text and "F9 sync now" in text

@@ -5,6 +5,7 @@
     link.sync_now()                                      # the officer's key, or after a save
     link.resume(pin)                                     # unlocked: a lapsed session renewed
     link.close(sign_out=True)                            # at sign-out or exit
+    sync_status(store, settings, link)                   # for the status bar, with counts
 
 It runs a `SyncWorker` on its own thread, makes every outbox row written meanwhile the
 signed-in officer's (sync.attest), and watches the config file so that a hub URL or
@@ -14,6 +15,7 @@ device token written while the terminal runs is used at once.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 from firstresponse.config import Settings
 from firstresponse.session.signin import SignedIn, apply_user_states
@@ -87,3 +89,12 @@ class SyncLink:
         self.worker.wake()
         if self._thread is not None:
             self._thread.join(wait)
+
+
+def sync_status(store: Store, settings: Settings, link: SyncLink | None) -> SyncStatus:
+    """The link's newest status with fresh outbox and held counts (offline if no hub is set)."""
+    status = link.status if link is not None else SyncStatus()
+    if not settings.hub_url:
+        status = replace(status, configured=False, connected=False)
+    with store.session() as db:
+        return status.with_counts(db)

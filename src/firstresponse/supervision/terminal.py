@@ -10,10 +10,13 @@ from datetime import datetime
 from typing import Any
 
 from firstresponse.checklist import Checklist
-from firstresponse.records import Incident, Review
+from firstresponse.records import HighRiskReview, Incident, Review, User
 from firstresponse.store import Store
+from firstresponse.supervision import high_risk
 from firstresponse.supervision.casefile import Section, open_casefile
 from firstresponse.supervision.compliance import Report, compliance
+from firstresponse.supervision.figures import Figures, leaders_figures
+from firstresponse.supervision.high_risk import Submission, record_high_risk_review
 from firstresponse.supervision.review import acknowledge, pending_feedback, record_review
 from firstresponse.supervision.sampling import DipSample, QueueItem, draw, queue
 
@@ -74,3 +77,42 @@ def case_reference(store: Store, incident_id: str) -> str:
     with store.session() as db:
         incident = db.get(Incident, incident_id)
         return incident.reference if incident else incident_id[:8]
+
+
+def high_risk_queue(store: Store, now: datetime) -> list[Submission]:
+    """High-risk submissions waiting for their same-shift review, overdue first."""
+    with store.session() as db:
+        return high_risk.review_queue(db, now)
+
+
+def save_high_risk_review(
+    store: Store,
+    reviewer: User,
+    submission: Submission,
+    decision: str,
+    reason: str,
+    *,
+    level_after: str = "",
+    actions: list[str] | None = None,
+    feedback: str = "",
+    escalate_to: str = "",
+) -> HighRiskReview:
+    """Store a same-shift review; raises `ReviewRefused` (nothing stored) if incomplete."""
+    with store.session() as db:
+        return record_high_risk_review(
+            db,
+            reviewer,
+            submission,
+            decision,
+            reason,
+            level_after=level_after,
+            actions=actions,
+            feedback=feedback,
+            escalate_to=escalate_to,
+        )
+
+
+def figures(store: Store, start: datetime, end: datetime, now: datetime) -> Figures:
+    """The leaders' figures for cases from `start` to `end`."""
+    with store.session() as db:
+        return leaders_figures(db, start, end, now)

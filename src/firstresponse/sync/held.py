@@ -15,7 +15,7 @@ from sqlalchemy import Column, DateTime, delete, func
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from firstresponse.records import OutboxItem, utcnow
-from firstresponse.store import outbox
+from firstresponse.store import Store, outbox
 from firstresponse.sync.protocol import HeldItem
 
 
@@ -121,3 +121,15 @@ def send_parent(db: Session, waits_for: str) -> bool:
         db, _kind_name(kind), record, version=int(sent or 1), priority=outbox.PRIORITY_HIGH_RISK
     )
     return True
+
+
+def summary(store: Store, limit: int = 3) -> str:
+    """What the hub holds and what each waits for, for a notification ("" if nothing)."""
+    with store.session() as db:
+        rows = held(db)
+    if not rows:
+        return ""
+    lines = [f"Held on the hub: {len(rows)}"] + [row.describe for row in rows[:limit]]
+    if len(rows) > limit:
+        lines.append(f"... and {len(rows) - limit} more (firstresponse outbox)")
+    return "\n".join(lines)

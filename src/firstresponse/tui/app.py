@@ -12,7 +12,6 @@ from textual.screen import Screen
 
 from firstresponse.config import Settings
 from firstresponse.records import Role, User
-from firstresponse.session.link import SyncLink
 from firstresponse.session.signin import SignedIn
 from firstresponse.store import Store
 from firstresponse.tui.context import LookupFactory, TerminalContext, default_lookup
@@ -146,34 +145,15 @@ class FirstResponseApp(App[None]):
 
         sign_out(self)
 
-    @property
-    def sync_link(self) -> SyncLink | None:
-        """The signed-in officer's link to the hub (kept in the context's sync slot)."""
-        link = self.context.sync
-        return link if isinstance(link, SyncLink) else None
-
     def action_sync_now(self) -> None:
         """F9: sync now, and say what the hub holds waiting for a parent, if anything."""
-        from firstresponse.tui.widgets.status_bar import held_summary
-
-        if self.sync_link is not None:
-            self.sync_link.sync_now()
-            held = held_summary(self.store)
+        if self.context.sync is not None:
+            self.context.wake_sync()
+            held = self.context.held_summary()
             self.notify(held or "Syncing now", timeout=8 if held else 2)
 
-    def open_sync_link(self, signed: SignedIn) -> None:
-        """Sync for the officer who has just signed in (every role), under their name."""
-        self.close_sync_link(sign_out=False)
-        self.context.sync = SyncLink.open(self.store, self.settings, signed)
-
-    def close_sync_link(self, *, sign_out: bool = True) -> None:
-        """Stop syncing (signing out, or the app closing)."""
-        link, self.context.sync = self.sync_link, None
-        if link is not None:
-            link.close(sign_out=sign_out)
-
     def on_unmount(self) -> None:
-        self.close_sync_link(sign_out=False)
+        self.context.close_sync(sign_out=False)
 
     def signed_in(self, user: User, signed: SignedIn | None = None) -> None:
         """Called by the login screen: start syncing and open the home screen for the role.
@@ -184,7 +164,7 @@ class FirstResponseApp(App[None]):
 
         self.user = user
         self.context.sign_in(user)
-        self.open_sync_link(signed or SignedIn(user=user, attestor=Attestor(user.collar)))
+        self.context.open_sync(signed or SignedIn(user=user, attestor=Attestor(user.collar)))
         self.sub_title = f"{user.collar} {user.name} · {user.role.replace('_', ' ')}"
         self.switch_screen(load_screen(HOME_SCREENS[user.role])())
         self.show_pending_feedback()

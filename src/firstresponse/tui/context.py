@@ -2,8 +2,9 @@
 
 Screens reach it typed, through `app = getters.app(FirstResponseApp)` then `app.context`:
 the store, the signed-in officer, the checklists (loaded once, on a background thread
-after start-up), the lookup source (built at sign-in, injectable for tests) and the sync
-link slot. Screens call domain functions with these; they never open sessions themselves.
+after start-up), the lookup source (built at sign-in, injectable for tests) and the
+officer's sync link (opened at sign-in, closed at sign-out). Screens call domain
+functions with these; they never open sessions themselves.
 """
 
 from __future__ import annotations
@@ -11,11 +12,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from firstresponse.config import Settings
 from firstresponse.records import User
+from firstresponse.session.link import SyncLink, sync_status
+from firstresponse.session.signin import SignedIn
 from firstresponse.store import Store
+from firstresponse.sync import held
+from firstresponse.sync.status import SyncStatus
 
 if TYPE_CHECKING:
     from firstresponse.calls import LookupSource
@@ -25,12 +30,6 @@ if TYPE_CHECKING:
 LookupFactory = Callable[["TerminalContext"], "LookupSource"]
 
 
-class Wakeable(Protocol):
-    """The part of the sync link screens use: ask it to sync now (after a submission)."""
-
-    def wake(self) -> None: ...
-
-
 def default_lookup(context: TerminalContext) -> LookupSource:
     """The hub when this terminal is enrolled and the officer has a hub session, else local."""
     from firstresponse.calls import FallbackLookup, HubLookup, LocalLookup
@@ -38,7 +37,7 @@ def default_lookup(context: TerminalContext) -> LookupSource:
     officer = context.signed_in
     local = LocalLookup(context.store, officer)
     settings = context.settings
-    session = getattr(getattr(context.sync, "worker", None), "session", None)
+    session = context.sync.worker.session if context.sync is not None else None
     if settings.hub_url and settings.device_token and session is not None:
         from firstresponse.sync.client import HubClient, SyncFailure
 
@@ -77,7 +76,7 @@ class TerminalContext:
     make_lookup: LookupFactory = default_lookup
     officer: User | None = None
     pin: str = ""
-    sync: Wakeable | None = None
+    sync: SyncLink | None = None
     _lookup: LookupSource | None = None
     _checklists: Checklists = field(init=False)
 
@@ -120,6 +119,27 @@ class TerminalContext:
     def sign_out(self) -> None:
         self.officer, self.pin, self._lookup, self.sync = None, "", None, None
 
+    def open_sync(self, signed: SignedIn) -> SyncLink:
+        """Sync for the officer who has just signed in (every role), under their name."""
+        self.close_sync(sign_out=False)
+        self.sync = SyncLink.open(self.store, self.settings, signed)
+        return self.sync
+
+    def close_sync(self, *, sign_out: bool = True) -> None:
+        """Stop syncing (signing out, or the app closing)."""
+        link, self.sync = self.sync, None
+        if link is not None:
+            link.close(sign_out=sign_out)
+
     def wake_sync(self) -> None:
+        """Push and pull now (a record was just saved, or the officer asked)."""
         if self.sync is not None:
-            self.sync.wake()
+            self.sync.sync_now()
+
+    def sync_status(self) -> SyncStatus:
+        """The sync link's newest status with fresh outbox and held counts."""
+        return sync_status(self.store, self.settings, self.sync)
+
+    def held_summary(self) -> str:
+        """What the hub holds waiting for a parent, for a notification ("" if nothing)."""
+        return held.summary(self.store)

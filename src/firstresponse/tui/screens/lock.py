@@ -35,7 +35,7 @@ def sign_out(app: FirstResponseApp) -> None:
     user = app.user
     if user is not None:
         record(app, user, "logout")
-    app.close_sync_link(sign_out=True)
+    app.context.close_sync(sign_out=True)
     app.user = None
     app.sub_title = ""
     while len(app.screen_stack) > 2:
@@ -93,7 +93,7 @@ class LockScreen(ModalScreen[None]):
             return
         self.app.user = user
         record(self.app, user, "session.unlock")
-        link = self.app.sync_link
+        link = self.app.context.sync
         if link is not None:
             link.resume(pin)  # a session that lapsed while locked is renewed
         self.dismiss()

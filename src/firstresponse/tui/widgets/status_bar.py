@@ -1,9 +1,9 @@
 """The sync status line on every home screen, whatever the role.
 
 It says in words what is happening ("synced 22:47 · 0 waiting", "offline since 22:45 ·
-12 waiting · held on the hub: 2") and ends with the key that syncs now. It re-reads the
-outbox counts every second and shows the newest status of the app's `SyncLink`
-(sync.link), which the app owns from sign-in to sign-out. When the link has pulled new
+12 waiting · held on the hub: 2") and ends with the key that syncs now. Every second it
+shows the newest status of the terminal context's `SyncLink` (session.link), which the
+context holds from sign-in to sign-out, with fresh outbox counts. When the link has pulled new
 changes it posts `StatusBar.Pulled`, so a screen listing assignments can reload; when
 more records are waiting than a second ago it asks the link to sync at once, so what a
 call handler sends leaves in about a second whichever screen saved it.
@@ -11,34 +11,15 @@ call handler sends leaves in about a second whichever screen saved it.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
+from textual import getters
 from textual.message import Message
 from textual.widgets import Static
 
 from firstresponse.sync.status import SyncStatus
+from firstresponse.tui.app import FirstResponseApp
 
 WIDTH = 78  # 80 columns less the bar's padding
 KEY_HINT = "F9 sync now"
-
-
-def sync_link(app: object) -> object | None:
-    """The app's sync link, if an officer is signed in."""
-    return getattr(app, "sync_link", None)
-
-
-def held_summary(store: object, limit: int = 3) -> str:
-    """What the hub holds and what each waits for, for a notification ("" if nothing)."""
-    from firstresponse.sync import held
-
-    with store.session() as db:  # type: ignore[attr-defined]
-        rows = held.held(db)
-    if not rows:
-        return ""
-    lines = [f"Held on the hub: {len(rows)}"] + [row.describe for row in rows[:limit]]
-    if len(rows) > limit:
-        lines.append(f"... and {len(rows) - limit} more (firstresponse outbox)")
-    return "\n".join(lines)
 
 
 def status_line(status: SyncStatus, width: int = WIDTH) -> str:
@@ -54,6 +35,8 @@ def status_line(status: SyncStatus, width: int = WIDTH) -> str:
 
 class StatusBar(Static):
     """One line: the sync state in words, records waiting and held, and F9 to sync now."""
+
+    app = getters.app(FirstResponseApp)
 
     DEFAULT_CSS = """
     StatusBar { height: 1; padding: 0 1; background: $panel; color: $text; }
@@ -73,25 +56,15 @@ class StatusBar(Static):
         self.refresh_status()
         self.set_interval(1.0, self.refresh_status)
 
-    def current(self) -> SyncStatus:
-        """The newest status with fresh outbox and held counts."""
-        link = sync_link(self.app)
-        status: SyncStatus = getattr(link, "status", None) or SyncStatus()
-        settings = getattr(self.app, "settings", None)
-        if settings is None or not settings.hub_url:
-            status = replace(status, configured=False, connected=False)
-        with self.app.store.session() as db:  # type: ignore[attr-defined]
-            return status.with_counts(db)
-
     def refresh_status(self) -> None:
-        status = self.current()
+        context = self.app.context
+        status = context.sync_status()
         self.update(status_line(status, max(self.size.width, 40) if self.size.width else WIDTH))
         self.set_class(not status.connected, "-offline")
         self.set_class(bool(status.quarantined or status.held) or status.auth_failed, "-attention")
         if self._pulled >= 0 and status.pulled > self._pulled:
             self.post_message(self.Pulled())
         self._pulled = status.pulled
-        link = sync_link(self.app)
-        if link is not None and self._waiting >= 0 and status.waiting > self._waiting:
-            link.sync_now()  # type: ignore[attr-defined]  # a record was just saved: send it now
+        if self._waiting >= 0 and status.waiting > self._waiting:
+            context.wake_sync()  # a record was just saved: send it now
         self._waiting = status.waiting

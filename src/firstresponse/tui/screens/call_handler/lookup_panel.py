@@ -44,8 +44,8 @@ class LookupPanel(Vertical):
             super().__init__()
             self.candidate = candidate
 
-    def __init__(self, source: LookupSource, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, source: LookupSource, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.source = source
         self.candidates: list[Candidate] = []
         self._timer: Timer | None = None

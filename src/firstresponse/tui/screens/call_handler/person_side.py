@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+
+from firstresponse.tui.app import FirstResponseApp
 
 
 def _profile_lines(profile: dict[str, Any], title: str) -> list[str]:
@@ -47,6 +50,8 @@ class LinkScreen(Screen[bool]):
     Choose a pair, type why, then F2 (confirm), F3 (reject) or F4 (undo a link).
     """
 
+    app = getters.app(FirstResponseApp)
+
     BINDINGS = [
         Binding("f2", "decide('confirmed')", "Confirm"),
         Binding("f3", "decide('rejected')", "Reject"),
@@ -81,7 +86,8 @@ class LinkScreen(Screen[bool]):
         yield Footer()
 
     def action_decide(self, status: str) -> None:
-        from firstresponse.people.linking import LinkRefused, decide
+        from firstresponse.calls.terminal import decide_link
+        from firstresponse.people.linking import LinkRefused
 
         index = self.query_one("#pairs", OptionList).highlighted
         if not self.pairs or index is None:
@@ -89,13 +95,12 @@ class LinkScreen(Screen[bool]):
             return
         other_id, reasons, name = self.pairs[index]
         note = self.query_one("#note", Input).value
-        app: Any = self.app
+        context = self.app.context
         try:
-            with app.store.session() as db:
-                decide(
-                    db, app.user, str(self.history.get("person_id")), other_id, status,
-                    reasons=reasons if status == "confirmed" else None, note=note,
-                )  # fmt: skip
+            decide_link(
+                context.store, context.signed_in, str(self.history.get("person_id")), other_id,
+                status, reasons=reasons if status == "confirmed" else None, note=note,
+            )  # fmt: skip
         except (LinkRefused, PermissionError) as refused:
             self.notify(str(refused), title="Not recorded", severity="error")
             return

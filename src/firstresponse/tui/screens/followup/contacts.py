@@ -7,19 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Label, Static
 
-from firstresponse.followup.contacts import (
-    METHODS,
-    RESULTS,
-    ContactRefused,
-    DueContact,
-    due_contacts,
-    record_contact,
-)
-from firstresponse.followup.outcomes import OUTCOMES, OutcomeRefused, record_outcome
+from firstresponse.followup.contacts import METHODS, RESULTS, ContactRefused, DueContact
+from firstresponse.followup.outcomes import OUTCOMES, OutcomeRefused
+from firstresponse.followup.terminal import contacts_due, save_contact, save_outcome
 from firstresponse.records import utcnow
 from firstresponse.security.permissions import Action, allowed
 from firstresponse.tui.screens.followup.base import FollowupForm, FollowupList, when
-from firstresponse.tui.screens.followup.forms import choice, parse_local, value
+from firstresponse.tui.screens.followup.forms import choice, parse_local, read
 from firstresponse.tui.widgets.marked_table import MarkedTable
 
 SCOPES = ("mine", "team", "overdue")
@@ -63,8 +57,7 @@ class ContactsScreen(FollowupList):
     def action_refresh(self) -> None:
         now = utcnow()
         who = {"owner": self.user.collar} if self.scope == "mine" else {"team": self.user.team}
-        with self.store.session() as db:
-            self.items = due_contacts(db, now, overdue_only=self.scope == "overdue", **who)
+        self.items = contacts_due(self.store, now, overdue_only=self.scope == "overdue", **who)
         table = self.query_one("#vc-list", DataTable)
         table.clear()
         for n, d in enumerate(self.items):
@@ -143,17 +136,15 @@ class ContactForm(FollowupForm):
 
     def action_save(self) -> None:
         try:
-            made_at = parse_local(value(self.query_one("#vc-when", Input)))
-            with self.store.session() as db:
-                record_contact(
-                    db,
-                    self.user,
-                    self.due,
-                    value(self.query_one("#vc-method")),  # type: ignore[arg-type]
-                    value(self.query_one("#vc-result")),  # type: ignore[arg-type]
-                    value(self.query_one("#vc-note", Input)),
-                    made_at,
-                )
+            save_contact(
+                self.store,
+                self.user,
+                self.due,
+                read(self, "#vc-method"),
+                read(self, "#vc-result"),
+                read(self, "#vc-note"),
+                parse_local(read(self, "#vc-when")),
+            )
         except (ContactRefused, PermissionError, ValueError) as exc:
             self.status(f"Not saved: {exc}")
             return
@@ -184,16 +175,14 @@ class OutcomeForm(FollowupForm):
 
     def action_save(self) -> None:
         try:
-            decided = parse_local(value(self.query_one("#oc-when", Input)))
-            with self.store.session() as db:
-                record_outcome(
-                    db,
-                    self.user,
-                    self.incident_id,
-                    value(self.query_one("#oc-outcome")),  # type: ignore[arg-type]
-                    value(self.query_one("#oc-reason", Input)),
-                    decided,
-                )
+            save_outcome(
+                self.store,
+                self.user,
+                self.incident_id,
+                read(self, "#oc-outcome"),
+                read(self, "#oc-reason"),
+                parse_local(read(self, "#oc-when")),
+            )
         except (OutcomeRefused, PermissionError, ValueError) as exc:
             self.status(f"Not saved: {exc}")
             return

@@ -9,20 +9,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Input, Label, Select, Static
 
-from firstresponse.followup.dvds import (
-    ROUTES,
-    STEP_OUTCOMES,
-    STEPS,
-    Application,
-    DvdsRefused,
-    applications,
-    record_application,
-    record_step,
-    right_to_know_prompts,
-)
+from firstresponse.followup.dvds import ROUTES, STEP_OUTCOMES, STEPS, Application, DvdsRefused
+from firstresponse.followup.terminal import dvds_applications, log_application, save_step
 from firstresponse.records import utcnow
 from firstresponse.tui.screens.followup.base import FollowupForm, FollowupList, when
-from firstresponse.tui.screens.followup.forms import choice, parse_local, value
+from firstresponse.tui.screens.followup.forms import choice, parse_local, read
 from firstresponse.tui.widgets.marked_table import MarkedTable
 
 #: How far back the Right to Know prompts look.
@@ -57,9 +48,12 @@ class DvdsListScreen(FollowupList):
 
     def action_refresh(self) -> None:
         now = utcnow()
-        with self.store.session() as db:
-            self.items = applications(db, now, self.include_closed)
-            prompts = right_to_know_prompts(db, now - timedelta(days=PROMPT_DAYS))
+        self.items, prompts = dvds_applications(
+            self.store,
+            now,
+            include_closed=self.include_closed,
+            prompts_since=now - timedelta(days=PROMPT_DAYS),
+        )
         table = self.query_one("#dv-list", DataTable)
         table.clear()
         for n, a in enumerate(self.items):
@@ -139,26 +133,25 @@ class DvdsApplicationForm(FollowupForm):
         self.query_one("#da-route").focus()
 
     def _text(self, widget_id: str) -> str:
-        return value(self.query_one(widget_id))  # type: ignore[arg-type]
+        return read(self, widget_id)
 
     def action_save(self) -> None:
         try:
             received = parse_local(self._text("#da-when"))
-            with self.store.session() as db:
-                row = record_application(
-                    db,
-                    self.user,
-                    route=self._text("#da-route"),
-                    applicant_name=self._text("#da-applicant"),
-                    applicant_is_victim=self._text("#da-is-victim") == "yes",
-                    victim_name=self._text("#da-victim"),
-                    subject_name=self._text("#da-subject"),
-                    relationship=self._text("#da-relationship"),
-                    concerns=self._text("#da-concerns"),
-                    safe_contact=self._text("#da-safe"),
-                    imminent_risk=self._text("#da-imminent") == "yes",
-                    received_at=received,
-                )
+            row = log_application(
+                self.store,
+                self.user,
+                route=self._text("#da-route"),
+                applicant_name=self._text("#da-applicant"),
+                applicant_is_victim=self._text("#da-is-victim") == "yes",
+                victim_name=self._text("#da-victim"),
+                subject_name=self._text("#da-subject"),
+                relationship=self._text("#da-relationship"),
+                concerns=self._text("#da-concerns"),
+                safe_contact=self._text("#da-safe"),
+                imminent_risk=self._text("#da-imminent") == "yes",
+                received_at=received,
+            )
         except (DvdsRefused, PermissionError, ValueError) as exc:
             self.status(f"Not saved: {exc}")
             return
@@ -206,17 +199,15 @@ class DvdsStepForm(FollowupForm):
 
     def action_save(self) -> None:
         try:
-            done = parse_local(value(self.query_one("#ds-when", Input)))
-            with self.store.session() as db:
-                record_step(
-                    db,
-                    self.user,
-                    self.application.record,
-                    self.step,
-                    value(self.query_one("#ds-outcome", Select)),
-                    value(self.query_one("#ds-note", Input)),
-                    done,
-                )
+            save_step(
+                self.store,
+                self.user,
+                self.application.record,
+                self.step,
+                read(self, "#ds-outcome"),
+                read(self, "#ds-note"),
+                parse_local(read(self, "#ds-when")),
+            )
         except (DvdsRefused, PermissionError, ValueError) as exc:
             self.status(f"Not saved: {exc}")
             return

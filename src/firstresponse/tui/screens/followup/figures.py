@@ -9,7 +9,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Label
 
 from firstresponse.records import utcnow
-from firstresponse.supervision.figures import FIGURES, Figures, leaders_figures
+from firstresponse.supervision.figures import FIGURES, Figures
+from firstresponse.supervision.terminal import figures
 from firstresponse.tui.screens.followup.base import FollowupScreen
 
 #: The window shown: the last four weeks.
@@ -46,8 +47,7 @@ class FiguresScreen(FollowupScreen):
 
     def on_mount(self) -> None:
         now = utcnow()
-        with self.store.session() as db:
-            self.figures = leaders_figures(db, now - timedelta(days=DAYS), now, now)
+        self.figures = figures(self.store, now - timedelta(days=DAYS), now, now)
         table = self.query_one("#fg-table", DataTable)
         table.add_columns("Figure", "Value")
         self._show()

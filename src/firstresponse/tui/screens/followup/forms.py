@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from textual.dom import DOMNode
 from textual.widgets import Input, Select
 
 from firstresponse.supervision.shifts import UK
@@ -17,6 +18,14 @@ def value(widget: Input | Select[str]) -> str:
     if isinstance(widget, Select):
         return "" if widget.is_blank() else str(widget.value)
     return widget.value
+
+
+def read(node: DOMNode, selector: str) -> str:
+    """The value of the input or choice `selector` under `node` ("" for no choice)."""
+    widget = node.query_one(selector)
+    if not isinstance(widget, Input | Select):
+        raise TypeError(f"{selector} is neither an input nor a choice")
+    return value(widget)
 
 
 def parse_local(text: str) -> datetime | None:

@@ -8,16 +8,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from firstresponse.records import RiskLevel, utcnow
-from firstresponse.supervision.casefile import open_casefile
-from firstresponse.supervision.high_risk import (
-    DECISIONS,
-    ESCALATIONS,
-    ReviewRefused,
-    Submission,
-    record_high_risk_review,
-    review_queue,
-)
+from firstresponse.supervision.high_risk import DECISIONS, ESCALATIONS, ReviewRefused, Submission
+from firstresponse.supervision.terminal import high_risk_queue, read_case, save_high_risk_review
 from firstresponse.tui.screens.followup.base import FollowupList, FollowupScreen, when
+from firstresponse.tui.screens.followup.forms import read
 from firstresponse.tui.widgets.marked_table import MarkedTable
 
 
@@ -44,8 +38,7 @@ class HighRiskQueueScreen(FollowupList):
 
     def action_refresh(self) -> None:
         now = utcnow()
-        with self.store.session() as db:
-            self.items = review_queue(db, now)
+        self.items = high_risk_queue(self.store, now)
         table = self.query_one("#hr-queue", DataTable)
         table.clear()
         for n, s in enumerate(self.items):
@@ -95,9 +88,8 @@ class HighRiskReviewScreen(FollowupScreen):
         yield Label(
             f"{s.reference} · {s.why} · due {when(s.due_by)}", classes="title", markup=False
         )
-        checklists = dict(self.app.context.checklists)
-        with self.store.session() as db:
-            sections = open_casefile(db, self.user.collar, s.incident_id, checklists) or []
+        context = self.app.context
+        sections = read_case(self.store, self.user.collar, s.incident_id, context.checklists)
         with VerticalScroll(id="hr-case"):
             for section in sections:
                 yield Static(section.title, classes="title", markup=False)
@@ -123,26 +115,19 @@ class HighRiskReviewScreen(FollowupScreen):
     def on_mount(self) -> None:
         self.query_one("#hr-decision", Select).focus()
 
-    def _value(self, widget_id: str) -> str:
-        widget = self.query_one(widget_id)
-        if isinstance(widget, Select):
-            return "" if widget.is_blank() else str(widget.value)
-        return str(widget.value)  # type: ignore[attr-defined]
-
     def action_save(self) -> None:
         try:
-            with self.store.session() as db:
-                review = record_high_risk_review(
-                    db,
-                    self.user,
-                    self.submission,
-                    self._value("#hr-decision"),
-                    self._value("#hr-reason"),
-                    level_after=self._value("#hr-level"),
-                    actions=self._value("#hr-actions").split(";"),
-                    feedback=self._value("#hr-feedback"),
-                    escalate_to=self._value("#hr-escalate"),
-                )
+            review = save_high_risk_review(
+                self.store,
+                self.user,
+                self.submission,
+                read(self, "#hr-decision"),
+                read(self, "#hr-reason"),
+                level_after=read(self, "#hr-level"),
+                actions=read(self, "#hr-actions").split(";"),
+                feedback=read(self, "#hr-feedback"),
+                escalate_to=read(self, "#hr-escalate"),
+            )
         except (ReviewRefused, PermissionError, ValueError) as exc:
             self.status(f"Not saved: {exc}")
             return

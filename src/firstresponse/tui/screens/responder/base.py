@@ -14,7 +14,7 @@ from firstresponse.attendance.terminal import incident_facts
 from firstresponse.checklist import Checklist
 from firstresponse.store import Store
 from firstresponse.tui.app import FirstResponseApp
-from firstresponse.tui.widgets.status_bar import StatusBar, sync_link
+from firstresponse.tui.widgets.status_bar import StatusBar
 
 
 class ResponderScreen(Screen[None]):
@@ -55,6 +55,4 @@ class ResponderScreen(Screen[None]):
         """Show new outbox counts now, and ask the sync worker to push."""
         for bar in self.query(StatusBar):
             bar.refresh_status()
-        link = sync_link(self.app)
-        if link is not None:
-            link.wake()  # type: ignore[attr-defined]
+        self.app.context.wake_sync()
