@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from firstresponse.config import Settings
-from firstresponse.records import Review, Role, User
+from firstresponse.records import HighRiskReview, Review, Role, User
 from firstresponse.security.pins import hash_pin
 from firstresponse.store import Store
 from firstresponse.supervision import QueueItem
@@ -156,6 +156,7 @@ def _review(app: FirstResponseApp) -> Any:
 
 
 def _feedback(app: FirstResponseApp) -> Any:
+    from firstresponse.supervision.feedback import dip_sample
     from firstresponse.tui.screens.feedback import FeedbackScreen
 
     review = Review(
@@ -167,7 +168,40 @@ def _feedback(app: FirstResponseApp) -> Any:
         answers={},
         created_at=datetime(2026, 1, 12, 9, 0, tzinfo=UTC),
     )
-    return FeedbackScreen([review])
+    return FeedbackScreen([dip_sample(review, "T-1", {})])
+
+
+def _case_feedback(app: FirstResponseApp) -> Any:
+    """Two reviews of PC2001's case: a same-shift regrade waiting, a dip sample read."""
+    from firstresponse.tui.screens.feedback import CaseFeedbackScreen
+
+    with app.context.store.session() as db:
+        db.add(
+            Review(
+                subject_kind="incident",
+                subject_id=CASE["incident_id"],
+                reviewer="SG3001",
+                officer="PC2001",
+                outcome="advice",
+                feedback="Good scene work; record the child's own words.",
+                answers={},
+                created_at=datetime(2026, 1, 12, 9, 0, tzinfo=UTC),
+                acknowledged_at=datetime(2026, 1, 12, 10, 0, tzinfo=UTC),
+            )
+        )
+        db.add(
+            HighRiskReview(
+                incident_id=CASE["incident_id"], officer="PC2001", reviewer="SG3001",
+                submitted_at=datetime(2026, 1, 12, 13, 0, tzinfo=UTC),
+                due_by=datetime(2026, 1, 12, 15, 0, tzinfo=UTC), level_before="medium",
+                decision="regrade", level_after="high",
+                reason="Strangulation disclosed: a high-risk factor on its own",
+                actions=["MARAC referral today", "IDVA referral"],
+                feedback="Ask about strangulation in every DA call.",
+                escalate_to="duty_inspector", created_at=datetime(2026, 1, 12, 14, 10, tzinfo=UTC),
+            )
+        )  # fmt: skip
+    return CaseFeedbackScreen()
 
 
 def _dialog(kind: str) -> Callable[[FirstResponseApp], Any]:
@@ -214,6 +248,7 @@ SCREENS: dict[str, Steps] = {
     "responder_reason": push(_dialog("reason"), "PC2001"),
     "responder_amend": push(_dialog("amend"), "PC2001"),
     "officer_feedback": push(_feedback, "PC2001"),
+    "officer_case_feedback": push(_case_feedback, "PC2001"),
     "call_handler_home": keys("as:CH1001"),
     "call_handler_new_call": keys("as:CH1001", ("n", "NewCallScreen")),
     "call_handler_history": push(_history, "CH1001"),

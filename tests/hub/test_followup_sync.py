@@ -21,7 +21,11 @@ from firstresponse.records import (
     utcnow,
 )
 from firstresponse.store import Store, outbox
-from firstresponse.supervision.high_risk import Submission, record_high_risk_review
+from firstresponse.supervision.high_risk import (
+    Submission,
+    acknowledge_review,
+    record_high_risk_review,
+)
 from firstresponse.sync.pull import pull_changes
 from firstresponse.sync.push import push_outbox
 from tests.hub.support import Hub
@@ -106,6 +110,16 @@ def test_a_same_shift_review_reaches_the_officer_and_only_supervisors_send_one(
         with officer.session() as db:
             (refused,) = outbox.quarantined(db)
             assert "may not send highriskreview" in refused.last_error
+        # ... but the officer it is about acknowledges it, once (read back from their store)
+        with officer.session() as db:
+            acknowledge_review(db, review.id, "PC2001")
+        assert push_outbox(officer, client).accepted == 1
+    with transaction(hub.engine) as db:
+        stored = db.get(HighRiskReview, review.id)
+        assert stored is not None and stored.acknowledged_at is not None
+        assert stored.reason == "Threats to kill, recent separation"
+        escalations = db.exec(select(Notification).where(Notification.kind == "escalation"))
+        assert len(escalations.all()) == 1  # the acknowledgement raises no second one
 
     other = Store(tmp_path / "pc2002.db")
     with hub.client(hub.enrol(), "PC2002") as client:

@@ -10,8 +10,10 @@ from sqlmodel import select
 from firstresponse.records import Decision, HighRiskReview, Notification, OutboxItem
 from firstresponse.security.permissions import PermissionDenied
 from firstresponse.store import Store
+from firstresponse.supervision.feedback import feedback_for
 from firstresponse.supervision.high_risk import (
     ReviewRefused,
+    acknowledge_review,
     effective_level,
     record_high_risk_review,
     review_queue,
@@ -140,3 +142,24 @@ def test_only_a_supervisor_may_review(store: Store) -> None:
     made, item = _one(store)
     with pytest.raises(PermissionDenied), store.session() as db:
         record_high_risk_review(db, made[OFFICER], item, "confirm", "Looks right to me")
+
+
+def test_only_the_officer_acknowledges_and_once(store: Store) -> None:
+    made, item = _one(store)
+    with store.session() as db:
+        review = record_high_risk_review(
+            db, made[SUPERVISOR], item, "regrade", "Suspect remanded until trial",
+            level_after="medium", feedback="Record the remand",
+        )  # fmt: skip
+    with store.session() as db, pytest.raises(PermissionError):
+        acknowledge_review(db, review.id, "PC2002")
+    for _ in range(2):
+        with store.session() as db:
+            assert acknowledge_review(db, review.id, OFFICER).acknowledged_at is not None
+    with store.session() as db:
+        sent = db.exec(select(OutboxItem).where(OutboxItem.record_id == review.id)).all()
+        assert sorted(o.version for o in sent) == [1, 2]  # acknowledged once, as version 2
+        (feedback,) = feedback_for(db, OFFICER, {})
+        assert feedback.result == "Regraded high to medium" and not feedback.waiting
+        assert "Reason: Suspect remanded until trial" in feedback.lines
+        assert feedback_for(db, "PC2002", {}) == []

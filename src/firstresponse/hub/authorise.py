@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -175,6 +175,7 @@ def _acknowledges(user: User, kind: str, record: Any, holding: Holding) -> bool:
     nothing else (whatever their role: the feedback is theirs to acknowledge)."""
     field_name, addressee = {
         "review": ("acknowledged_at", "officer"),
+        "highriskreview": ("acknowledged_at", "officer"),
         "notification": ("read_at", "recipient"),
     }.get(kind, ("", ""))
     owner = holding.owners.get(str(record.id))
@@ -244,13 +245,30 @@ def _own_version(user: User, record: Any, holding: Holding) -> Verdict:
     return Verdict(f"this record is {owner}'s: {user.collar} may not send a new version of it")
 
 
+def _instant(value: Any) -> Any:
+    """An ISO time in a body as an aware datetime, a naive one taken as UTC (a terminal's
+    SQLite store hands times back without their zone), else the value itself."""
+    if not (isinstance(value, str) and len(value) >= 19 and value[10:11] == "T"):
+        return value
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def _changes_only(record: Any, holding: Holding, allowed: set[str]) -> bool:
-    """True when `record` differs from the hub's newest version in `allowed` fields only."""
+    """True when `record` differs from the hub's newest version in `allowed` fields only
+    (the same instant written with or without its zone is no change)."""
     before = holding.newest.get(str(record.id))
     if before is None:
         return False
     after = record.model_dump(mode="json")
-    changed = {name for name in after.keys() | before.keys() if after.get(name) != before.get(name)}
+    changed = {
+        name
+        for name in after.keys() | before.keys()
+        if _instant(after.get(name)) != _instant(before.get(name))
+    }
     return changed <= allowed
 
 

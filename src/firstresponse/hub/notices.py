@@ -3,7 +3,7 @@
 - An incident stored restricted for the first time (a police-workforce suspect) tells
   professional standards and the duty inspector.
 - A same-shift review of high risk marked for escalation tells the duty inspector or
-  the DA team.
+  the DA team (once: the officer's acknowledgement, a later version, raises nothing).
 - A restricted record opened on a terminal (its audit event: `restricted.view` or
   `restricted.redacted`) tells professional standards who opened it.
 
@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select
 from sqlmodel import Session
 
-from firstresponse.records import Incident, Notification, new_id, utcnow
+from firstresponse.records import HighRiskReview, Incident, Notification, new_id, utcnow
 from firstresponse.security.restricted import INSPECTOR, PSD
 
 #: A same-shift review's escalation -> the queue it goes to.
@@ -26,6 +26,7 @@ ESCALATE = {"duty_inspector": INSPECTOR, "da_team": "da_team"}
 VIEWS = frozenset({"restricted.view", "restricted.redacted"})
 _IDS: Any = bindparam("ids", expanding=True)
 _INCIDENTS: Any = Incident.__table__  # type: ignore[attr-defined]
+_REVIEWS: Any = HighRiskReview.__table__  # type: ignore[attr-defined]
 _NOTIFICATIONS: Any = Notification.__table__  # type: ignore[attr-defined]
 
 
@@ -45,14 +46,21 @@ def _note(kind: str, recipient: str, subject_kind: str, subject_id: str, body: s
 def due(db: Session, stored: list[tuple[str, Any]]) -> list[dict[str, Any]]:
     """The notifications that (kind, record) pairs about to be written call for.
 
-    Read before the records are written: an incident already restricted on the hub has
-    had its notifications.
+    Read before the records are written: an incident already restricted on the hub, or a
+    review already held, has had its notifications.
     """
     flagged = {r.id: r for kind, r in stored if kind == "incident" and r.restricted}
     if flagged:
         query = select(_INCIDENTS.c.id).where(_INCIDENTS.c.id.in_(_IDS), _INCIDENTS.c.restricted)
         for already in db.execute(query, {"ids": sorted(flagged)}).scalars():
             flagged.pop(already, None)
+    escalated = {
+        r.id: r for kind, r in stored if kind == "highriskreview" and r.escalate_to in ESCALATE
+    }
+    if escalated:
+        query = select(_REVIEWS.c.id).where(_REVIEWS.c.id.in_(_IDS))
+        for already in db.execute(query, {"ids": sorted(escalated)}).scalars():
+            escalated.pop(already, None)
     out = []
     for incident in flagged.values():
         body = (
@@ -66,14 +74,13 @@ def due(db: Session, stored: list[tuple[str, Any]]) -> list[dict[str, Any]]:
             shown = "full detail shown" if event.action == "restricted.view" else "redacted"
             body = f"{event.actor} opened restricted {event.subject_kind} on a terminal: {shown}."
             out.append(_note("restricted_access", PSD, event.subject_kind, event.subject_id, body))
-    for kind, review in stored:
-        if kind == "highriskreview" and review.escalate_to in ESCALATE:
-            body = (
-                f"High-risk review escalated by {review.reviewer}: {review.level_before} -> "
-                f"{review.level_after}. Reason: {review.reason}"
-            )
-            recipient = ESCALATE[review.escalate_to]
-            out.append(_note("escalation", recipient, "incident", review.incident_id, body))
+    for review in escalated.values():
+        body = (
+            f"High-risk review escalated by {review.reviewer}: {review.level_before} -> "
+            f"{review.level_after}. Reason: {review.reason}"
+        )
+        recipient = ESCALATE[review.escalate_to]
+        out.append(_note("escalation", recipient, "incident", review.incident_id, body))
     return out
 
 

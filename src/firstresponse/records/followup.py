@@ -3,7 +3,8 @@ outcomes, contacts with the victim, and DVDS (Clare's Law) applications and thei
 
 Every row here is written once and never changed: a later event is a new row (a contact
 made, a DVDS step, a newer outcome), so terminals never edit each other's records and
-nothing can conflict in sync.
+nothing can conflict in sync. The one exception is the officer's acknowledgement of a
+same-shift review, set once on the review as on a dip-sample `Review`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ class HighRiskReview(SQLModel, table=True):
     """A supervisor's same-shift review of a high-risk submission.
 
     `decision` is "confirm" or "regrade" (to `level_after`), always with a `reason`;
-    `escalate_to` ("duty_inspector" or "da_team", or empty) records an escalation.
+    `escalate_to` ("duty_inspector" or "da_team", or empty) records an escalation;
+    `acknowledged_at` is set once, by the officer it is about, when they have read it.
     """
 
     id: str = Field(default_factory=new_id, primary_key=True)
@@ -42,6 +44,7 @@ class HighRiskReview(SQLModel, table=True):
     feedback: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     escalate_to: str = ""
     created_at: datetime = Field(default_factory=utcnow, sa_column=_at())
+    acknowledged_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
 
 
 class CaseOutcome(SQLModel, table=True):

@@ -8,7 +8,7 @@ with a reason, may add actions and feedback, and may escalate to the duty inspec
 the DA team. The review itself carries all of it: the hub sends it to the officer and
 raises the escalation's notification (hub.notices), never a terminal. A regrade also
 records a `Decision` (risk lowered or raised), so a lowered risk is dip-sampled like any
-other.
+other. The officer reads the review on their terminal and `acknowledge_review`s it.
 """
 
 from __future__ import annotations
@@ -227,4 +227,20 @@ def record_high_risk_review(
         level_after=level_after, escalate_to=escalate_to,
         overdue=review.created_at > submission.due_by,
     )  # fmt: skip
+    return review
+
+
+def acknowledge_review(db: Session, review_id: str, collar: str) -> HighRiskReview:
+    """The officer the review is about confirms they have read it. Only that officer may."""
+    review = db.get(HighRiskReview, review_id)
+    if review is None:
+        raise LookupError(f"no same-shift review {review_id}")
+    if review.officer != collar:
+        whose = review.officer or "nobody"
+        raise PermissionError(f"{collar} may not acknowledge a review of {whose}'s case")
+    if review.acknowledged_at is None:
+        review.acknowledged_at = utcnow()
+        # A review pulled from the hub is version 1 there, though this outbox never sent it.
+        outbox.enqueue_change(db, "highriskreview", review, floor=2)
+        audit.record(db, collar, "high_risk.acknowledged", "highriskreview", review_id)
     return review

@@ -10,14 +10,21 @@ from datetime import datetime
 from typing import Any
 
 from firstresponse.checklist import Checklist
-from firstresponse.records import HighRiskReview, Incident, Review, User
+from firstresponse.records import HighRiskReview, Review, User
 from firstresponse.store import Store
 from firstresponse.supervision import high_risk
 from firstresponse.supervision.casefile import Section, open_casefile
 from firstresponse.supervision.compliance import Report, compliance
+from firstresponse.supervision.feedback import (
+    Feedback,
+    acknowledge,
+    feedback_for,
+    labels_of,
+    waiting_count,
+)
 from firstresponse.supervision.figures import Figures, leaders_figures
 from firstresponse.supervision.high_risk import Submission, record_high_risk_review
-from firstresponse.supervision.review import acknowledge, pending_feedback, record_review
+from firstresponse.supervision.review import record_review
 from firstresponse.supervision.sampling import DipSample, QueueItem, draw, queue
 
 
@@ -62,21 +69,29 @@ def compliance_report(store: Store, start: datetime, end: datetime) -> Report:
         return compliance(db, start, end)
 
 
-def feedback_waiting(store: Store, collar: str) -> list[Review]:
+def my_feedback(store: Store, collar: str, checklists: Mapping[str, Checklist]) -> list[Feedback]:
+    """Every review of the officer's cases held here (dip sample and high risk), newest first."""
     with store.session() as db:
-        return pending_feedback(db, collar)
+        return feedback_for(db, collar, labels_of(checklists))
 
 
-def acknowledge_feedback(store: Store, review_id: str, collar: str) -> Review:
+def feedback_waiting(
+    store: Store, collar: str, checklists: Mapping[str, Checklist]
+) -> list[Feedback]:
+    """The reviews the officer has not yet acknowledged, oldest first (read at sign-in)."""
+    return [item for item in reversed(my_feedback(store, collar, checklists)) if item.waiting]
+
+
+def feedback_count(store: Store, collar: str) -> int:
+    """How many reviews of the officer's cases wait for them to acknowledge."""
     with store.session() as db:
-        return acknowledge(db, review_id, collar)
+        return waiting_count(db, collar)
 
 
-def case_reference(store: Store, incident_id: str) -> str:
-    """The incident's reference, for a line of text (its id's start if it is not here)."""
+def acknowledge_feedback(store: Store, item: Feedback, collar: str) -> None:
+    """The officer has read the review; raises `PermissionError` if it is not theirs."""
     with store.session() as db:
-        incident = db.get(Incident, incident_id)
-        return incident.reference if incident else incident_id[:8]
+        acknowledge(db, item, collar)
 
 
 def high_risk_queue(store: Store, now: datetime) -> list[Submission]:

@@ -1,6 +1,9 @@
-"""Review feedback the officer sees at sign-in, one review at a time, with acknowledge.
+"""Supervisors' feedback on the officer's cases: read at sign-in, and listed on demand.
 
-The app shows `feedback_screen_for(app)` (if not None) over the home screen after sign-in.
+After sign-in the app shows `feedback_screen_for(app)` (if not None) over the home screen:
+the reviews not yet acknowledged, one at a time. `CaseFeedbackScreen` ("Feedback on my
+cases", f on the responder's home) lists every review of the officer's cases, dip samples
+and same-shift high-risk reviews, newest first. In both, `a` acknowledges the one shown.
 """
 
 from __future__ import annotations
@@ -10,36 +13,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from firstresponse.records import Review
-from firstresponse.supervision.review import OUTCOMES
+from firstresponse.supervision.feedback import KINDS, Feedback, local
 from firstresponse.supervision.terminal import (
     acknowledge_feedback,
-    case_reference,
+    feedback_count,
     feedback_waiting,
+    my_feedback,
 )
 from firstresponse.tui.app import FirstResponseApp
-
-
-def feedback_lines(review: Review, reference: str, labels: dict[str, str]) -> list[str]:
-    """The review as the officer reads it: outcome, points not met with comments, feedback."""
-    lines = [
-        f"Case {reference} · reviewed by {review.reviewer} on {review.created_at:%Y-%m-%d}",
-        f"Outcome: {OUTCOMES.get(review.outcome, review.outcome)}",
-    ]
-    if review.answers.get("action_by"):
-        lines.append(f"Action to complete by {review.answers['action_by']}")
-    missed = [k for k, v in review.answers.items() if v == "not_met"]
-    if missed:
-        lines.append("Not met:")
-        for key in missed:
-            lines.append(f"  - {labels.get(key, key)}")
-            comment = review.answers.get(f"{key}.reason")
-            if comment:
-                lines.append(f"    {comment}")
-    lines += ["Feedback:", review.feedback]
-    return lines
+from firstresponse.tui.screens.followup.base import FollowupList
+from firstresponse.tui.widgets.marked_table import MarkedTable
 
 
 class FeedbackScreen(Screen[None]):
@@ -56,9 +41,9 @@ class FeedbackScreen(Screen[None]):
     FeedbackScreen #fb-body { height: 1fr; padding: 0 1; }
     """
 
-    def __init__(self, reviews: list[Review]) -> None:
+    def __init__(self, items: list[Feedback]) -> None:
         super().__init__()
-        self.reviews = reviews
+        self.items = items
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -73,23 +58,17 @@ class FeedbackScreen(Screen[None]):
         self.query_one("#fb-body", VerticalScroll).focus()
 
     def show_current(self) -> None:
-        context = self.app.context
-        review = self.reviews[0]
-        checklist = context.checklists["dip_sample_review"]
-        labels = {item.id: item.label for item in checklist.items}
-        reference = case_reference(context.store, review.subject_id)
-        count = len(self.reviews)
+        count = len(self.items)
         self.query_one("#fb-title", Label).update(
             f"Feedback from your supervisor ({count} to read)"
         )
-        text = "\n".join(feedback_lines(review, reference, labels))
-        self.query_one("#fb-text", Static).update(text)
+        self.query_one("#fb-text", Static).update("\n".join(self.items[0].lines))
 
     def action_acknowledge(self) -> None:
         context = self.app.context
-        acknowledge_feedback(context.store, self.reviews[0].id, context.collar)
-        self.reviews.pop(0)
-        if self.reviews:
+        acknowledge_feedback(context.store, self.items[0], context.collar)
+        self.items.pop(0)
+        if self.items:
             self.show_current()
         else:
             self.app.notify("Feedback acknowledged.")
@@ -101,8 +80,90 @@ class FeedbackScreen(Screen[None]):
 
 def feedback_screen_for(app: FirstResponseApp) -> Screen[None] | None:
     """A FeedbackScreen if the signed-in user has unacknowledged feedback, else None."""
-    officer = app.context.officer
-    if officer is None:
+    context = app.context
+    if context.officer is None or not feedback_count(context.store, context.collar):
         return None
-    reviews = feedback_waiting(app.context.store, officer.collar)
-    return FeedbackScreen(reviews) if reviews else None
+    return FeedbackScreen(feedback_waiting(context.store, context.collar, context.checklists))
+
+
+class CaseFeedbackScreen(FollowupList):
+    """Every review of the officer's cases, newest first, the highlighted one in full below;
+    `a` acknowledges it. Works offline: reviews are read from this terminal's store."""
+
+    BINDINGS = [
+        Binding("a", "acknowledge", "Acknowledge"),
+        Binding("f5", "refresh", "Refresh"),
+        Binding("escape", "back", "Back"),
+    ]
+    DEFAULT_CSS = """
+    CaseFeedbackScreen #cf-list { height: auto; max-height: 7; }
+    CaseFeedbackScreen #cf-body { height: 1fr; padding: 0 1; border-top: solid $primary; }
+    """
+    TABLE = "cf-list"
+    COLUMNS = ("When", "Ref", "Review", "Result", "State")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[Feedback] = []
+
+    def body(self) -> ComposeResult:
+        yield Label("Feedback on my cases", classes="title")
+        yield Label("", id="cf-hint", classes="hint", markup=False)
+        yield MarkedTable(id="cf-list")
+        with VerticalScroll(id="cf-body"):
+            yield Static("", id="cf-text", markup=False)
+
+    def action_refresh(self) -> None:
+        context = self.app.context
+        table = self.query_one("#cf-list", MarkedTable)
+        row = table.cursor_row
+        self.items = my_feedback(context.store, context.collar, context.checklists)
+        table.clear()
+        for n, item in enumerate(self.items):
+            state = "NEW" if item.waiting else "read"
+            table.add_row(
+                local(item.at), item.reference, KINDS[item.kind], item.result[:26], state,
+                key=str(n),
+            )  # fmt: skip
+        table.keep_cursor(row)
+        waiting = sum(item.waiting for item in self.items)
+        self.query_one("#cf-hint", Label).update(
+            f"{len(self.items)} reviewed, {waiting} NEW to acknowledge · a acknowledge · Esc back"
+        )
+        self._show()
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show()
+
+    def _current(self) -> Feedback | None:
+        if not self.items:
+            return None
+        row = self.query_one("#cf-list", MarkedTable).cursor_row
+        return self.items[min(max(row, 0), len(self.items) - 1)]
+
+    def _show(self) -> None:
+        item = self._current()
+        if item is None:
+            text = "No reviews of your cases on this terminal yet."
+        elif item.acknowledged_at is None:
+            text = "\n".join((*item.lines, "", "NEW: press a once you have read it."))
+        else:
+            text = "\n".join((*item.lines, "", f"Acknowledged {local(item.acknowledged_at)}."))
+        self.query_one("#cf-text", Static).update(text)
+
+    def action_acknowledge(self) -> None:
+        item = self._current()
+        if item is None:
+            self.status("Nothing to acknowledge.")
+            return
+        if not item.waiting:
+            self.status(f"{item.reference}: already acknowledged.")
+            return
+        try:
+            acknowledge_feedback(self.store, item, self.user.collar)
+        except (LookupError, PermissionError) as exc:
+            self.status(f"Not acknowledged: {exc}")
+            return
+        self.status("")
+        self.app.notify(f"{item.reference}: feedback acknowledged.")
+        self.action_refresh()

@@ -8,6 +8,7 @@ from textual.widgets import OptionList, Static
 
 from firstresponse.attendance import AssignmentView
 from firstresponse.attendance.terminal import my_assignments, record_attendance
+from firstresponse.supervision.terminal import feedback_count
 from firstresponse.tui.screens.responder.base import ResponderScreen
 from firstresponse.tui.widgets.marked_list import MarkedList
 from firstresponse.tui.widgets.status_bar import StatusBar
@@ -20,7 +21,8 @@ def _line(view: AssignmentView) -> str:
 
 
 class ResponderHome(ResponderScreen):
-    """Assignments for the signed-in officer; Enter opens the briefing and checklist."""
+    """Assignments for the signed-in officer; Enter opens the briefing and checklist, f the
+    supervisors' feedback on their cases."""
 
     DEFAULT_CSS = """
     ResponderHome #assignments { height: 1fr; }
@@ -30,7 +32,8 @@ class ResponderHome(ResponderScreen):
     BINDINGS = [
         Binding("n", "new", "Attend unassigned"),
         Binding("o", "outbox", "Outbox"),
-        # Listed on the hint line (the footer has room for five keys at 80 columns).
+        Binding("f", "feedback", "Feedback"),
+        # Listed on the hint line (the footer has room for six keys at 80 columns).
         Binding("v", "contacts", "Victim contacts", show=False),
         Binding("c", "dvds", "Clare's Law", show=False),
         Binding("r", "reload", "Refresh"),
@@ -56,8 +59,10 @@ class ResponderHome(ResponderScreen):
         views = my_assignments(self.store, self.collar, self.team)
         listing = self.query_one("#assignments", MarkedList)
         listing.set_options_text([(_line(v), v.incident_id) for v in views])
+        waiting = feedback_count(self.store, self.collar)
         self.query_one("#home-title", Static).update(
             f"Your assignments ({self.collar}): {len(views)}"
+            + (f" · feedback to read: {waiting} (f)" if waiting else "")
         )
         hint = (
             "Enter: briefing, checklist · n: attend unassigned · v: victim contacts"
@@ -100,3 +105,8 @@ class ResponderHome(ResponderScreen):
         from firstresponse.tui.screens.followup.dvds import DvdsListScreen
 
         self.app.push_screen(DvdsListScreen())
+
+    def action_feedback(self) -> None:
+        from firstresponse.tui.screens.feedback import CaseFeedbackScreen
+
+        self.app.push_screen(CaseFeedbackScreen())
