@@ -10,7 +10,9 @@ from pathlib import Path
 from sqlmodel import select
 
 from firstresponse.hub.db import transaction
+from firstresponse.followup.contacts import due_contacts
 from firstresponse.records import (
+    Assessment,
     Assignment,
     HighRiskReview,
     Incident,
@@ -25,6 +27,7 @@ from firstresponse.supervision.high_risk import (
     Submission,
     acknowledge_review,
     record_high_risk_review,
+    review_queue,
 )
 from firstresponse.sync.pull import pull_changes
 from firstresponse.sync.push import push_outbox
@@ -126,3 +129,60 @@ def test_a_same_shift_review_reaches_the_officer_and_only_supervisors_send_one(
         pull_changes(other, client)
     with other.session() as db:
         assert db.exec(select(HighRiskReview)).all() == []
+
+
+def assessment(incident_id: str, checklist: str, status: str = "submitted", **result: str) -> Assessment:
+    now = utcnow()
+    return Assessment(
+        incident_id=incident_id,
+        checklist_id=checklist,
+        checklist_version="1",
+        checklist_hash="x",
+        answers={"contact_method": "phone"} if checklist == "first_response" else {},
+        result=dict(result),
+        status=status,
+        author="PC2001",
+        submitted_at=now if status == "submitted" else None,
+    )
+
+
+def test_submitted_assessments_reach_supervisors_and_the_author_so_their_lists_show_them(
+    hub: Hub, tmp_path: Path
+) -> None:
+    control = Store(tmp_path / "control.db")
+    incident_id = dispatch(control, "PC2001")
+    with hub.client(hub.enrol(), "CH1001") as client:
+        assert push_outbox(control, client).accepted == 3
+
+    laptop = Store(tmp_path / "pc2001.db")
+    with hub.client(hub.enrol(), "PC2001") as client:
+        pull_until(laptop, client, Incident, incident_id)
+        with laptop.session() as db:
+            first = assessment(incident_id, "first_response")
+            risk = assessment(incident_id, "risk", risk_level="high")
+            draft = assessment(incident_id, "safety", status="draft")
+            for row in (first, risk, draft):
+                outbox.enqueue_record(db, "assessment", row)
+        assert push_outbox(laptop, client).accepted == 3
+
+    supervisor = Store(tmp_path / "sg3001.db")
+    with hub.client(hub.enrol(), "SG3001") as client:
+        pull_until(supervisor, client, Assessment, risk.id)
+        pull_until(supervisor, client, Assessment, first.id)
+    with supervisor.session() as db:
+        assert db.get(Assessment, draft.id) is None  # a draft is nobody else's business
+        (queued,) = review_queue(db)
+        assert (queued.incident_id, queued.assessment_id) == (incident_id, risk.id)
+        due = due_contacts(db, utcnow(), owner="PC2001")
+        assert [(d.incident_id, d.key) for d in due] == [(incident_id, "initial")]
+        assert outbox.waiting(db) == []  # pulled, not sent back
+
+    spare = Store(tmp_path / "pc2001-spare.db")  # the author on another terminal
+    with hub.client(hub.enrol(), "PC2001") as client:
+        pull_until(spare, client, Assessment, first.id)
+
+    other = Store(tmp_path / "pc2002.db")
+    with hub.client(hub.enrol(), "PC2002") as client:
+        pull_changes(other, client)
+    with other.session() as db:
+        assert db.exec(select(Assessment)).all() == []

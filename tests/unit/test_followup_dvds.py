@@ -14,6 +14,7 @@ from firstresponse.followup.dvds import (
     record_step,
     right_to_know_prompts,
 )
+from firstresponse.lookup import person_history
 from firstresponse.records import DvdsApplication, DvdsStep, OutboxItem, Person, ProtectiveOrder
 from firstresponse.store import Store
 from tests.followup_builders import CALL_HANDLER, OFFICER, SUPERVISOR, incident, users, utc
@@ -106,8 +107,11 @@ def test_a_full_application_to_disclosure(store: Store) -> None:
         assert held.outcome == "Disclosure made: To Sam in person"
         assert applications(db, utc(2026, 1, 20)) == []
         assert len(applications(db, utc(2026, 1, 20), include_closed=True)) == 1
-        (order,) = db.exec(select(ProtectiveOrder)).all()
-        assert order.kind == "dvds_right_to_ask" and order.subject_id == subject.id
+        assert db.exec(select(ProtectiveOrder)).all() == []  # read from the steps, not copied
+        said = f"{row.reference}: disclosure made to Sam Testvictim"
+        history = person_history(db, subject.id)
+        assert history is not None and history.dvds == [f"DVDS right to ask: {said}"]
+        assert history.perpetrator is not None and history.perpetrator.dvds[0].endswith(said)
         kinds = [o.kind for o in db.exec(select(OutboxItem))]
         assert kinds.count("dvdsstep") == 5 and kinds.count("dvdsapplication") == 1
         with pytest.raises(DvdsRefused, match="already recorded"):
@@ -154,3 +158,28 @@ def test_right_to_know_prompt_for_a_suspect_with_a_new_partner(store: Store) -> 
         )  # fmt: skip
     with store.session() as db:
         assert right_to_know_prompts(db, utc(2026, 1, 1)) == []
+
+
+def test_a_disclosure_stored_as_an_order_by_an_older_terminal_is_shown_once(store: Store) -> None:
+    with store.session() as db:
+        made = users(db)
+        subject = Person(forename="Lee", surname="Testsubject")
+        db.add(subject)
+        db.flush()
+        row = record_application(db, made[CALL_HANDLER], **ASK, subject_id=subject.id)
+        for step, outcome in [("initial_checks", "progressed"), ("meeting", "")]:
+            record_step(db, made[OFFICER], row, step, outcome)
+        record_step(db, made[OFFICER], row, "risk_assessment")
+        record_step(db, made[SUPERVISOR], row, "categorised", "concern")
+        step = record_step(db, made[SUPERVISOR], row, "decision", "disclosed")
+        db.add(
+            ProtectiveOrder(
+                kind="dvds_right_to_ask",
+                subject_id=subject.id,
+                detail=f"{row.reference}: disclosure made to Sam Testvictim",
+                starts_on=step.done_at.date(),
+            )
+        )
+    with store.session() as db:
+        history = person_history(db, subject.id)
+        assert history is not None and len(history.dvds) == 1

@@ -31,7 +31,6 @@ from firstresponse.records import (
     DvdsStep,
     Incident,
     Person,
-    ProtectiveOrder,
     User,
     utcnow,
 )
@@ -256,7 +255,8 @@ def record_step(
     note: str = "",
     done_at: datetime | None = None,
 ) -> DvdsStep:
-    """Record one step done, once; a disclosure also goes on the subject's history."""
+    """Record one step done, once. A disclosure shows in the subject's and the potential
+    victim's history wherever the step has reached (lookup.disclosures)."""
     now = utcnow()
     done_at = done_at or now
     held = load(db, application.id)
@@ -292,17 +292,6 @@ def record_step(
         note=note.strip(),
     )
     outbox.enqueue_record(db, "dvdsstep", row, priority=_priority(application))
-    if step == "decision" and outcome == "disclosed" and application.subject_id:
-        db.add(
-            ProtectiveOrder(
-                kind=f"dvds_{application.route}",
-                subject_id=application.subject_id,
-                protected_id=application.victim_id,
-                incident_id=application.incident_id,
-                detail=f"{application.reference}: disclosure made to {application.applicant_name}",
-                starts_on=done_at.date(),
-            )
-        )
     audit.record(db, user.collar, "dvds.step", "dvds", application.id, step=step, outcome=outcome)
     return row
 

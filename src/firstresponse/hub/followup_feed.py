@@ -1,10 +1,14 @@
-"""Feed entries for the follow-through records (records.followup), sent on the lookup topic.
+"""Feed entries for the follow-through records (records.followup) and the submitted
+assessments their lists are worked out from, sent on the lookup topic.
 
 A record about an incident goes to control-room and supervisor terminals (or, for a
 restricted incident, only to those allowed restricted records) and to the officers and
 teams the incident was assigned to; a same-shift review also goes to the officer it is
-about. A DVDS application and its steps go to control-room and supervisor terminals and
-to the team and officer who logged it. Terminals file them as they file lookup records.
+about, and an assessment to its author (who may be on another terminal). A DVDS
+application and its steps go to control-room and supervisor terminals and to the team
+and officer who logged it; an application carries the people and (unless restricted)
+incident it names, so a terminal that does not hold them can still file it. Terminals file them as they file
+lookup records.
 """
 
 from __future__ import annotations
@@ -13,9 +17,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from firstresponse.records import Assignment, DvdsApplication, Incident
+from firstresponse.records import Assignment, DvdsApplication, Incident, Person
 
-INCIDENT_KINDS = frozenset({"highriskreview", "caseoutcome", "victimcontact"})
+INCIDENT_KINDS = frozenset({"assessment", "highriskreview", "caseoutcome", "victimcontact"})
 DVDS_KINDS = frozenset({"dvdsapplication", "dvdsstep"})
 KINDS = INCIDENT_KINDS | DVDS_KINDS
 
@@ -38,11 +42,14 @@ def _dvds_recipients(db: Session, application: Any) -> list[str]:
 
 
 def recipients(db: Session, kind: str, record: Any) -> list[str]:
-    """Who receives this record, without repeats."""
+    """Who receives this record, without repeats (nobody: a draft or unfiled assessment)."""
+    if kind == "assessment" and (record.status != "submitted" or not record.incident_id):
+        return []
     if kind in INCIDENT_KINDS:
         found = _incident_recipients(db, record.incident_id)
-        if kind == "highriskreview" and record.officer:
-            found.append(record.officer)
+        named = {"highriskreview": "officer", "assessment": "author"}.get(kind)
+        if named and getattr(record, named):
+            found.append(getattr(record, named))
     elif kind == "dvdsapplication":
         found = _dvds_recipients(db, record)
     else:
@@ -50,9 +57,30 @@ def recipients(db: Session, kind: str, record: Any) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _dependants(db: Session, kind: str, record: Any) -> dict[str, Any]:
+    """The people and incident a DVDS application refers to, as the feed dumps them."""
+    from firstresponse.hub.feed import dump
+
+    if kind != "dvdsapplication":
+        return {}
+    out: dict[str, Any] = {}
+    wanted = [record.victim_id, record.subject_id]
+    if record.incident_id:
+        incident = db.get(Incident, record.incident_id, populate_existing=True)
+        if incident is not None and not incident.restricted:  # never widen a restricted case
+            out["incident"] = dump(incident)
+            wanted += [incident.victim_id, incident.suspect_id]
+    people = (db.get(Person, pid, populate_existing=True) for pid in dict.fromkeys(wanted) if pid)
+    out["people"] = [dump(person) for person in people if person is not None]
+    return out
+
+
 def entries(db: Session, kind: str, record: Any) -> list[dict[str, Any]]:
     """One lookup-topic feed entry per recipient of a follow-through record."""
     from firstresponse.hub.feed import dump, entry
 
-    body = {"kind": kind, "record": dump(record)}
-    return [entry(db, "lookup", who, record.id, body) for who in recipients(db, kind, record)]
+    who = recipients(db, kind, record)
+    if not who:
+        return []
+    body = {"kind": kind, "record": dump(record), **_dependants(db, kind, record)}
+    return [entry(db, "lookup", name, record.id, body) for name in who]

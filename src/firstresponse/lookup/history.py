@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session, col, or_, select
 
+from firstresponse.lookup.disclosures import with_disclosures
 from firstresponse.lookup.links import LinkProposal, linked_ids, proposals
 from firstresponse.lookup.perpetrator import SuspectProfile, perpetrator_of, suspects_of
 from firstresponse.lookup.search import as_utc, twelve_month_start
@@ -202,7 +203,7 @@ def person_history(
         .where(or_(col(Incident.victim_id).in_(ids), col(Incident.suspect_id).in_(ids)))
         .order_by(col(Incident.occurred_at).desc(), col(Incident.reference))
     ).all()
-    orders = db.exec(
+    stored = db.exec(
         select(ProtectiveOrder).where(
             or_(
                 col(ProtectiveOrder.subject_id).in_(ids),
@@ -210,6 +211,7 @@ def person_history(
             )
         )
     ).all()
+    orders = with_disclosures(db, list(stored), ids, ids)
     others = {i.suspect_id if i.victim_id in cluster else i.victim_id for i in incidents}
     others |= {o.protected_id if o.subject_id in cluster else o.subject_id for o in orders}
     names = _names(db, {o for o in others if o and o not in cluster})

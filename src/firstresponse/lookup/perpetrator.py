@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from sqlmodel import Session, col, select
 
+from firstresponse.lookup.disclosures import disclosures, with_disclosures
 from firstresponse.lookup.links import clusters
 from firstresponse.lookup.search import as_utc
 from firstresponse.records import Incident, Person, PersonMarker, ProtectiveOrder, Warrant
@@ -136,8 +137,10 @@ def profiles(
             .order_by(col(Incident.occurred_at).desc())
         )
     )
-    orders = list(
-        db.exec(select(ProtectiveOrder).where(col(ProtectiveOrder.subject_id).in_(every)))
+    orders = with_disclosures(
+        db,
+        list(db.exec(select(ProtectiveOrder).where(col(ProtectiveOrder.subject_id).in_(every)))),
+        every,
     )
     warrants = list(db.exec(select(Warrant).where(col(Warrant.person_id).in_(every))))
     markers = list(
@@ -226,6 +229,7 @@ def perpetrator_of(
             .limit(1)
         ).first()
     )
+    held = held or next((d.id for d in disclosures(db, person_ids)), None)
     held = (
         held
         or db.exec(

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, col, select
 
 from firstresponse.records import (
+    Assessment,
     Assignment,
     CaseOutcome,
     Child,
@@ -38,6 +39,7 @@ MODELS: dict[str, type[SQLModel]] = {
     "incident": Incident,
     "child": Child,
     "assignment": Assignment,
+    "assessment": Assessment,
     "highriskreview": HighRiskReview,
     "caseoutcome": CaseOutcome,
     "victimcontact": VictimContact,
@@ -84,17 +86,23 @@ def _present(db: Session, model: type[SQLModel], record_id: str | None) -> bool:
     return not record_id or db.get(model, record_id) is not None
 
 
+def _people_held(db: Session, incident: dict[str, Any]) -> bool:
+    return _present(db, Person, incident.get("victim_id")) and _present(
+        db, Person, incident.get("suspect_id")
+    )
+
+
 def apply(db: Session, change: Change) -> None:
     """Apply one feed entry to the local store."""
     body = change.body
     if change.topic == "lookup":
         for person in body.get("people", []):
             upsert(db, "person", person)
+        incident = body.get("incident")  # what a follow-through record refers to
+        if incident and _people_held(db, incident):
+            upsert(db, "incident", incident)
         record = body.get("record") or {}
-        if body.get("kind") == "incident" and not (
-            _present(db, Person, record.get("victim_id"))
-            and _present(db, Person, record.get("suspect_id"))
-        ):
+        if body.get("kind") == "incident" and not _people_held(db, record):
             return
         upsert(db, str(body.get("kind", "")), record)
     elif change.topic == "briefing":
