@@ -11,9 +11,13 @@ from sqlmodel import select
 
 from firstresponse.hub.db import transaction
 from firstresponse.followup.contacts import due_contacts
+from firstresponse.followup.dvds import applications, load, record_application, record_step
+from firstresponse.lookup import person_history
 from firstresponse.records import (
     Assessment,
     Assignment,
+    DvdsApplication,
+    DvdsStep,
     HighRiskReview,
     Incident,
     Notification,
@@ -31,7 +35,7 @@ from firstresponse.supervision.high_risk import (
 )
 from firstresponse.sync.pull import pull_changes
 from firstresponse.sync.push import push_outbox
-from tests.hub.support import Hub
+from tests.hub.support import Hub, pin_hash
 
 
 def dispatch(store: Store, assignee: str) -> str:
@@ -186,3 +190,86 @@ def test_submitted_assessments_reach_supervisors_and_the_author_so_their_lists_s
         pull_changes(other, client)
     with other.session() as db:
         assert db.exec(select(Assessment)).all() == []
+
+
+def officer(store: Store, collar: str, role: Role, team: str) -> User:
+    """The signed-in officer as a terminal holds them."""
+    with store.session() as db:
+        user = User(collar=collar, name=f"Test {collar}", role=role, team=team)
+        db.add(user)
+    return user
+
+
+def test_a_dvds_disclosure_made_on_one_terminal_shows_in_the_history_on_others(
+    hub: Hub, tmp_path: Path
+) -> None:
+    with transaction(hub.engine) as db:
+        db.add(User(collar="PC2003", name="Test", role="responder", team="Response A",
+                    pin_hash=pin_hash()))  # fmt: skip
+    control = Store(tmp_path / "control.db")
+    with control.session() as db:
+        victim = Person(forename="Ada", surname="Dvds-Test")
+        subject = Person(forename="Rex", surname="Dvds-Test")
+        for person in (victim, subject):
+            outbox.enqueue_record(db, "person", person)
+        db.flush()
+        incident = Incident(
+            reference=f"CAD-{uuid.uuid4().hex[:8]}",
+            occurred_at=datetime.now(UTC),
+            victim_id=victim.id,
+            suspect_id=subject.id,
+            status="attended",
+        )
+        outbox.enqueue_record(db, "incident", incident)
+        db.flush()
+        outbox.enqueue_record(
+            db, "assignment", Assignment(incident_id=incident.id, assignee="PC2001")
+        )
+    with hub.client(hub.enrol(), "CH1001") as client:
+        assert push_outbox(control, client).accepted == 4
+
+    laptop = Store(tmp_path / "pc2001.db")  # the officer logs Right to Know, does the checks
+    me = officer(laptop, "PC2001", Role.RESPONDER, "Response A")
+    with hub.client(hub.enrol(), "PC2001") as client:
+        pull_until(laptop, client, Incident, incident.id)
+        with laptop.session() as db:
+            application = record_application(
+                db, me, route="right_to_know", victim_name="Ada Dvds-Test",
+                subject_name="Rex Dvds-Test", concerns="Two earlier partners assaulted",
+                victim_id=victim.id, subject_id=subject.id, incident_id=incident.id,
+            )  # fmt: skip
+            checks = record_step(db, me, application, "initial_checks", "progressed")
+        assert push_outbox(laptop, client).accepted == 2
+
+    supervisor = Store(tmp_path / "sg3001.db")  # the supervisor categorises and decides
+    boss = officer(supervisor, "SG3001", Role.SUPERVISOR, "Response A")
+    with hub.client(hub.enrol(), "SG3001") as client:
+        pull_until(supervisor, client, DvdsStep, checks.id)
+        with supervisor.session() as db:
+            held = load(db, application.id)
+            assert held is not None
+            record_step(db, boss, held.record, "categorised", "concern")
+            decision = record_step(db, boss, held.record, "decision", "disclosed", "In person")
+        assert push_outbox(supervisor, client).accepted == 2
+        said = f"DVDS right to know, protecting Ada Dvds-Test: {application.reference}"
+        online = client.person_history(subject.id)  # the hub's own lookup
+        assert [line.startswith(said) for line in online.dvds] == [True]
+
+    def shows_disclosure(store: Store, collar: str) -> None:
+        with hub.client(hub.enrol(), collar) as client:
+            pull_until(store, client, DvdsStep, decision.id)
+        with store.session() as db:
+            history = person_history(db, subject.id)
+            assert history is not None and [d.startswith(said) for d in history.dvds] == [True]
+            victim_side = person_history(db, victim.id)
+            assert victim_side is not None and len(victim_side.dvds) == 1
+            (closed,) = applications(db, utcnow(), include_closed=True)
+            assert closed.outcome == "Disclosure made: In person"
+
+    shows_disclosure(Store(tmp_path / "control-2.db"), "CH1001")  # another control room seat
+    shows_disclosure(Store(tmp_path / "pc2003.db"), "PC2003")  # the team: people come along
+    elsewhere = Store(tmp_path / "pc2002.db")
+    with hub.client(hub.enrol(), "PC2002") as client:
+        pull_changes(elsewhere, client)
+    with elsewhere.session() as db:
+        assert db.exec(select(DvdsApplication)).all() == []
