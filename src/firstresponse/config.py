@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
+from datetime import time
 from pathlib import Path
 
 import platformdirs
@@ -42,6 +43,8 @@ class Settings:
     store_key: str = ""
     sync_interval_seconds: int = 5
     serial_perpetrator_victims: int = 2  # victims at which a suspect is flagged serial
+    shift_starts: str = "07:00,15:00,23:00"  # local (UK) clock times the shifts start
+    shift_review_window_minutes: int = 60  # less left of a shift: the next shift reviews
 
     @property
     def store_path(self) -> Path:
@@ -68,16 +71,42 @@ class SettingsError(ValueError):
     """A setting in the TOML file or environment could not be understood."""
 
 
+def parse_clock_times(raw: object) -> tuple[time, ...]:
+    """Clock times from "07:00,15:00,23:00" (or a TOML list of them), sorted, no repeats."""
+    parts = raw if isinstance(raw, list) else str(raw).split(",")
+    found = set()
+    for part in parts:
+        text = str(part).strip()
+        hours, sep, minutes = text.partition(":")
+        if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+            raise ValueError(f"{text!r} is not a clock time HH:MM")
+        found.add(time(int(hours), int(minutes)))  # ValueError when out of range
+    if not found:
+        raise ValueError("give at least one start time")
+    return tuple(sorted(found))
+
+
+NOT_NEGATIVE = frozenset({"shift_review_window_minutes"})
+
+
 def _coerce(name: str, raw: object, current: object) -> object:
     kind = type(current)
+    if name == "shift_starts":
+        try:
+            return ",".join(f"{t:%H:%M}" for t in parse_clock_times(raw))
+        except ValueError as exc:
+            raise SettingsError(f"setting {name!r}: {raw!r}: {exc}") from exc
     try:
         if isinstance(current, Path) or name in {"db_path"}:
             return Path(str(raw)).expanduser()
-        if kind is int:
-            return int(str(raw))
-        return str(raw)
+        if kind is not int:
+            return str(raw)
+        number = int(str(raw))
     except ValueError as exc:
         raise SettingsError(f"setting {name!r}: {raw!r} is not a valid {kind.__name__}") from exc
+    if name in NOT_NEGATIVE and number < 0:
+        raise SettingsError(f"setting {name!r}: {raw!r} must not be negative")
+    return number
 
 
 #: Settings a running terminal takes up from its config file without a restart.

@@ -35,3 +35,28 @@ def test_bad_number_is_a_clear_error(tmp_path: Path) -> None:
 def test_secrets_are_masked() -> None:
     settings = load_settings(Path("/nonexistent.toml"), env={"FIRSTRESPONSE_DEVICE_TOKEN": "t0k"})
     assert settings.as_dict()["device_token"] == "********"
+
+
+def test_shift_pattern_from_toml_list_then_environment(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('shift_starts = ["18:00", "06:00"]\nshift_review_window_minutes = 90\n')
+    settings = load_settings(cfg, env={})
+    assert (settings.shift_starts, settings.shift_review_window_minutes) == ("06:00,18:00", 90)
+    settings = load_settings(cfg, env={"FIRSTRESPONSE_SHIFT_STARTS": " 22:00, 08:00 ,08:00"})
+    assert settings.shift_starts == "08:00,22:00"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("SHIFT_STARTS", "7am", "'7am' is not a clock time HH:MM"),
+        ("SHIFT_STARTS", "25:00", "hour must be in 0..23"),
+        ("SHIFT_STARTS", "", "'' is not a clock time"),
+        ("SHIFT_REVIEW_WINDOW_MINUTES", "-5", "must not be negative"),
+    ],
+)
+def test_a_bad_shift_setting_is_a_clear_error(
+    tmp_path: Path, name: str, value: str, message: str
+) -> None:
+    with pytest.raises(SettingsError, match=message):
+        load_settings(tmp_path / "none.toml", env={f"FIRSTRESPONSE_{name}": value})

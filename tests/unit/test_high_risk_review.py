@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import time, timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
+from firstresponse.config import load_settings
 from firstresponse.records import Decision, HighRiskReview, Notification, OutboxItem
 from firstresponse.security.permissions import PermissionDenied
 from firstresponse.store import Store
@@ -18,7 +20,8 @@ from firstresponse.supervision.high_risk import (
     record_high_risk_review,
     review_queue,
 )
-from firstresponse.supervision.shifts import review_due, shift_end
+from firstresponse.supervision import shifts
+from firstresponse.supervision.shifts import ShiftPattern, review_due, shift_end
 from tests.followup_builders import OFFICER, SUPERVISOR, incident, submitted, users, utc
 
 HIGH = {"risk_level": "high", "computed_risk_level": "high"}
@@ -163,3 +166,44 @@ def test_only_the_officer_acknowledges_and_once(store: Store) -> None:
         assert feedback.result == "Regraded high to medium" and not feedback.waiting
         assert "Reason: Suspect remanded until trial" in feedback.lines
         assert feedback_for(db, "PC2002", {}) == []
+
+
+def _one_high_risk(store: Store, at_hour: int, minute: int = 0) -> None:
+    with store.session() as db:
+        users(db)
+        case = incident(db, "H-1", utc(2026, 1, 12, 8, 0))
+        submitted(db, case, "risk", utc(2026, 1, 12, at_hour, minute), result=HIGH)
+
+
+def test_the_configured_shift_pattern_sets_the_review_due_time(
+    store: Store, tmp_path: Path
+) -> None:
+    _one_high_risk(store, 16, 30)  # 16:30 UK time in January
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('shift_starts = "06:00,18:00"\nshift_review_window_minutes = 0\n')
+    twelve_hour = ShiftPattern.from_settings(load_settings(cfg, env={}))
+    now = utc(2026, 1, 12, 17, 0)
+    with store.session() as db:
+        (default,) = review_queue(db, now, ShiftPattern())
+        (item,) = review_queue(db, now, twelve_hour)
+    assert default.due_by == utc(2026, 1, 12, 23, 0)  # the 15:00-23:00 shift
+    assert item.due_by == utc(2026, 1, 12, 18, 0)  # the 06:00-18:00 shift
+    wide = ShiftPattern(twelve_hour.starts, timedelta(hours=2))  # 90 minutes left: too few
+    with store.session() as db:
+        (late,) = review_queue(db, now, wide)
+    assert late.due_by == utc(2026, 1, 13, 6, 0)
+
+
+def test_without_a_pattern_the_queue_uses_the_environment_setting(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _one_high_risk(store, 9)
+    monkeypatch.setenv("FIRSTRESPONSE_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("FIRSTRESPONSE_SHIFT_STARTS", "08:00,20:00")
+    shifts.configured.cache_clear()
+    try:
+        with store.session() as db:
+            (item,) = review_queue(db, utc(2026, 1, 12, 10, 0))
+    finally:
+        shifts.configured.cache_clear()
+    assert item.due_by == utc(2026, 1, 12, 20, 0)

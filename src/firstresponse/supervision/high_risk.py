@@ -32,7 +32,7 @@ from firstresponse.security import audit
 from firstresponse.security.permissions import Action, require
 from firstresponse.store import outbox
 from firstresponse.supervision.cases import aware, teams
-from firstresponse.supervision.shifts import review_due
+from firstresponse.supervision.shifts import ShiftPattern, configured
 
 RISK = "risk"
 HIGH = RiskLevel.HIGH.value
@@ -82,8 +82,10 @@ def _latest_risk(db: Session) -> dict[str, Assessment]:
     return latest
 
 
-def submissions(db: Session) -> list[Submission]:
-    """Every high-risk submission on this terminal, reviewed or not."""
+def submissions(db: Session, pattern: ShiftPattern | None = None) -> list[Submission]:
+    """Every high-risk submission on this terminal, reviewed or not, each due by the end
+    of its shift in `pattern` (default: the configured one)."""
+    pattern = pattern or configured()
     team_of = teams(db)
     latest = _latest_risk(db)
     out: list[Submission] = []
@@ -121,7 +123,7 @@ def submissions(db: Session) -> list[Submission]:
                 officer=officer,
                 team=team_of.get(officer, ""),
                 submitted_at=at,
-                due_by=review_due(at),
+                due_by=pattern.review_due(at),
                 level=level,
                 computed_level=computed,
                 assessment_id=assessment_id,
@@ -135,11 +137,13 @@ def _reviewed(db: Session) -> set[tuple[str, str | None]]:
     return {(r.incident_id, r.assessment_id) for r in db.exec(select(HighRiskReview))}
 
 
-def review_queue(db: Session, now: datetime | None = None) -> list[Submission]:
+def review_queue(
+    db: Session, now: datetime | None = None, pattern: ShiftPattern | None = None
+) -> list[Submission]:
     """Unreviewed high-risk submissions: overdue first, then the soonest due."""
     now = aware(now or utcnow())
     done = _reviewed(db)
-    waiting = [s for s in submissions(db) if (s.incident_id, s.assessment_id) not in done]
+    waiting = [s for s in submissions(db, pattern) if (s.incident_id, s.assessment_id) not in done]
     return sorted(waiting, key=lambda s: (not s.overdue(now), s.due_by, s.reference))
 
 
