@@ -119,3 +119,42 @@ class RecordStatus(StrEnum):
 
     DRAFT = "draft"
     SUBMITTED = "submitted"
+
+
+#: Self-defined ethnicity: the police "18+1" codes (the 2011 census categories of England
+#: and Wales, and "not stated" for a person who was asked and did not say). A person with
+#: no code held has not been asked, or the record came without one: "not recorded".
+ETHNICITIES: dict[str, str] = {
+    "A1": "Asian or Asian British: Indian",
+    "A2": "Asian or Asian British: Pakistani",
+    "A3": "Asian or Asian British: Bangladeshi",
+    "A4": "Asian or Asian British: Chinese",
+    "A9": "Asian or Asian British: any other Asian background",
+    "B1": "Black or Black British: Caribbean",
+    "B2": "Black or Black British: African",
+    "B9": "Black or Black British: any other Black background",
+    "M1": "Mixed: White and Black Caribbean",
+    "M2": "Mixed: White and Black African",
+    "M3": "Mixed: White and Asian",
+    "M9": "Mixed: any other Mixed background",
+    "O1": "Other ethnic group: Arab",
+    "O9": "Other ethnic group: any other ethnic group",
+    "W1": "White: English, Welsh, Scottish, Northern Irish or British",
+    "W2": "White: Irish",
+    "W3": "White: Gypsy or Irish Traveller",
+    "W9": "White: any other White background",
+    "NS": "Not stated",
+}
+NOT_STATED = "NS"
+
+
+def ethnicity_code(text: str) -> str:
+    """The 18+1 code for `text` (a code or its name, any case; blank: none), else ValueError."""
+    given = " ".join(text.split())
+    if not given:
+        return ""
+    wanted = given.casefold()
+    for code, label in ETHNICITIES.items():
+        if wanted in {code.casefold(), label.casefold()}:
+            return code
+    raise ValueError(f"ethnicity {given!r} is not an 18+1 code ({', '.join(ETHNICITIES)})")

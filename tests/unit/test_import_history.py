@@ -29,6 +29,7 @@ GOOD = [
         forename="Elizabeth",
         surname="Marsh",
         dob="07/03/1988",
+        ethnicity="w1",
         phone="07700 900123",
         postcode="wr5 2dx",
         address="14 Kestrel Close, Worcester",
@@ -48,6 +49,7 @@ GOOD = [
         person_ref="P2",
         forename="Craig",
         surname="Holloway",
+        ethnicity="Not stated",
         markers="police_workforce_suspect",
         order_kind="restraining_order",
         order_starts="2023-06-01",
@@ -84,6 +86,8 @@ BAD = [
              forename="", surname="Reed"), "missing forename"),
     (csv_row(incident_ref="WM24/8", occurred_at="2024-02-02", role="victim", person_ref="P9",
              forename="Ann", surname="Lee", markers="very_scary"), "marker"),
+    (csv_row(incident_ref="WM24/9", occurred_at="2024-02-02", role="victim", person_ref="P10",
+             forename="Ann", surname="Lee", ethnicity="purple"), "not an 18+1 code"),
 ]  # fmt: skip
 
 
@@ -112,7 +116,7 @@ def test_bad_rows_are_reported_with_line_numbers_and_good_rows_import(
         report = import_history(db, extract)
     bad = {b.line: b.reason for b in report.bad}
     expected = {3: "occurred_at", 5: "no valid victim", 7: "phone", 9: "role"}
-    expected |= {10: "missing forename", 11: "marker"}
+    expected |= {10: "missing forename", 11: "marker", 12: "not an 18+1 code"}
     assert set(bad) == set(expected)
     for line, word in expected.items():
         assert word in bad[line]
@@ -126,6 +130,8 @@ def test_bad_rows_are_reported_with_line_numbers_and_good_rows_import(
         "SELECT postcode, dob FROM person WHERE source_ref='P1'"
     ).fetchone()
     assert (postcode, dob) == ("WR5 2DX", "1988-03-07")
+    ethnicity = dict(conn.execute("SELECT source_ref, ethnicity FROM person"))
+    assert ethnicity == {"P1": "W1", "P2": "NS", "P3": ""}  # optional: blank is not recorded
     conn.close()
 
 

@@ -22,6 +22,7 @@ class CallDetails:
     victim_forename: str = ""
     victim_surname: str = ""
     victim_dob: date | None = None
+    victim_ethnicity: str = ""  # self-defined, an 18+1 code (vocab.ETHNICITIES); optional
     phone: str = ""
     address: str = ""
     postcode: str = ""

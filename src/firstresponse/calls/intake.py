@@ -11,6 +11,7 @@ from firstresponse.records import Child, Incident, Person, User, new_id, utcnow
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, require
 from firstresponse.store.outbox import PRIORITY_CHILD, PRIORITY_NORMAL, enqueue_change
+from firstresponse.vocab import ethnicity_code
 
 LIVE = "call"
 
@@ -24,6 +25,7 @@ def _new_person(db: Session, forename: str, surname: str, details: CallDetails |
     person = Person(forename=forename, surname=surname)
     if details is not None:
         person.dob = details.victim_dob
+        person.ethnicity = ethnicity_code(details.victim_ethnicity)
         person.phone = details.phone
         person.address = details.address
         person.postcode = details.postcode
@@ -58,7 +60,8 @@ def open_call(
     """Create the Incident (status "open") for a live call, in the caller's transaction.
 
     `victim_id` / `suspect_id` are people the lookup found; otherwise a Person is created
-    from the details. Each child is its own Child row.
+    from the details (an ethnicity that is not an 18+1 code is a ValueError, before
+    anything is written). Each child is its own Child row.
     """
     require(user, Action.TAKE_CALL)
     now = now or utcnow()

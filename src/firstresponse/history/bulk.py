@@ -91,8 +91,9 @@ class BulkWriter:
                 continue
             new[r.person_ref] = {
                 "id": new_id(), "forename": r.forename, "surname": r.surname, "dob": r.dob,
-                "gender": r.gender, "phone": r.phone, "postcode": r.postcode,
-                "address": r.address, "source_ref": r.person_ref, "created_at": now,
+                "gender": r.gender, "ethnicity": r.ethnicity, "phone": r.phone,
+                "postcode": r.postcode, "address": r.address, "source_ref": r.person_ref,
+                "created_at": now,
             }  # fmt: skip
         if new:
             self.db.execute(insert(person), list(new.values()))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from firstresponse.records import Grade, Marker, OrderKind, Relationship, RiskLevel, limits
+from firstresponse.vocab import ETHNICITIES, ethnicity_code
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,12 @@ COLUMNS = (
     Column("surname", True, "text", "Marsh"),
     Column("dob", False, "YYYY-MM-DD or DD/MM/YYYY", "1988-03-07"),
     Column("gender", False, "F, M or X", "F"),
+    Column(
+        "ethnicity",
+        False,
+        "self-defined, an 18+1 code or its name: " + ", ".join(ETHNICITIES) + " (NS: not stated)",
+        "W1",
+    ),
     Column("phone", False, "UK number, any spacing, +44 allowed", "07700 900123"),
     Column("postcode", False, "UK postcode", "WR5 2DX"),
     Column("address", False, "text", "14 Kestrel Close, Worcester"),
@@ -109,6 +116,7 @@ class HistoryRow:
     surname: str
     dob: date | None = None
     gender: str = ""
+    ethnicity: str = ""
     phone: str = ""
     postcode: str = ""
     address: str = ""
@@ -257,6 +265,11 @@ def parse_row(line: int, raw: dict[str, str | None]) -> HistoryRow:
             raise RowError(f"dob {dob} is after the incident")
     if gender := cell.get("gender"):
         row.gender = _choice(gender, "gender", ("f", "m", "x")).upper()
+    if ethnicity := cell.get("ethnicity"):
+        try:
+            row.ethnicity = ethnicity_code(ethnicity)
+        except ValueError as exc:
+            raise RowError(str(exc)) from None
     if phone := cell.get("phone"):
         row.phone = _phone(phone)
     if postcode := cell.get("postcode"):

@@ -166,6 +166,7 @@ class Importer:
                 surname=row.surname,
                 dob=row.dob,
                 gender=row.gender,
+                ethnicity=row.ethnicity,
                 phone=row.phone,
                 postcode=row.postcode,
                 address=row.address,

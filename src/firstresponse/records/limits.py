@@ -5,7 +5,8 @@ other text (codes, references, collar numbers, ids) `LINE`. Names and one-line f
 hold no control characters (NUL, escapes, bidirectional overrides); free text may
 hold line breaks and tabs and nothing else of the kind. JSON fields (answers, results,
 briefings, audit detail) are capped by the size of their JSON text. A date of birth is
-neither in the future nor absurdly long ago.
+neither in the future nor absurdly long ago. A coded field (`CODES`) holds one of its codes
+or nothing.
 
 `problems(table, body)` checks a record's JSON body (what the outbox sends and the hub
 receives: dates as ISO text) and lists what is wrong in plain words; `check` raises
@@ -22,6 +23,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import orjson
+
+from firstresponse.vocab import ETHNICITIES
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ FIELDS: dict[str, dict[str, Rule]] = {
     "dvdsstep": {"note": TEXT},
 }
 DOB_FIELDS = frozenset({"dob"})
+#: (table, field) -> the codes it may hold ("" always allowed: not recorded).
+CODES: dict[tuple[str, str], frozenset[str]] = {("person", "ethnicity"): frozenset(ETHNICITIES)}
 
 _CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -139,7 +144,11 @@ def _field_problem(table: str, column: str, value: Any) -> str | None:
     if column in DOB_FIELDS and value is not None:
         return _dob(label, value)
     if isinstance(value, str):
-        return text_problem(label, value, rule_for(table, column))
+        found = text_problem(label, value, rule_for(table, column))
+        codes = CODES.get((table, column))
+        if found is None and codes is not None and value and value not in codes:
+            found = f"{label} {value[:20]!r} is not one of the codes: {', '.join(sorted(codes))}"
+        return found
     if isinstance(value, dict | list):
         return _json_problem(label, value)
     if table == "child" and column == "age" and isinstance(value, int):

@@ -18,6 +18,7 @@ class Person(SQLModel, table=True):
     surname: str = Field(index=True)
     dob: date | None = None
     gender: str = ""
+    ethnicity: str = ""  # self-defined, an 18+1 code (vocab.ETHNICITIES); "": not recorded
     phone: str = ""
     postcode: str = ""
     address: str = ""
