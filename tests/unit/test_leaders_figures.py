@@ -7,6 +7,7 @@ from datetime import date
 
 from firstresponse.followup.dvds import record_application, record_step
 from firstresponse.followup.outcomes import record_outcome
+from firstresponse.people.needs import save_needs
 from firstresponse.records import HighRiskReview, Person, PersonMarker, ProtectiveOrder
 from firstresponse.store import Store
 from firstresponse.supervision.export import build_export
@@ -19,7 +20,10 @@ START, END, NOW = utc(2026, 1, 5), utc(2026, 1, 19), utc(2026, 1, 20)
 def _seed(store: Store) -> None:
     with store.session() as db:
         made = users(db)
-        repeat = Person(forename="Rae", surname="Testrepeat", dob=date(2009, 1, 10), gender="F")
+        repeat = Person(
+            forename="Rae", surname="Testrepeat", dob=date(2009, 1, 10), gender="F",
+            ethnicity="B2",
+        )  # fmt: skip
         db.add(repeat)
         db.flush()
         db.add(PersonMarker(person_id=repeat.id, marker="disability"))
@@ -67,7 +71,7 @@ def test_each_figure_from_known_records(store: Store) -> None:
     assert f["dvds:right_to_know"] == 1 and f["dvds:disclosed"] == 1 and f["dvds:overdue"] == 0
     assert f["victim_age:16-17"] == 1 and f["victim_age:35-44"] == 1  # born May 1990
     assert f["victim_sex:F"] == 2 and f["victim_disability:recorded"] == 1
-    assert f["victim_ethnicity:not recorded"] == 2
+    assert f["victim_ethnicity:B2"] == 1 and f["victim_ethnicity:not recorded"] == 1
     assert f["attend_minutes:immediate"] == 12 and f["attend_minutes:priority"] == 40
     assert f["attend_minutes:scheduled"] is None
     assert set(f) == set(FIGURES)
@@ -85,5 +89,27 @@ def test_export_carries_the_leaders_figures(store: Store) -> None:
     rows = leader_rows(data["leaders"])
     overall = {r["figure"]: r["value"] for r in rows if r["scope"] == "overall"}
     assert overall["arrests_per_100"] == 50.0
+    assert overall["victim_ethnicity:B2"] == 1 and overall["victim_ethnicity:not recorded"] == 1
     assert {r["scope"] for r in rows} == {"overall", "by_week", "by_team", "by_officer"}
     assert all(r["label"] for r in rows)
+
+
+def test_victims_by_ethnicity_never_drop_not_stated_or_not_recorded_and_disability_comes_from_needs(
+    store: Store,
+) -> None:
+    with store.session() as db:
+        made = users(db)
+        for n, (ethnicity, needs) in enumerate(
+            [("W1", ["disability"]), ("NS", ["mental_health"]), ("", []), ("W1", ["pregnant"])]
+        ):
+            victim = Person(forename="Vic", surname=f"Testeth{n}", ethnicity=ethnicity)
+            db.add(victim)
+            db.flush()
+            save_needs(db, made[OFFICER], victim.id, {"vulnerabilities": needs}, "call")
+            incident(db, f"E{n}", utc(2026, 1, 6 + n, 12), victim=victim)
+    with store.session() as db:
+        f = leaders_figures(db, START, END, NOW).overall
+    counted = {k.split(":")[1]: v for k, v in f.items() if k.startswith("victim_ethnicity:") and v}
+    assert counted == {"W1": 2, "NS": 1, "not recorded": 1}
+    assert sum(v for k, v in f.items() if k.startswith("victim_ethnicity:")) == f["incidents"]
+    assert f["victim_disability:recorded"] == 2  # disability and mental health, not pregnancy

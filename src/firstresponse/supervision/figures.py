@@ -21,6 +21,7 @@ from firstresponse.followup.outcomes import OUTCOMES, outcomes_for
 from firstresponse.records import HighRiskReview, Person, ProtectiveOrder, RiskLevel
 from firstresponse.supervision.cases import Case, aware, load_cases, teams
 from firstresponse.supervision.compliance import parse_time, week_of
+from firstresponse.vocab import ETHNICITIES
 
 ORDER_KINDS = ("dvpn", "dvpo", "dapn", "dapo")
 AGE_BANDS = ((16, 17), (18, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 200))
@@ -64,7 +65,8 @@ FIGURES: dict[str, str] = {
     "victim_sex:M": "Victims: male",
     "victim_sex:X": "Victims: another gender",
     "victim_sex:not recorded": "Victims: sex not recorded",
-    "victim_ethnicity:not recorded": "Victims: ethnicity not recorded",
+    **{f"victim_ethnicity:{k}": f"Victims' ethnicity: {v}" for k, v in ETHNICITIES.items()},
+    "victim_ethnicity:not recorded": "Victims' ethnicity: not recorded",
     "victim_disability:recorded": "Victims with a disability or mental health marker",
     **{f"attend_minutes:{g}": f"Median minutes call to arrival: {g}" for g in GRADES},
 }
@@ -115,7 +117,8 @@ def case_facts(
     c[f"victim_age:{_band(age)}"] += 1
     sex = (victim.gender if victim is not None else "") or "not recorded"
     c[f"victim_sex:{sex if sex in {'F', 'M', 'X'} else 'not recorded'}"] += 1
-    c["victim_ethnicity:not recorded"] += 1  # no ethnicity is recorded on the person
+    ethnicity = victim.ethnicity if victim is not None else ""
+    c[f"victim_ethnicity:{ethnicity if ethnicity in ETHNICITIES else 'not recorded'}"] += 1
     if case.victim_markers & DISABILITY_MARKERS:
         c["victim_disability:recorded"] += 1
     arrived = parse_time(first.get("arrived_at"))
