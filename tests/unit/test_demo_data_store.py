@@ -9,6 +9,7 @@ from firstresponse.commands.demo import DEMO_PEOPLE, DEMO_USERS, demo_store_path
 from firstresponse.config import Settings
 from firstresponse.records import Incident, Person, ProtectiveOrder, User
 from firstresponse.security.users import authenticate
+from firstresponse.vocab import ETHNICITIES
 
 
 def counts(settings: Settings) -> tuple[int, int, int]:
@@ -38,6 +39,11 @@ def test_demo_store_has_users_with_working_pins_and_history(settings: Settings) 
             assert any(p.forename == "Elizabeth" for p in liz)
             kinds = set(db.exec(select(ProtectiveOrder.kind)))
             assert {"marac", "restraining_order", "dvpo", "bail_conditions"} <= kinds
+            ethnicities = dict(
+                db.exec(select(Person.ethnicity, func.count()).group_by(Person.ethnicity)).all()
+            )
+            assert {"W1", "A1", "B2", "NS", ""} <= set(ethnicities)  # some not stated or blank
+            assert set(ethnicities) <= set(ETHNICITIES) | {""}
     finally:
         store.close()
 

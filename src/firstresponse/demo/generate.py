@@ -30,7 +30,9 @@ Row = tuple[Any, ...]
 Progress = Callable[[int], None]
 
 COLUMNS = {
-    "person": "id forename surname dob gender phone postcode address source_ref created_at",
+    "person": (
+        "id forename surname dob gender ethnicity phone postcode address source_ref created_at"
+    ),
     "personalias": "id person_id forename surname kind",
     "personmarker": "id person_id marker note added_at",
     "incident": (
@@ -171,6 +173,7 @@ class BatchGenerator:
         self._grades = {level: Weighted(g) for level, g in shape.GRADES.items()}
         self._relationships = Weighted(shape.RELATIONSHIPS)
         self._child_counts = Weighted(shape.CHILD_COUNTS)
+        self._ethnicity = Weighted(shape.ETHNICITIES)
         self._areas = list(names.AREAS)
 
     # -- ids, names, places -------------------------------------------------------------
@@ -260,6 +263,7 @@ class BatchGenerator:
                 person.surname,
                 person.dob.isoformat() if person.dob else None,
                 gender,
+                self._ethnicity_of(person.id),
                 self._phone() if phone else "",
                 postcode,
                 address,
@@ -268,6 +272,10 @@ class BatchGenerator:
             )
         )
         return person
+
+    def _ethnicity_of(self, person_id: str) -> str:
+        """Drawn from the (random) id's last bits, so the seeded stream is not disturbed."""
+        return str(self._ethnicity(lambda: int(person_id[-8:], 16) / 2**32))
 
     def _alias(self, person: Adult, forename: str, surname: str, kind: str) -> None:
         self.pending["personalias"].append((self.new_id(), person.id, forename, surname, kind))

@@ -52,6 +52,14 @@ SUSPECT_MARKERS = (
 )
 ELDERLY_AGE = 70
 
+#: Self-defined ethnicity (18+1 codes) per thousand people: roughly the 2021 census of
+#: England and Wales, with "not stated" (NS) and none recorded ("") as police records have.
+ETHNICITIES = (
+    ("W1", 620), ("W2", 8), ("W3", 2), ("W9", 52), ("M1", 8), ("M2", 3), ("M3", 7),
+    ("M9", 7), ("A1", 26), ("A2", 22), ("A3", 9), ("A4", 6), ("A9", 13), ("B1", 9),
+    ("B2", 21), ("B9", 4), ("O1", 5), ("O9", 13), ("NS", 64), ("", 100),
+)  # fmt: skip
+
 #: Protective orders by the highest risk level in a relationship: (kind, chance).
 ORDERS = {
     "high": (

@@ -37,6 +37,8 @@ CASES: list[tuple[int, str, str, str, str, str, str, list[str], int, bool]] = [
     (2, "PC2001", "immediate", "medium", "yes", "yes", "no", [], 11, True),
 ]
 FORENAMES = ["Ava", "Bea", "Cara", "Dee", "Eve", "Fay", "Gail", "Hope", "Isla", "Jan", "Kit"]
+#: Each victim's self-defined ethnicity (18+1 code; NS not stated, "" not recorded).
+ETHNICITIES = ["W1", "A2", "W1", "NS", "B2", "W1", "", "M1", "W9", "W1", ""]
 
 
 def _first_response(spec: tuple[Any, ...], arrived: str) -> dict[str, Any]:
@@ -97,7 +99,9 @@ def _risk(checklist: Checklist | None, level: str, text: bool, children: bool) -
 def _case(db: Session, n: int, spec: tuple[Any, ...], checklists: dict[str, Checklist]) -> Incident:
     days, officer, grade, level, _, grounds, arrested, seen, minutes, repeat = spec
     at = (utcnow() - timedelta(days=days)).replace(hour=9 + n % 8, minute=0, second=0)
-    victim: Person = person(db, FORENAMES[n], "Demoline", postcode="ZZ9 9ZZ")
+    victim: Person = person(
+        db, FORENAMES[n], "Demoline", postcode="ZZ9 9ZZ", ethnicity=ETHNICITIES[n]
+    )
     if repeat:
         incident(db, f"SUP-H{n:03d}", at - timedelta(days=60), victim, status="historic")
     inc = incident(
