@@ -21,6 +21,7 @@ from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.call_handler.history import HistoryScreen
 from firstresponse.tui.screens.call_handler.lookup_panel import LookupPanel
 from firstresponse.tui.screens.call_handler.state import CallState
+from firstresponse.vocab import ETHNICITIES
 
 YES_NO = [("Yes", "yes"), ("No", "no"), ("Not known", "unknown")]
 #: (id, label, placeholder) of the text fields; the first five feed the lookup.
@@ -40,6 +41,11 @@ SELECTS = [
     ("relationship", "Relationship", [(r.value.replace("_", " "), r.value) for r in Relationship]),
     ("suspect_present", "Suspect there?", YES_NO),
     ("weapons", "Weapons?", YES_NO),
+    (
+        "ethnicity",
+        "Ethnicity",
+        [(f"{label} ({code})", code) for code, label in ETHNICITIES.items()],
+    ),
 ]
 
 
@@ -85,9 +91,10 @@ class NewCallScreen(Screen[None]):
             yield self._select_row(*SELECTS[0])
             for wid, label, placeholder in TEXT_FIELDS[5:8]:
                 yield self._text_row(wid, label, placeholder)
-            for spec in SELECTS[1:]:
+            for spec in SELECTS[1:3]:
                 yield self._select_row(*spec)
             yield self._text_row(*TEXT_FIELDS[8])
+            yield self._select_row(*SELECTS[3])  # self-defined, optional: a new victim's
         yield Static("", id="selected", markup=False)
         yield LookupPanel(self.app.context.lookup, id="lookup")
         yield Footer()
@@ -211,6 +218,7 @@ class NewCallScreen(Screen[None]):
             victim_forename=forename,
             victim_surname=surname,
             victim_dob=parse_dob(self.value("dob")),
+            victim_ethnicity=self.choice("ethnicity"),
             phone=self.value("phone"),
             address=self.value("address"),
             postcode=self.value("postcode").upper(),
