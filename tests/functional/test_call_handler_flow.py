@@ -304,3 +304,20 @@ def test_lookup_source_goes_online_only_with_hub_and_a_session(settings, store) 
     context.sync = SimpleNamespace(worker=SimpleNamespace(session=SessionToken("CH1001", "t")))
     source = default_lookup(context)
     assert isinstance(source, FallbackLookup) and source.name == "hub"
+
+
+async def test_a_new_victims_self_defined_ethnicity_is_kept(app_factory, store, known) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "CH1001")
+        await pilot.press("n")
+        await settle(pilot, lambda: type(app.screen).__name__ == "NewCallScreen")
+        await type_text(pilot, "Nova Testnew")
+        app.screen.query_one("#ethnicity").focus()
+        await pilot.press("enter", *["down"] * 7, "enter")  # the blank, A1 ... B1, then B2
+        await settle(pilot, lambda: app.screen.choice("ethnicity") == "B2")
+        await pilot.press("f5")
+        await settle(pilot, lambda: type(app.screen).__name__ == "ThriveScreen")
+    with store.session() as db:
+        victim = db.exec(select(Person).where(Person.surname == "Testnew")).one()
+        assert victim.ethnicity == "B2"

@@ -208,7 +208,7 @@ def test_a_dvds_disclosure_made_on_one_terminal_shows_in_the_history_on_others(
                     pin_hash=pin_hash()))  # fmt: skip
     control = Store(tmp_path / "control.db")
     with control.session() as db:
-        victim = Person(forename="Ada", surname="Dvds-Test")
+        victim = Person(forename="Ada", surname="Dvds-Test", ethnicity="W2")
         subject = Person(forename="Rex", surname="Dvds-Test")
         for person in (victim, subject):
             outbox.enqueue_record(db, "person", person)
@@ -263,6 +263,8 @@ def test_a_dvds_disclosure_made_on_one_terminal_shows_in_the_history_on_others(
             assert history is not None and [d.startswith(said) for d in history.dvds] == [True]
             victim_side = person_history(db, victim.id)
             assert victim_side is not None and len(victim_side.dvds) == 1
+            held = db.get(Person, victim.id)
+            assert held is not None and held.ethnicity == "W2"  # travels with the person
             (closed,) = applications(db, utcnow(), include_closed=True)
             assert closed.outcome == "Disclosure made: In person"
 
