@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from firstresponse.hub.db import transaction
 from firstresponse.followup.contacts import due_contacts
 from firstresponse.followup.dvds import applications, load, record_application, record_step
+from firstresponse.hub.db import transaction
 from firstresponse.lookup import person_history
 from firstresponse.records import (
     Assessment,
@@ -135,7 +135,9 @@ def test_a_same_shift_review_reaches_the_officer_and_only_supervisors_send_one(
         assert db.exec(select(HighRiskReview)).all() == []
 
 
-def assessment(incident_id: str, checklist: str, status: str = "submitted", **result: str) -> Assessment:
+def assessment(
+    incident_id: str, checklist: str, status: str = "submitted", **result: str
+) -> Assessment:
     now = utcnow()
     return Assessment(
         incident_id=incident_id,

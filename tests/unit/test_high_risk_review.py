@@ -12,6 +12,7 @@ from firstresponse.config import load_settings
 from firstresponse.records import Decision, HighRiskReview, Notification, OutboxItem
 from firstresponse.security.permissions import PermissionDenied
 from firstresponse.store import Store
+from firstresponse.supervision import shifts
 from firstresponse.supervision.feedback import feedback_for
 from firstresponse.supervision.high_risk import (
     ReviewRefused,
@@ -20,7 +21,6 @@ from firstresponse.supervision.high_risk import (
     record_high_risk_review,
     review_queue,
 )
-from firstresponse.supervision import shifts
 from firstresponse.supervision.shifts import ShiftPattern, review_due, shift_end
 from tests.followup_builders import OFFICER, SUPERVISOR, incident, submitted, users, utc
 

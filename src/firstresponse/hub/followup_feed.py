@@ -7,8 +7,8 @@ teams the incident was assigned to; a same-shift review also goes to the officer
 about, and an assessment to its author (who may be on another terminal). A DVDS
 application and its steps go to control-room and supervisor terminals and to the team
 and officer who logged it; an application carries the people and (unless restricted)
-incident it names, so a terminal that does not hold them can still file it. Terminals file them as they file
-lookup records.
+incident it names, so a terminal that does not hold them can still file it. Terminals
+file them as they file lookup records.
 """
 
 from __future__ import annotations
