@@ -146,6 +146,15 @@ ETHNICITIES: dict[str, str] = {
     "NS": "Not stated",
 }
 NOT_STATED = "NS"
+#: The same categories in a few words, for tables and figures.
+ETHNICITIES_SHORT: dict[str, str] = {
+    "A1": "Indian", "A2": "Pakistani", "A3": "Bangladeshi", "A4": "Chinese",
+    "A9": "other Asian", "B1": "Caribbean", "B2": "African", "B9": "other Black",
+    "M1": "White and Black Caribbean", "M2": "White and Black African",
+    "M3": "White and Asian", "M9": "other Mixed", "O1": "Arab", "O9": "any other group",
+    "W1": "White British", "W2": "White Irish", "W3": "Gypsy or Irish Traveller",
+    "W9": "other White", "NS": "not stated",
+}  # fmt: skip
 
 
 def ethnicity_code(text: str) -> str:

@@ -10,12 +10,13 @@ from sqlmodel import select
 from firstresponse.calls import open_call
 from firstresponse.records import OutboxItem, Person, limits
 from firstresponse.store import Store
-from firstresponse.vocab import ETHNICITIES, NOT_STATED, ethnicity_code
+from firstresponse.vocab import ETHNICITIES, ETHNICITIES_SHORT, NOT_STATED, ethnicity_code
 from tests.unit.test_calls_support import add_users, details
 
 
 def test_the_code_list_is_the_18_plus_1() -> None:
     assert len(ETHNICITIES) == 19 and NOT_STATED in ETHNICITIES
+    assert list(ETHNICITIES_SHORT) == list(ETHNICITIES)
     assert ethnicity_code("b2") == "B2"
     assert ethnicity_code("  white:   irish ") == "W2"
     assert ethnicity_code("Not stated") == "NS"

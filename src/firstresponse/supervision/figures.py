@@ -21,7 +21,7 @@ from firstresponse.followup.outcomes import OUTCOMES, outcomes_for
 from firstresponse.records import HighRiskReview, Person, ProtectiveOrder, RiskLevel
 from firstresponse.supervision.cases import Case, aware, load_cases, teams
 from firstresponse.supervision.compliance import parse_time, week_of
-from firstresponse.vocab import ETHNICITIES
+from firstresponse.vocab import ETHNICITIES, ETHNICITIES_SHORT
 
 ORDER_KINDS = ("dvpn", "dvpo", "dapn", "dapo")
 AGE_BANDS = ((16, 17), (18, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 200))
@@ -65,8 +65,10 @@ FIGURES: dict[str, str] = {
     "victim_sex:M": "Victims: male",
     "victim_sex:X": "Victims: another gender",
     "victim_sex:not recorded": "Victims: sex not recorded",
-    **{f"victim_ethnicity:{k}": f"Victims' ethnicity: {v}" for k, v in ETHNICITIES.items()},
-    "victim_ethnicity:not recorded": "Victims' ethnicity: not recorded",
+    **{
+        f"victim_ethnicity:{k}": f"Victims: ethnicity {k} {v}" for k, v in ETHNICITIES_SHORT.items()
+    },
+    "victim_ethnicity:not recorded": "Victims: ethnicity not recorded",
     "victim_disability:recorded": "Victims with a disability or mental health marker",
     **{f"attend_minutes:{g}": f"Median minutes call to arrival: {g}" for g in GRADES},
 }
