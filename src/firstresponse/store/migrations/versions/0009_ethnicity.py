@@ -1,7 +1,7 @@
 """person: self-defined ethnicity (an 18+1 code; empty when not recorded)
 
-Revision ID: 0008_ethnicity
-Revises: 0007_sessions
+Revision ID: 0009_ethnicity
+Revises: 0008_highrisk_ack
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_ethnicity"
-down_revision = "0007_sessions"
+revision = "0009_ethnicity"
+down_revision = "0008_highrisk_ack"
 branch_labels = None
 depends_on = None
 
