@@ -1,4 +1,5 @@
-"""Pull assignments, briefings and lookup changes from the hub into the local store.
+"""Pull assignments, briefings, lookup changes and follow-through records (submitted
+assessments among them) from the hub into the local store.
 
 Each page is applied and its cursor saved in one transaction, so a crash repeats a
 page (harmless: applying is an upsert) and never skips one. A local record with
