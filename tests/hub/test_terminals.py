@@ -218,18 +218,20 @@ def test_nobody_can_push_a_record_as_someone_else(
     assert envelope(hub, incident_id) is None
 
 
-def test_a_parent_only_on_the_terminal_is_sent_and_the_record_filed(
+def test_parents_only_on_the_terminal_are_sent_and_the_record_filed(
     hub: Hub, terminals: Callable[[str], Terminal]
 ) -> None:
     laptop = terminals("MDT-HIST")
-    with laptop.store.session() as db:  # a person from the terminal's history, never queued
+    with laptop.store.session() as db:  # victim and suspect from the terminal's history only
         person = Person(forename="Rosa", surname="Onlyhere")
-        db.add(person)
+        suspect = Person(forename="Vic", surname="Alsohere")
+        db.add_all([person, suspect])
         db.flush()
         incident = Incident(
             reference="T-HIST-1",
             occurred_at=datetime.now(UTC),
             victim_id=person.id,
+            suspect_id=suspect.id,  # the hub asks for it only once the victim has arrived
             status="live",
             source="attendance",
             created_by="PC2001",
@@ -238,7 +240,8 @@ def test_a_parent_only_on_the_terminal_is_sent_and_the_record_filed(
     assessment_id = checklist_for(laptop.store, incident.id, "PC2001")
     link = laptop.sign_in("PC2001")
     wait_for(lambda: on_hub(hub, Assessment, assessment_id), 20, "the checklist filed")
-    assert on_hub(hub, Person, person.id) and on_hub(hub, Incident, incident.id)
+    assert on_hub(hub, Person, person.id) and on_hub(hub, Person, suspect.id)
+    assert on_hub(hub, Incident, incident.id)
     wait_for(lambda: link.status.connected and link.status.held == 0, 10, "nothing held")
 
 

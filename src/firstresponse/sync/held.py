@@ -123,6 +123,19 @@ def send_parent(db: Session, waits_for: str) -> bool:
     return True
 
 
+def send_parents(db: Session) -> int:
+    """Queue each parent the hub's held list waits for that this terminal holds but has
+    never sent; returns how many were queued.
+
+    A push answer names the first missing parent only: once it arrives the hub may hold
+    the record for the next (the suspect after the victim), which only its held list says.
+    """
+    wanted = {row.waits_for for row in held(db)}
+    ids = [waits_for.partition(":")[2] for waits_for in wanted]
+    known = set(db.exec(select(OutboxItem.record_id).where(col(OutboxItem.record_id).in_(ids))))
+    return sum(send_parent(db, w) for w in sorted(wanted) if w.partition(":")[2] not in known)
+
+
 def summary(store: Store, limit: int = 3) -> str:
     """What the hub holds and what each waits for, for a notification ("" if nothing)."""
     with store.session() as db:

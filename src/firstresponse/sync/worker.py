@@ -85,6 +85,9 @@ def sync_once(
             holding = client.held()
             with store.session() as db:
                 held_records.replace_held(db, holding)
+                parents = held_records.send_parents(db)
+            if parents:
+                push_outbox(store, client)  # the hub files what waited as they arrive
             status = replace(
                 status,
                 connected=True,
