@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -100,3 +101,27 @@ def test_an_urgent_record_takes_its_waiting_parents_ahead_with_it(store: Store) 
         (child.id, outbox.PRIORITY_CHILD),
         (other.id, outbox.PRIORITY_NORMAL),
     ]
+
+
+def test_a_record_read_back_and_sent_again_keeps_the_text_of_its_times(store: Store) -> None:
+    from firstresponse.records import Decision
+
+    with store.session() as db:
+        person = Person(forename="Ada", surname="Timekeeper")
+        db.add(person)
+        db.flush()
+        incident = Incident(reference="T-TIME", occurred_at=datetime.now(UTC), victim_id=person.id)
+        db.add(incident)
+        db.flush()
+        decision = Decision(incident_id=incident.id, kind="bwv_off", reason="Flat battery")
+        first = outbox.enqueue_record(db, "decision", decision)
+        first_body = first.body
+    with store.session() as db:
+        again = db.get(Decision, decision.id)
+        assert again is not None and again.made_at.tzinfo is None  # SQLite drops the zone
+        again.reviewed = True
+        second = outbox.enqueue_change(db, "decision", again)
+        second_body = second.body
+    before, after = json.loads(first_body), json.loads(second_body)
+    assert {k for k in before if before[k] != after[k]} == {"reviewed"}
+    assert after["made_at"].endswith("Z")

@@ -19,6 +19,8 @@ from firstresponse.attendance.submit import submit_in
 from firstresponse.checklist import Checklist, evaluate, load_checklists
 from firstresponse.config import Settings
 from firstresponse.records import Assignment, Incident, Person, utcnow
+from firstresponse.store.outbox import PRIORITY_HIGH_RISK, enqueue_record
+from firstresponse.sync.attest import acting_as
 
 
 def _briefing(
@@ -35,7 +37,8 @@ def _briefing(
 
 
 def _assignment(db: Session, collar: str, forename: str, surname: str, address: str) -> str:
-    """The officer's newest assignment from the calls demo, or a new one made here."""
+    """The officer's newest assignment from the calls demo, or a new one made here, queued
+    for the hub as CH1001's (the call handler who took the call)."""
     found = db.exec(
         select(Assignment)
         .where(Assignment.assignee == collar)
@@ -43,8 +46,13 @@ def _assignment(db: Session, collar: str, forename: str, surname: str, address: 
     ).first()
     if found is not None:
         return found.incident_id
+    with acting_as(db, "CH1001"):
+        return _call(db, collar, forename, surname, address)
+
+
+def _call(db: Session, collar: str, forename: str, surname: str, address: str) -> str:
     victim = Person(forename=forename, surname=surname, address=address, postcode="ZZ1 1ZZ")
-    db.add(victim)
+    enqueue_record(db, "person", victim)
     db.flush()
     reference = f"DEMO-{collar}-{utcnow():%H%M%S}"
     incident = Incident(
@@ -60,9 +68,11 @@ def _assignment(db: Session, collar: str, forename: str, surname: str, address: 
         source="call",
         created_by="CH1001",
     )
-    db.add(incident)
+    enqueue_record(db, "incident", incident, priority=PRIORITY_HIGH_RISK)
     db.flush()
-    db.add(
+    enqueue_record(
+        db,
+        "assignment",
         Assignment(
             incident_id=incident.id,
             assignee=collar,
@@ -78,7 +88,8 @@ def _assignment(db: Session, collar: str, forename: str, surname: str, address: 
                     ("Orders", ["None known"]),
                 ],
             ),
-        )
+        ),
+        priority=PRIORITY_HIGH_RISK,
     )
     db.flush()
     return incident.id
@@ -98,7 +109,7 @@ def _save(db: Session, draft_id: str, cl: Checklist, answers: dict[str, Any], fa
 def seed(db: Session, settings: Settings) -> None:
     """A draft in progress for PC2001 and a submitted attendance by PC2002."""
     cls = load_checklists(settings.checklists_dir)
-    fr, risk = cls[FIRST_RESPONSE], cls[RISK]
+    fr = cls[FIRST_RESPONSE]
 
     incident_id = _assignment(db, "PC2001", "Morgan", "Exampleton", "14 Fictional Close")
     facts = facts_for(db, incident_id)
@@ -112,6 +123,13 @@ def seed(db: Session, settings: Settings) -> None:
     )
 
     incident_id = _assignment(db, "PC2002", "Casey", "Sampleford", "3 Imaginary Road")
+    with acting_as(db, "PC2002"):  # queued as PC2002's, as if submitted on PC2002's laptop
+        _attended(db, incident_id, cls)
+
+
+def _attended(db: Session, incident_id: str, cls: dict[str, Checklist]) -> None:
+    """PC2002's first response (two children, one not seen; no arrest) and risk checklist."""
+    fr, risk = cls[FIRST_RESPONSE], cls[RISK]
     facts = facts_for(db, incident_id)
     answers = first_response_answers(
         grounds_for_arrest="yes",

@@ -21,6 +21,7 @@ from firstresponse.checklist import load_checklist
 from firstresponse.config import Settings
 from firstresponse.records import Incident, Person, User, utcnow
 from firstresponse.store import Store
+from firstresponse.sync.attest import acting_as
 
 DEMO_PIN = "1234"
 
@@ -72,10 +73,17 @@ def _repeat_victim(db: Session) -> str | None:
 
 
 def seed(db: Session, settings: Settings) -> list[str]:
-    """Create the demo's live calls; returns their references (none if CH1001 is missing)."""
+    """Create the demo's live calls; returns their references (none if CH1001 is missing).
+
+    Everything they queue for the hub is CH1001's, as if made on CH1001's terminal."""
     handler = db.exec(select(User).where(User.collar == "CH1001")).first()
     if handler is None:
         return []
+    with acting_as(db, handler.collar):
+        return _calls(db, settings, handler)
+
+
+def _calls(db: Session, settings: Settings, handler: User) -> list[str]:
     thrive = load_checklist(settings.checklists_dir / "thrive.toml")
     now = utcnow()
     refs = []

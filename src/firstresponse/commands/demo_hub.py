@@ -2,35 +2,69 @@
 
 The hub runs as its own process on loopback with a SQLite database at
 `data_dir/demo-hub.db`, holding the demo users (PIN 1234). The demo terminal is enrolled
-on it for this run only (its settings in memory; no config file is written), so officers
-sign in against the hub and records go from "waiting" to "synced" on screen.
+on it (the token kept in `data_dir/demo-hub.token` for the next run; its settings in
+memory, no config file is written), so officers sign in against the hub and records go
+from "waiting" to "synced" on screen.
 
-The demo store's seeded records wait in its outbox unsigned (they were made by the
-seeder, not by an officer at this terminal); before the hub starts they are signed for
-the demo officer each names as its author, with keys registered on this demo hub, as
-an online sign-in would have done. A real terminal never does this: its records are
-signed by the officer who submits them.
+Before the hub starts it is given what a force's hub already holds when a terminal first
+connects (`seed_demo_hub`, once per demo store):
+
+- the force's history the demo was generated with (people, aliases, markers, warrants,
+  orders, past incidents and their children), copied table by table, with its lookup
+  index, as a force loads its history once;
+- the demo officers' own records (the calls, attendances and review the seeders made),
+  each filed under the officer who made it, as their own terminals would have pushed it.
+  The seeders act as each officer (`sync.attest.acting_as`), so every seeded outbox row
+  names its author; it is signed for that officer with a key registered on this hub for
+  the demo device, as an online sign-in would have done, and the hub ingests the rows
+  author by author in the order they were made.
+
+The terminal's copies still wait in its outbox; when it syncs, the hub answers each as a
+duplicate, so nothing is held or refused. A real terminal never does this: its records
+are signed by the officer who submits them.
 """
 
 from __future__ import annotations
 
-import json
 import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # this module is imported by every `firstresponse` command line: stay light
+    from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
     from firstresponse.config import Settings
     from firstresponse.store import Store
 
 DEVICE = "DEMO-TERMINAL"
-AUTHOR_FIELDS = ("author", "made_by", "reviewer", "created_by")
-DEFAULT_AUTHOR = {"notification": "SG3001"}  # anything else unnamed: the call handler
+#: The history tables copied onto the demo hub (rows never queued by a demo officer).
+HISTORY = frozenset(
+    {
+        "person",
+        "personalias",
+        "personmarker",
+        "person_link",
+        "warrant",
+        "incident",
+        "child",
+        "protectiveorder",
+    }
+)
+
+
+@dataclass
+class Seeded:
+    """What `seed_demo_hub` put on the hub."""
+
+    token: str
+    history: int = 0  # history rows copied (0 when the hub already held them)
+    filed: int = 0  # the officers' records ingested under their names
+    refused: list[str] = field(default_factory=list)  # why any was not filed (none expected)
 
 
 def _free_port() -> int:
@@ -39,35 +73,84 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _seed_hub(db: Session) -> tuple[Any, str]:
-    """Demo users on the hub, and a fresh enrolment of the demo terminal."""
+def _stamp(store: Store) -> str:
+    """What tells this demo store from another (its seeding's audit entry)."""
+    from sqlmodel import select
+
+    from firstresponse.commands.demo import SEEDED
+    from firstresponse.records import AuditEvent
+
+    with store.session() as db:
+        query = select(AuditEvent.id).where(AuditEvent.action == SEEDED)
+        return db.exec(query).first() or ""
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _seed_users(db: Session) -> Any:
+    """The demo users on the hub; returns its admin."""
     from sqlmodel import select
 
     from firstresponse.commands.demo import DEMO_PIN, DEMO_USERS
-    from firstresponse.hub import admin
     from firstresponse.records import User
     from firstresponse.security.users import create_user, get_user
 
     for collar, name, role, team in DEMO_USERS:
         if get_user(db, collar) is None:
             create_user(db, collar, name, role, team, DEMO_PIN, actor="demo")
-    boss = db.exec(select(User).where(User.collar == "AD4001")).one()
+    return db.exec(select(User).where(User.collar == "AD4001")).one()
+
+
+def _enrol(db: Session, token_file: Path) -> tuple[Any, str]:
+    """The demo device and its token: the one kept from the last run, else a new enrolment."""
+    from firstresponse.hub import admin
+    from firstresponse.hub.auth import find_device
+
+    boss = _seed_users(db)
+    if token_file.exists():
+        token = token_file.read_text(encoding="utf-8").strip()
+        device = find_device(db, token)
+        if device is not None:
+            return device, token
     if any(d.name == DEVICE and d.revoked_at is None for d in admin.devices(db)):
         admin.revoke(db, boss, DEVICE)
-    return admin.enrol(db, boss, DEVICE)
+    device, token = admin.enrol(db, boss, DEVICE)
+    token_file.write_text(token + "\n", encoding="utf-8")
+    token_file.chmod(0o600)
+    return device, token
 
 
-def _author(kind: str, body: dict[str, Any], known: set[str]) -> str:
-    for field in AUTHOR_FIELDS:
-        value = body.get(field)
-        if isinstance(value, str) and value in known:
-            return value
-    return DEFAULT_AUTHOR.get(kind, "CH1001")
+def copy_history(store: Store, hub_db: Session) -> int:
+    """Copy the demo's history (every HISTORY row no demo officer queued) onto the hub,
+    parents first, and rebuild its lookup index; returns the rows copied."""
+    from sqlalchemy import insert, select
+    from sqlmodel import SQLModel
+
+    from firstresponse.lookup import rebuild_index
+    from firstresponse.records import OutboxItem
+
+    live = select(OutboxItem.__table__.c.record_id)  # type: ignore[attr-defined]
+    copied = 0
+    with store.engine.connect() as source:
+        for table in SQLModel.metadata.sorted_tables:
+            if table.name not in HISTORY:
+                continue
+            result = source.execute(select(table).where(table.c.id.not_in(live)))
+            while rows := result.mappings().fetchmany(2_000):
+                hub_db.execute(insert(table), [dict(row) for row in rows])
+                copied += len(rows)
+    rebuild_index(hub_db)
+    return copied
 
 
-def _sign_seeded(store: Store, hub_db: Session, device: Any) -> int:
-    """Sign the seeded, unsigned outbox rows for their demo authors (see the docstring)."""
-    from sqlmodel import select
+def _sign_seeded(store: Store, hub_db: Session, device_id: str) -> list[str]:
+    """Sign each unsigned waiting row for the officer it names, with a key registered on
+    the hub for the demo device; returns their ids. Rows naming nobody are left as they are
+    (they go as the signed-in officer's)."""
+    from sqlmodel import col, select
 
     from firstresponse.hub.models import HubSigningKey
     from firstresponse.records import OutboxItem, User
@@ -76,34 +159,83 @@ def _sign_seeded(store: Store, hub_db: Session, device: Any) -> int:
 
     users = {u.collar: u for u in hub_db.exec(select(User))}
     signers: dict[str, attest.Attestor] = {}
-    signed = 0
+    signed = []
     with store.session() as db:
-        rows = db.exec(
-            select(OutboxItem).where(OutboxItem.status == PENDING, OutboxItem.signature == "")
-        ).all()
-        for row in rows:
-            collar = _author(row.kind, json.loads(row.body), set(users))
-            if collar not in signers:
+        query = select(OutboxItem).where(
+            OutboxItem.status == PENDING, OutboxItem.signature == "", col(OutboxItem.author) != ""
+        )
+        for row in db.exec(query):
+            if row.author not in users:
+                continue
+            if row.author not in signers:
                 key = attest.new_key()
                 registered = HubSigningKey(
-                    user_id=users[collar].id,
-                    collar=collar,
-                    device_id=device.id,
+                    user_id=users[row.author].id,
+                    collar=row.author,
+                    device_id=device_id,
                     public_key=attest.public_text(key),
                 )
                 hub_db.add(registered)
-                signers[collar] = attest.Attestor(collar, registered.id, key)
-            row.author = ""
-            signers[collar].attest(row)
+                signers[row.author] = attest.Attestor(row.author, registered.id, key)
+            signers[row.author].attest(row)
             db.add(row)
-            signed += 1
+            signed.append(row.id)
     return signed
+
+
+def _file_seeded(hub_db: Session, store: Store, device_id: str, ids: list[str]) -> Seeded:
+    """Ingest these outbox rows on the hub, each run of one author's rows as that officer's
+    own push, in the order they were made."""
+    from itertools import groupby
+
+    from sqlalchemy import literal_column
+    from sqlmodel import col, select
+
+    from firstresponse.hub.auth import Principal
+    from firstresponse.hub.ingest import ingest
+    from firstresponse.hub.models import HubDevice
+    from firstresponse.records import OutboxItem, User
+    from firstresponse.sync.push import envelope
+
+    with store.session() as db:
+        query = select(OutboxItem).where(col(OutboxItem.id).in_(ids))
+        rows = list(db.exec(query.order_by(literal_column("outboxitem.rowid"))))
+    device = hub_db.get(HubDevice, device_id)
+    users = {user.collar: user for user in hub_db.exec(select(User))}
+    report = Seeded(token="")
+    for author, run in groupby(rows, key=lambda row: row.author):
+        batch = list(run)
+        principal = Principal(device=device, user=users[author])  # type: ignore[arg-type]
+        results = ingest(hub_db, principal, [envelope(row) for row in batch])
+        for row, result in zip(batch, results, strict=True):
+            if result.status in ("accepted", "duplicate") and not result.waits_for:
+                report.filed += 1
+            else:
+                why = result.reason or f"waits for {result.waits_for}"
+                report.refused.append(f"{row.kind} {row.record_id[:8]} ({author}): {why}")
+    return report
+
+
+def seed_demo_hub(engine: Engine, store: Store, token_file: Path, *, history: bool) -> Seeded:
+    """Users, the demo device, the demo's history (with `history`: a fresh hub) and its
+    officers' records waiting to be filed, on the hub."""
+    from firstresponse.hub.db import transaction
+
+    with transaction(engine) as db:
+        device, token = _enrol(db, token_file)
+        copied = copy_history(store, db) if history else 0
+        signed = _sign_seeded(store, db, device.id)
+        db.flush()
+        report = _file_seeded(db, store, device.id, signed)
+    report.token, report.history = token, copied
+    return report
 
 
 @dataclass
 class DemoHub:
     process: subprocess.Popen[bytes]
     url: str
+    seeded: Seeded
 
     def stop(self) -> None:
         self.process.terminate()
@@ -113,22 +245,38 @@ class DemoHub:
             self.process.kill()
 
 
+def prepare_demo_hub(settings: Settings, store: Store) -> tuple[Path, Seeded]:
+    """The demo hub's database, seeded for `store`. One made for another demo store (before
+    a `demo --reset`) is thrown away first, with the demo device's token."""
+    from firstresponse.hub.db import hub_engine
+
+    path = settings.data_dir / "demo-hub.db"
+    token_file = settings.data_dir / "demo-hub.token"
+    stamp_file = settings.data_dir / "demo-hub.store"  # the demo store the hub was seeded for
+    stamp = _stamp(store)
+    ours = stamp_file.exists() and stamp_file.read_text(encoding="utf-8").strip() == stamp
+    if not ours:
+        _remove(path)
+        token_file.unlink(missing_ok=True)
+    engine = hub_engine(str(path))
+    try:
+        seeded = seed_demo_hub(engine, store, token_file, history=not ours)
+    finally:
+        engine.dispose()
+    stamp_file.write_text(stamp + "\n", encoding="utf-8")
+    return path, seeded
+
+
 def start_demo_hub(settings: Settings, store: Store) -> DemoHub:
     """Start the hub, enrol the demo terminal on it and point `settings` at it."""
     import httpx
 
-    from firstresponse.hub.db import hub_engine, transaction
-
-    path = settings.data_dir / "demo-hub.db"
-    engine = hub_engine(str(path))
-    try:
-        with transaction(engine) as db:
-            device, token = _seed_hub(db)
-            _sign_seeded(store, db, device)
-    finally:
-        engine.dispose()
+    path, seeded = prepare_demo_hub(settings, store)
+    log_path = settings.data_dir / "demo-hub.log"
+    for refused in seeded.refused:
+        print(f"demo hub: not filed: {refused}", file=sys.stderr)
     port = _free_port()
-    log = open(settings.data_dir / "demo-hub.log", "ab")  # noqa: SIM115 - the hub's own log
+    log = open(log_path, "ab")  # noqa: SIM115 - the hub's own log
     process = subprocess.Popen(
         [
             sys.executable,
@@ -157,8 +305,8 @@ def start_demo_hub(settings: Settings, store: Store) -> DemoHub:
             time.sleep(0.2)
     else:
         process.kill()
-        raise RuntimeError(f"the demo hub did not start: see {settings.data_dir / 'demo-hub.log'}")
+        raise RuntimeError(f"the demo hub did not start: see {log_path}")
     if process.poll() is not None:
-        raise RuntimeError(f"the demo hub did not start: see {settings.data_dir / 'demo-hub.log'}")
-    settings.hub_url, settings.device_token = url, token
-    return DemoHub(process, url)
+        raise RuntimeError(f"the demo hub did not start: see {log_path}")
+    settings.hub_url, settings.device_token = url, seeded.token
+    return DemoHub(process, url, seeded)

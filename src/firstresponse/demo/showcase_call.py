@@ -22,6 +22,7 @@ from firstresponse.checklist import load_checklist
 from firstresponse.config import Settings
 from firstresponse.lookup import person_history
 from firstresponse.records import Person, User, utcnow
+from firstresponse.sync.attest import acting_as
 
 
 def _person(db: Session, forename: str, surname: str) -> Person | None:
@@ -36,6 +37,11 @@ def seed(db: Session, settings: Settings) -> list[str]:
     darren = _person(db, "Darren", "Kettley")
     if handler is None or liz is None or darren is None:
         return []
+    with acting_as(db, handler.collar):  # queued as CH1001's, as if made at CH1001's terminal
+        return _call(db, settings, handler, liz, darren)
+
+
+def _call(db: Session, settings: Settings, handler: User, liz: Person, darren: Person) -> list[str]:
     found = person_history(db, liz.id)
     history = to_jsonable_python(found, fallback=str) if found else None
     incident = open_call(

@@ -8,8 +8,10 @@ only file a record once its parents have arrived.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
+from pydantic_core import to_jsonable_python
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
 
@@ -60,13 +62,28 @@ def enqueue_record(
     A record outside its bounds (records.limits) raises InvalidRecord before anything is
     added.
     """
-    body = record.model_dump(mode="json")
+    body = wire_body(record)
     limits.check(record.__tablename__, body)
     session.add(record)
     item = enqueue(session, kind, record.id, body, version, priority)
     if priority > PRIORITY_NORMAL:
         lift_parents(session, record, priority)
     return item
+
+
+def wire_body(record: Any) -> dict[str, Any]:
+    """The record's JSON form, its times always in UTC with their zone ("...Z").
+
+    SQLite gives a time back without the zone it was stored with (UTC), so a record read
+    from the store and sent again as a new version would otherwise differ from the version
+    before it in the text of every time it did not change.
+    """
+    body: dict[str, Any] = record.model_dump(mode="json")
+    for name in type(record).model_fields:
+        value = getattr(record, name, None)
+        if isinstance(value, datetime) and value.tzinfo is None:
+            body[name] = to_jsonable_python(value.replace(tzinfo=UTC))
+    return body
 
 
 def _model_for(table: Any) -> type[SQLModel] | None:

@@ -1,8 +1,10 @@
 """Demo seed for supervision: four weeks of attended calls, a drawn dip sample, and one
 completed review whose feedback is waiting for PC2002 at next sign-in.
 
-Called once on a fresh demo store by `firstresponse.commands.demo.prepare_demo_store`.
-Every name and address is invented.
+Each officer's part is queued for the hub as theirs (the call handler's call, the
+responder's checklists and decisions, the supervisor's review), as if made on their own
+terminals. Called once on a fresh demo store by
+`firstresponse.commands.demo.prepare_demo_store`. Every name and address is invented.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from sqlmodel import Session
 
 from firstresponse.checklist import Checklist, load_checklists
 from firstresponse.config import Settings
-from firstresponse.records import Assessment, Incident, Person, utcnow
+from firstresponse.records import Assessment, Decision, Incident, Person, utcnow
+from firstresponse.store.outbox import enqueue_record
 from firstresponse.supervision import draw, record_review
 from firstresponse.supervision.synthetic import assessment, assignment, decision, incident, person
+from firstresponse.sync.attest import acting_as
 
 REVIEWER = "SG3001"
 #: Checklist decision names stored under the kinds agreed in CONTRACTS.md.
@@ -96,55 +100,75 @@ def _risk(checklist: Checklist | None, level: str, text: bool, children: bool) -
     return answers
 
 
+def _queue(db: Session, kind: str, *records: Any) -> None:
+    for record in records:
+        enqueue_record(db, kind, record)
+
+
 def _case(db: Session, n: int, spec: tuple[Any, ...], checklists: dict[str, Checklist]) -> Incident:
     days, officer, grade, level, _, grounds, arrested, seen, minutes, repeat = spec
     at = (utcnow() - timedelta(days=days)).replace(hour=9 + n % 8, minute=0, second=0)
-    victim: Person = person(
-        db, FORENAMES[n], "Demoline", postcode="ZZ9 9ZZ", ethnicity=ETHNICITIES[n]
-    )
-    if repeat:
-        incident(db, f"SUP-H{n:03d}", at - timedelta(days=60), victim, status="historic")
-    inc = incident(
-        db, f"SUP-{n + 1:04d}", at, victim, grade=grade, risk_level=level,
-        crime_recorded=grounds == "yes", arrest_made=(arrested == "yes") if arrested else None,
-        created_by=CALL_HANDLER, address=f"{n + 1} Example Street",
-    )  # fmt: skip
-    facts = {"repeat_victim": repeat, "incidents_12m": 1 if repeat else 0}
-    thrive = {"grade": grade, "grade.reason": "Risk and caller's wishes considered"}
-    if grade == "scheduled" and repeat:
-        thrive["floor_override_reason"] = "Caller safe at work; suspect abroad until Friday"
-        thrive["floor_override_supervisor"] = REVIEWER
-    call = assessment(
-        db, inc, "thrive", thrive, CALL_HANDLER, checklist=checklists.get("thrive"), facts=facts
-    )
-    brief = {
-        "summary": f"{grade.title()}: {FORENAMES[n]} Demoline, {n + 1} Example Street",
-        "sections": [{"title": "History", "lines": ["Repeat victim" if repeat else "No history"]}],
-        "incident_reference": inc.reference,
-        "grade": grade,
-        "restricted": False,
-    }
-    assignment(db, inc, officer, brief)
+    with acting_as(db, CALL_HANDLER):
+        victim: Person = person(
+            db, FORENAMES[n], "Demoline", postcode="ZZ9 9ZZ", ethnicity=ETHNICITIES[n]
+        )
+        _queue(db, "person", victim)
+        if repeat:
+            earlier = incident(
+                db, f"SUP-H{n:03d}", at - timedelta(days=60), victim, status="historic"
+            )
+            _queue(db, "incident", earlier)
+        inc = incident(
+            db, f"SUP-{n + 1:04d}", at, victim, grade=grade, risk_level=level,
+            crime_recorded=grounds == "yes",
+            arrest_made=(arrested == "yes") if arrested else None,
+            created_by=CALL_HANDLER, address=f"{n + 1} Example Street",
+        )  # fmt: skip
+        _queue(db, "incident", inc)
+        facts = {"repeat_victim": repeat, "incidents_12m": 1 if repeat else 0}
+        thrive = {"grade": grade, "grade.reason": "Risk and caller's wishes considered"}
+        if grade == "scheduled" and repeat:
+            thrive["floor_override_reason"] = "Caller safe at work; suspect abroad until Friday"
+            thrive["floor_override_supervisor"] = REVIEWER
+        call = assessment(
+            db, inc, "thrive", thrive, CALL_HANDLER, checklist=checklists.get("thrive"),
+            facts=facts,
+        )  # fmt: skip
+        brief = {
+            "summary": f"{grade.title()}: {FORENAMES[n]} Demoline, {n + 1} Example Street",
+            "sections": [
+                {"title": "History", "lines": ["Repeat victim" if repeat else "No history"]}
+            ],
+            "incident_reference": inc.reference,
+            "grade": grade,
+            "restricted": False,
+        }
+        _queue(db, "assessment", call)
+        _queue(db, "assignment", assignment(db, inc, officer, brief))
+        _queue(db, "decision", *_decisions(db, inc, call))
     arrived = (at + timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M")
-    attendance = assessment(
-        db, inc, "first_response", _first_response(spec, arrived), officer,
-        checklist=checklists.get("first_response"), minutes_after=minutes + 40,
-    )  # fmt: skip
-    risk = assessment(
-        db, inc, "risk", _risk(checklists.get("risk"), level, n % 4 != 1, bool(seen)), officer,
-        checklist=checklists.get("risk"),
-        facts=facts, minutes_after=minutes + 60,
-    )  # fmt: skip
-    for found in (call, attendance, risk):
-        _decisions(db, inc, found)
+    with acting_as(db, officer):
+        attendance = assessment(
+            db, inc, "first_response", _first_response(spec, arrived), officer,
+            checklist=checklists.get("first_response"), minutes_after=minutes + 40,
+        )  # fmt: skip
+        risk = assessment(
+            db, inc, "risk", _risk(checklists.get("risk"), level, n % 4 != 1, bool(seen)),
+            officer, checklist=checklists.get("risk"), facts=facts, minutes_after=minutes + 60,
+        )  # fmt: skip
+        _queue(db, "assessment", attendance, risk)
+        for found in (attendance, risk):
+            _queue(db, "decision", *_decisions(db, inc, found))
     return inc
 
 
-def _decisions(db: Session, inc: Incident, found: Assessment) -> None:
+def _decisions(db: Session, inc: Incident, found: Assessment) -> list[Decision]:
     """A Decision row for each protective-reducing choice the checklist recorded."""
+    made = []
     for needed in found.result.get("decisions") or []:
         kind = DECISION_KINDS.get(needed["kind"], needed["kind"])
-        decision(db, inc, kind, needed["reason"], found.author)
+        made.append(decision(db, inc, kind, needed["reason"], found.author))
+    return made
 
 
 def seed(db: Session, settings: Settings) -> None:
@@ -173,7 +197,8 @@ def seed(db: Session, settings: Settings) -> None:
             "action_by": (now + timedelta(days=7)).strftime("%Y-%m-%d"),
         }
     )
-    record_review(
-        db, checklists["dip_sample_review"], REVIEWER, reviewed.id, "PC2002", answers,
-        sample_id=sample.id,
-    )  # fmt: skip
+    with acting_as(db, REVIEWER):
+        record_review(
+            db, checklists["dip_sample_review"], REVIEWER, reviewed.id, "PC2002", answers,
+            sample_id=sample.id,
+        )  # fmt: skip

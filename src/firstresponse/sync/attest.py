@@ -16,6 +16,8 @@ from __future__ import annotations
 import base64
 import os
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -133,6 +135,25 @@ def attest_as(engine: Engine, attestor: Attestor | None) -> None:
 
 def current(engine: Engine) -> Attestor | None:
     return _ATTESTORS.get(engine)
+
+
+@contextmanager
+def acting_as(db: Session, collar: str) -> Iterator[None]:
+    """Outbox rows `db` writes in the block name `collar` as their author (unsigned).
+
+    For seeders that make several officers' records in one store (the demo); a terminal
+    attests its signed-in officer for the whole session instead (`attest_as`).
+    """
+    engine = db.get_bind()
+    assert isinstance(engine, Engine)
+    before = current(engine)
+    db.flush()
+    attest_as(engine, Attestor(collar))
+    try:
+        yield
+        db.flush()
+    finally:
+        attest_as(engine, before)
 
 
 @event.listens_for(Session, "before_flush")
