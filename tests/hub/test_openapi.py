@@ -30,6 +30,7 @@ EXPECTED_PATHS = {
     "/v1/audit/head": {"get"},
     "/v1/device": {"get"},
     "/v1/sessions": {"post", "delete"},
+    "/v1/sessions/ended": {"post"},
     "/v1/users": {"get"},
     "/v1/held": {"get"},
 }
@@ -72,6 +73,7 @@ def test_every_route_answers_with_a_named_model(hub: Hub) -> None:
         "/v1/audit/head": "#/components/schemas/AuditHead",
         "/v1/device": "#/components/schemas/DeviceInfo",
         "/v1/sessions": "#/components/schemas/SessionGrant",
+        "/v1/sessions/ended": "#/components/schemas/SessionsEnded",
         "/v1/users": "#/components/schemas/UsersResponse",
         "/v1/held": "#/components/schemas/HeldResponse",
     }

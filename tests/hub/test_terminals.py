@@ -18,13 +18,15 @@ from sqlmodel import select
 
 from firstresponse.attendance import assignments_for
 from firstresponse.config import Settings
+from firstresponse.hub.auth import token_hash
 from firstresponse.hub.db import transaction
-from firstresponse.hub.models import HubEnvelope
+from firstresponse.hub.models import HubEnvelope, HubSession
 from firstresponse.records import Assessment, Assignment, Incident, OutboxItem, Person
+from firstresponse.session import courier
 from firstresponse.session.link import SyncLink
 from firstresponse.session.signin import sign_in
 from firstresponse.store import Store, outbox
-from firstresponse.sync import held
+from firstresponse.sync import held, signouts
 from tests.hub.support import PIN, Hub
 
 
@@ -199,6 +201,54 @@ def test_records_of_an_officer_who_signed_out_sync_under_that_officer(
     assert row is not None and (row.pushed_by, row.sent_by) == ("PC2001", "CH1001")
     wait_for(lambda: link.status.waiting == 0 and link.status.connected, 10, "all sent")
     assert link.status.quarantined == 0
+
+
+def session_ended(hub: Hub, token: str) -> bool:
+    with transaction(hub.engine, read_only=True) as db:
+        row = db.exec(select(HubSession).where(HubSession.token_hash == token_hash(token))).one()
+        return row.revoked_at is not None
+
+
+def signed_out_while_the_hub_is_away(hub: Hub, laptop: Terminal) -> str:
+    """PC2001 signs in online, the hub goes, PC2001 signs out; returns their session token."""
+    link = laptop.sign_in("PC2001")
+    wait_for(lambda: link.status.connected, 10, "online")
+    assert link.worker.session is not None
+    token = link.worker.session.token
+    hub.stop()
+    laptop.sign_out()
+    assert signouts.waiting(laptop.store) == [token_hash(token)]  # kept, not the token
+    assert not session_ended(hub, token)
+    return token
+
+
+def test_a_sign_out_made_while_the_hub_is_away_reaches_it_when_it_returns(
+    hub: Hub, terminals: Callable[[str], Terminal]
+) -> None:
+    laptop = terminals("MDT-OUT")
+    token = signed_out_while_the_hub_is_away(hub, laptop)
+    hub.start()  # nobody signs in: the courier sends it
+    seconds = wait_for(lambda: session_ended(hub, token), 30, "the session ended on the hub")
+    assert seconds < 30 and signouts.waiting(laptop.store) == []
+    with hub.client(laptop.settings.device_token) as client:
+        from firstresponse.sync.client import AuthFailure, SessionToken
+
+        client.use_session(SessionToken("PC2001", token))
+        with pytest.raises(AuthFailure, match="session ended"):
+            client.whoami()
+
+
+def test_a_sign_out_left_waiting_is_sent_by_the_next_officers_sync(
+    hub: Hub, terminals: Callable[[str], Terminal]
+) -> None:
+    laptop = terminals("MDT-OUT2")
+    token = signed_out_while_the_hub_is_away(hub, laptop)
+    courier.stop(laptop.store)  # as if the terminal was shut down meanwhile
+    hub.start()
+    assert not session_ended(hub, token)
+    laptop.sign_in("CH1001")
+    wait_for(lambda: session_ended(hub, token), 15, "the session ended on the hub")
+    assert signouts.waiting(laptop.store) == []
 
 
 def test_nobody_can_push_a_record_as_someone_else(

@@ -16,7 +16,6 @@ thread, so requests that need no verification go on.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import os
 import secrets
 from concurrent.futures import ThreadPoolExecutor
@@ -32,6 +31,7 @@ from firstresponse.hub.db import reader, transaction
 from firstresponse.hub.models import HubDevice
 from firstresponse.records import User
 from firstresponse.security.pins import hash_pin, needs_rehash, verify_pin
+from firstresponse.sync.protocol import token_digest
 
 MAX_FAILED_PINS = 5
 # Argon2 verifications run here, one per core at most; the rest wait their turn.
@@ -56,7 +56,8 @@ def new_token() -> str:
 
 
 def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    """How the hub keeps a device or session token (sync.protocol.token_digest)."""
+    return token_digest(token)
 
 
 def find_device(db: Session, token: str) -> HubDevice | None:

@@ -204,6 +204,22 @@ def end_session(engine: Engine, session_token: str, reason: str = "signed out") 
         )
 
 
+def end_device_sessions(engine: Engine, device: HubDevice, digests: list[str]) -> int:
+    """Sign-outs a terminal sends once the hub answers again: each session named by its
+    token's digest (as kept here) ends, if it is this device's and still open."""
+    with transaction(engine) as db:
+        result = db.execute(
+            update(HubSession)
+            .where(
+                col(HubSession.token_hash).in_(digests),
+                col(HubSession.device_id) == device.id,
+                col(HubSession.revoked_at).is_(None),
+            )
+            .values(revoked_at=utcnow(), revoked_reason="signed out while the hub was away")
+        )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def revoke_sessions(
     db: Session, *, user_id: str | None = None, device_id: str | None = None, reason: str
 ) -> int:

@@ -9,7 +9,9 @@
 
 It runs a `SyncWorker` on its own thread, makes every outbox row written meanwhile the
 signed-in officer's (sync.attest), and watches the config file so that a hub URL or
-device token written while the terminal runs is used at once.
+device token written while the terminal runs is used at once. A sign-out is written to
+the store before anything else and sent to the hub when it answers: at once, by the
+courier while nobody is signed in (session.courier), or by the next officer's link.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ import threading
 from dataclasses import replace
 
 from firstresponse.config import Settings
+from firstresponse.session import courier
 from firstresponse.session.signin import SignedIn, apply_user_states
 from firstresponse.store import Store
-from firstresponse.sync import attest
+from firstresponse.sync import attest, signouts
 from firstresponse.sync.client import Credentials
 from firstresponse.sync.status import SyncStatus
 from firstresponse.sync.worker import SyncWorker
@@ -33,6 +36,7 @@ class SyncLink:
         self, store: Store, settings: Settings, signed: SignedIn, *, watch_config: bool = True
     ) -> None:
         self.store = store
+        self.settings = settings
         self.signed = signed
         self.collar = signed.user.collar
         self.worker = SyncWorker(
@@ -56,6 +60,7 @@ class SyncLink:
         return link
 
     def start(self) -> None:
+        courier.stop(self.store)  # this link's worker sends any sign-out still waiting
         if self._thread is None:
             self._thread = threading.Thread(
                 target=self.worker.run, args=(self._stop,), name=f"sync-{self.collar}", daemon=True
@@ -82,13 +87,19 @@ class SyncLink:
             self.worker.sign_in_with(Credentials(self.collar, pin))
 
     def close(self, *, sign_out: bool = True, wait: float = 5.0) -> None:
-        """Stop syncing; with `sign_out`, end the session on the hub (if it answers)."""
+        """Stop syncing; with `sign_out`, end the session on the hub (now if it answers,
+        else as soon as it does)."""
         attest.attest_as(self.store.engine, None)
+        session = self.worker.session
+        if sign_out and session is not None:
+            signouts.note(self.store, session)  # kept before anything can be lost
         self.worker.end_session = sign_out
         self._stop.set()
         self.worker.wake()
         if self._thread is not None:
             self._thread.join(wait)
+        if sign_out:
+            courier.start(self.store, self.settings)
 
 
 def sync_status(store: Store, settings: Settings, link: SyncLink | None) -> SyncStatus:

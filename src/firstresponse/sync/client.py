@@ -24,6 +24,7 @@ from firstresponse.sync.protocol import (
     DEVICE_HEADER,
     SESSION_HEADER,
     AuditHead,
+    EndedSessions,
     Envelope,
     HeldItem,
     HeldResponse,
@@ -229,6 +230,23 @@ class HubClient:
         except httpx.HTTPError:
             return False
         return response.status_code == 200
+
+    def end_sessions(self, digests: list[str]) -> None:
+        """Tell the hub these sessions of this device ended (officers who signed out while
+        it did not answer; needs only the device token)."""
+        body = EndedSessions(sessions=digests).model_dump_json()
+        try:
+            response = self._http.post(
+                "/sessions/ended", content=body, headers={"Content-Type": "application/json"}
+            )
+        except httpx.HTTPError as exc:
+            raise NetworkFailure(f"hub unreachable: {exc or type(exc).__name__}") from exc
+        if response.status_code in (401, 403):
+            raise AuthFailure(_detail(response))
+        if response.status_code >= 500:
+            raise NetworkFailure(f"hub error {response.status_code}: {_detail(response)}")
+        if response.status_code >= 400:
+            raise RequestRejected(_detail(response))
 
     def users(self) -> list[UserState]:
         """The officers who have signed in on this device, as the hub holds them now

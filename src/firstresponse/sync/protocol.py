@@ -10,6 +10,7 @@ and carry their signature (sync.attest).
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -118,6 +119,26 @@ class SessionGrant(BaseModel):
     idle_seconds: int
     user: UserState
     key_id: str = ""
+
+
+def token_digest(token: str) -> str:
+    """A token as the hub keeps it: the hex SHA-256 of its text (names it, cannot be used)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class EndedSessions(BaseModel):
+    """Sessions a terminal's officers signed out of while the hub did not answer, each
+    named by `token_digest` of its token (the token itself is never written down)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sessions: list[Hash] = Field(min_length=1, max_length=100)
+
+
+class SessionsEnded(BaseModel):
+    """How many of the sessions named were this device's and still open (now ended)."""
+
+    ended: int
 
 
 class DeviceInfo(BaseModel):

@@ -26,6 +26,7 @@ from firstresponse.config import ConfigWatcher, Settings
 from firstresponse.records import utcnow
 from firstresponse.store import Store
 from firstresponse.sync import held as held_records
+from firstresponse.sync import signouts
 from firstresponse.sync.backoff import Backoff
 from firstresponse.sync.client import (
     AuthFailure,
@@ -77,6 +78,8 @@ def sync_once(
             users = client.users()  # first: it needs no session, and may say why ours ended
             with store.session() as db:
                 on_users(db, users)
+        if signouts.waiting(store):
+            signouts.send(store, client)  # officers who signed out while the hub was away
         report = push_outbox(store, client)
         if report.stopped:
             status = _offline(status, report.stopped, report.auth_failed)
@@ -231,14 +234,17 @@ class SyncWorker:
         return self.status
 
     def sign_out(self) -> None:
-        """End the officer's session on the hub, if it can be reached (else it lapses)."""
+        """End the officer's session on the hub: noted in the store, then sent; if the hub
+        does not answer, it is sent when it next does (sync.signouts)."""
         with self._lock:
             client = self._client
             self._client = None
         if client is None:
             return
         try:
-            client.sign_out()
+            if client.session is not None:
+                signouts.note(self.store, client.session)
+                signouts.send(self.store, client)
         except SyncFailure:
             pass
         finally:

@@ -3,6 +3,9 @@
 GET /v1/device        which enrolled device a token belongs to (`firstresponse setup`)
 POST /v1/sessions     collar + PIN (+ public key), once, for a session token
 DELETE /v1/sessions   sign out: the session token is refused from then on
+POST /v1/sessions/ended
+                      sign-outs made while the hub was away, by token digest (the device
+                      token alone suffices: the sessions may have lapsed meanwhile)
 GET /v1/users         the officers who have signed in on this device, as the hub holds
                       them now (deactivation, PIN changes and locks reach terminals here;
                       the device token alone suffices)
@@ -24,6 +27,8 @@ from firstresponse.hub.models import HubDevice, HubEnvelope
 from firstresponse.security.permissions import Action, allowed
 from firstresponse.sync.protocol import (
     DeviceInfo,
+    EndedSessions,
+    SessionsEnded,
     HeldItem,
     HeldResponse,
     Problem,
@@ -117,6 +122,22 @@ def sign_out(
     """End this session (the officer signed out)."""
     sessions.end_session(request.app.state.engine, x_session or "")
     return Response(status_code=204)
+
+
+@router.post("/sessions/ended", response_model=SessionsEnded, responses=ERRORS)
+def sessions_ended(
+    body: EndedSessions,
+    request: Request,
+    x_device_token: Annotated[str | None, Header(max_length=200)] = None,
+) -> SessionsEnded:
+    """End the sessions named (by token digest) that this device's officers signed out of
+    while the hub did not answer; the others named are ignored."""
+    engine = request.app.state.engine
+    try:
+        found = _device(engine, x_device_token)
+    except AuthError as exc:
+        raise HTTPException(401, str(exc)) from exc
+    return SessionsEnded(ended=sessions.end_device_sessions(engine, found, body.sessions))
 
 
 @router.get("/users", response_model=UsersResponse, responses=ERRORS)
