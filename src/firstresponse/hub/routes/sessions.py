@@ -28,11 +28,11 @@ from firstresponse.security.permissions import Action, allowed
 from firstresponse.sync.protocol import (
     DeviceInfo,
     EndedSessions,
-    SessionsEnded,
     HeldItem,
     HeldResponse,
     Problem,
     SessionGrant,
+    SessionsEnded,
     SignIn,
     UsersResponse,
 )
