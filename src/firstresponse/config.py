@@ -45,6 +45,8 @@ class Settings:
     serial_perpetrator_victims: int = 2  # victims at which a suspect is flagged serial
     shift_starts: str = "07:00,15:00,23:00"  # local (UK) clock times the shifts start
     shift_review_window_minutes: int = 60  # less left of a shift: the next shift reviews
+    session_shift_hours: int = 12  # hub: a session ends this long after sign-in
+    session_idle_minutes: int = 120  # hub: a session lapses after this long without a request
 
     @property
     def store_path(self) -> Path:

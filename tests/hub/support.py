@@ -26,6 +26,7 @@ from firstresponse.hub import admin
 from firstresponse.hub.app import create_app
 from firstresponse.hub.db import hub_engine, transaction
 from firstresponse.hub.models import HubEnvelope
+from firstresponse.hub.sessions import SessionLimits
 from firstresponse.records import Child, Incident, Person, User
 from firstresponse.security.pins import hash_pin
 from firstresponse.store import Store, outbox
@@ -72,6 +73,7 @@ class Hub:
     target: str
     engine: Engine = field(init=False)
     port: int = field(default_factory=free_port)
+    limits: SessionLimits | None = None
     _server: uvicorn.Server | None = None
     _thread: threading.Thread | None = None
 
@@ -84,7 +86,7 @@ class Hub:
 
     def start(self) -> None:
         config = uvicorn.Config(
-            create_app(self.engine),
+            create_app(self.engine, self.limits),
             host="127.0.0.1",
             port=self.port,
             log_level="warning",

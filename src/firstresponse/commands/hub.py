@@ -32,7 +32,13 @@ def run(args: argparse.Namespace) -> int:
 
     from firstresponse.hub.admin import ensure_demo_users
     from firstresponse.hub.db import hub_engine, transaction
+    from firstresponse.hub.sessions import SessionLimits
 
+    try:
+        limits = SessionLimits.from_settings(args.settings)
+    except ValueError as exc:
+        print(f"firstresponse hub: {exc}", file=sys.stderr)
+        return 2
     target = hub_target(args)
     try:
         engine = hub_engine(target)
@@ -54,7 +60,11 @@ def run(args: argparse.Namespace) -> int:
     from firstresponse.hub.db import ENV_DB
 
     os.environ[ENV_DB] = target
+    # Every worker process reads its settings afresh: give them the limits checked here.
+    os.environ["FIRSTRESPONSE_SESSION_SHIFT_HOURS"] = str(args.settings.session_shift_hours)
+    os.environ["FIRSTRESPONSE_SESSION_IDLE_MINUTES"] = str(args.settings.session_idle_minutes)
     print(f"hub on http://{args.host}:{args.port}  (database {target.split('@')[-1]})")
+    print(limits.describe())
     uvicorn.run(
         "firstresponse.hub.app:app_from_env",
         factory=True,

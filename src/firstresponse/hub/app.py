@@ -19,6 +19,7 @@ from firstresponse import __version__
 from firstresponse.hub.db import ENV_DB, hub_engine
 from firstresponse.hub.limits import BodyLimit
 from firstresponse.hub.routes import api_router
+from firstresponse.hub.sessions import SessionLimits
 from firstresponse.security.permissions import PermissionDenied
 
 log = logging.getLogger("firstresponse.hub")
@@ -33,14 +34,15 @@ async def _denied(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, 403)
 
 
-def create_app(engine: Engine) -> FastAPI:
-    """The hub on an already-migrated engine."""
+def create_app(engine: Engine, limits: SessionLimits | None = None) -> FastAPI:
+    """The hub on an already-migrated engine, with its session limits (default: SHIFT, IDLE)."""
     app = FastAPI(
         title="firstresponse hub",
         version=__version__,
         description="Sync, lookup and assignment service for firstresponse terminals.",
     )
     app.state.engine = engine
+    app.state.session_limits = limits or SessionLimits()
     app.add_middleware(BodyLimit)
     app.add_exception_handler(SQLAlchemyError, _database_down)
     app.add_exception_handler(PermissionDenied, _denied)
@@ -49,5 +51,9 @@ def create_app(engine: Engine) -> FastAPI:
 
 
 def app_from_env() -> FastAPI:
-    """Factory for `uvicorn --factory` with several workers: the database from the environment."""
-    return create_app(hub_engine(os.environ[ENV_DB]))
+    """Factory for `uvicorn --factory` with several workers: the database from the
+    environment, the session limits from the settings (file and environment)."""
+    from firstresponse.config import load_settings
+
+    limits = SessionLimits.from_settings(load_settings())
+    return create_app(hub_engine(os.environ[ENV_DB]), limits)

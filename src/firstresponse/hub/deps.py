@@ -34,6 +34,7 @@ Db = Annotated[Engine, Depends(engine)]
 
 async def principal(
     db: Db,
+    request: Request,
     x_device_token: Annotated[str | None, Header(max_length=200)] = None,
     x_session: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Principal:
@@ -46,7 +47,9 @@ async def principal(
     from firstresponse.hub.sessions import authenticate_session
 
     try:
-        return await to_thread.run_sync(authenticate_session, db, x_device_token, x_session)
+        return await to_thread.run_sync(
+            authenticate_session, db, x_device_token, x_session, request.app.state.session_limits
+        )
     except AuthError as exc:
         raise HTTPException(401, str(exc)) from exc
 

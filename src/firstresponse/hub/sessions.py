@@ -1,12 +1,14 @@
 """Sessions: collar and PIN exchanged once, on an enrolled device, for a session token.
 
 A session token is random and kept on the hub only as its SHA-256, bound to the device
-it was issued to. It lasts until the end of the shift (`SHIFT`) and lapses after `IDLE`
-without a request. It is refused from the next request on once the officer signs out,
-their PIN changes (`pin_stamp`), they are locked or deactivated, or the device is
-revoked: all of that is checked in the one indexed query that identifies the caller, and
-the paths that change those things on the hub also mark the sessions revoked
-(`revoke_sessions`), so unlocking an officer does not bring an old session back.
+it was issued to. It lasts until the end of the shift and lapses after a spell without a
+request: the hub's `SessionLimits`, from its settings (`session_shift_hours`,
+`session_idle_minutes`; by default `SHIFT` and `IDLE`). It is refused from the next
+request on once the officer signs out, their PIN changes (`pin_stamp`), they are locked
+or deactivated, or the device is revoked: all of that is checked in the one indexed query
+that identifies the caller, and the paths that change those things on the hub also mark
+the sessions revoked (`revoke_sessions`), so unlocking an officer does not bring an old
+session back.
 
 Failed sign-ins are rate-limited per device and per collar (`RATE_LIMIT` in
 `RATE_WINDOW`), counted in the database so several hub processes share the limit; wrong
@@ -19,6 +21,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, update
 from sqlalchemy.engine import Engine
@@ -30,11 +33,47 @@ from firstresponse.hub.models import HubDevice, HubSession, HubSignInAttempt, Hu
 from firstresponse.records import User, utcnow
 from firstresponse.sync.protocol import UserState
 
+if TYPE_CHECKING:
+    from firstresponse.config import Settings
+
 SHIFT = timedelta(hours=12)
 IDLE = timedelta(hours=2)
+LONGEST_SHIFT = timedelta(hours=24)
 TOUCH_EVERY = timedelta(seconds=60)  # last_seen_at is written at most this often
 RATE_WINDOW = timedelta(minutes=1)
 RATE_LIMIT = 10  # sign-in attempts per device, and per collar, in RATE_WINDOW
+
+
+@dataclass(frozen=True)
+class SessionLimits:
+    """How long a session lasts (`shift`) and how long it survives without a request (`idle`)."""
+
+    shift: timedelta = SHIFT
+    idle: timedelta = IDLE
+
+    def __post_init__(self) -> None:
+        if not timedelta(minutes=1) <= self.shift <= LONGEST_SHIFT:
+            raise ValueError("session_shift_hours must be between 1 and 24")
+        if not timedelta(minutes=1) <= self.idle <= self.shift:
+            raise ValueError(
+                "session_idle_minutes must be at least 1 and no longer than the shift "
+                f"({int(self.shift.total_seconds() // 60)} minutes)"
+            )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SessionLimits:
+        """The hub's limits from its settings; ValueError says which one is wrong."""
+        return cls(
+            shift=timedelta(hours=settings.session_shift_hours),
+            idle=timedelta(minutes=settings.session_idle_minutes),
+        )
+
+    def describe(self) -> str:
+        hours = self.shift.total_seconds() / 3600
+        return f"sessions last {hours:g} h, {int(self.idle.total_seconds() // 60)} min idle"
+
+
+DEFAULT_LIMITS = SessionLimits()
 
 
 class RateLimited(AuthError):
@@ -97,7 +136,11 @@ def record_failure(engine: Engine, device: HubDevice, collar: str) -> None:
 
 
 def open_session(
-    engine: Engine, device: HubDevice, user: User, public_key: str
+    engine: Engine,
+    device: HubDevice,
+    user: User,
+    public_key: str,
+    limits: SessionLimits = DEFAULT_LIMITS,
 ) -> tuple[str, HubSession, str]:
     """A new session (and, with `public_key`, a signing key) for a verified officer.
 
@@ -113,7 +156,7 @@ def open_session(
         pin_stamp=pin_stamp(user),
         created_at=now,
         last_seen_at=now,
-        expires_at=now + SHIFT,
+        expires_at=now + limits.shift,
     )
     key_id = ""
     with transaction(engine) as db:
@@ -134,7 +177,7 @@ class _Found:
     user: User
 
 
-def _refusal(found: _Found | None, now: datetime) -> str:
+def _refusal(found: _Found | None, now: datetime, limits: SessionLimits) -> str:
     """Why this session may not be used, or "" when it may."""
     if found is None:
         return "session unknown: sign in again"
@@ -145,7 +188,7 @@ def _refusal(found: _Found | None, now: datetime) -> str:
         return f"session ended ({session.revoked_reason or 'signed out'}): sign in again"
     if now >= _aware(session.expires_at):
         return "session ended at the end of the shift: sign in again"
-    if now - _aware(session.last_seen_at) >= IDLE:
+    if now - _aware(session.last_seen_at) >= limits.idle:
         return "session lapsed after no activity: sign in again"
     if not user.active:
         return f"{user.collar} is deactivated"
@@ -157,7 +200,10 @@ def _refusal(found: _Found | None, now: datetime) -> str:
 
 
 def authenticate_session(
-    engine: Engine, device_token: str | None, session_token: str | None
+    engine: Engine,
+    device_token: str | None,
+    session_token: str | None,
+    limits: SessionLimits = DEFAULT_LIMITS,
 ) -> Principal:
     """The device and officer behind a session token; raises AuthError (401)."""
     if not device_token:
@@ -177,7 +223,7 @@ def authenticate_session(
     found = None
     if row is not None and row[0].device_id == device.id:  # bound to the device it was issued to
         found = _Found(row[0], device, row[1])
-    reason = _refusal(found, now)
+    reason = _refusal(found, now, limits)
     if reason:
         raise AuthError(reason)
     assert found is not None

@@ -76,13 +76,14 @@ async def sign_in(
     except AuthError as exc:
         await to_thread.run_sync(sessions.record_failure, engine, device, collar)
         raise HTTPException(401, str(exc)) from exc
+    limits: sessions.SessionLimits = request.app.state.session_limits
     token, session, key_id = await to_thread.run_sync(
-        sessions.open_session, engine, who.device, who.user, body.public_key
+        sessions.open_session, engine, who.device, who.user, body.public_key, limits
     )
     return SessionGrant(
         token=token,
         expires_at=session.expires_at.isoformat(),
-        idle_seconds=int(sessions.IDLE.total_seconds()),
+        idle_seconds=int(limits.idle.total_seconds()),
         user=sessions.user_state(who.user),
         key_id=key_id,
     )
