@@ -193,7 +193,7 @@ def queue(store: Store, records: int, author: str) -> int:
         made = 0
         while made < records:
             person = Person(forename="Bench", surname=f"Victim{made}")
-            outbox.enqueue_record(db, "person", person)
+            outbox.enqueue_record(db, person)
             db.flush()
             incident = Incident(
                 reference=f"B-{uuid.uuid4().hex}",
@@ -202,12 +202,12 @@ def queue(store: Store, records: int, author: str) -> int:
                 summary="synthetic benchmark incident " * 4,
                 created_by=author,
             )
-            outbox.enqueue_record(db, "incident", incident, priority=outbox.PRIORITY_HIGH_RISK)
+            outbox.enqueue_record(db, incident, priority=outbox.PRIORITY_HIGH_RISK)
             db.flush()
             made += 2
             if made < records:
                 child = Child(incident_id=incident.id, name="Bench Child", age=6, seen=True)
-                outbox.enqueue_record(db, "child", child, priority=outbox.PRIORITY_CHILD)
+                outbox.enqueue_record(db, child, priority=outbox.PRIORITY_CHILD)
                 made += 1
     return made
 

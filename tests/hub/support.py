@@ -139,7 +139,7 @@ class Hub:
 def make_case(db: Session, children: int = 1, author: str = "PC2001") -> list[str]:
     """Queue a victim, an incident and its children on a terminal; returns the record ids."""
     victim = Person(forename="Ivy", surname=f"Testcase{uuid.uuid4().hex[:6]}")
-    outbox.enqueue_record(db, "person", victim)
+    outbox.enqueue_record(db, victim)
     db.flush()
     incident = Incident(
         reference=f"T-{uuid.uuid4().hex[:10]}",
@@ -149,12 +149,12 @@ def make_case(db: Session, children: int = 1, author: str = "PC2001") -> list[st
         source="call",
         created_by=author,
     )
-    outbox.enqueue_record(db, "incident", incident, priority=outbox.PRIORITY_HIGH_RISK)
+    outbox.enqueue_record(db, incident, priority=outbox.PRIORITY_HIGH_RISK)
     db.flush()
     ids = [victim.id, incident.id]
     for n in range(children):
         child = Child(incident_id=incident.id, name=f"Child {n}", age=5 + n, seen=True)
-        outbox.enqueue_record(db, "child", child, priority=outbox.PRIORITY_CHILD)
+        outbox.enqueue_record(db, child, priority=outbox.PRIORITY_CHILD)
         ids.append(child.id)
     return ids
 

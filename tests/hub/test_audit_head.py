@@ -27,7 +27,7 @@ def test_truncating_synced_entries_is_reported_against_the_hub(
         users.create_user(db, "AD4001", "Test AD4001", "admin", "", PIN)
         for n in range(4):  # audit events queued for the hub, as access events are
             event = audit.record(db, "PC2001", "restricted.view", "incident", f"i-{n}")
-            outbox.enqueue_record(db, "audit", event)
+            outbox.enqueue_record(db, event)
         synced = audit.head_of(db)
     token = hub.enrol("terminal-7")
     with hub.client(token) as client:

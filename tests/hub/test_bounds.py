@@ -142,7 +142,7 @@ def test_the_terminal_splits_batches_to_fit_under_the_cap(hub: Hub, tmp_path: Pa
                 checklist_id="risk", checklist_version="1", checklist_hash="0" * 64,
                 answers=answers, status="submitted", author="PC2001", incident_id=incident_id,
             )  # fmt: skip
-            outbox.enqueue_record(db, "assessment", draft)
+            outbox.enqueue_record(db, draft)
     sizes: list[int] = []
     with hub.client(hub.enrol()) as client:
         send = client.push

@@ -42,7 +42,7 @@ def dispatch(store: Store, assignee: str) -> str:
     """A call handler's terminal: a victim, a high-risk incident assigned to `assignee`."""
     with store.session() as db:
         victim = Person(forename="Nia", surname="Followup-Test")
-        outbox.enqueue_record(db, "person", victim)
+        outbox.enqueue_record(db, victim)
         db.flush()
         incident = Incident(
             reference=f"CAD-{uuid.uuid4().hex[:8]}",
@@ -51,11 +51,9 @@ def dispatch(store: Store, assignee: str) -> str:
             status="attended",
             risk_level="high",
         )
-        outbox.enqueue_record(db, "incident", incident)
+        outbox.enqueue_record(db, incident)
         db.flush()
-        outbox.enqueue_record(
-            db, "assignment", Assignment(incident_id=incident.id, assignee=assignee)
-        )
+        outbox.enqueue_record(db, Assignment(incident_id=incident.id, assignee=assignee))
     return incident.id
 
 
@@ -111,7 +109,7 @@ def test_a_same_shift_review_reaches_the_officer_and_only_supervisors_send_one(
             forged = HighRiskReview.model_validate(
                 {**held.model_dump(), "id": str(uuid.uuid4()), "reviewer": "PC2001"}
             )
-            outbox.enqueue_record(db, "highriskreview", forged)
+            outbox.enqueue_record(db, forged)
         result = push_outbox(officer, client)
         assert result.accepted == 0 and result.quarantined == 1
         with officer.session() as db:
@@ -168,7 +166,7 @@ def test_submitted_assessments_reach_supervisors_and_the_author_so_their_lists_s
             risk = assessment(incident_id, "risk", risk_level="high")
             draft = assessment(incident_id, "safety", status="draft")
             for row in (first, risk, draft):
-                outbox.enqueue_record(db, "assessment", row)
+                outbox.enqueue_record(db, row)
         assert push_outbox(laptop, client).accepted == 3
 
     supervisor = Store(tmp_path / "sg3001.db")
@@ -213,7 +211,7 @@ def test_a_dvds_disclosure_made_on_one_terminal_shows_in_the_history_on_others(
         victim = Person(forename="Ada", surname="Dvds-Test", ethnicity="W2")
         subject = Person(forename="Rex", surname="Dvds-Test")
         for person in (victim, subject):
-            outbox.enqueue_record(db, "person", person)
+            outbox.enqueue_record(db, person)
         db.flush()
         incident = Incident(
             reference=f"CAD-{uuid.uuid4().hex[:8]}",
@@ -222,11 +220,9 @@ def test_a_dvds_disclosure_made_on_one_terminal_shows_in_the_history_on_others(
             suspect_id=subject.id,
             status="attended",
         )
-        outbox.enqueue_record(db, "incident", incident)
+        outbox.enqueue_record(db, incident)
         db.flush()
-        outbox.enqueue_record(
-            db, "assignment", Assignment(incident_id=incident.id, assignee="PC2001")
-        )
+        outbox.enqueue_record(db, Assignment(incident_id=incident.id, assignee="PC2001"))
     with hub.client(hub.enrol(), "CH1001") as client:
         assert push_outbox(control, client).accepted == 4
 

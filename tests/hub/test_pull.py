@@ -17,7 +17,7 @@ def dispatch(store: Store, assignee: str) -> tuple[str, str]:
     """A call handler's terminal: new victim, incident, child, and an assignment."""
     with store.session() as db:
         victim = Person(forename="Nia", surname="Okafor-Test")
-        outbox.enqueue_record(db, "person", victim)
+        outbox.enqueue_record(db, victim)
         db.flush()
         incident = Incident(
             reference=f"CAD-{uuid.uuid4().hex[:8]}",
@@ -26,16 +26,16 @@ def dispatch(store: Store, assignee: str) -> tuple[str, str]:
             status="live",
             grade="immediate",
         )
-        outbox.enqueue_record(db, "incident", incident)
+        outbox.enqueue_record(db, incident)
         db.flush()
-        outbox.enqueue_record(db, "child", Child(incident_id=incident.id, name="Ola", age=4))
+        outbox.enqueue_record(db, Child(incident_id=incident.id, name="Ola", age=4))
         assignment = Assignment(
             incident_id=incident.id,
             assignee=assignee,
             grade="immediate",
             briefing={"note": "caller whispering"},
         )
-        outbox.enqueue_record(db, "assignment", assignment)
+        outbox.enqueue_record(db, assignment)
     return incident.id, assignment.id
 
 
@@ -88,7 +88,7 @@ def test_a_local_record_with_unsent_changes_is_not_overwritten(hub: Hub, tmp_pat
         with mine.session() as db:
             local = db.get(Incident, incident_id)
             local.arrest_made = True
-            outbox.enqueue_record(db, "incident", local, version=2)
+            outbox.enqueue_record(db, local, version=2)
         with control.session() as db:
             hub_side = db.get(Incident, incident_id)
         from firstresponse.sync.protocol import Change

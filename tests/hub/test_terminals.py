@@ -91,7 +91,7 @@ def call_with_assignment(
     (without `assign`: an incident a responder attends unassigned)."""
     with store.session() as db:
         victim = Person(forename="Ivy", surname=f"Case{uuid.uuid4().hex[:6]}")
-        outbox.enqueue_record(db, "person", victim)
+        outbox.enqueue_record(db, victim)
         db.flush()
         incident = Incident(
             reference=f"T-{uuid.uuid4().hex[:8]}",
@@ -102,7 +102,7 @@ def call_with_assignment(
             source="call" if assign else "attendance",
             created_by=author,
         )
-        outbox.enqueue_record(db, "incident", incident, priority=outbox.PRIORITY_HIGH_RISK)
+        outbox.enqueue_record(db, incident, priority=outbox.PRIORITY_HIGH_RISK)
         db.flush()
         if not assign:
             return incident.id
@@ -112,7 +112,7 @@ def call_with_assignment(
             grade="immediate",
             briefing={"summary": "Immediate: test", "sections": []},
         )
-        outbox.enqueue_record(db, "assignment", assignment, priority=outbox.PRIORITY_HIGH_RISK)
+        outbox.enqueue_record(db, assignment, priority=outbox.PRIORITY_HIGH_RISK)
         return incident.id
 
 
@@ -127,7 +127,7 @@ def checklist_for(store: Store, incident_id: str, author: str) -> str:
             author=author,
             submitted_at=datetime.now(UTC),
         )
-        outbox.enqueue_record(db, "assessment", assessment, priority=outbox.PRIORITY_HIGH_RISK)
+        outbox.enqueue_record(db, assessment, priority=outbox.PRIORITY_HIGH_RISK)
         return assessment.id
 
 
@@ -287,7 +287,7 @@ def test_parents_only_on_the_terminal_are_sent_and_the_record_filed(
             source="attendance",
             created_by="PC2001",
         )
-        outbox.enqueue_record(db, "incident", incident, priority=outbox.PRIORITY_HIGH_RISK)
+        outbox.enqueue_record(db, incident, priority=outbox.PRIORITY_HIGH_RISK)
     assessment_id = checklist_for(laptop.store, incident.id, "PC2001")
     link = laptop.sign_in("PC2001")
     wait_for(lambda: on_hub(hub, Assessment, assessment_id), 20, "the checklist filed")

@@ -58,11 +58,11 @@ def test_a_megabyte_field_is_refused_at_once() -> None:
 
 def test_the_terminal_refuses_to_queue_a_record_outside_its_bounds(store: Store) -> None:
     with pytest.raises(limits.InvalidRecord, match="U\\+0000"), store.session() as db:
-        outbox.enqueue_record(db, "person", Person(forename="An\x00na", surname="Lee"))
+        outbox.enqueue_record(db, Person(forename="An\x00na", surname="Lee"))
     with store.session() as db:
         person = Person(forename="Anna", surname="Lee")
-        outbox.enqueue_record(db, "person", person)
+        outbox.enqueue_record(db, person)
         with pytest.raises(limits.InvalidRecord, match="age 300"):
-            outbox.enqueue_record(db, "child", Child(incident_id="x", name="Mia", age=300))
+            outbox.enqueue_record(db, Child(incident_id="x", name="Mia", age=300))
     with store.session() as db:
         assert [p.forename for p in db.exec(select(Person))] == ["Anna"]

@@ -84,15 +84,15 @@ def test_outbox_orders_high_risk_then_children_first(store: Store) -> None:
 def test_an_urgent_record_takes_its_waiting_parents_ahead_with_it(store: Store) -> None:
     with store.session() as db:
         other = Person(forename="Rhea", surname="Tolley")
-        outbox.enqueue_record(db, "person", other)
+        outbox.enqueue_record(db, other)
         victim = Person(forename="Ada", surname="Quill")
-        outbox.enqueue_record(db, "person", victim)
+        outbox.enqueue_record(db, victim)
         db.flush()
         incident = Incident(reference="L-1", occurred_at=utcnow(), victim_id=victim.id)
-        outbox.enqueue_record(db, "incident", incident)
+        outbox.enqueue_record(db, incident)
         db.flush()
         child = Child(incident_id=incident.id, name="Kit Quill", age=4)
-        outbox.enqueue_record(db, "child", child, priority=outbox.PRIORITY_CHILD)
+        outbox.enqueue_record(db, child, priority=outbox.PRIORITY_CHILD)
     with store.session() as db:
         order = [(i.record_id, i.priority) for i in outbox.waiting(db)]
     assert order == [
@@ -114,13 +114,13 @@ def test_a_record_read_back_and_sent_again_keeps_the_text_of_its_times(store: St
         db.add(incident)
         db.flush()
         decision = Decision(incident_id=incident.id, kind="bwv_off", reason="Flat battery")
-        first = outbox.enqueue_record(db, "decision", decision)
+        first = outbox.enqueue_record(db, decision)
         first_body = first.body
     with store.session() as db:
         again = db.get(Decision, decision.id)
         assert again is not None and again.made_at.tzinfo is None  # SQLite drops the zone
         again.reviewed = True
-        second = outbox.enqueue_change(db, "decision", again)
+        second = outbox.enqueue_change(db, again)
         second_body = second.body
     before, after = json.loads(first_body), json.loads(second_body)
     assert {k for k in before if before[k] != after[k]} == {"reviewed"}

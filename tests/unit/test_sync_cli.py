@@ -20,14 +20,13 @@ def test_outbox_lists_urgent_first_and_quarantined_with_reasons(
     path = tmp_path / "t.db"
     store = Store(path)
     with store.session() as db:
-        outbox.enqueue_record(db, "person", Person(forename="Al", surname="Queue"))
+        outbox.enqueue_record(db, Person(forename="Al", surname="Queue"))
         outbox.enqueue_record(
             db,
-            "decision",
             Decision(kind="child_not_seen", reason="asleep upstairs, checked by neighbour"),
             priority=outbox.PRIORITY_CHILD,
         )
-        refused = outbox.enqueue_record(db, "person", Person(forename="Cy", surname="Refused"))
+        refused = outbox.enqueue_record(db, Person(forename="Cy", surname="Refused"))
         db.flush()
         outbox.quarantine(db, refused, "rejected by the hub (422): surname: too long")
     store.close()

@@ -52,13 +52,13 @@ def queue(store: Store, n: int) -> list[str]:
     with store.session() as db:
         for i in range(n):
             person = Person(forename="Lee", surname=f"Unit{i}")
-            outbox.enqueue_record(db, "person", person)
+            outbox.enqueue_record(db, person)
             db.flush()
             incident = Incident(
                 reference=f"U-{i}", occurred_at=datetime.now(UTC), victim_id=person.id
             )
             priority = outbox.PRIORITY_HIGH_RISK if i == n - 1 else outbox.PRIORITY_NORMAL
-            outbox.enqueue_record(db, "incident", incident, priority=priority)
+            outbox.enqueue_record(db, incident, priority=priority)
             ids += [person.id, incident.id]
     return ids
 

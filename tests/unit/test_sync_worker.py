@@ -80,7 +80,7 @@ def worker(store: Store, settings: Settings, handler, seen: list[SyncStatus]) ->
 
 def test_offline_then_online(store: Store, settings: Settings) -> None:
     with store.session() as db:
-        outbox.enqueue_record(db, "person", Person(forename="Jo", surname="Status"))
+        outbox.enqueue_record(db, Person(forename="Jo", surname="Status"))
     seen: list[SyncStatus] = []
     w = worker(store, settings, hub_down, seen)
     delays = [w.step() for _ in range(3)]

@@ -52,7 +52,7 @@ def _assignment(db: Session, collar: str, forename: str, surname: str, address: 
 
 def _call(db: Session, collar: str, forename: str, surname: str, address: str) -> str:
     victim = Person(forename=forename, surname=surname, address=address, postcode="ZZ1 1ZZ")
-    enqueue_record(db, "person", victim)
+    enqueue_record(db, victim)
     db.flush()
     reference = f"DEMO-{collar}-{utcnow():%H%M%S}"
     incident = Incident(
@@ -68,11 +68,10 @@ def _call(db: Session, collar: str, forename: str, surname: str, address: str) -
         source="call",
         created_by="CH1001",
     )
-    enqueue_record(db, "incident", incident, priority=PRIORITY_HIGH_RISK)
+    enqueue_record(db, incident, priority=PRIORITY_HIGH_RISK)
     db.flush()
     enqueue_record(
         db,
-        "assignment",
         Assignment(
             incident_id=incident.id,
             assignee=collar,

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from firstresponse.records import Kind
 from firstresponse.store.outbox import PRIORITY_CHILD, PRIORITY_HIGH_RISK, quarantined, waiting
 
 
@@ -35,15 +36,15 @@ def tag_for(priority: int) -> str:
 
 
 #: Each kind of record, as an officer would name it.
-KIND_WORDS = {
-    "assessment": "Checklist",
-    "decision": "Decision",
-    "child": "Child",
-    "incident": "Incident",
-    "notification": "Notice",
-    "person": "Person",
-    "assignment": "Assignment",
-    "review": "Review",
+KIND_WORDS: dict[str, str] = {
+    Kind.ASSESSMENT: "Checklist",
+    Kind.DECISION: "Decision",
+    Kind.CHILD: "Child",
+    Kind.INCIDENT: "Incident",
+    Kind.NOTIFICATION: "Notice",
+    Kind.PERSON: "Person",
+    Kind.ASSIGNMENT: "Assignment",
+    Kind.REVIEW: "Review",
 }
 CHECKLIST_WORDS = {
     "first_response": "First response checklist",
@@ -62,24 +63,24 @@ def words(code: str) -> str:
 
 def describe(kind: str, body: dict[str, Any]) -> str:
     """A short description of an envelope's record, in words."""
-    if kind == "assessment":
+    if kind == Kind.ASSESSMENT:
         checklist = str(body.get("checklist_id", ""))
         text = (
             f"{CHECKLIST_WORDS.get(checklist, words(checklist))}, version {body.get('version', 1)}"
         )
         return text + (" (amendment)" if body.get("replaces_id") else "")
-    if kind == "decision":
+    if kind == Kind.DECISION:
         return f"{words(str(body.get('kind', ''))).capitalize()}: {body.get('reason', '')}"
-    if kind == "child":
+    if kind == Kind.CHILD:
         return f"{body.get('name', '')}, age {body.get('age', 'not known')}"
-    if kind == "incident":
+    if kind == Kind.INCIDENT:
         risk = body.get("risk_level")
         state = f"risk {words(risk)}" if risk else "risk not assessed yet"
         return f"{body.get('reference', '')}, {words(str(body.get('status', '')))}, {state}"
-    if kind == "notification":
+    if kind == Kind.NOTIFICATION:
         first = str(body.get("body", "")).split("\n", 1)[0]
         return f"To {words(str(body.get('recipient', '')))}: {first}"
-    if kind == "person":
+    if kind == Kind.PERSON:
         return f"{body.get('forename', '')} {body.get('surname', '')}".strip()
     return str(body.get("id", ""))[:8]
 

@@ -300,7 +300,7 @@ def _orders(db: Session, incident: Incident, answers: dict[str, Any], priority: 
             for name, value in order.model_dump().items():
                 setattr(held, name, value)
             order = held
-        enqueue_change(db, "order", order, priority)
+        enqueue_change(db, order, priority)
 
 
 def _day_of(value: Any) -> Any:
@@ -369,11 +369,11 @@ def submit_in(
         draft.updated_at = now
         draft.checklist_version, draft.checklist_hash = cl.version, cl.hash
         draft.result = ev.as_dict()
-        enqueue_record(db, "assessment", draft, draft.version, priority)
+        enqueue_record(db, draft, draft.version, priority)
         for decision in decisions:
-            enqueue_record(db, "decision", decision, 1, priority)
+            enqueue_record(db, decision, 1, priority)
         for note in _referral_notices(db, draft, cl, facts, children):
-            enqueue_record(db, "notification", note, 1, priority)
+            enqueue_record(db, note, 1, priority)
         audit.record(
             db,
             author,
@@ -384,7 +384,7 @@ def submit_in(
             version=draft.version,
         )
     for child in children:
-        enqueue_change(db, "child", child, priority)
+        enqueue_change(db, child, priority)
     from firstresponse.people.needs import save_needs  # needs found on scene become markers
 
     for draft in drafts:
@@ -394,7 +394,7 @@ def submit_in(
     _outcome(incident, answers if first else None, final_risk)
     if first is not None and answers is not None:
         _orders(db, incident, answers, priority)
-    enqueue_change(db, "incident", incident, priority, floor=ATTENDED_VERSION)
+    enqueue_change(db, incident, priority, floor=ATTENDED_VERSION)
     for assignment in db.exec(
         select(Assignment).where(
             Assignment.incident_id == incident_id,

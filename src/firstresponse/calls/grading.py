@@ -147,7 +147,7 @@ def grade_call(
         updated_at=now,
         submitted_at=now,
     )
-    enqueue_change(db, "assessment", assessment, priority)
+    enqueue_change(db, assessment, priority)
     from firstresponse.people.needs import save_needs  # needs found at the call become markers
 
     save_needs(db, user, incident.victim_id, answers, "call")
@@ -155,7 +155,7 @@ def grade_call(
         flag_restricted(db, user, incident, "Suspect is police workforce (THRIVE)")
     incident.grade = grade.value
     incident.status = "graded"
-    enqueue_change(db, "incident", incident, priority)
+    enqueue_change(db, incident, priority)
     decisions = []
     for needed in ev.decisions:
         kind = DECISION_KINDS.get(needed.kind, needed.kind)
@@ -168,7 +168,7 @@ def grade_call(
             authorised_by=supervisor.collar if kind == "grade_override" and supervisor else "",
             made_at=now,
         )
-        enqueue_change(db, "decision", decision, priority)
+        enqueue_change(db, decision, priority)
         decisions.append(decision)
     db.flush()
     briefing = briefing_for(
@@ -179,7 +179,7 @@ def grade_call(
         assignment = Assignment(
             incident_id=incident.id, assignee=assignee.strip(), grade=grade.value, briefing=briefing
         )
-        enqueue_change(db, "assignment", assignment, priority)
+        enqueue_change(db, assignment, priority)
     audit.record(
         db,
         user.collar,

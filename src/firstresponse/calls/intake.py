@@ -29,7 +29,7 @@ def _new_person(db: Session, forename: str, surname: str, details: CallDetails |
         person.phone = details.phone
         person.address = details.address
         person.postcode = details.postcode
-    enqueue_change(db, "person", person, PRIORITY_NORMAL)
+    enqueue_change(db, person, PRIORITY_NORMAL)
     db.flush()
     _index(db, person.id)
     return person
@@ -87,12 +87,11 @@ def open_call(
         created_by=user.collar,
     )
     priority = PRIORITY_CHILD if details.children else PRIORITY_NORMAL
-    enqueue_change(db, "incident", incident, priority)
+    enqueue_change(db, incident, priority)
     db.flush()
     for child in details.children:
         enqueue_change(
             db,
-            "child",
             Child(incident_id=incident.id, name=child.name, age=child.age),
             PRIORITY_CHILD,
         )

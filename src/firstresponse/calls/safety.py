@@ -39,6 +39,6 @@ def record_safety_advice(
         updated_at=now,
         submitted_at=now,
     )
-    enqueue_change(db, "assessment", assessment, PRIORITY_NORMAL)
+    enqueue_change(db, assessment, PRIORITY_NORMAL)
     audit.record(db, user.collar, "safety_advice", "incident", incident_id)
     return assessment

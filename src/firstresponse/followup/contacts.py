@@ -266,7 +266,7 @@ def record_contact(
         made_by=user.collar,
         note=note.strip(),
     )
-    outbox.enqueue_record(db, "victimcontact", row)
+    outbox.enqueue_record(db, row)
     audit.record(
         db, user.collar, "victim_contact.recorded", "incident", due.incident_id,
         due=due.key, result=result, late=made_at > due.due_at,

@@ -235,7 +235,7 @@ def record_application(
         created_by=user.collar,
         team=user.team,
     )
-    outbox.enqueue_record(db, "dvdsapplication", row, priority=_priority(row))
+    outbox.enqueue_record(db, row, priority=_priority(row))
     audit.record(
         db, user.collar, "dvds.application", "dvds", row.id, route=route, imminent=imminent_risk
     )
@@ -291,7 +291,7 @@ def record_step(
         outcome=outcome,
         note=note.strip(),
     )
-    outbox.enqueue_record(db, "dvdsstep", row, priority=_priority(application))
+    outbox.enqueue_record(db, row, priority=_priority(application))
     audit.record(db, user.collar, "dvds.step", "dvds", application.id, step=step, outcome=outcome)
     return row
 

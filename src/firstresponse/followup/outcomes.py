@@ -80,7 +80,7 @@ def record_outcome(
         decided_by=user.collar,
         decided_at=decided_at,
     )
-    outbox.enqueue_record(db, "caseoutcome", row)
+    outbox.enqueue_record(db, row)
     if outcome in SAMPLED:
         decision = Decision(
             incident_id=incident_id,
@@ -88,7 +88,7 @@ def record_outcome(
             reason=f"{OUTCOMES[outcome]}: {row.reason}",
             made_by=user.collar,
         )
-        outbox.enqueue_record(db, "decision", decision)
+        outbox.enqueue_record(db, decision)
     audit.record(db, user.collar, "outcome.recorded", "incident", incident_id, outcome=outcome)
     return row
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -38,7 +39,7 @@ from sqlmodel import Session
 from firstresponse.followup.dvds import SUPERVISOR_STEPS
 from firstresponse.hub.kinds import KINDS, may_push
 from firstresponse.hub.models import HubEnvelope
-from firstresponse.records import Assignment, Decision, Incident, Review, User, utcnow
+from firstresponse.records import Assignment, Decision, Incident, Kind, Review, User, utcnow
 from firstresponse.vocab import Role
 
 HUB_QUEUES = frozenset({"psd", "inspector"})  # raised by the hub only (hub.notices)
@@ -48,21 +49,32 @@ _ENVELOPES: Any = HubEnvelope.__table__  # type: ignore[attr-defined]
 _INCIDENTS: Any = Incident.__table__  # type: ignore[attr-defined]
 _ASSIGNMENTS: Any = Assignment.__table__  # type: ignore[attr-defined]
 _TIMES: dict[str, tuple[Any, str]] = {
-    "decision": (Decision.__table__, "made_at"),  # type: ignore[attr-defined]
-    "review": (Review.__table__, "created_at"),  # type: ignore[attr-defined]
+    Kind.DECISION: (Decision.__table__, "made_at"),  # type: ignore[attr-defined]
+    Kind.REVIEW: (Review.__table__, "created_at"),  # type: ignore[attr-defined]
 }
-ACTORS = {
-    "marker": "recorded_by",
-    "audit": "actor",
-    "decision": "made_by",
-    "review": "reviewer",
-    "assessment": "author",
-    "highriskreview": "reviewer",
-    "caseoutcome": "decided_by",
-    "victimcontact": "made_by",
-    "dvdsapplication": "created_by",
-    "dvdsstep": "done_by",
+#: (field set on acknowledging, the officer it is addressed to) of the kinds an officer
+#: acknowledges.
+ACKNOWLEDGED: dict[str, tuple[str, str]] = {
+    Kind.REVIEW: ("acknowledged_at", "officer"),
+    Kind.HIGH_RISK_REVIEW: ("acknowledged_at", "officer"),
+    Kind.NOTIFICATION: ("read_at", "recipient"),
 }
+ACTORS: dict[str, str] = {
+    Kind.MARKER: "recorded_by",
+    Kind.AUDIT: "actor",
+    Kind.DECISION: "made_by",
+    Kind.REVIEW: "reviewer",
+    Kind.ASSESSMENT: "author",
+    Kind.HIGH_RISK_REVIEW: "reviewer",
+    Kind.CASE_OUTCOME: "decided_by",
+    Kind.VICTIM_CONTACT: "made_by",
+    Kind.DVDS_APPLICATION: "created_by",
+    Kind.DVDS_STEP: "done_by",
+}
+
+
+Rule = Callable[[User, Any, int, "Holding"], "Verdict"]
+"""A kind's rule on content: may this officer write this version (`authorise`)."""
 
 
 @dataclass
@@ -104,9 +116,9 @@ UNDECIDED = Verdict(undecided=True)
 
 def incident_of(kind: str, record: Any) -> str | None:
     """The incident a record belongs to (its own id for an incident)."""
-    if kind == "incident":
+    if kind == Kind.INCIDENT:
         return str(record.id)
-    if kind == "notification":
+    if kind == Kind.NOTIFICATION:
         return str(record.subject_id) if record.subject_kind == "incident" else None
     value = getattr(record, "incident_id", None)
     return str(value) if value else None
@@ -136,7 +148,7 @@ def load(
         for row in db.execute(where, {"ids": incident_ids}):
             holding.assignees[row.incident_id].add(row.assignee)
     reviews = sorted(
-        {r.subject_id for k, r in items if k == "notification" and r.subject_kind == "review"}
+        {r.subject_id for k, r in items if k == Kind.NOTIFICATION and r.subject_kind == "review"}
         - holding.owners.keys()
     )
     if reviews:
@@ -159,7 +171,7 @@ def authorise(user: User, kind: str, record: Any, version: int, holding: Holding
     spec = KINDS[kind]
     if _acknowledges(user, kind, record, holding):
         return ALLOWED
-    if not may_push(user, spec) or (kind == "assignment" and user.role != Role.CALL_HANDLER):
+    if not may_push(user, spec) or (kind == Kind.ASSIGNMENT and user.role != Role.CALL_HANDLER):
         return Verdict(f"{user.collar} ({user.role}) may not send {kind} records")
     refused = _actor(user, kind, record, holding)
     if refused:
@@ -173,11 +185,7 @@ def authorise(user: User, kind: str, record: Any, version: int, holding: Holding
 def _acknowledges(user: User, kind: str, record: Any, holding: Holding) -> bool:
     """The officer a review or notification is addressed to marks it read, changing
     nothing else (whatever their role: the feedback is theirs to acknowledge)."""
-    field_name, addressee = {
-        "review": ("acknowledged_at", "officer"),
-        "highriskreview": ("acknowledged_at", "officer"),
-        "notification": ("read_at", "recipient"),
-    }.get(kind, ("", ""))
+    field_name, addressee = ACKNOWLEDGED.get(kind, ("", ""))
     owner = holding.owners.get(str(record.id))
     return bool(
         field_name
@@ -212,7 +220,7 @@ def _settle(user: User, kind: str, record: Any, holding: Holding) -> None:
     """Remember what an allowed record makes true for the rest of its batch; set hub times."""
     record_id = str(record.id)
     holding.owners.setdefault(record_id, user.collar)
-    if kind == "incident" and record_id not in holding.incidents:
+    if kind == Kind.INCIDENT and record_id not in holding.incidents:
         holding.incidents[record_id] = IncidentFacts(record.created_by, bool(record.restricted))
     if kind in _TIMES:
         column = _TIMES[kind][1]
@@ -352,7 +360,7 @@ def _notification(user: User, record: Any, _version: int, holding: Holding) -> V
         if record.subject_kind != "review" or reviewer != user.collar:
             return Verdict("review feedback is sent only by the supervisor who wrote the review")
         return ALLOWED
-    verdict = _writes_incident(user, incident_of("notification", record), holding)
+    verdict = _writes_incident(user, incident_of(Kind.NOTIFICATION, record), holding)
     return (
         Verdict("its incident is not on the hub yet: send the incident first")
         if (verdict.undecided)
@@ -409,22 +417,22 @@ def _person_link(user: User, record: Any, _version: int, _holding: Holding) -> V
     return ALLOWED
 
 
-RULES = {
-    "person": _person,
-    "marker": _marker,
-    "person_link": _person_link,
-    "incident": _incident,
-    "child": _child,
-    "order": _own_on_incident,
-    "assessment": _assessment,
-    "decision": _decision,
-    "assignment": _own_on_incident,
-    "review": _review,
-    "notification": _notification,
-    "audit": _audit,
-    "highriskreview": _once,
-    "caseoutcome": _casework,
-    "victimcontact": _casework,
-    "dvdsapplication": _once,
-    "dvdsstep": _dvds_step,
+RULES: dict[str, Rule] = {
+    Kind.PERSON: _person,
+    Kind.MARKER: _marker,
+    Kind.PERSON_LINK: _person_link,
+    Kind.INCIDENT: _incident,
+    Kind.CHILD: _child,
+    Kind.ORDER: _own_on_incident,
+    Kind.ASSESSMENT: _assessment,
+    Kind.DECISION: _decision,
+    Kind.ASSIGNMENT: _own_on_incident,
+    Kind.REVIEW: _review,
+    Kind.NOTIFICATION: _notification,
+    Kind.AUDIT: _audit,
+    Kind.HIGH_RISK_REVIEW: _once,
+    Kind.CASE_OUTCOME: _casework,
+    Kind.VICTIM_CONTACT: _casework,
+    Kind.DVDS_APPLICATION: _once,
+    Kind.DVDS_STEP: _dvds_step,
 }

@@ -20,6 +20,7 @@ from firstresponse.records import (
     Assignment,
     Child,
     Incident,
+    Kind,
     Person,
     User,
     canonical_json,
@@ -75,11 +76,11 @@ def for_stored(db: Session, stored: list[tuple[str, Any]]) -> list[dict[str, Any
     The people of every incident are read in one query; a person stored earlier in
     `stored` is taken as stored (the newest version wins).
     """
-    people = {record.id: dump(record) for kind, record in stored if kind == "person"}
+    people = {record.id: dump(record) for kind, record in stored if kind == Kind.PERSON}
     wanted = {
         pid
         for kind, record in stored
-        if kind == "incident"
+        if kind == Kind.INCIDENT
         for pid in (record.victim_id, record.suspect_id)
         if pid and pid not in people
     }
@@ -106,19 +107,19 @@ def _load_people(db: Session, ids: set[str]) -> dict[str, dict[str, Any]]:
 def _entries(
     db: Session, kind: str, record: Any, people: dict[str, dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    if kind == "person":
-        body: dict[str, Any] = {"kind": "person", "record": dump(record)}
+    if kind == Kind.PERSON:
+        body: dict[str, Any] = {"kind": Kind.PERSON, "record": dump(record)}
         return [entry(db, "lookup", EVERYONE, record.id, body)]
-    if kind in {"marker", "person_link"}:  # what the lookup shows about a person
+    if kind in {Kind.MARKER, Kind.PERSON_LINK}:  # what the lookup shows about a person
         return [entry(db, "lookup", EVERYONE, record.id, {"kind": kind, "record": dump(record)})]
-    if kind == "incident":
+    if kind == Kind.INCIDENT:
         recipient = RESTRICTED if record.restricted else EVERYONE
         found = [people[pid] for pid in (record.victim_id, record.suspect_id) if pid in people]
-        body = {"kind": "incident", "record": dump(record), "people": found}
+        body = {"kind": Kind.INCIDENT, "record": dump(record), "people": found}
         return [entry(db, "lookup", recipient, record.id, body)]
     if kind in followup_feed.KINDS:
         return followup_feed.entries(db, kind, record)
-    if kind == "assignment" and record.assignee:
+    if kind == Kind.ASSIGNMENT and record.assignee:
         return [
             entry(db, "briefing", record.assignee, record.id, briefing(db, record)),
             entry(db, "assignment", record.assignee, record.id, {"assignment": dump(record)}),

@@ -17,11 +17,15 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from firstresponse.records import Assignment, DvdsApplication, Incident, Person
+from firstresponse.records import Assignment, DvdsApplication, Incident, Kind, Person
 
-INCIDENT_KINDS = frozenset({"assessment", "highriskreview", "caseoutcome", "victimcontact"})
-DVDS_KINDS = frozenset({"dvdsapplication", "dvdsstep"})
+INCIDENT_KINDS = frozenset(
+    {Kind.ASSESSMENT, Kind.HIGH_RISK_REVIEW, Kind.CASE_OUTCOME, Kind.VICTIM_CONTACT}
+)
+DVDS_KINDS = frozenset({Kind.DVDS_APPLICATION, Kind.DVDS_STEP})
 KINDS = INCIDENT_KINDS | DVDS_KINDS
+#: The officer a record about an incident also goes to, by the field naming them.
+NAMED: dict[str, str] = {Kind.HIGH_RISK_REVIEW: "officer", Kind.ASSESSMENT: "author"}
 
 
 def _incident_recipients(db: Session, incident_id: str) -> list[str]:
@@ -43,14 +47,14 @@ def _dvds_recipients(db: Session, application: Any) -> list[str]:
 
 def recipients(db: Session, kind: str, record: Any) -> list[str]:
     """Who receives this record, without repeats (nobody: a draft or unfiled assessment)."""
-    if kind == "assessment" and (record.status != "submitted" or not record.incident_id):
+    if kind == Kind.ASSESSMENT and (record.status != "submitted" or not record.incident_id):
         return []
     if kind in INCIDENT_KINDS:
         found = _incident_recipients(db, record.incident_id)
-        named = {"highriskreview": "officer", "assessment": "author"}.get(kind)
+        named = NAMED.get(kind)
         if named and getattr(record, named):
             found.append(getattr(record, named))
-    elif kind == "dvdsapplication":
+    elif kind == Kind.DVDS_APPLICATION:
         found = _dvds_recipients(db, record)
     else:
         found = _dvds_recipients(db, db.get(DvdsApplication, record.application_id))
@@ -61,7 +65,7 @@ def _dependants(db: Session, kind: str, record: Any) -> dict[str, Any]:
     """The people and incident a DVDS application refers to, as the feed dumps them."""
     from firstresponse.hub.feed import dump
 
-    if kind != "dvdsapplication":
+    if kind != Kind.DVDS_APPLICATION:
         return {}
     out: dict[str, Any] = {}
     wanted = [record.victim_id, record.subject_id]

@@ -39,7 +39,7 @@ from firstresponse.hub.auth import Principal
 from firstresponse.hub.db import lock_records, serialise_audit
 from firstresponse.hub.kinds import KINDS, ORDER, KindSpec
 from firstresponse.hub.models import HubEnvelope
-from firstresponse.records import AuditEvent, User, canonical_json, limits, utcnow
+from firstresponse.records import AuditEvent, Kind, User, canonical_json, limits, utcnow
 from firstresponse.records.base import legacy_canonical_json
 from firstresponse.security import audit
 from firstresponse.sync.protocol import Envelope, ItemResult
@@ -313,7 +313,7 @@ def execute(db: Session, work: Plan, device: str) -> None:
         _write_audit(db, item, device)
     notices.write(db, raised)
     feed.write(db, feed.for_stored(db, work.stored))
-    _refile_people(db, [record.id for kind, record in work.stored if kind == "person"])
+    _refile_people(db, [record.id for kind, record in work.stored if kind == Kind.PERSON])
 
 
 def _refile_people(db: Session, ids: list[str]) -> None:

@@ -1,4 +1,4 @@
-"""The record kinds the hub accepts: their table, who may push them, and storage order."""
+"""The record kinds the hub accepts (records.kinds), who may push each, and their bodies."""
 
 from __future__ import annotations
 
@@ -8,26 +8,8 @@ from typing import Any
 from pydantic import BaseModel, create_model
 from sqlmodel import SQLModel
 
-from firstresponse.records import (
-    Assessment,
-    Assignment,
-    AuditEvent,
-    CaseOutcome,
-    Child,
-    Decision,
-    DvdsApplication,
-    DvdsStep,
-    HighRiskReview,
-    Incident,
-    Notification,
-    Person,
-    PersonLink,
-    PersonMarker,
-    ProtectiveOrder,
-    Review,
-    User,
-    VictimContact,
-)
+from firstresponse.records import User
+from firstresponse.records.kinds import MODELS, Kind
 from firstresponse.security.permissions import Action, allowed
 
 
@@ -35,7 +17,7 @@ from firstresponse.security.permissions import Action, allowed
 class KindSpec:
     """One kind of envelope: its record table and the actions any one of which allows a push."""
 
-    name: str
+    name: Kind
     model: type[SQLModel]
     actions: frozenset[Action]
     body: type[BaseModel] = field(init=False, repr=False, compare=False)
@@ -72,38 +54,32 @@ _FIELD_WORK = frozenset({Action.TAKE_CALL, Action.GRADE_CALL, Action.ATTEND})
 
 _CASEWORK = frozenset({Action.ATTEND, Action.REVIEW})
 
-#: After the submit key (see records.followup): who may push each kind. The hub's rules
-#: on content (who may decide a DVDS disclosure) are in the domain modules.
-FOLLOWUP_KINDS = (
-    KindSpec("highriskreview", HighRiskReview, frozenset({Action.REVIEW})),
-    KindSpec("caseoutcome", CaseOutcome, _CASEWORK),
-    KindSpec("victimcontact", VictimContact, _CASEWORK),
-    KindSpec("dvdsapplication", DvdsApplication, _CASEWORK | {Action.TAKE_CALL}),
-    KindSpec("dvdsstep", DvdsStep, _CASEWORK | {Action.TAKE_CALL}),
-)
+#: Who may push each kind. The hub's rules on content (who may decide a DVDS disclosure,
+#: whose incident a record is) are in `authorise` and the domain modules.
+PUSHERS: dict[Kind, frozenset[Action]] = {
+    Kind.PERSON: _FIELD_WORK,
+    Kind.MARKER: _FIELD_WORK | {Action.AMEND_RECORD},
+    Kind.PERSON_LINK: frozenset({Action.LINK_RECORDS}),
+    Kind.INCIDENT: _FIELD_WORK,
+    Kind.CHILD: _FIELD_WORK,
+    Kind.ORDER: frozenset({Action.ATTEND}),  # made at the scene
+    Kind.ASSESSMENT: _FIELD_WORK | {Action.SUBMIT_CHECKLIST, Action.AMEND_RECORD, Action.REVIEW},
+    Kind.DECISION: _FIELD_WORK | {Action.OVERRIDE_GRADE_FLOOR, Action.REVIEW},
+    Kind.ASSIGNMENT: frozenset({Action.TAKE_CALL, Action.DIP_SAMPLE}),
+    Kind.REVIEW: frozenset({Action.REVIEW}),
+    Kind.HIGH_RISK_REVIEW: frozenset({Action.REVIEW}),
+    Kind.CASE_OUTCOME: _CASEWORK,
+    Kind.VICTIM_CONTACT: _CASEWORK,
+    Kind.DVDS_APPLICATION: _CASEWORK | {Action.TAKE_CALL},
+    Kind.DVDS_STEP: _CASEWORK | {Action.TAKE_CALL},
+    Kind.NOTIFICATION: frozenset({Action.SYNC}),
+    Kind.AUDIT: frozenset({Action.SYNC}),
+}
 
-# Parents before children, so one batch can carry a person, their incident and its children.
+#: Every kind, parents before children (records.kinds.MODELS), so one batch can carry a
+#: person, their incident and its children.
 KINDS: dict[str, KindSpec] = {
-    spec.name: spec
-    for spec in (
-        KindSpec("person", Person, _FIELD_WORK),
-        KindSpec("marker", PersonMarker, _FIELD_WORK | {Action.AMEND_RECORD}),
-        KindSpec("person_link", PersonLink, frozenset({Action.LINK_RECORDS})),
-        KindSpec("incident", Incident, _FIELD_WORK),
-        KindSpec("child", Child, _FIELD_WORK),
-        KindSpec("order", ProtectiveOrder, frozenset({Action.ATTEND})),  # made at the scene
-        KindSpec(
-            "assessment",
-            Assessment,
-            _FIELD_WORK | {Action.SUBMIT_CHECKLIST, Action.AMEND_RECORD, Action.REVIEW},
-        ),
-        KindSpec("decision", Decision, _FIELD_WORK | {Action.OVERRIDE_GRADE_FLOOR, Action.REVIEW}),
-        KindSpec("assignment", Assignment, frozenset({Action.TAKE_CALL, Action.DIP_SAMPLE})),
-        KindSpec("review", Review, frozenset({Action.REVIEW})),
-        *FOLLOWUP_KINDS,
-        KindSpec("notification", Notification, frozenset({Action.SYNC})),
-        KindSpec("audit", AuditEvent, frozenset({Action.SYNC})),
-    )
+    kind: KindSpec(kind, model, PUSHERS[kind]) for kind, model in MODELS.items()
 }
 ORDER = {name: rank for rank, name in enumerate(KINDS)}
 

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select
 from sqlmodel import Session
 
-from firstresponse.records import HighRiskReview, Incident, Notification, new_id, utcnow
+from firstresponse.records import HighRiskReview, Incident, Kind, Notification, new_id, utcnow
 from firstresponse.security.restricted import INSPECTOR, PSD
 
 #: A same-shift review's escalation -> the queue it goes to.
@@ -49,13 +49,13 @@ def due(db: Session, stored: list[tuple[str, Any]]) -> list[dict[str, Any]]:
     Read before the records are written: an incident already restricted on the hub, or a
     review already held, has had its notifications.
     """
-    flagged = {r.id: r for kind, r in stored if kind == "incident" and r.restricted}
+    flagged = {r.id: r for kind, r in stored if kind == Kind.INCIDENT and r.restricted}
     if flagged:
         query = select(_INCIDENTS.c.id).where(_INCIDENTS.c.id.in_(_IDS), _INCIDENTS.c.restricted)
         for already in db.execute(query, {"ids": sorted(flagged)}).scalars():
             flagged.pop(already, None)
     escalated = {
-        r.id: r for kind, r in stored if kind == "highriskreview" and r.escalate_to in ESCALATE
+        r.id: r for kind, r in stored if kind == Kind.HIGH_RISK_REVIEW and r.escalate_to in ESCALATE
     }
     if escalated:
         query = select(_REVIEWS.c.id).where(_REVIEWS.c.id.in_(_IDS))
@@ -70,7 +70,7 @@ def due(db: Session, stored: list[tuple[str, Any]]) -> list[dict[str, Any]]:
         for recipient in (PSD, INSPECTOR):
             out.append(_note("restricted_flag", recipient, "incident", incident.id, body))
     for kind, event in stored:
-        if kind == "audit" and event.action in VIEWS:
+        if kind == Kind.AUDIT and event.action in VIEWS:
             shown = "full detail shown" if event.action == "restricted.view" else "redacted"
             body = f"{event.actor} opened restricted {event.subject_kind} on a terminal: {shown}."
             out.append(_note("restricted_access", PSD, event.subject_kind, event.subject_id, body))

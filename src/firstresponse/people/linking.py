@@ -71,7 +71,7 @@ def decide(
     link.note = note
     link.decided_by = user.collar
     link.decided_at = utcnow()
-    enqueue_change(db, "person_link", link, PRIORITY_NORMAL)
+    enqueue_change(db, link, PRIORITY_NORMAL)
     audit.record(
         db,
         user.collar,

@@ -10,6 +10,7 @@ from firstresponse.records.followup import (
     VictimContact,
 )
 from firstresponse.records.incidents import Assignment, Child, Decision, Incident
+from firstresponse.records.kinds import Kind, kind_of
 from firstresponse.records.links import PersonLink
 from firstresponse.records.people import Person, PersonAlias, PersonMarker, ProtectiveOrder
 from firstresponse.records.system import AuditEvent, Notification, OutboxItem, User
@@ -37,6 +38,7 @@ __all__ = [
     "Grade",
     "HighRiskReview",
     "Incident",
+    "Kind",
     "Marker",
     "Notification",
     "OrderKind",
@@ -56,6 +58,7 @@ __all__ = [
     "Warrant",
     "canonical_json",
     "content_hash",
+    "kind_of",
     "new_id",
     "utcnow",
 ]

@@ -109,7 +109,7 @@ def guard_history(db: Session, user: User | None, history: T, *, outbox: bool = 
             reference=str(getattr(incident, "reference", "")),
         )
         if outbox:
-            enqueue_record(db, "audit", event)
+            enqueue_record(db, event)
     refs = ", ".join(str(getattr(i, "reference", i.incident_id)) for i in restricted)
     shown = "full detail shown" if full else "suspect detail withheld"
     _notify(
@@ -152,7 +152,7 @@ def flag_restricted(db: Session, user: User | None, incident: Incident, reason: 
     already = incident.restricted
     incident.restricted = True
     if not already:
-        enqueue_change(db, "incident", incident, floor=2)  # the hub holds version 1
+        enqueue_change(db, incident, floor=2)  # the hub holds version 1
     else:
         db.add(incident)
     audit.record(

@@ -15,7 +15,8 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
 
-from firstresponse.records import OutboxItem, canonical_json, content_hash, limits, utcnow
+from firstresponse.records import OutboxItem, canonical_json, content_hash, kind_of, limits, utcnow
+from firstresponse.records.kinds import MODELS, kind_of_table
 
 PRIORITY_NORMAL = 0
 PRIORITY_CHILD = 10
@@ -37,7 +38,7 @@ def enqueue(
     """Add an envelope for `body` to the caller's transaction (not committed here)."""
     item = OutboxItem(
         record_id=record_id,
-        kind=kind,
+        kind=str(kind),
         version=version,
         content_hash=content_hash(body),
         body=canonical_json(body),
@@ -49,23 +50,22 @@ def enqueue(
 
 def enqueue_record(
     session: Session,
-    kind: str,
-    record: Any,
+    record: SQLModel,
     version: int = 1,
     priority: int = PRIORITY_NORMAL,
 ) -> OutboxItem:
-    """Add `record` (a SQLModel row) and its envelope to the caller's transaction.
+    """Add `record` and its envelope, of the record's kind (records.kinds), to the caller's
+    transaction.
 
-    The body is the record's JSON form, which the hub writes into the same table. Kinds
-    the hub materialises: person, incident, child, order, assessment, decision, assignment,
-    review, notification, audit, and the follow-through kinds (hub.kinds.FOLLOWUP_KINDS).
-    A record outside its bounds (records.limits) raises InvalidRecord before anything is
-    added.
+    The body is the record's JSON form, which the hub writes into the same table. A record
+    outside its bounds (records.limits) raises InvalidRecord before anything is added.
     """
+    kind = kind_of(record)
     body = wire_body(record)
-    limits.check(record.__tablename__, body)
+    limits.check(str(record.__tablename__), body)
     session.add(record)
-    item = enqueue(session, kind, record.id, body, version, priority)
+    record_id: str = record.id  # type: ignore[attr-defined]
+    item = enqueue(session, kind, record_id, body, version, priority)
     if priority > PRIORITY_NORMAL:
         lift_parents(session, record, priority)
     return item
@@ -84,13 +84,6 @@ def wire_body(record: Any) -> dict[str, Any]:
         if isinstance(value, datetime) and value.tzinfo is None:
             body[name] = to_jsonable_python(value.replace(tzinfo=UTC))
     return body
-
-
-def _model_for(table: Any) -> type[SQLModel] | None:
-    for mapper in SQLModel._sa_registry.mappers:
-        if mapper.local_table is table:
-            return mapper.class_
-    return None
 
 
 def lift_parents(session: Session, record: Any, priority: int) -> None:
@@ -112,8 +105,8 @@ def lift_parents(session: Session, record: Any, priority: int) -> None:
         for item in lifted:
             item.priority = priority
             session.add(item)
-        model = _model_for(fk.column.table) if lifted else None
-        parent = session.get(model, parent_id) if model is not None else None
+        kind = kind_of_table(fk.column.table.name) if lifted else None
+        parent = session.get(MODELS[kind], parent_id) if kind is not None else None
         if parent is not None:
             lift_parents(session, parent, priority)
 
@@ -189,7 +182,8 @@ def next_version(session: Session, record_id: str, floor: int = 1) -> int:
 
 
 def enqueue_change(
-    session: Session, kind: str, record: Any, priority: int = PRIORITY_NORMAL, floor: int = 1
+    session: Session, record: SQLModel, priority: int = PRIORITY_NORMAL, floor: int = 1
 ) -> OutboxItem:
     """Add `record` and an envelope for its next version to the caller's transaction."""
-    return enqueue_record(session, kind, record, next_version(session, record.id, floor), priority)
+    version = next_version(session, record.id, floor)  # type: ignore[attr-defined]
+    return enqueue_record(session, record, version, priority)

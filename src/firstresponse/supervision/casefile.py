@@ -166,7 +166,7 @@ def open_casefile(
     action = "restricted.view" if restricted else "case.viewed"
     event = audit.record(db, collar, action, "incident", incident_id, purpose="dip-sample review")
     if restricted:
-        outbox.enqueue_record(db, "audit", event)  # the hub notifies PSD from it
+        outbox.enqueue_record(db, event)  # the hub notifies PSD from it
         note = Notification(
             kind="restricted_access",
             recipient="PSD",

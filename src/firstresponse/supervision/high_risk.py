@@ -214,7 +214,7 @@ def record_high_risk_review(
         feedback=feedback.strip(),
         escalate_to=escalate_to,
     )
-    outbox.enqueue_record(db, "highriskreview", review, priority=outbox.PRIORITY_HIGH_RISK)
+    outbox.enqueue_record(db, review, priority=outbox.PRIORITY_HIGH_RISK)
     if level_after != submission.level:
         lowered = RiskLevel(level_after).rank < RiskLevel(submission.level or HIGH).rank
         regrade = Decision(
@@ -224,7 +224,7 @@ def record_high_risk_review(
             reason=f"Supervisor regraded {submission.level} to {level_after}: {review.reason}",
             made_by=reviewer.collar,
         )
-        outbox.enqueue_record(db, "decision", regrade, priority=outbox.PRIORITY_HIGH_RISK)
+        outbox.enqueue_record(db, regrade, priority=outbox.PRIORITY_HIGH_RISK)
     audit.record(
         db, reviewer.collar, "high_risk.reviewed", "incident", submission.incident_id,
         review_id=review.id, decision=decision, level_before=submission.level,
@@ -245,6 +245,6 @@ def acknowledge_review(db: Session, review_id: str, collar: str) -> HighRiskRevi
     if review.acknowledged_at is None:
         review.acknowledged_at = utcnow()
         # A review pulled from the hub is version 1 there, though this outbox never sent it.
-        outbox.enqueue_change(db, "highriskreview", review, floor=2)
+        outbox.enqueue_change(db, review, floor=2)
         audit.record(db, collar, "high_risk.acknowledged", "highriskreview", review_id)
     return review

@@ -62,7 +62,7 @@ def record_review(
         outcome=str(answers.get("outcome", "")),
         feedback=str(answers.get("feedback", "")).strip(),
     )
-    outbox.enqueue_record(db, "review", review)
+    outbox.enqueue_record(db, review)
     decisions = db.exec(
         select(Decision)
         .where(Decision.incident_id == incident_id)
@@ -70,7 +70,7 @@ def record_review(
     ).all()
     for decision in decisions:
         decision.reviewed = True
-        outbox.enqueue_change(db, "decision", decision)
+        outbox.enqueue_change(db, decision)
     if officer:
         note = Notification(
             kind=FEEDBACK,
@@ -79,7 +79,7 @@ def record_review(
             subject_id=review.id,
             body=f"{OUTCOMES.get(review.outcome, review.outcome)}: {review.feedback}",
         )
-        outbox.enqueue_record(db, "notification", note)
+        outbox.enqueue_record(db, note)
     audit.record(
         db, reviewer, "review.recorded", "incident", incident_id,
         review_id=review.id, outcome=review.outcome, decisions=len(decisions),
@@ -107,7 +107,7 @@ def acknowledge(db: Session, review_id: str, collar: str) -> Review:
         raise PermissionError(f"{collar} may not acknowledge feedback for {review.officer}")
     if review.acknowledged_at is None:
         review.acknowledged_at = utcnow()
-        outbox.enqueue_change(db, "review", review)
+        outbox.enqueue_change(db, review)
         for note in db.exec(
             select(Notification).where(
                 Notification.kind == FEEDBACK,
@@ -116,6 +116,6 @@ def acknowledge(db: Session, review_id: str, collar: str) -> Review:
             )
         ):
             note.read_at = review.acknowledged_at
-            outbox.enqueue_change(db, "notification", note)
+            outbox.enqueue_change(db, note)
         audit.record(db, collar, "review.acknowledged", "review", review_id)
     return review

@@ -15,6 +15,7 @@ from sqlalchemy import Column, DateTime, delete, func
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from firstresponse.records import OutboxItem, utcnow
+from firstresponse.records.kinds import MODELS, kind_of_table
 from firstresponse.store import Store, outbox
 from firstresponse.sync.protocol import HeldItem
 
@@ -80,19 +81,6 @@ def count(db: Session) -> int:
     return int(db.exec(select(func.count()).select_from(HeldRecord)).one())
 
 
-def _model(table: str) -> type[SQLModel] | None:
-    """The record model stored in `table` (the hub names a missing parent by its table)."""
-    for mapper in SQLModel._sa_registry.mappers:
-        if getattr(mapper.local_table, "name", None) == table:
-            return mapper.class_
-    return None
-
-
-def _kind_name(table: str) -> str:
-    """The envelope kind of a record table (the same name, but for the audit log's)."""
-    return "audit" if table == "auditevent" else table
-
-
 def send_parent(db: Session, waits_for: str) -> bool:
     """Queue the missing parent from this terminal's own records; False if it cannot.
 
@@ -102,7 +90,7 @@ def send_parent(db: Session, waits_for: str) -> bool:
     terminal holds but never queued (a person from its history) is sent as the signed-in
     officer's.
     """
-    kind, _, record_id = waits_for.partition(":")
+    table, _, record_id = waits_for.partition(":")
     statuses = set(
         db.exec(select(OutboxItem.status).where(OutboxItem.record_id == record_id)).all()
     )
@@ -110,16 +98,14 @@ def send_parent(db: Session, waits_for: str) -> bool:
         return True  # waiting to go, or on the hub already (held there for its own parent)
     if outbox.QUARANTINED in statuses:
         return False  # the hub refused it, with a reason a person must read: not resent
-    model = _model(kind)
-    record = db.get(model, record_id) if model is not None else None
+    kind = kind_of_table(table)
+    record = db.get(MODELS[kind], record_id) if kind is not None else None
     if record is None:
         return False
     sent = db.exec(
         select(func.max(OutboxItem.version)).where(OutboxItem.record_id == record_id)
     ).one()
-    outbox.enqueue_record(
-        db, _kind_name(kind), record, version=int(sent or 1), priority=outbox.PRIORITY_HIGH_RISK
-    )
+    outbox.enqueue_record(db, record, version=int(sent or 1), priority=outbox.PRIORITY_HIGH_RISK)
     return True
 
 

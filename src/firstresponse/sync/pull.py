@@ -14,41 +14,27 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, col, select
 
-from firstresponse.records import (
-    Assessment,
-    Assignment,
-    CaseOutcome,
-    Child,
-    DvdsApplication,
-    DvdsStep,
-    HighRiskReview,
-    Incident,
-    OutboxItem,
-    Person,
-    PersonLink,
-    PersonMarker,
-    VictimContact,
-)
+from firstresponse.records import Incident, Kind, OutboxItem, Person
+from firstresponse.records.kinds import FOLLOWUP, MODELS
 from firstresponse.store import Store
 from firstresponse.store.outbox import PENDING
 from firstresponse.sync.client import HubClient
 from firstresponse.sync.protocol import Change
 from firstresponse.sync.state import get_cursor, set_cursor
 
-MODELS: dict[str, type[SQLModel]] = {
-    "person": Person,
-    "incident": Incident,
-    "child": Child,
-    "assignment": Assignment,
-    "assessment": Assessment,
-    "highriskreview": HighRiskReview,
-    "caseoutcome": CaseOutcome,
-    "victimcontact": VictimContact,
-    "dvdsapplication": DvdsApplication,
-    "dvdsstep": DvdsStep,
-    "marker": PersonMarker,
-    "person_link": PersonLink,
-}
+#: The kinds the hub's feed sends terminals (hub.feed); anything else in a page is ignored.
+PULLED = frozenset(
+    {
+        Kind.PERSON,
+        Kind.MARKER,
+        Kind.PERSON_LINK,
+        Kind.INCIDENT,
+        Kind.CHILD,
+        Kind.ASSIGNMENT,
+        Kind.ASSESSMENT,
+    }
+    | FOLLOWUP
+)
 
 
 def _unsent(db: Session, record_id: str) -> bool:
@@ -60,9 +46,9 @@ def _unsent(db: Session, record_id: str) -> bool:
 
 def upsert(db: Session, kind: str, data: dict[str, Any] | None) -> bool:
     """Write the hub's copy of a record unless this terminal has unsent changes to it."""
-    model = MODELS.get(kind)
-    if model is None or not data or not data.get("id"):
+    if kind not in PULLED or not data or not data.get("id"):
         return False
+    model = MODELS[Kind(kind)]
     try:
         record = model.model_validate(data)
     except ValidationError:
@@ -98,24 +84,24 @@ def apply(db: Session, change: Change) -> None:
     body = change.body
     if change.topic == "lookup":
         for person in body.get("people", []):
-            upsert(db, "person", person)
+            upsert(db, Kind.PERSON, person)
         incident = body.get("incident")  # what a follow-through record refers to
         if incident and _people_held(db, incident):
-            upsert(db, "incident", incident)
+            upsert(db, Kind.INCIDENT, incident)
         record = body.get("record") or {}
-        if body.get("kind") == "incident" and not _people_held(db, record):
+        if body.get("kind") == Kind.INCIDENT and not _people_held(db, record):
             return
         upsert(db, str(body.get("kind", "")), record)
     elif change.topic == "briefing":
         for person in body.get("people", []):
-            upsert(db, "person", person)
-        upsert(db, "incident", body.get("incident"))
+            upsert(db, Kind.PERSON, person)
+        upsert(db, Kind.INCIDENT, body.get("incident"))
         for child in body.get("children", []):
-            upsert(db, "child", child)
+            upsert(db, Kind.CHILD, child)
     elif change.topic == "assignment":
         assignment = body.get("assignment") or {}
         if _present(db, Incident, assignment.get("incident_id")):
-            upsert(db, "assignment", assignment)
+            upsert(db, Kind.ASSIGNMENT, assignment)
 
 
 def pull_changes(store: Store, client: HubClient, limit: int = 200, max_pages: int = 100) -> int:
