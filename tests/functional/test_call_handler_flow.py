@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 from textual.widgets import Input, OptionList
 
-from firstresponse.calls import sources
+from firstresponse.calls import LocalLookup
 from firstresponse.records import (
     Assessment,
     Assignment,
@@ -29,15 +29,6 @@ from tests.functional.forms import answer, reason
 SIZE = (80, 24)
 
 
-@dataclass(frozen=True)
-class FakeQuery:
-    name: str = ""
-    dob: date | None = None
-    phone: str = ""
-    postcode: str = ""
-    address: str = ""
-
-
 @dataclass
 class FakeMatch:
     person_id: str
@@ -51,8 +42,8 @@ class FakeMatch:
 
 
 @pytest.fixture
-def known(store, monkeypatch) -> Person:
-    """Users, one known repeat victim, and a stand-in lookup engine over them."""
+def engine(store) -> SimpleNamespace:
+    """Users, one known repeat victim (`engine.person`), and a stand-in lookup engine."""
     with store.session() as db:
         for collar, role in (("CH1001", "call_handler"), ("SG3001", "supervisor")):
             db.add(User(collar=collar, name=collar, role=role, pin_hash=hash_pin("1234")))
@@ -118,9 +109,20 @@ def known(store, monkeypatch) -> Person:
             "narrative": ["2026-09-01 partner threatened him, medium risk"],
         }
 
-    module = SimpleNamespace(LookupQuery=FakeQuery, search=search, person_history=person_history)
-    monkeypatch.setattr(sources, "_lookup_module", lambda: module)
-    return person
+    return SimpleNamespace(search=search, person_history=person_history, person=person)
+
+
+@pytest.fixture
+def known(engine) -> Person:
+    return engine.person
+
+
+@pytest.fixture
+def lookup_app(settings, store, engine):
+    """The app with the stand-in engine behind the local lookup."""
+    return lambda: FirstResponseApp(
+        settings, store, lookup=lambda context: LocalLookup(store, context.signed_in, engine)
+    )
 
 
 CALM = [
@@ -144,8 +146,8 @@ CALM = [
 ]
 
 
-async def test_call_flow_with_lookup_floor_and_override(app_factory, store, known) -> None:
-    app = app_factory()
+async def test_call_flow_with_lookup_floor_and_override(lookup_app, store, known) -> None:
+    app = lookup_app()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "CH1001")
         assert type(app.screen).__name__ == "CallHandlerHome"
@@ -244,10 +246,10 @@ async def test_home_lists_calls_and_opens_a_briefing(app_factory, store, setting
         assert type(app.screen).__name__ == "CallHandlerHome"
 
 
-async def test_suspect_lookup_sets_workforce_floor(app_factory, store, known) -> None:
+async def test_suspect_lookup_sets_workforce_floor(lookup_app, store, known) -> None:
     with store.session() as db:
         db.add(Person(id="s1", forename="Sam", surname="Officerton"))
-    app = app_factory()
+    app = lookup_app()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "CH1001")
         await pilot.press("n")
@@ -272,7 +274,7 @@ async def test_suspect_lookup_sets_workforce_floor(app_factory, store, known) ->
         assert db.get(Person, incident.victim_id).full_name == "New Caller"
 
 
-async def test_open_call_resumes_with_history_facts(app_factory, store, known) -> None:
+async def test_open_call_resumes_with_history_facts(lookup_app, store, known) -> None:
     from firstresponse.calls import CallDetails, open_call
 
     with store.session() as db:
@@ -280,7 +282,7 @@ async def test_open_call_resumes_with_history_facts(app_factory, store, known) -
         incident = open_call(
             db, handler, CallDetails(happening_now="Call dropped"), victim_id=known.id
         )
-    app = app_factory()
+    app = lookup_app()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "CH1001")
         await pilot.press("enter")

@@ -24,7 +24,7 @@ class OfficerHome(Screen[None]):
 def home(monkeypatch: pytest.MonkeyPatch) -> None:
     from firstresponse.tui import app as app_module
 
-    monkeypatch.setitem(app_module.HOME_SCREENS, Role.RESPONDER, f"{__name__}:OfficerHome")
+    monkeypatch.setitem(app_module.HOME_SCREENS, Role.RESPONDER, lambda: OfficerHome)
 
 
 def _users_and_reviews(store: Store, settings: Settings) -> None:

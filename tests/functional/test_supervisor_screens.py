@@ -114,8 +114,7 @@ async def test_officer_acknowledges_feedback(
 ) -> None:
     from firstresponse.tui import app as app_module
 
-    home = f"{__name__}:BlankHome"
-    monkeypatch.setitem(app_module.HOME_SCREENS, Role.RESPONDER, home)
+    monkeypatch.setitem(app_module.HOME_SCREENS, Role.RESPONDER, lambda: BlankHome)
     _store(store, settings)
     app = FirstResponseApp(settings, store)
     async with app.run_test(size=SIZE) as pilot:

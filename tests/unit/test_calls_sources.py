@@ -4,26 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from types import SimpleNamespace
 
 import httpx
-import pytest
 from sqlmodel import select
 
-from firstresponse.calls import sources
 from firstresponse.calls.sources import Candidate, FallbackLookup, HubLookup, LocalLookup, Search
+from firstresponse.lookup import LookupQuery
 from firstresponse.records import AuditEvent
 from firstresponse.sync.client import HubClient, SessionToken
 from tests.unit.test_calls_support import add_users
-
-
-@dataclass(frozen=True)
-class FakeQuery:
-    name: str = ""
-    dob: date | None = None
-    phone: str = ""
-    postcode: str = ""
-    address: str = ""
 
 
 @dataclass
@@ -38,23 +27,20 @@ class FakeMatch:
     da_incidents_12m: int = 0
 
 
-@pytest.fixture
-def fake_lookup(monkeypatch):
-    seen = []
+class FakeEngine:
+    """Stands in for `firstresponse.lookup`: one match, one history; remembers the queries."""
 
-    def search(db, query, limit=10):
-        seen.append(query)
+    def __init__(self) -> None:
+        self.seen: list[LookupQuery] = []
+
+    def search(self, db, query: LookupQuery, limit: int = 10) -> list[FakeMatch]:
+        self.seen.append(query)
         return [
             FakeMatch("p1", "Jon Example", date(1990, 4, 3), "TT1 1AA", 0.9, ["nickname Jon=John"])
         ]
 
-    def person_history(db, person_id, today=None):
+    def person_history(self, db, person_id: str) -> dict:
         return {"person_id": person_id, "name": "Jon Example", "narrative": ["line"]}
-
-    module = SimpleNamespace(LookupQuery=FakeQuery, search=search, person_history=person_history)
-    monkeypatch.setattr(sources, "_lookup_module", lambda: module)
-    monkeypatch.setattr(sources, "_restricted_module", lambda: None)
-    return seen
 
 
 def test_search_params_drop_blank_short_and_partial() -> None:
@@ -67,14 +53,15 @@ def test_search_params_drop_blank_short_and_partial() -> None:
     assert Search().empty
 
 
-def test_local_lookup_audits_search_and_history(store, fake_lookup) -> None:
+def test_local_lookup_audits_search_and_history(store) -> None:
     users = add_users(store)
-    source = LocalLookup(store, users["CH1001"])
+    engine = FakeEngine()
+    source = LocalLookup(store, users["CH1001"], engine)
     found = source.search(Search(name="John Example", dob="1990-04-03"))
     assert found == [
         Candidate("p1", "Jon Example", "1990-04-03", "TT1 1AA", 0.9, ("nickname Jon=John",))
     ]
-    assert fake_lookup[0] == FakeQuery(name="John Example", dob=date(1990, 4, 3))
+    assert engine.seen == [LookupQuery(name="John Example", dob=date(1990, 4, 3))]
     assert source.history("p1")["narrative"] == ["line"]
     with store.session() as db:
         events = db.exec(select(AuditEvent)).all()
@@ -117,13 +104,14 @@ def test_hub_lookup_uses_the_hub_endpoints() -> None:
     assert hub.history("nobody") is None
 
 
-def test_fallback_to_local_when_hub_unreachable(store, fake_lookup) -> None:
+def test_fallback_to_local_when_hub_unreachable(store) -> None:
     users = add_users(store)
 
     def down(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused")
 
-    source = FallbackLookup(HubLookup(_client(down)), LocalLookup(store, users["CH1001"]))
+    local = LocalLookup(store, users["CH1001"], FakeEngine())
+    source = FallbackLookup(HubLookup(_client(down)), local)
     assert [c.person_id for c in source.search(Search(name="Jon Example"))] == ["p1"]
     assert source.name == "local"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from pydantic_core import to_jsonable_python
@@ -10,6 +9,8 @@ from sqlmodel import Session, select
 
 from firstresponse.calls.facts import live_orders
 from firstresponse.checklist import Checklist, Evaluation
+from firstresponse.lookup.links import linked_ids
+from firstresponse.lookup.perpetrator import perpetrator_of
 from firstresponse.records import Child, Grade, Incident, Marker, Person, utcnow
 
 History = dict[str, Any]
@@ -265,14 +266,8 @@ def _call_suspect(db: Session, incident: Incident) -> list[Profile]:
     """The call's suspect's side from the records held here ([] if nothing is held)."""
     if not incident.suspect_id:
         return []
-    try:
-        perpetrator = importlib.import_module("firstresponse.lookup.perpetrator")
-        links = importlib.import_module("firstresponse.lookup.links")
-    except ImportError:
-        return []
-    today = utcnow().date()
-    ids = links.linked_ids(db, incident.suspect_id)
-    profile = perpetrator.perpetrator_of(db, ids, today)
+    ids = linked_ids(db, incident.suspect_id)
+    profile = perpetrator_of(db, ids, utcnow().date())
     if profile is None:
         return []
     data = to_jsonable_python(profile, fallback=str)

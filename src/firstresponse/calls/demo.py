@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from pydantic_core import to_jsonable_python
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -16,9 +17,9 @@ from firstresponse.calls.details import CallDetails, ChildDetails
 from firstresponse.calls.facts import facts_from_history
 from firstresponse.calls.grading import Override, grade_call
 from firstresponse.calls.intake import open_call
-from firstresponse.calls.sources import LookupUnavailable, _lookup_module
 from firstresponse.checklist import load_checklist
 from firstresponse.config import Settings
+from firstresponse.lookup import person_history
 from firstresponse.records import Incident, Person, User, utcnow
 from firstresponse.store import Store
 from firstresponse.sync.attest import acting_as
@@ -49,13 +50,7 @@ BASE: dict[str, Any] = {
 
 
 def _history(db: Session, person_id: str) -> dict[str, Any] | None:
-    try:
-        lookup = _lookup_module()
-    except LookupUnavailable:
-        return None
-    from pydantic_core import to_jsonable_python
-
-    found = lookup.person_history(db, person_id)
+    found = person_history(db, person_id)
     return to_jsonable_python(found, fallback=str) if found is not None else None
 
 

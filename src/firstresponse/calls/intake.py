@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from firstresponse.calls.details import CallDetails
+from firstresponse.lookup import index_person
 from firstresponse.records import Child, Incident, Person, User, new_id, utcnow
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, require
@@ -31,20 +32,8 @@ def _new_person(db: Session, forename: str, surname: str, details: CallDetails |
         person.postcode = details.postcode
     enqueue_change(db, person, PRIORITY_NORMAL)
     db.flush()
-    _index(db, person.id)
+    index_person(db, person.id)  # found by the next search in this transaction
     return person
-
-
-def _index(db: Session, person_id: str) -> None:
-    """Keep the lookup index current when the lookup engine is installed."""
-    from firstresponse.calls.sources import LookupUnavailable, _lookup_module
-
-    try:
-        module = _lookup_module()
-    except LookupUnavailable:
-        return
-    if hasattr(module, "index_person"):
-        module.index_person(db, person_id)
 
 
 def open_call(

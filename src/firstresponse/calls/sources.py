@@ -8,40 +8,33 @@ whom); the hub audits its own.
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
 from pydantic_core import to_jsonable_python
+from sqlmodel import Session
 
+from firstresponse import lookup
+from firstresponse.calls.details import parse_dob
+from firstresponse.lookup import LookupQuery
 from firstresponse.records import User
 from firstresponse.security import audit
+from firstresponse.security.restricted import guard_history
 from firstresponse.store import Store
 from firstresponse.sync.client import AuthFailure, HubClient, NetworkFailure, RequestRejected
 
 History = dict[str, Any]
 
 
-class LookupUnavailable(RuntimeError):
-    """No lookup engine is installed here."""
+class LookupEngine(Protocol):
+    """The search and history a local source runs over the store: `firstresponse.lookup`
+    (the module itself), or a stand-in passed by a test."""
 
+    def search(self, db: Session, query: LookupQuery, limit: int = 10) -> Sequence[Any]: ...
 
-def _lookup_module() -> Any:
-    try:
-        module = importlib.import_module("firstresponse.lookup")
-    except ImportError as exc:
-        raise LookupUnavailable("the repeat-victim lookup is not installed") from exc
-    if not hasattr(module, "search"):
-        raise LookupUnavailable("the repeat-victim lookup is not installed")
-    return module
-
-
-def _restricted_module() -> Any | None:
-    try:
-        return importlib.import_module("firstresponse.security.restricted")
-    except ImportError:
-        return None
+    def person_history(self, db: Session, person_id: str) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -60,8 +53,6 @@ class Search:
         A full date of birth (YYYY-MM-DD or DD/MM/YYYY) is sent as `dob`; a partial one
         ("1990", "04/1990") rides along with the name, which the lookup reads dates from.
         """
-        from firstresponse.calls.details import parse_dob
-
         given = {k: v.strip() for k, v in vars(self).items() if v and v.strip()}
         if "dob" in given:
             full = parse_dob(given["dob"])
@@ -121,26 +112,25 @@ class LookupSource(Protocol):
 
 
 class LocalLookup:
-    """`firstresponse.lookup` over the terminal's own store; audits every use."""
+    """The lookup engine over the terminal's own store; audits every use and withholds
+    restricted detail the officer may not see (`security.restricted`)."""
 
     name = "local"
 
-    def __init__(self, store: Store, user: User) -> None:
+    def __init__(self, store: Store, user: User, engine: LookupEngine = lookup) -> None:
         self.store = store
         self.user = user
+        self.engine = engine
 
     def search(self, query: Search, limit: int = 10) -> list[Candidate]:
         params = query.params()
         if not params:
             return []
-        lookup = _lookup_module()
         fields: dict[str, Any] = dict(params)
         if "dob" in fields:
             fields["dob"] = date.fromisoformat(fields["dob"])
         with self.store.session() as db:
-            found = [
-                Candidate.of(m) for m in lookup.search(db, lookup.LookupQuery(**fields), limit)
-            ]
+            found = [Candidate.of(m) for m in self.engine.search(db, LookupQuery(**fields), limit)]
             audit.record(
                 db,
                 self.user.collar,
@@ -154,14 +144,11 @@ class LocalLookup:
         return found
 
     def history(self, person_id: str) -> History | None:
-        lookup = _lookup_module()
         with self.store.session() as db:
-            found = lookup.person_history(db, person_id)
+            found = self.engine.person_history(db, person_id)
             if found is None:
                 return None
-            restricted = _restricted_module()
-            if restricted is not None:
-                found = restricted.guard_history(db, self.user, found)
+            found = guard_history(db, self.user, found)
             audit.record(db, self.user.collar, "view", "person", person_id, via="local")
         data = to_jsonable_python(found, fallback=str)
         return data if isinstance(data, dict) else None
@@ -204,7 +191,7 @@ class FallbackLookup:
         try:
             found = self.primary.search(query, limit)
             self.last = self.primary.name
-        except (NetworkFailure, AuthFailure, LookupUnavailable):
+        except (NetworkFailure, AuthFailure):
             found = self.fallback.search(query, limit)
             self.last = self.fallback.name
         return found
@@ -213,7 +200,7 @@ class FallbackLookup:
         try:
             found = self.primary.history(person_id)
             self.last = self.primary.name
-        except (NetworkFailure, AuthFailure, LookupUnavailable):
+        except (NetworkFailure, AuthFailure):
             found = self.fallback.history(person_id)
             self.last = self.fallback.name
         return found

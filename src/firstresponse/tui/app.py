@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from time import monotonic
 
 from textual import events
@@ -16,18 +16,33 @@ from firstresponse.session.signin import SignedIn
 from firstresponse.store import Store
 from firstresponse.tui.context import LookupFactory, TerminalContext, default_lookup
 
-#: Home screen for each role, as "module:Class", imported when first needed.
-HOME_SCREENS: dict[str, str] = {
-    Role.CALL_HANDLER: "firstresponse.tui.screens.call_handler:CallHandlerHome",
-    Role.RESPONDER: "firstresponse.tui.screens.responder:ResponderHome",
-    Role.SUPERVISOR: "firstresponse.tui.screens.supervisor:SupervisorHome",
-    Role.ADMIN: "firstresponse.tui.screens.supervisor:SupervisorHome",
+
+# Each role's screens are imported at its sign-in, so the login screen opens fast.
+def _call_handler_home() -> type[Screen]:
+    from firstresponse.tui.screens.call_handler import CallHandlerHome
+
+    return CallHandlerHome
+
+
+def _responder_home() -> type[Screen]:
+    from firstresponse.tui.screens.responder import ResponderHome
+
+    return ResponderHome
+
+
+def _supervisor_home() -> type[Screen]:
+    from firstresponse.tui.screens.supervisor import SupervisorHome
+
+    return SupervisorHome
+
+
+#: The home screen of each role.
+HOME_SCREENS: dict[str, Callable[[], type[Screen]]] = {
+    Role.CALL_HANDLER: _call_handler_home,
+    Role.RESPONDER: _responder_home,
+    Role.SUPERVISOR: _supervisor_home,
+    Role.ADMIN: _supervisor_home,
 }
-
-
-def load_screen(target: str) -> type[Screen]:
-    module_name, _, class_name = target.partition(":")
-    return getattr(importlib.import_module(module_name), class_name)
 
 
 class FirstResponseApp(App[None]):
@@ -166,7 +181,7 @@ class FirstResponseApp(App[None]):
         self.context.sign_in(user)
         self.context.open_sync(signed or SignedIn(user=user, attestor=Attestor(user.collar)))
         self.sub_title = f"{user.collar} {user.name} · {user.role.replace('_', ' ')}"
-        self.switch_screen(load_screen(HOME_SCREENS[user.role])())
+        self.switch_screen(HOME_SCREENS[user.role]()())
         self.show_pending_feedback()
 
     def show_pending_feedback(self) -> None:

@@ -75,7 +75,6 @@ class TerminalContext:
     demo: bool = False
     make_lookup: LookupFactory = default_lookup
     officer: User | None = None
-    pin: str = ""
     sync: SyncLink | None = None
     _lookup: LookupSource | None = None
     _checklists: Checklists = field(init=False)
@@ -113,11 +112,11 @@ class TerminalContext:
             self._lookup = self.make_lookup(self)
         return self._lookup
 
-    def sign_in(self, officer: User, pin: str = "") -> None:
-        self.officer, self.pin, self._lookup = officer, pin, None
+    def sign_in(self, officer: User) -> None:
+        self.officer, self._lookup = officer, None
 
     def sign_out(self) -> None:
-        self.officer, self.pin, self._lookup, self.sync = None, "", None, None
+        self.officer, self._lookup, self.sync = None, None, None
 
     def open_sync(self, signed: SignedIn) -> SyncLink:
         """Sync for the officer who has just signed in (every role), under their name."""

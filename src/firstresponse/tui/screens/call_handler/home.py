@@ -89,7 +89,6 @@ class CallHandlerHome(Screen[None]):
 
     def _resume(self, incident: Incident, victim: Person | None) -> None:
         from firstresponse.calls import facts_from_history
-        from firstresponse.calls.sources import LookupUnavailable
         from firstresponse.sync.client import SyncFailure
         from firstresponse.tui.screens.call_handler.state import CallState
         from firstresponse.tui.screens.call_handler.thrive import ThriveScreen
@@ -99,7 +98,7 @@ class CallHandlerHome(Screen[None]):
         for role, person_id in (("victim", incident.victim_id), ("suspect", incident.suspect_id)):
             try:
                 found[role] = source.history(person_id) if person_id else None
-            except (LookupUnavailable, SyncFailure):
+            except SyncFailure:
                 found[role] = None
         state = CallState(
             incident_id=incident.id,

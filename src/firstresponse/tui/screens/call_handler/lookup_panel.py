@@ -11,7 +11,6 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from firstresponse.calls import Candidate, LookupSource, Search
-from firstresponse.calls.sources import LookupUnavailable
 from firstresponse.sync.client import SyncFailure
 
 DEBOUNCE_SECONDS = 0.3
@@ -84,7 +83,7 @@ class LookupPanel(Vertical):
             note = f"{self._who.capitalize()}: {count} ({self.source.name})"
             if found:
                 note += " · F3 to choose"
-        except (LookupUnavailable, SyncFailure) as exc:
+        except SyncFailure as exc:
             found, note = [], f"Lookup unavailable: {exc}"
         if ticket == self._asked:
             self.app.call_from_thread(self._show, found, note)

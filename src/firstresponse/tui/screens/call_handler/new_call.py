@@ -13,7 +13,6 @@ from textual.widgets import Footer, Header, Input, Label, OptionList, Select, St
 
 from firstresponse.calls import CallDetails, Candidate, Search, facts_from_history
 from firstresponse.calls.details import parse_children, parse_dob, split_name
-from firstresponse.calls.sources import LookupUnavailable
 from firstresponse.calls.terminal import start_call
 from firstresponse.records import Relationship
 from firstresponse.sync.client import SyncFailure
@@ -167,7 +166,7 @@ class NewCallScreen(Screen[None]):
         panel = self.query_one(LookupPanel)
         try:
             history = panel.source.history(candidate.person_id)
-        except (LookupUnavailable, SyncFailure) as exc:
+        except SyncFailure as exc:
             self.app.call_from_thread(self.notify, f"History unavailable: {exc}", severity="error")
             return
         if history is None:
