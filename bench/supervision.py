@@ -14,9 +14,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from firstresponse.demo.cases import assessment, decision, incident, person
 from firstresponse.store import Store
 from firstresponse.supervision import compliance, draw
-from firstresponse.supervision.synthetic import assessment, decision, incident, person
 
 
 def seed(store: Store, count: int, start: datetime) -> None:

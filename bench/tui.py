@@ -153,8 +153,8 @@ async def bare_figures(widgets: dict[str, int], repeat: int) -> dict[str, list[f
 
 # -- the real app ----------------------------------------------------------------------
 def demo_store(work: Path) -> tuple[Any, Any]:
-    from firstresponse.commands.demo import prepare_demo_store
     from firstresponse.config import Settings
+    from firstresponse.demo.seed import prepare_demo_store
 
     settings = Settings(
         data_dir=work,

@@ -224,7 +224,7 @@ def app_factory(settings, store):
 
 
 async def test_home_lists_calls_and_opens_a_briefing(app_factory, store, settings) -> None:
-    from firstresponse.calls.demo import seed
+    from firstresponse.demo.live_calls import seed
 
     with store.session() as db:
         for collar, role in (("CH1001", "call_handler"), ("SG3001", "supervisor")):

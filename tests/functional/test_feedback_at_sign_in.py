@@ -6,11 +6,11 @@ import pytest
 from textual.screen import Screen
 
 from firstresponse.config import Settings
+from firstresponse.demo.supervision import seed
 from firstresponse.records import Role, User
 from firstresponse.security.pins import hash_pin
 from firstresponse.store import Store
 from firstresponse.supervision import pending_feedback
-from firstresponse.supervision.demo import seed
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.feedback import FeedbackScreen
 from firstresponse.tui.screenshots import sign_in

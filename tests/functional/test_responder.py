@@ -12,8 +12,8 @@ from pathlib import Path
 from sqlmodel import select
 from textual.widgets import Static
 
-from firstresponse.attendance.samples import first_response_answers
 from firstresponse.config import Settings
+from firstresponse.demo.answers import first_response_answers
 from firstresponse.records import Assessment, Incident
 from firstresponse.security.pins import hash_pin
 from firstresponse.store import Store

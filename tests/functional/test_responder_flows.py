@@ -8,9 +8,9 @@ from sqlmodel import select
 from textual.widgets import Input, OptionList
 
 from firstresponse.attendance import submit
-from firstresponse.attendance.samples import child_entry, first_response_answers
 from firstresponse.checklist import load_checklists
 from firstresponse.config import Settings
+from firstresponse.demo.answers import child_entry, first_response_answers
 from firstresponse.records import Assessment, Child, Decision, Incident, OutboxItem
 from firstresponse.store import Store
 from firstresponse.store.outbox import PRIORITY_HIGH_RISK
@@ -157,7 +157,7 @@ async def test_attending_an_incident_not_sent_to_me(settings: Settings, store: S
 
 
 async def test_risk_screen_shows_levels_and_factors(settings: Settings, store: Store) -> None:
-    from firstresponse.attendance.samples import risk_answers
+    from firstresponse.demo.answers import risk_answers
     from firstresponse.tui.screens.responder.risk import RiskScreen
 
     incident_id = _prepare(store)

@@ -7,11 +7,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static, TextArea
 
 from firstresponse.config import Settings
+from firstresponse.demo.supervision import seed
 from firstresponse.records import Review, Role, User
 from firstresponse.security.pins import hash_pin
 from firstresponse.store import Store
 from firstresponse.supervision import pending_feedback, queue
-from firstresponse.supervision.demo import seed
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.feedback import FeedbackScreen, feedback_screen_for
 from firstresponse.tui.screens.supervisor import SupervisorHome

@@ -26,14 +26,14 @@ from firstresponse.attendance import (
     submission_problems,
     submit,
 )
-from firstresponse.attendance.samples import (
+from firstresponse.checklist import Checklist, load_checklists
+from firstresponse.config import Settings
+from firstresponse.demo.answers import (
     child_entry,
     first_response_answers,
     no_charge_answers,
     risk_answers,
 )
-from firstresponse.checklist import Checklist, load_checklists
-from firstresponse.config import Settings
 from firstresponse.records import (
     Assessment,
     Assignment,
@@ -338,7 +338,7 @@ def test_submitted_is_immutable_and_amendment_is_a_new_version(
 def test_demo_seed_gives_a_draft_for_pc2001_and_a_submission_by_pc2002(
     settings: Settings, store: Store
 ) -> None:
-    from firstresponse.attendance.demo import seed
+    from firstresponse.demo.attendance import seed
 
     with store.session() as db:
         for collar in ("PC2001", "PC2002"):

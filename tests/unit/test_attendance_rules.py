@@ -13,9 +13,10 @@ from firstresponse.attendance import open_draft, save_answers, start_amendment, 
 from firstresponse.attendance.drafts import FIRST_RESPONSE
 from firstresponse.attendance.facts import facts_for
 from firstresponse.attendance.orders import order_id
-from firstresponse.attendance.samples import first_response_answers
 from firstresponse.checklist import Checklist, load_checklists
 from firstresponse.config import Settings
+from firstresponse.demo.answers import first_response_answers
+from firstresponse.demo.cases import assessment, incident, person
 from firstresponse.records import (
     Assessment,
     Decision,
@@ -27,7 +28,6 @@ from firstresponse.records import (
 from firstresponse.store import Store
 from firstresponse.supervision.cases import load_case
 from firstresponse.supervision.sampling import must_check_reasons
-from firstresponse.supervision.synthetic import assessment, incident, person
 from tests.builders import assigned_incident
 
 OFFICER = "PC2001"

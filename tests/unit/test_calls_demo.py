@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import select
 
-from firstresponse.calls.demo import seed
+from firstresponse.demo.live_calls import seed
 from firstresponse.records import Assignment, Decision, Incident, Person
 from tests.unit.test_calls_support import add_users
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import select
 
-from firstresponse.commands.demo import DEMO_PEOPLE, DEMO_USERS, demo_store_path, prepare_demo_store
 from firstresponse.config import Settings
+from firstresponse.demo.seed import DEMO_PEOPLE, demo_store_path, prepare_demo_store
+from firstresponse.demo.users import DEMO_USERS
 from firstresponse.records import Incident, Person, ProtectiveOrder, User
 from firstresponse.security.users import authenticate
 from firstresponse.vocab import ETHNICITIES

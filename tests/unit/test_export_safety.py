@@ -10,11 +10,11 @@ from pathlib import Path
 from firstresponse.checklist import load_checklist
 from firstresponse.cli import main
 from firstresponse.config import Settings
+from firstresponse.demo.cases import assessment, incident, person
 from firstresponse.records import Role, User
 from firstresponse.store import Store
 from firstresponse.supervision import record_review
 from firstresponse.supervision.export import safe_cell, to_csv
-from firstresponse.supervision.synthetic import assessment, incident, person
 from tests.unit.test_supervision_review import answers
 
 

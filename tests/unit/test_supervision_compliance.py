@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import Session
 
+from firstresponse.demo.cases import assessment, incident, person
 from firstresponse.records import User
 from firstresponse.store import Store
 from firstresponse.supervision import compliance
 from firstresponse.supervision.cases import window
 from firstresponse.supervision.compliance import Observation, summarise
-from firstresponse.supervision.synthetic import assessment, incident, person
 
 START, END = window(date(2026, 3, 1), date(2026, 3, 31))
 

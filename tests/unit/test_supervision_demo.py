@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from firstresponse.config import Settings
+from firstresponse.demo.supervision import seed
 from firstresponse.records import utcnow
 from firstresponse.store import Store
 from firstresponse.supervision import compliance, pending_feedback, queue
-from firstresponse.supervision.demo import seed
 
 
 def test_demo_seed(settings: Settings, store: Store) -> None:

@@ -12,6 +12,7 @@ from sqlmodel import select
 from firstresponse.checklist import load_checklist
 from firstresponse.cli import main
 from firstresponse.config import Settings
+from firstresponse.demo.cases import assessment, incident, person
 from firstresponse.records import AuditEvent, Role, User
 from firstresponse.security import permissions
 from firstresponse.security.permissions import Action, PermissionDenied
@@ -19,7 +20,6 @@ from firstresponse.store import Store
 from firstresponse.supervision import record_review
 from firstresponse.supervision.cases import window
 from firstresponse.supervision.export import build_export, export_for
-from firstresponse.supervision.synthetic import assessment, incident, person
 from tests.unit.test_supervision_review import answers
 
 START, END = window(date(2026, 1, 1), date(2099, 12, 31))

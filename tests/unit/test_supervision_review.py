@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from firstresponse.checklist import load_checklist
 from firstresponse.config import Settings
+from firstresponse.demo.cases import assignment, decision, incident, person
 from firstresponse.records import AuditEvent, Decision, Notification, OutboxItem, Review
 from firstresponse.store import Store
 from firstresponse.supervision import (
@@ -21,7 +22,6 @@ from firstresponse.supervision import (
 )
 from firstresponse.supervision.casefile import casefile
 from firstresponse.supervision.cases import window
-from firstresponse.supervision.synthetic import assignment, decision, incident, person
 
 POINTS = [
     "victim_identified",

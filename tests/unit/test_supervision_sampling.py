@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import Session
 
+from firstresponse.demo.cases import assessment, decision, incident, person
 from firstresponse.records import DipSample, PersonMarker
 from firstresponse.store import Store
 from firstresponse.supervision import choose, draw, queue
 from firstresponse.supervision.cases import load_cases, window
 from firstresponse.supervision.sampling import candidates
-from firstresponse.supervision.synthetic import assessment, decision, incident, person
 
 DAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 START, END = window(date(2026, 3, 1), date(2026, 3, 31))

@@ -77,7 +77,7 @@ def _stamp(store: Store) -> str:
     """What tells this demo store from another (its seeding's audit entry)."""
     from sqlmodel import select
 
-    from firstresponse.commands.demo import SEEDED
+    from firstresponse.demo.seed import SEEDED
     from firstresponse.records import AuditEvent
 
     with store.session() as db:
@@ -85,16 +85,11 @@ def _stamp(store: Store) -> str:
         return db.exec(query).first() or ""
 
 
-def _remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
 def _seed_users(db: Session) -> Any:
     """The demo users on the hub; returns its admin."""
     from sqlmodel import select
 
-    from firstresponse.commands.demo import DEMO_PIN, DEMO_USERS
+    from firstresponse.demo.users import DEMO_PIN, DEMO_USERS
     from firstresponse.records import User
     from firstresponse.security.users import create_user, get_user
 
@@ -248,6 +243,7 @@ class DemoHub:
 def prepare_demo_hub(settings: Settings, store: Store) -> tuple[Path, Seeded]:
     """The demo hub's database, seeded for `store`. One made for another demo store (before
     a `demo --reset`) is thrown away first, with the demo device's token."""
+    from firstresponse.demo.seed import remove_store
     from firstresponse.hub.db import hub_engine
 
     path = settings.data_dir / "demo-hub.db"
@@ -256,7 +252,7 @@ def prepare_demo_hub(settings: Settings, store: Store) -> tuple[Path, Seeded]:
     stamp = _stamp(store)
     ours = stamp_file.exists() and stamp_file.read_text(encoding="utf-8").strip() == stamp
     if not ours:
-        _remove(path)
+        remove_store(path)
         token_file.unlink(missing_ok=True)
     engine = hub_engine(str(path))
     try:

@@ -9,14 +9,15 @@ from pathlib import Path
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from firstresponse.commands.demo import prepare_demo_store
+    from firstresponse.demo.seed import prepare_demo_store
+    from firstresponse.tui.screenshot_shots import all_shots
     from firstresponse.tui.screenshots import capture
 
     settings = args.settings
     settings.data_dir = Path(args.work)
     store = prepare_demo_store(settings)
     try:
-        written = asyncio.run(capture(settings, store, Path(args.out), args.only))
+        written = asyncio.run(capture(settings, store, Path(args.out), all_shots(), args.only))
     finally:
         store.close()
     for path in written:

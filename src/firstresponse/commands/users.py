@@ -192,7 +192,7 @@ def _carry_out(args: argparse.Namespace, db: Session) -> str:
 def _end_sessions(args: argparse.Namespace, db: Session, user: User, reason: str) -> None:
     """On the hub, the officer's sessions end now (terminals learn at their next sync)."""
     if getattr(args, "hub_db", ""):
-        from firstresponse.hub.sessions import revoke_sessions
+        from firstresponse.hub.auth import revoke_sessions
 
         revoke_sessions(db, user_id=user.id, reason=reason)
 

@@ -3,7 +3,7 @@
 Graded and assigned to PC2001, so the responder's briefing shows the suspect's side
 (restraining order, arrest warrant, violence marker, two victims: serial perpetrator)
 and Liz's first incident, held on her older linked record "Lizzie Thornbury".
-Runs as an area seeder after `firstresponse.calls.demo`.
+Runs as an area seeder after `demo.live_calls`.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from datetime import timedelta
 from pydantic_core import to_jsonable_python
 from sqlmodel import Session, select
 
-from firstresponse.calls.demo import BASE
 from firstresponse.calls.details import CallDetails
 from firstresponse.calls.facts import facts_from_history
 from firstresponse.calls.grading import grade_call
 from firstresponse.calls.intake import open_call
 from firstresponse.checklist import load_checklist
 from firstresponse.config import Settings
+from firstresponse.demo.live_calls import BASE
 from firstresponse.lookup import person_history
 from firstresponse.records import Person, User, utcnow
 from firstresponse.sync.attest import acting_as

@@ -64,7 +64,7 @@ def revoke(db: Session, admin: User, name: str) -> HubDevice:
     if device is None:
         raise AdminError(f"no device called {name!r}")
     if device.revoked_at is None:
-        from firstresponse.hub.sessions import revoke_sessions
+        from firstresponse.hub.auth import revoke_sessions
 
         device.revoked_at = utcnow()
         device.revoked_by = admin.collar

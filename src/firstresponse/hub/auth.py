@@ -28,8 +28,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from firstresponse.hub.db import reader, transaction
-from firstresponse.hub.models import HubDevice
-from firstresponse.records import User
+from firstresponse.hub.models import HubDevice, HubSession, HubSigningKey
+from firstresponse.records import User, utcnow
 from firstresponse.security.pins import hash_pin, needs_rehash, verify_pin
 from firstresponse.sync.protocol import token_digest
 
@@ -66,13 +66,32 @@ def find_device(db: Session, token: str) -> HubDevice | None:
     return row if row is not None and row.revoked_at is None else None
 
 
+def revoke_sessions(
+    db: Session, *, user_id: str | None = None, device_id: str | None = None, reason: str
+) -> int:
+    """Mark every live session of an officer or a device revoked (caller's transaction)."""
+    query = update(HubSession).where(col(HubSession.revoked_at).is_(None))
+    if user_id is not None:
+        query = query.where(col(HubSession.user_id) == user_id)
+    if device_id is not None:
+        query = query.where(col(HubSession.device_id) == device_id)
+    result = db.execute(query.values(revoked_at=utcnow(), revoked_reason=reason))
+    if device_id is not None:
+        db.execute(
+            update(HubSigningKey)
+            .where(
+                col(HubSigningKey.device_id) == device_id, col(HubSigningKey.revoked_at).is_(None)
+            )
+            .values(revoked_at=utcnow())
+        )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def _count_failure(engine: Engine, user: User) -> int:
     """Count a wrong PIN; lock the officer (ending their sessions) at the limit.
 
     Returns how many attempts are left.
     """
-    from firstresponse.hub.sessions import revoke_sessions
-
     with transaction(engine) as db:
         db.execute(
             update(User)

@@ -15,7 +15,7 @@ from sqlalchemy import and_, insert, literal_column, or_, text
 from sqlmodel import Session, col, select
 
 from firstresponse.hub import followup_feed
-from firstresponse.hub.models import HubChange
+from firstresponse.hub.models import EVERYONE, RESTRICTED, HubChange
 from firstresponse.records import (
     Assignment,
     Child,
@@ -31,8 +31,6 @@ from firstresponse.sync.protocol import Change
 
 MAX_INT = 2**31 - 1
 MAX_BIGINT = 2**63 - 1
-EVERYONE = "*"
-RESTRICTED = "*restricted"
 
 
 def _txid(db: Session) -> int:
@@ -117,14 +115,29 @@ def _entries(
         found = [people[pid] for pid in (record.victim_id, record.suspect_id) if pid in people]
         body = {"kind": Kind.INCIDENT, "record": dump(record), "people": found}
         return [entry(db, "lookup", recipient, record.id, body)]
-    if kind in followup_feed.KINDS:
-        return followup_feed.entries(db, kind, record)
+    if kind in followup_feed.KINDS:  # sent on the lookup topic: terminals file them alike
+        return _followup_entries(db, kind, record)
     if kind == Kind.ASSIGNMENT and record.assignee:
         return [
             entry(db, "briefing", record.assignee, record.id, briefing(db, record)),
             entry(db, "assignment", record.assignee, record.id, {"assignment": dump(record)}),
         ]
     return []
+
+
+def _followup_entries(db: Session, kind: str, record: Any) -> list[dict[str, Any]]:
+    """One entry per recipient; a DVDS application carries the people and incident it
+    names, so a terminal that does not hold them can still file it."""
+    who = followup_feed.recipients(db, kind, record)
+    if not who:
+        return []
+    body: dict[str, Any] = {"kind": kind, "record": dump(record)}
+    if kind == Kind.DVDS_APPLICATION:
+        incident, people = followup_feed.dependants(db, record)
+        if incident is not None:
+            body["incident"] = dump(incident)
+        body["people"] = [dump(person) for person in people]
+    return [entry(db, "lookup", name, record.id, body) for name in who]
 
 
 def on_materialised(db: Session, kind: str, record: Any) -> None:

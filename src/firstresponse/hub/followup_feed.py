@@ -1,5 +1,5 @@
-"""Feed entries for the follow-through records (records.followup) and the submitted
-assessments their lists are worked out from, sent on the lookup topic.
+"""Who receives the follow-through records (records.followup) and the submitted
+assessments their lists are worked out from, sent on the lookup topic (`hub.feed`).
 
 A record about an incident goes to control-room and supervisor terminals (or, for a
 restricted incident, only to those allowed restricted records) and to the officers and
@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from firstresponse.hub.models import EVERYONE, RESTRICTED
 from firstresponse.records import Assignment, DvdsApplication, Incident, Kind, Person
 
 INCIDENT_KINDS = frozenset(
@@ -29,8 +30,6 @@ NAMED: dict[str, str] = {Kind.HIGH_RISK_REVIEW: "officer", Kind.ASSESSMENT: "aut
 
 
 def _incident_recipients(db: Session, incident_id: str) -> list[str]:
-    from firstresponse.hub.feed import EVERYONE, RESTRICTED
-
     incident = db.get(Incident, incident_id)
     wide = RESTRICTED if incident is not None and incident.restricted else EVERYONE
     assigned = db.exec(select(Assignment.assignee).where(Assignment.incident_id == incident_id))
@@ -38,8 +37,6 @@ def _incident_recipients(db: Session, incident_id: str) -> list[str]:
 
 
 def _dvds_recipients(db: Session, application: Any) -> list[str]:
-    from firstresponse.hub.feed import EVERYONE
-
     if application is None:
         return [EVERYONE]
     return [EVERYONE, *sorted({n for n in (application.team, application.created_by) if n})]
@@ -61,30 +58,15 @@ def recipients(db: Session, kind: str, record: Any) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _dependants(db: Session, kind: str, record: Any) -> dict[str, Any]:
-    """The people and incident a DVDS application refers to, as the feed dumps them."""
-    from firstresponse.hub.feed import dump
-
-    if kind != Kind.DVDS_APPLICATION:
-        return {}
-    out: dict[str, Any] = {}
-    wanted = [record.victim_id, record.subject_id]
-    if record.incident_id:
-        incident = db.get(Incident, record.incident_id, populate_existing=True)
-        if incident is not None and not incident.restricted:  # never widen a restricted case
-            out["incident"] = dump(incident)
+def dependants(db: Session, application: DvdsApplication) -> tuple[Incident | None, list[Person]]:
+    """The incident (unless restricted) and the people a DVDS application refers to."""
+    wanted = [application.victim_id, application.subject_id]
+    incident = None
+    if application.incident_id:
+        incident = db.get(Incident, application.incident_id, populate_existing=True)
+        if incident is not None and incident.restricted:  # never widen a restricted case
+            incident = None
+        if incident is not None:
             wanted += [incident.victim_id, incident.suspect_id]
     people = (db.get(Person, pid, populate_existing=True) for pid in dict.fromkeys(wanted) if pid)
-    out["people"] = [dump(person) for person in people if person is not None]
-    return out
-
-
-def entries(db: Session, kind: str, record: Any) -> list[dict[str, Any]]:
-    """One lookup-topic feed entry per recipient of a follow-through record."""
-    from firstresponse.hub.feed import dump, entry
-
-    who = recipients(db, kind, record)
-    if not who:
-        return []
-    body = {"kind": kind, "record": dump(record), **_dependants(db, kind, record)}
-    return [entry(db, "lookup", name, record.id, body) for name in who]
+    return incident, [person for person in people if person is not None]

@@ -55,6 +55,12 @@ class HubEnvelope(SQLModel, table=True):
     )
 
 
+#: The recipients of a feed entry that are no one officer or team: every terminal, and
+#: the terminals of officers allowed restricted records.
+EVERYONE = "*"
+RESTRICTED = "*restricted"
+
+
 class HubChange(SQLModel, table=True):
     """An entry in the pull feed: an assignment, a briefing or a lookup-index change.
 

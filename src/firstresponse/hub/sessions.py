@@ -7,7 +7,7 @@ request: the hub's `SessionLimits`, from its settings (`session_shift_hours`,
 request on once the officer signs out, their PIN changes (`pin_stamp`), they are locked
 or deactivated, or the device is revoked: all of that is checked in the one indexed query
 that identifies the caller, and the paths that change those things on the hub also mark
-the sessions revoked (`revoke_sessions`), so unlocking an officer does not bring an old
+the sessions revoked (`hub.auth.revoke_sessions`), so unlocking an officer does not bring an old
 session back.
 
 Failed sign-ins are rate-limited per device and per collar (`RATE_LIMIT` in
@@ -262,27 +262,6 @@ def end_device_sessions(engine: Engine, device: HubDevice, digests: list[str]) -
                 col(HubSession.revoked_at).is_(None),
             )
             .values(revoked_at=utcnow(), revoked_reason="signed out while the hub was away")
-        )
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
-def revoke_sessions(
-    db: Session, *, user_id: str | None = None, device_id: str | None = None, reason: str
-) -> int:
-    """Mark every live session of an officer or a device revoked (caller's transaction)."""
-    query = update(HubSession).where(col(HubSession.revoked_at).is_(None))
-    if user_id is not None:
-        query = query.where(col(HubSession.user_id) == user_id)
-    if device_id is not None:
-        query = query.where(col(HubSession.device_id) == device_id)
-    result = db.execute(query.values(revoked_at=utcnow(), revoked_reason=reason))
-    if device_id is not None:
-        db.execute(
-            update(HubSigningKey)
-            .where(
-                col(HubSigningKey.device_id) == device_id, col(HubSigningKey.revoked_at).is_(None)
-            )
-            .values(revoked_at=utcnow())
         )
     return int(getattr(result, "rowcount", 0) or 0)
 

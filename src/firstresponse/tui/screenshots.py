@@ -1,13 +1,15 @@
 """Drive the real app with Pilot and save an SVG of every screen into `screens/`.
 
 Each shot signs in as a demo user and walks to one screen. Shots are plain
-async functions registered with `@shot`, so adding a screen means adding one.
+async functions registered with `@shot` in each area's shots module, so adding a screen
+means adding one (`screenshot_shots` imports every area's). The walking helpers
+(`sign_in`, `type_text`, `settle`) serve the functional tests too.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,13 +94,13 @@ async def _login(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
-async def capture(settings: Settings, store: Store, out: Path, only: str = "") -> list[Path]:
-    """Run every registered shot (or just `only`) and return the SVG paths written."""
-    import firstresponse.tui.screenshot_shots  # noqa: F401  (registers the per-screen shots)
-
+async def capture(
+    settings: Settings, store: Store, out: Path, shots: Sequence[Shot], only: str = ""
+) -> list[Path]:
+    """Run each of `shots` (or just the one named `only`); returns the SVG paths written."""
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for item in SHOTS:
+    for item in shots:
         if only and item.name != only:
             continue
         app = FirstResponseApp(settings, store, demo=True)

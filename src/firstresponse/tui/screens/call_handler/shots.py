@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-from firstresponse.calls.demo import repeat_victim_name
 from firstresponse.calls.terminal import shift_call_lines
+from firstresponse.demo.live_calls import repeat_victim_name
 from firstresponse.tui.screenshots import app_of, settle, shot, sign_in, type_text
 
 

@@ -1,6 +1,6 @@
 """Demo live calls: graded calls with briefings for PC2001, an override for the dip sample.
 
-Called by `firstresponse.commands.demo.prepare_demo_store` on a fresh store after the
+Called by `firstresponse.demo.seed.prepare_demo_store` on a fresh store after the
 history and users are seeded (CONTRACTS.md "demo seeding").
 """
 
@@ -19,12 +19,11 @@ from firstresponse.calls.grading import Override, grade_call
 from firstresponse.calls.intake import open_call
 from firstresponse.checklist import load_checklist
 from firstresponse.config import Settings
+from firstresponse.demo.users import DEMO_PIN
 from firstresponse.lookup import person_history
 from firstresponse.records import Incident, Person, User, utcnow
 from firstresponse.store import Store
 from firstresponse.sync.attest import acting_as
-
-DEMO_PIN = "1234"
 
 BASE: dict[str, Any] = {
     "caller_role": "victim",

@@ -1,4 +1,4 @@
-"""Demo data for the responder screens (called by `commands.demo.prepare_demo_store`).
+"""Demo data for the responder screens (called by `demo.seed.prepare_demo_store`).
 
 PC2001 has a checklist in progress on an assignment; PC2002 has submitted a first
 response with two children (one not seen) and a no-arrest decision, plus a risk
@@ -14,10 +14,10 @@ from sqlmodel import Session, col, select
 
 from firstresponse.attendance.drafts import FIRST_RESPONSE, RISK, open_draft
 from firstresponse.attendance.facts import facts_for
-from firstresponse.attendance.samples import child_entry, first_response_answers, risk_answers
 from firstresponse.attendance.submit import submit_in
 from firstresponse.checklist import Checklist, evaluate, load_checklists
 from firstresponse.config import Settings
+from firstresponse.demo.answers import child_entry, first_response_answers, risk_answers
 from firstresponse.records import Assignment, Incident, Person, utcnow
 from firstresponse.store.outbox import PRIORITY_HIGH_RISK, enqueue_record
 from firstresponse.sync.attest import acting_as

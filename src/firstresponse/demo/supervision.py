@@ -4,7 +4,7 @@ completed review whose feedback is waiting for PC2002 at next sign-in.
 Each officer's part is queued for the hub as theirs (the call handler's call, the
 responder's checklists and decisions, the supervisor's review), as if made on their own
 terminals. Called once on a fresh demo store by
-`firstresponse.commands.demo.prepare_demo_store`. Every name and address is invented.
+`firstresponse.demo.seed.prepare_demo_store`. Every name and address is invented.
 """
 
 from __future__ import annotations
@@ -14,17 +14,16 @@ from typing import Any
 
 from sqlmodel import Session
 
+from firstresponse.calls.grading import DECISION_KINDS
 from firstresponse.checklist import Checklist, load_checklists
 from firstresponse.config import Settings
+from firstresponse.demo.cases import assessment, assignment, decision, incident, person
 from firstresponse.records import Assessment, Decision, Incident, Person, utcnow
 from firstresponse.store.outbox import enqueue_record
 from firstresponse.supervision import draw, record_review
-from firstresponse.supervision.synthetic import assessment, assignment, decision, incident, person
 from firstresponse.sync.attest import acting_as
 
 REVIEWER = "SG3001"
-#: Checklist decision names stored under the kinds agreed in CONTRACTS.md.
-DECISION_KINDS = {"grade_below_floor": "grade_override", "scheduled_without_safety": "low_grade"}
 CALL_HANDLER = "CH1001"
 #: (days ago, officer, grade, risk level, bwv, grounds, arrested, children seen, minutes, repeat)
 CASES: list[tuple[int, str, str, str, str, str, str, list[str], int, bool]] = [
@@ -100,9 +99,9 @@ def _risk(checklist: Checklist | None, level: str, text: bool, children: bool) -
     return answers
 
 
-def _queue(db: Session, kind: str, *records: Any) -> None:
+def _queue(db: Session, *records: Any) -> None:
     for record in records:
-        enqueue_record(db, kind, record)
+        enqueue_record(db, record)
 
 
 def _case(db: Session, n: int, spec: tuple[Any, ...], checklists: dict[str, Checklist]) -> Incident:
@@ -112,19 +111,19 @@ def _case(db: Session, n: int, spec: tuple[Any, ...], checklists: dict[str, Chec
         victim: Person = person(
             db, FORENAMES[n], "Demoline", postcode="ZZ9 9ZZ", ethnicity=ETHNICITIES[n]
         )
-        _queue(db, "person", victim)
+        _queue(db, victim)
         if repeat:
             earlier = incident(
                 db, f"SUP-H{n:03d}", at - timedelta(days=60), victim, status="historic"
             )
-            _queue(db, "incident", earlier)
+            _queue(db, earlier)
         inc = incident(
             db, f"SUP-{n + 1:04d}", at, victim, grade=grade, risk_level=level,
             crime_recorded=grounds == "yes",
             arrest_made=(arrested == "yes") if arrested else None,
             created_by=CALL_HANDLER, address=f"{n + 1} Example Street",
         )  # fmt: skip
-        _queue(db, "incident", inc)
+        _queue(db, inc)
         facts = {"repeat_victim": repeat, "incidents_12m": 1 if repeat else 0}
         thrive = {"grade": grade, "grade.reason": "Risk and caller's wishes considered"}
         if grade == "scheduled" and repeat:
@@ -143,9 +142,9 @@ def _case(db: Session, n: int, spec: tuple[Any, ...], checklists: dict[str, Chec
             "grade": grade,
             "restricted": False,
         }
-        _queue(db, "assessment", call)
-        _queue(db, "assignment", assignment(db, inc, officer, brief))
-        _queue(db, "decision", *_decisions(db, inc, call))
+        _queue(db, call)
+        _queue(db, assignment(db, inc, officer, brief))
+        _queue(db, *_decisions(db, inc, call))
     arrived = (at + timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M")
     with acting_as(db, officer):
         attendance = assessment(
@@ -156,9 +155,9 @@ def _case(db: Session, n: int, spec: tuple[Any, ...], checklists: dict[str, Chec
             db, inc, "risk", _risk(checklists.get("risk"), level, n % 4 != 1, bool(seen)),
             officer, checklist=checklists.get("risk"), facts=facts, minutes_after=minutes + 60,
         )  # fmt: skip
-        _queue(db, "assessment", attendance, risk)
+        _queue(db, attendance, risk)
         for found in (attendance, risk):
-            _queue(db, "decision", *_decisions(db, inc, found))
+            _queue(db, *_decisions(db, inc, found))
     return inc
 
 
