@@ -1,19 +1,55 @@
 """The `firstresponse` command. With no verb it opens the terminal UI.
 
-Each verb lives in its own module under `firstresponse.commands`, which defines
-`register(subparsers)`; parsers set `func(args) -> int` as their default.
+Each verb lives in its own module under `firstresponse.commands`, listed in `VERBS`, which
+defines `register(subparsers)`; parsers set `func(args) -> int` as their default.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
 import sys
 from collections.abc import Sequence
 
-from firstresponse import __version__, commands
+from firstresponse import __version__
+from firstresponse.commands import (
+    audit,
+    checklists,
+    config,
+    demo,
+    demo_data,
+    devices,
+    dip_sample,
+    export,
+    hub,
+    import_history,
+    lookup,
+    outbox,
+    screenshots,
+    setup,
+    sync,
+    users,
+)
 from firstresponse.config import SettingsError, load_settings
+
+#: Every verb's module, listed in `--help` in this order.
+VERBS = (
+    audit,
+    checklists,
+    config,
+    demo,
+    demo_data,
+    devices,
+    dip_sample,
+    export,
+    hub,
+    import_history,
+    lookup,
+    outbox,
+    screenshots,
+    setup,
+    sync,
+    users,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,11 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"firstresponse {__version__}")
     parser.add_argument("--db", dest="db_path", help="path of the terminal's local store")
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
-    for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
-        register = getattr(module, "register", None)
-        if register is not None:
-            register(sub)
+    for verb in VERBS:
+        verb.register(sub)
     return parser
 
 

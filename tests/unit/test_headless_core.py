@@ -58,3 +58,29 @@ def test_the_command_line_loads_no_database_code_until_a_verb_runs() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_modules_import_each_other_plainly(tmp_path: Path) -> None:
+    """No module loads another of this package by name: a shim would hide a missing
+    dependency or a layer crossed upwards (the command line lists its verbs, too)."""
+    offenders = [
+        str(path.relative_to(SRC)) for path in SRC.rglob("*.py") if "importlib" in _imports(path)
+    ]
+    assert offenders == []
+    shim = tmp_path / "shim.py"
+    shim.write_text("import importlib\n", encoding="utf-8")
+    assert "importlib" in _imports(shim)  # the check sees one
+
+
+def test_every_verb_module_is_on_the_command_line() -> None:
+    from firstresponse.cli import VERBS
+
+    defines_register = {
+        path.stem
+        for path in (SRC / "commands").glob("*.py")
+        if any(
+            isinstance(node, ast.FunctionDef) and node.name == "register"
+            for node in ast.parse(path.read_text(encoding="utf-8")).body
+        )
+    }
+    assert {verb.__name__.rsplit(".", 1)[1] for verb in VERBS} == defines_register

@@ -125,3 +125,34 @@ def test_a_record_read_back_and_sent_again_keeps_the_text_of_its_times(store: St
     before, after = json.loads(first_body), json.loads(second_body)
     assert {k for k in before if before[k] != after[k]} == {"reviewed"}
     assert after["made_at"].endswith("Z")
+
+
+def test_many_threads_each_keep_their_own_connection(tmp_path: Path) -> None:
+    """A terminal's threads (UI, sync, autosave, workers) may outnumber five: none may lose
+    its connection to another (SQLAlchemy's pool for "sqlite://" closes them past five,
+    and a closed connection in use crashes the process)."""
+    import threading
+
+    engine = make_engine(tmp_path / "threads.db")
+    threads = 8
+    ready = threading.Barrier(threads)
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        raw = engine.raw_connection()
+        try:
+            raw.cursor().execute("SELECT 1")
+            ready.wait(timeout=30)  # every thread holds a connection now
+            raw.cursor().execute("SELECT 1")
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            raw.close()
+
+    running = [threading.Thread(target=work) for _ in range(threads)]
+    for thread in running:
+        thread.start()
+    for thread in running:
+        thread.join(timeout=60)
+    assert failures == []
+    engine.dispose()

@@ -1,1 +1,2 @@
-"""One module per `firstresponse` verb; each defines `register(subparsers)`."""
+"""One module per `firstresponse` verb (listed in `cli.VERBS`); each defines
+`register(subparsers)`. The others are helpers of a verb."""

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, create_engine
 
 import firstresponse.records  # noqa: F401  (registers every table)
@@ -43,7 +44,9 @@ def make_engine(path: Path, key: str = "") -> Engine:
 
         require_plain(path)
         connector = _plain_connector(path)
-    engine = create_engine("sqlite://", creator=connector, **options)
+    # Not the SingletonThreadPool SQLAlchemy picks for "sqlite://": past five threads it
+    # closes connections that other threads are still using (a crash, not an error).
+    engine = create_engine("sqlite://", creator=connector, poolclass=QueuePool, **options)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
