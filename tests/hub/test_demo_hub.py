@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, func, select
 
-from firstresponse.commands import demo
 from firstresponse.commands.demo_hub import prepare_demo_hub
 from firstresponse.config import Settings
+from firstresponse.demo import seed as demo
 from firstresponse.hub.db import transaction
 from firstresponse.hub.models import HubEnvelope
 from firstresponse.records import OutboxItem, Person
@@ -88,7 +88,7 @@ def test_the_demo_terminal_syncs_everything_it_was_seeded_with(
 def test_a_reset_demo_store_gets_a_fresh_demo_hub(settings: Settings, store: Store) -> None:
     _path, first = prepare_demo_hub(settings, store)
     store.close()
-    demo._remove(demo.demo_store_path(settings))  # what `firstresponse demo --reset` does
+    demo.remove_store(demo.demo_store_path(settings))  # what `firstresponse demo --reset` does
     fresh = demo.prepare_demo_store(settings)
     try:
         path, second = prepare_demo_hub(settings, fresh)
