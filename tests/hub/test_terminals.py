@@ -384,3 +384,84 @@ def test_deactivation_and_pin_changes_on_the_hub_reach_the_terminal(
     with pytest.raises(SignInError, match="not recognised"):
         sign_in(laptop.store, laptop.settings, "PC2002", PIN)
     hub.start()
+
+
+
+def graded_call(control: Terminal, assignee: str, **answers: str) -> str:
+    """A call taken and graded on a control-room terminal as the call handler does."""
+    from firstresponse.calls import grade_call, open_call
+    from firstresponse.checklist import load_checklists
+    from firstresponse.security.users import get_user
+    from tests.unit.test_calls_support import NO_FACTS, calm_answers, details
+
+    thrive = load_checklists(control.settings.checklists_dir)["thrive"]
+    with control.store.session() as db:
+        handler = get_user(db, "CH1001")
+        assert handler is not None
+        incident = open_call(db, handler, details())
+        grade_call(
+            db,
+            handler,
+            incident.id,
+            thrive,
+            calm_answers("priority", **answers),
+            NO_FACTS,
+            assignee=assignee,
+        )
+        return incident.id
+
+
+def attend(laptop: Terminal, incident_id: str, collar: str) -> str:
+    """The attending officer's first-response checklist, submitted; returns its id."""
+    from firstresponse.attendance import FIRST_RESPONSE, open_draft, save_answers, submit
+    from firstresponse.attendance.samples import first_response_answers
+    from firstresponse.checklist import load_checklists
+
+    checklists = load_checklists(laptop.settings.checklists_dir)
+    answers = first_response_answers(risk_checklist_done="no")
+    answers["risk_checklist_done.reason"] = "Victim too distressed; booked for tomorrow"
+    with laptop.store.session() as db:
+        draft_id = open_draft(db, incident_id, checklists[FIRST_RESPONSE], collar).id
+    save_answers(laptop.store, draft_id, answers, checklists[FIRST_RESPONSE])
+    submit(laptop.store, incident_id, collar, checklists)
+    return draft_id
+
+
+def attended_on_hub(hub: Hub, incident_id: str) -> bool:
+    with transaction(hub.engine, read_only=True) as db:
+        incident = db.get(Incident, incident_id)
+        return incident is not None and incident.status == "attended"
+
+
+@pytest.mark.parametrize("workforce", [False, True], ids=["ordinary", "restricted"])
+def test_the_control_rooms_call_list_shows_a_call_attended_once_its_checklist_is_filed(
+    hub: Hub, terminals: Callable[[str], Terminal], workforce: bool
+) -> None:
+    from firstresponse.calls.terminal import shift_call_lines
+
+    control, laptop = terminals("CONTROL-2"), terminals("MDT-3")
+    watch = control.sign_in("CH1001")
+    extra = {"suspect_workforce": "yes"} if workforce else {}
+    incident_id = graded_call(control, "PC2001", **extra)
+    watch.sync_now()
+    link = laptop.sign_in("PC2001")
+
+    def assigned() -> bool:
+        with laptop.store.session() as db:
+            return any(v.incident_id == incident_id for v in assignments_for(db, "PC2001"))
+
+    wait_for(assigned, 15, "the assignment on PC2001's laptop")
+    assessment_id = attend(laptop, incident_id, "PC2001")
+    link.sync_now()
+    wait_for(lambda: on_hub(hub, Assessment, assessment_id), 15, "the checklist filed")
+    wait_for(lambda: attended_on_hub(hub, incident_id), 15, "the attended incident filed")
+    with laptop.store.session() as db:
+        assert outbox.quarantined(db) == []
+
+    def status() -> str:
+        lines = {line.incident_id: line for line in shift_call_lines(control.store)}
+        return lines[incident_id].status
+
+    assert status() == "graded"
+    watch.sync_now()
+    wait_for(lambda: status() == "attended", 15, "the call shown attended in the control room")

@@ -49,7 +49,8 @@ from firstresponse.store.outbox import (
     enqueue_record,
 )
 
-#: The call handler's terminal sends an incident as versions 1 (taken) and 2 (graded).
+#: The call handler's terminal sends an incident as versions 1 (taken) and 2 (graded, and
+#: restricted if THRIVE found a workforce suspect); the attended incident comes next.
 ATTENDED_VERSION = 3
 #: Group entries a decision can be about, and the answer that names the entry.
 ENTRY_NAMES = {"children": ("name", "Child"), "orders_in_force": ("order", "Order")}

@@ -152,10 +152,10 @@ def grade_call(
 
     save_needs(db, user, incident.victim_id, answers, "call")
     if WORKFORCE in ev.flags and not incident.restricted:
-        flag_restricted(db, user, incident, "Suspect is police workforce (THRIVE)")
+        flag_restricted(db, user, incident, "Suspect is police workforce (THRIVE)", queue=False)
     incident.grade = grade.value
     incident.status = "graded"
-    enqueue_change(db, incident, priority)
+    enqueue_change(db, incident, priority)  # version 2, restricted or not
     decisions = []
     for needed in ev.decisions:
         kind = DECISION_KINDS.get(needed.kind, needed.kind)

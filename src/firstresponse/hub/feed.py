@@ -72,8 +72,12 @@ def for_stored(db: Session, stored: list[tuple[str, Any]]) -> list[dict[str, Any
     """Feed entries for (kind, record) pairs the hub has just stored, in that order.
 
     The people of every incident are read in one query; a person stored earlier in
-    `stored` is taken as stored (the newest version wins).
+    `stored` is taken as stored (the newest version wins). A record stored in several
+    versions at once is sent once, as its newest: an older copy would undo the newer on
+    terminals, and one written before a record was restricted would go to everyone.
     """
+    newest = {(kind, record.id): n for n, (kind, record) in enumerate(stored)}
+    stored = [pair for n, pair in enumerate(stored) if newest[(pair[0], pair[1].id)] == n]
     people = {record.id: dump(record) for kind, record in stored if kind == Kind.PERSON}
     wanted = {
         pid
@@ -111,10 +115,13 @@ def _entries(
     if kind in {Kind.MARKER, Kind.PERSON_LINK}:  # what the lookup shows about a person
         return [entry(db, "lookup", EVERYONE, record.id, {"kind": kind, "record": dump(record)})]
     if kind == Kind.INCIDENT:
-        recipient = RESTRICTED if record.restricted else EVERYONE
         found = [people[pid] for pid in (record.victim_id, record.suspect_id) if pid in people]
         body = {"kind": Kind.INCIDENT, "record": dump(record), "people": found}
-        return [entry(db, "lookup", recipient, record.id, body)]
+        if not record.restricted:
+            return [entry(db, "lookup", EVERYONE, record.id, body)]
+        # and its call handler, who holds it already: the call list follows its status
+        readers = [RESTRICTED, *([record.created_by] if record.created_by else [])]
+        return [entry(db, "lookup", reader, record.id, body) for reader in readers]
     if kind in followup_feed.KINDS:  # sent on the lookup topic: terminals file them alike
         return _followup_entries(db, kind, record)
     if kind == Kind.ASSIGNMENT and record.assignee:

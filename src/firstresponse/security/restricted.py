@@ -142,8 +142,11 @@ def guard_history(db: Session, user: User | None, history: T, *, outbox: bool = 
     return _with(history, **changes)
 
 
-def flag_restricted(db: Session, user: User | None, incident: Incident, reason: str) -> None:
-    """Mark `incident` restricted: audited, PSD and the inspector notified, queued for the hub."""
+def flag_restricted(
+    db: Session, user: User | None, incident: Incident, reason: str, *, queue: bool = True
+) -> None:
+    """Mark `incident` restricted: audited, PSD and the inspector notified, queued for the hub
+    (unless not `queue`: the caller queues the incident with its other changes, as one version)."""
     if user is None or not user.active or user.locked:
         raise PermissionError("sign in to restrict a record")
     reason = " ".join(reason.split())
@@ -151,7 +154,7 @@ def flag_restricted(db: Session, user: User | None, incident: Incident, reason: 
         raise RestrictedError("give the reason the record is restricted (at least 5 characters)")
     already = incident.restricted
     incident.restricted = True
-    if not already:
+    if not already and queue:
         enqueue_change(db, incident, floor=2)  # the hub holds version 1
     else:
         db.add(incident)
