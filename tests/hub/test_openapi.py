@@ -25,6 +25,7 @@ EXPECTED_PATHS = {
     "/v1/whoami": {"get"},
     "/v1/push": {"post"},
     "/v1/pull": {"get"},
+    "/v1/roster": {"get"},
     "/v1/lookup/search": {"get"},
     "/v1/lookup/people/{person_id}": {"get"},
     "/v1/audit/head": {"get"},

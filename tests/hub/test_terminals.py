@@ -386,7 +386,6 @@ def test_deactivation_and_pin_changes_on_the_hub_reach_the_terminal(
     hub.start()
 
 
-
 def graded_call(control: Terminal, assignee: str, **answers: str) -> str:
     """A call taken and graded on a control-room terminal as the call handler does."""
     from firstresponse.calls import grade_call, open_call
@@ -465,3 +464,97 @@ def test_the_control_rooms_call_list_shows_a_call_attended_once_its_checklist_is
     assert status() == "graded"
     watch.sync_now()
     wait_for(lambda: status() == "attended", 15, "the call shown attended in the control room")
+
+
+def add_officer(hub: Hub, collar: str, team: str, role: str = "responder") -> None:
+    from firstresponse.records import User
+    from tests.hub.support import pin_hash
+
+    with transaction(hub.engine) as db:
+        db.add(
+            User(collar=collar, name=f"Test {collar}", role=role, team=team, pin_hash=pin_hash())
+        )
+
+
+def roster_of(hub: Hub, token: str, collar: str) -> list[dict]:
+    import httpx
+
+    response = httpx.get(hub.url + "/v1/roster", headers=hub.headers(token, collar))
+    response.raise_for_status()
+    return list(response.json()["officers"])
+
+
+def test_the_roster_names_teams_without_pin_material_a_responder_only_their_own(
+    hub: Hub, terminals: Callable[[str], Terminal]
+) -> None:
+    add_officer(hub, "PC2003", "Response A")
+    token = hub.enrol("ROSTER-1")
+    force = roster_of(hub, token, "SG3001")
+    assert {o["collar"] for o in force} == {"CH1001", "PC2001", "PC2002", "PC2003", "SG3001"}
+    assert all(set(o) == {"collar", "name", "role", "team", "active"} for o in force)
+    assert {o["collar"] for o in roster_of(hub, token, "CH1001")} == {o["collar"] for o in force}
+    own = roster_of(hub, token, "PC2002")  # Response B
+    assert [o["collar"] for o in own] == ["PC2002"]
+    with hub.client(token, "SG3001") as client:
+        held = client.roster()
+        assert held is not None and client.roster(held.digest) is None  # 304: unchanged
+        add_officer(hub, "PC2004", "Response B")
+        newer = client.roster(held.digest)
+        assert newer is not None and "PC2004" in {o.collar for o in newer.officers}
+
+
+def test_an_officer_known_from_the_roster_is_listed_by_team_but_cannot_sign_in_offline(
+    hub: Hub, terminals: Callable[[str], Terminal]
+) -> None:
+    from firstresponse.followup.contacts import due_contacts
+    from firstresponse.records import User
+    from firstresponse.security.users import SignInError, get_user
+
+    add_officer(hub, "PC2003", "Response A")  # never signs in on the supervisor's terminal
+    control, laptop, desk = terminals("CONTROL-3"), terminals("MDT-4"), terminals("SUP-2")
+    watch = control.sign_in("CH1001")
+    incident_id = graded_call(control, "PC2003")
+    watch.sync_now()
+    link = laptop.sign_in("PC2003")
+
+    def assigned() -> bool:
+        with laptop.store.session() as db:
+            return any(v.incident_id == incident_id for v in assignments_for(db, "PC2003"))
+
+    wait_for(assigned, 15, "the assignment on PC2003's laptop")
+    assessment_id = attend(laptop, incident_id, "PC2003")
+    link.sync_now()
+    wait_for(lambda: on_hub(hub, Assessment, assessment_id), 15, "the checklist filed")
+
+    supervisor = desk.sign_in("SG3001")
+    supervisor.sync_now()
+
+    def team_list() -> set[str]:
+        with desk.store.session() as db:
+            due = due_contacts(db, datetime.now(UTC), team="Response A")
+            return {d.incident_id for d in due}
+
+    wait_for(lambda: incident_id in team_list(), 15, "PC2003's case on Response A's list")
+    with desk.store.session() as db:
+        known = get_user(db, "PC2003")
+        assert known is not None and known.team == "Response A" and not known.pin_hash
+    desk.sign_out()
+    hub.stop()
+    with pytest.raises(SignInError, match="connect to the hub"):
+        sign_in(desk.store, desk.settings, "PC2003", PIN)
+    hub.start()
+
+    with transaction(hub.engine) as db:
+        officer = db.exec(select(User).where(User.collar == "PC2003")).one()
+        officer.active = False
+        db.add(officer)
+    supervisor = desk.sign_in("SG3001")
+    supervisor.sync_now()
+
+    def deactivated() -> bool:
+        with desk.store.session() as db:
+            found = get_user(db, "PC2003")
+            return found is not None and not found.active
+
+    wait_for(deactivated, 15, "PC2003's deactivation on the supervisor's terminal")
+    assert incident_id in team_list()  # still named on their cases

@@ -10,7 +10,8 @@ Offline (no answer): an officer who has signed in here online before is checked 
 the kept hash, with the same lockout; their signing key is unwrapped, and the PIN is
 held in memory only until the hub is reached, when the sync link exchanges it for a
 session (`SignedIn.pending`). An officer never signed in here online cannot sign in
-offline: the terminal has nothing to check their PIN against.
+offline: the terminal has nothing to check their PIN against (the roster, sync.roster,
+stores the force's officers for lists and figures with no PIN hash and no key).
 
 Each pull brings the hub's view of every officer who has signed in on this device
 (`apply_user_states`): a deactivation or lock stops offline sign-in, and a changed PIN
@@ -174,7 +175,7 @@ def apply_user_states(db: Session, states: list[UserState]) -> list[str]:
     for state in states:
         user = get_user(db, state.collar)
         if user is None:
-            continue  # only officers who signed in here are kept on the terminal
+            continue  # the roster (sync.roster) adds officers; this keeps their sign-in
         credential = db.get(TerminalCredential, state.collar)
         new_pin = credential is not None and credential.pin_stamp != state.pin_stamp
         changed = (

@@ -32,6 +32,7 @@ from firstresponse.sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    RosterResponse,
     SessionGrant,
     SignIn,
     UsersResponse,
@@ -254,6 +255,17 @@ class HubClient:
         response = self._device_get("/users")
         try:
             return UsersResponse.model_validate_json(response.content).users
+        except ValidationError as exc:
+            raise NetworkFailure(f"hub answer not understood: {exc}") from exc
+
+    def roster(self, digest: str = "") -> RosterResponse | None:
+        """The officers this terminal's lists may name; None while `digest` is still current."""
+        headers = {"If-None-Match": digest} if digest else {}
+        response = self._response("GET", "/roster", headers=headers)
+        if response.status_code == 304:
+            return None
+        try:
+            return RosterResponse.model_validate_json(response.content)
         except ValidationError as exc:
             raise NetworkFailure(f"hub answer not understood: {exc}") from exc
 

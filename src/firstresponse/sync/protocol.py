@@ -153,6 +153,24 @@ class UsersResponse(BaseModel):
     users: list[UserState]
 
 
+class RosterOfficer(BaseModel):
+    """An officer as lists and figures name them: no PIN material, no lock, no credential."""
+
+    collar: str
+    name: str
+    role: str
+    team: str
+    active: bool
+
+
+class RosterResponse(BaseModel):
+    """The officers a terminal's lists may name (see hub.roster); `digest` names this copy,
+    and a terminal that sends it back as If-None-Match gets 304 while nothing changed."""
+
+    officers: list[RosterOfficer]
+    digest: str
+
+
 class HeldItem(BaseModel):
     """A record the hub received but cannot file until its parent arrives."""
 

@@ -6,11 +6,12 @@
     worker.wake()             # after saving a record, or the officer's "sync now" key
 
 One step pushes the outbox, pulls what is new, then brings the hub's view of this
-device's officers and of the records it holds waiting for a parent. While the hub
-cannot be reached, the worker waits a short, jittered delay (at most `RETRY_CAP`
-seconds) and asks the hub's health check, which needs no sign-in and costs the hub
-almost nothing, before it tries a full sync again: records waiting leave within
-seconds of the hub coming back. `on_status` is called from the worker's thread.
+device's officers, the roster its lists name (sync.roster) and the records the hub holds
+waiting for a parent. While the hub cannot be reached, the worker waits a short,
+jittered delay (at most `RETRY_CAP` seconds) and asks the hub's health check, which
+needs no sign-in and costs the hub almost nothing, before it tries a full sync again:
+records waiting leave within seconds of the hub coming back. `on_status` is called from
+the worker's thread.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from firstresponse.config import ConfigWatcher, Settings
 from firstresponse.records import utcnow
 from firstresponse.store import Store
 from firstresponse.sync import held as held_records
-from firstresponse.sync import signouts
+from firstresponse.sync import roster, signouts
 from firstresponse.sync.backoff import Backoff
 from firstresponse.sync.client import (
     AuthFailure,
@@ -85,6 +86,7 @@ def sync_once(
             status = _offline(status, report.stopped, report.auth_failed)
         else:
             pulled = pull_changes(store, client)
+            roster.refresh(store, client)  # every officer's team, for lists and figures
             holding = client.held()
             with store.session() as db:
                 held_records.replace_held(db, holding)
