@@ -69,6 +69,7 @@ def test_every_route_answers_with_a_named_model(hub: Hub) -> None:
         "/v1/whoami": "#/components/schemas/WhoAmI",
         "/v1/push": "#/components/schemas/PushResponse",
         "/v1/pull": "#/components/schemas/PullResponse",
+        "/v1/roster": "#/components/schemas/RosterResponse",
         "/v1/lookup/search": "#/components/schemas/LookupResults",
         "/v1/lookup/people/{person_id}": "#/components/schemas/PersonHistory",
         "/v1/audit/head": "#/components/schemas/AuditHead",
