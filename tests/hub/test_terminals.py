@@ -413,8 +413,8 @@ def graded_call(control: Terminal, assignee: str, **answers: str) -> str:
 def attend(laptop: Terminal, incident_id: str, collar: str) -> str:
     """The attending officer's first-response checklist, submitted; returns its id."""
     from firstresponse.attendance import FIRST_RESPONSE, open_draft, save_answers, submit
-    from firstresponse.attendance.samples import first_response_answers
     from firstresponse.checklist import load_checklists
+    from firstresponse.demo.answers import first_response_answers
 
     checklists = load_checklists(laptop.settings.checklists_dir)
     answers = first_response_answers(risk_checklist_done="no")

@@ -98,7 +98,9 @@ def test_offline_then_online(store: Store, settings: Settings) -> None:
     assert (seen[-1].connected, seen[-1].waiting, seen[-1].last_error) == (True, 0, "")
     assert seen[-1].label.startswith("synced ") and seen[-1].label.endswith(" · 0 waiting")
     assert all("x-pin" not in headers for _, headers in SEEN_HEADERS)
-    synced = [h for path, h in SEEN_HEADERS if path.endswith(("/push", "/pull", "/roster", "/held"))]
+    synced = [
+        h for path, h in SEEN_HEADERS if path.endswith(("/push", "/pull", "/roster", "/held"))
+    ]
     assert synced and all(h.get("x-session") == "session-token" for h in synced)
 
 
