@@ -62,6 +62,23 @@ def test_an_assignment_and_its_briefing_reach_only_the_assigned_officer(
         assert pull_changes(theirs, client) == 0
 
 
+def test_each_officer_on_a_shared_laptop_reads_the_feed_from_their_own_place(
+    hub: Hub, tmp_path: Path
+) -> None:
+    control = Store(tmp_path / "control.db")
+    _, assignment_id = dispatch(control, "PC2001")
+    dispatch(control, "PC2002")  # fed after PC2001's entries
+    with hub.client(hub.enrol(), "CH1001") as client:
+        push_outbox(control, client)
+    laptop, token = Store(tmp_path / "shared.db"), hub.enrol()
+    with hub.client(token, "PC2002") as client:  # the earlier shift reads past PC2001's
+        assert pull_changes(laptop, client) == 2
+    with hub.client(token, "PC2001") as client:  # the next officer still gets theirs
+        assert pull_changes(laptop, client) == 2
+    with laptop.session() as db:
+        assert db.get(Assignment, assignment_id) is not None
+
+
 def test_lookup_changes_reach_call_handlers_in_pages(hub: Hub, tmp_path: Path) -> None:
     control = Store(tmp_path / "control.db")
     for _ in range(3):

@@ -115,6 +115,13 @@ class HubClient:
         else:
             self._pending = credentials
 
+    @property
+    def collar(self) -> str:
+        """The officer this client acts for ("" before anyone is known)."""
+        if self.session is not None:
+            return self.session.collar
+        return self._pending.collar if self._pending is not None else ""
+
     def use_session(self, session: SessionToken) -> None:
         self.session = session
         self._http.headers[SESSION_HEADER] = session.token

@@ -104,17 +104,24 @@ def apply(db: Session, change: Change) -> None:
             upsert(db, Kind.ASSIGNMENT, assignment)
 
 
+def cursor_name(collar: str) -> str:
+    """Each officer reads the feed from their own position: what the hub sends depends on
+    who is signed in, so a shared laptop's next officer must not start where the last one
+    stopped (their entries before that point would never arrive)."""
+    return f"pull:{collar}" if collar else "pull"
+
+
 def pull_changes(store: Store, client: HubClient, limit: int = 200, max_pages: int = 100) -> int:
     """Fetch and apply pages until the feed is exhausted; returns how many entries."""
-    count = 0
+    count, name = 0, cursor_name(client.collar)
     for _ in range(max_pages):
         with store.session() as db:
-            cursor = get_cursor(db)
+            cursor = get_cursor(db, name)
         page = client.pull(cursor, limit)
         with store.session() as db:
             for change in page.changes:
                 apply(db, change)
-            set_cursor(db, page.cursor)
+            set_cursor(db, page.cursor, name)
         count += len(page.changes)
         if not page.more:
             break

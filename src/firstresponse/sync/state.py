@@ -22,12 +22,12 @@ class SyncCursor(SQLModel, table=True):
     )
 
 
-def get_cursor(db: Session, name: str = "pull") -> str:
+def get_cursor(db: Session, name: str) -> str:
     row = db.get(SyncCursor, name)
     return row.value if row else ""
 
 
-def set_cursor(db: Session, value: str, name: str = "pull") -> None:
+def set_cursor(db: Session, value: str, name: str) -> None:
     row = db.get(SyncCursor, name) or SyncCursor(name=name)
     row.value = value
     row.updated_at = utcnow()
