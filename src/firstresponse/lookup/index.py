@@ -11,6 +11,7 @@ from sqlmodel import Session
 from firstresponse.lookup.keys import PersonFacts, person_keys, person_terms
 from firstresponse.lookup.model import LookupKey, LookupTerm
 from firstresponse.lookup.names import term_variants
+from firstresponse.lookup.sql import as_date, rows
 from firstresponse.records import Person, PersonAlias
 
 _KEYS = LookupKey.__table__  # type: ignore[attr-defined]
@@ -22,34 +23,29 @@ _KEY_INDEXES = (
     ("ix_lookup_key_person", "person_id"),
 )
 BATCH = 20_000
+STEP = 500  # ids per IN (...)
 PENDING = "firstresponse.lookup.pending"  # session.info key: ids to refile at commit
 
 
 def load_people(db: Session, ids: Iterable[str]) -> dict[str, PersonFacts]:
     """PersonFacts (with aliases) for the given ids; unknown ids are left out."""
     wanted = list(dict.fromkeys(ids))
-    if not wanted:
-        return {}
-    rows = db.execute(
-        select(
-            _PEOPLE.c.id,
-            _PEOPLE.c.forename,
-            _PEOPLE.c.surname,
-            _PEOPLE.c.dob,
-            _PEOPLE.c.phone,
-            _PEOPLE.c.postcode,
-            _PEOPLE.c.address,
-        ).where(_PEOPLE.c.id.in_(wanted))
-    )
-    people = {row[0]: PersonFacts(*row) for row in rows}
-    aliases = db.execute(
-        select(
-            _ALIASES.c.person_id, _ALIASES.c.forename, _ALIASES.c.surname, _ALIASES.c.kind
-        ).where(_ALIASES.c.person_id.in_(wanted))
-    )
-    for person_id, forename, surname, kind in aliases:
-        if person_id in people:
-            people[person_id].aliases.append((forename or "", surname or "", kind or "alias"))
+    people: dict[str, PersonFacts] = {}
+    for start in range(0, len(wanted), STEP):
+        for pid, fore, sur, dob, phone, postcode, address, *alias in rows(
+            db,
+            "SELECT p.id, p.forename, p.surname, p.dob, p.phone, p.postcode, p.address,"
+            " a.person_id, a.forename, a.surname, a.kind FROM person p"
+            " LEFT JOIN personalias a ON a.person_id = p.id WHERE p.id IN (?*)",
+            wanted[start : start + STEP],
+        ):
+            person = people.get(pid)
+            if person is None:
+                person = people[pid] = PersonFacts(
+                    pid, fore, sur, as_date(dob), phone, postcode, address
+                )
+            if alias[0] is not None:  # an alias row (the join gives NULLs for none)
+                person.aliases.append((alias[1] or "", alias[2] or "", alias[3] or "alias"))
     return people
 
 
@@ -86,8 +82,8 @@ def index_people(db: Session, person_ids: Iterable[str]) -> None:
     """Refile the keys of several people at once (changed, new or deleted)."""
     db.flush()
     ids = sorted(set(person_ids))
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for start in range(0, len(ids), STEP):
+        chunk = ids[start : start + STEP]
         db.execute(delete(_KEYS).where(_KEYS.c.person_id.in_(chunk)))
         rows: list[tuple[str, str]] = []
         terms: set[str] = set()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import or_, select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from firstresponse.lookup.index import load_people
 from firstresponse.lookup.keys import PersonFacts, pair_key
@@ -33,11 +33,12 @@ from firstresponse.lookup.scoring import (
     postcode_fit,
     similarity,
 )
-from firstresponse.records import Incident, PersonMarker
+from firstresponse.lookup.sql import bound, rows
+from firstresponse.records import Incident
 
 _KEYS = LookupKey.__table__  # type: ignore[attr-defined]
 _TERMS = LookupTerm.__table__  # type: ignore[attr-defined]
-MAX_KEY_ROWS = 20_000
+BROAD = 1_000  # people holding one key beyond which it is read only in part
 MAX_CANDIDATES = 60
 GOOD_SCORE = 0.75
 SINGLE_NAME_ROWS = 200
@@ -102,10 +103,8 @@ def _expand(db: Session, tokens: list[str]) -> list[Weighted]:
     wanted = set().union(*variants.values()) if variants else set()
     found: dict[str, set[str]] = {}
     if wanted:
-        rows = db.execute(
-            select(_TERMS.c.variant, _TERMS.c.term).where(_TERMS.c.variant.in_(wanted))
-        )
-        for variant, term in rows:
+        sql = "SELECT variant, term FROM lookup_term WHERE variant IN (?*)"
+        for variant, term in rows(db, sql, sorted(wanted)):
             found.setdefault(variant, set()).add(term)
     expanded = []
     for token in tokens:
@@ -163,22 +162,60 @@ def _facet_keys(parsed: Parsed, expanded: list[Weighted]) -> dict[str, tuple[str
 
 
 Hits = dict[str, dict[str, float]]  # person id -> facet -> best hit weight
+_POSTINGS = "SELECT key, person_id FROM lookup_key"
+FacetKeys = dict[str, tuple[str, float]]  # key -> (facet, weight of a hit)
+
+
+def _add_hits(hits: Hits, rows: Iterable[tuple[str, str]], facet_of: FacetKeys) -> None:
+    for key, person_id in rows:
+        facet, weight = facet_of[key]
+        facets = hits.setdefault(person_id, {})
+        if facets.get(facet, 0.0) < weight:
+            facets[facet] = weight
 
 
 def _key_hits(db: Session, parsed: Parsed, expanded: list[Weighted]) -> Hits:
-    """People hitting any selective key (name pairs, DOB, phone, postcode, address)."""
+    """People hitting selective keys (name pairs, DOB, phone, postcode, address).
+
+    A key held by more than `BROAD` people (a common name, a year of birth) is not read
+    whole: only the people it shares with keys of other facets are, since anybody found
+    through one facet's broad keys alone ranks no higher than the best such key. When too
+    few candidates rank that high, people holding that key fill the shortlist.
+    """
     facet_of = _facet_keys(parsed, expanded)
     hits: Hits = {}
-    if facet_of:
-        rows = db.execute(
-            select(_KEYS.c.key, _KEYS.c.person_id)
-            .where(_KEYS.c.key.in_(list(facet_of)))
-            .limit(MAX_KEY_ROWS)
+    if not facet_of:
+        return hits
+    sizes = dict(
+        rows(
+            db,
+            "SELECT key, count(*) FROM lookup_key WHERE key IN (?*) GROUP BY key",
+            list(facet_of),
         )
-        for key, person_id in rows:
-            facet, weight = facet_of[key]
-            facets = hits.setdefault(person_id, {})
-            facets[facet] = max(facets.get(facet, 0.0), weight)
+    )
+    held = [k for k in facet_of if k in sizes]
+    narrow = [k for k in held if sizes[k] <= BROAD]
+    broad = [k for k in held if sizes[k] > BROAD]
+    if narrow:
+        _add_hits(hits, rows(db, f"{_POSTINGS} WHERE key IN (?*)", narrow), facet_of)
+    if not broad:
+        return hits
+    for facet in {facet_of[k][0] for k in broad}:  # broad keys: people with another facet
+        mine = [k for k in broad if facet_of[k][0] == facet]
+        others = [k for k in held if facet_of[k][0] != facet]
+        if others:
+            sql = (
+                f"{_POSTINGS} WHERE key IN (?*) AND person_id IN"
+                " (SELECT person_id FROM lookup_key WHERE key IN (?*))"
+            )
+            _add_hits(hits, rows(db, sql, mine, others), facet_of)
+    best = max(broad, key=lambda k: _weight(facet_of[k]))
+    ceiling = _weight(facet_of[best])
+    if sum(1 for facets in hits.values() if _priority(facets) >= ceiling) < MAX_CANDIDATES:
+        facet = facet_of[best][0]  # namesakes of the best broad key fill the list
+        known = sum(1 for facets in hits.values() if facet in facets)
+        sql = f"{_POSTINGS} WHERE key = ? LIMIT ?"
+        _add_hits(hits, rows(db, sql, best, MAX_CANDIDATES + known), facet_of)
     return hits
 
 
@@ -187,27 +224,33 @@ def _single_name_hits(db: Session, expanded: list[Weighted]) -> Hits:
     hits: Hits = {}
     every = _forms([tw for terms in expanded for tw in terms])
     for form, weight in every:
-        rows = db.execute(
-            select(_KEYS.c.person_id).where(_KEYS.c.key == "n:" + form).limit(SINGLE_NAME_ROWS)
-        ).scalars()
-        for person_id in rows:
+        sql = "SELECT person_id FROM lookup_key WHERE key = ? LIMIT ?"
+        for (person_id,) in rows(db, sql, "n:" + form, SINGLE_NAME_ROWS):
             hits.setdefault(person_id, {"name": weight})
         if len(hits) >= SINGLE_NAME_ROWS:
             break
     return hits
 
 
+def _weight(facet_weight: tuple[str, float]) -> float:
+    """What one key hit adds to a person's priority."""
+    facet, weight = facet_weight
+    return PRIORITY[facet] * weight
+
+
+def _priority(facets: dict[str, float]) -> float:
+    """How much a person's key hits count for the shortlist."""
+    score = sum(PRIORITY[f] * w for f, w in facets.items())
+    if facets.get("dob", 0.0) >= 1.0 and "year" in facets:  # a forename and the exact DOB:
+        score += CHANGED_SURNAME  # perhaps a changed surname, among many namesakes
+    return score
+
+
 def _shortlist(hits: Hits, exclude: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """The candidates most worth scoring: the best weighted hits across facets."""
-
-    def priority(pid: str) -> float:
-        facets = hits[pid]
-        score = sum(PRIORITY[f] * w for f, w in facets.items())
-        if facets.get("dob", 0.0) >= 1.0 and "year" in facets:  # a forename and the exact DOB:
-            score += CHANGED_SURNAME  # perhaps a changed surname, among many namesakes
-        return score
-
-    ranked = sorted((pid for pid in hits if pid not in exclude), key=priority, reverse=True)
+    ranked = sorted(
+        (pid for pid in hits if pid not in exclude), key=lambda p: _priority(hits[p]), reverse=True
+    )
     return ranked[:MAX_CANDIDATES]
 
 
@@ -233,12 +276,8 @@ def score_person(parsed: Parsed, person: PersonFacts) -> Fit:
 
 def _markers(db: Session, ids: list[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    rows = db.execute(
-        select(col(PersonMarker.person_id), col(PersonMarker.marker)).where(
-            col(PersonMarker.person_id).in_(ids)
-        )
-    )
-    for person_id, marker in rows:
+    sql = "SELECT person_id, marker FROM personmarker WHERE person_id IN (?*)"
+    for person_id, marker in rows(db, sql, ids):
         if marker not in out.setdefault(person_id, []):
             out[person_id].append(marker)
     return out
@@ -265,16 +304,18 @@ def recent_incident_counts(
     since = twelve_month_start(today)
     groups = clusters(db, ids)
     every = list({pid for group in groups.values() for pid in group})
-    rows = db.execute(
-        select(col(Incident.id), col(Incident.victim_id), col(Incident.suspect_id)).where(
-            or_(col(Incident.victim_id).in_(every), col(Incident.suspect_id).in_(every)),
-            col(Incident.occurred_at) >= since,
-        )
-    ).all()
+    found = rows(
+        db,
+        "SELECT id, victim_id, suspect_id FROM incident"
+        " WHERE (victim_id IN (?*) OR suspect_id IN (?*)) AND occurred_at >= ?",
+        every,
+        every,
+        bound(db, Incident.__table__.c.occurred_at, since),  # type: ignore[attr-defined]
+    )
     counts = {}
     for pid, group in groups.items():
         mine = set(group)
-        counts[pid] = sum(1 for _, victim, suspect in rows if victim in mine or suspect in mine)
+        counts[pid] = sum(1 for _, victim, suspect in found if victim in mine or suspect in mine)
     return counts
 
 
