@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import Session
 
 from firstresponse.lookup.index import load_people
-from firstresponse.lookup.keys import PersonFacts, pair_key
+from firstresponse.lookup.keys import PersonFacts, pair_key, pair_year_key
 from firstresponse.lookup.model import LookupKey, LookupTerm
 from firstresponse.lookup.names import forms, name_tokens, prefix_key, spelling_variants
 from firstresponse.lookup.normalise import (
@@ -38,7 +38,7 @@ from firstresponse.records import Incident
 
 _KEYS = LookupKey.__table__  # type: ignore[attr-defined]
 _TERMS = LookupTerm.__table__  # type: ignore[attr-defined]
-BROAD = 1_000  # people holding one key beyond which it is read only in part
+BROAD = 300  # people holding one key beyond which it is read only in part
 MAX_CANDIDATES = 60
 GOOD_SCORE = 0.75
 SINGLE_NAME_ROWS = 200
@@ -127,92 +127,97 @@ def _forms(terms: Weighted) -> Weighted:
     return sorted(out.items(), key=lambda fw: -fw[1])
 
 
-def _facet_keys(parsed: Parsed, expanded: list[Weighted]) -> dict[str, tuple[str, float]]:
-    """Selective keys to look up, each with the facet it stands for and how good a hit is."""
-    keys: dict[str, tuple[str, float]] = {}
+Facets = tuple[tuple[str, float], ...]  # what one key hit stands for: (facet, weight) each
+FacetKeys = dict[str, Facets]
+
+
+def _strength(facets: Facets) -> float:
+    """What one key hit adds to a person's priority."""
+    return sum(PRIORITY[facet] * weight for facet, weight in facets)
+
+
+def _facet_keys(parsed: Parsed, expanded: list[Weighted]) -> FacetKeys:
+    """Selective keys to look up, each with the facets it stands for and how good a hit is."""
+    keys: FacetKeys = {}
     usable = [
         _forms(terms) for tok, terms in zip(parsed.tokens, expanded, strict=True) if len(tok) > 1
     ]
+    dob = parsed.dob
     for i in range(len(usable)):
         for j in range(i + 1, len(usable)):
             for a, wa in usable[i]:
                 for b, wb in usable[j]:
                     key = pair_key(a, b)
-                    if a != b and keys.get(key, ("", 0.0))[1] < wa * wb:
-                        keys[key] = ("name", wa * wb)
-    dob = parsed.dob
+                    if a == b or _strength(keys.get(key, ())) >= wa * wb:
+                        continue
+                    keys[key] = (("name", wa * wb),)
+                    if dob:  # namesakes born in the year asked, found directly
+                        year = max((w for w in (wa, wb) if w >= 0.9), default=0.0)
+                        also = (("year", year),) if year else ()
+                        keys[pair_year_key(key, dob.year)] = (("name", wa * wb), *also)
     if len(usable) == 1 and dob:
-        keys.update({f"ny:{form}|{dob.year}": ("name", w) for form, w in usable[0]})
+        keys.update({f"ny:{form}|{dob.year}": (("name", w),) for form, w in usable[0]})
     elif dob:  # among many namesakes, those born in the year asked come first
         for words in usable:
-            keys.update({f"ny:{f}|{dob.year}": ("year", w) for f, w in words if w >= 0.9})
+            keys.update({f"ny:{f}|{dob.year}": (("year", w),) for f, w in words if w >= 0.9})
     if dob and dob.day and dob.month:
         if dob.day <= 12 and dob.day != dob.month:
-            keys[f"d:{dob.year:04d}-{dob.day:02d}-{dob.month:02d}"] = ("dob", 0.85)
-        keys[f"d:{dob.year:04d}-{dob.month:02d}-{dob.day:02d}"] = ("dob", 1.0)
+            keys[f"d:{dob.year:04d}-{dob.day:02d}-{dob.month:02d}"] = (("dob", 0.85),)
+        keys[f"d:{dob.year:04d}-{dob.month:02d}-{dob.day:02d}"] = (("dob", 1.0),)
     if parsed.phone:
-        keys["t:" + parsed.phone] = ("phone", 1.0)
+        keys["t:" + parsed.phone] = (("phone", 1.0),)
     if parsed.postcode:
-        keys["pc:" + parsed.postcode] = ("postcode", 1.0)
+        keys["pc:" + parsed.postcode] = (("postcode", 1.0),)
     if parsed.address:
-        keys.update({"a:" + k: ("address", 1.0) for k in address_keys(parsed.address)})
+        keys.update({"a:" + k: (("address", 1.0),) for k in address_keys(parsed.address)})
         if (found := postcode_in(parsed.address)) and not parsed.postcode:
-            keys["pc:" + found] = ("address", 0.8)
+            keys["pc:" + found] = (("address", 0.8),)
     return keys
 
 
 Hits = dict[str, dict[str, float]]  # person id -> facet -> best hit weight
 _POSTINGS = "SELECT key, person_id FROM lookup_key"
-FacetKeys = dict[str, tuple[str, float]]  # key -> (facet, weight of a hit)
 
 
 def _add_hits(hits: Hits, rows: Iterable[tuple[str, str]], facet_of: FacetKeys) -> None:
     for key, person_id in rows:
-        facet, weight = facet_of[key]
         facets = hits.setdefault(person_id, {})
-        if facets.get(facet, 0.0) < weight:
-            facets[facet] = weight
+        for facet, weight in facet_of[key]:
+            if facets.get(facet, 0.0) < weight:
+                facets[facet] = weight
 
 
 def _key_hits(db: Session, parsed: Parsed, expanded: list[Weighted]) -> Hits:
     """People hitting selective keys (name pairs, DOB, phone, postcode, address).
 
-    A key held by more than `BROAD` people (a common name, a year of birth) is not read
-    whole: only the people it shares with keys of other facets are, since anybody found
-    through one facet's broad keys alone ranks no higher than the best such key. When too
-    few candidates rank that high, people holding that key fill the shortlist.
+    A key held by more than `BROAD` people (a common name, a year of birth) is read only
+    for the people some other key found: anybody else holds broad keys alone and ranks
+    about as high as the best of them (a name and year together have their own key, so
+    namesakes born in the year asked are found directly). When too few candidates rank
+    that high, people holding the best broad key fill the shortlist.
     """
     facet_of = _facet_keys(parsed, expanded)
     hits: Hits = {}
     if not facet_of:
         return hits
-    sizes = dict(
-        rows(
-            db,
-            "SELECT key, count(*) FROM lookup_key WHERE key IN (?*) GROUP BY key",
-            list(facet_of),
-        )
-    )
-    held = [k for k in facet_of if k in sizes]
-    narrow = [k for k in held if sizes[k] <= BROAD]
-    broad = [k for k in held if sizes[k] > BROAD]
+    sql = "SELECT key, count(*) FROM lookup_key WHERE key IN (?*) GROUP BY key"
+    sizes = dict(rows(db, sql, list(facet_of)))
+    narrow = [k for k in facet_of if 0 < sizes.get(k, 0) <= BROAD]
+    broad = [k for k in facet_of if sizes.get(k, 0) > BROAD]
     if narrow:
         _add_hits(hits, rows(db, f"{_POSTINGS} WHERE key IN (?*)", narrow), facet_of)
     if not broad:
         return hits
-    for facet in {facet_of[k][0] for k in broad}:  # broad keys: people with another facet
-        mine = [k for k in broad if facet_of[k][0] == facet]
-        others = [k for k in held if facet_of[k][0] != facet]
-        if others:
-            sql = (
-                f"{_POSTINGS} WHERE key IN (?*) AND person_id IN"
-                " (SELECT person_id FROM lookup_key WHERE key IN (?*))"
-            )
-            _add_hits(hits, rows(db, sql, mine, others), facet_of)
-    best = max(broad, key=lambda k: _weight(facet_of[k]))
-    ceiling = _weight(facet_of[best])
+    if narrow:
+        sql = (
+            f"{_POSTINGS} WHERE key IN (?*) AND person_id IN"
+            " (SELECT person_id FROM lookup_key WHERE key IN (?*))"
+        )
+        _add_hits(hits, rows(db, sql, broad, narrow), facet_of)
+    best = max(broad, key=lambda k: _strength(facet_of[k]))
+    ceiling = _strength(facet_of[best])
     if sum(1 for facets in hits.values() if _priority(facets) >= ceiling) < MAX_CANDIDATES:
-        facet = facet_of[best][0]  # namesakes of the best broad key fill the list
+        facet = facet_of[best][0][0]  # namesakes holding the best broad key fill the list
         known = sum(1 for facets in hits.values() if facet in facets)
         sql = f"{_POSTINGS} WHERE key = ? LIMIT ?"
         _add_hits(hits, rows(db, sql, best, MAX_CANDIDATES + known), facet_of)
@@ -230,12 +235,6 @@ def _single_name_hits(db: Session, expanded: list[Weighted]) -> Hits:
         if len(hits) >= SINGLE_NAME_ROWS:
             break
     return hits
-
-
-def _weight(facet_weight: tuple[str, float]) -> float:
-    """What one key hit adds to a person's priority."""
-    facet, weight = facet_weight
-    return PRIORITY[facet] * weight
 
 
 def _priority(facets: dict[str, float]) -> float:
