@@ -38,7 +38,7 @@ from firstresponse.records import Incident
 
 _KEYS = LookupKey.__table__  # type: ignore[attr-defined]
 _TERMS = LookupTerm.__table__  # type: ignore[attr-defined]
-BROAD = 300  # people holding one key beyond which it is read only in part
+BROAD = 100  # people holding one key beyond which it is read only in part (>= MAX_CANDIDATES)
 MAX_CANDIDATES = 60
 GOOD_SCORE = 0.75
 SINGLE_NAME_ROWS = 200
