@@ -245,5 +245,6 @@ def index_unfiled(db: Session, workers: int | None = None) -> int:
         return 0
     total = int(db.execute(select(func.count()).select_from(_PEOPLE)).scalar_one())
     sqlite = db.get_bind().dialect.name == "sqlite"
-    _file(db, sorted(ids), sqlite and len(ids) * 2 >= total, workers)
+    everybody = len(ids) == total  # read a page at a time, not id by id
+    _file(db, None if everybody else sorted(ids), sqlite and len(ids) * 2 >= total, workers)
     return len(ids)

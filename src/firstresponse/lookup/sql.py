@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Column, Table, insert
@@ -79,10 +80,13 @@ def insert_many(db: Session, table: Table, values: list[dict[str, Any]]) -> None
     names = list(values[0])
     dialect = db.get_bind().dialect
     processors = [_processor(table.c[name], dialect) for name in names]
+    get = itemgetter(*names)
+    listed = map(get, values) if len(names) > 1 else ((get(row),) for row in values)
+    by_column = zip(*listed, strict=True)  # a column at a time: only typed ones are converted
+    typed = (
+        map(p, column) if p else column for column, p in zip(by_column, processors, strict=True)
+    )
+    found = list(zip(*typed, strict=True))
     columns, marks = ", ".join(names), ", ".join("?" * len(names))
-    found = [
-        tuple(p(row[n]) if p else row[n] for n, p in zip(names, processors, strict=True))
-        for row in values
-    ]
     raw = db.connection().connection.driver_connection
     raw.executemany(f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", found)  # type: ignore[union-attr]
