@@ -39,6 +39,13 @@ class Bar:
         else:
             print(line, flush=True)
 
+    def step(self, text: str) -> None:
+        """A step after the rows (filing people in the lookup index), on a line of its own."""
+        if self.tty:
+            print(f"\n{text}...", end="", file=sys.stderr, flush=True)
+        else:
+            print(f"{text}...", flush=True)
+
 
 def run(args: argparse.Namespace) -> int:
     from firstresponse.history.importer import FormatError
@@ -54,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     store = Store(path, key=settings.store_key)
     bar = Bar()
     try:
-        result = run_import(store, source, bar)
+        result = run_import(store, source, bar, bar.step)
     except (FormatError, UnicodeDecodeError) as exc:
         print(f"import-history: {source}: {exc}", file=sys.stderr)
         return 2

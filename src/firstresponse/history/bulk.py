@@ -13,10 +13,11 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from firstresponse.history.csv_format import HistoryRow, RowError
+from firstresponse.lookup import sql
+from firstresponse.lookup.sql import as_date
 from firstresponse.records import (
     Child,
     Incident,
@@ -42,11 +43,13 @@ def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield items[start : start + STEP]
 
 
-def _where_in(db: Session, columns: list[Any], key: Any, values: Iterable[Any]) -> list[Any]:
+def _where_in(db: Session, table: str, columns: str, key: str, values: Iterable[Any]) -> list[Any]:
+    """Rows of `columns` (SQL) from `table` whose `key` is one of `values`, as the driver gives
+    them (dates as ISO text on SQLite)."""
     listed = sorted(set(values))
     out: list[Any] = []
     for part in _chunks(listed):
-        out += db.execute(select(*columns).where(key.in_(part))).all()
+        out += sql.rows(db, f"SELECT {columns} FROM {table} WHERE {key} IN (?*)", part)
     return out
 
 
@@ -62,11 +65,9 @@ class BulkWriter:
     def write(self, groups: list[list[HistoryRow]]) -> list[tuple[list[HistoryRow], str]]:
         """Write the groups; returns the groups refused, each with its reason."""
         refs = [g[0].incident_ref for g in groups]
-        inc = _T["incident"]
-        held = dict(_where_in(self.db, [inc.c.source_ref, inc.c.id], inc.c.source_ref, refs))
-        taken = {r for (r,) in _where_in(self.db, [inc.c.reference], inc.c.reference, refs)} - set(
-            held
-        )
+        held = dict(_where_in(self.db, "incident", "source_ref, id", "source_ref", refs))
+        taken = {r for (r,) in _where_in(self.db, "incident", "reference", "reference", refs)}
+        taken -= set(held)
         refused = [
             (g, f"reference {g[0].incident_ref} is already used by another incident")
             for g in groups
@@ -80,9 +81,8 @@ class BulkWriter:
         return refused
 
     def _people(self, rows: list[HistoryRow]) -> None:
-        person = _T["person"]
         unknown = {r.person_ref for r in rows} - self.people.keys()
-        found = _where_in(self.db, [person.c.source_ref, person.c.id], person.c.source_ref, unknown)
+        found = _where_in(self.db, "person", "source_ref, id", "source_ref", unknown)
         self.people.update(dict(found))
         new: dict[str, dict[str, Any]] = {}
         now = utcnow()
@@ -96,28 +96,18 @@ class BulkWriter:
                 "created_at": now,
             }  # fmt: skip
         if new:
-            self.db.execute(insert(person), list(new.values()))
+            sql.insert_many(self.db, _T["person"], list(new.values()))
             self.people.update({ref: v["id"] for ref, v in new.items()})
             self.added["people"] += len(new)
             self.touched.update(v["id"] for v in new.values())
 
     def _aliases_and_markers(self, rows: list[HistoryRow]) -> None:
-        alias_t, marker_t = _T["personalias"], _T["personmarker"]
         ids = {
             self.people[r.person_ref] for r in rows if r.aliases or r.markers or r.role == "child"
         }
-        have_alias = {
-            (p, f, s, k)
-            for p, f, s, k in _where_in(
-                self.db,
-                [alias_t.c.person_id, alias_t.c.forename, alias_t.c.surname, alias_t.c.kind],
-                alias_t.c.person_id,
-                ids,
-            )
-        }
-        have_marker = set(
-            _where_in(self.db, [marker_t.c.person_id, marker_t.c.marker], marker_t.c.person_id, ids)
-        )
+        alias_columns = "person_id, forename, surname, kind"
+        have_alias = set(_where_in(self.db, "personalias", alias_columns, "person_id", ids))
+        have_marker = set(_where_in(self.db, "personmarker", "person_id, marker", "person_id", ids))
         aliases, markers, now = [], [], utcnow()
         for r in rows:
             pid = self.people[r.person_ref]
@@ -135,10 +125,8 @@ class BulkWriter:
                                     "note": "imported", "added_at": now, "source": SOURCE,
                                     "recorded_by": "import-history", "ended_by": "",
                                     "end_reason": ""})  # fmt: skip
-        if aliases:
-            self.db.execute(insert(alias_t), aliases)
-        if markers:
-            self.db.execute(insert(marker_t), markers)
+        sql.insert_many(self.db, _T["personalias"], aliases)
+        sql.insert_many(self.db, _T["personmarker"], markers)
         self.added["aliases"] += len(aliases)
         self.added["markers"] += len(markers)
 
@@ -181,42 +169,38 @@ class BulkWriter:
                         "protected_id": victim, "incident_id": iid, "detail": detail,
                         "starts_on": starts, "ends_on": ends,
                     }))  # fmt: skip
-        if incidents:
-            self.db.execute(insert(_T["incident"]), incidents)
+        sql.insert_many(self.db, _T["incident"], incidents)
         self.added["incidents"] += len(incidents)
         self._children(children)
         self._orders(orders)
 
     def _children(self, children: list[tuple[str, str, dict[str, Any]]]) -> None:
-        child_t = _T["child"]
-        have = set(
-            _where_in(
-                self.db, [child_t.c.incident_id, child_t.c.person_id], child_t.c.incident_id,
-                {c[0] for c in children},
-            )
-        )  # fmt: skip
-        rows = []
+        incidents = {c[0] for c in children}
+        have = set(_where_in(self.db, "child", "incident_id, person_id", "incident_id", incidents))
+        new = []
         for iid, pid, values in children:
             if (iid, pid) not in have:
                 have.add((iid, pid))
-                rows.append(values)
-        if rows:
-            self.db.execute(insert(child_t), rows)
-        self.added["children"] += len(rows)
+                new.append(values)
+        sql.insert_many(self.db, _T["child"], new)
+        self.added["children"] += len(new)
 
     def _orders(self, orders: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> None:
-        order_t = _T["protectiveorder"]
-        columns = [order_t.c.kind, order_t.c.subject_id, order_t.c.protected_id,
-                   order_t.c.incident_id, order_t.c.starts_on]  # fmt: skip
-        have = set(_where_in(self.db, columns, order_t.c.incident_id, {k[3] for k, _ in orders}))
-        rows = []
+        columns = "kind, subject_id, protected_id, incident_id, starts_on"
+        incidents = {k[3] for k, _ in orders}
+        have = {
+            (kind, subject, protected, incident, as_date(starts))
+            for kind, subject, protected, incident, starts in _where_in(
+                self.db, "protectiveorder", columns, "incident_id", incidents
+            )
+        }
+        new = []
         for key, values in orders:
             if key not in have:
                 have.add(key)
-                rows.append(values)
-        if rows:
-            self.db.execute(insert(order_t), rows)
-        self.added["orders"] += len(rows)
+                new.append(values)
+        sql.insert_many(self.db, _T["protectiveorder"], new)
+        self.added["orders"] += len(new)
 
 
 __all__ = ["BulkWriter", "RowError"]

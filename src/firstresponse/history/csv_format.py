@@ -85,6 +85,7 @@ CELL_RULES = {
     "aliases": LIST_CELL,
     "markers": LIST_CELL,
 }
+_SHORTEST = min(rule.max_chars for rule in (limits.LINE, *CELL_RULES.values()))
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 _PHONE_CHARS = re.compile(r"^[0-9 +()\-]+$")
 _YES = {
@@ -132,6 +133,12 @@ class HistoryRow:
     order: tuple[str, date | None, date | None, str] | None = None  # kind, starts, ends, detail
 
 
+_ASCII_DIGIT = re.compile(r"[0-9]")
+MARKERS = tuple(m.value for m in Marker)
+RELATIONSHIPS = tuple(r.value for r in Relationship)
+RISK_LEVELS = tuple(r.value for r in RiskLevel)
+GRADES = tuple(g.value for g in Grade)
+ORDER_KINDS = tuple(k.value for k in OrderKind)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}$")
 
@@ -194,13 +201,21 @@ def _name(value: str, column: str) -> str:
     name = " ".join(value.split())
     if not name:
         raise RowError(f"{column} is empty")
-    if any(ch.isdigit() for ch in name):
+    digits = _ASCII_DIGIT.search(name) if name.isascii() else any(c.isdigit() for c in name)
+    if digits:
         raise RowError(f"{column} {value!r} does not look like a name")
     return name
 
 
 def _check_cells(cell: dict[str, str]) -> None:
-    """Every cell within its bound (length, no control characters), before it is read."""
+    """Every cell within its bound (length, no control characters), before it is read.
+
+    Printable text holds no control character, so a row of printable cells none longer
+    than the shortest bound (nearly every row) is passed without checking each cell.
+    """
+    values = cell.values()
+    if max(map(len, values), default=0) <= _SHORTEST and "".join(values).isprintable():
+        return
     for column, value in cell.items():
         rule = CELL_RULES.get(column, limits.LINE)
         if problem := limits.text_problem(column[:40], value, rule):
@@ -276,15 +291,13 @@ def parse_row(line: int, raw: dict[str, str | None]) -> HistoryRow:
         row.postcode = _postcode(postcode)
     row.aliases = _aliases(cell.get("aliases", ""))
     markers = [m for m in (part.strip() for part in cell.get("markers", "").split(";")) if m]
-    row.markers = [_choice(m, "marker", tuple(v.value for v in Marker)) for m in markers]
+    row.markers = [_choice(m, "marker", MARKERS) for m in markers]
     if relationship := cell.get("relationship"):
-        row.relationship = _choice(
-            relationship, "relationship", tuple(r.value for r in Relationship)
-        )
+        row.relationship = _choice(relationship, "relationship", RELATIONSHIPS)
     if level := cell.get("risk_level"):
-        row.risk_level = _choice(level, "risk_level", tuple(r.value for r in RiskLevel))
+        row.risk_level = _choice(level, "risk_level", RISK_LEVELS)
     if grade := cell.get("grade"):
-        row.grade = _choice(grade, "grade", tuple(g.value for g in Grade))
+        row.grade = _choice(grade, "grade", GRADES)
     row.crime_recorded = bool(_flag(cell.get("crime_recorded", ""), "crime_recorded"))
     row.arrest_made = _flag(cell.get("arrest_made", ""), "arrest_made")
     row.restricted = bool(_flag(cell.get("restricted", ""), "restricted"))
@@ -300,7 +313,7 @@ def _order(cell: dict[str, str]) -> tuple[str, date | None, date | None, str] | 
         if any(cell.get(c) for c in ("order_starts", "order_ends", "order_detail")):
             raise RowError("order_kind is empty but other order columns are filled")
         return None
-    kind = _choice(kind, "order_kind", tuple(k.value for k in OrderKind))
+    kind = _choice(kind, "order_kind", ORDER_KINDS)
     starts = _date(cell["order_starts"], "order_starts") if cell.get("order_starts") else None
     ends = _date(cell["order_ends"], "order_ends") if cell.get("order_ends") else None
     if starts and ends and ends < starts:

@@ -1,11 +1,18 @@
 """An import job at force scale: committed a chunk at a time, resumable, with progress.
 
 The file is read and checked whole first (bad rows are reported exactly as before), then
-its incidents are written `CHUNK` at a time, each chunk committed with the job's place in
-the `history_import` table (keyed by the SHA-256 of the file). A run that is killed keeps
-every chunk it committed; running the same file again carries on from there, and since
-people and incidents are keyed on the force's references nothing is added twice. New
-people are added to the lookup index in the same transaction as their chunk.
+its incidents are written a chunk at a time (`CHUNK`, or a fiftieth of the file if more),
+each chunk committed with the job's place in the `history_import` table (keyed by the
+SHA-256 of the file). A run that is killed keeps every chunk it committed; running the
+same file again carries on from there, and since people and incidents are keyed on the
+force's references nothing is added twice.
+
+People already held who gain an alias are refiled in the lookup index with their chunk.
+New people are too, in a small import; in a large one (`FILE_AT_END` incidents or more
+left to write) they are filed together once every chunk is in, which is much faster: the
+job's last step, in one transaction with marking the job finished. Until then they are
+in the store but not found by a search; a run killed before that step files them when
+the same file is run again (`lookup.index_unfiled` finds everybody without keys).
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from pathlib import Path
 
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, insert, update
 from sqlalchemy import select as core_select
+from sqlmodel import Session
 
 from firstresponse.history.bulk import BulkWriter
 from firstresponse.history.importer import (
@@ -30,6 +38,8 @@ from firstresponse.history.importer import (
     write_groups,
 )
 from firstresponse.lookup import index_people
+from firstresponse.lookup.index import index_unfiled
+from firstresponse.lookup.sql import rows
 from firstresponse.records import utcnow
 from firstresponse.store import Store
 
@@ -45,6 +55,10 @@ JOBS = Table(
     Column("finished_at", DateTime(timezone=True), nullable=True),
 )
 Progress = Callable[[int, int], None]  # rows done, rows in all
+Step = Callable[[str], None]  # told what the job does next, in plain words
+CHUNKS = 50  # a large file is written in about this many chunks
+FILE_AT_END = 20_000  # incidents left to write from which new people are filed at the end
+CACHE_KIB = 262_144  # SQLite page cache while importing (256 MB): big tables stay in memory
 
 
 @dataclass
@@ -61,7 +75,9 @@ def file_key(path: Path) -> str:
     return digest.hexdigest()
 
 
-def run_import(store: Store, path: Path, progress: Progress | None = None) -> JobResult:
+def run_import(
+    store: Store, path: Path, progress: Progress | None = None, step: Step | None = None
+) -> JobResult:
     """Import `path` into `store` as a resumable job (see the module docstring)."""
     key = file_key(path)
     report = ImportReport()
@@ -86,16 +102,18 @@ def run_import(store: Store, path: Path, progress: Progress | None = None) -> Jo
     rows_done = sum(len(g) for g in groups[:done])
     if progress:
         progress(rows_done, total)
+    chunk_size = max(CHUNK, -(-len(groups) // CHUNKS))
+    file_at_end = len(groups) - done >= FILE_AT_END
     while done < len(groups):
-        chunk = groups[done : done + CHUNK]
+        chunk = groups[done : done + chunk_size]
         with store.session() as db:
+            _import_cache(db)
             touched: set[str] = set()
             writer = BulkWriter(db, report.added, touched)
             importer = Importer(db, report)
             report.touched_people = touched
             failures += write_groups(db, writer, importer, chunk)
-            if touched:
-                index_people(db, sorted(touched))  # in the chunk's own transaction
+            index_people(db, _filed(db, touched) if file_at_end else sorted(touched))
             done += len(chunk)
             db.execute(update(JOBS).where(JOBS.c.id == key).values(
                 groups_done=done, added=json.dumps(report.added),
@@ -104,7 +122,26 @@ def run_import(store: Store, path: Path, progress: Progress | None = None) -> Jo
         rows_done += sum(len(g) for g in chunk)
         if progress:
             progress(rows_done, total)
-    with store.session() as db:
+    with store.session() as db:  # the last step: file new people, mark the job finished
+        _import_cache(db)
+        if step:
+            step("filing new people in the lookup index")
+        index_unfiled(db)
         db.execute(update(JOBS).where(JOBS.c.id == key).values(finished_at=utcnow()))
     report.bad = sorted(parse_bad + failures, key=lambda b: b.line)
     return JobResult(report, resumed_from)
+
+
+def _filed(db: Session, ids: set[str]) -> list[str]:
+    """Those of `ids` already in the lookup index (people held before, given an alias)."""
+    wanted, held = sorted(ids), []
+    for start in range(0, len(wanted), 500):
+        sql = "SELECT DISTINCT person_id FROM lookup_key WHERE person_id IN (?*)"
+        held += [pid for (pid,) in rows(db, sql, wanted[start : start + 500])]
+    return held
+
+
+def _import_cache(db: Session) -> None:
+    """A page cache big enough for the indexes an import writes into (SQLite)."""
+    if db.get_bind().dialect.name == "sqlite":
+        db.connection().exec_driver_sql(f"PRAGMA cache_size=-{CACHE_KIB}")

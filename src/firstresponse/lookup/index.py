@@ -2,100 +2,111 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, func, insert, select, text
 from sqlmodel import Session
 
 from firstresponse.lookup.keys import PersonFacts, person_keys, person_terms
 from firstresponse.lookup.model import LookupKey, LookupTerm
 from firstresponse.lookup.names import term_variants
-from firstresponse.records import Person, PersonAlias
+from firstresponse.lookup.sql import as_date, rows
+from firstresponse.records import Person
 
 _KEYS = LookupKey.__table__  # type: ignore[attr-defined]
 _TERMS = LookupTerm.__table__  # type: ignore[attr-defined]
 _PEOPLE = Person.__table__  # type: ignore[attr-defined]
-_ALIASES = PersonAlias.__table__  # type: ignore[attr-defined]
 _KEY_INDEXES = (
     ("ix_lookup_key_key", "key, person_id"),
     ("ix_lookup_key_person", "person_id"),
 )
-BATCH = 20_000
+PAGE = 20_000  # people keyed together
+PARALLEL_FROM = 50_000  # people filed at once from which keys are worked out in parallel
+STEP = 500  # ids per IN (...)
 PENDING = "firstresponse.lookup.pending"  # session.info key: ids to refile at commit
+
+
+_FACTS = (
+    "SELECT p.id, p.forename, p.surname, p.dob, p.phone, p.postcode, p.address,"
+    " a.person_id, a.forename, a.surname, a.kind"
+    " FROM person p LEFT JOIN personalias a ON a.person_id = p.id"
+)
+
+
+def _facts(found: Iterable[tuple[Any, ...]], into: dict[str, PersonFacts]) -> None:
+    """People (with their aliases) from rows of `_FACTS`."""
+    for pid, fore, sur, dob, phone, postcode, address, *alias in found:
+        person = into.get(pid)
+        if person is None:
+            person = into[pid] = PersonFacts(pid, fore, sur, as_date(dob), phone, postcode, address)
+        if alias[0] is not None:  # an alias row (the join gives NULLs for none)
+            person.aliases.append((alias[1] or "", alias[2] or "", alias[3] or "alias"))
 
 
 def load_people(db: Session, ids: Iterable[str]) -> dict[str, PersonFacts]:
     """PersonFacts (with aliases) for the given ids; unknown ids are left out."""
     wanted = list(dict.fromkeys(ids))
-    if not wanted:
-        return {}
-    rows = db.execute(
-        select(
-            _PEOPLE.c.id,
-            _PEOPLE.c.forename,
-            _PEOPLE.c.surname,
-            _PEOPLE.c.dob,
-            _PEOPLE.c.phone,
-            _PEOPLE.c.postcode,
-            _PEOPLE.c.address,
-        ).where(_PEOPLE.c.id.in_(wanted))
-    )
-    people = {row[0]: PersonFacts(*row) for row in rows}
-    aliases = db.execute(
-        select(
-            _ALIASES.c.person_id, _ALIASES.c.forename, _ALIASES.c.surname, _ALIASES.c.kind
-        ).where(_ALIASES.c.person_id.in_(wanted))
-    )
-    for person_id, forename, surname, kind in aliases:
-        if person_id in people:
-            people[person_id].aliases.append((forename or "", surname or "", kind or "alias"))
+    people: dict[str, PersonFacts] = {}
+    for start in range(0, len(wanted), STEP):
+        _facts(rows(db, f"{_FACTS} WHERE p.id IN (?*)", wanted[start : start + STEP]), people)
     return people
 
 
 def _insert_terms(db: Session, terms: set[str]) -> None:
     """File new name words in the fuzzy vocabulary (words already filed are skipped)."""
-    if not terms:
-        return
-    known = set(
-        db.execute(
-            select(_TERMS.c.term).where(
-                _TERMS.c.variant.in_(terms), _TERMS.c.variant == _TERMS.c.term
-            )
-        ).scalars()
-    )
-    rows = [{"variant": v, "term": t} for t in terms - known for v in term_variants(t)]
-    if not rows:
-        return
+    words = sorted(terms)
+    for start in range(0, len(words), STEP):
+        part = words[start : start + STEP]
+        sql = "SELECT term FROM lookup_term WHERE variant IN (?*) AND variant = term"
+        known = {term for (term,) in rows(db, sql, part)}
+        new = [{"variant": v, "term": t} for t in part if t not in known for v in term_variants(t)]
+        if new:
+            db.execute(_insert_new(db), new)
+
+
+def _insert_new(db: Session) -> Any:
+    """INSERT into the vocabulary that skips rows already there."""
     dialect = db.get_bind().dialect.name
-    statement: Any
     if dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        statement = sqlite_insert(_TERMS).on_conflict_do_nothing()
-    elif dialect == "postgresql":
+        return sqlite_insert(_TERMS).on_conflict_do_nothing()
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 
-        statement = postgresql_insert(_TERMS).on_conflict_do_nothing()
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        statement = insert(_TERMS)
-    db.execute(statement, rows)
+        return postgresql_insert(_TERMS).on_conflict_do_nothing()
+    return insert(_TERMS)  # pragma: no cover - only SQLite and PostgreSQL are supported
+
+
+Keyed = tuple[list[tuple[str, str]], set[str]]  # (key, person id) rows, and name words
+
+
+def keyed(people: list[PersonFacts]) -> Keyed:
+    """The keys and name words of some people (run in a worker process for big loads)."""
+    found: list[tuple[str, str]] = []
+    terms: set[str] = set()
+    for person in people:
+        names = person.names()
+        terms.update(person_terms(person, names))
+        found.extend((k, person.id) for k in person_keys(person, names))
+    return found, terms
 
 
 def index_people(db: Session, person_ids: Iterable[str]) -> None:
     """Refile the keys of several people at once (changed, new or deleted)."""
     db.flush()
     ids = sorted(set(person_ids))
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for start in range(0, len(ids), STEP):
+        chunk = ids[start : start + STEP]
         db.execute(delete(_KEYS).where(_KEYS.c.person_id.in_(chunk)))
-        rows: list[tuple[str, str]] = []
-        terms: set[str] = set()
-        for person in load_people(db, chunk).values():
-            names = person.names()
-            terms.update(person_terms(person, names))
-            rows.extend((k, person.id) for k in person_keys(person, names))
-        _insert_keys(db, rows)
+        found, terms = keyed(list(load_people(db, chunk).values()))
+        _insert_keys(db, found)
         _insert_terms(db, terms)
 
 
@@ -104,77 +115,136 @@ def index_person(db: Session, person_id: str) -> None:
     index_people(db, [person_id])
 
 
-def _all_aliases(db: Session) -> dict[str, list[tuple[str, str, str]]]:
-    aliases: dict[str, list[tuple[str, str, str]]] = {}
-    for person_id, forename, surname, kind in db.execute(
-        select(_ALIASES.c.person_id, _ALIASES.c.forename, _ALIASES.c.surname, _ALIASES.c.kind)
-    ):
-        aliases.setdefault(person_id, []).append((forename or "", surname or "", kind or "alias"))
-    return aliases
+Page = list[tuple[Any, ...]]  # rows of `_FACTS`: a page of people with their aliases
 
 
-def _people_pages(db: Session, size: int) -> Iterator[list[PersonFacts]]:
-    """Everybody, a page at a time in id order (no cursor held open across writes)."""
-    aliases = _all_aliases(db)
-    columns = (
-        _PEOPLE.c.id,
-        _PEOPLE.c.forename,
-        _PEOPLE.c.surname,
-        _PEOPLE.c.dob,
-        _PEOPLE.c.phone,
-        _PEOPLE.c.postcode,
-        _PEOPLE.c.address,
-    )
+def _people_pages(db: Session, ids: list[str] | None) -> Iterator[Page]:
+    """The people asked for (everybody when None), about `PAGE` at a time."""
+    if ids is not None:
+        for start in range(0, len(ids), PAGE):
+            wanted = ids[start : start + PAGE]
+            sql = f"{_FACTS} WHERE p.id IN (?*)"
+            yield [
+                row
+                for at in range(0, len(wanted), STEP)
+                for row in rows(db, sql, wanted[at : at + STEP])
+            ]
+        return
     last = ""
-    while True:
-        rows = db.execute(
-            select(*columns).where(_PEOPLE.c.id > last).order_by(_PEOPLE.c.id).limit(size)
-        ).all()
-        if not rows:
+    while True:  # in id order, no cursor held open across the writes in between
+        sql = "SELECT max(id) FROM (SELECT id FROM person WHERE id > ? ORDER BY id LIMIT ?) AS page"
+        (upto,) = rows(db, sql, last, PAGE)[0]
+        if upto is None:
             return
-        last = rows[-1][0]
-        page = [PersonFacts(*row) for row in rows]
-        for person in page:
-            person.aliases = aliases.get(person.id, [])
-        yield page
+        yield rows(db, f"{_FACTS} WHERE p.id > ? AND p.id <= ?", last, upto)
+        last = upto
 
 
-def _insert_keys(db: Session, rows: list[tuple[str, str]]) -> None:
+def keyed_page(page: Page) -> Keyed:
+    """`keyed` for a page of rows (what a worker process is given: plain rows pickle fast)."""
+    people: dict[str, PersonFacts] = {}
+    _facts(page, people)
+    return keyed(list(people.values()))
+
+
+def _keyed_pages(pages: Iterator[Page], workers: int) -> Iterator[Keyed]:
+    """`keyed_page` for each page in order: here, or by `workers` processes a page ahead."""
+    if workers <= 0:
+        yield from map(keyed_page, pages)
+        return
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
+    try:
+        waiting: deque[Future[Keyed]] = deque()
+        for page in pages:
+            waiting.append(pool.submit(keyed_page, page))
+            if len(waiting) > workers:
+                yield waiting.popleft().result()
+        while waiting:
+            yield waiting.popleft().result()
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the process that started them, which stops them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _insert_keys(db: Session, found: list[tuple[str, str]]) -> None:
     """Bulk insert (key, person_id) rows; straight through the driver on SQLite."""
-    if not rows:
+    if not found:
         return
     if db.get_bind().dialect.name == "sqlite":
         raw = db.connection().connection.driver_connection
-        raw.executemany("INSERT INTO lookup_key (key, person_id) VALUES (?, ?)", rows)  # type: ignore[union-attr]
+        raw.executemany("INSERT INTO lookup_key (key, person_id) VALUES (?, ?)", found)  # type: ignore[union-attr]
         return
-    db.execute(insert(_KEYS), [{"key": k, "person_id": p} for k, p in rows])
+    db.execute(insert(_KEYS), [{"key": k, "person_id": p} for k, p in found])
 
 
-def rebuild_index(db: Session) -> int:
-    """Refile everybody from scratch (after bulk imports). Returns the number of people."""
-    db.flush()
-    db.info.pop(PENDING, None)  # everybody is refiled here: nothing left for the commit hook
-    sqlite = db.get_bind().dialect.name == "sqlite"
-    db.execute(delete(_KEYS))
-    db.execute(delete(_TERMS))
-    if sqlite:  # bulk load without indexes, then build them once: much faster
+def _file(db: Session, ids: list[str] | None, unindexed: bool, workers: int | None) -> None:
+    """File the keys of the people asked for (everybody when None), none of whom has any.
+
+    With `unindexed` (SQLite), the key table's indexes are dropped first and built again
+    at the end, in this transaction: much faster than keeping them up to date row by row.
+    """
+    many = ids is None or len(ids) >= PARALLEL_FROM
+    if workers is None:
+        workers = max(1, min((os.cpu_count() or 1) - 1, 2)) if many else 0
+    if unindexed:
         for name, _ in _KEY_INDEXES:
             db.execute(text(f"DROP INDEX IF EXISTS {name}"))
-    count = 0
     terms: set[str] = set()
-    for page in _people_pages(db, BATCH):
-        rows: list[tuple[str, str]] = []
-        for person in page:
-            names = person.names()
-            terms.update(person_terms(person, names))
-            rows.extend((k, person.id) for k in person_keys(person, names))
-        _insert_keys(db, rows)
-        count += len(page)
-    if sqlite:  # sort in memory where possible (256 MB), then restore the cache size
+    for found, words in _keyed_pages(_people_pages(db, ids), workers):
+        _insert_keys(db, found)
+        terms |= words
+    if unindexed:  # sort in memory where possible (256 MB), then restore the cache size
         cache = db.execute(text("PRAGMA cache_size")).scalar()
         db.execute(text("PRAGMA cache_size=-262144"))
         for name, columns in _KEY_INDEXES:
             db.execute(text(f"CREATE INDEX {name} ON lookup_key ({columns})"))
         db.execute(text(f"PRAGMA cache_size={int(cache or -2000)}"))
     _insert_terms(db, terms)
-    return count
+
+
+def rebuild_index(db: Session, workers: int | None = None) -> int:
+    """Refile everybody from scratch (after bulk imports). Returns the number of people.
+
+    Keys are worked out by `workers` other processes (by default one per spare core when
+    there are many people), while this one reads and writes.
+    """
+    db.flush()
+    db.info.pop(PENDING, None)  # everybody is refiled here: nothing left for the commit hook
+    sqlite = db.get_bind().dialect.name == "sqlite"
+    if sqlite:  # emptying the table is quicker without its indexes
+        for name, _ in _KEY_INDEXES:
+            db.execute(text(f"DROP INDEX IF EXISTS {name}"))
+    db.execute(delete(_KEYS))
+    db.execute(delete(_TERMS))
+    _file(db, None, sqlite, workers)
+    return int(db.execute(select(func.count()).select_from(_PEOPLE)).scalar_one())
+
+
+def index_unfiled(db: Session, workers: int | None = None) -> int:
+    """File everybody who has no search keys yet (people written in bulk, bypassing the
+    session hooks). Returns how many. Everybody filed has at least one key (a name).
+
+    When they outnumber the people already filed (SQLite), the key table's indexes are
+    rebuilt rather than kept up to date.
+    """
+    db.flush()
+    ids = [
+        pid
+        for (pid,) in rows(
+            db,
+            "SELECT id FROM person p"
+            " WHERE NOT EXISTS (SELECT 1 FROM lookup_key k WHERE k.person_id = p.id)",
+        )
+    ]
+    if not ids:
+        return 0
+    total = int(db.execute(select(func.count()).select_from(_PEOPLE)).scalar_one())
+    sqlite = db.get_bind().dialect.name == "sqlite"
+    everybody = len(ids) == total  # read a page at a time, not id by id
+    _file(db, None if everybody else sorted(ids), sqlite and len(ids) * 2 >= total, workers)
+    return len(ids)

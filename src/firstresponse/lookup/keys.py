@@ -2,6 +2,7 @@
 
 n:  a name form (a name word, or the canonical name of a nickname/spelling group it is in)
 nn: two name forms of one name, sorted (forename with each surname word): order-free
+nny: such a pair with the year of birth (namesakes born that year, without reading them all)
 ny: a name form with the year of birth
 d:  the full date of birth      t: the phone number's last ten digits
 pc: the postcode, no spaces     a: house number with the first distinctive street word
@@ -70,10 +71,18 @@ def pair_key(a: str, b: str) -> str:
     return "nn:" + "|".join(sorted((a, b)))
 
 
+def pair_year_key(pair: str, year: int) -> str:
+    """The `nny:` key of a `pair_key` and a year of birth."""
+    return f"nny:{pair[3:]}|{year}"
+
+
 def name_keys(records: Iterable[NameRecord], year: int | None) -> set[str]:
     keys: set[str] = set()
     for record in records:
-        keys.update(_record_keys(record.forenames[:1], record.surnames))
+        pairs = _record_keys(record.forenames[:1], record.surnames)
+        keys.update(pairs)
+        if year:
+            keys.update(pair_year_key(pair, year) for pair in pairs)
         for word in record.forenames + record.surnames:
             keys.update(_word_keys(word))
             if year and not record.kind:

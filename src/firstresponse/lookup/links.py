@@ -22,6 +22,7 @@ from firstresponse.lookup.keys import PersonFacts
 from firstresponse.lookup.model import LookupKey
 from firstresponse.lookup.normalise import address_keys, phone_key
 from firstresponse.lookup.scoring import similarity
+from firstresponse.lookup.sql import rows
 from firstresponse.records.links import CONFIRMED, PersonLink
 
 _KEYS = LookupKey.__table__  # type: ignore[attr-defined]
@@ -44,14 +45,15 @@ def clusters(db: Session, ids: Iterable[str]) -> dict[str, list[str]]:
     seen: set[str] = set()
     while frontier:
         seen |= frontier
-        rows = db.execute(
-            select(_LINKS.c.person_id, _LINKS.c.other_id).where(
-                _LINKS.c.status == CONFIRMED,
-                or_(_LINKS.c.person_id.in_(frontier), _LINKS.c.other_id.in_(frontier)),
-            )
-        ).all()
         nxt: set[str] = set()
-        for a, b in rows:
+        for a, b in rows(
+            db,
+            "SELECT person_id, other_id FROM person_link"
+            " WHERE status = ? AND (person_id IN (?*) OR other_id IN (?*))",
+            CONFIRMED,
+            sorted(frontier),
+            sorted(frontier),
+        ):
             edges.setdefault(a, set()).add(b)
             edges.setdefault(b, set()).add(a)
             nxt |= {a, b}

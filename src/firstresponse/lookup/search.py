@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import or_, select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from firstresponse.lookup.index import load_people
-from firstresponse.lookup.keys import PersonFacts, pair_key
+from firstresponse.lookup.keys import PersonFacts, pair_key, pair_year_key
 from firstresponse.lookup.model import LookupKey, LookupTerm
 from firstresponse.lookup.names import forms, name_tokens, prefix_key, spelling_variants
 from firstresponse.lookup.normalise import (
@@ -33,11 +33,12 @@ from firstresponse.lookup.scoring import (
     postcode_fit,
     similarity,
 )
-from firstresponse.records import Incident, PersonMarker
+from firstresponse.lookup.sql import bound, rows
+from firstresponse.records import Incident
 
 _KEYS = LookupKey.__table__  # type: ignore[attr-defined]
 _TERMS = LookupTerm.__table__  # type: ignore[attr-defined]
-MAX_KEY_ROWS = 20_000
+BROAD = 100  # people holding one key beyond which it is read only in part (>= MAX_CANDIDATES)
 MAX_CANDIDATES = 60
 GOOD_SCORE = 0.75
 SINGLE_NAME_ROWS = 200
@@ -102,10 +103,8 @@ def _expand(db: Session, tokens: list[str]) -> list[Weighted]:
     wanted = set().union(*variants.values()) if variants else set()
     found: dict[str, set[str]] = {}
     if wanted:
-        rows = db.execute(
-            select(_TERMS.c.variant, _TERMS.c.term).where(_TERMS.c.variant.in_(wanted))
-        )
-        for variant, term in rows:
+        sql = "SELECT variant, term FROM lookup_term WHERE variant IN (?*)"
+        for variant, term in rows(db, sql, sorted(wanted)):
             found.setdefault(variant, set()).add(term)
     expanded = []
     for token in tokens:
@@ -128,57 +127,100 @@ def _forms(terms: Weighted) -> Weighted:
     return sorted(out.items(), key=lambda fw: -fw[1])
 
 
-def _facet_keys(parsed: Parsed, expanded: list[Weighted]) -> dict[str, tuple[str, float]]:
-    """Selective keys to look up, each with the facet it stands for and how good a hit is."""
-    keys: dict[str, tuple[str, float]] = {}
+Facets = tuple[tuple[str, float], ...]  # what one key hit stands for: (facet, weight) each
+FacetKeys = dict[str, Facets]
+
+
+def _strength(facets: Facets) -> float:
+    """What one key hit adds to a person's priority."""
+    return sum(PRIORITY[facet] * weight for facet, weight in facets)
+
+
+def _facet_keys(parsed: Parsed, expanded: list[Weighted]) -> FacetKeys:
+    """Selective keys to look up, each with the facets it stands for and how good a hit is."""
+    keys: FacetKeys = {}
     usable = [
         _forms(terms) for tok, terms in zip(parsed.tokens, expanded, strict=True) if len(tok) > 1
     ]
+    dob = parsed.dob
     for i in range(len(usable)):
         for j in range(i + 1, len(usable)):
             for a, wa in usable[i]:
                 for b, wb in usable[j]:
                     key = pair_key(a, b)
-                    if a != b and keys.get(key, ("", 0.0))[1] < wa * wb:
-                        keys[key] = ("name", wa * wb)
-    dob = parsed.dob
+                    if a == b or _strength(keys.get(key, ())) >= wa * wb:
+                        continue
+                    keys[key] = (("name", wa * wb),)
+                    if dob:  # namesakes born in the year asked, found directly
+                        year = max((w for w in (wa, wb) if w >= 0.9), default=0.0)
+                        also = (("year", year),) if year else ()
+                        keys[pair_year_key(key, dob.year)] = (("name", wa * wb), *also)
     if len(usable) == 1 and dob:
-        keys.update({f"ny:{form}|{dob.year}": ("name", w) for form, w in usable[0]})
+        keys.update({f"ny:{form}|{dob.year}": (("name", w),) for form, w in usable[0]})
     elif dob:  # among many namesakes, those born in the year asked come first
         for words in usable:
-            keys.update({f"ny:{f}|{dob.year}": ("year", w) for f, w in words if w >= 0.9})
+            keys.update({f"ny:{f}|{dob.year}": (("year", w),) for f, w in words if w >= 0.9})
     if dob and dob.day and dob.month:
         if dob.day <= 12 and dob.day != dob.month:
-            keys[f"d:{dob.year:04d}-{dob.day:02d}-{dob.month:02d}"] = ("dob", 0.85)
-        keys[f"d:{dob.year:04d}-{dob.month:02d}-{dob.day:02d}"] = ("dob", 1.0)
+            keys[f"d:{dob.year:04d}-{dob.day:02d}-{dob.month:02d}"] = (("dob", 0.85),)
+        keys[f"d:{dob.year:04d}-{dob.month:02d}-{dob.day:02d}"] = (("dob", 1.0),)
     if parsed.phone:
-        keys["t:" + parsed.phone] = ("phone", 1.0)
+        keys["t:" + parsed.phone] = (("phone", 1.0),)
     if parsed.postcode:
-        keys["pc:" + parsed.postcode] = ("postcode", 1.0)
+        keys["pc:" + parsed.postcode] = (("postcode", 1.0),)
     if parsed.address:
-        keys.update({"a:" + k: ("address", 1.0) for k in address_keys(parsed.address)})
+        keys.update({"a:" + k: (("address", 1.0),) for k in address_keys(parsed.address)})
         if (found := postcode_in(parsed.address)) and not parsed.postcode:
-            keys["pc:" + found] = ("address", 0.8)
+            keys["pc:" + found] = (("address", 0.8),)
     return keys
 
 
 Hits = dict[str, dict[str, float]]  # person id -> facet -> best hit weight
+_POSTINGS = "SELECT key, person_id FROM lookup_key"
+
+
+def _add_hits(hits: Hits, rows: Iterable[tuple[str, str]], facet_of: FacetKeys) -> None:
+    for key, person_id in rows:
+        facets = hits.setdefault(person_id, {})
+        for facet, weight in facet_of[key]:
+            if facets.get(facet, 0.0) < weight:
+                facets[facet] = weight
 
 
 def _key_hits(db: Session, parsed: Parsed, expanded: list[Weighted]) -> Hits:
-    """People hitting any selective key (name pairs, DOB, phone, postcode, address)."""
+    """People hitting selective keys (name pairs, DOB, phone, postcode, address).
+
+    A key held by more than `BROAD` people (a common name, a year of birth) is read only
+    for the people some other key found: anybody else holds broad keys alone and ranks
+    about as high as the best of them (a name and year together have their own key, so
+    namesakes born in the year asked are found directly). When too few candidates rank
+    that high, people holding the best broad key fill the shortlist.
+    """
     facet_of = _facet_keys(parsed, expanded)
     hits: Hits = {}
-    if facet_of:
-        rows = db.execute(
-            select(_KEYS.c.key, _KEYS.c.person_id)
-            .where(_KEYS.c.key.in_(list(facet_of)))
-            .limit(MAX_KEY_ROWS)
+    if not facet_of:
+        return hits
+    sql = "SELECT key, count(*) FROM lookup_key WHERE key IN (?*) GROUP BY key"
+    sizes = dict(rows(db, sql, list(facet_of)))
+    narrow = [k for k in facet_of if 0 < sizes.get(k, 0) <= BROAD]
+    broad = [k for k in facet_of if sizes.get(k, 0) > BROAD]
+    if narrow:
+        _add_hits(hits, rows(db, f"{_POSTINGS} WHERE key IN (?*)", narrow), facet_of)
+    if not broad:
+        return hits
+    if narrow:
+        sql = (
+            f"{_POSTINGS} WHERE key IN (?*) AND person_id IN"
+            " (SELECT person_id FROM lookup_key WHERE key IN (?*))"
         )
-        for key, person_id in rows:
-            facet, weight = facet_of[key]
-            facets = hits.setdefault(person_id, {})
-            facets[facet] = max(facets.get(facet, 0.0), weight)
+        _add_hits(hits, rows(db, sql, broad, narrow), facet_of)
+    best = max(broad, key=lambda k: _strength(facet_of[k]))
+    ceiling = _strength(facet_of[best])
+    if sum(1 for facets in hits.values() if _priority(facets) >= ceiling) < MAX_CANDIDATES:
+        facet = facet_of[best][0][0]  # namesakes holding the best broad key fill the list
+        known = sum(1 for facets in hits.values() if facet in facets)
+        sql = f"{_POSTINGS} WHERE key = ? LIMIT ?"
+        _add_hits(hits, rows(db, sql, best, MAX_CANDIDATES + known), facet_of)
     return hits
 
 
@@ -187,27 +229,27 @@ def _single_name_hits(db: Session, expanded: list[Weighted]) -> Hits:
     hits: Hits = {}
     every = _forms([tw for terms in expanded for tw in terms])
     for form, weight in every:
-        rows = db.execute(
-            select(_KEYS.c.person_id).where(_KEYS.c.key == "n:" + form).limit(SINGLE_NAME_ROWS)
-        ).scalars()
-        for person_id in rows:
+        sql = "SELECT person_id FROM lookup_key WHERE key = ? LIMIT ?"
+        for (person_id,) in rows(db, sql, "n:" + form, SINGLE_NAME_ROWS):
             hits.setdefault(person_id, {"name": weight})
         if len(hits) >= SINGLE_NAME_ROWS:
             break
     return hits
 
 
+def _priority(facets: dict[str, float]) -> float:
+    """How much a person's key hits count for the shortlist."""
+    score = sum(PRIORITY[f] * w for f, w in facets.items())
+    if facets.get("dob", 0.0) >= 1.0 and "year" in facets:  # a forename and the exact DOB:
+        score += CHANGED_SURNAME  # perhaps a changed surname, among many namesakes
+    return score
+
+
 def _shortlist(hits: Hits, exclude: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """The candidates most worth scoring: the best weighted hits across facets."""
-
-    def priority(pid: str) -> float:
-        facets = hits[pid]
-        score = sum(PRIORITY[f] * w for f, w in facets.items())
-        if facets.get("dob", 0.0) >= 1.0 and "year" in facets:  # a forename and the exact DOB:
-            score += CHANGED_SURNAME  # perhaps a changed surname, among many namesakes
-        return score
-
-    ranked = sorted((pid for pid in hits if pid not in exclude), key=priority, reverse=True)
+    ranked = sorted(
+        (pid for pid in hits if pid not in exclude), key=lambda p: _priority(hits[p]), reverse=True
+    )
     return ranked[:MAX_CANDIDATES]
 
 
@@ -233,12 +275,8 @@ def score_person(parsed: Parsed, person: PersonFacts) -> Fit:
 
 def _markers(db: Session, ids: list[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    rows = db.execute(
-        select(col(PersonMarker.person_id), col(PersonMarker.marker)).where(
-            col(PersonMarker.person_id).in_(ids)
-        )
-    )
-    for person_id, marker in rows:
+    sql = "SELECT person_id, marker FROM personmarker WHERE person_id IN (?*)"
+    for person_id, marker in rows(db, sql, ids):
         if marker not in out.setdefault(person_id, []):
             out[person_id].append(marker)
     return out
@@ -265,16 +303,18 @@ def recent_incident_counts(
     since = twelve_month_start(today)
     groups = clusters(db, ids)
     every = list({pid for group in groups.values() for pid in group})
-    rows = db.execute(
-        select(col(Incident.id), col(Incident.victim_id), col(Incident.suspect_id)).where(
-            or_(col(Incident.victim_id).in_(every), col(Incident.suspect_id).in_(every)),
-            col(Incident.occurred_at) >= since,
-        )
-    ).all()
+    found = rows(
+        db,
+        "SELECT id, victim_id, suspect_id FROM incident"
+        " WHERE (victim_id IN (?*) OR suspect_id IN (?*)) AND occurred_at >= ?",
+        every,
+        every,
+        bound(db, Incident.__table__.c.occurred_at, since),  # type: ignore[attr-defined]
+    )
     counts = {}
     for pid, group in groups.items():
         mine = set(group)
-        counts[pid] = sum(1 for _, victim, suspect in rows if victim in mine or suspect in mine)
+        counts[pid] = sum(1 for _, victim, suspect in found if victim in mine or suspect in mine)
     return counts
 
 
