@@ -5,10 +5,15 @@ section by section, marks missing answers and missing reasons, asks for a reason
 when the checklist says one is needed, and handles repeating groups (one entry per child,
 witness ...) with add/remove buttons.
 
+The form opens on its first page: only the questions that fill the screen are built
+before the first frame; the rest are mounted a page at a time straight after it, in
+checklist order, so the officer can start answering at once (`built` tells when all are).
+
 The form is updated, never rebuilt: an item is mounted the first time it becomes visible
 and afterwards only shown or hidden; a reason box is mounted the first time one is needed.
-Each change is evaluated once, the fields whose state changed are redrawn, and
-`ChecklistForm.Changed` is posted with the answers and that evaluation.
+Each change is evaluated once, the fields whose state changed are redrawn (asking for a new
+layout only when a height may change), and `ChecklistForm.Changed` is posted with the
+answers and that evaluation.
 """
 
 from __future__ import annotations
@@ -65,6 +70,17 @@ def plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
+def set_text(line: Static, text: str) -> None:
+    """Show `text` in `line`, laying the screen out again only if its height changes
+    (a layout costs far more than a repaint)."""
+    if str(line.content) == text:
+        return
+    line.update(text, layout=False)
+    size = line.content_size
+    if not size or line.get_content_height(size, line.app.size, size.width) != size.height:
+        line.refresh(layout=True)
+
+
 @dataclass
 class View:
     """One evaluation, indexed by path for the fields to read."""
@@ -105,8 +121,12 @@ class Lazy:
         """The widgets to compose now: those visible at the start."""
         for key in self.keys:
             if visible(key):
-                widget = self.mounted[key] = self.make(key)
-                yield widget
+                yield self.take(key)
+
+    def take(self, key: str) -> Widget:
+        """Build the widget for `key`, for the caller to mount after those before it."""
+        widget = self.mounted[key] = self.make(key)
+        return widget
 
     def show(self, key: str, visible: bool) -> Widget | None:
         widget = self.mounted.get(key)
@@ -423,6 +443,7 @@ class ChecklistForm(Widget):
     ChecklistForm .cl-item:focus-within { border-left: thick $accent; background: $boost; }
     ChecklistForm .cl-header { padding: 0; }
     ChecklistForm Input, ChecklistForm TextArea { margin-left: 2; width: 1fr; }
+    ChecklistForm Input { height: 1; }
     ChecklistForm Input.cl-reason { background: $warning 15%; }
     ChecklistForm Input.cl-reason.-missing { background: $error 25%; }
     ChecklistForm TextArea.cl-long { height: 4; }
@@ -481,6 +502,14 @@ class ChecklistForm(Widget):
                 self.slots.append(heading)
             self.slots.append(item.id)
         self.lazy = Lazy(self.body, self.slots, self._make)
+        #: Slots before this index are laid out (mounted if visible); the rest wait for
+        #: `_grow`, a page at a time after the first frame.
+        self.reach = 0
+
+    @property
+    def built(self) -> bool:
+        """Whether every slot of the checklist has been laid out."""
+        return self.reach >= len(self.slots)
 
     def _make(self, key: str) -> Widget:
         if key.startswith("§"):
@@ -501,19 +530,63 @@ class ChecklistForm(Widget):
     # -- building ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         self._view = View.of(self.evaluation)
-        sections = self._visible_sections(self.evaluation)
         yield self.summary
         if not self.read_only:
             yield Static(LEGEND, id="cl-legend", markup=False)
         with self.body:
-            yield from self.lazy.initial(
-                lambda key: (
-                    key[1:] in sections if key.startswith("§") else key in self.evaluation.visible
-                )
-            )
+            yield from self._next_page()
 
     def on_mount(self) -> None:
         self._show(self._view)
+        if not self.built:
+            self.call_after_refresh(self._grow)
+
+    def _page_rows(self) -> tuple[int, int]:
+        """Rows to fill per page (the terminal's height, more than the body shows) and the
+        width questions wrap at."""
+        width, height = self.app.size
+        return max(12, height), max(20, width - 6)
+
+    def _rows(self, key: str, width: int) -> int:
+        """About how many rows a slot takes, never more than it does (so a page built to
+        fill the screen does)."""
+        if key.startswith("§"):
+            return 2
+        item = self.checklist.item(key)
+        assert item is not None
+        rows = 1 + (len(item.label) + len(item.help or "")) // width
+        if item.is_group:
+            return rows + 1
+        return rows + (4 if item.type == "text" and item.long else 1)
+
+    def _next_page(self) -> list[Widget]:
+        """Build the visible slots after `reach`, about a page of them, and move past them."""
+        rows, width = self._page_rows()
+        sections = self._visible_sections(self._view.ev)
+        widgets: list[Widget] = []
+        while not self.built and rows > 0:
+            key = self.slots[self.reach]
+            self.reach += 1
+            if key[1:] in sections if key.startswith("§") else key in self._view.ev.visible:
+                widgets.append(self.lazy.take(key))
+                rows -= self._rows(key, width)
+        return widgets
+
+    async def _grow(self) -> None:
+        """Mount the next page at the end of the body, then ask for the one after it."""
+        widgets = self._next_page()
+        for widget in widgets:
+            if isinstance(widget, ItemField | GroupField):
+                widget.show_state(self._view)
+        if widgets:
+            await self.body.mount_all(widgets)
+        if not self.built:
+            self.call_later(self._grow)
+
+    async def build_all(self) -> None:
+        """Mount every slot not yet mounted, now (before moving the focus past them)."""
+        while not self.built:
+            await self._grow()
 
     # -- state ---------------------------------------------------------------------------
     def set_facts(self, facts: dict[str, Any]) -> None:
@@ -532,7 +605,7 @@ class ChecklistForm(Widget):
 
     def _show(self, view: View) -> None:
         sections = self._visible_sections(view.ev)
-        for key in self.slots:
+        for key in self.slots[: self.reach]:  # later slots are drawn when reached
             if key.startswith("§"):
                 self.lazy.show(key, key[1:] in sections)
                 continue
@@ -562,7 +635,7 @@ class ChecklistForm(Widget):
             extra.append("Refer: " + ", ".join(r.label for r in ev.referrals))
         if extra:
             lines.append(" · ".join(extra))
-        self.summary.update("\n".join(lines))
+        set_text(self.summary, "\n".join(lines))
         self.summary.set_class(ev.complete, "-complete")
 
     def fields(self) -> Iterator[ItemField | GroupField]:
@@ -705,6 +778,9 @@ class ChecklistForm(Widget):
 
     def focus_missing(self, from_top: bool = False) -> None:
         """Focus the next item after the focused one (or the first) that needs something."""
+        if not self.built:  # it may be further down: mount the rest first
+            self.call_next(self._focus_missing_built, from_top)
+            return
         ev = self.evaluation
         wanted = {i.item for i in (*ev.missing_required, *ev.missing_reasons, *ev.errors)}
         ordered = [f for f in self.fields() if f.path in wanted]
@@ -722,6 +798,10 @@ class ChecklistForm(Widget):
         if widget is not None and widget.focusable:
             widget.focus()
         target.scroll_visible(top=True, animate=False)
+
+    async def _focus_missing_built(self, from_top: bool) -> None:
+        await self.build_all()
+        self.focus_missing(from_top)
 
     def action_now(self) -> None:
         """Put the current date/time into the focused date or time box."""

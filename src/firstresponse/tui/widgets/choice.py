@@ -78,9 +78,12 @@ class ChoiceField(Widget, can_focus=True):
 
     # -- state set by the form -----------------------------------------------------------
     def show(self, mark: str, issue: str) -> None:
+        """Show the item's mark (`*`, `!` or blank) and issue text (a new layout only when the
+        issue, and so perhaps the height, changes)."""
         if (mark, issue) != (self.mark, self.issue):
+            layout = issue != self.issue
             self.mark, self.issue = mark, issue
-            self.refresh(layout=True)
+            self.refresh(layout=layout)
 
     @property
     def value(self) -> Any:
