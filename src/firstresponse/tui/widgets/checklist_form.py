@@ -38,6 +38,7 @@ from textual.widgets import Button, Input, Static, TextArea
 from firstresponse.checklist import Checklist, Evaluation, Issue, Item, evaluate, reason_key
 from firstresponse.checklist.paths import entry_path, parse_path
 from firstresponse.tui.widgets.choice import CHOICE_TYPES, ChoiceField
+from firstresponse.tui.widgets.single_layout import SingleLayout
 
 PLACEHOLDERS = {
     "date": "YYYY-MM-DD",
@@ -151,6 +152,11 @@ class Lazy:
         return widget
 
 
+class AnswerBox(SingleLayout, Input):
+    """A one-line text box: a keystroke repaints the box alone (the text's width, its virtual
+    size, moves nothing around it), with no layout of the screen."""
+
+
 #: Up/down move between questions (inside a long text box they move its cursor instead).
 STEP_KEYS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     Binding("down", "app.focus_next", "Next question", show=False),
@@ -158,7 +164,7 @@ STEP_KEYS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
 ]
 
 
-class ItemField(Vertical):
+class ItemField(SingleLayout, Vertical):
     """One question: its control (or its answer, read only) and, when needed, a reason box."""
 
     BINDINGS = STEP_KEYS
@@ -221,7 +227,7 @@ class ItemField(Vertical):
                 compact=True,
                 placeholder="type here (Tab: next question)",
             )
-        return Input(
+        return AnswerBox(
             text,
             placeholder=PLACEHOLDERS.get(item.type, ""),
             type="number" if item.type == "number" else "text",
@@ -231,7 +237,7 @@ class ItemField(Vertical):
 
     def _reason_box(self) -> Input:
         self.shown["reason"] = self.reason
-        self.reason_box = Input(
+        self.reason_box = AnswerBox(
             self.reason,
             placeholder=self.item.reason_label or "Reason (required)",
             id=widget_id("r", self.path),
@@ -273,7 +279,7 @@ class ItemField(Vertical):
         return self.control or self.reason_box
 
 
-class EntryBox(Vertical):
+class EntryBox(SingleLayout, Vertical):
     """One entry of a repeating group: a heading (with Remove) and the group's items."""
 
     def __init__(self, group: GroupField, index: int) -> None:
@@ -330,7 +336,7 @@ class EntryBox(Vertical):
                 yield widget
 
 
-class GroupField(Vertical):
+class GroupField(SingleLayout, Vertical):
     """A repeating group: one box per entry, each with the group's child items."""
 
     BINDINGS = STEP_KEYS
@@ -430,6 +436,10 @@ def _number(text: str) -> int | float | str | None:
             return text  # kept as typed: the engine reports it
 
 
+class FormBody(SingleLayout, VerticalScroll):
+    """The scrolling body of the form: section headings and questions."""
+
+
 class ChecklistForm(Widget):
     """Render, edit and evaluate one checklist's answers."""
 
@@ -492,7 +502,7 @@ class ChecklistForm(Widget):
         self.read_only = read_only
         self.evaluation = evaluate(checklist, self.answers, self.facts)
         #: Editable: the questions take the focus (and scroll into view); read only: the body.
-        self.body = VerticalScroll(id="cl-body", can_focus=read_only)
+        self.body = FormBody(id="cl-body", can_focus=read_only)
         self.summary = Static("", id="cl-summary", markup=False)
         #: Body order: a section heading ("§name") before its first item, then item ids.
         self.slots: list[str] = []

@@ -21,6 +21,7 @@ from textual.widget import Widget
 
 from firstresponse.checklist import Item
 from firstresponse.tui.widgets.marks import CURSOR
+from firstresponse.tui.widgets.single_layout import SingleLayout
 
 CHOICE_TYPES = frozenset({"yesno", "single", "multi"})
 GAP = "  "
@@ -35,7 +36,7 @@ def _wrap(text: str, width: int, indent: str = "") -> list[str]:
     return lines
 
 
-class ChoiceField(Widget, can_focus=True):
+class ChoiceField(SingleLayout, Widget, can_focus=True):
     """Left/right move between options; Space or Enter chooses (toggles when several)."""
 
     DEFAULT_CSS = """
