@@ -182,7 +182,9 @@ async def bare_figures(widgets: dict[str, int], repeat: int) -> Timing:
     app = BareApp()
 
     def shown() -> bool:
-        return isinstance(app.screen, BareScreen)
+        """The bare screen is current with all its widgets mounted (Textual may paint a
+        screen whose children are still being mounted)."""
+        return isinstance(app.screen, BareScreen) and app.screen.is_mounted
 
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(repeat):
@@ -265,6 +267,7 @@ async def app_figures(work: Path, repeat: int) -> tuple[Timing, dict[str, int]]:
         screen = app.screen
         return (
             isinstance(screen, ChecklistScreen | ThriveScreen | ReviewScreen)
+            and screen.is_mounted
             and screen.focused is not None
             and any(form.is_mounted for form in screen.query(ChecklistForm))
         )

@@ -42,7 +42,6 @@ class ChoiceField(SingleLayout, Widget, can_focus=True):
     DEFAULT_CSS = """
     ChoiceField { height: auto; width: 1fr; }
     """
-    COMPONENT_CLASSES = {"choice--label", "choice--help", "choice--issue", "choice--cursor"}
     BINDINGS = [
         Binding("left", "move(-1)", "Previous option", show=False),
         Binding("right", "move(1)", "Next option", show=False),
@@ -133,16 +132,13 @@ class ChoiceField(SingleLayout, Widget, can_focus=True):
         return self._drawn[1]
 
     def _draw(self, width: int) -> list[Text]:
-        label = self.get_component_rich_style("choice--label", partial=True)
-        lines = [Text(line, label) for line in _wrap(f"{self.mark} {self.item.label}", width)]
+        lines = [Text(line) for line in _wrap(f"{self.mark} {self.item.label}", width)]
         if self.show_help and self.item.help:
-            help_style = self.get_component_rich_style("choice--help", partial=True)
-            lines += [Text(line, help_style) for line in _wrap(self.item.help, width, "  ")]
-        cursor_style = self.get_component_rich_style("choice--cursor", partial=True)
+            lines += [Text(line) for line in _wrap(self.item.help, width, "  ")]
         row = Text("  ")
         for n, option in self._options():
             focused = self.has_focus and n == self.cursor
-            token = Text(CURSOR if focused else " ") + Text(option, cursor_style if focused else "")
+            token = Text((CURSOR if focused else " ") + option)
             if row.cell_len > 2 and row.cell_len + len(GAP) + token.cell_len > width:
                 lines.append(row)
                 row = Text("  ")
@@ -151,8 +147,7 @@ class ChoiceField(SingleLayout, Widget, can_focus=True):
             row.append_text(token)
         lines.append(row)
         if self.issue:
-            issue = self.get_component_rich_style("choice--issue", partial=True)
-            lines += [Text(line, issue) for line in _wrap(self.issue, width, "  ")]
+            lines += [Text(line) for line in _wrap(self.issue, width, "  ")]
         return lines
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
