@@ -82,6 +82,11 @@ def set_text(line: Static, text: str) -> None:
         line.refresh(layout=True)
 
 
+def top_slot(path: str) -> str:
+    """The form slot a path is drawn in: its group for an entry's item, else itself."""
+    return parse_path(path).group or path
+
+
 @dataclass
 class View:
     """One evaluation, indexed by path for the fields to read."""
@@ -99,6 +104,23 @@ class View:
         view.missing_reason = {i.item for i in ev.missing_reasons}
         view.error = set(ev.errors)
         return view
+
+    def flagged(self) -> set[str]:
+        """Paths with an issue (missing, reason missing or an error)."""
+        return {path for path, found in self.issues.items() if found}
+
+    def changed_slots(self, before: View) -> set[str]:
+        """Top-level slots (an item, or the group holding an entry's item) whose fields may
+        draw differently than under `before`: shown or hidden, marked, or asking for a
+        reason. Every other field's state is the same, so it is not even looked at."""
+        ev, old = self.ev, before.ev
+        paths = (
+            (ev.visible ^ old.visible)
+            | self.flagged()
+            | before.flagged()
+            | (ev.reasons_required ^ old.reasons_required)
+        )
+        return {top_slot(path) for path in paths}
 
     def errors_text(self, path: str, label: str) -> str:
         return "\n".join(
@@ -604,20 +626,30 @@ class ChecklistForm(Widget):
         self.facts = dict(facts)
         self._changed()
 
-    def _changed(self) -> None:
+    def _changed(self, path: str | None = None) -> None:
+        """Evaluate once, redraw what that changed (and the field at `path`, just answered),
+        and post `Changed`."""
+        before = self._view
         self.evaluation = evaluate(self.checklist, self.answers, self.facts)
         self._view = View.of(self.evaluation)
-        self._show(self._view)
+        changed = self._view.changed_slots(before)
+        if path is not None:
+            changed.add(top_slot(path))
+        self._show(self._view, changed)
         self.post_message(self.Changed(self, copy.deepcopy(self.answers), self.evaluation))
 
     def _visible_sections(self, ev: Evaluation) -> set[str]:
         return {i.section for i in self.checklist.items if i.id in ev.visible}
 
-    def _show(self, view: View) -> None:
+    def _show(self, view: View, changed: set[str] | None = None) -> None:
+        """Draw `view` on the slots laid out so far (later ones are drawn when reached):
+        all of them, or only section headings and the `changed` slots."""
         sections = self._visible_sections(view.ev)
-        for key in self.slots[: self.reach]:  # later slots are drawn when reached
+        for key in self.slots[: self.reach]:
             if key.startswith("§"):
                 self.lazy.show(key, key[1:] in sections)
+                continue
+            if changed is not None and key not in changed:
                 continue
             widget = self.lazy.show(key, key in view.ev.visible)
             if isinstance(widget, ItemField | GroupField):
@@ -696,7 +728,7 @@ class ChecklistForm(Widget):
             field.reason = value if isinstance(value, str) else ""
         path = reason_key(field.path) if is_reason else field.path
         if self._store(path, value):
-            self._changed()
+            self._changed(field.path)
 
     @on(ChoiceField.Chosen)
     def _chosen(self, event: ChoiceField.Chosen) -> None:
