@@ -57,10 +57,10 @@ class ReviewScreen(Screen[None]):
         yield Label(f"{self.item.item['reference']} · {why}", classes="title", markup=False)
         with TabbedContent(initial="record", id="rv-tabs"):
             with TabPane("Record (F3)", id="record"), VerticalScroll(id="rv-record"):
-                for section in self.sections:
+                for section in self.sections:  # a section's lines in one widget: fewer to mount
                     yield Static(section.title, classes="rv-head", markup=False)
-                    for line in section.lines:
-                        yield Static(line, classes="rv-line", markup=False)
+                    if section.lines:
+                        yield Static("\n".join(section.lines), classes="rv-line", markup=False)
             with TabPane("Review (F4)", id="form"):
                 yield ChecklistForm(self.checklists["dip_sample_review"], id="rv-form")
         yield Label("", id="rv-status", classes="error", markup=False)
