@@ -58,6 +58,10 @@ HOME_SCREENS: dict[str, Callable[[], type[Screen]]] = {
     Role.ADMIN: _supervisor_home,
 }
 
+#: Imported on a thread once the login screen shows: the store (SQLAlchemy, SQLModel, the
+#: tables), checking PINs, signing in and syncing.
+PREPARED = ("firstresponse.security.users", "firstresponse.session.link")
+
 
 class FirstResponseApp(App[None]):
     """One terminal: a call handler's, a responder's or a supervisor's."""
