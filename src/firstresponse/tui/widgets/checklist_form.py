@@ -109,17 +109,23 @@ class View:
         """Paths with an issue (missing, reason missing or an error)."""
         return {path for path, found in self.issues.items() if found}
 
+    def marks(self, path: str) -> tuple[Any, ...]:
+        """What a field shows of its issues: each issue, whether it is an error, and
+        whether its reason is missing."""
+        found = self.issues.get(path, [])
+        return tuple(found), tuple(i in self.error for i in found), path in self.missing_reason
+
     def changed_slots(self, before: View) -> set[str]:
         """Top-level slots (an item, or the group holding an entry's item) whose fields may
-        draw differently than under `before`: shown or hidden, marked, or asking for a
-        reason. Every other field's state is the same, so it is not even looked at."""
+        draw differently than under `before`: shown or hidden, marked differently, or
+        asking for a reason. Every other field's state is the same: it is not looked at."""
         ev, old = self.ev, before.ev
-        paths = (
-            (ev.visible ^ old.visible)
-            | self.flagged()
-            | before.flagged()
-            | (ev.reasons_required ^ old.reasons_required)
-        )
+        marked = {
+            path
+            for path in self.flagged() | before.flagged()
+            if self.marks(path) != before.marks(path)
+        }
+        paths = (ev.visible ^ old.visible) | marked | (ev.reasons_required ^ old.reasons_required)
         return {top_slot(path) for path in paths}
 
     def errors_text(self, path: str, label: str) -> str:
