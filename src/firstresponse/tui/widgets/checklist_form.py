@@ -48,6 +48,8 @@ PLACEHOLDERS = {
     "text": "type here",
 }
 NOW_FORMATS = {"date": "%Y-%m-%d", "datetime": "%Y-%m-%d %H:%M", "time": "%H:%M"}
+#: Columns of the body a question cannot use: its left border and the scrollbar.
+BODY_MARGIN = 3
 LEGEND = "* required  ! still needed · ←→ Space: choose · Tab: next · F2: next missing"
 
 
@@ -580,22 +582,26 @@ class ChecklistForm(Widget):
             self.call_after_refresh(self._grow)
 
     def _page_rows(self) -> tuple[int, int]:
-        """Rows to fill per page (the terminal's height, more than the body shows) and the
-        width questions wrap at."""
+        """Rows to fill per page (the terminal's height less this form's own two lines:
+        at least what the body shows) and the width questions wrap at."""
         width, height = self.app.size
-        return max(12, height), max(20, width - 6)
+        return max(10, height - 2), max(20, width - BODY_MARGIN)
 
-    def _rows(self, key: str, width: int) -> int:
-        """About how many rows a slot takes, never more than it does (so a page built to
-        fill the screen does)."""
-        if key.startswith("§"):
-            return 2
-        item = self.checklist.item(key)
-        assert item is not None
-        rows = 1 + (len(item.label) + len(item.help or "")) // width
-        if item.is_group:
-            return rows + 1
-        return rows + (4 if item.type == "text" and item.long else 1)
+    @staticmethod
+    def _rows(widget: Widget, width: int) -> int:
+        """How many rows a slot's widget will take, never more than it does (so a page
+        built to fill the screen does): exact for a choice, at least for the rest."""
+        if isinstance(widget, GroupField):
+            return 2  # its heading and its Add button, at least
+        if not isinstance(widget, ItemField):
+            return 2  # a section heading and the blank line above it
+        reason = 1 if widget.reason_box is not None else 0
+        if isinstance(widget.control, ChoiceField):
+            return widget.control.height_at(width) + reason
+        item = widget.item
+        text = len(item.label) + 2 + (len(item.help) + 2 if item.help else 0)
+        control = 4 if isinstance(widget.control, TextArea) else 1 if widget.control else 0
+        return max(1, -(-text // width)) + control + reason
 
     def _next_page(self) -> list[Widget]:
         """Build the visible slots after `reach`, about a page of them, and move past them."""
@@ -607,7 +613,7 @@ class ChecklistForm(Widget):
             self.reach += 1
             if key[1:] in sections if key.startswith("§") else key in self._view.ev.visible:
                 widgets.append(self.lazy.take(key))
-                rows -= self._rows(key, width)
+                rows -= self._rows(widgets[-1], width)
         return widgets
 
     async def _grow(self) -> None:

@@ -150,8 +150,12 @@ class ChoiceField(SingleLayout, Widget, can_focus=True):
             lines += [Text(line) for line in _wrap(self.issue, width, "  ")]
         return lines
 
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+    def height_at(self, width: int) -> int:
+        """Rows the field takes at `width` (drawn once, and kept for when it is shown)."""
         return len(self._lines(width))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self.height_at(width)
 
     def render(self) -> Text:
         return Text("\n").join(self._lines(self.size.width or 80))
