@@ -274,3 +274,16 @@ async def test_new_facts_re_evaluate_and_show_in_the_summary() -> None:
         summary = str(form.query_one("#cl-summary", Static).render())
         assert "MARAC referral" in summary
         assert app.changes[-1].evaluation is form.evaluation
+
+
+async def test_the_form_opens_on_a_page_and_mounts_the_rest_in_order() -> None:
+    checklist = LISTS["first_response"]
+    form = ChecklistForm(checklist)
+    async with Harness(form).run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"2026")  # typed while the rest may still be mounting
+        await form.build_all()
+        await pilot.pause()
+        assert form.built
+        shown = [item.id for item in checklist.items if item.id in form.evaluation.visible]
+        assert [f.path for f in form.fields()] == shown  # every visible question, in order
+        assert form.answers["arrived_at"] == "2026"  # the first question kept its answer

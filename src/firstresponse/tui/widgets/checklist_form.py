@@ -32,7 +32,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Button, Input, Static, TextArea
 
 from firstresponse.checklist import Checklist, Evaluation, Issue, Item, evaluate, reason_key
@@ -545,10 +545,16 @@ class ChecklistForm(Widget):
         #: Slots before this index are laid out (mounted if visible); the rest wait for
         #: `_grow`, a page at a time after the first frame.
         self.reach = 0
+        self._mounting: AwaitMount | None = None
 
     @property
     def built(self) -> bool:
-        """Whether every slot of the checklist has been laid out."""
+        """Whether the whole form is there: every slot laid out, and what is shown mounted."""
+        return self._laid_out and all(w.is_mounted for w in self.lazy.mounted.values())
+
+    @property
+    def _laid_out(self) -> bool:
+        """Whether every slot has been reached (the last pages may still be mounting)."""
         return self.reach >= len(self.slots)
 
     def _make(self, key: str) -> Widget:
@@ -578,7 +584,7 @@ class ChecklistForm(Widget):
 
     def on_mount(self) -> None:
         self._show(self._view)
-        if not self.built:
+        if not self._laid_out:
             self.call_after_refresh(self._grow)
 
     def _page_rows(self) -> tuple[int, int]:
@@ -608,7 +614,7 @@ class ChecklistForm(Widget):
         rows, width = self._page_rows()
         sections = self._visible_sections(self._view.ev)
         widgets: list[Widget] = []
-        while not self.built and rows > 0:
+        while not self._laid_out and rows > 0:
             key = self.slots[self.reach]
             self.reach += 1
             if key[1:] in sections if key.startswith("§") else key in self._view.ev.visible:
@@ -623,14 +629,19 @@ class ChecklistForm(Widget):
             if isinstance(widget, ItemField | GroupField):
                 widget.show_state(self._view)
         if widgets:
-            await self.body.mount_all(widgets)
-        if not self.built:
+            mounting = self._mounting = self.body.mount_all(widgets)
+            await mounting
+            if self._mounting is mounting:
+                self._mounting = None
+        if not self._laid_out:
             self.call_later(self._grow)
 
     async def build_all(self) -> None:
         """Mount every slot not yet mounted, now (before moving the focus past them)."""
-        while not self.built:
+        while not self._laid_out:
             await self._grow()
+        if self._mounting is not None:
+            await self._mounting  # the last page, if another call is still mounting it
 
     # -- state ---------------------------------------------------------------------------
     def set_facts(self, facts: dict[str, Any]) -> None:
@@ -832,9 +843,16 @@ class ChecklistForm(Widget):
 
     def focus_missing(self, from_top: bool = False) -> None:
         """Focus the next item after the focused one (or the first) that needs something."""
-        if not self.built:  # it may be further down: mount the rest first
+        if self.built:
+            self._focus_missing(from_top)
+        else:  # it may be further down: mount the rest first
             self.call_next(self._focus_missing_built, from_top)
-            return
+
+    async def _focus_missing_built(self, from_top: bool) -> None:
+        await self.build_all()
+        self._focus_missing(from_top)
+
+    def _focus_missing(self, from_top: bool) -> None:
         ev = self.evaluation
         wanted = {i.item for i in (*ev.missing_required, *ev.missing_reasons, *ev.errors)}
         ordered = [f for f in self.fields() if f.path in wanted]
@@ -852,10 +870,6 @@ class ChecklistForm(Widget):
         if widget is not None and widget.focusable:
             widget.focus()
         target.scroll_visible(top=True, animate=False)
-
-    async def _focus_missing_built(self, from_top: bool) -> None:
-        await self.build_all()
-        self.focus_missing(from_top)
 
     def action_now(self) -> None:
         """Put the current date/time into the focused date or time box."""
