@@ -142,12 +142,14 @@ async def open_timed(
     pilot: Pilot[Any],
     start: Callable[[], object],
     ready: Callable[[], bool],
+    whole: Callable[[], bool] | None = None,
 ) -> None:
-    """Time `start()` to the first frame showing `ready()` ("open") and to idle ("whole")."""
+    """Time `start()` to the first frame showing `ready()` ("open"), and until `whole()`
+    (default: `ready()`) holds with the app idle ("whole")."""
     FirstFrame.ready, FirstFrame.at = ready, None
     wall, cpu = time.perf_counter(), time.thread_time()
     start()
-    await idle_until(pilot, ready)
+    await idle_until(pilot, whole or ready)
     end = (time.perf_counter(), time.thread_time())
     FirstFrame.ready = None
     first = FirstFrame.at or end  # idle_until paints once more if no frame came earlier
@@ -274,10 +276,14 @@ async def app_figures(work: Path, repeat: int) -> tuple[Timing, dict[str, int]]:
             and any(form.is_mounted for form in screen.query(ChecklistForm))
         )
 
+    def form_built() -> bool:
+        return form_ready() and all(form.built for form in app.screen.query(ChecklistForm))
+
     async def open_form(name: str, key: str, back: str) -> None:
         event = events.Key(key, None)
         event.set_sender(app)
-        await open_timed(timing, name, pilot, partial(app.post_message, event), form_ready)
+        start = partial(app.post_message, event)
+        await open_timed(timing, name, pilot, start, form_ready, form_built)
         widgets["open"] = max(widgets.get("open", 0), len(list(app.screen.query("*"))))
         await press(pilot, "escape")
         await idle_until(pilot, on(back))
@@ -312,10 +318,7 @@ async def app_figures(work: Path, repeat: int) -> tuple[Timing, dict[str, int]]:
 
             # answers: toggle a question that shows and hides follow-ups
             await press(pilot, "c")
-            await idle_until(
-                pilot,
-                lambda: form_ready() and app.screen.query_one(ChecklistForm).built,
-            )
+            await idle_until(pilot, form_built)
             form = app.screen.query_one(ChecklistForm)
             choice = form.query_one("#c-grounds_for_arrest", ChoiceField)
             choice.focus()
