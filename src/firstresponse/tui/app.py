@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from firstresponse.tui.context import LookupFactory, Once, TerminalContext, default_lookup
+from firstresponse.tui.quiet_gc import QuietCollector
 from firstresponse.vocab import Role
 
 if TYPE_CHECKING:
@@ -100,6 +101,7 @@ class FirstResponseApp(App[None]):
         #: What every screen shares, typed: reach it as `app.context`.
         self.context = TerminalContext(settings, opening, demo, make_lookup=lookup)
         self.last_input_at = monotonic()
+        self.collector = QuietCollector()
 
     @property
     def store(self) -> Store:
@@ -128,23 +130,29 @@ class FirstResponseApp(App[None]):
         self.call_after_refresh(self._load_in_background)
 
     def _load_in_background(self) -> None:
-        self.context.load_checklists_in_background()
-        if not self.context.opening.asked:
-            self.run_worker(self._prepare_store, thread=True, group="preload")
+        self.run_worker(self._prepare, thread=True, group="preload")
 
-    def _prepare_store(self) -> None:
-        """Import the database code on a thread (the slow part), then open the store on
-        the event loop, as before the UI existed: its connections stay with the threads
-        that have always used it."""
+    def _prepare(self) -> None:
+        """On a thread once the login screen shows: load the checklists and import the
+        database code (the slow parts), then finish on the event loop."""
+        self.context.preload()
         for module in PREPARED:
             importlib.import_module(module)
-        self.call_from_thread(self._open_store)
+        self.call_from_thread(self._prepared)
 
-    def _open_store(self) -> None:
-        """If the store cannot be opened there is nothing to sign in to: end the app (the
-        command that started it reports why)."""
+    def _prepared(self) -> None:
+        """Open the store on the event loop, as before the UI existed (its connections stay
+        with the threads that have always used it), then leave full garbage collections to
+        quiet moments (tui.quiet_gc). If the store cannot be opened there is nothing to
+        sign in to: the app ends (the command that started it reports why)."""
         if self.context.opening.wait() is not None:
             self.exit(return_code=2)
+            return
+        self.collector.start()
+        self.set_interval(1.0, self._collect_if_quiet)
+
+    def _collect_if_quiet(self) -> None:
+        self.collector.collect_if_quiet(monotonic() - self.last_input_at)
 
     def check_size(self) -> None:
         """Below 80x24 a notice covers the screen (the work under it is kept)."""
@@ -212,6 +220,7 @@ class FirstResponseApp(App[None]):
 
     def on_unmount(self) -> None:
         self.context.close_sync(sign_out=False)
+        self.collector.stop()
 
     def signed_in(self, user: User, signed: SignedIn | None = None) -> None:
         """Called by the login screen: start syncing and open the home screen for the role.

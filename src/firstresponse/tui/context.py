@@ -53,7 +53,7 @@ def default_lookup(context: TerminalContext) -> LookupSource:
 
 
 class Once(Generic[T]):
-    """A value made once: on a thread by `start()`, or by the first to ask (later ones wait).
+    """A value made once, by the first to ask (on whatever thread; later ones wait).
 
     A failure is kept and raised to everyone who asks.
     """
@@ -76,13 +76,6 @@ class Once(Generic[T]):
     def asked(self) -> bool:
         """Whether making it has begun (so closing it must wait for it)."""
         return self._asked
-
-    def start(self, name: str) -> threading.Thread:
-        """Make it on a thread now."""
-        self._asked = True
-        thread = threading.Thread(target=self.wait, name=name)
-        thread.start()
-        return thread
 
     def wait(self) -> Exception | None:
         """Make it if nobody has, or wait for it; return why it failed, if it did."""
@@ -137,10 +130,6 @@ class TerminalContext:
     def preload(self) -> None:
         """Load the checklists now (in the caller's thread)."""
         self._checklists.get()
-
-    def load_checklists_in_background(self) -> threading.Thread:
-        """Load the checklists on a thread (the first screen to need them waits)."""
-        return self._checklists.start("load-checklists")
 
     def close_store(self) -> None:
         """Close the store once it has opened (raising why, if it could not)."""
