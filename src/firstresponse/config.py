@@ -69,6 +69,12 @@ class Settings:
         return out
 
 
+def hub_configured(settings: Settings) -> bool:
+    """Whether this terminal is enrolled with a hub (it has the hub's address and a device
+    token)."""
+    return bool(settings.hub_url and settings.device_token)
+
+
 class SettingsError(ValueError):
     """A setting in the TOML file or environment could not be understood."""
 

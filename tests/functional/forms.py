@@ -23,6 +23,7 @@ async def answer(pilot: Pilot[Any], form: ChecklistForm, path: str, value: Any) 
 
     For several-choice items `value` is one option to tick (call again for more).
     """
+    await form.build_all()  # the question may be on a page still being mounted
     item = field(form, path)
     control = item.control
     assert control is not None, f"{path} has no control"
@@ -38,6 +39,7 @@ async def answer(pilot: Pilot[Any], form: ChecklistForm, path: str, value: Any) 
 
 
 async def reason(pilot: Pilot[Any], form: ChecklistForm, path: str, text: str) -> None:
+    await form.build_all()
     box = field(form, path).reason_box
     assert box is not None and box.display, f"{path} asks for no reason"
     box.focus()

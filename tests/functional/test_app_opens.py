@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input, Label
 
 from firstresponse.config import Settings
@@ -35,3 +36,46 @@ async def test_login_accepts_a_known_collar(settings: Settings, store: Store) ->
         await pilot.press("enter", "1", "2", "3", "4", "enter")
         await pilot.pause()
     assert [u.collar for u in signed] == ["SV9"]
+
+
+async def test_the_login_screen_shows_while_the_store_opens(
+    settings: Settings, store: Store
+) -> None:
+    """Given how to open the store, the app paints the login screen first and opens it on
+    a thread; signing in uses it as soon as it is open."""
+    from firstresponse.tui.screens.login import LoginScreen
+
+    opened: list[Store] = []
+
+    def open_store() -> Store:
+        opened.append(store)
+        return store
+
+    with store.session() as db:
+        create_user(db, "SV9", "Sam Vale", "supervisor", "", "1234")
+    app = FirstResponseApp(settings, open_store)
+    signed: list[User] = []
+    app.signed_in = lambda user, pin="": signed.append(user)  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        app.screen.query_one("#collar", Input).value = "SV9"
+        await pilot.press("enter", *"1234", "enter")
+        await pilot.pause()
+    assert opened == [store] and [u.collar for u in signed] == ["SV9"]
+
+
+async def test_a_store_that_cannot_open_ends_the_app_and_says_why(settings: Settings) -> None:
+    from firstresponse.store.encryption import StoreKeyError
+
+    def open_store() -> Store:
+        raise StoreKeyError("cannot open terminal.db: wrong store key")
+
+    app = FirstResponseApp(settings, open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.return_code == 2
+    with pytest.raises(StoreKeyError, match="wrong store key"):
+        app.context.close_store()

@@ -295,10 +295,10 @@ async def test_open_call_resumes_with_history_facts(lookup_app, store, known) ->
 def test_lookup_source_goes_online_only_with_hub_and_a_session(settings, store) -> None:
     from firstresponse.calls import FallbackLookup, LocalLookup
     from firstresponse.sync.client import SessionToken
-    from firstresponse.tui.context import TerminalContext, default_lookup
+    from firstresponse.tui.context import Once, TerminalContext, default_lookup
 
     user = User(collar="CH1001", name="x", role="call_handler")
-    context = TerminalContext(settings, store)
+    context = TerminalContext(settings, Once.made(store))
     context.sign_in(user)
     assert isinstance(default_lookup(context), LocalLookup)
     settings.hub_url, settings.device_token = "http://hub.test", "token"

@@ -31,6 +31,12 @@ class Harness(App[None]):
         self.changes.append(event)
 
 
+async def opened(pilot: Pilot[None], form: ChecklistForm) -> None:
+    """Wait until the form is whole (it mounts its pages after the first frame)."""
+    await form.build_all()
+    await pilot.pause()
+
+
 def field(form: ChecklistForm, path: str) -> ItemField:
     found = form.field(path)
     assert isinstance(found, ItemField), f"{path} is not shown"
@@ -63,7 +69,7 @@ async def test_answering_shows_follow_up_and_posts_changed() -> None:
     form = ChecklistForm(LISTS["first_response"])
     app = Harness(form)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await opened(pilot, form)
         assert form.field("arrested") is None  # hidden items are not even built
         await choose(pilot, form, "grounds_for_arrest", 0)
         assert form.answers["grounds_for_arrest"] == "yes"
@@ -75,7 +81,7 @@ async def test_answering_shows_follow_up_and_posts_changed() -> None:
 async def test_chosen_answers_differ_in_text_not_only_colour() -> None:
     form = ChecklistForm(LISTS["first_response"], {"scene_safe": "no"})
     async with Harness(form).run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await opened(pilot, form)
         shown = text(form, "scene_safe")
         assert "( ) Yes" in shown and "(•) No" in shown and "( ) Not known" in shown
         control = field(form, "scene_safe").control
@@ -86,7 +92,7 @@ async def test_chosen_answers_differ_in_text_not_only_colour() -> None:
         multi = next(i for i in LISTS["safety_advice"].items if i.type == "multi")
     form = ChecklistForm(LISTS["safety_advice"], {multi.id: [multi.options[1][0]]})
     async with Harness(form).run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await opened(pilot, form)
         shown = text(form, multi.id)
         assert f"[ ] {multi.options[0][1]}" in shown and f"[x] {multi.options[1][1]}" in shown
         assert "* required" in str(form.query_one("#cl-legend", Static).render())
@@ -96,7 +102,7 @@ async def test_missing_markers_and_reason_box() -> None:
     form = ChecklistForm(LISTS["first_response"], {"grounds_for_arrest": "yes"})
     app = Harness(form)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await opened(pilot, form)
         assert label(form, "arrested").startswith("! ")
         assert field(form, "arrested").reason_box is None  # built only when needed
         await choose(pilot, form, "arrested", 1)  # "No"
@@ -128,7 +134,7 @@ async def test_an_answer_is_evaluated_once_and_mounts_only_what_appears(
     monkeypatch.setattr(checklist_form, "evaluate", counting)
     form = ChecklistForm(LISTS["first_response"])
     async with Harness(form).run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await opened(pilot, form)
         before = set(form.query("*"))
         calls.clear()
         await choose(pilot, form, "scene_safe", 0)  # shows nothing new
@@ -148,7 +154,7 @@ async def test_group_add_fill_and_remove_entries() -> None:
     form = ChecklistForm(LISTS["first_response"], {"children_present": "yes"})
     app = Harness(form)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await opened(pilot, form)
         add = form.query_one("#add-children", Button)
         add.focus()
         await pilot.press("enter")
@@ -183,7 +189,7 @@ async def test_number_typed_wrong_shows_error_then_clears() -> None:
     form = ChecklistForm(LISTS["first_response"], answers)
     app = Harness(form)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await opened(pilot, form)
         age = form.query_one("#c-children-0-age", Input)
         age.focus()
         await pilot.press("2", "5")
@@ -200,7 +206,7 @@ async def test_single_choice_and_summary() -> None:
     form = ChecklistForm(LISTS["thrive"], facts={"repeat_victim": True})
     app = Harness(form)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await opened(pilot, form)
         summary = str(form.query_one("#cl-summary", Static).render())
         assert "answers needed" in summary and "Lowest grade allowed: priority" in summary
         await choose(pilot, form, "grade", 2)  # Scheduled appointment
@@ -214,7 +220,7 @@ async def test_next_missing_moves_focus() -> None:
     form = ChecklistForm(LISTS["safety_advice"])
     app = Harness(form)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await opened(pilot, form)
         assert app.focused is not None and app.focused.id == "c-situation"  # the first question
         await pilot.press("f2")
         await pilot.pause()
@@ -234,7 +240,7 @@ async def test_read_only_shows_answers_and_reasons_without_controls() -> None:
     form = ChecklistForm(LISTS["first_response"], answers, read_only=True)
     app = Harness(form)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await opened(pilot, form)
         assert not form.query(Input) and not form.query(ChoiceField) and not form.query(Button)
         shown = text(form, "arrested")
         assert "\n  No\n" in shown and "Reason: Fled before arrival" in shown
@@ -255,7 +261,7 @@ async def test_any_stored_answers_render_without_crashing() -> None:
         for read_only in (False, True):
             form = ChecklistForm(checklist, answers, {"incidents_12m": "many"}, read_only)
             async with Harness(form).run_test(size=(80, 24)) as pilot:
-                await pilot.pause()
+                await opened(pilot, form)
                 assert form.evaluation.checklist_id == name
                 assert form.answers == answers
 
@@ -264,7 +270,7 @@ async def test_new_facts_re_evaluate_and_show_in_the_summary() -> None:
     form = ChecklistForm(LISTS["risk"], {"officer_level": "standard"})
     app = Harness(form)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await opened(pilot, form)
         assert form.evaluation.risk_level == "standard"
         form.set_facts({"incidents_12m": 3})
         await pilot.pause()
@@ -274,3 +280,16 @@ async def test_new_facts_re_evaluate_and_show_in_the_summary() -> None:
         summary = str(form.query_one("#cl-summary", Static).render())
         assert "MARAC referral" in summary
         assert app.changes[-1].evaluation is form.evaluation
+
+
+async def test_the_form_opens_on_a_page_and_mounts_the_rest_in_order() -> None:
+    checklist = LISTS["first_response"]
+    form = ChecklistForm(checklist)
+    async with Harness(form).run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"2026")  # typed while the rest may still be mounting
+        await form.build_all()
+        await pilot.pause()
+        assert form.built
+        shown = [item.id for item in checklist.items if item.id in form.evaluation.visible]
+        assert [f.path for f in form.fields()] == shown  # every visible question, in order
+        assert form.answers["arrived_at"] == "2026"  # the first question kept its answer

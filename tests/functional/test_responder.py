@@ -23,6 +23,7 @@ from firstresponse.tui.screens.responder.checklist import ChecklistScreen
 from firstresponse.tui.screens.responder.dialogs import ProblemsDialog
 from firstresponse.tui.screens.responder.incident import IncidentScreen
 from firstresponse.tui.screenshots import settle, sign_in, type_text
+from firstresponse.tui.widgets.checklist_form import ChecklistForm
 from firstresponse.tui.widgets.status_bar import StatusBar
 from tests.builders import assigned_incident
 
@@ -64,6 +65,8 @@ async def _open_checklist(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.press("c")
     await settle(pilot)
     assert isinstance(pilot.app.screen, ChecklistScreen)
+    await pilot.app.screen.query_one(ChecklistForm).build_all()  # its later pages too
+    await settle(pilot)
 
 
 async def test_briefing_and_offline_status_are_shown(settings: Settings, store: Store) -> None:

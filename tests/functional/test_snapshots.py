@@ -23,6 +23,7 @@ from firstresponse.store import Store
 from firstresponse.supervision import QueueItem
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screenshots import app_of, settle, sign_in
+from firstresponse.tui.widgets.checklist_form import ChecklistForm
 from tests.builders import assigned_incident
 
 SIZE = (80, 24)
@@ -267,6 +268,8 @@ def test_screen(name: str, app: FirstResponseApp, snap_compare: Any) -> None:
 
     async def steps(pilot: Pilot[Any]) -> None:
         await walk(pilot)
+        for form in pilot.app.screen.query(ChecklistForm):
+            await form.build_all()  # a form mounts its later pages after the first frame
         if name == "supervisor_review_form":
             await pilot.press("f4")  # the form tab (the record tab shows today's audit times)
         # A blinking cursor would differ from run to run.

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from firstresponse.config import Settings
     from firstresponse.store import Store
+    from firstresponse.tui.app import FirstResponseApp
 
 
 def open_store(settings: Settings) -> Store:
@@ -17,12 +19,24 @@ def open_store(settings: Settings) -> Store:
     return Store(settings.store_path, key=settings.store_key)
 
 
-def run_terminal(args: argparse.Namespace, demo: bool = False) -> int:
+def terminal_app(settings: Settings, demo: bool = False) -> FirstResponseApp:
+    """The terminal UI: the login screen shows at once, while the store opens on a thread.
+
+    An encrypted store with no key configured is refused here, before any screen (a wrong
+    key is found when the store opens: the app ends and `run_terminal` raises why).
+    """
+    from firstresponse.store.encryption import require_plain
     from firstresponse.tui.app import FirstResponseApp
 
-    store = open_store(args.settings)
+    if not settings.store_key:
+        require_plain(settings.store_path)
+    return FirstResponseApp(settings, partial(open_store, settings), demo=demo)
+
+
+def run_terminal(args: argparse.Namespace, demo: bool = False) -> int:
+    app = terminal_app(args.settings, demo=demo)
     try:
-        FirstResponseApp(args.settings, store, demo=demo).run()
+        app.run()
     finally:
-        store.close()
+        app.context.close_store()  # raises why it could not open (the command reports it)
     return 0

@@ -26,7 +26,7 @@ from datetime import datetime
 from sqlalchemy import Column, DateTime
 from sqlmodel import Field, Session, SQLModel, select
 
-from firstresponse.config import Settings
+from firstresponse.config import Settings, hub_configured
 from firstresponse.records import User, utcnow
 from firstresponse.security import audit
 from firstresponse.security.pins import hash_pin
@@ -70,10 +70,6 @@ class SignedIn:
     session: SessionToken | None = None
     pending: Credentials | None = None
     online: bool = False
-
-
-def hub_configured(settings: Settings) -> bool:
-    return bool(settings.hub_url and settings.device_token)
 
 
 def _keep_online(

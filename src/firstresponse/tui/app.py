@@ -1,20 +1,35 @@
-"""The firstresponse Textual application: login, then the home screen for the user's role."""
+"""The firstresponse Textual application: login, then the home screen for the user's role.
+
+The login screen is painted first: this module and the login screen import no database
+code. Then the checklists load on a thread, and the database code is imported on another
+before the store (if not given open) is opened on the event loop.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from time import monotonic
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from firstresponse.config import Settings
-from firstresponse.records import Role, User
-from firstresponse.session.signin import SignedIn
-from firstresponse.store import Store
-from firstresponse.tui.context import LookupFactory, TerminalContext, default_lookup
+from firstresponse.tui.context import LookupFactory, Once, TerminalContext, default_lookup
+from firstresponse.tui.quiet_gc import QuietCollector
+from firstresponse.vocab import Role
+
+if TYPE_CHECKING:
+    from firstresponse.config import Settings
+    from firstresponse.records import User
+    from firstresponse.session.signin import SignedIn
+    from firstresponse.store import Store
+
+#: Imported on a thread once the login screen shows: the store (SQLAlchemy, SQLModel, the
+#: tables), checking PINs, signing in and syncing.
+PREPARED = ("firstresponse.security.users", "firstresponse.session.link")
 
 
 # Each role's screens are imported at its sign-in, so the login screen opens fast.
@@ -44,6 +59,10 @@ HOME_SCREENS: dict[str, Callable[[], type[Screen]]] = {
     Role.ADMIN: _supervisor_home,
 }
 
+#: Imported on a thread once the login screen shows: the store (SQLAlchemy, SQLModel, the
+#: tables), checking PINs, signing in and syncing.
+PREPARED = ("firstresponse.security.users", "firstresponse.session.link")
+
 
 class FirstResponseApp(App[None]):
     """One terminal: a call handler's, a responder's or a supervisor's."""
@@ -68,18 +87,25 @@ class FirstResponseApp(App[None]):
     def __init__(
         self,
         settings: Settings,
-        store: Store,
+        store: Store | Callable[[], Store],
         *,
         demo: bool = False,
         lookup: LookupFactory = default_lookup,
     ) -> None:
+        """`store` is the terminal's store, or how to open it (then opened once the login
+        screen is painted: a failure ends the app, and `context.close_store()` raises it)."""
         super().__init__()
         self.settings = settings
-        self.store = store
         self.demo = demo
+        opening = Once(store) if callable(store) else Once.made(store)
         #: What every screen shares, typed: reach it as `app.context`.
-        self.context = TerminalContext(settings, store, demo, make_lookup=lookup)
+        self.context = TerminalContext(settings, opening, demo, make_lookup=lookup)
         self.last_input_at = monotonic()
+        self.collector = QuietCollector()
+
+    @property
+    def store(self) -> Store:
+        return self.context.store
 
     @property
     def user(self) -> User | None:
@@ -99,9 +125,34 @@ class FirstResponseApp(App[None]):
         if self.settings.idle_lock_seconds > 0:
             interval = min(self.IDLE_CHECK_SECONDS, self.settings.idle_lock_seconds / 2)
             self.set_interval(interval, self.lock_if_idle)
-        # Checklists load off the event loop while the officer signs in.
-        self.run_worker(self.context.preload, thread=True, name="checklists", group="preload")
         self.call_after_refresh(self.check_size)
+        # The store and the checklists load off the event loop while the officer signs in.
+        self.call_after_refresh(self._load_in_background)
+
+    def _load_in_background(self) -> None:
+        self.run_worker(self._prepare, thread=True, group="preload")
+
+    def _prepare(self) -> None:
+        """On a thread once the login screen shows: load the checklists and import the
+        database code (the slow parts), then finish on the event loop."""
+        self.context.preload()
+        for module in PREPARED:
+            importlib.import_module(module)
+        self.call_from_thread(self._prepared)
+
+    def _prepared(self) -> None:
+        """Open the store on the event loop, as before the UI existed (its connections stay
+        with the threads that have always used it), then leave full garbage collections to
+        quiet moments (tui.quiet_gc). If the store cannot be opened there is nothing to
+        sign in to: the app ends (the command that started it reports why)."""
+        if self.context.opening.wait() is not None:
+            self.exit(return_code=2)
+            return
+        self.collector.start()
+        self.set_interval(1.0, self._collect_if_quiet)
+
+    def _collect_if_quiet(self) -> None:
+        self.collector.collect_if_quiet(monotonic() - self.last_input_at)
 
     def check_size(self) -> None:
         """Below 80x24 a notice covers the screen (the work under it is kept)."""
@@ -169,12 +220,14 @@ class FirstResponseApp(App[None]):
 
     def on_unmount(self) -> None:
         self.context.close_sync(sign_out=False)
+        self.collector.stop()
 
     def signed_in(self, user: User, signed: SignedIn | None = None) -> None:
         """Called by the login screen: start syncing and open the home screen for the role.
 
         No PIN is kept: the sync link holds the officer's hub session (session.signin).
         """
+        from firstresponse.session.signin import SignedIn
         from firstresponse.sync.attest import Attestor
 
         self.user = user

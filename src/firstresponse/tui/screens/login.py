@@ -3,9 +3,14 @@ is enrolled and the hub answers, else against this terminal's copy (sync.signin)
 
 Wrong PINs count towards a lock; the message says how many attempts are left, and once
 locked, that an admin must unlock. Every attempt is audited.
+
+The screen is the first one painted: the database code it needs is imported only when a
+PIN is checked (by then the store has opened on a thread; if not, the check waits for it).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from textual import getters
 from textual.app import ComposeResult
@@ -13,21 +18,26 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label
 
-from firstresponse.records import User
-from firstresponse.security.users import SignInError, authenticate_at
-from firstresponse.session.signin import SignedIn, hub_configured
-from firstresponse.session.signin import sign_in as sign_in_anywhere
-from firstresponse.store import Store
+from firstresponse.config import hub_configured
 from firstresponse.tui.app import FirstResponseApp
+
+if TYPE_CHECKING:
+    from firstresponse.records import User
+    from firstresponse.session.signin import SignedIn
+    from firstresponse.store import Store
 
 
 def sign_in(store: Store, collar: str, pin: str) -> User:
     """Check the PIN against this terminal's copy; raises SignInError with a message to show."""
+    from firstresponse.security.users import authenticate_at
+
     return authenticate_at(store, collar, pin)
 
 
 def sign_in_officer(app: FirstResponseApp, collar: str, pin: str) -> SignedIn:
     """Against the hub when it answers, else here; raises SignInError."""
+    from firstresponse.session.signin import sign_in as sign_in_anywhere
+
     return sign_in_anywhere(app.context.store, app.settings, collar, pin)
 
 
@@ -66,6 +76,8 @@ class LoginScreen(Screen[None]):
         self.query_one("#login-error", Label).update(message)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        from firstresponse.security.users import SignInError
+
         collar_input = self.query_one("#collar", Input)
         pin_input = self.query_one("#pin", Input)
         collar = collar_input.value.strip().upper()

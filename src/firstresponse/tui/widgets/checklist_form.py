@@ -5,10 +5,15 @@ section by section, marks missing answers and missing reasons, asks for a reason
 when the checklist says one is needed, and handles repeating groups (one entry per child,
 witness ...) with add/remove buttons.
 
+The form opens on its first page: only the questions that fill the screen are built
+before the first frame; the rest are mounted a page at a time straight after it, in
+checklist order, so the officer can start answering at once (`built` tells when all are).
+
 The form is updated, never rebuilt: an item is mounted the first time it becomes visible
 and afterwards only shown or hidden; a reason box is mounted the first time one is needed.
-Each change is evaluated once, the fields whose state changed are redrawn, and
-`ChecklistForm.Changed` is posted with the answers and that evaluation.
+Each change is evaluated once, the fields whose state changed are redrawn (asking for a new
+layout only when a height may change), and `ChecklistForm.Changed` is posted with the
+answers and that evaluation.
 """
 
 from __future__ import annotations
@@ -27,12 +32,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Button, Input, Static, TextArea
 
 from firstresponse.checklist import Checklist, Evaluation, Issue, Item, evaluate, reason_key
 from firstresponse.checklist.paths import entry_path, parse_path
 from firstresponse.tui.widgets.choice import CHOICE_TYPES, ChoiceField
+from firstresponse.tui.widgets.single_layout import SingleLayout
 
 PLACEHOLDERS = {
     "date": "YYYY-MM-DD",
@@ -42,6 +48,8 @@ PLACEHOLDERS = {
     "text": "type here",
 }
 NOW_FORMATS = {"date": "%Y-%m-%d", "datetime": "%Y-%m-%d %H:%M", "time": "%H:%M"}
+#: Columns of the body a question cannot use: its left border and the scrollbar.
+BODY_MARGIN = 3
 LEGEND = "* required  ! still needed · ←→ Space: choose · Tab: next · F2: next missing"
 
 
@@ -65,6 +73,22 @@ def plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
+def set_text(line: Static, text: str) -> None:
+    """Show `text` in `line`, laying the screen out again only if its height changes
+    (a layout costs far more than a repaint)."""
+    if str(line.content) == text:
+        return
+    line.update(text, layout=False)
+    size = line.content_size
+    if not size or line.get_content_height(size, line.app.size, size.width) != size.height:
+        line.refresh(layout=True)
+
+
+def top_slot(path: str) -> str:
+    """The form slot a path is drawn in: its group for an entry's item, else itself."""
+    return parse_path(path).group or path
+
+
 @dataclass
 class View:
     """One evaluation, indexed by path for the fields to read."""
@@ -82,6 +106,29 @@ class View:
         view.missing_reason = {i.item for i in ev.missing_reasons}
         view.error = set(ev.errors)
         return view
+
+    def flagged(self) -> set[str]:
+        """Paths with an issue (missing, reason missing or an error)."""
+        return {path for path, found in self.issues.items() if found}
+
+    def marks(self, path: str) -> tuple[Any, ...]:
+        """What a field shows of its issues: each issue, whether it is an error, and
+        whether its reason is missing."""
+        found = self.issues.get(path, [])
+        return tuple(found), tuple(i in self.error for i in found), path in self.missing_reason
+
+    def changed_slots(self, before: View) -> set[str]:
+        """Top-level slots (an item, or the group holding an entry's item) whose fields may
+        draw differently than under `before`: shown or hidden, marked differently, or
+        asking for a reason. Every other field's state is the same: it is not looked at."""
+        ev, old = self.ev, before.ev
+        marked = {
+            path
+            for path in self.flagged() | before.flagged()
+            if self.marks(path) != before.marks(path)
+        }
+        paths = (ev.visible ^ old.visible) | marked | (ev.reasons_required ^ old.reasons_required)
+        return {top_slot(path) for path in paths}
 
     def errors_text(self, path: str, label: str) -> str:
         return "\n".join(
@@ -105,8 +152,12 @@ class Lazy:
         """The widgets to compose now: those visible at the start."""
         for key in self.keys:
             if visible(key):
-                widget = self.mounted[key] = self.make(key)
-                yield widget
+                yield self.take(key)
+
+    def take(self, key: str) -> Widget:
+        """Build the widget for `key`, for the caller to mount after those before it."""
+        widget = self.mounted[key] = self.make(key)
+        return widget
 
     def show(self, key: str, visible: bool) -> Widget | None:
         widget = self.mounted.get(key)
@@ -131,6 +182,11 @@ class Lazy:
         return widget
 
 
+class AnswerBox(SingleLayout, Input):
+    """A one-line text box: a keystroke repaints the box alone (the text's width, its virtual
+    size, moves nothing around it), with no layout of the screen."""
+
+
 #: Up/down move between questions (inside a long text box they move its cursor instead).
 STEP_KEYS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     Binding("down", "app.focus_next", "Next question", show=False),
@@ -138,7 +194,7 @@ STEP_KEYS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
 ]
 
 
-class ItemField(Vertical):
+class ItemField(SingleLayout, Vertical):
     """One question: its control (or its answer, read only) and, when needed, a reason box."""
 
     BINDINGS = STEP_KEYS
@@ -201,7 +257,7 @@ class ItemField(Vertical):
                 compact=True,
                 placeholder="type here (Tab: next question)",
             )
-        return Input(
+        return AnswerBox(
             text,
             placeholder=PLACEHOLDERS.get(item.type, ""),
             type="number" if item.type == "number" else "text",
@@ -211,7 +267,7 @@ class ItemField(Vertical):
 
     def _reason_box(self) -> Input:
         self.shown["reason"] = self.reason
-        self.reason_box = Input(
+        self.reason_box = AnswerBox(
             self.reason,
             placeholder=self.item.reason_label or "Reason (required)",
             id=widget_id("r", self.path),
@@ -253,7 +309,7 @@ class ItemField(Vertical):
         return self.control or self.reason_box
 
 
-class EntryBox(Vertical):
+class EntryBox(SingleLayout, Vertical):
     """One entry of a repeating group: a heading (with Remove) and the group's items."""
 
     def __init__(self, group: GroupField, index: int) -> None:
@@ -310,7 +366,7 @@ class EntryBox(Vertical):
                 yield widget
 
 
-class GroupField(Vertical):
+class GroupField(SingleLayout, Vertical):
     """A repeating group: one box per entry, each with the group's child items."""
 
     BINDINGS = STEP_KEYS
@@ -410,6 +466,10 @@ def _number(text: str) -> int | float | str | None:
             return text  # kept as typed: the engine reports it
 
 
+class FormBody(SingleLayout, VerticalScroll):
+    """The scrolling body of the form: section headings and questions."""
+
+
 class ChecklistForm(Widget):
     """Render, edit and evaluate one checklist's answers."""
 
@@ -423,6 +483,7 @@ class ChecklistForm(Widget):
     ChecklistForm .cl-item:focus-within { border-left: thick $accent; background: $boost; }
     ChecklistForm .cl-header { padding: 0; }
     ChecklistForm Input, ChecklistForm TextArea { margin-left: 2; width: 1fr; }
+    ChecklistForm Input { height: 1; }
     ChecklistForm Input.cl-reason { background: $warning 15%; }
     ChecklistForm Input.cl-reason.-missing { background: $error 25%; }
     ChecklistForm TextArea.cl-long { height: 4; }
@@ -471,7 +532,7 @@ class ChecklistForm(Widget):
         self.read_only = read_only
         self.evaluation = evaluate(checklist, self.answers, self.facts)
         #: Editable: the questions take the focus (and scroll into view); read only: the body.
-        self.body = VerticalScroll(id="cl-body", can_focus=read_only)
+        self.body = FormBody(id="cl-body", can_focus=read_only)
         self.summary = Static("", id="cl-summary", markup=False)
         #: Body order: a section heading ("§name") before its first item, then item ids.
         self.slots: list[str] = []
@@ -481,6 +542,20 @@ class ChecklistForm(Widget):
                 self.slots.append(heading)
             self.slots.append(item.id)
         self.lazy = Lazy(self.body, self.slots, self._make)
+        #: Slots before this index are laid out (mounted if visible); the rest wait for
+        #: `_grow`, a page at a time after the first frame.
+        self.reach = 0
+        self._mounting: AwaitMount | None = None
+
+    @property
+    def built(self) -> bool:
+        """Whether the whole form is there: every slot laid out, and what is shown mounted."""
+        return self._laid_out and all(w.is_mounted for w in self.lazy.mounted.values())
+
+    @property
+    def _laid_out(self) -> bool:
+        """Whether every slot has been reached (the last pages may still be mounting)."""
+        return self.reach >= len(self.slots)
 
     def _make(self, key: str) -> Widget:
         if key.startswith("§"):
@@ -501,19 +576,72 @@ class ChecklistForm(Widget):
     # -- building ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         self._view = View.of(self.evaluation)
-        sections = self._visible_sections(self.evaluation)
         yield self.summary
         if not self.read_only:
             yield Static(LEGEND, id="cl-legend", markup=False)
         with self.body:
-            yield from self.lazy.initial(
-                lambda key: (
-                    key[1:] in sections if key.startswith("§") else key in self.evaluation.visible
-                )
-            )
+            yield from self._next_page()
 
     def on_mount(self) -> None:
         self._show(self._view)
+        if not self._laid_out:
+            self.call_after_refresh(self._grow)
+
+    def _page_rows(self) -> tuple[int, int]:
+        """Rows to fill per page (the terminal's height less this form's own two lines:
+        at least what the body shows) and the width questions wrap at."""
+        width, height = self.app.size
+        return max(10, height - 2), max(20, width - BODY_MARGIN)
+
+    @staticmethod
+    def _rows(widget: Widget, width: int) -> int:
+        """How many rows a slot's widget will take, never more than it does (so a page
+        built to fill the screen does): exact for a choice, at least for the rest."""
+        if isinstance(widget, GroupField):
+            return 2  # its heading and its Add button, at least
+        if not isinstance(widget, ItemField):
+            return 2  # a section heading and the blank line above it
+        reason = 1 if widget.reason_box is not None else 0
+        if isinstance(widget.control, ChoiceField):
+            return widget.control.height_at(width) + reason
+        item = widget.item
+        text = len(item.label) + 2 + (len(item.help) + 2 if item.help else 0)
+        control = 4 if isinstance(widget.control, TextArea) else 1 if widget.control else 0
+        return max(1, -(-text // width)) + control + reason
+
+    def _next_page(self) -> list[Widget]:
+        """Build the visible slots after `reach`, about a page of them, and move past them."""
+        rows, width = self._page_rows()
+        sections = self._visible_sections(self._view.ev)
+        widgets: list[Widget] = []
+        while not self._laid_out and rows > 0:
+            key = self.slots[self.reach]
+            self.reach += 1
+            if key[1:] in sections if key.startswith("§") else key in self._view.ev.visible:
+                widgets.append(self.lazy.take(key))
+                rows -= self._rows(widgets[-1], width)
+        return widgets
+
+    async def _grow(self) -> None:
+        """Mount the next page at the end of the body, then ask for the one after it."""
+        widgets = self._next_page()
+        for widget in widgets:
+            if isinstance(widget, ItemField | GroupField):
+                widget.show_state(self._view)
+        if widgets:
+            mounting = self._mounting = self.body.mount_all(widgets)
+            await mounting
+            if self._mounting is mounting:
+                self._mounting = None
+        if not self._laid_out:
+            self.call_later(self._grow)
+
+    async def build_all(self) -> None:
+        """Mount every slot not yet mounted, now (before moving the focus past them)."""
+        while not self._laid_out:
+            await self._grow()
+        if self._mounting is not None:
+            await self._mounting  # the last page, if another call is still mounting it
 
     # -- state ---------------------------------------------------------------------------
     def set_facts(self, facts: dict[str, Any]) -> None:
@@ -521,20 +649,30 @@ class ChecklistForm(Widget):
         self.facts = dict(facts)
         self._changed()
 
-    def _changed(self) -> None:
+    def _changed(self, path: str | None = None) -> None:
+        """Evaluate once, redraw what that changed (and the field at `path`, just answered),
+        and post `Changed`."""
+        before = self._view
         self.evaluation = evaluate(self.checklist, self.answers, self.facts)
         self._view = View.of(self.evaluation)
-        self._show(self._view)
+        changed = self._view.changed_slots(before)
+        if path is not None:
+            changed.add(top_slot(path))
+        self._show(self._view, changed)
         self.post_message(self.Changed(self, copy.deepcopy(self.answers), self.evaluation))
 
     def _visible_sections(self, ev: Evaluation) -> set[str]:
         return {i.section for i in self.checklist.items if i.id in ev.visible}
 
-    def _show(self, view: View) -> None:
+    def _show(self, view: View, changed: set[str] | None = None) -> None:
+        """Draw `view` on the slots laid out so far (later ones are drawn when reached):
+        all of them, or only section headings and the `changed` slots."""
         sections = self._visible_sections(view.ev)
-        for key in self.slots:
+        for key in self.slots[: self.reach]:
             if key.startswith("§"):
                 self.lazy.show(key, key[1:] in sections)
+                continue
+            if changed is not None and key not in changed:
                 continue
             widget = self.lazy.show(key, key in view.ev.visible)
             if isinstance(widget, ItemField | GroupField):
@@ -562,7 +700,7 @@ class ChecklistForm(Widget):
             extra.append("Refer: " + ", ".join(r.label for r in ev.referrals))
         if extra:
             lines.append(" · ".join(extra))
-        self.summary.update("\n".join(lines))
+        set_text(self.summary, "\n".join(lines))
         self.summary.set_class(ev.complete, "-complete")
 
     def fields(self) -> Iterator[ItemField | GroupField]:
@@ -613,7 +751,7 @@ class ChecklistForm(Widget):
             field.reason = value if isinstance(value, str) else ""
         path = reason_key(field.path) if is_reason else field.path
         if self._store(path, value):
-            self._changed()
+            self._changed(field.path)
 
     @on(ChoiceField.Chosen)
     def _chosen(self, event: ChoiceField.Chosen) -> None:
@@ -705,6 +843,16 @@ class ChecklistForm(Widget):
 
     def focus_missing(self, from_top: bool = False) -> None:
         """Focus the next item after the focused one (or the first) that needs something."""
+        if self.built:
+            self._focus_missing(from_top)
+        else:  # it may be further down: mount the rest first
+            self.call_next(self._focus_missing_built, from_top)
+
+    async def _focus_missing_built(self, from_top: bool) -> None:
+        await self.build_all()
+        self._focus_missing(from_top)
+
+    def _focus_missing(self, from_top: bool) -> None:
         ev = self.evaluation
         wanted = {i.item for i in (*ev.missing_required, *ev.missing_reasons, *ev.errors)}
         ordered = [f for f in self.fields() if f.path in wanted]

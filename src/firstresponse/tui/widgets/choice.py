@@ -21,6 +21,7 @@ from textual.widget import Widget
 
 from firstresponse.checklist import Item
 from firstresponse.tui.widgets.marks import CURSOR
+from firstresponse.tui.widgets.single_layout import SingleLayout
 
 CHOICE_TYPES = frozenset({"yesno", "single", "multi"})
 GAP = "  "
@@ -35,13 +36,12 @@ def _wrap(text: str, width: int, indent: str = "") -> list[str]:
     return lines
 
 
-class ChoiceField(Widget, can_focus=True):
+class ChoiceField(SingleLayout, Widget, can_focus=True):
     """Left/right move between options; Space or Enter chooses (toggles when several)."""
 
     DEFAULT_CSS = """
     ChoiceField { height: auto; width: 1fr; }
     """
-    COMPONENT_CLASSES = {"choice--label", "choice--help", "choice--issue", "choice--cursor"}
     BINDINGS = [
         Binding("left", "move(-1)", "Previous option", show=False),
         Binding("right", "move(1)", "Next option", show=False),
@@ -78,9 +78,12 @@ class ChoiceField(Widget, can_focus=True):
 
     # -- state set by the form -----------------------------------------------------------
     def show(self, mark: str, issue: str) -> None:
+        """Show the item's mark (`*`, `!` or blank) and issue text (a new layout only when the
+        issue, and so perhaps the height, changes)."""
         if (mark, issue) != (self.mark, self.issue):
+            layout = issue != self.issue
             self.mark, self.issue = mark, issue
-            self.refresh(layout=True)
+            self.refresh(layout=layout)
 
     @property
     def value(self) -> Any:
@@ -129,16 +132,13 @@ class ChoiceField(Widget, can_focus=True):
         return self._drawn[1]
 
     def _draw(self, width: int) -> list[Text]:
-        label = self.get_component_rich_style("choice--label", partial=True)
-        lines = [Text(line, label) for line in _wrap(f"{self.mark} {self.item.label}", width)]
+        lines = [Text(line) for line in _wrap(f"{self.mark} {self.item.label}", width)]
         if self.show_help and self.item.help:
-            help_style = self.get_component_rich_style("choice--help", partial=True)
-            lines += [Text(line, help_style) for line in _wrap(self.item.help, width, "  ")]
-        cursor_style = self.get_component_rich_style("choice--cursor", partial=True)
+            lines += [Text(line) for line in _wrap(self.item.help, width, "  ")]
         row = Text("  ")
         for n, option in self._options():
             focused = self.has_focus and n == self.cursor
-            token = Text(CURSOR if focused else " ") + Text(option, cursor_style if focused else "")
+            token = Text((CURSOR if focused else " ") + option)
             if row.cell_len > 2 and row.cell_len + len(GAP) + token.cell_len > width:
                 lines.append(row)
                 row = Text("  ")
@@ -147,12 +147,15 @@ class ChoiceField(Widget, can_focus=True):
             row.append_text(token)
         lines.append(row)
         if self.issue:
-            issue = self.get_component_rich_style("choice--issue", partial=True)
-            lines += [Text(line, issue) for line in _wrap(self.issue, width, "  ")]
+            lines += [Text(line) for line in _wrap(self.issue, width, "  ")]
         return lines
 
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+    def height_at(self, width: int) -> int:
+        """Rows the field takes at `width` (drawn once, and kept for when it is shown)."""
         return len(self._lines(width))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self.height_at(width)
 
     def render(self) -> Text:
         return Text("\n").join(self._lines(self.size.width or 80))

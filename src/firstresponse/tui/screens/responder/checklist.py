@@ -14,7 +14,7 @@ from firstresponse.checklist import Evaluation
 from firstresponse.records import utcnow
 from firstresponse.tui.autosave import DraftSaver
 from firstresponse.tui.screens.responder.base import ResponderScreen
-from firstresponse.tui.widgets.checklist_form import ChecklistForm
+from firstresponse.tui.widgets.checklist_form import ChecklistForm, set_text
 
 KEYS = "F2: next missing · Esc then s: submit"
 
@@ -34,6 +34,7 @@ class ChecklistScreen(ResponderScreen):
         self.checklist_id = checklist_id
         self.draft_id: str | None = None
         self.saver: DraftSaver | None = None
+        self.saved_line: Static | None = None
 
     def body(self) -> ComposeResult:
         checklist = self.checklists[self.checklist_id]
@@ -46,7 +47,8 @@ class ChecklistScreen(ResponderScreen):
             note = "Every answer is saved as you go · " + KEYS
             if draft.replaces_id:
                 note = f"Amendment v{draft.version}: {draft.amendment_reason} · " + note
-            yield Static(note, id="saved", markup=False)
+            self.saved_line = Static(note, id="saved", markup=False)
+            yield self.saved_line
             yield ChecklistForm(checklist, draft.answers, facts, id="form")
         else:
             done = opened.submitted
@@ -91,5 +93,5 @@ class ChecklistScreen(ResponderScreen):
         self.app.call_from_thread(self.notify, message, severity="error")
 
     def _show_saved(self) -> None:
-        for line in self.query("#saved").results(Static):  # gone if the screen has closed
-            line.update(f"Saved {utcnow():%H:%M:%S} · " + KEYS)
+        if self.saved_line is not None and self.saved_line.is_attached:  # screen still open
+            set_text(self.saved_line, f"Saved {utcnow():%H:%M:%S} · " + KEYS)

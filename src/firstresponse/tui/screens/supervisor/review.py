@@ -8,6 +8,7 @@ from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static, TabbedContent, TabPane
 
@@ -16,6 +17,16 @@ from firstresponse.supervision.casefile import Section
 from firstresponse.supervision.terminal import read_case, save_review
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
+
+
+def record_text(sections: list[Section]) -> Content:
+    """The whole record as one text (one widget to mount, not one per line): each section's
+    heading, bold in the accent colour after a blank line, then its lines as they are."""
+    parts: list[str | tuple[str, str]] = []
+    for section in sections:
+        parts += ["\n\n" if parts else "\n", (section.title, "bold $accent")]
+        parts += [f"\n{line}" for line in section.lines]
+    return Content.assemble(*parts)
 
 
 class ReviewScreen(Screen[None]):
@@ -31,8 +42,7 @@ class ReviewScreen(Screen[None]):
     ]
 
     DEFAULT_CSS = """
-    ReviewScreen .rv-head { text-style: bold; color: $accent; padding: 1 1 0 1; }
-    ReviewScreen .rv-line { padding: 0 1; }
+    ReviewScreen #rv-text { padding: 0 1; }
     ReviewScreen #rv-tabs { height: 1fr; }
     ReviewScreen #rv-tabs ContentSwitcher { height: 1fr; }
     ReviewScreen TabPane { padding: 0; height: 1fr; }
@@ -57,10 +67,7 @@ class ReviewScreen(Screen[None]):
         yield Label(f"{self.item.item['reference']} · {why}", classes="title", markup=False)
         with TabbedContent(initial="record", id="rv-tabs"):
             with TabPane("Record (F3)", id="record"), VerticalScroll(id="rv-record"):
-                for section in self.sections:
-                    yield Static(section.title, classes="rv-head", markup=False)
-                    for line in section.lines:
-                        yield Static(line, classes="rv-line", markup=False)
+                yield Static(record_text(self.sections), id="rv-text")
             with TabPane("Review (F4)", id="form"):
                 yield ChecklistForm(self.checklists["dip_sample_review"], id="rv-form")
         yield Label("", id="rv-status", classes="error", markup=False)
