@@ -7,7 +7,6 @@ before the store (if not given open) is opened on the event loop.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from time import monotonic
 from typing import TYPE_CHECKING
@@ -27,11 +26,9 @@ if TYPE_CHECKING:
     from firstresponse.session.signin import SignedIn
     from firstresponse.store import Store
 
+
 #: Imported on a thread once the login screen shows: the store (SQLAlchemy, SQLModel, the
 #: tables), checking PINs, signing in and syncing.
-PREPARED = ("firstresponse.security.users", "firstresponse.session.link")
-
-
 # Each role's screens are imported at its sign-in, so the login screen opens fast.
 def _call_handler_home() -> type[Screen]:
     from firstresponse.tui.screens.call_handler import CallHandlerHome
@@ -59,9 +56,13 @@ HOME_SCREENS: dict[str, Callable[[], type[Screen]]] = {
     Role.ADMIN: _supervisor_home,
 }
 
+
 #: Imported on a thread once the login screen shows: the store (SQLAlchemy, SQLModel, the
 #: tables), checking PINs, signing in and syncing.
-PREPARED = ("firstresponse.security.users", "firstresponse.session.link")
+def _prepare_imports() -> None:
+    """Import what sign-in needs (the database code with it), off the event loop."""
+    import firstresponse.security.users
+    import firstresponse.session.link  # noqa: F401
 
 
 class FirstResponseApp(App[None]):
@@ -136,8 +137,7 @@ class FirstResponseApp(App[None]):
         """On a thread once the login screen shows: load the checklists and import the
         database code (the slow parts), then finish on the event loop."""
         self.context.preload()
-        for module in PREPARED:
-            importlib.import_module(module)
+        _prepare_imports()
         self.call_from_thread(self._prepared)
 
     def _prepared(self) -> None:
