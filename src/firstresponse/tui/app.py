@@ -1,8 +1,8 @@
 """The firstresponse Textual application: login, then the home screen for the user's role.
 
 The login screen is painted first: this module and the login screen import no database
-code. Then the checklists load on a thread, and the database code is imported on another
-before the store (if not given open) is opened on the event loop.
+code. Then, on a thread, the checklists load and the database code is imported; the
+store (if not given open) is opened on the event loop after that.
 """
 
 from __future__ import annotations
