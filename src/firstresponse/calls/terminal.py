@@ -16,9 +16,7 @@ from firstresponse.calls.grading import Graded, Override, grade_call, verify_sup
 from firstresponse.calls.intake import open_call, shift_calls
 from firstresponse.calls.safety import record_safety_advice
 from firstresponse.checklist import Checklist, Evaluation
-from firstresponse.people.linking import decide
 from firstresponse.records import Assessment, Assignment, Incident, Person, User
-from firstresponse.records.links import PersonLink
 from firstresponse.store import Store
 
 
@@ -156,18 +154,3 @@ def save_safety_advice(
 ) -> Assessment:
     with store.session() as db:
         return record_safety_advice(db, user, incident_id, checklist, answers)
-
-
-def decide_link(
-    store: Store,
-    user: User,
-    person_id: str,
-    other_id: str,
-    status: str,
-    *,
-    reasons: list[str] | None = None,
-    note: str = "",
-) -> PersonLink:
-    """Confirm, reject or undo a link between two records; raises `LinkRefused` if it may not."""
-    with store.session() as db:
-        return decide(db, user, person_id, other_id, status, reasons=reasons, note=note)

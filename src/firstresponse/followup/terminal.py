@@ -14,11 +14,10 @@ from firstresponse.followup.dvds import (
     Prompt,
     applications,
     record_application,
-    record_step,
     right_to_know_prompts,
 )
 from firstresponse.followup.outcomes import record_outcome
-from firstresponse.records import CaseOutcome, DvdsApplication, DvdsStep, User, VictimContact
+from firstresponse.records import CaseOutcome, DvdsApplication, User, VictimContact
 from firstresponse.store import Store
 
 
@@ -69,17 +68,3 @@ def log_application(store: Store, user: User, **details: Any) -> DvdsApplication
     """Log a DVDS application (see `record_application`); raises `DvdsRefused` if incomplete."""
     with store.session() as db:
         return record_application(db, user, **details)
-
-
-def save_step(
-    store: Store,
-    user: User,
-    application: DvdsApplication,
-    step: str,
-    outcome: str = "",
-    note: str = "",
-    done_at: datetime | None = None,
-) -> DvdsStep:
-    """Record a DVDS step once; raises `DvdsRefused` (nothing stored) if it cannot be."""
-    with store.session() as db:
-        return record_step(db, user, application, step, outcome, note, done_at)

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -14,6 +14,9 @@ from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, create_engine
 
 import firstresponse.records  # noqa: F401  (registers every table)
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -87,6 +90,14 @@ class Store:
             except BaseException:
                 session.rollback()
                 raise
+
+    def run(
+        self, work: Callable[Concatenate[Session, P], R], *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        """`work(db, ...)` in a transaction of its own: how a screen calls a domain function
+        written for the caller's transaction."""
+        with self.session() as db:
+            return work(db, *args, **kwargs)
 
     def close(self) -> None:
         self.engine.dispose()

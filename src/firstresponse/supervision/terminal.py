@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from firstresponse.checklist import Checklist
-from firstresponse.records import HighRiskReview, Review, User
+from firstresponse.records import Review
 from firstresponse.store import Store
 from firstresponse.supervision import high_risk
 from firstresponse.supervision.casefile import Section, open_casefile
@@ -23,7 +23,7 @@ from firstresponse.supervision.feedback import (
     waiting_count,
 )
 from firstresponse.supervision.figures import Figures, leaders_figures
-from firstresponse.supervision.high_risk import Submission, record_high_risk_review
+from firstresponse.supervision.high_risk import Submission
 from firstresponse.supervision.review import record_review
 from firstresponse.supervision.sampling import DipSample, QueueItem, draw, queue
 
@@ -98,33 +98,6 @@ def high_risk_queue(store: Store, now: datetime) -> list[Submission]:
     """High-risk submissions waiting for their same-shift review, overdue first."""
     with store.session() as db:
         return high_risk.review_queue(db, now)
-
-
-def save_high_risk_review(
-    store: Store,
-    reviewer: User,
-    submission: Submission,
-    decision: str,
-    reason: str,
-    *,
-    level_after: str = "",
-    actions: list[str] | None = None,
-    feedback: str = "",
-    escalate_to: str = "",
-) -> HighRiskReview:
-    """Store a same-shift review; raises `ReviewRefused` (nothing stored) if incomplete."""
-    with store.session() as db:
-        return record_high_risk_review(
-            db,
-            reviewer,
-            submission,
-            decision,
-            reason,
-            level_after=level_after,
-            actions=actions,
-            feedback=feedback,
-            escalate_to=escalate_to,
-        )
 
 
 def figures(store: Store, start: datetime, end: datetime, now: datetime) -> Figures:

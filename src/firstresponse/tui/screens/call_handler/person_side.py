@@ -86,8 +86,7 @@ class LinkScreen(Screen[bool]):
         yield Footer()
 
     def action_decide(self, status: str) -> None:
-        from firstresponse.calls.terminal import decide_link
-        from firstresponse.people.linking import LinkRefused
+        from firstresponse.people.linking import LinkRefused, decide
 
         index = self.query_one("#pairs", OptionList).highlighted
         if not self.pairs or index is None:
@@ -97,8 +96,8 @@ class LinkScreen(Screen[bool]):
         note = self.query_one("#note", Input).value
         context = self.app.context
         try:
-            decide_link(
-                context.store, context.signed_in, str(self.history.get("person_id")), other_id,
+            context.store.run(
+                decide, context.signed_in, str(self.history.get("person_id")), other_id,
                 status, reasons=reasons if status == "confirmed" else None, note=note,
             )  # fmt: skip
         except (LinkRefused, PermissionError) as refused:

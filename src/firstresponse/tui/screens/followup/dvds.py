@@ -9,8 +9,15 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Input, Label, Select, Static
 
-from firstresponse.followup.dvds import ROUTES, STEP_OUTCOMES, STEPS, Application, DvdsRefused
-from firstresponse.followup.terminal import dvds_applications, log_application, save_step
+from firstresponse.followup.dvds import (
+    ROUTES,
+    STEP_OUTCOMES,
+    STEPS,
+    Application,
+    DvdsRefused,
+    record_step,
+)
+from firstresponse.followup.terminal import dvds_applications, log_application
 from firstresponse.records import utcnow
 from firstresponse.tui.screens.followup.base import FollowupForm, FollowupList, when
 from firstresponse.tui.screens.followup.forms import choice, parse_local, read
@@ -199,8 +206,8 @@ class DvdsStepForm(FollowupForm):
 
     def action_save(self) -> None:
         try:
-            save_step(
-                self.store,
+            self.store.run(
+                record_step,
                 self.user,
                 self.application.record,
                 self.step,

@@ -8,8 +8,14 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from firstresponse.records import RiskLevel, utcnow
-from firstresponse.supervision.high_risk import DECISIONS, ESCALATIONS, ReviewRefused, Submission
-from firstresponse.supervision.terminal import high_risk_queue, read_case, save_high_risk_review
+from firstresponse.supervision.high_risk import (
+    DECISIONS,
+    ESCALATIONS,
+    ReviewRefused,
+    Submission,
+    record_high_risk_review,
+)
+from firstresponse.supervision.terminal import high_risk_queue, read_case
 from firstresponse.tui.screens.followup.base import FollowupList, FollowupScreen, when
 from firstresponse.tui.screens.followup.forms import read
 from firstresponse.tui.widgets.marked_table import MarkedTable
@@ -117,8 +123,8 @@ class HighRiskReviewScreen(FollowupScreen):
 
     def action_save(self) -> None:
         try:
-            review = save_high_risk_review(
-                self.store,
+            review = self.store.run(
+                record_high_risk_review,
                 self.user,
                 self.submission,
                 read(self, "#hr-decision"),
