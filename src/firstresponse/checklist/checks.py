@@ -192,11 +192,8 @@ def _validate_grading(grading: Grading, cl: Checklist, ctx: Ctx) -> None:
     grades = {g.value for g in Grade}
     if item is None:
         ctx.fail(line, f"grading refers to unknown item '{grading.item}'")
-    elif item.type != "single" or not {v for v, _ in item.options} <= grades:
-        ctx.fail(
-            item.line,
-            f"grading item '{item.id}' must be a single choice of grades ({', '.join(grades)})",
-        )
+    else:
+        _check_choice_of(item, grades, "grading item", f"grades ({', '.join(grades)})", ctx)
     for rule in grading.floors:
         if rule.level not in grades:
             ctx.fail(
@@ -206,6 +203,12 @@ def _validate_grading(grading: Grading, cl: Checklist, ctx: Ctx) -> None:
             )
         _check_refs(rule.when, rule.line, "grade floor", cl, ctx)
         _check_not_known(rule, cl, ctx)
+
+
+def _check_choice_of(item: Item, values: set[str], what: str, named: str, ctx: Ctx) -> None:
+    """The item must be a single choice whose options are all among `values`."""
+    if item.type != "single" or not {v for v, _ in item.options} <= values:
+        ctx.fail(item.line, f"{what} '{item.id}' must be a single choice of {named}")
 
 
 def _check_not_known(rule: Rule, cl: Checklist, ctx: Ctx) -> None:
@@ -236,11 +239,8 @@ def _validate_risk(risk: RiskModel, cl: Checklist, ctx: Ctx) -> None:
         item = cl.item(risk.judgement_item)
         if item is None:
             ctx.fail(line, f"risk refers to unknown judgement item '{risk.judgement_item}'")
-        elif item.type != "single" or not {v for v, _ in item.options} <= levels:
-            ctx.fail(
-                item.line,
-                f"risk judgement item '{item.id}' must be a single choice of {', '.join(levels)}",
-            )
+        else:
+            _check_choice_of(item, levels, "risk judgement item", ", ".join(levels), ctx)
     for rule in risk.rules:
         if rule.level not in levels:
             ctx.fail(rule.line, f"risk rule: unknown level {rule.level!r}")

@@ -62,11 +62,10 @@ class Condition:
 
 
 @dataclass(frozen=True)
-class All(Condition):
-    parts: tuple[Condition, ...]
+class _Compound(Condition):
+    """A condition made of parts: its names and tests are its parts'."""
 
-    def holds(self, resolver: Resolver, scope: Any = None) -> bool:
-        return all(p.holds(resolver, scope) for p in self.parts)
+    parts: tuple[Condition, ...]
 
     def refs(self, group: str = "") -> Iterator[Ref]:
         for p in self.parts:
@@ -78,19 +77,15 @@ class All(Condition):
 
 
 @dataclass(frozen=True)
-class AnyOf(Condition):
-    parts: tuple[Condition, ...]
+class All(_Compound):
+    def holds(self, resolver: Resolver, scope: Any = None) -> bool:
+        return all(p.holds(resolver, scope) for p in self.parts)
 
+
+@dataclass(frozen=True)
+class AnyOf(_Compound):
     def holds(self, resolver: Resolver, scope: Any = None) -> bool:
         return any(p.holds(resolver, scope) for p in self.parts)
-
-    def refs(self, group: str = "") -> Iterator[Ref]:
-        for p in self.parts:
-            yield from p.refs(group)
-
-    def tests(self, group: str = "") -> Iterator[tuple[Test, str]]:
-        for p in self.parts:
-            yield from p.tests(group)
 
 
 @dataclass(frozen=True)
