@@ -12,6 +12,7 @@ from firstresponse.checklist import Checklist, Evaluation
 from firstresponse.lookup.links import linked_ids
 from firstresponse.lookup.perpetrator import perpetrator_of
 from firstresponse.records import Child, Grade, Incident, Marker, Person, utcnow
+from firstresponse.wording import plural
 
 History = dict[str, Any]
 Profile = dict[str, Any]  # the JSON form of lookup.perpetrator.SuspectProfile
@@ -60,7 +61,8 @@ def _risks(
         if p.get("serial"):
             lines.append(f"Serial perpetrator: {p['name']} ({p.get('victim_count')} victims)")
         if p.get("wanted"):
-            lines.append(f"{p['name']} is wanted: {len(p.get('warrants') or [])} live warrant(s)")
+            warrants = plural(len(p.get("warrants") or []), "live warrant")
+            lines.append(f"{p['name']} is wanted: {warrants}")
     lines += [f"Referral: {r.label}" for r in ev.referrals]
     vulnerabilities = [v for v in answers.get("vulnerabilities") or [] if v != "none_known"]
     if vulnerabilities:

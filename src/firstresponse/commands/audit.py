@@ -23,6 +23,7 @@ from firstresponse.commands.users import (
     add_actor_options,
     open_store_or_explain,
 )
+from firstresponse.wording import plural
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -86,7 +87,8 @@ def _verify(args: argparse.Namespace, db: Session) -> int:
         print(json.dumps(report, indent=2))
         return 1 if breaks else 0
     if breaks:
-        print(f"audit chain BROKEN: {len(breaks)} break(s) in {entries} entries")
+        counted = f"{plural(len(breaks), 'break')} in {plural(entries, 'entry', 'entries')}"
+        print(f"audit chain BROKEN: {counted}")
         for item in breaks:
             print(f"  entry {item.seq}: {item.reason}")
     else:

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from firstresponse.wording import plural
+
 EXPECTED = ("thrive", "safety_advice", "first_response", "risk", "dip_sample_review")
 
 
@@ -29,9 +31,9 @@ def run_validate(args: argparse.Namespace) -> int:
             f"{checklist.hash[:12]}  {checklist.path.name if checklist.path else ''}"
         )
     if problems:
-        print(f"{len(problems)} problem(s) in {folder}", file=sys.stderr)
+        print(f"{plural(len(problems), 'problem')} in {folder}", file=sys.stderr)
         return 1
-    print(f"{len(found)} checklist(s) valid in {folder}")
+    print(f"{plural(len(found), 'checklist')} valid in {folder}")
     return 0
 
 

@@ -21,6 +21,8 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from firstresponse.wording import plural
+
 if TYPE_CHECKING:
     from sqlmodel import Session
 
@@ -140,7 +142,7 @@ def _print_users(rows: list[dict[str, object]], as_json: bool) -> None:
         state = "inactive" if not row["active"] else "LOCKED" if row["locked"] else "active"
         role = str(row["role"]).replace("_", " ")
         print(f"{row['collar']:<8} {row['name']:<28} {role:<13} {row['team']:<12} {state}")
-    print(f"{len(rows)} user(s)")
+    print(plural(len(rows), "user"))
 
 
 def _first_admin(args: argparse.Namespace, db: Session) -> User:

@@ -22,6 +22,7 @@ from firstresponse.records import Incident, Notification, User
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, allowed
 from firstresponse.store.outbox import enqueue_change, enqueue_record
+from firstresponse.wording import plural
 
 PSD = "PSD"
 INSPECTOR = "inspector"
@@ -110,6 +111,7 @@ def guard_history(db: Session, user: User | None, history: T, *, outbox: bool = 
         )
         if outbox:
             enqueue_record(db, event)
+    noun = "incident" if len(restricted) == 1 else "incidents"
     refs = ", ".join(str(getattr(i, "reference", i.incident_id)) for i in restricted)
     shown = "full detail shown" if full else "suspect detail withheld"
     _notify(
@@ -118,9 +120,10 @@ def guard_history(db: Session, user: User | None, history: T, *, outbox: bool = 
         PSD,
         "person",
         person_id,
-        f"{_who(user)} opened a history holding restricted incident(s) {refs}: {shown}.",
+        f"{_who(user)} opened a history holding restricted {noun} {refs}: {shown}.",
     )
-    note = f"{len(restricted)} restricted incident(s): this view is audited and PSD notified."
+    counted = plural(len(restricted), "restricted incident")
+    note = f"{counted}: this view is audited and PSD notified."
     narrative = list(getattr(history, "narrative", []) or [])
     if full:
         return _with(history, narrative=[note, *narrative])
