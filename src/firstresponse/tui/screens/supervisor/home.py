@@ -74,6 +74,9 @@ class SupervisorHome(Screen[None]):
     def on_screen_resume(self) -> None:
         self.action_refresh()
 
+    def on_status_bar_pulled(self, _event: StatusBar.Pulled) -> None:
+        self.action_refresh()  # the hub sent submissions: the queue takes them in
+
     def action_refresh(self) -> None:
         self.items = review_queue(self.app.context.store)
         table = self.query_one("#queue", MarkedTable)
