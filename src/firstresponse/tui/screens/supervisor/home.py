@@ -24,7 +24,9 @@ DRAW_RATE = 0.1
 
 
 def reasons_text(item: QueueItem) -> str:
-    return ", ".join(r.replace("_", " ") for r in item.item["reasons"])
+    """Why the case was drawn, in words (the codes only if an old item has no words)."""
+    words = item.item.get("why") or [r.replace("_", " ") for r in item.item["reasons"]]
+    return "; ".join(words)
 
 
 class SupervisorHome(Screen[None]):
