@@ -14,3 +14,11 @@ def test_every_screen_has_a_shot() -> None:
     shown = {shot.screen for shot in shots}
     assert classes - shown == set(), "screens with no picture in screens/"
     assert shown - classes == set(), "shots of screens that no longer exist"
+
+
+def test_the_readme_lists_every_picture() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    missing = [shot.name for shot in all_shots() if f"(screens/{shot.name}.svg)" not in readme]
+    assert missing == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 
 from firstresponse.attendance.terminal import newest_submitted_incident
-from firstresponse.tui.screenshots import app_of, settle, shot, sign_in
+from firstresponse.tui.screenshots import app_of, settle, shot, sign_in, type_text
 
 
 def _on(pilot: Pilot[None], name: str) -> bool:
@@ -111,14 +111,30 @@ async def _outbox(pilot: Pilot[None]) -> None:
     await settle(pilot, lambda: _on(pilot, "OutboxScreen"))
 
 
+async def _amending(pilot: Pilot[None], collar: str) -> None:
+    """Start an amendment of the officer's newest submitted checklist (a new draft, with
+    its referrals to decide again) and come back to the incident."""
+    await _home(pilot, collar)
+    await _submitted_incident(pilot, collar)
+    await pilot.press("a")
+    await settle(pilot, lambda: _on(pilot, "AmendDialog"))
+    await type_text(pilot, "School name added")
+    await pilot.press("enter")
+    # The amendment's form opens; if an earlier walk left one open, the incident stays.
+    await settle(pilot, lambda: not _on(pilot, "AmendDialog"))
+    if _on(pilot, "ChecklistScreen"):
+        await _form_shown(pilot)
+        await pilot.press("escape")
+    await settle(pilot, lambda: _on(pilot, "IncidentScreen"))
+
+
 @shot(
     "responder_referrals",
     "Responder: referrals the answers call for, a to accept, d to decline",
     "ReferralsScreen",
 )
 async def _referrals(pilot: Pilot[None]) -> None:
-    await _home(pilot, "PC2002")
-    await _submitted_incident(pilot, "PC2002")
+    await _amending(pilot, "PC2002")
     await pilot.press("f")
     await settle(pilot, lambda: _on(pilot, "ReferralsScreen"))
 
