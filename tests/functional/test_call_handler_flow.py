@@ -323,3 +323,19 @@ async def test_a_new_victims_self_defined_ethnicity_is_kept(app_factory, store, 
     with store.session() as db:
         victim = db.exec(select(Person).where(Person.surname == "Testnew")).one()
         assert victim.ethnicity == "B2"
+
+
+async def test_a_choice_moves_on_to_the_next_box(app_factory, store, known) -> None:
+    """Enter on a list chooses and moves on, as Enter in a box does (the header says so)."""
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "CH1001")
+        await pilot.press("n")
+        await settle(pilot, lambda: type(app.screen).__name__ == "NewCallScreen")
+        assert "Enter or Tab: next box" in app.screen.sub_title
+        app.screen.query_one("#relationship").focus()
+        await pilot.press("enter", "down", "down", "enter")  # the blank, partner, ex partner
+        await settle(pilot, lambda: app.screen.choice("relationship") == "ex_partner")
+        await settle(pilot, lambda: app.focused is not None and app.focused.id == "caller")
+        await type_text(pilot, "victim")
+        assert app.screen.query_one("#caller", Input).value == "victim"

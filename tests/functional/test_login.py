@@ -11,7 +11,7 @@ from firstresponse.security.users import MAX_FAILED_ATTEMPTS, create_user, get_u
 from firstresponse.store import Store
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.login import LoginScreen
-from firstresponse.tui.screenshots import sign_in, type_text
+from firstresponse.tui.screenshots import settle, sign_in, type_text
 
 
 def _app(settings: Settings, store: Store) -> tuple[FirstResponseApp, list[User]]:
@@ -83,6 +83,7 @@ async def test_without_a_hub_no_pin_is_kept_and_every_role_has_a_sync_line(
         assert link is not None and link.running
         assert link.worker.credentials is None  # nothing to exchange: no hub
         bar = app.screen.query_one(StatusBar)
+        await settle(pilot, lambda: bool(bar.text))  # read on a thread
         text = str(bar.render())
         assert "offline (no hub set)" in text and "F9 sync now" in text
         assert bar.region.right <= 80

@@ -75,6 +75,7 @@ async def test_briefing_and_offline_status_are_shown(settings: Settings, store: 
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, OFFICER)
         bar = app.screen.query_one(StatusBar)
+        await settle(pilot, lambda: "0 waiting" in bar.text)  # read on a thread
         assert "offline" in str(bar.render()) and "0 waiting" in str(bar.render())
         await pilot.press("enter")
         await settle(pilot)
@@ -127,9 +128,9 @@ async def test_complete_a_checklist_offline_and_submit(settings: Settings, store
         await settle(pilot)
         assert isinstance(app.screen, IncidentScreen), _text(app)
         assert "submitted v1" in _text(app)
-        app.screen.query_one(StatusBar).refresh_status()
-        assert "offline" in str(app.screen.query_one(StatusBar).render())
-        assert "0 waiting" not in str(app.screen.query_one(StatusBar).render())
+        bar = app.screen.query_one(StatusBar)
+        await settle(pilot, lambda: "waiting" in bar.text and "0 waiting" not in bar.text)
+        assert "offline" in str(bar.render())
     with store.session() as db:
         row = db.exec(select(Assessment)).one()
         assert row.status == "submitted" and row.answers["handover"] == "Day CID"

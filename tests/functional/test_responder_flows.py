@@ -115,7 +115,9 @@ async def test_outbox_lists_high_risk_first(settings: Settings, store: Store) ->
     app = FirstResponseApp(settings, store)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, OFFICER)
-        assert "2 waiting" in str(app.screen.query_one(StatusBar).render())
+        bar = app.screen.query_one(StatusBar)
+        await settle(pilot, lambda: "2 waiting" in bar.text)  # read on a thread
+        assert "2 waiting" in str(bar.render())
         await pilot.press("o")
         await settle(pilot)
         assert isinstance(app.screen, OutboxScreen)
@@ -150,7 +152,9 @@ async def test_attending_an_incident_not_sent_to_me(settings: Settings, store: S
         await settle(pilot)
         listing = app.screen.query_one("#assignments", OptionList)
         assert listing.option_count == 2
-        assert "2 waiting" in str(app.screen.query_one(StatusBar).render())  # person, incident
+        bar = app.screen.query_one(StatusBar)
+        await settle(pilot, lambda: "2 waiting" in bar.text)  # person, incident
+        assert "2 waiting" in str(bar.render())
     with store.session() as db:
         incident = db.exec(select(Incident).where(Incident.source == "responder")).one()
         assert incident.address == "5 Nowhere Lane" and incident.created_by == OFFICER

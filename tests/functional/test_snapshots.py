@@ -8,8 +8,9 @@ screen depends on the day the tests run.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,14 +18,18 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from firstresponse.config import Settings
-from firstresponse.records import HighRiskReview, Review, Role, User
+from firstresponse.records import DvdsApplication, HighRiskReview, Review, Role, User
 from firstresponse.security.pins import hash_pin
 from firstresponse.store import Store
 from firstresponse.supervision import QueueItem
 from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.screens.followup import contacts, dvds, figures, high_risk
+from firstresponse.tui.screens.supervisor import dashboard
 from firstresponse.tui.screenshots import app_of, settle, sign_in
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
+from firstresponse.tui.widgets.status_bar import StatusBar
 from tests.builders import assigned_incident
+from tests.followup_builders import incident, submitted
 
 SIZE = (80, 24)
 Steps = Callable[[Pilot[Any]], Awaitable[None]]
@@ -33,6 +38,15 @@ BRIEFING = ("Weapons", ["Knife mentioned by caller"])
 
 #: The one incident in the store (set by the `app` fixture), for screens pushed directly.
 CASE: dict[str, str] = {}
+
+#: "Now" for the screens that count from the clock (due, overdue, last N days).
+NOW = datetime(2026, 1, 12, 14, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    for module in (contacts, dvds, figures, high_risk, dashboard):
+        monkeypatch.setattr(module, "utcnow", lambda: NOW)
 
 
 @pytest.fixture
@@ -219,6 +233,102 @@ def _dialog(kind: str) -> Callable[[FirstResponseApp], Any]:
     return make
 
 
+def _link(_app: FirstResponseApp) -> Any:
+    from firstresponse.tui.screens.call_handler.person_side import LinkScreen
+
+    return LinkScreen(
+        {
+            "name": "Alex Testperson",
+            "person_id": "p-1",
+            "possible_links": [
+                {"other_id": "p-2", "other_name": "Alexandra Testperson",
+                 "reasons": ["same surname", "DOB day/month swapped"]},
+            ],
+        }
+    )  # fmt: skip
+
+
+def _briefing(app: FirstResponseApp) -> Any:
+    from firstresponse.calls import prepare
+    from firstresponse.tui.screens.call_handler.briefing import BriefingScreen
+
+    state = _state(app)
+    answers, ev = prepare(app.context.checklists["thrive"], {"grade": "immediate"}, state.facts)
+    return BriefingScreen(state, answers, ev, None)
+
+
+def _high_risk_case(app: FirstResponseApp) -> None:
+    with app.context.store.session() as db:
+        row = incident(db, "HR-100", NOW - timedelta(hours=1))
+        submitted(db, row, "risk", NOW - timedelta(hours=1), result={"risk_level": "high"})
+
+
+def _high_risk_queue(app: FirstResponseApp) -> Any:
+    _high_risk_case(app)
+    return high_risk.HighRiskQueueScreen()
+
+
+def _high_risk_review(app: FirstResponseApp) -> Any:
+    from firstresponse.supervision.terminal import high_risk_queue
+
+    _high_risk_case(app)
+    return high_risk.HighRiskReviewScreen(high_risk_queue(app.context.store, NOW)[0])
+
+
+def _contact_due(app: FirstResponseApp) -> str:
+    """A first response submitted an hour ago, with how to contact the victim; its id."""
+    answers = {"contact_method": "phone", "contact_safety": "Mobile only, no voicemail"}
+    with app.context.store.session() as db:
+        row = incident(db, "VC-1", NOW - timedelta(hours=1))
+        submitted(db, row, "first_response", NOW - timedelta(hours=1), answers=answers)
+        return row.id
+
+
+def _contacts(app: FirstResponseApp) -> Any:
+    _contact_due(app)
+    return contacts.ContactsScreen("mine")
+
+
+def _contact_form(app: FirstResponseApp) -> Any:
+    from firstresponse.followup.terminal import contacts_due
+
+    _contact_due(app)
+    return contacts.ContactForm(contacts_due(app.context.store, NOW, owner="PC2001")[0])
+
+
+def _outcome_form(app: FirstResponseApp) -> Any:
+    return contacts.OutcomeForm(_contact_due(app), "VC-1")
+
+
+def _dvds_case(app: FirstResponseApp) -> None:
+    with app.context.store.session() as db:
+        db.add(
+            DvdsApplication(
+                reference="DV-1", route="right_to_ask", received_at=NOW - timedelta(days=1),
+                applicant_name="Sam Testvictim", applicant_is_victim=True,
+                victim_name="Sam Testvictim", subject_name="Lee Testsubject",
+                relationship="partner", concerns="Checks her phone, jealous",
+                safe_contact="Work phone only", created_by="CH1001", team="Alpha",
+                created_at=NOW - timedelta(days=1),
+            )
+        )  # fmt: skip
+
+
+def _dvds_list(app: FirstResponseApp) -> Any:
+    _dvds_case(app)
+    return dvds.DvdsListScreen()
+
+
+def _dvds_step(app: FirstResponseApp) -> Any:
+    from firstresponse.followup.terminal import dvds_applications
+
+    _dvds_case(app)
+    applications, _ = dvds_applications(
+        app.context.store, NOW, include_closed=False, prompts_since=NOW
+    )
+    return dvds.DvdsStepForm(applications[0])
+
+
 async def _too_small(pilot: Pilot[Any]) -> None:
     await settle(pilot, lambda: type(pilot.app.screen).__name__ == "LoginScreen")
     await pilot.resize_terminal(70, 20)
@@ -232,42 +342,74 @@ async def _locked(pilot: Pilot[Any]) -> None:
 
 
 INCIDENT = ("enter", "IncidentScreen")
-SCREENS: dict[str, Steps] = {
-    "login": keys(),
-    "login_wrong_pin": keys("as:CH1001:9999"),
-    "too_small": _too_small,
-    "lock": _locked,
-    "responder_home": keys("as:PC2001"),
-    "responder_incident": keys("as:PC2001", INCIDENT),
-    "responder_checklist": keys("as:PC2001", INCIDENT, ("c", "ChecklistScreen")),
-    "responder_risk_checklist": keys("as:PC2001", INCIDENT, ("r", "ChecklistScreen")),
-    "responder_risk_level": keys("as:PC2001", INCIDENT, ("k", "RiskScreen")),
-    "responder_referrals": keys("as:PC2001", INCIDENT, ("f", "ReferralsScreen")),
-    "responder_submit_refused": keys("as:PC2001", INCIDENT, ("s", "ProblemsDialog")),
-    "responder_outbox": keys("as:PC2001", ("o", "OutboxScreen")),
-    "responder_new_attendance": push(_dialog("attend"), "PC2001"),
-    "responder_reason": push(_dialog("reason"), "PC2001"),
-    "responder_amend": push(_dialog("amend"), "PC2001"),
-    "officer_feedback": push(_feedback, "PC2001"),
-    "officer_case_feedback": push(_case_feedback, "PC2001"),
-    "call_handler_home": keys("as:CH1001"),
-    "call_handler_new_call": keys("as:CH1001", ("n", "NewCallScreen")),
-    "call_handler_history": push(_history, "CH1001"),
-    "call_handler_thrive": push(_thrive, "CH1001"),
-    "call_handler_override": push(_override, "CH1001"),
-    "call_handler_briefing_view": push(_briefing_view, "CH1001"),
-    "call_handler_safety": push(_safety, "CH1001"),
-    "supervisor_home": keys("as:SG3001"),
-    "supervisor_review_form": push(_review, "SG3001"),
+#: Each snapshot: the screen class it shows, and the walk to it.
+SCREENS: dict[str, tuple[str, Steps]] = {
+    "login": ("LoginScreen", keys()),
+    "login_wrong_pin": ("LoginScreen", keys("as:CH1001:9999")),
+    "too_small": ("TooSmallScreen", _too_small),
+    "lock": ("LockScreen", _locked),
+    "responder_home": ("ResponderHome", keys("as:PC2001")),
+    "responder_incident": ("IncidentScreen", keys("as:PC2001", INCIDENT)),
+    "responder_checklist": (
+        "ChecklistScreen",
+        keys("as:PC2001", INCIDENT, ("c", "ChecklistScreen")),
+    ),
+    "responder_risk_checklist": (
+        "ChecklistScreen",
+        keys("as:PC2001", INCIDENT, ("r", "ChecklistScreen")),
+    ),
+    "responder_risk_level": ("RiskScreen", keys("as:PC2001", INCIDENT, ("k", "RiskScreen"))),
+    "responder_referrals": (
+        "ReferralsScreen",
+        keys("as:PC2001", INCIDENT, ("f", "ReferralsScreen")),
+    ),
+    "responder_submit_refused": (
+        "ProblemsDialog",
+        keys("as:PC2001", INCIDENT, ("s", "ProblemsDialog")),
+    ),
+    "responder_outbox": ("OutboxScreen", keys("as:PC2001", ("o", "OutboxScreen"))),
+    "responder_new_attendance": ("NewAttendance", push(_dialog("attend"), "PC2001")),
+    "responder_reason": ("ReasonDialog", push(_dialog("reason"), "PC2001")),
+    "responder_amend": ("AmendDialog", push(_dialog("amend"), "PC2001")),
+    "officer_feedback": ("FeedbackScreen", push(_feedback, "PC2001")),
+    "officer_case_feedback": ("CaseFeedbackScreen", push(_case_feedback, "PC2001")),
+    "victim_contacts": ("ContactsScreen", push(_contacts, "PC2001")),
+    "victim_contact_form": ("ContactForm", push(_contact_form, "PC2001")),
+    "case_outcome_form": ("OutcomeForm", push(_outcome_form, "PC2001")),
+    "call_handler_home": ("CallHandlerHome", keys("as:CH1001")),
+    "call_handler_new_call": ("NewCallScreen", keys("as:CH1001", ("n", "NewCallScreen"))),
+    "call_handler_history": ("HistoryScreen", push(_history, "CH1001")),
+    "call_handler_link": ("LinkScreen", push(_link, "CH1001")),
+    "call_handler_thrive": ("ThriveScreen", push(_thrive, "CH1001")),
+    "call_handler_override": ("OverrideDialog", push(_override, "CH1001")),
+    "call_handler_briefing": ("BriefingScreen", push(_briefing, "CH1001")),
+    "call_handler_briefing_view": ("BriefingView", push(_briefing_view, "CH1001")),
+    "call_handler_safety": ("SafetyAdviceScreen", push(_safety, "CH1001")),
+    "dvds_list": ("DvdsListScreen", push(_dvds_list, "CH1001")),
+    "dvds_new_application": (
+        "DvdsApplicationForm",
+        keys("as:CH1001", ("c", "DvdsListScreen"), ("n", "DvdsApplicationForm")),
+    ),
+    "dvds_step": ("DvdsStepForm", push(_dvds_step, "CH1001")),
+    "supervisor_home": ("SupervisorHome", keys("as:SG3001")),
+    "supervisor_review_form": ("ReviewScreen", push(_review, "SG3001")),
+    "supervisor_dashboard": (
+        "DashboardScreen",
+        push(lambda _app: dashboard.DashboardScreen(), "SG3001"),
+    ),
+    "supervisor_high_risk_queue": ("HighRiskQueueScreen", push(_high_risk_queue, "SG3001")),
+    "supervisor_high_risk_review": ("HighRiskReviewScreen", push(_high_risk_review, "SG3001")),
+    "leaders_figures": ("FiguresScreen", push(lambda _app: figures.FiguresScreen(), "SG3001")),
 }
 
 
 @pytest.mark.parametrize("name", sorted(SCREENS))
 def test_screen(name: str, app: FirstResponseApp, snap_compare: Any) -> None:
-    walk = SCREENS[name]
+    shown, walk = SCREENS[name]
 
     async def steps(pilot: Pilot[Any]) -> None:
         await walk(pilot)
+        assert type(pilot.app.screen).__name__ == shown
         for form in pilot.app.screen.query(ChecklistForm):
             await form.build_all()  # a form mounts its later pages after the first frame
         if name == "supervisor_review_form":
@@ -277,6 +419,42 @@ def test_screen(name: str, app: FirstResponseApp, snap_compare: Any) -> None:
             box.cursor_blink = False
         for area in pilot.app.screen.query(TextArea):
             area.cursor_blink = False
-        await settle(pilot)
+        bars = pilot.app.screen.query(StatusBar)
+        await settle(pilot, lambda: all(bar.text for bar in bars))  # read on a thread
 
     assert snap_compare(app, terminal_size=SIZE, run_before=steps)
+
+
+#: Screens no officer sees on their own: bases the real screens are built on.
+BASES = {"ResponderScreen", "FollowupScreen", "FollowupList", "FollowupForm"}
+
+
+def _screen_classes() -> set[str]:
+    """Every class under tui/screens that is (through any base) a Screen or ModalScreen."""
+    from pathlib import Path
+
+    import firstresponse.tui.screens as package
+
+    bases: dict[str, list[str]] = {}
+    for path in Path(package.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef):
+                names = [ast.unparse(b).split("[")[0].split(".")[-1] for b in node.bases]
+                bases[node.name] = names
+
+    def is_screen(name: str, seen: frozenset[str] = frozenset()) -> bool:
+        if name in ("Screen", "ModalScreen"):
+            return True
+        return name not in seen and any(
+            is_screen(base, seen | {name}) for base in bases.get(name, [])
+        )
+
+    return {name for name in bases if is_screen(name)}
+
+
+def test_every_screen_has_a_snapshot() -> None:
+    classes = _screen_classes()
+    assert {"LoginScreen", "LockScreen", "DvdsStepForm"} <= classes  # the walk finds them
+    covered = {shown for shown, _ in SCREENS.values()}
+    assert classes - BASES - covered == set(), "screens with no snapshot"
+    assert covered - classes == set(), "snapshots of screens that no longer exist"

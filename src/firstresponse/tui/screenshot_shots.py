@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import firstresponse.tui.screens.call_handler.shots
+import firstresponse.tui.screens.followup.shots
 import firstresponse.tui.screens.responder.shots
 import firstresponse.tui.screens.security_shots
 import firstresponse.tui.screens.supervisor.shots  # noqa: F401  (each registers with @shot)

@@ -29,16 +29,18 @@ class Shot:
     name: str
     caption: str
     steps: Steps
+    screen: str  # the class of the screen the walk ends on
 
 
 SHOTS: list[Shot] = []
 
 
-def shot(name: str, caption: str) -> Callable[[Steps], Steps]:
-    """Register `steps` as the walk to the screen saved as `screens/<name>.svg`."""
+def shot(name: str, caption: str, screen: str) -> Callable[[Steps], Steps]:
+    """Register `steps` as the walk to the `screen` (a class name) saved as
+    `screens/<name>.svg`."""
 
     def register(steps: Steps) -> Steps:
-        SHOTS.append(Shot(name, caption, steps))
+        SHOTS.append(Shot(name, caption, steps, screen))
         return steps
 
     return register
@@ -89,9 +91,16 @@ async def sign_in(pilot: Pilot[None], collar: str, pin: str = "1234") -> None:
     )
 
 
-@shot("login", "Sign in: collar number and PIN")
+@shot("login", "Sign in: collar number and PIN", "LoginScreen")
 async def _login(pilot: Pilot[None]) -> None:
     await settle(pilot)
+
+
+def _status_shown(pilot: Pilot[None]) -> bool:
+    """Every status bar on the screen has its first figures (they are read on a thread)."""
+    from firstresponse.tui.widgets.status_bar import StatusBar
+
+    return all(bar.text for bar in pilot.app.screen.query(StatusBar))
 
 
 async def capture(
@@ -106,7 +115,10 @@ async def capture(
         app = FirstResponseApp(settings, store, demo=True)
         async with app.run_test(size=SIZE) as pilot:
             await item.steps(pilot)
-            await settle(pilot)
+            shown = type(pilot.app.screen).__name__
+            if shown != item.screen:
+                raise RuntimeError(f"shot {item.name}: ended on {shown}, not {item.screen}")
+            await settle(pilot, lambda: _status_shown(pilot))
             path = out / f"{item.name}.svg"
             app.save_screenshot(filename=path.name, path=str(out))
             written.append(path)

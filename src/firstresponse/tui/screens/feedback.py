@@ -8,6 +8,8 @@ and same-shift high-risk reviews, newest first. In both, `a` acknowledges the on
 
 from __future__ import annotations
 
+from textwrap import shorten
+
 from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -121,10 +123,10 @@ class CaseFeedbackScreen(FollowupList):
         table.clear()
         for n, item in enumerate(self.items):
             state = "NEW" if item.waiting else "read"
+            result = shorten(item.result, 26, placeholder="…")  # whole words
             table.add_row(
-                local(item.at), item.reference, KINDS[item.kind], item.result[:26], state,
-                key=str(n),
-            )  # fmt: skip
+                local(item.at), item.reference, KINDS[item.kind], result, state, key=str(n)
+            )
         table.keep_cursor(row)
         waiting = sum(item.waiting for item in self.items)
         self.query_one("#cf-hint", Label).update(

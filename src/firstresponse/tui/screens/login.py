@@ -56,9 +56,9 @@ class LoginScreen(Screen[None]):
         yield Header()
         with Vertical(id="login"):
             yield Label("Sign in", classes="title")
-            yield Label("Collar number", classes="hint")
+            yield Label("Collar number, then Enter", classes="hint")
             yield Input(placeholder="e.g. PC2001", id="collar")
-            yield Label("PIN", classes="hint")
+            yield Label("PIN, then Enter to sign in", classes="hint")
             yield Input(placeholder="4 to 8 digits", id="pin", password=True, max_length=8)
             yield Label("", id="login-error", classes="error")
             if self.app.demo:

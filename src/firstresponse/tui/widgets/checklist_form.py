@@ -343,7 +343,7 @@ class EntryBox(SingleLayout, Vertical):
             with Horizontal(classes="cl-entry-head"):
                 yield Static(title, classes="cl-entry-title", markup=False)
                 yield Button(
-                    f"Remove {title.lower()}",
+                    f"Remove {title.lower()} (Enter)",
                     classes="cl-remove",
                     compact=True,
                     id=widget_id("rm", f"{item.id}-{self.index}"),
@@ -401,7 +401,7 @@ class GroupField(SingleLayout, Vertical):
                     yield EntryBox(self, index)
         if not self.read_only:
             yield Button(
-                f"Add {self.item.entry_label.lower()}",
+                f"Add {self.item.entry_label.lower()} (Enter)",
                 id=widget_id("add", self.path),
                 classes="cl-add",
                 compact=True,
@@ -475,7 +475,7 @@ class ChecklistForm(Widget):
 
     DEFAULT_CSS = """
     ChecklistForm { height: 1fr; }
-    ChecklistForm #cl-summary { height: auto; max-height: 2; padding: 0 1; background: $boost; }
+    ChecklistForm #cl-summary { height: auto; max-height: 4; padding: 0 1; background: $boost; }
     ChecklistForm #cl-legend { height: 1; padding: 0 1; color: $text-muted; }
     ChecklistForm #cl-body { height: 1fr; scrollbar-gutter: stable; }
     ChecklistForm .cl-section { text-style: bold underline; padding: 1 1 0 1; }

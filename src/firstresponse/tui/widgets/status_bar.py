@@ -1,12 +1,13 @@
 """The sync status line on every home screen, whatever the role.
 
 It says in words what is happening ("synced 22:47 · 0 waiting", "offline since 22:45 ·
-12 waiting · held on the hub: 2") and ends with the key that syncs now. Every second it
-shows the newest status of the terminal context's `SyncLink` (session.link), which the
-context holds from sign-in to sign-out, with fresh outbox counts. When the link has pulled new
-changes it posts `StatusBar.Pulled`, so a screen listing assignments can reload; when
-more records are waiting than a second ago it asks the link to sync at once, so what a
-call handler sends leaves in about a second whichever screen saved it.
+12 waiting · held on the hub: 2") and ends with the key that syncs now. Every second, while
+its screen is shown, it reads the newest status of the terminal context's `SyncLink`
+(session.link) with fresh outbox counts on a thread, never on the UI thread, and repaints
+only when the words changed (one fixed line: no layout). When the link has pulled new
+changes it posts `StatusBar.Pulled`, so a screen listing calls or assignments can reload;
+when more records are waiting than a second ago it asks the link to sync at once, so what
+a call handler sends leaves in about a second whichever screen saved it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from textual import getters
 from textual.message import Message
 from textual.widgets import Static
+from textual.worker import Worker
 
 from firstresponse.sync.status import SyncStatus
 from firstresponse.tui.app import FirstResponseApp
@@ -39,7 +41,7 @@ class StatusBar(Static):
     app = getters.app(FirstResponseApp)
 
     DEFAULT_CSS = """
-    StatusBar { height: 1; padding: 0 1; background: $panel; color: $text; }
+    StatusBar { width: 1fr; height: 1; padding: 0 1; background: $panel; color: $text; }
     StatusBar.-offline { background: $warning 30%; }
     StatusBar.-attention { background: $error 40%; }
     """
@@ -51,20 +53,47 @@ class StatusBar(Static):
         super().__init__("", markup=False, id=id)
         self._pulled = -1
         self._waiting = -1
+        self._text = ""
+        self._reading: Worker[SyncStatus] | None = None
+
+    @property
+    def text(self) -> str:
+        """The words on the bar now ("" until the first figures are read)."""
+        return self._text
 
     def on_mount(self) -> None:
         self.refresh_status()
-        self.set_interval(1.0, self.refresh_status)
+        self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        if self.screen.is_current:  # a screen underneath another reads nothing
+            self.refresh_status()
 
     def refresh_status(self) -> None:
-        context = self.app.context
-        status = context.sync_status()
-        self.update(status_line(status, max(self.size.width, 40) if self.size.width else WIDTH))
+        """Read fresh figures on a thread (one read at a time); shown when they arrive."""
+        if self._reading is not None and not self._reading.is_finished:
+            return
+        self._reading = self.run_worker(
+            self.app.context.sync_status, thread=True, group="status-bar", exit_on_error=False
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker is self._reading and event.worker.result is not None:
+            event.stop()
+            self.show(event.worker.result)
+
+    def show(self, status: SyncStatus) -> None:
+        """Put `status` on the bar (repainted only if the words or the warning changed)."""
+        width = max(self.size.width, 40) if self.size.width else WIDTH
+        text = status_line(status, width)
+        if text != self._text:
+            self._text = text
+            self.update(text, layout=False)
         self.set_class(not status.connected, "-offline")
         self.set_class(bool(status.quarantined or status.held) or status.auth_failed, "-attention")
         if self._pulled >= 0 and status.pulled > self._pulled:
             self.post_message(self.Pulled())
         self._pulled = status.pulled
         if self._waiting >= 0 and status.waiting > self._waiting:
-            context.wake_sync()  # a record was just saved: send it now
+            self.app.context.wake_sync()  # a record was just saved: send it now
         self._waiting = status.waiting

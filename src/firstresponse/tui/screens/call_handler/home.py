@@ -45,6 +45,9 @@ class CallHandlerHome(Screen[None]):
     def on_screen_resume(self) -> None:
         self.action_refresh()
 
+    def on_status_bar_pulled(self, _event: StatusBar.Pulled) -> None:
+        self.action_refresh()  # the hub sent changes: a responder's status reaches the list
+
     def action_refresh(self) -> None:
         table = self.query_one(DataTable)
         row = table.cursor_row

@@ -111,7 +111,7 @@ class NewCallScreen(Screen[None]):
         )
 
     def on_mount(self) -> None:
-        self.sub_title = "New call"
+        self.sub_title = "New call · Enter or Tab: next box"
         self.query_one("#name", Input).focus()
 
     def value(self, wid: str) -> str:
@@ -148,6 +148,11 @@ class NewCallScreen(Screen[None]):
         """Enter moves to the next detail, as Tab does."""
         event.stop()
         self.focus_next()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """A choice made (Enter on the list) moves on too: Enter again would reopen it."""
+        if event.select.has_focus and not event.select.expanded:
+            self.focus_next()
 
     def action_matches(self) -> None:
         matches = self.query_one("#matches", OptionList)

@@ -49,10 +49,8 @@ class OverrideDialog(ModalScreen[Override | None]):
             yield Input(placeholder="Supervisor PIN", password=True, id="ov-pin")
             yield Input(self.rationale, placeholder="Rationale for the lower grade", id="ov-why")
             yield Label("", id="ov-error", classes="error")
-            yield Label(
-                "Enter: next box · Enter on the rationale: check and agree · Esc: cancel",
-                classes="hint",
-            )
+            # One line inside the dialog (64 columns): a longer one lost "Esc: cancel".
+            yield Label("Enter: next box, then check and agree · Esc: cancel", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#ov-pin" if self.collar else "#ov-collar", Input).focus()

@@ -48,7 +48,10 @@ class FollowupScreen(Screen[None]):
 
 class FollowupList(FollowupScreen):
     """A table of `COLUMNS` (id `TABLE`), filled by `action_refresh` when first shown and
-    each time the screen is shown again."""
+    each time the screen is shown again. The table scrolls within the room left, so the
+    title and hint above it stay on screen however many rows there are."""
+
+    DEFAULT_CSS = "FollowupList DataTable { height: 1fr; }"
 
     TABLE = ""
     COLUMNS: tuple[str, ...] = ()

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from textwrap import shorten
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Label, Static
@@ -50,9 +52,10 @@ class ContactsScreen(FollowupList):
     COLUMNS = ("Due", "Ref", "Owner", "Contact")
 
     def on_mount(self) -> None:
+        # Textual then runs FollowupList.on_mount itself (handlers run down the MRO): calling
+        # it here as well added every column twice.
         if not self.scope:
             self.scope = "overdue" if allowed(self.user, Action.REVIEW) else "mine"
-        super().on_mount()
 
     def action_refresh(self) -> None:
         now = utcnow()
@@ -62,7 +65,9 @@ class ContactsScreen(FollowupList):
         table.clear()
         for n, d in enumerate(self.items):
             due = ("OVERDUE " if d.overdue(now) else "") + when(d.due_at)
-            table.add_row(due, d.reference, d.owner, d.what[:40], key=str(n))
+            # Whole words, narrow enough that the row fits 80 columns (in full below).
+            what = shorten(d.what, 16, placeholder="…")
+            table.add_row(due, d.reference, d.owner, what, key=str(n))
         self.query_one("#vc-title", Label).update(SCOPE_TITLES[self.scope])
         self.query_one("#vc-hint", Label).update(
             f"{len(self.items)} due · Enter record contact · o outcome · t mine/team/overdue"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from textwrap import shorten
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -72,7 +73,12 @@ class DvdsListScreen(FollowupList):
                 due = late + (when(nxt.due_at) if nxt.due_at else f"after {nxt.waits_for}")
                 step = nxt.step.replace("_", " ")
             table.add_row(
-                due, a.record.reference, ROUTES[a.record.route], step, a.outcome[:24], key=str(n)
+                due,
+                a.record.reference,
+                ROUTES[a.record.route],
+                step,
+                shorten(a.outcome, 24, placeholder="…"),
+                key=str(n),
             )
         self.query_one("#dv-hint", Label).update(
             f"{len(self.items)} {'in all' if self.include_closed else 'open'} · Enter step · "

@@ -20,12 +20,14 @@ SCOPES = ("overall", "by_week", "by_team", "by_officer")
 
 def _text(value: float | None) -> str:
     if value is None:
-        return "— (none to count)"
+        return "— none to count"
     return f"{value:g}"
 
 
 class FiguresScreen(FollowupScreen):
     """g cycles overall / week / team / officer; , and . step through the groups."""
+
+    DEFAULT_CSS = "FiguresScreen #fg-table { height: 1fr; }"
 
     BINDINGS = [
         Binding("g", "scope", "Overall/week/team/officer"),

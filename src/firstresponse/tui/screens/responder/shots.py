@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 
 from firstresponse.attendance.terminal import newest_submitted_incident
-from firstresponse.tui.screenshots import app_of, settle, shot, sign_in
+from firstresponse.tui.screenshots import app_of, settle, shot, sign_in, type_text
 
 
 def _on(pilot: Pilot[None], name: str) -> bool:
@@ -36,26 +36,42 @@ async def _form_shown(pilot: Pilot[None]) -> None:
     )
 
 
-@shot("responder_assignments", "Responder: assignments, with sync state and records waiting")
+@shot(
+    "responder_assignments",
+    "Responder: assignments, with sync state and records waiting",
+    "ResponderHome",
+)
 async def _assignments(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "PC2001")
 
 
-@shot("responder_briefing", "Responder: the call handler's briefing, readable offline")
+@shot(
+    "responder_briefing",
+    "Responder: the call handler's briefing, readable offline",
+    "IncidentScreen",
+)
 async def _briefing(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "PC2001")
     await pilot.press("enter")
     await settle(pilot, lambda: _on(pilot, "IncidentScreen"))
 
 
-@shot("responder_checklist", "Responder: first response checklist, saved on every answer")
+@shot(
+    "responder_checklist",
+    "Responder: first response checklist, saved on every answer",
+    "ChecklistScreen",
+)
 async def _checklist(pilot: Pilot[None]) -> None:
     await _briefing(pilot)
     await pilot.press("c")
     await _form_shown(pilot)
 
 
-@shot("responder_children", "Responder: each child recorded individually, reasons if not seen")
+@shot(
+    "responder_children",
+    "Responder: each child recorded individually, reasons if not seen",
+    "ChecklistScreen",
+)
 async def _children(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "PC2002")
     await _submitted_incident(pilot, "PC2002")
@@ -67,7 +83,7 @@ async def _children(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
-@shot("responder_risk", "Responder: computed risk level and the factors behind it")
+@shot("responder_risk", "Responder: computed risk level and the factors behind it", "RiskScreen")
 async def _risk(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "PC2002")
     await _submitted_incident(pilot, "PC2002")
@@ -75,15 +91,90 @@ async def _risk(pilot: Pilot[None]) -> None:
     await settle(pilot, lambda: _on(pilot, "RiskScreen"))
 
 
-@shot("responder_submit_refused", "Responder: submission refused with what is missing")
+@shot(
+    "responder_submit_refused",
+    "Responder: submission refused with what is missing",
+    "ProblemsDialog",
+)
 async def _refused(pilot: Pilot[None]) -> None:
     await _briefing(pilot)
     await pilot.press("s")
     await settle(pilot, lambda: _on(pilot, "ProblemsDialog"))
 
 
-@shot("responder_outbox", "Responder: unsynced records, high risk and children first")
+@shot(
+    "responder_outbox", "Responder: unsynced records, high risk and children first", "OutboxScreen"
+)
 async def _outbox(pilot: Pilot[None]) -> None:
     await _home(pilot, "PC2002")
     await pilot.press("o")
     await settle(pilot, lambda: _on(pilot, "OutboxScreen"))
+
+
+async def _amending(pilot: Pilot[None], collar: str) -> None:
+    """Start an amendment of the officer's newest submitted checklist (a new draft, with
+    its referrals to decide again) and come back to the incident."""
+    await _home(pilot, collar)
+    await _submitted_incident(pilot, collar)
+    await pilot.press("a")
+    await settle(pilot, lambda: _on(pilot, "AmendDialog"))
+    await type_text(pilot, "School name added")
+    await pilot.press("enter")
+    # The amendment's form opens; if an earlier walk left one open, the incident stays.
+    await settle(pilot, lambda: not _on(pilot, "AmendDialog"))
+    if _on(pilot, "ChecklistScreen"):
+        await _form_shown(pilot)
+        await pilot.press("escape")
+    await settle(pilot, lambda: _on(pilot, "IncidentScreen"))
+
+
+@shot(
+    "responder_referrals",
+    "Responder: referrals the answers call for, a to accept, d to decline",
+    "ReferralsScreen",
+)
+async def _referrals(pilot: Pilot[None]) -> None:
+    await _amending(pilot, "PC2002")
+    await pilot.press("f")
+    await settle(pilot, lambda: _on(pilot, "ReferralsScreen"))
+
+
+@shot("responder_decline_reason", "Responder: a declined referral needs its reason", "ReasonDialog")
+async def _decline(pilot: Pilot[None]) -> None:
+    await _referrals(pilot)
+    await pilot.press("d")
+    await settle(pilot, lambda: _on(pilot, "ReasonDialog"))
+
+
+@shot(
+    "responder_amend",
+    "Responder: amend a submitted checklist as a new version, with why",
+    "AmendDialog",
+)
+async def _amend(pilot: Pilot[None]) -> None:
+    await _home(pilot, "PC2002")
+    await _submitted_incident(pilot, "PC2002")
+    await pilot.press("a")
+    await settle(pilot, lambda: _on(pilot, "AmendDialog"))
+
+
+@shot(
+    "responder_new_attendance",
+    "Responder: attending an incident no call handler sent",
+    "NewAttendance",
+)
+async def _new_attendance(pilot: Pilot[None]) -> None:
+    await _home(pilot, "PC2001")
+    await pilot.press("n")
+    await settle(pilot, lambda: _on(pilot, "NewAttendance"))
+
+
+@shot(
+    "officer_case_feedback",
+    "Officer: every review of their cases, NEW until acknowledged",
+    "CaseFeedbackScreen",
+)
+async def _case_feedback(pilot: Pilot[None]) -> None:
+    await _home(pilot, "PC2002")
+    await pilot.press("f")
+    await settle(pilot, lambda: _on(pilot, "CaseFeedbackScreen"))

@@ -24,7 +24,9 @@ DRAW_RATE = 0.1
 
 
 def reasons_text(item: QueueItem) -> str:
-    return ", ".join(r.replace("_", " ") for r in item.item["reasons"])
+    """Why the case was drawn, in words (the codes only if an old item has no words)."""
+    words = item.item.get("why") or [r.replace("_", " ") for r in item.item["reasons"]]
+    return "; ".join(words)
 
 
 class SupervisorHome(Screen[None]):
@@ -73,6 +75,9 @@ class SupervisorHome(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.action_refresh()
+
+    def on_status_bar_pulled(self, _event: StatusBar.Pulled) -> None:
+        self.action_refresh()  # the hub sent submissions: the queue takes them in
 
     def action_refresh(self) -> None:
         self.items = review_queue(self.app.context.store)

@@ -11,33 +11,45 @@ def _on(pilot: Pilot[None], name: str) -> bool:
     return type(pilot.app.screen).__name__ == name
 
 
-@shot("supervisor_queue", "Supervisor: dip-sample queue, must-check cases first")
+@shot("supervisor_queue", "Supervisor: dip-sample queue, must-check cases first", "SupervisorHome")
 async def _queue(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "SG3001")
 
 
-@shot("supervisor_review", "Supervisor: the sampled case read-only, then the review form")
+@shot(
+    "supervisor_review",
+    "Supervisor: the sampled case read-only, then the review form",
+    "ReviewScreen",
+)
 async def _review(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "SG3001")
     await pilot.press("enter")
     await settle(pilot, lambda: _on(pilot, "ReviewScreen"))
 
 
-@shot("supervisor_review_form", "Supervisor: review points met / not met / n.a. and feedback")
+@shot(
+    "supervisor_review_form",
+    "Supervisor: review points met / not met / n.a. and feedback",
+    "ReviewScreen",
+)
 async def _review_form(pilot: Pilot[None]) -> None:
     await _review(pilot)
     await pilot.press("f4")
     await settle(pilot)
 
 
-@shot("supervisor_dashboard", "Supervisor: compliance figures by week, team and officer")
+@shot(
+    "supervisor_dashboard",
+    "Supervisor: compliance figures by week, team and officer",
+    "DashboardScreen",
+)
 async def _dashboard(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "SG3001")
     await pilot.press("d")
     await settle(pilot, lambda: _on(pilot, "DashboardScreen"))
 
 
-@shot("officer_feedback", "Officer: review feedback at sign-in, to acknowledge")
+@shot("officer_feedback", "Officer: review feedback at sign-in, to acknowledge", "FeedbackScreen")
 async def _feedback(pilot: Pilot[None]) -> None:
     from firstresponse.tui.screens.feedback import FeedbackScreen, feedback_screen_for
 
