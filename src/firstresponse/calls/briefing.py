@@ -91,7 +91,8 @@ def _suspect(suspects: list[Profile], chosen: bool) -> list[str]:
     """The suspect's side: orders protecting anyone, bail, warrants, markers, victims, DVDS."""
     if not suspects:
         return ["No record held for the suspect"]
-    lines = [] if chosen else ["Suspect on this call not identified; known from her history:"]
+    unnamed = "Suspect on this call not identified; known from the victim's history:"
+    lines = [] if chosen else [unnamed]
     for p in suspects:
         lines.append(_headline(p))
         lines += [f"  Order: {o}" for o in p.get("orders") or []]
