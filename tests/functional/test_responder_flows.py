@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from sqlmodel import select
+from textual.app import App
 from textual.widgets import Input, OptionList
 
 from firstresponse.attendance import submit
@@ -21,6 +22,8 @@ from firstresponse.tui.screens.responder.incident import IncidentScreen
 from firstresponse.tui.screens.responder.outbox import OutboxScreen
 from firstresponse.tui.screens.responder.referrals import ReferralsScreen
 from firstresponse.tui.screenshots import settle, sign_in, type_text
+from firstresponse.tui.widgets.marked_list import MarkedList
+from firstresponse.tui.widgets.marks import CURSOR
 from firstresponse.tui.widgets.status_bar import StatusBar
 from tests.functional.test_responder import OFFICER, _open_checklist, _open_incident, _prepare
 
@@ -211,3 +214,25 @@ async def test_the_checklist_lists_the_children_the_call_handler_recorded(
         child = db.exec(select(Child)).one()  # still one record for Robin
     assert draft.answers["children_present"] == "yes"
     assert draft.answers["children"] == [{"_id": child.id, "name": "Robin Caller", "age": 7}]
+
+
+async def test_the_record_to_amend_is_chosen_by_its_mark_not_its_colour() -> None:
+    chosen: list[tuple[str, str] | None] = []
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            choices = [("a1", "First response checklist v1"), ("a2", "Risk checklist v1")]
+            self.push_screen(AmendDialog(choices), chosen.append)
+
+    async with Host().run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: isinstance(pilot.app.screen, AmendDialog))
+        listed = pilot.app.screen.query_one(MarkedList)
+        assert str(listed.get_option_at_index(0).prompt).startswith(f"{CURSOR} First response")
+        await pilot.press("tab", "down", "enter")
+        await settle(pilot, lambda: isinstance(pilot.app.focused, Input))
+        assert str(listed.get_option_at_index(1).prompt).startswith(f"{CURSOR} Risk")
+        assert not str(listed.get_option_at_index(0).prompt).startswith(CURSOR)
+        await type_text(pilot, "Risk level typed wrongly")
+        await pilot.press("enter")
+        await settle(pilot, lambda: bool(chosen))
+    assert chosen == [("a2", "Risk level typed wrongly")]

@@ -6,7 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, Static
+
+from firstresponse.tui.widgets.marked_list import MarkedList
+from firstresponse.tui.widgets.marks import CURSOR
 
 DIALOG_CSS = """
 ReasonDialog, ProblemsDialog, AmendDialog { align: center middle; }
@@ -16,7 +19,7 @@ ReasonDialog > Vertical, ProblemsDialog > Vertical, AmendDialog > Vertical {
 ProblemsDialog VerticalScroll { height: auto; max-height: 16; }
 .dialog-title { text-style: bold; }
 .dialog-error { color: $error; }
-AmendDialog RadioSet { height: auto; border: none; }
+AmendDialog MarkedList { height: auto; max-height: 6; border: none; }
 """
 
 
@@ -61,20 +64,23 @@ class AmendDialog(ModalScreen[tuple[str, str] | None]):
         with Vertical():
             yield Static("Amend a submitted record", classes="dialog-title")
             yield Static("The original stays as it was; the amendment is a new version.")
-            with RadioSet(id="amend-which"):
-                for n, (_, label) in enumerate(self.choices):
-                    yield RadioButton(label, n == 0)
+            yield Static(f"Record to amend (the one marked {CURSOR}; Tab, then ↑↓ to change):")
+            yield MarkedList(id="amend-which")
             yield Input(placeholder="Why is it being amended? (required)", id="amend-reason")
             yield Label("Enter to start the amendment · Escape to cancel", id="amend-error")
 
     def on_mount(self) -> None:
+        self.query_one(MarkedList).set_options_text([(label, None) for _, label in self.choices])
         self.query_one("#amend-reason", Input).focus()
+
+    def on_option_list_option_selected(self) -> None:
+        self.query_one("#amend-reason", Input).focus()  # chosen: back to the reason
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if not event.value.strip():
             self.query_one("#amend-error", Label).update("A reason is required.")
             return
-        index = max(self.query_one("#amend-which", RadioSet).pressed_index, 0)
+        index = self.query_one(MarkedList).highlighted or 0
         self.dismiss((self.choices[index][0], event.value.strip()))
 
     def action_cancel(self) -> None:
