@@ -12,7 +12,7 @@ from firstresponse.records import DipSample, PersonMarker
 from firstresponse.store import Store
 from firstresponse.supervision import choose, draw, queue
 from firstresponse.supervision.cases import load_cases, window
-from firstresponse.supervision.sampling import candidates
+from firstresponse.supervision.sampling import REASONS, SHORT_REASONS, candidates
 
 DAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 START, END = window(date(2026, 3, 1), date(2026, 3, 31))
@@ -117,3 +117,8 @@ def test_draw_records_the_seed_and_replays(store: Store) -> None:
 def test_bad_rate_is_refused() -> None:
     with pytest.raises(ValueError):
         choose([], 1.5, 1)
+
+
+def test_every_reason_a_case_is_drawn_for_has_a_short_form_for_the_queue() -> None:
+    assert set(SHORT_REASONS) == set(REASONS)
+    assert all(0 < len(short) <= 18 for short in SHORT_REASONS.values())

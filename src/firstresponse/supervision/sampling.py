@@ -36,6 +36,18 @@ REASONS = {
     "reduced_protection": "Another decision that reduced protection, with its reason",
     "random": "Random share of standard and medium risk assessments",
 }
+#: The same in a few words, for a queue's column.
+SHORT_REASONS = {
+    "scheduled": "appointment only",
+    "no_deployment": "nobody sent",
+    "no_arrest_crime": "no arrest (crime)",
+    "police_workforce_suspect": "police suspect",
+    "risk_lowered": "risk lowered",
+    "grade_override": "grade overridden",
+    "risk_not_assessed": "risk not assessed",
+    "reduced_protection": "protection reduced",
+    "random": "random",
+}
 GRADE_OVERRIDE_KINDS = {"grade_override", "grade_below_floor"}
 #: Decisions recorded for the file that add protection, so need no review of their own.
 RAISING_KINDS = {"risk_raised"}

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from firstresponse.records import utcnow
 from firstresponse.security.permissions import Action, allowed
 from firstresponse.supervision import QueueItem
+from firstresponse.supervision.sampling import SHORT_REASONS
 from firstresponse.supervision.terminal import draw_sample, review_queue
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.widgets.marked_table import MarkedTable
@@ -87,7 +88,7 @@ class SupervisorHome(Screen[None]):
         for n, q in enumerate(self.items):
             item = q.item
             reasons = item["reasons"]
-            first = reasons[0].replace("_", " ") if reasons else ""
+            first = SHORT_REASONS.get(reasons[0], reasons[0].replace("_", " ")) if reasons else ""
             table.add_row(
                 item["reference"],
                 str(item["occurred_at"])[:10],
