@@ -29,11 +29,11 @@ from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, exists, func, insert, or_, update
+from sqlalchemy import bindparam, exists, func, or_, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, select
 
-from firstresponse.hub import authorise, feed, notices
+from firstresponse.hub import authorise, bulk, feed, notices
 from firstresponse.hub.attest import Authors
 from firstresponse.hub.auth import Principal
 from firstresponse.hub.db import lock_records, serialise_audit
@@ -298,22 +298,23 @@ def plan(db: Session, items: list[Item], newest: dict[str, int] | None = None) -
     return out
 
 
-def execute(db: Session, work: Plan, device: str) -> None:
-    """Write a plan: record tables kind by kind (parents first), then the change feed."""
+def execute(db: Session, work: Plan, device: str) -> list[dict[str, Any]]:
+    """Write a plan: record tables kind by kind (parents first). Returns its change-feed
+    entries, for the caller to hand to the feed once its savepoint has stood (feed.write)."""
     raised = notices.due(db, work.stored)
     for kind in KINDS:
         spec = KINDS[kind]
         table: Any = spec.model.__table__  # type: ignore[attr-defined]
         if work.inserts.get(kind):
             rows = [values for _, values in sorted(work.inserts[kind].items())]
-            db.execute(insert(table), rows)
+            bulk.insert_rows(db, table, rows)
         for record_id, values in work.updates.get(kind, {}).items():
             db.execute(update(table).where(table.c.id == record_id).values(**values))
     for item in work.audits:
         _write_audit(db, item, device)
     notices.write(db, raised)
-    feed.write(db, feed.for_stored(db, work.stored))
     _refile_people(db, [record.id for kind, record in work.stored if kind == Kind.PERSON])
+    return feed.for_stored(db, work.stored)
 
 
 def _refile_people(db: Session, ids: list[str]) -> None:
@@ -350,8 +351,10 @@ def _write_audit(db: Session, item: Item, device: str) -> None:
 
 def _store(
     db: Session, principal: Principal, items: list[Item], newest: dict[str, int]
-) -> list[str]:
-    """Insert the envelopes and write their records; raises on any database error."""
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Insert the envelopes and write their records; raises on any database error.
+
+    Returns the record ids written and their change-feed entries."""
     work = plan(db, items, newest)
     now = utcnow()
     rows = [
@@ -370,9 +373,8 @@ def _store(
         }
         for item in sorted(items, key=lambda item: item.key)  # one lock order for every hub
     ]
-    db.execute(insert(ENVELOPES), rows)
-    execute(db, work, principal.device.name)
-    return work.written
+    bulk.insert_rows(db, ENVELOPES, rows)
+    return work.written, execute(db, work, principal.device.name)
 
 
 def _item_from_row(row: Any, users: dict[str, User]) -> Item | None:
@@ -492,10 +494,11 @@ def retry_deferred(db: Session, device: str, arrived: list[str]) -> None:
                         for item in items
                     ],
                 )
-                execute(db, work, device)
-                arrived = work.written
+                entries = execute(db, work, device)
         except SQLAlchemyError:
             return  # they keep waiting; the next arrival tries again
+        feed.write(db, entries)
+        arrived = work.written
 
 
 def sweep_stranded(db: Session, device: str) -> None:
@@ -547,7 +550,8 @@ def _attempt(db: Session, principal: Principal, fresh: dict[int, Item]) -> dict[
         results[index] = _result(new.pop(index).env, "rejected", 422, reason)
     if new:
         with db.begin_nested():
-            written = _store(db, principal, list(new.values()), _newest_written(existing))
+            written, entries = _store(db, principal, list(new.values()), _newest_written(existing))
+        feed.write(db, entries)
         results.update(
             {
                 index: _result(

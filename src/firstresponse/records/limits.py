@@ -176,7 +176,7 @@ def _plain_text(table: str) -> tuple[dict[str, Rule], frozenset[str]]:
 def problems(table: str, body: Mapping[str, Any]) -> list[str]:
     """Every bound the record `body` of `table` breaks, in field order (empty if none).
 
-    A short, clean text or a plain number is passed at once; anything else is checked in
+    A short text of printable ASCII or a plain number is passed at once; anything else is checked in
     full (`_field_problem`). Runs on every record a hub receives, so kept lean.
     """
     rules, special = _plain_text(table)
@@ -184,10 +184,9 @@ def problems(table: str, body: Mapping[str, Any]) -> list[str]:
     for column, value in body.items():
         if column not in special:
             kind = type(value)
-            if kind is str:
-                rule = rules.get(column, LINE)
-                control = _CONTROL_TEXT if rule.multiline else _CONTROL_LINE
-                if len(value) <= rule.max_chars and control.search(value) is None:
+            if kind is str:  # printable ASCII holds no control character
+                short = len(value) <= rules.get(column, LINE).max_chars
+                if short and value.isascii() and value.isprintable():
                     continue
             elif kind in _PLAIN or (kind is int and _INT_MIN <= value <= _INT_MAX):
                 continue
