@@ -37,6 +37,7 @@ from firstresponse.hub import authorise, bulk, feed, notices
 from firstresponse.hub.attest import Authors
 from firstresponse.hub.auth import Principal
 from firstresponse.hub.db import lock_records, serialise_audit
+from firstresponse.hub.id_lists import in_ids, listed
 from firstresponse.hub.kinds import KINDS, ORDER, KindSpec
 from firstresponse.hub.models import HubEnvelope
 from firstresponse.records import AuditEvent, Kind, User, canonical_json, limits, utcnow
@@ -44,7 +45,6 @@ from firstresponse.records.base import legacy_canonical_json
 from firstresponse.security import audit
 from firstresponse.sync.protocol import Envelope, ItemResult
 
-CHUNK = 500  # ids per IN (...) list
 RACE_RETRIES = 3
 ENVELOPES: Any = HubEnvelope.__table__  # type: ignore[attr-defined]
 
@@ -153,14 +153,8 @@ def _prepare(env: Envelope, authors: Authors) -> Item | str:
     return Item(env=env, spec=spec, record=record, canonical=canonical, user=author.user)
 
 
-def _chunks(values: set[str] | list[str]) -> list[list[str]]:
-    listed = sorted(set(values))
-    return [listed[start : start + CHUNK] for start in range(0, len(listed), CHUNK)]
-
-
-# Statements built once, each taking its id list as one expanding parameter: building an
-# IN (...) afresh costs more per push than running it.
-_IDS: Any = bindparam("ids", expanding=True)
+# Statements built once, each taking its id list as one parameter (hub.id_lists).
+_SEQS: Any = bindparam("ids", expanding=True)
 _EXISTING = select(  # type: ignore[call-overload]
     ENVELOPES.c.record_id,
     ENVELOPES.c.kind,
@@ -170,28 +164,26 @@ _EXISTING = select(  # type: ignore[call-overload]
     ENVELOPES.c.materialised,
     ENVELOPES.c.pushed_by,
     ENVELOPES.c.waits_for,
-).where(ENVELOPES.c.record_id.in_(_IDS))
+).where(in_ids(ENVELOPES.c.record_id))
 _NEWEST = (
     select(ENVELOPES.c.record_id, func.max(ENVELOPES.c.version))
-    .where(ENVELOPES.c.materialised, ENVELOPES.c.record_id.in_(_IDS))
+    .where(ENVELOPES.c.materialised, in_ids(ENVELOPES.c.record_id))
     .group_by(ENVELOPES.c.record_id)
 )
-_WAITING = select(ENVELOPES).where(ENVELOPES.c.waits_for.in_(_IDS))
+_WAITING = select(ENVELOPES).where(in_ids(ENVELOPES.c.waits_for))
 
 
 @cache
 def _present_query(table_name: str) -> Any:
     table = SQLModel.metadata.tables[table_name]
-    return select(table.c.id).where(table.c.id.in_(_IDS))
+    return select(table.c.id).where(in_ids(table.c.id))
 
 
 def _existing(db: Session, ids: set[str]) -> dict[tuple[str, int], Any]:
     """Every stored envelope of these record ids, by (id, version), in one query per chunk."""
-    found: dict[tuple[str, int], Any] = {}
-    for chunk in _chunks(ids):
-        for row in db.execute(_EXISTING, {"ids": chunk}):
-            found[(row.record_id, row.version)] = row
-    return found
+    return {
+        (row.record_id, row.version): row for row in db.execute(_EXISTING, {"ids": listed(ids)})
+    }
 
 
 def _compare(item: Item, row: Any) -> ItemResult:
@@ -222,10 +214,9 @@ def _present(db: Session, wanted: dict[str, set[str]]) -> dict[str, set[str]]:
     """Which of the wanted ids each record table holds."""
     found: dict[str, set[str]] = defaultdict(set)
     for table_name, ids in wanted.items():
-        for chunk in _chunks(ids):
-            found[table_name].update(
-                db.execute(_present_query(table_name), {"ids": chunk}).scalars()
-            )
+        found[table_name].update(
+            db.execute(_present_query(table_name), {"ids": listed(ids)}).scalars()
+        )
     return found
 
 
@@ -240,12 +231,8 @@ def _newest_written(existing: dict[tuple[str, int], Any]) -> dict[str, int]:
 
 def _newest(db: Session, ids: set[str]) -> dict[str, int]:
     """The newest version of each record id already written to its record table."""
-    found: dict[str, int] = {}
-    for chunk in _chunks(ids):
-        found.update(
-            (record_id, version) for record_id, version in db.execute(_NEWEST, {"ids": chunk})
-        )
-    return found
+    query = db.execute(_NEWEST, {"ids": listed(ids)})
+    return {record_id: version for record_id, version in query}
 
 
 @dataclass
@@ -411,9 +398,7 @@ def _writers(db: Session, collars: set[str]) -> dict[str, User]:
 
 
 def _waiting_for(db: Session, arrived: list[str]) -> list[Item]:
-    rows: list[Any] = []
-    for chunk in _chunks(arrived):
-        rows.extend(db.execute(_WAITING, {"ids": chunk}))
+    rows: list[Any] = list(db.execute(_WAITING, {"ids": listed(arrived)}))
     rows.sort(key=lambda row: row.seq)
     users = _writers(db, {row.pushed_by for row in rows})
     return [item for row in rows if (item := _item_from_row(row, users)) is not None]
@@ -441,7 +426,7 @@ def _refuse_waiting(db: Session, device: str, items: list[Item], refused: dict[i
     if not refused:
         return
     db.execute(
-        update(ENVELOPES).where(ENVELOPES.c.seq.in_(_IDS)).values(waits_for=None),
+        update(ENVELOPES).where(ENVELOPES.c.seq.in_(_SEQS)).values(waits_for=None),
         {"ids": [items[index].seq for index in refused]},
     )
     serialise_audit(db)

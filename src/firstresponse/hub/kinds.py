@@ -23,6 +23,7 @@ class KindSpec:
     body: type[BaseModel] = field(init=False, repr=False, compare=False)
     columns: tuple[str, ...] = field(init=False, repr=False, compare=False)
     parents: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
+    table: str = field(init=False, repr=False, compare=False)  # the record table's name
 
     def __post_init__(self) -> None:
         table: Any = self.model.__table__  # type: ignore[attr-defined]
@@ -30,10 +31,7 @@ class KindSpec:
         object.__setattr__(self, "body", body_model(self.model))
         object.__setattr__(self, "columns", tuple(column.name for column in table.columns))
         object.__setattr__(self, "parents", parents)  # (column, table it refers to)
-
-    @property
-    def table(self) -> str:
-        return str(self.model.__tablename__)
+        object.__setattr__(self, "table", str(table.name))
 
     def values(self, record: BaseModel) -> dict[str, Any]:
         """The record's column values, for a core INSERT or UPDATE."""
