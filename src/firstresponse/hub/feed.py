@@ -85,7 +85,7 @@ def flush(db: Session) -> None:
 
 @event.listens_for(OrmSession, "before_commit")
 def _flush_on_commit(session: OrmSession) -> None:
-    if session.info.get(PENDING):
+    if session.info.get(PENDING) and not session.in_nested_transaction():  # not a savepoint
         flush(session)  # type: ignore[arg-type]
 
 

@@ -399,6 +399,8 @@ def _writers(db: Session, collars: set[str]) -> dict[str, User]:
 
 def _waiting_for(db: Session, arrived: list[str]) -> list[Item]:
     rows: list[Any] = list(db.execute(_WAITING, {"ids": listed(arrived)}))
+    if not rows:
+        return []
     rows.sort(key=lambda row: row.seq)
     users = _writers(db, {row.pushed_by for row in rows})
     return [item for row in rows if (item := _item_from_row(row, users)) is not None]

@@ -82,5 +82,14 @@ KINDS: dict[str, KindSpec] = {
 ORDER = {name: rank for rank, name in enumerate(KINDS)}
 
 
+_MAY_PUSH: dict[tuple[str, bool, bool, str], bool] = {}  # (role, active, locked, kind): few
+
+
 def may_push(user: User, spec: KindSpec) -> bool:
-    return any(allowed(user, action) for action in spec.actions)
+    """Whether the officer's role (while active and unlocked) allows pushing this kind;
+    asked for every record of a push, so remembered per role and kind."""
+    key = (user.role, bool(user.active), bool(user.locked), spec.name)
+    found = _MAY_PUSH.get(key)
+    if found is None:
+        found = _MAY_PUSH[key] = any(allowed(user, action) for action in spec.actions)
+    return found
