@@ -537,7 +537,7 @@ def _attempt(db: Session, principal: Principal, fresh: dict[int, Item]) -> dict[
         results[index] = _result(new.pop(index).env, "rejected", 422, reason)
     if new:
         with db.begin_nested():
-            written, entries = _store(db, principal, list(new.values()), _newest_written(existing))
+            _written, entries = _store(db, principal, list(new.values()), _newest_written(existing))
         feed.write(db, entries)
         results.update(
             {
@@ -547,7 +547,6 @@ def _attempt(db: Session, principal: Principal, fresh: dict[int, Item]) -> dict[
                 for index, item in new.items()
             }
         )
-        retry_deferred(db, principal.device.name, written)
     return results
 
 
@@ -555,7 +554,8 @@ def ingest(db: Session, principal: Principal, envelopes: list[Envelope]) -> list
     """Store a batch in the caller's transaction and answer for every envelope, in order.
 
     `principal` is whoever's session pushed the batch; each item is written and authorised
-    as its attested author (hub.attest), who may be another officer of this device.
+    as its attested author (hub.attest), who may be another officer of this device. Records
+    that were waiting for one of them are written last (`sweep_stranded`).
     """
     results: dict[int, ItemResult] = {}
     fresh: dict[int, Item] = {}
@@ -566,18 +566,22 @@ def ingest(db: Session, principal: Principal, envelopes: list[Envelope]) -> list
             results[index] = _result(env, "rejected", 422, prepared)
         else:
             fresh[index] = prepared
+    stored = False
     for _ in range(RACE_RETRIES):
         try:
             results.update(_attempt(db, principal, fresh))
-            return [results[index] for index in range(len(envelopes))]
+            stored = True
+            break
         except IntegrityError:
             continue  # another hub stored some of them first: answer again
         except OperationalError:
             raise  # the database is unreachable or busy, not the records at fault: retry later
         except SQLAlchemyError:
             break
-    for index, item in fresh.items():
-        results[index] = _store_one(db, principal, index, item)
+    if not stored:  # one at a time, so one bad record is rejected and the rest go in
+        for index, item in fresh.items():
+            results[index] = _store_one(db, principal, index, item)
+    sweep_stranded(db, principal.device.name)
     return [results[index] for index in range(len(envelopes))]
 
 
