@@ -48,6 +48,14 @@ TERMINAL_NOTICES = frozenset({"referral", "feedback"})
 _ENVELOPES: Any = HubEnvelope.__table__  # type: ignore[attr-defined]
 _INCIDENTS: Any = Incident.__table__  # type: ignore[attr-defined]
 _ASSIGNMENTS: Any = Assignment.__table__  # type: ignore[attr-defined]
+#: Each incident's owner, restriction and assignees (one row per assignee, or one with none).
+_INCIDENT_FACTS = (
+    select(
+        _INCIDENTS.c.id, _INCIDENTS.c.created_by, _INCIDENTS.c.restricted, _ASSIGNMENTS.c.assignee
+    )
+    .select_from(_INCIDENTS.outerjoin(_ASSIGNMENTS, _ASSIGNMENTS.c.incident_id == _INCIDENTS.c.id))
+    .where(in_ids(_INCIDENTS.c.id))
+)
 _TIMES: dict[str, tuple[Any, str]] = {
     Kind.DECISION: (Decision.__table__, "made_at"),  # type: ignore[attr-defined]
     Kind.REVIEW: (Review.__table__, "created_at"),  # type: ignore[attr-defined]
@@ -140,13 +148,10 @@ def load(
             holding.newest[record_id] = json.loads(row.body)
     incident_ids = sorted({i for kind, record in items if (i := incident_of(kind, record))})
     if incident_ids:
-        query = select(_INCIDENTS.c.id, _INCIDENTS.c.created_by, _INCIDENTS.c.restricted)
-        for row in db.execute(query.where(in_ids(_INCIDENTS.c.id)), {"ids": incident_ids}):
+        for row in db.execute(_INCIDENT_FACTS, {"ids": incident_ids}):
             holding.incidents[row.id] = IncidentFacts(row.created_by or "", bool(row.restricted))
-        query = select(_ASSIGNMENTS.c.incident_id, _ASSIGNMENTS.c.assignee)
-        where = query.where(in_ids(_ASSIGNMENTS.c.incident_id))
-        for row in db.execute(where, {"ids": incident_ids}):
-            holding.assignees[row.incident_id].add(row.assignee)
+            if row.assignee is not None:
+                holding.assignees[row.id].add(row.assignee)
     reviews = sorted(
         {r.subject_id for k, r in items if k == Kind.NOTIFICATION and r.subject_kind == "review"}
         - holding.owners.keys()

@@ -29,7 +29,7 @@ from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, exists, func, or_, update
+from sqlalchemy import bindparam, exists, func, literal, or_, union_all, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, select
 
@@ -174,9 +174,13 @@ _WAITING = select(ENVELOPES).where(in_ids(ENVELOPES.c.waits_for))
 
 
 @cache
-def _present_query(table_name: str) -> Any:
-    table = SQLModel.metadata.tables[table_name]
-    return select(table.c.id).where(in_ids(table.c.id))
+def _present_query(table_names: tuple[str, ...]) -> Any:
+    """(table name, id) of the ids bound as ids_0, ids_1, ... held by each table, in one query."""
+    parts = []
+    for n, name in enumerate(table_names):
+        table = SQLModel.metadata.tables[name]
+        parts.append(select(literal(name), table.c.id).where(in_ids(table.c.id, f"ids_{n}")))
+    return union_all(*parts)
 
 
 def _existing(db: Session, ids: set[str]) -> dict[tuple[str, int], Any]:
@@ -213,10 +217,11 @@ def _parents(item: Item) -> list[tuple[str, str]]:
 def _present(db: Session, wanted: dict[str, set[str]]) -> dict[str, set[str]]:
     """Which of the wanted ids each record table holds."""
     found: dict[str, set[str]] = defaultdict(set)
-    for table_name, ids in wanted.items():
-        found[table_name].update(
-            db.execute(_present_query(table_name), {"ids": listed(ids)}).scalars()
-        )
+    names = tuple(sorted(wanted))
+    if names:
+        params = {f"ids_{n}": listed(wanted[name]) for n, name in enumerate(names)}
+        for name, record_id in db.execute(_present_query(names), params):
+            found[name].add(record_id)
     return found
 
 
