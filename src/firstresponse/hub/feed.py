@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col, select
 
+import firstresponse.lookup.autoindex  # noqa: F401  (its commit hook first: see _flush_on_commit)
 from firstresponse.hub import bulk, followup_feed
 from firstresponse.hub.models import EVERYONE, RESTRICTED, HubChange
 from firstresponse.records import (
@@ -85,6 +86,8 @@ def flush(db: Session) -> None:
 
 @event.listens_for(OrmSession, "before_commit")
 def _flush_on_commit(session: OrmSession) -> None:
+    """The last thing before the commit: registered after the lookup index's own hook, so
+    no lock but the feed's is taken while it is held (two hubs cannot deadlock on it)."""
     if session.info.get(PENDING) and not session.in_nested_transaction():  # not a savepoint
         flush(session)  # type: ignore[arg-type]
 
