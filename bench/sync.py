@@ -14,7 +14,7 @@
    that every record is on the hub exactly once and acknowledged on its terminal.
 
     .venv/bin/python bench/sync.py [--db postgresql+psycopg://...] [--records 10000]
-        [--terminals 200] [--per-terminal 50] [--workers N]
+        [--terminals 200] [--per-terminal 50] [--workers N] [--part all|ingest|shift]
 
 The hub and the parse-only endpoint run as separate uvicorn processes on 127.0.0.1.
 """
@@ -456,6 +456,9 @@ def main() -> int:
     parser.add_argument("--terminals", type=int, default=200)
     parser.add_argument("--per-terminal", type=int, default=50)
     parser.add_argument("--workers", type=int, default=1, help="hub workers for the shift start")
+    parser.add_argument(
+        "--part", choices=("all", "ingest", "shift"), default="all", help="which part to run"
+    )
     parser.add_argument("--serve-null", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--serve-hub", default="", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
@@ -467,60 +470,73 @@ def main() -> int:
         uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
         return 0
     backend = "PostgreSQL" if args.db else "SQLite"
+    ok = True
     with tempfile.TemporaryDirectory(prefix="fr-bench-") as tmp:
         work = Path(tmp)
-        t = throughput(
-            fresh_target(args.db, work, "push"),
-            fresh_target(args.db, work, "client"),
-            work,
-            args.records,
-        )
-        print(f"[{backend}] ingest {t['records']:,} records ({t['megabytes']:.1f} MB):")
-        print(
-            f"  full ingest {t['hub_rps']:8.0f} records/s (stored {t['stored']:,}, "
-            f"distinct {t['distinct']:,})"
-        )
-        print(
-            f"  raw rows    {t['raw_rps']:8.0f} records/s (same server and database, one "
-            f"durable row each; median of {ROUNDS})"
-        )
-        verdict = "meets" if t["ratio"] >= 0.5 else "MISSES"
-        print(f"  ratio       {t['ratio']:8.2f}  ({verdict} the 0.5 goal)")
-        print(
-            f"  parse only  {t['null_rps']:8.0f} records/s (for information: stores nothing; "
-            f"full ingest is {t['null_ratio']:.2f} of it)"
-        )
-        print(
-            f"  terminal    {t['client_rps']:8.0f} records/s (a terminal's outbox through its "
-            f"client; acknowledged {t['acknowledged']:,})"
-        )
-        fleet_dir = work / "fleet"
-        fleet_dir.mkdir()
-        f = fleet(
-            fresh_target(args.db, work, "fleet"),
-            fleet_dir,
-            args.terminals,
-            args.per_terminal,
-            args.workers,
-        )
-        print(
-            f"[{backend}] shift start: {f['terminals']} terminals at once, hub workers "
-            f"{args.workers}, {f['records']:,} records, {f['requests']} pushes in "
-            f"{f['wall_s']:.1f}s:"
-        )
-        print(f"  sign-in  p50 {f['sign_in_p50_ms']:.0f} ms  p99 {f['sign_in_p99_ms']:.0f} ms")
-        print(
-            f"  push     p50 {f['p50_ms']:.0f} ms  p95 {f['p95_ms']:.0f} ms  "
-            f"p99 {f['p99_ms']:.0f} ms  max {f['max_ms']:.0f} ms; retries {f['retries']}"
-            + (f" ({'; '.join(f['retry_reasons'])})" if f["retries"] else "")
-        )
-        print(
-            f"  lost {f['lost']}  duplicated {f['duplicated']}  left pending "
-            f"{f['left_pending']}  runs stopped {f['stopped']}"
-        )
-        ok = f["lost"] == 0 and f["duplicated"] == 0 and f["left_pending"] == 0
-        ok = ok and t["distinct"] == t["records"] == t["stored"]
+        if args.part != "shift":
+            ok = ingest_part(args, backend, work)
+        if args.part != "ingest":
+            ok = shift_part(args, backend, work) and ok
     return 0 if ok else 1
+
+
+def ingest_part(args: argparse.Namespace, backend: str, work: Path) -> bool:
+    """Part 1: full ingest against raw rows; prints the figures, returns whether all landed."""
+    t = throughput(
+        fresh_target(args.db, work, "push"),
+        fresh_target(args.db, work, "client"),
+        work,
+        args.records,
+    )
+    print(f"[{backend}] ingest {t['records']:,} records ({t['megabytes']:.1f} MB):")
+    print(
+        f"  full ingest {t['hub_rps']:8.0f} records/s (stored {t['stored']:,}, "
+        f"distinct {t['distinct']:,})"
+    )
+    print(
+        f"  raw rows    {t['raw_rps']:8.0f} records/s (same server and database, one "
+        f"durable row each; median of {ROUNDS})"
+    )
+    verdict = "meets" if t["ratio"] >= 0.5 else "MISSES"
+    print(f"  ratio       {t['ratio']:8.2f}  ({verdict} the 0.5 goal)")
+    print(
+        f"  parse only  {t['null_rps']:8.0f} records/s (for information: stores nothing; "
+        f"full ingest is {t['null_ratio']:.2f} of it)"
+    )
+    print(
+        f"  terminal    {t['client_rps']:8.0f} records/s (a terminal's outbox through its "
+        f"client; acknowledged {t['acknowledged']:,})"
+    )
+    return bool(t["distinct"] == t["records"] == t["stored"])
+
+
+def shift_part(args: argparse.Namespace, backend: str, work: Path) -> bool:
+    """Part 2: 200 terminals at shift start; prints the figures, returns whether all landed."""
+    fleet_dir = work / "fleet"
+    fleet_dir.mkdir()
+    f = fleet(
+        fresh_target(args.db, work, "fleet"),
+        fleet_dir,
+        args.terminals,
+        args.per_terminal,
+        args.workers,
+    )
+    print(
+        f"[{backend}] shift start: {f['terminals']} terminals at once, hub workers "
+        f"{args.workers}, {f['records']:,} records, {f['requests']} pushes in "
+        f"{f['wall_s']:.1f}s:"
+    )
+    print(f"  sign-in  p50 {f['sign_in_p50_ms']:.0f} ms  p99 {f['sign_in_p99_ms']:.0f} ms")
+    print(
+        f"  push     p50 {f['p50_ms']:.0f} ms  p95 {f['p95_ms']:.0f} ms  "
+        f"p99 {f['p99_ms']:.0f} ms  max {f['max_ms']:.0f} ms; retries {f['retries']}"
+        + (f" ({'; '.join(f['retry_reasons'])})" if f["retries"] else "")
+    )
+    print(
+        f"  lost {f['lost']}  duplicated {f['duplicated']}  left pending "
+        f"{f['left_pending']}  runs stopped {f['stopped']}"
+    )
+    return f["lost"] == 0 and f["duplicated"] == 0 and f["left_pending"] == 0
 
 
 if __name__ == "__main__":

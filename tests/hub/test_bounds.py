@@ -157,3 +157,28 @@ def test_the_terminal_splits_batches_to_fit_under_the_cap(hub: Hub, tmp_path: Pa
     assert report.accepted == 62 and report.quarantined == 0 and not report.stopped
     assert len(sizes) >= 2 and max(sizes) < MAX_BODY_BYTES
     assert sum(sizes) > MAX_BODY_BYTES  # one batch would have been refused
+
+
+def test_an_integer_past_64_bits_rejects_its_item_and_the_rest_land(hub: Hub) -> None:
+    """Once a 500 for the whole batch on SQLite (the driver cannot bind it)."""
+    huge = {
+        **Assessment(
+            id="a-huge", checklist_id="risk", checklist_version="1", checklist_hash="h",
+            incident_id="i-own",
+        ).model_dump(mode="json"),
+        "version": 2**70,
+    }  # fmt: skip
+    batch = [
+        env("person", person("p-own")),
+        env("incident", incident("i-own", "p-own")),
+        env("assessment", huge),
+        env("person", person("p-after")),
+    ]
+    with hub.client(hub.enrol()) as client:
+        answers = client.push(batch)
+    assert [a.status for a in answers] == ["accepted", "accepted", "rejected", "accepted"]
+    assert answers[2].code == 422
+    assert "version is too large for a 64-bit integer" in answers[2].reason
+    with transaction(hub.engine) as db:
+        assert db.get(Assessment, "a-huge") is None
+        assert {p.id for p in db.exec(select(Person))} == {"p-own", "p-after"}

@@ -48,6 +48,16 @@ def test_json_fields_are_capped_and_hold_no_nul() -> None:
     assert limits.problems("assessment", {"answers": {"q": "yes"}}) == []
 
 
+def test_integers_fit_in_64_bits_and_codes_still_hold() -> None:
+    assert limits.problems("assessment", {"version": 2**63 - 1}) == []
+    assert limits.problems("assessment", {"version": -(2**63)}) == []
+    for huge in (2**63, -(2**63) - 1, 10**30):
+        (problem,) = limits.problems("assessment", {"version": huge})
+        assert problem == "version is too large for a 64-bit integer"
+    assert limits.problems("assessment", {"reviewed": True, "score": 1.5, "x": None}) == []
+    assert "not one of the codes" in limits.problems("person", {"ethnicity": "ZZ"})[0]
+
+
 def test_a_megabyte_field_is_refused_at_once() -> None:
     body = {"forename": "a" * 1_000_000, "surname": "b" * 1_000_000}
     started = time.perf_counter()

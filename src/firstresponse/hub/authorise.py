@@ -33,10 +33,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from firstresponse.followup.dvds import SUPERVISOR_STEPS
+from firstresponse.hub.id_lists import in_ids
 from firstresponse.hub.kinds import KINDS, may_push
 from firstresponse.hub.models import HubEnvelope
 from firstresponse.records import Assignment, Decision, Incident, Kind, Review, User, utcnow
@@ -44,10 +45,17 @@ from firstresponse.vocab import Role
 
 HUB_QUEUES = frozenset({"psd", "inspector"})  # raised by the hub only (hub.notices)
 TERMINAL_NOTICES = frozenset({"referral", "feedback"})
-_IDS: Any = bindparam("ids", expanding=True)
 _ENVELOPES: Any = HubEnvelope.__table__  # type: ignore[attr-defined]
 _INCIDENTS: Any = Incident.__table__  # type: ignore[attr-defined]
 _ASSIGNMENTS: Any = Assignment.__table__  # type: ignore[attr-defined]
+#: Each incident's owner, restriction and assignees (one row per assignee, or one with none).
+_INCIDENT_FACTS = (
+    select(
+        _INCIDENTS.c.id, _INCIDENTS.c.created_by, _INCIDENTS.c.restricted, _ASSIGNMENTS.c.assignee
+    )
+    .select_from(_INCIDENTS.outerjoin(_ASSIGNMENTS, _ASSIGNMENTS.c.incident_id == _INCIDENTS.c.id))
+    .where(in_ids(_INCIDENTS.c.id))
+)
 _TIMES: dict[str, tuple[Any, str]] = {
     Kind.DECISION: (Decision.__table__, "made_at"),  # type: ignore[attr-defined]
     Kind.REVIEW: (Review.__table__, "created_at"),  # type: ignore[attr-defined]
@@ -140,13 +148,10 @@ def load(
             holding.newest[record_id] = json.loads(row.body)
     incident_ids = sorted({i for kind, record in items if (i := incident_of(kind, record))})
     if incident_ids:
-        query = select(_INCIDENTS.c.id, _INCIDENTS.c.created_by, _INCIDENTS.c.restricted)
-        for row in db.execute(query.where(_INCIDENTS.c.id.in_(_IDS)), {"ids": incident_ids}):
+        for row in db.execute(_INCIDENT_FACTS, {"ids": incident_ids}):
             holding.incidents[row.id] = IncidentFacts(row.created_by or "", bool(row.restricted))
-        query = select(_ASSIGNMENTS.c.incident_id, _ASSIGNMENTS.c.assignee)
-        where = query.where(_ASSIGNMENTS.c.incident_id.in_(_IDS))
-        for row in db.execute(where, {"ids": incident_ids}):
-            holding.assignees[row.incident_id].add(row.assignee)
+            if row.assignee is not None:
+                holding.assignees[row.id].add(row.assignee)
     reviews = sorted(
         {r.subject_id for k, r in items if k == Kind.NOTIFICATION and r.subject_kind == "review"}
         - holding.owners.keys()
@@ -154,14 +159,14 @@ def load(
     if reviews:
         query = (
             select(_ENVELOPES.c.record_id, _ENVELOPES.c.pushed_by)
-            .where(_ENVELOPES.c.record_id.in_(_IDS))
+            .where(in_ids(_ENVELOPES.c.record_id))
             .order_by(_ENVELOPES.c.version.desc())
         )
         holding.owners.update(tuple(row) for row in db.execute(query, {"ids": reviews}))
     for kind, (table, column) in _TIMES.items():
         ids = sorted({str(record.id) for k, record in items if k == kind})
         if ids:
-            query = select(table.c.id, table.c[column]).where(table.c.id.in_(_IDS))
+            query = select(table.c.id, table.c[column]).where(in_ids(table.c.id))
             holding.times.update((row[0], row[1]) for row in db.execute(query, {"ids": ids}))
     return holding
 

@@ -1,9 +1,14 @@
 """The pull feed: assignments, briefings and lookup-index changes, read since a cursor.
 
-A cursor is "txid.seq". On PostgreSQL `txid` is the writing transaction's id and a
-reader only sees entries older than every transaction still running, so a slow commit
-can never be skipped by a cursor that has moved past it (several hubs may write). On
-SQLite writers are serialised and `txid` is 0.
+A cursor is "txid.seq" and entries are read in (txid, seq) order. A transaction's entries
+are held (`write`) and inserted as it commits (`flush`), and on PostgreSQL under a lock
+that every feed writer takes (released at commit), so their `seq` numbers are drawn in
+commit order: a reader that has seen an entry has seen every entry before it, and a slow
+commit can never be skipped by a cursor that has moved past it, however many hubs write.
+Nothing else holds the feed back: an unrelated open transaction on the database server
+(an admin's session, another application) delays no one's assignments. Such entries carry
+`txid` ORDERED; SQLite's writers are serialised anyway and write 0. Entries of hubs before
+this change carry their transaction's id and stay behind the oldest transaction running.
 """
 
 from __future__ import annotations
@@ -11,10 +16,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import and_, insert, literal_column, or_, text
+from sqlalchemy import and_, event, literal_column, or_, text
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col, select
 
-from firstresponse.hub import followup_feed
+import firstresponse.lookup.autoindex  # noqa: F401  (its commit hook first: see _flush_on_commit)
+from firstresponse.hub import bulk, followup_feed
 from firstresponse.hub.models import EVERYONE, RESTRICTED, HubChange
 from firstresponse.records import (
     Assignment,
@@ -31,14 +39,15 @@ from firstresponse.sync.protocol import Change
 
 MAX_INT = 2**31 - 1
 MAX_BIGINT = 2**63 - 1
+#: The txid of entries written under the feed lock: past any real transaction id, within
+#: the 18 digits a cursor may carry.
+ORDERED = 10**17
+FEED_LOCK = 727003  # advisory lock every PostgreSQL feed writer holds until it commits
+PENDING = "hub_feed_pending"
 
 
 def _txid(db: Session) -> int:
-    if db.get_bind().dialect.name != "postgresql":
-        return 0
-    if "txid" not in db.info:
-        db.info["txid"] = db.execute(text("SELECT pg_current_xact_id()::text::bigint")).scalar()
-    return int(db.info["txid"])
+    return ORDERED if db.get_bind().dialect.name == "postgresql" else 0
 
 
 def entry(db: Session, topic: str, recipient: str, record_id: str, body: dict[str, Any]) -> dict:
@@ -54,14 +63,39 @@ def entry(db: Session, topic: str, recipient: str, record_id: str, body: dict[st
 
 
 def write(db: Session, entries: list[dict[str, Any]]) -> None:
-    """Insert feed entries in one statement (executemany), in order."""
+    """Add entries, in order, to what this transaction writes to the feed as it commits.
+
+    Call it outside any savepoint that may still roll back: held entries are not undone.
+    """
     if entries:
-        db.execute(insert(HubChange.__table__), entries)  # type: ignore[attr-defined]
+        db.info.setdefault(PENDING, []).extend(entries)
 
 
-def emit(db: Session, topic: str, recipient: str, record_id: str, body: dict[str, Any]) -> None:
-    """Add one feed entry in the caller's transaction."""
-    write(db, [entry(db, topic, recipient, record_id, body)])
+def flush(db: Session) -> None:
+    """Insert the held entries in one statement, under the feed lock on PostgreSQL.
+
+    Runs by itself as the session commits; the lock is held from here to the commit.
+    """
+    entries = db.info.pop(PENDING, None)
+    if not entries:
+        return
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FEED_LOCK})
+    bulk.insert_rows(db, HubChange.__table__, entries)  # type: ignore[attr-defined]
+
+
+@event.listens_for(OrmSession, "before_commit")
+def _flush_on_commit(session: OrmSession) -> None:
+    """The last thing before the commit: registered after the lookup index's own hook, so
+    no lock but the feed's is taken while it is held (two hubs cannot deadlock on it)."""
+    if session.info.get(PENDING) and not session.in_nested_transaction():  # not a savepoint
+        flush(session)  # type: ignore[arg-type]
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _forget(session: OrmSession, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # committed or rolled back: nothing is held over
+        session.info.pop(PENDING, None)
 
 
 def dump(record: Any) -> dict[str, Any]:
@@ -147,11 +181,6 @@ def _followup_entries(db: Session, kind: str, record: Any) -> list[dict[str, Any
     return [entry(db, "lookup", name, record.id, body) for name in who]
 
 
-def on_materialised(db: Session, kind: str, record: Any) -> None:
-    """Feed entries for one record the hub has just stored."""
-    write(db, for_stored(db, [(kind, record)]))
-
-
 def _fresh(db: Session, model: Any, record_id: str | None) -> Any:
     """The stored row, re-read (records may have been written with core statements)."""
     if not record_id:
@@ -221,9 +250,9 @@ def read(db: Session, user: User, cursor: str, limit: int) -> tuple[list[Change]
             and_(col(HubChange.txid) == txid, col(HubChange.seq) > seq),
         ),
     )
-    if db.get_bind().dialect.name == "postgresql":
+    if db.get_bind().dialect.name == "postgresql":  # entries of earlier hubs: see the top
         horizon: Any = literal_column("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
-        query = query.where(col(HubChange.txid) < horizon)
+        query = query.where(or_(col(HubChange.txid) >= ORDERED, col(HubChange.txid) < horizon))
     query = query.order_by(col(HubChange.txid), col(HubChange.seq)).limit(limit + 1)
     rows = list(db.exec(query))
     more = len(rows) > limit

@@ -29,14 +29,15 @@ from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, exists, func, insert, or_, update
+from sqlalchemy import bindparam, exists, func, literal, or_, union_all, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, select
 
-from firstresponse.hub import authorise, feed, notices
+from firstresponse.hub import authorise, bulk, feed, notices
 from firstresponse.hub.attest import Authors
 from firstresponse.hub.auth import Principal
 from firstresponse.hub.db import lock_records, serialise_audit
+from firstresponse.hub.id_lists import in_ids, listed
 from firstresponse.hub.kinds import KINDS, ORDER, KindSpec
 from firstresponse.hub.models import HubEnvelope
 from firstresponse.records import AuditEvent, Kind, User, canonical_json, limits, utcnow
@@ -44,7 +45,6 @@ from firstresponse.records.base import legacy_canonical_json
 from firstresponse.security import audit
 from firstresponse.sync.protocol import Envelope, ItemResult
 
-CHUNK = 500  # ids per IN (...) list
 RACE_RETRIES = 3
 ENVELOPES: Any = HubEnvelope.__table__  # type: ignore[attr-defined]
 
@@ -153,14 +153,8 @@ def _prepare(env: Envelope, authors: Authors) -> Item | str:
     return Item(env=env, spec=spec, record=record, canonical=canonical, user=author.user)
 
 
-def _chunks(values: set[str] | list[str]) -> list[list[str]]:
-    listed = sorted(set(values))
-    return [listed[start : start + CHUNK] for start in range(0, len(listed), CHUNK)]
-
-
-# Statements built once, each taking its id list as one expanding parameter: building an
-# IN (...) afresh costs more per push than running it.
-_IDS: Any = bindparam("ids", expanding=True)
+# Statements built once, each taking its id list as one parameter (hub.id_lists).
+_SEQS: Any = bindparam("ids", expanding=True)
 _EXISTING = select(  # type: ignore[call-overload]
     ENVELOPES.c.record_id,
     ENVELOPES.c.kind,
@@ -170,28 +164,30 @@ _EXISTING = select(  # type: ignore[call-overload]
     ENVELOPES.c.materialised,
     ENVELOPES.c.pushed_by,
     ENVELOPES.c.waits_for,
-).where(ENVELOPES.c.record_id.in_(_IDS))
+).where(in_ids(ENVELOPES.c.record_id))
 _NEWEST = (
     select(ENVELOPES.c.record_id, func.max(ENVELOPES.c.version))
-    .where(ENVELOPES.c.materialised, ENVELOPES.c.record_id.in_(_IDS))
+    .where(ENVELOPES.c.materialised, in_ids(ENVELOPES.c.record_id))
     .group_by(ENVELOPES.c.record_id)
 )
-_WAITING = select(ENVELOPES).where(ENVELOPES.c.waits_for.in_(_IDS))
+_WAITING = select(ENVELOPES).where(in_ids(ENVELOPES.c.waits_for))
 
 
 @cache
-def _present_query(table_name: str) -> Any:
-    table = SQLModel.metadata.tables[table_name]
-    return select(table.c.id).where(table.c.id.in_(_IDS))
+def _present_query(table_names: tuple[str, ...]) -> Any:
+    """(table name, id) of the ids bound as ids_0, ids_1, ... held by each table, in one query."""
+    parts = []
+    for n, name in enumerate(table_names):
+        table = SQLModel.metadata.tables[name]
+        parts.append(select(literal(name), table.c.id).where(in_ids(table.c.id, f"ids_{n}")))
+    return union_all(*parts)
 
 
 def _existing(db: Session, ids: set[str]) -> dict[tuple[str, int], Any]:
     """Every stored envelope of these record ids, by (id, version), in one query per chunk."""
-    found: dict[tuple[str, int], Any] = {}
-    for chunk in _chunks(ids):
-        for row in db.execute(_EXISTING, {"ids": chunk}):
-            found[(row.record_id, row.version)] = row
-    return found
+    return {
+        (row.record_id, row.version): row for row in db.execute(_EXISTING, {"ids": listed(ids)})
+    }
 
 
 def _compare(item: Item, row: Any) -> ItemResult:
@@ -221,11 +217,11 @@ def _parents(item: Item) -> list[tuple[str, str]]:
 def _present(db: Session, wanted: dict[str, set[str]]) -> dict[str, set[str]]:
     """Which of the wanted ids each record table holds."""
     found: dict[str, set[str]] = defaultdict(set)
-    for table_name, ids in wanted.items():
-        for chunk in _chunks(ids):
-            found[table_name].update(
-                db.execute(_present_query(table_name), {"ids": chunk}).scalars()
-            )
+    names = tuple(sorted(wanted))
+    if names:
+        params = {f"ids_{n}": listed(wanted[name]) for n, name in enumerate(names)}
+        for name, record_id in db.execute(_present_query(names), params):
+            found[name].add(record_id)
     return found
 
 
@@ -240,12 +236,8 @@ def _newest_written(existing: dict[tuple[str, int], Any]) -> dict[str, int]:
 
 def _newest(db: Session, ids: set[str]) -> dict[str, int]:
     """The newest version of each record id already written to its record table."""
-    found: dict[str, int] = {}
-    for chunk in _chunks(ids):
-        found.update(
-            (record_id, version) for record_id, version in db.execute(_NEWEST, {"ids": chunk})
-        )
-    return found
+    query = db.execute(_NEWEST, {"ids": listed(ids)})
+    return {record_id: version for record_id, version in query}
 
 
 @dataclass
@@ -298,22 +290,23 @@ def plan(db: Session, items: list[Item], newest: dict[str, int] | None = None) -
     return out
 
 
-def execute(db: Session, work: Plan, device: str) -> None:
-    """Write a plan: record tables kind by kind (parents first), then the change feed."""
+def execute(db: Session, work: Plan, device: str) -> list[dict[str, Any]]:
+    """Write a plan: record tables kind by kind (parents first). Returns its change-feed
+    entries, for the caller to hand to the feed once its savepoint has stood (feed.write)."""
     raised = notices.due(db, work.stored)
     for kind in KINDS:
         spec = KINDS[kind]
         table: Any = spec.model.__table__  # type: ignore[attr-defined]
         if work.inserts.get(kind):
             rows = [values for _, values in sorted(work.inserts[kind].items())]
-            db.execute(insert(table), rows)
+            bulk.insert_rows(db, table, rows)
         for record_id, values in work.updates.get(kind, {}).items():
             db.execute(update(table).where(table.c.id == record_id).values(**values))
     for item in work.audits:
         _write_audit(db, item, device)
     notices.write(db, raised)
-    feed.write(db, feed.for_stored(db, work.stored))
     _refile_people(db, [record.id for kind, record in work.stored if kind == Kind.PERSON])
+    return feed.for_stored(db, work.stored)
 
 
 def _refile_people(db: Session, ids: list[str]) -> None:
@@ -350,8 +343,10 @@ def _write_audit(db: Session, item: Item, device: str) -> None:
 
 def _store(
     db: Session, principal: Principal, items: list[Item], newest: dict[str, int]
-) -> list[str]:
-    """Insert the envelopes and write their records; raises on any database error."""
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Insert the envelopes and write their records; raises on any database error.
+
+    Returns the record ids written and their change-feed entries."""
     work = plan(db, items, newest)
     now = utcnow()
     rows = [
@@ -370,9 +365,8 @@ def _store(
         }
         for item in sorted(items, key=lambda item: item.key)  # one lock order for every hub
     ]
-    db.execute(insert(ENVELOPES), rows)
-    execute(db, work, principal.device.name)
-    return work.written
+    bulk.insert_rows(db, ENVELOPES, rows)
+    return work.written, execute(db, work, principal.device.name)
 
 
 def _item_from_row(row: Any, users: dict[str, User]) -> Item | None:
@@ -409,9 +403,9 @@ def _writers(db: Session, collars: set[str]) -> dict[str, User]:
 
 
 def _waiting_for(db: Session, arrived: list[str]) -> list[Item]:
-    rows: list[Any] = []
-    for chunk in _chunks(arrived):
-        rows.extend(db.execute(_WAITING, {"ids": chunk}))
+    rows: list[Any] = list(db.execute(_WAITING, {"ids": listed(arrived)}))
+    if not rows:
+        return []
     rows.sort(key=lambda row: row.seq)
     users = _writers(db, {row.pushed_by for row in rows})
     return [item for row in rows if (item := _item_from_row(row, users)) is not None]
@@ -439,7 +433,7 @@ def _refuse_waiting(db: Session, device: str, items: list[Item], refused: dict[i
     if not refused:
         return
     db.execute(
-        update(ENVELOPES).where(ENVELOPES.c.seq.in_(_IDS)).values(waits_for=None),
+        update(ENVELOPES).where(ENVELOPES.c.seq.in_(_SEQS)).values(waits_for=None),
         {"ids": [items[index].seq for index in refused]},
     )
     serialise_audit(db)
@@ -492,10 +486,11 @@ def retry_deferred(db: Session, device: str, arrived: list[str]) -> None:
                         for item in items
                     ],
                 )
-                execute(db, work, device)
-                arrived = work.written
+                entries = execute(db, work, device)
         except SQLAlchemyError:
             return  # they keep waiting; the next arrival tries again
+        feed.write(db, entries)
+        arrived = work.written
 
 
 def sweep_stranded(db: Session, device: str) -> None:
@@ -547,7 +542,8 @@ def _attempt(db: Session, principal: Principal, fresh: dict[int, Item]) -> dict[
         results[index] = _result(new.pop(index).env, "rejected", 422, reason)
     if new:
         with db.begin_nested():
-            written = _store(db, principal, list(new.values()), _newest_written(existing))
+            _written, entries = _store(db, principal, list(new.values()), _newest_written(existing))
+        feed.write(db, entries)
         results.update(
             {
                 index: _result(
@@ -556,7 +552,6 @@ def _attempt(db: Session, principal: Principal, fresh: dict[int, Item]) -> dict[
                 for index, item in new.items()
             }
         )
-        retry_deferred(db, principal.device.name, written)
     return results
 
 
@@ -564,7 +559,8 @@ def ingest(db: Session, principal: Principal, envelopes: list[Envelope]) -> list
     """Store a batch in the caller's transaction and answer for every envelope, in order.
 
     `principal` is whoever's session pushed the batch; each item is written and authorised
-    as its attested author (hub.attest), who may be another officer of this device.
+    as its attested author (hub.attest), who may be another officer of this device. Records
+    that were waiting for one of them are written last (`sweep_stranded`).
     """
     results: dict[int, ItemResult] = {}
     fresh: dict[int, Item] = {}
@@ -575,18 +571,22 @@ def ingest(db: Session, principal: Principal, envelopes: list[Envelope]) -> list
             results[index] = _result(env, "rejected", 422, prepared)
         else:
             fresh[index] = prepared
+    stored = False
     for _ in range(RACE_RETRIES):
         try:
             results.update(_attempt(db, principal, fresh))
-            return [results[index] for index in range(len(envelopes))]
+            stored = True
+            break
         except IntegrityError:
             continue  # another hub stored some of them first: answer again
         except OperationalError:
             raise  # the database is unreachable or busy, not the records at fault: retry later
         except SQLAlchemyError:
             break
-    for index, item in fresh.items():
-        results[index] = _store_one(db, principal, index, item)
+    if not stored:  # one at a time, so one bad record is rejected and the rest go in
+        for index, item in fresh.items():
+            results[index] = _store_one(db, principal, index, item)
+    sweep_stranded(db, principal.device.name)
     return [results[index] for index in range(len(envelopes))]
 
 

@@ -23,6 +23,7 @@ class KindSpec:
     body: type[BaseModel] = field(init=False, repr=False, compare=False)
     columns: tuple[str, ...] = field(init=False, repr=False, compare=False)
     parents: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
+    table: str = field(init=False, repr=False, compare=False)  # the record table's name
 
     def __post_init__(self) -> None:
         table: Any = self.model.__table__  # type: ignore[attr-defined]
@@ -30,10 +31,7 @@ class KindSpec:
         object.__setattr__(self, "body", body_model(self.model))
         object.__setattr__(self, "columns", tuple(column.name for column in table.columns))
         object.__setattr__(self, "parents", parents)  # (column, table it refers to)
-
-    @property
-    def table(self) -> str:
-        return str(self.model.__tablename__)
+        object.__setattr__(self, "table", str(table.name))
 
     def values(self, record: BaseModel) -> dict[str, Any]:
         """The record's column values, for a core INSERT or UPDATE."""
@@ -84,5 +82,14 @@ KINDS: dict[str, KindSpec] = {
 ORDER = {name: rank for rank, name in enumerate(KINDS)}
 
 
+_MAY_PUSH: dict[tuple[str, bool, bool, str], bool] = {}  # (role, active, locked, kind): few
+
+
 def may_push(user: User, spec: KindSpec) -> bool:
-    return any(allowed(user, action) for action in spec.actions)
+    """Whether the officer's role (while active and unlocked) allows pushing this kind;
+    asked for every record of a push, so remembered per role and kind."""
+    key = (user.role, bool(user.active), bool(user.locked), spec.name)
+    found = _MAY_PUSH.get(key)
+    if found is None:
+        found = _MAY_PUSH[key] = any(allowed(user, action) for action in spec.actions)
+    return found

@@ -15,16 +15,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import insert, select
 from sqlmodel import Session
 
+from firstresponse.hub.id_lists import in_ids
 from firstresponse.records import HighRiskReview, Incident, Kind, Notification, new_id, utcnow
 from firstresponse.security.restricted import INSPECTOR, PSD
 
 #: A same-shift review's escalation -> the queue it goes to.
 ESCALATE = {"duty_inspector": INSPECTOR, "da_team": "da_team"}
 VIEWS = frozenset({"restricted.view", "restricted.redacted"})
-_IDS: Any = bindparam("ids", expanding=True)
 _INCIDENTS: Any = Incident.__table__  # type: ignore[attr-defined]
 _REVIEWS: Any = HighRiskReview.__table__  # type: ignore[attr-defined]
 _NOTIFICATIONS: Any = Notification.__table__  # type: ignore[attr-defined]
@@ -51,14 +51,14 @@ def due(db: Session, stored: list[tuple[str, Any]]) -> list[dict[str, Any]]:
     """
     flagged = {r.id: r for kind, r in stored if kind == Kind.INCIDENT and r.restricted}
     if flagged:
-        query = select(_INCIDENTS.c.id).where(_INCIDENTS.c.id.in_(_IDS), _INCIDENTS.c.restricted)
+        query = select(_INCIDENTS.c.id).where(in_ids(_INCIDENTS.c.id), _INCIDENTS.c.restricted)
         for already in db.execute(query, {"ids": sorted(flagged)}).scalars():
             flagged.pop(already, None)
     escalated = {
         r.id: r for kind, r in stored if kind == Kind.HIGH_RISK_REVIEW and r.escalate_to in ESCALATE
     }
     if escalated:
-        query = select(_REVIEWS.c.id).where(_REVIEWS.c.id.in_(_IDS))
+        query = select(_REVIEWS.c.id).where(in_ids(_REVIEWS.c.id))
         for already in db.execute(query, {"ids": sorted(escalated)}).scalars():
             escalated.pop(already, None)
     out = []

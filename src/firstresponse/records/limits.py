@@ -6,7 +6,7 @@ hold no control characters (NUL, escapes, bidirectional overrides); free text ma
 hold line breaks and tabs and nothing else of the kind. JSON fields (answers, results,
 briefings, audit detail) are capped by the size of their JSON text. A date of birth is
 neither in the future nor absurdly long ago. A coded field (`CODES`) holds one of its codes
-or nothing.
+or nothing. An integer fits in 64 bits (what every database the records go to can hold).
 
 `problems(table, body)` checks a record's JSON body (what the outbox sends and the hub
 receives: dates as ISO text) and lists what is wrong in plain words; `check` raises
@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 import orjson
@@ -43,6 +44,8 @@ TEXT = Rule(20_000, multiline=True)
 MAX_JSON_CHARS = 256_000
 MAX_AGE_YEARS = 125
 MAX_CHILD_AGE = 25
+INT_BITS = 64
+_INT_MIN, _INT_MAX = -(1 << (INT_BITS - 1)), (1 << (INT_BITS - 1)) - 1
 
 _NAMES = {"forename": NAME, "surname": NAME, "name": NAME}
 # table -> field -> rule; text fields not listed here are held to LINE.
@@ -143,6 +146,8 @@ def _field_problem(table: str, column: str, value: Any) -> str | None:
     label = column[:40]
     if column in DOB_FIELDS and value is not None:
         return _dob(label, value)
+    if isinstance(value, int) and not _INT_MIN <= value <= _INT_MAX:
+        return f"{label} is too large for a {INT_BITS}-bit integer"
     if isinstance(value, str):
         found = text_problem(label, value, rule_for(table, column))
         codes = CODES.get((table, column))
@@ -156,10 +161,38 @@ def _field_problem(table: str, column: str, value: Any) -> str | None:
     return None
 
 
+_PLAIN = frozenset({type(None), bool, float})
+
+
+@cache
+def _plain_text(table: str) -> tuple[dict[str, Rule], frozenset[str]]:
+    """The text rules of `table`'s fields, and the fields always checked in full."""
+    special = DOB_FIELDS | {column for name, column in CODES if name == table}
+    if table == "child":
+        special |= {"age"}
+    return FIELDS.get(table, {}), frozenset(special)
+
+
 def problems(table: str, body: Mapping[str, Any]) -> list[str]:
-    """Every bound the record `body` of `table` breaks, in field order (empty if none)."""
-    found = (_field_problem(table, str(column), value) for column, value in body.items())
-    return [problem for problem in found if problem]
+    """Every bound the record `body` of `table` breaks, in field order (empty if none).
+
+    A short text of printable ASCII or a plain number is passed at once; anything else is checked in
+    full (`_field_problem`). Runs on every record a hub receives, so kept lean.
+    """
+    rules, special = _plain_text(table)
+    found = []
+    for column, value in body.items():
+        if column not in special:
+            kind = type(value)
+            if kind is str:  # printable ASCII holds no control character
+                short = len(value) <= rules.get(column, LINE).max_chars
+                if short and value.isascii() and value.isprintable():
+                    continue
+            elif kind in _PLAIN or (kind is int and _INT_MIN <= value <= _INT_MAX):
+                continue
+        if problem := _field_problem(table, str(column), value):
+            found.append(problem)
+    return found
 
 
 def check(table: str, body: Mapping[str, Any]) -> None:

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from firstresponse.hub.db import transaction
 from firstresponse.hub.deps import ERRORS, Db, Who, allow
-from firstresponse.hub.ingest import ingest, sweep_stranded
+from firstresponse.hub.ingest import ingest
 from firstresponse.security.permissions import Action
 from firstresponse.sync.protocol import PushRequest, PushResponse
 
@@ -19,5 +19,4 @@ def push(batch: PushRequest, who: Who, db: Db) -> PushResponse:
     allow(who, Action.SYNC)
     with transaction(db) as session:
         results = ingest(session, who, batch.envelopes)
-        sweep_stranded(session, who.device.name)
     return PushResponse(results=results)
