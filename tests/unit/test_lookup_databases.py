@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from firstresponse.hub.db import hub_engine, transaction
@@ -68,3 +69,54 @@ def test_index_search_and_history(engine: Engine) -> None:
     assert history.previous_partners == [
         "William Okafor-Lindqvist (partner, 1 incident, latest 2026-01-02)"
     ]
+
+
+def _key_rows(engine: Engine) -> list[tuple[str, str]]:
+    with transaction(engine) as db:
+        return sorted((k, p) for k, p in db.execute(text("SELECT key, person_id FROM lookup_key")))
+
+
+def _people(engine: Engine) -> list[Person]:
+    with transaction(engine) as db:
+        people = [
+            Person(forename=f"Ann{c}", surname="Okafor Lindqvist", dob=date(1980 + i, 2, 3))
+            for i, c in enumerate("abcdef")
+        ]
+        people.append(Person(forename="Tom", surname="Undated"))
+        db.add_all(people)
+        db.flush()
+        db.add(PersonAlias(person_id=people[0].id, forename="Nan", surname="Reed", kind="alias"))
+    return people
+
+
+def test_keys_are_written_in_multi_row_inserts_whole(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from firstresponse.lookup import index
+
+    people = _people(engine)
+    with transaction(engine) as db:
+        facts = list(index.load_people(db, [p.id for p in people]).values())
+    wanted, _ = index.keyed(facts)
+    assert _key_rows(engine) == sorted(wanted)
+    monkeypatch.setattr(index, "ROWS_PER_INSERT", 8)  # several statements, the last part-full
+    with transaction(engine) as db:
+        assert rebuild_index(db) == len(people)
+    assert _key_rows(engine) == sorted(wanted) and len(wanted) % 8
+
+
+def test_people_filed_before_name_year_keys_are_given_them_on_upgrade(engine: Engine) -> None:
+    from alembic import command
+
+    from firstresponse.store.migrate import alembic_config, upgrade
+
+    people = _people(engine)
+    filed = _key_rows(engine)
+    assert any(k.startswith("nny:") for k, _ in filed)
+    with transaction(engine) as db:  # as filed before `nny:` keys, but for one filed since
+        sql = "DELETE FROM lookup_key WHERE key LIKE 'nny:%' AND person_id <> :kept"
+        db.execute(text(sql), {"kept": people[1].id})
+    assert len(_key_rows(engine)) < len(filed)
+    command.downgrade(alembic_config(engine, "hub"), "0010_signouts")
+    upgrade(engine, role="hub")
+    assert _key_rows(engine) == filed  # every key back, none twice

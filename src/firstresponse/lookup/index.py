@@ -29,6 +29,7 @@ _KEY_INDEXES = (
 PAGE = 20_000  # people keyed together
 PARALLEL_FROM = 50_000  # people filed at once from which keys are worked out in parallel
 STEP = 500  # ids per IN (...)
+ROWS_PER_INSERT = 1_000  # key rows per multi-row INSERT (PostgreSQL): 2,000 parameters
 PENDING = "firstresponse.lookup.pending"  # session.info key: ids to refile at commit
 
 
@@ -172,14 +173,17 @@ def _ignore_interrupts() -> None:
 
 
 def _insert_keys(db: Session, found: list[tuple[str, str]]) -> None:
-    """Bulk insert (key, person_id) rows; straight through the driver on SQLite."""
+    """Bulk insert (key, person_id) rows: straight through the driver on SQLite, elsewhere
+    as multi-row INSERTs (a row per statement costs a round trip each)."""
     if not found:
         return
     if db.get_bind().dialect.name == "sqlite":
         raw = db.connection().connection.driver_connection
         raw.executemany("INSERT INTO lookup_key (key, person_id) VALUES (?, ?)", found)  # type: ignore[union-attr]
         return
-    db.execute(insert(_KEYS), [{"key": k, "person_id": p} for k, p in found])
+    for start in range(0, len(found), ROWS_PER_INSERT):  # one multi-row INSERT each
+        part = found[start : start + ROWS_PER_INSERT]
+        db.execute(insert(_KEYS).values([{"key": k, "person_id": p} for k, p in part]))
 
 
 def _file(db: Session, ids: list[str] | None, unindexed: bool, workers: int | None) -> None:
