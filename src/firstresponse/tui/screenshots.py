@@ -66,6 +66,17 @@ async def settle(
     await pilot.pause()
 
 
+def on_screen(pilot: Pilot[None], name: str) -> bool:
+    """Whether the screen shown is the one of that class name."""
+    return type(pilot.app.screen).__name__ == name
+
+
+async def press_to(pilot: Pilot[None], key: str, screen: str) -> None:
+    """Press `key` and wait until the screen of that class name is shown."""
+    await pilot.press(key)
+    await settle(pilot, lambda: on_screen(pilot, screen))
+
+
 async def type_text(pilot: Pilot[None], text: str) -> None:
     await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
 

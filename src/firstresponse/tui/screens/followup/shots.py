@@ -6,21 +6,17 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
-from firstresponse.tui.screenshots import settle, shot, sign_in
-
-
-def _on(pilot: Pilot[None], name: str) -> bool:
-    return type(pilot.app.screen).__name__ == name
+from firstresponse.tui.screenshots import on_screen, press_to, settle, shot, sign_in
 
 
 async def _from_home(pilot: Pilot[None], collar: str, key: str, screen: str) -> None:
     """Sign in, put any feedback waiting aside (Esc: later), and press `key` on the home."""
     await sign_in(pilot, collar)
-    if _on(pilot, "FeedbackScreen"):
+    if on_screen(pilot, "FeedbackScreen"):
         await pilot.press("escape")
-        await settle(pilot, lambda: not _on(pilot, "FeedbackScreen"))
+        await settle(pilot, lambda: not on_screen(pilot, "FeedbackScreen"))
     await pilot.press(key)
-    await settle(pilot, lambda: _on(pilot, screen))
+    await settle(pilot, lambda: on_screen(pilot, screen))
 
 
 @shot(
@@ -39,15 +35,13 @@ async def _contacts(pilot: Pilot[None]) -> None:
 )
 async def _contact_form(pilot: Pilot[None]) -> None:
     await _contacts(pilot)
-    await pilot.press("enter")
-    await settle(pilot, lambda: _on(pilot, "ContactForm"))
+    await press_to(pilot, "enter", "ContactForm")
 
 
 @shot("case_outcome_form", "A case outcome: a reason unless charged or bailed", "OutcomeForm")
 async def _outcome(pilot: Pilot[None]) -> None:
     await _contacts(pilot)
-    await pilot.press("o")
-    await settle(pilot, lambda: _on(pilot, "OutcomeForm"))
+    await press_to(pilot, "o", "OutcomeForm")
 
 
 @shot(
@@ -72,8 +66,7 @@ async def _dvds(pilot: Pilot[None]) -> None:
 )
 async def _dvds_new(pilot: Pilot[None]) -> None:
     await _dvds(pilot)
-    await pilot.press("n")
-    await settle(pilot, lambda: _on(pilot, "DvdsApplicationForm"))
+    await press_to(pilot, "n", "DvdsApplicationForm")
 
 
 @shot("dvds_step", "Clare's Law: every deadline, and the next step recorded", "DvdsStepForm")
@@ -90,10 +83,8 @@ async def _dvds_step(pilot: Pilot[None]) -> None:
         ("#da-safe", "Work phone only, after 6pm"),
     ):
         form.query_one(widget_id, Input).value = text
-    await pilot.press("ctrl+s")
-    await settle(pilot, lambda: _on(pilot, "DvdsListScreen"))
-    await pilot.press("enter")
-    await settle(pilot, lambda: _on(pilot, "DvdsStepForm"))
+    await press_to(pilot, "ctrl+s", "DvdsListScreen")
+    await press_to(pilot, "enter", "DvdsStepForm")
 
 
 @shot(
@@ -112,8 +103,7 @@ async def _high_risk(pilot: Pilot[None]) -> None:
 )
 async def _high_risk_review(pilot: Pilot[None]) -> None:
     await _high_risk(pilot)
-    await pilot.press("enter")
-    await settle(pilot, lambda: _on(pilot, "HighRiskReviewScreen"))
+    await press_to(pilot, "enter", "HighRiskReviewScreen")
 
 
 @shot("leaders_figures", "Leaders' figures: overall, by week, team or officer", "FiguresScreen")

@@ -5,19 +5,22 @@ from __future__ import annotations
 from textual.pilot import Pilot
 
 from firstresponse.attendance.terminal import newest_submitted_incident
-from firstresponse.tui.screenshots import app_of, settle, shot, sign_in, type_text
-
-
-def _on(pilot: Pilot[None], name: str) -> bool:
-    return type(pilot.app.screen).__name__ == name
+from firstresponse.tui.screenshots import (
+    app_of,
+    on_screen,
+    press_to,
+    settle,
+    shot,
+    sign_in,
+    type_text,
+)
 
 
 async def _home(pilot: Pilot[None], collar: str) -> None:
     """Sign in and put any feedback waiting aside (Esc: later) to reach the home screen."""
     await sign_in(pilot, collar)
-    if _on(pilot, "FeedbackScreen"):
-        await pilot.press("escape")
-        await settle(pilot, lambda: _on(pilot, "ResponderHome"))
+    if on_screen(pilot, "FeedbackScreen"):
+        await press_to(pilot, "escape", "ResponderHome")
 
 
 async def _submitted_incident(pilot: Pilot[None], collar: str) -> None:
@@ -27,12 +30,12 @@ async def _submitted_incident(pilot: Pilot[None], collar: str) -> None:
     incident_id = newest_submitted_incident(app_of(pilot).context.store, collar)
     if incident_id:
         pilot.app.push_screen(IncidentScreen(incident_id))
-        await settle(pilot, lambda: _on(pilot, "IncidentScreen"))
+        await settle(pilot, lambda: on_screen(pilot, "IncidentScreen"))
 
 
 async def _form_shown(pilot: Pilot[None]) -> None:
     await settle(
-        pilot, lambda: _on(pilot, "ChecklistScreen") and bool(pilot.app.screen.query("#form"))
+        pilot, lambda: on_screen(pilot, "ChecklistScreen") and bool(pilot.app.screen.query("#form"))
     )
 
 
@@ -52,8 +55,7 @@ async def _assignments(pilot: Pilot[None]) -> None:
 )
 async def _briefing(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "PC2001")
-    await pilot.press("enter")
-    await settle(pilot, lambda: _on(pilot, "IncidentScreen"))
+    await press_to(pilot, "enter", "IncidentScreen")
 
 
 @shot(
@@ -87,8 +89,7 @@ async def _children(pilot: Pilot[None]) -> None:
 async def _risk(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "PC2002")
     await _submitted_incident(pilot, "PC2002")
-    await pilot.press("k")
-    await settle(pilot, lambda: _on(pilot, "RiskScreen"))
+    await press_to(pilot, "k", "RiskScreen")
 
 
 @shot(
@@ -98,8 +99,7 @@ async def _risk(pilot: Pilot[None]) -> None:
 )
 async def _refused(pilot: Pilot[None]) -> None:
     await _briefing(pilot)
-    await pilot.press("s")
-    await settle(pilot, lambda: _on(pilot, "ProblemsDialog"))
+    await press_to(pilot, "s", "ProblemsDialog")
 
 
 @shot(
@@ -107,8 +107,7 @@ async def _refused(pilot: Pilot[None]) -> None:
 )
 async def _outbox(pilot: Pilot[None]) -> None:
     await _home(pilot, "PC2002")
-    await pilot.press("o")
-    await settle(pilot, lambda: _on(pilot, "OutboxScreen"))
+    await press_to(pilot, "o", "OutboxScreen")
 
 
 async def _amending(pilot: Pilot[None], collar: str) -> None:
@@ -116,16 +115,14 @@ async def _amending(pilot: Pilot[None], collar: str) -> None:
     its referrals to decide again) and come back to the incident."""
     await _home(pilot, collar)
     await _submitted_incident(pilot, collar)
-    await pilot.press("a")
-    await settle(pilot, lambda: _on(pilot, "AmendDialog"))
+    await press_to(pilot, "a", "AmendDialog")
     await type_text(pilot, "School name added")
     await pilot.press("enter")
     # The amendment's form opens; if an earlier walk left one open, the incident stays.
-    await settle(pilot, lambda: not _on(pilot, "AmendDialog"))
-    if _on(pilot, "ChecklistScreen"):
+    await settle(pilot, lambda: not on_screen(pilot, "AmendDialog"))
+    if on_screen(pilot, "ChecklistScreen"):
         await _form_shown(pilot)
-        await pilot.press("escape")
-    await settle(pilot, lambda: _on(pilot, "IncidentScreen"))
+        await press_to(pilot, "escape", "IncidentScreen")
 
 
 @shot(
@@ -135,15 +132,13 @@ async def _amending(pilot: Pilot[None], collar: str) -> None:
 )
 async def _referrals(pilot: Pilot[None]) -> None:
     await _amending(pilot, "PC2002")
-    await pilot.press("f")
-    await settle(pilot, lambda: _on(pilot, "ReferralsScreen"))
+    await press_to(pilot, "f", "ReferralsScreen")
 
 
 @shot("responder_decline_reason", "Responder: a declined referral needs its reason", "ReasonDialog")
 async def _decline(pilot: Pilot[None]) -> None:
     await _referrals(pilot)
-    await pilot.press("d")
-    await settle(pilot, lambda: _on(pilot, "ReasonDialog"))
+    await press_to(pilot, "d", "ReasonDialog")
 
 
 @shot(
@@ -154,8 +149,7 @@ async def _decline(pilot: Pilot[None]) -> None:
 async def _amend(pilot: Pilot[None]) -> None:
     await _home(pilot, "PC2002")
     await _submitted_incident(pilot, "PC2002")
-    await pilot.press("a")
-    await settle(pilot, lambda: _on(pilot, "AmendDialog"))
+    await press_to(pilot, "a", "AmendDialog")
 
 
 @shot(
@@ -165,8 +159,7 @@ async def _amend(pilot: Pilot[None]) -> None:
 )
 async def _new_attendance(pilot: Pilot[None]) -> None:
     await _home(pilot, "PC2001")
-    await pilot.press("n")
-    await settle(pilot, lambda: _on(pilot, "NewAttendance"))
+    await press_to(pilot, "n", "NewAttendance")
 
 
 @shot(
@@ -176,5 +169,4 @@ async def _new_attendance(pilot: Pilot[None]) -> None:
 )
 async def _case_feedback(pilot: Pilot[None]) -> None:
     await _home(pilot, "PC2002")
-    await pilot.press("f")
-    await settle(pilot, lambda: _on(pilot, "CaseFeedbackScreen"))
+    await press_to(pilot, "f", "CaseFeedbackScreen")

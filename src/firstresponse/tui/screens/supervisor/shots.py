@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-from firstresponse.tui.screenshots import app_of, settle, shot, sign_in
-
-
-def _on(pilot: Pilot[None], name: str) -> bool:
-    return type(pilot.app.screen).__name__ == name
+from firstresponse.tui.screenshots import app_of, on_screen, press_to, settle, shot, sign_in
 
 
 @shot("supervisor_queue", "Supervisor: dip-sample queue, must-check cases first", "SupervisorHome")
@@ -23,8 +19,7 @@ async def _queue(pilot: Pilot[None]) -> None:
 )
 async def _review(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "SG3001")
-    await pilot.press("enter")
-    await settle(pilot, lambda: _on(pilot, "ReviewScreen"))
+    await press_to(pilot, "enter", "ReviewScreen")
 
 
 @shot(
@@ -45,8 +40,7 @@ async def _review_form(pilot: Pilot[None]) -> None:
 )
 async def _dashboard(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "SG3001")
-    await pilot.press("d")
-    await settle(pilot, lambda: _on(pilot, "DashboardScreen"))
+    await press_to(pilot, "d", "DashboardScreen")
 
 
 @shot("officer_feedback", "Officer: review feedback at sign-in, to acknowledge", "FeedbackScreen")
@@ -58,4 +52,4 @@ async def _feedback(pilot: Pilot[None]) -> None:
         screen = feedback_screen_for(app_of(pilot))
         if screen is not None:
             pilot.app.push_screen(screen)
-    await settle(pilot, lambda: _on(pilot, "FeedbackScreen"))
+    await settle(pilot, lambda: on_screen(pilot, "FeedbackScreen"))
