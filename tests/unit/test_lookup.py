@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session
 
-from firstresponse.lookup import LookupQuery, index_person, parse_dob, rebuild_index, search
+from firstresponse.lookup import LookupQuery, index, index_person, parse_dob, rebuild_index, search
 from firstresponse.lookup.normalise import DobError, phone_key, postcode_key
 from firstresponse.records import Person, PersonAlias, PersonMarker
 from firstresponse.store import Store
@@ -240,3 +240,14 @@ def test_unfinished_word_reason(db: Session) -> None:
     match = top(db, name="Sarah Okaf")
     assert match.name == "Sarah Okafor-Lindqvist"
     assert "Okaf... starts Okafor" in match.reasons
+
+
+def test_a_small_store_is_refiled_in_process_without_starting_workers(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a worker process was started for a handful of people")
+
+    monkeypatch.setattr(index, "ProcessPoolExecutor", no_pool)
+    assert rebuild_index(db) == len(PEOPLE)
+    assert names(db, name="Jane Whitcombe")[0] == "Jane Whitcombe"

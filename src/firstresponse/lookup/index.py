@@ -192,9 +192,9 @@ def _file(db: Session, ids: list[str] | None, unindexed: bool, workers: int | No
     With `unindexed` (SQLite), the key table's indexes are dropped first and built again
     at the end, in this transaction: much faster than keeping them up to date row by row.
     """
-    many = ids is None or len(ids) >= PARALLEL_FROM
-    if workers is None:
-        workers = max(1, min((os.cpu_count() or 1) - 1, 2)) if many else 0
+    if workers is None:  # other processes only for many people: starting one costs ~1 s
+        count = len(ids) if ids is not None else _people_count(db)
+        workers = max(1, min((os.cpu_count() or 1) - 1, 2)) if count >= PARALLEL_FROM else 0
     if unindexed:
         for name, _ in _KEY_INDEXES:
             db.execute(text(f"DROP INDEX IF EXISTS {name}"))
@@ -209,6 +209,10 @@ def _file(db: Session, ids: list[str] | None, unindexed: bool, workers: int | No
             db.execute(text(f"CREATE INDEX {name} ON lookup_key ({columns})"))
         db.execute(text(f"PRAGMA cache_size={int(cache or -2000)}"))
     _insert_terms(db, terms)
+
+
+def _people_count(db: Session) -> int:
+    return int(db.execute(select(func.count()).select_from(_PEOPLE)).scalar_one())
 
 
 def rebuild_index(db: Session, workers: int | None = None) -> int:
@@ -226,7 +230,7 @@ def rebuild_index(db: Session, workers: int | None = None) -> int:
     db.execute(delete(_KEYS))
     db.execute(delete(_TERMS))
     _file(db, None, sqlite, workers)
-    return int(db.execute(select(func.count()).select_from(_PEOPLE)).scalar_one())
+    return _people_count(db)
 
 
 def index_unfiled(db: Session, workers: int | None = None) -> int:
