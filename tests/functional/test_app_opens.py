@@ -24,12 +24,18 @@ async def test_login_rejects_an_unknown_collar(settings: Settings, store: Store)
         assert app.user is None
 
 
+def _record_sign_ins(app: FirstResponseApp) -> list[User]:
+    """The officers the app signs in, in order, instead of opening their home screens."""
+    signed: list[User] = []
+    app.signed_in = lambda user, pin="": signed.append(user)  # type: ignore[method-assign]
+    return signed
+
+
 async def test_login_accepts_a_known_collar(settings: Settings, store: Store) -> None:
     with store.session() as db:
         create_user(db, "SV9", "Sam Vale", "supervisor", "", "1234")
     app = FirstResponseApp(settings, store)
-    signed: list[User] = []
-    app.signed_in = lambda user, pin="": signed.append(user)  # type: ignore[method-assign]
+    signed = _record_sign_ins(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         app.screen.query_one("#collar", Input).value = "sv9"
@@ -54,8 +60,7 @@ async def test_the_login_screen_shows_while_the_store_opens(
     with store.session() as db:
         create_user(db, "SV9", "Sam Vale", "supervisor", "", "1234")
     app = FirstResponseApp(settings, open_store)
-    signed: list[User] = []
-    app.signed_in = lambda user, pin="": signed.append(user)  # type: ignore[method-assign]
+    signed = _record_sign_ins(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)

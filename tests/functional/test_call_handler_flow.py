@@ -22,7 +22,7 @@ from firstresponse.records import (
 )
 from firstresponse.security.pins import hash_pin
 from firstresponse.tui.app import FirstResponseApp
-from firstresponse.tui.screenshots import settle, sign_in, type_text
+from firstresponse.tui.screenshots import press_to, settle, sign_in, type_text
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
 from tests.functional.forms import answer, reason
 
@@ -168,8 +168,7 @@ async def test_call_flow_with_lookup_floor_and_override(lookup_app, store, known
         assert "Victim: Jonathan Testperson REPEAT" in str(
             app.screen.query_one("#selected").render()
         )
-        await pilot.press("f5")
-        await settle(pilot, lambda: type(app.screen).__name__ == "ThriveScreen")
+        await press_to(pilot, "f5", "ThriveScreen")
         assert "Repeat victim" in str(app.screen.query_one("#floor").render())
         form = app.screen.query_one(ChecklistForm)
         for path, value in CALM:
@@ -198,10 +197,8 @@ async def test_call_flow_with_lookup_floor_and_override(lookup_app, store, known
             app.screen.query_one("#briefing-text").render()
         )
         await type_text(pilot, "pc2001")
-        await pilot.press("f5")
-        await settle(pilot, lambda: type(app.screen).__name__ == "SafetyAdviceScreen")
-        await pilot.press("escape")
-        await settle(pilot, lambda: type(app.screen).__name__ == "CallHandlerHome")
+        await press_to(pilot, "f5", "SafetyAdviceScreen")
+        await press_to(pilot, "escape", "CallHandlerHome")
     with store.session() as db:
         incident = db.exec(select(Incident)).one()
         assert incident.victim_id == known.id and incident.status == "graded"
@@ -264,8 +261,7 @@ async def test_suspect_lookup_sets_workforce_floor(lookup_app, store, known) -> 
         await pilot.press("enter")
         await pilot.pause()
         assert "POLICE WORKFORCE" in str(app.screen.query_one("#selected").render())
-        await pilot.press("f5")
-        await settle(pilot, lambda: type(app.screen).__name__ == "ThriveScreen")
+        await press_to(pilot, "f5", "ThriveScreen")
         assert "Suspect is police workforce" in str(app.screen.query_one("#floor").render())
         assert app.screen.state.facts["police_workforce_suspect"] is True
     with store.session() as db:
@@ -285,8 +281,7 @@ async def test_open_call_resumes_with_history_facts(lookup_app, store, known) ->
     app = lookup_app()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "CH1001")
-        await pilot.press("enter")
-        await settle(pilot, lambda: type(app.screen).__name__ == "ThriveScreen")
+        await press_to(pilot, "enter", "ThriveScreen")
         assert app.screen.state.incident_id == incident.id
         assert app.screen.state.facts["repeat_victim"] is True
         assert "Repeat victim" in str(app.screen.query_one("#floor").render())
@@ -312,14 +307,12 @@ async def test_a_new_victims_self_defined_ethnicity_is_kept(app_factory, store, 
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "CH1001")
-        await pilot.press("n")
-        await settle(pilot, lambda: type(app.screen).__name__ == "NewCallScreen")
+        await press_to(pilot, "n", "NewCallScreen")
         await type_text(pilot, "Nova Testnew")
         app.screen.query_one("#ethnicity").focus()
         await pilot.press("enter", *["down"] * 7, "enter")  # the blank, A1 ... B1, then B2
         await settle(pilot, lambda: app.screen.choice("ethnicity") == "B2")
-        await pilot.press("f5")
-        await settle(pilot, lambda: type(app.screen).__name__ == "ThriveScreen")
+        await press_to(pilot, "f5", "ThriveScreen")
     with store.session() as db:
         victim = db.exec(select(Person).where(Person.surname == "Testnew")).one()
         assert victim.ethnicity == "B2"
@@ -330,8 +323,7 @@ async def test_a_choice_moves_on_to_the_next_box(app_factory, store, known) -> N
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "CH1001")
-        await pilot.press("n")
-        await settle(pilot, lambda: type(app.screen).__name__ == "NewCallScreen")
+        await press_to(pilot, "n", "NewCallScreen")
         assert "Enter or Tab: next box" in app.screen.sub_title
         app.screen.query_one("#relationship").focus()
         await pilot.press("enter", "down", "down", "enter")  # the blank, partner, ex partner

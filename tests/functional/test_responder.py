@@ -147,7 +147,7 @@ KILLED_RUN = textwrap.dedent(
     from firstresponse.config import Settings
     from firstresponse.store import Store
     from firstresponse.tui.app import FirstResponseApp
-    from firstresponse.tui.screenshots import settle, sign_in, type_text
+    from firstresponse.tui.screenshots import press_to, settle, sign_in, type_text
 
     async def main():
         settings = Settings(db_path=Path(sys.argv[1]), checklists_dir=Path(sys.argv[2]),
@@ -155,8 +155,7 @@ KILLED_RUN = textwrap.dedent(
         app = FirstResponseApp(settings, Store(settings.store_path))
         async with app.run_test(size=(80, 24)) as pilot:
             await sign_in(pilot, "PC2001")
-            await pilot.press("enter")
-            await settle(pilot, lambda: type(app.screen).__name__ == "IncidentScreen")
+            await press_to(pilot, "enter", "IncidentScreen")
             await pilot.press("c")
             await settle(pilot, lambda: bool(app.screen.query("#c-arrived_at")))
             app.screen.query_one("#c-scene_safe").focus()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hub.support import Hub, add_users
+from tests.hub.support import Hub, serve
 from tests.postgres import postgres_schema
 
 
@@ -25,9 +25,4 @@ def hub_target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def hub(hub_target: str) -> Iterator[Hub]:
-    server = Hub(hub_target)
-    add_users(server.engine)
-    server.start()
-    yield server
-    server.stop()
-    server.engine.dispose()
+    yield from serve(hub_target)

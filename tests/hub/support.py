@@ -205,3 +205,13 @@ def hub_process(
     finally:
         proc.terminate()
         proc.wait(20)
+
+
+def serve(target: str) -> Iterator[Hub]:
+    """A running hub on `target` with the test officers, stopped and disposed afterwards."""
+    server = Hub(target)
+    add_users(server.engine)
+    server.start()
+    yield server
+    server.stop()
+    server.engine.dispose()

@@ -17,7 +17,7 @@ from firstresponse.records import User
 from firstresponse.store import Store
 from firstresponse.sync.pull import pull_changes
 from firstresponse.sync.push import push_outbox
-from tests.hub.support import Hub, add_users
+from tests.hub.support import Hub, add_users, serve
 from tests.hub.test_pull import dispatch
 from tests.postgres import DSN, postgres_schema
 
@@ -68,12 +68,7 @@ def test_a_slow_commit_is_never_skipped_by_a_cursor(hub_target: str) -> None:
 @pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.postgres)])
 def pg_hub(tmp_path: Path) -> Iterator[Hub]:
     for target in postgres_schema("feedorder"):
-        server = Hub(target)
-        add_users(server.engine)
-        server.start()
-        yield server
-        server.stop()
-        server.engine.dispose()
+        yield from serve(target)
 
 
 def test_an_unrelated_open_transaction_delays_no_ones_assignments(
