@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from firstresponse.hub.db import hub_engine
 from firstresponse.store import Store
 from firstresponse.store.migrate import HUB_TABLES, current_revisions, head_revisions
 from firstresponse.store.migrations import versions
+from firstresponse.store.schema import HEAD
 
 LEGACY = Path(__file__).resolve().parents[1] / "fixtures" / "legacy"
 COUNTED = ("person", "incident", "child", "outboxitem", "auditevent", "lookup_key", "user")
@@ -116,3 +119,19 @@ def test_upgrading_twice_changes_nothing(tmp_path: Path, name: str) -> None:
     first = _counts(path, COUNTED)
     _open(path)
     assert _counts(path, COUNTED) == first
+
+
+def test_head_names_alembics_one_head() -> None:
+    assert head_revisions() == {HEAD}
+
+
+def test_a_store_at_head_opens_without_loading_alembic(tmp_path: Path) -> None:
+    Store(tmp_path / "store.db").close()  # made and migrated: now at head
+    opened = (
+        "import sys; from pathlib import Path; from firstresponse.store import Store; "
+        f"Store(Path({str(tmp_path / 'store.db')!r})).close(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))"
+    )
+    run = subprocess.run([sys.executable, "-c", opened], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"

@@ -27,7 +27,9 @@ def _statement(
 ) -> tuple[str, tuple[Processor, ...], bool]:
     """(SQL, one bind processor per column, whether parameters are positional)."""
     compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
-    processors = tuple(table.c[name].type._cached_bind_processor(dialect) for name in columns)
+    processors = tuple(
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
+    )
     names = list(compiled.positiontup or []) if compiled.positional else sorted(compiled.params)
     if names != (list(columns) if compiled.positional else sorted(columns)):
         raise ValueError(f"{table.name}: compiled parameters {names} differ from {columns}")

@@ -14,6 +14,7 @@ from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, create_engine
 
 import firstresponse.records  # noqa: F401  (registers every table)
+from firstresponse.store.schema import at_head
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -74,7 +75,7 @@ class Store:
 
         self.path = path
         self.engine = make_engine(path, key)
-        if migrate:
+        if migrate and not at_head(self.engine):
             from firstresponse.store.migrate import upgrade
 
             upgrade(self.engine)
