@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
@@ -44,11 +45,12 @@ def field(form: ChecklistForm, path: str) -> ItemField:
 
 
 def text(form: ChecklistForm, path: str) -> str:
-    """What the field shows, as plain text (label, options, issue)."""
+    """What the field shows on screen, line by line as plain text (label, options, issue)."""
     widget = field(form, path)
     shown = widget.control if isinstance(widget.control, ChoiceField) else widget.header
     assert shown is not None
-    return str(shown.render())
+    lines = shown.render_lines(Region(0, 0, shown.size.width, shown.size.height))
+    return "\n".join(line.text.rstrip() for line in lines)
 
 
 def label(form: ChecklistForm, path: str) -> str:
@@ -243,13 +245,24 @@ async def test_read_only_shows_answers_and_reasons_without_controls() -> None:
         await opened(pilot, form)
         assert not form.query(Input) and not form.query(ChoiceField) and not form.query(Button)
         shown = text(form, "arrested")
-        assert "\n  No\n" in shown and "Reason: Fled before arrival" in shown
+        assert "\n  No\n" in shown and "\n  Reason: Fled before arrival" in shown
         assert "Child A" in text(form, "children[0].name")
         assert label(form, "children[0].seen").startswith("! ")  # reason was never given
         await pilot.press("tab", "down", "pagedown")
         await pilot.pause()
         assert app.changes == []
         assert form.answers == answers
+
+
+async def test_a_read_only_answer_wraps_under_its_question_not_under_the_mark() -> None:
+    where = "Gone to her sister's two streets away; phoned her there and she is safe. " * 4
+    answers = {"victim_present": "no", "victim_whereabouts": where.strip()}
+    form = ChecklistForm(LISTS["first_response"], answers, read_only=True)
+    async with Harness(form).run_test(size=(80, 24)) as pilot:
+        await opened(pilot, form)
+        lines = text(form, "victim_whereabouts").splitlines()
+        assert len(lines) > 3  # the answer wraps
+        assert all(line.startswith("  ") and line.strip() for line in lines[1:])
 
 
 JUNK: list[Any] = [None, 7, "zz", ["zz", 3], {"a": 1}, True, [{"x": 1}, "entry"]]

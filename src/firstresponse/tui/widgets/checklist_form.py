@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -39,6 +40,7 @@ from firstresponse.checklist import Checklist, Evaluation, Issue, Item, evaluate
 from firstresponse.checklist.paths import entry_path, parse_path
 from firstresponse.tui.widgets.choice import CHOICE_TYPES, ChoiceField
 from firstresponse.tui.widgets.single_layout import SingleLayout
+from firstresponse.wording import plural
 
 PLACEHOLDERS = {
     "date": "YYYY-MM-DD",
@@ -67,10 +69,6 @@ def show_value(item: Item, value: Any) -> str:
     if item.options:
         return item.option_label(value)
     return str(value)
-
-
-def plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
 
 
 def set_text(line: Static, text: str) -> None:
@@ -231,18 +229,30 @@ class ItemField(SingleLayout, Vertical):
     def _mark(self, flagged: bool) -> str:
         return "!" if flagged else ("*" if self.item.required else " ")
 
-    def _header(self, mark: str, issue: str, reason_shown: bool = False) -> Text:
+    def _header(self, mark: str, issue: str, reason_shown: bool = False) -> Text | Table:
         item = self.item
+        if self.read_only and item.answerable:
+            return self._answered(mark, issue, reason_shown)
         text = Text(f"{mark} {item.label}" if item.answerable else item.label, "bold")
-        if self.read_only:
-            text.append("\n  " + show_value(item, self.value))
-            if reason_shown:
-                text.append(f"\n  Reason: {self.reason or '— (not given)'}")
-        elif item.help:
+        if item.help and not self.read_only:
             text.append("\n  " + item.help, "dim")
         if issue:
             text.append("\n  " + issue.replace("\n", "\n  "), "bold")
         return text
+
+    def _answered(self, mark: str, issue: str, reason_shown: bool) -> Table:
+        """Read only: the question beside its mark, and below it the answer (and reason),
+        every wrapped line indented under the question, not under the mark."""
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=1, no_wrap=True)
+        grid.add_column()
+        grid.add_row(mark, Text(self.item.label, "bold"))
+        grid.add_row("", show_value(self.item, self.value))
+        if reason_shown:
+            grid.add_row("", f"Reason: {self.reason or '— (not given)'}")
+        if issue:
+            grid.add_row("", Text(issue, "bold"))
+        return grid
 
     def _text_control(self) -> Input | TextArea:
         item, value, wid = self.item, self.value, widget_id("c", self.path)
