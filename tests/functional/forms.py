@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
@@ -45,3 +47,11 @@ async def reason(pilot: Pilot[Any], form: ChecklistForm, path: str, text: str) -
     box.focus()
     await type_text(pilot, text)
     await pilot.pause()
+
+
+def burst(app: App[Any], keys: str) -> None:
+    """Queue `keys` all at once ("\r" Enter, "\t" Tab), as a terminal delivers them when
+    they are typed faster than the app answers: no key waits for the one before it."""
+    names = {"\r": "enter", "\t": "tab"}
+    for char in keys:
+        app.post_message(events.Key(names.get(char, char), None if char in names else char))

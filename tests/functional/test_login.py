@@ -12,6 +12,7 @@ from firstresponse.store import Store
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.login import LoginScreen
 from firstresponse.tui.screenshots import settle, sign_in, type_text
+from tests.functional.forms import burst
 
 
 def _app(settings: Settings, store: Store) -> tuple[FirstResponseApp, list[User]]:
@@ -32,6 +33,18 @@ async def test_the_screenshot_sign_in_helper_signs_in(settings: Settings, store:
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "pc2001")
         assert app.screen.query_one("#pin", Input).password
+    assert [u.collar for u in signed] == ["PC2001"]
+
+
+async def test_collar_enter_and_pin_typed_ahead_each_reach_their_box(
+    settings: Settings, store: Store
+) -> None:
+    app, signed = _app(settings, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        collar = app.screen.query_one("#collar", Input)
+        burst(app, "PC2001\r1234\r")
+        await settle(pilot, lambda: bool(signed) or bool(_error(app)))
+        assert collar.value == "PC2001"  # the PIN never shows in the collar box
     assert [u.collar for u in signed] == ["PC2001"]
 
 

@@ -25,6 +25,7 @@ from firstresponse.tui.screenshots import settle, sign_in, type_text
 from firstresponse.tui.widgets.marked_list import MarkedList
 from firstresponse.tui.widgets.marks import CURSOR
 from firstresponse.tui.widgets.status_bar import StatusBar
+from tests.functional.forms import burst
 from tests.functional.test_responder import OFFICER, _open_checklist, _open_incident, _prepare
 
 
@@ -236,3 +237,28 @@ async def test_the_record_to_amend_is_chosen_by_its_mark_not_its_colour() -> Non
         await pilot.press("enter")
         await settle(pilot, lambda: bool(chosen))
     assert chosen == [("a2", "Risk level typed wrongly")]
+
+
+async def test_details_typed_ahead_of_enter_and_tab_land_in_their_own_boxes() -> None:
+    from firstresponse.tui.screens.responder.new_attendance import NewAttendance
+
+    saved: list[dict[str, str] | None] = []
+
+    class Harness(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(NewAttendance(), saved.append)
+
+    app = Harness()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, NewAttendance))
+        burst(app, "Ann\rLee\t1 High St\r\rShouting heard\r")
+        await settle(pilot, lambda: bool(saved))
+    assert saved == [
+        {
+            "forename": "Ann",
+            "surname": "Lee",
+            "address": "1 High St",
+            "postcode": "",
+            "summary": "Shouting heard",
+        }
+    ]

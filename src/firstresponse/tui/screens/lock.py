@@ -19,6 +19,7 @@ from firstresponse.security import audit
 from firstresponse.security.users import SignInError
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.login import LoginScreen, sign_in
+from firstresponse.tui.widgets.text_box import TextBox
 
 
 def record(app: FirstResponseApp, user: User, action: str, **detail: object) -> None:
@@ -72,7 +73,7 @@ class LockScreen(ModalScreen[None]):
             yield Label(f"{self.user.collar} {self.user.name}: enter your PIN to carry on.")
             yield Label("Your work is kept, hidden behind this screen.", classes="hint")
             yield Label("ctrl+o signs out instead (unsaved work is lost).", classes="hint")
-            yield Input(placeholder="PIN", id="unlock-pin", password=True, max_length=8)
+            yield TextBox(placeholder="PIN", id="unlock-pin", password=True, max_length=8)
             yield Label("", id="lock-error", classes="error")
 
     def on_mount(self) -> None:

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Header, Input, Label
 
 from firstresponse.config import hub_configured
 from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.widgets.text_box import TextBox
 
 if TYPE_CHECKING:
     from firstresponse.records import User
@@ -57,9 +58,9 @@ class LoginScreen(Screen[None]):
         with Vertical(id="login"):
             yield Label("Sign in", classes="title")
             yield Label("Collar number, then Enter", classes="hint")
-            yield Input(placeholder="e.g. PC2001", id="collar")
+            yield TextBox(placeholder="e.g. PC2001", id="collar", enter_moves_on=True)
             yield Label("PIN, then Enter to sign in", classes="hint")
-            yield Input(placeholder="4 to 8 digits", id="pin", password=True, max_length=8)
+            yield TextBox(placeholder="4 to 8 digits", id="pin", password=True, max_length=8)
             yield Label("", id="login-error", classes="error")
             if self.app.demo:
                 yield Label(DEMO_USERS, id="demo-users", classes="hint")

@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -40,6 +40,7 @@ from firstresponse.checklist import Checklist, Evaluation, Issue, Item, evaluate
 from firstresponse.checklist.paths import entry_path, parse_path
 from firstresponse.tui.widgets.choice import CHOICE_TYPES, ChoiceField
 from firstresponse.tui.widgets.single_layout import SingleLayout
+from firstresponse.tui.widgets.text_box import TextBox
 from firstresponse.wording import plural
 
 PLACEHOLDERS = {
@@ -180,9 +181,15 @@ class Lazy:
         return widget
 
 
-class AnswerBox(SingleLayout, Input):
+class AnswerBox(SingleLayout, TextBox):
     """A one-line text box: a keystroke repaints the box alone (the text's width, its virtual
-    size, moves nothing around it), with no layout of the screen."""
+    size, moves nothing around it), with no layout of the screen. Enter, Tab and the arrows
+    up and down move between questions in the order typed."""
+
+    MOVES: ClassVar[dict[str, int]] = {**TextBox.MOVES, "down": 1, "up": -1}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, enter_moves_on=True, **kwargs)
 
 
 #: Up/down move between questions (inside a long text box they move its cursor instead).
@@ -802,9 +809,8 @@ class ChecklistForm(Widget):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        """Enter in a box moves on to the next question, as Tab does."""
+        """Enter in a box has moved on to the next question (AnswerBox): not the screen's."""
         event.stop()
-        self.screen.focus_next()
 
     @on(Button.Pressed, ".cl-add")
     async def _add(self, event: Button.Pressed) -> None:

@@ -19,6 +19,7 @@ from firstresponse.checklist import Evaluation
 from firstresponse.records import Grade
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.call_handler.state import CallState
+from firstresponse.tui.widgets.text_box import TextBox
 
 
 def briefing_text(briefing: dict[str, Any]) -> str:
@@ -82,7 +83,7 @@ class BriefingScreen(Screen[bool]):
         if self.grade.deploys:
             yield Horizontal(
                 Label("Assign to (optional)"),
-                Input(
+                TextBox(
                     placeholder="collar or team, e.g. PC2001 or Alpha", id="assignee", compact=True
                 ),
                 classes="row",

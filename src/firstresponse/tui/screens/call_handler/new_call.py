@@ -20,6 +20,7 @@ from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.call_handler.history import HistoryScreen
 from firstresponse.tui.screens.call_handler.lookup_panel import LookupPanel
 from firstresponse.tui.screens.call_handler.state import CallState
+from firstresponse.tui.widgets.text_box import TextBox
 from firstresponse.vocab import ETHNICITIES
 
 YES_NO = [("Yes", "yes"), ("No", "no"), ("Not known", "unknown")]
@@ -101,7 +102,9 @@ class NewCallScreen(Screen[None]):
     @staticmethod
     def _text_row(wid: str, label: str, placeholder: str) -> Horizontal:
         return Horizontal(
-            Label(label), Input(placeholder=placeholder, id=wid, compact=True), classes="row"
+            Label(label),
+            TextBox(placeholder=placeholder, id=wid, compact=True, enter_moves_on=True),
+            classes="row",
         )
 
     @staticmethod
@@ -145,9 +148,8 @@ class NewCallScreen(Screen[None]):
             self.query_one(LookupPanel).query_changed(self._search(role), role)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter moves to the next detail, as Tab does."""
+        """Enter has moved to the next detail, as Tab does (TextBox): nothing else to do."""
         event.stop()
-        self.focus_next()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         """A choice made (Enter on the list) moves on too: Enter again would reopen it."""

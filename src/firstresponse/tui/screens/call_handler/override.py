@@ -12,6 +12,7 @@ from textual.widgets import Input, Label, Static
 from firstresponse.calls import GradeRefused, Override
 from firstresponse.calls.terminal import check_supervisor
 from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.widgets.text_box import TextBox
 
 
 class OverrideDialog(ModalScreen[Override | None]):
@@ -45,9 +46,16 @@ class OverrideDialog(ModalScreen[Override | None]):
                 classes="hint",
                 markup=False,
             )
-            yield Input(self.collar, placeholder="Supervisor collar, e.g. SG3001", id="ov-collar")
-            yield Input(placeholder="Supervisor PIN", password=True, id="ov-pin")
-            yield Input(self.rationale, placeholder="Rationale for the lower grade", id="ov-why")
+            yield TextBox(
+                self.collar,
+                placeholder="Supervisor collar, e.g. SG3001",
+                id="ov-collar",
+                enter_moves_on=True,
+            )
+            yield TextBox(
+                placeholder="Supervisor PIN", password=True, id="ov-pin", enter_moves_on=True
+            )
+            yield TextBox(self.rationale, placeholder="Rationale for the lower grade", id="ov-why")
             yield Label("", id="ov-error", classes="error")
             # One line inside the dialog (64 columns): a longer one lost "Esc: cancel".
             yield Label("Enter: next box, then check and agree · Esc: cancel", classes="hint")

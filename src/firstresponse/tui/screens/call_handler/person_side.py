@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 
 from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.widgets.text_box import TextBox
 
 
 def _profile_lines(profile: dict[str, Any], title: str) -> list[str]:
@@ -80,7 +81,7 @@ class LinkScreen(Screen[bool]):
         options = [f"{name}: {', '.join(reasons)}" if reasons else name
                    for _, reasons, name in self.pairs] or ["none proposed"]  # fmt: skip
         yield OptionList(*options, id="pairs")
-        yield Input(placeholder="why (needed to reject or undo)", id="note", compact=True)
+        yield TextBox(placeholder="why (needed to reject or undo)", id="note", compact=True)
         with VerticalScroll():
             yield Static("F2 confirm · F3 reject · F4 undo a link · Esc back", markup=False)
         yield Footer()

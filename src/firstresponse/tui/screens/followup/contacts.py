@@ -7,7 +7,7 @@ from textwrap import shorten
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from firstresponse.followup.contacts import METHODS, RESULTS, ContactRefused, DueContact
 from firstresponse.followup.outcomes import OUTCOMES, OutcomeRefused
@@ -17,6 +17,7 @@ from firstresponse.security.permissions import Action, allowed
 from firstresponse.tui.screens.followup.base import FollowupForm, FollowupList, when
 from firstresponse.tui.screens.followup.forms import choice, parse_local, read
 from firstresponse.tui.widgets.marked_table import MarkedTable
+from firstresponse.tui.widgets.text_box import TextBox
 
 SCOPES = ("mine", "team", "overdue")
 SCOPE_TITLES = {
@@ -133,8 +134,8 @@ class ContactForm(FollowupForm):
         )
         yield choice(METHODS, "How was contact made?", "vc-method")
         yield choice(RESULTS, "What happened?", "vc-result")
-        yield Input(placeholder="Note (needed if declined or unsafe)", id="vc-note")
-        yield Input(placeholder="When: YYYY-MM-DD HH:MM (blank for now)", id="vc-when")
+        yield TextBox(placeholder="Note (needed if declined or unsafe)", id="vc-note")
+        yield TextBox(placeholder="When: YYYY-MM-DD HH:MM (blank for now)", id="vc-when")
 
     def on_mount(self) -> None:
         self.query_one("#vc-method").focus()
@@ -172,8 +173,8 @@ class OutcomeForm(FollowupForm):
             classes="hint",
         )
         yield choice(OUTCOMES, "Outcome", "oc-outcome")
-        yield Input(placeholder="Reason (needed unless charged or bailed)", id="oc-reason")
-        yield Input(placeholder="Decided: YYYY-MM-DD HH:MM (blank for now)", id="oc-when")
+        yield TextBox(placeholder="Reason (needed unless charged or bailed)", id="oc-reason")
+        yield TextBox(placeholder="Decided: YYYY-MM-DD HH:MM (blank for now)", id="oc-when")
 
     def on_mount(self) -> None:
         self.query_one("#oc-outcome").focus()

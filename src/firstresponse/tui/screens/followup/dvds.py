@@ -8,7 +8,7 @@ from textwrap import shorten
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Input, Label, Select, Static
+from textual.widgets import DataTable, Label, Select, Static
 
 from firstresponse.followup.dvds import (
     ROUTES,
@@ -23,6 +23,7 @@ from firstresponse.records import utcnow
 from firstresponse.tui.screens.followup.base import FollowupForm, FollowupList, when
 from firstresponse.tui.screens.followup.forms import choice, parse_local, read
 from firstresponse.tui.widgets.marked_table import MarkedTable
+from firstresponse.tui.widgets.text_box import TextBox
 
 #: How far back the Right to Know prompts look.
 PROMPT_DAYS = 28
@@ -120,7 +121,7 @@ class DvdsApplicationForm(FollowupForm):
         yield Label("New DVDS application (Ctrl+S save, Esc back)", classes="title")
         with VerticalScroll():
             yield choice(ROUTES, "Route", "da-route")
-            yield Input(
+            yield TextBox(
                 placeholder="Who is asking (blank if the potential victim)", id="da-applicant"
             )
             yield Select(
@@ -129,18 +130,20 @@ class DvdsApplicationForm(FollowupForm):
                 allow_blank=False,
                 id="da-is-victim",
             )
-            yield Input(placeholder="Potential victim's name", id="da-victim")
-            yield Input(placeholder="Name of the person the information is about", id="da-subject")
-            yield Input(placeholder="Relationship between them", id="da-relationship")
-            yield Input(placeholder="Why it is sought; risks seen", id="da-concerns")
-            yield Input(placeholder="Safe way to contact the applicant", id="da-safe")
+            yield TextBox(placeholder="Potential victim's name", id="da-victim")
+            yield TextBox(
+                placeholder="Name of the person the information is about", id="da-subject"
+            )
+            yield TextBox(placeholder="Relationship between them", id="da-relationship")
+            yield TextBox(placeholder="Why it is sought; risks seen", id="da-concerns")
+            yield TextBox(placeholder="Safe way to contact the applicant", id="da-safe")
             yield Select(
                 [("Imminent risk found: no", "no"), ("Imminent risk: YES", "yes")],
                 value="no",
                 allow_blank=False,
                 id="da-imminent",
             )
-            yield Input(placeholder="Received: YYYY-MM-DD HH:MM (blank for now)", id="da-when")
+            yield TextBox(placeholder="Received: YYYY-MM-DD HH:MM (blank for now)", id="da-when")
 
     def on_mount(self) -> None:
         self.query_one("#da-route").focus()
@@ -203,8 +206,8 @@ class DvdsStepForm(FollowupForm):
         select = choice(options, "Outcome", "ds-outcome")
         select.display = bool(options)
         yield select
-        yield Input(placeholder="Note or reason", id="ds-note")
-        yield Input(placeholder="Done: YYYY-MM-DD HH:MM (blank for now)", id="ds-when")
+        yield TextBox(placeholder="Note or reason", id="ds-note")
+        yield TextBox(placeholder="Done: YYYY-MM-DD HH:MM (blank for now)", id="ds-when")
 
     def on_mount(self) -> None:
         target = "#ds-outcome" if STEP_OUTCOMES.get(self.step) else "#ds-note"

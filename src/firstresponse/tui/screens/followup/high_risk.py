@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Input, Label, Select, Static
+from textual.widgets import DataTable, Label, Select, Static
 
 from firstresponse.records import RiskLevel, utcnow
 from firstresponse.supervision.high_risk import (
@@ -19,6 +19,7 @@ from firstresponse.supervision.terminal import high_risk_queue, read_case
 from firstresponse.tui.screens.followup.base import FollowupList, FollowupScreen, when
 from firstresponse.tui.screens.followup.forms import read
 from firstresponse.tui.widgets.marked_table import MarkedTable
+from firstresponse.tui.widgets.text_box import TextBox
 
 
 class HighRiskQueueScreen(FollowupList):
@@ -108,9 +109,9 @@ class HighRiskReviewScreen(FollowupScreen):
                 id="hr-decision",
             )
             yield Select(LEVELS, prompt="New risk level (for a regrade)", id="hr-level")
-            yield Input(placeholder="Reason for the decision (required)", id="hr-reason")
-            yield Input(placeholder="Actions, separated by ;", id="hr-actions")
-            yield Input(placeholder="Feedback to the officer", id="hr-feedback")
+            yield TextBox(placeholder="Reason for the decision (required)", id="hr-reason")
+            yield TextBox(placeholder="Actions, separated by ;", id="hr-actions")
+            yield TextBox(placeholder="Feedback to the officer", id="hr-feedback")
             yield Select(
                 [(label, key) for key, label in ESCALATIONS.items()],
                 value="",

@@ -10,6 +10,7 @@ from textual.widgets import Input, Label, Static
 
 from firstresponse.tui.widgets.marked_list import MarkedList
 from firstresponse.tui.widgets.marks import CURSOR
+from firstresponse.tui.widgets.text_box import TextBox
 
 DIALOG_CSS = """
 ReasonDialog, ProblemsDialog, AmendDialog { align: center middle; }
@@ -37,7 +38,7 @@ class ReasonDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.title_text, classes="dialog-title", markup=False)
-            yield Input(placeholder=self.placeholder, id="reason")
+            yield TextBox(placeholder=self.placeholder, id="reason")
             yield Label("Enter to save · Escape to cancel", id="reason-error", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -66,7 +67,7 @@ class AmendDialog(ModalScreen[tuple[str, str] | None]):
             yield Static("The original stays as it was; the amendment is a new version.")
             yield Static(f"Record to amend (the one marked {CURSOR}; Tab, then ↑↓ to change):")
             yield MarkedList(id="amend-which")
-            yield Input(placeholder="Why is it being amended? (required)", id="amend-reason")
+            yield TextBox(placeholder="Why is it being amended? (required)", id="amend-reason")
             yield Label("Enter to start the amendment · Escape to cancel", id="amend-error")
 
     def on_mount(self) -> None:

@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from firstresponse.tui.widgets.text_box import TextBox
+
 FIELDS = (
     ("forename", "Victim's forename"),
     ("surname", "Victim's surname"),
@@ -32,14 +34,15 @@ class NewAttendance(ModalScreen[dict[str, str] | None]):
         with Vertical():
             yield Static("Attend an incident not sent to you", classes="title")
             for key, label in FIELDS:
-                yield Input(placeholder=label, id=f"new-{key}", compact=True)
+                last = key == FIELDS[-1][0]
+                yield TextBox(
+                    placeholder=label, id=f"new-{key}", compact=True, enter_moves_on=not last
+                )
             yield Label("Enter: next field · ctrl+s: save · Escape: cancel", id="new-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == f"new-{FIELDS[-1][0]}":
+        if event.input.id == f"new-{FIELDS[-1][0]}":  # the others have moved on (TextBox)
             self.action_save()
-        else:
-            self.focus_next()
 
     def action_save(self) -> None:
         details = {key: self.query_one(f"#new-{key}", Input).value.strip() for key, _ in FIELDS}
