@@ -50,8 +50,9 @@ async def reason(pilot: Pilot[Any], form: ChecklistForm, path: str, text: str) -
 
 
 def burst(app: App[Any], keys: str) -> None:
-    """Queue `keys` all at once ("\r" Enter, "\t" Tab), as a terminal delivers them when
-    they are typed faster than the app answers: no key waits for the one before it."""
-    names = {"\r": "enter", "\t": "tab"}
+    """Queue `keys` all at once ("\r" Enter, "\t" Tab, "\b" Backspace), as a terminal
+    delivers them when they are typed faster than the app answers."""
+    names = {"\r": "enter", "\t": "tab", "\b": "backspace", " ": "space"}
     for char in keys:
-        app.post_message(events.Key(names.get(char, char), None if char in names else char))
+        character = None if char in "\r\t\b" else char
+        app.post_message(events.Key(names.get(char, char), character))

@@ -19,7 +19,7 @@ from firstresponse.security import audit
 from firstresponse.security.users import SignInError
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.login import LoginScreen, sign_in
-from firstresponse.tui.widgets.text_box import TextBox
+from firstresponse.tui.widgets.type_ahead import TextBox
 
 
 def record(app: FirstResponseApp, user: User, action: str, **detail: object) -> None:

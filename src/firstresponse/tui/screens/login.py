@@ -20,7 +20,7 @@ from textual.widgets import Footer, Header, Input, Label
 
 from firstresponse.config import hub_configured
 from firstresponse.tui.app import FirstResponseApp
-from firstresponse.tui.widgets.text_box import TextBox
+from firstresponse.tui.widgets.type_ahead import TextBox
 
 if TYPE_CHECKING:
     from firstresponse.records import User

@@ -40,7 +40,7 @@ from firstresponse.checklist import Checklist, Evaluation, Issue, Item, evaluate
 from firstresponse.checklist.paths import entry_path, parse_path
 from firstresponse.tui.widgets.choice import CHOICE_TYPES, ChoiceField
 from firstresponse.tui.widgets.single_layout import SingleLayout
-from firstresponse.tui.widgets.text_box import TextBox
+from firstresponse.tui.widgets.type_ahead import TextBox, TypeAhead
 from firstresponse.wording import plural
 
 PLACEHOLDERS = {
@@ -184,12 +184,17 @@ class Lazy:
 class AnswerBox(SingleLayout, TextBox):
     """A one-line text box: a keystroke repaints the box alone (the text's width, its virtual
     size, moves nothing around it), with no layout of the screen. Enter, Tab and the arrows
-    up and down move between questions in the order typed."""
+    up and down move between questions, in the order typed (TypeAhead)."""
 
     MOVES: ClassVar[dict[str, int]] = {**TextBox.MOVES, "down": 1, "up": -1}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, enter_moves_on=True, **kwargs)
+
+
+class LongAnswerBox(TypeAhead, TextArea):
+    """A long answer: Enter starts a new line, arrows move in the text, Tab moves on; every
+    key in the order typed (TypeAhead)."""
 
 
 #: Up/down move between questions (inside a long text box they move its cursor instead).
@@ -266,7 +271,7 @@ class ItemField(SingleLayout, Vertical):
         text = "" if value is None else str(value)
         self.shown["control"] = text
         if item.type == "text" and item.long:
-            return TextArea(
+            return LongAnswerBox(
                 text,
                 id=wid,
                 classes="cl-long",

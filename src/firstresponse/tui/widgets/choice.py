@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding
@@ -22,6 +22,7 @@ from textual.widget import Widget
 from firstresponse.checklist import Item
 from firstresponse.tui.widgets.marks import CURSOR
 from firstresponse.tui.widgets.single_layout import SingleLayout
+from firstresponse.tui.widgets.type_ahead import TypeAhead
 
 CHOICE_TYPES = frozenset({"yesno", "single", "multi"})
 GAP = "  "
@@ -36,8 +37,11 @@ def _wrap(text: str, width: int, indent: str = "") -> list[str]:
     return lines
 
 
-class ChoiceField(SingleLayout, Widget, can_focus=True):
-    """Left/right move between options; Space or Enter chooses (toggles when several)."""
+class ChoiceField(SingleLayout, TypeAhead, Widget, can_focus=True):
+    """Left/right move between options; Space or Enter chooses (toggles when several);
+    Tab and up/down move between questions, every key in the order typed (TypeAhead)."""
+
+    MOVES: ClassVar[dict[str, int]] = {**TypeAhead.MOVES, "down": 1, "up": -1}
 
     DEFAULT_CSS = """
     ChoiceField { height: auto; width: 1fr; }

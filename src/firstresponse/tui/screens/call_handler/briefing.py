@@ -19,7 +19,7 @@ from firstresponse.checklist import Evaluation
 from firstresponse.records import Grade
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.call_handler.state import CallState
-from firstresponse.tui.widgets.text_box import TextBox
+from firstresponse.tui.widgets.type_ahead import TextBox
 
 
 def briefing_text(briefing: dict[str, Any]) -> str:

@@ -20,7 +20,7 @@ from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.call_handler.history import HistoryScreen
 from firstresponse.tui.screens.call_handler.lookup_panel import LookupPanel
 from firstresponse.tui.screens.call_handler.state import CallState
-from firstresponse.tui.widgets.text_box import TextBox
+from firstresponse.tui.widgets.type_ahead import TextBox
 from firstresponse.vocab import ETHNICITIES
 
 YES_NO = [("Yes", "yes"), ("No", "no"), ("Not known", "unknown")]

@@ -12,7 +12,7 @@ from textual.widgets import Input, Label, Static
 from firstresponse.calls import GradeRefused, Override
 from firstresponse.calls.terminal import check_supervisor
 from firstresponse.tui.app import FirstResponseApp
-from firstresponse.tui.widgets.text_box import TextBox
+from firstresponse.tui.widgets.type_ahead import TextBox
 
 
 class OverrideDialog(ModalScreen[Override | None]):

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 
 from firstresponse.tui.app import FirstResponseApp
-from firstresponse.tui.widgets.text_box import TextBox
+from firstresponse.tui.widgets.type_ahead import TextBox
 
 
 def _profile_lines(profile: dict[str, Any], title: str) -> list[str]:

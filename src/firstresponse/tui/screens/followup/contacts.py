@@ -17,7 +17,7 @@ from firstresponse.security.permissions import Action, allowed
 from firstresponse.tui.screens.followup.base import FollowupForm, FollowupList, when
 from firstresponse.tui.screens.followup.forms import choice, parse_local, read
 from firstresponse.tui.widgets.marked_table import MarkedTable
-from firstresponse.tui.widgets.text_box import TextBox
+from firstresponse.tui.widgets.type_ahead import TextBox
 
 SCOPES = ("mine", "team", "overdue")
 SCOPE_TITLES = {

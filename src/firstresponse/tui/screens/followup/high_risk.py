@@ -19,7 +19,7 @@ from firstresponse.supervision.terminal import high_risk_queue, read_case
 from firstresponse.tui.screens.followup.base import FollowupList, FollowupScreen, when
 from firstresponse.tui.screens.followup.forms import read
 from firstresponse.tui.widgets.marked_table import MarkedTable
-from firstresponse.tui.widgets.text_box import TextBox
+from firstresponse.tui.widgets.type_ahead import TextBox
 
 
 class HighRiskQueueScreen(FollowupList):

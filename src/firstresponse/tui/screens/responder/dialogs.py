@@ -10,7 +10,7 @@ from textual.widgets import Input, Label, Static
 
 from firstresponse.tui.widgets.marked_list import MarkedList
 from firstresponse.tui.widgets.marks import CURSOR
-from firstresponse.tui.widgets.text_box import TextBox
+from firstresponse.tui.widgets.type_ahead import TextBox
 
 DIALOG_CSS = """
 ReasonDialog, ProblemsDialog, AmendDialog { align: center middle; }

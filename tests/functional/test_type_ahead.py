@@ -1,0 +1,42 @@
+"""Keys typed faster than the screen answers act in the order typed, in the box they were
+meant for (tui.widgets.type_ahead): bursts of keys queued at once, as a lagging terminal
+delivers them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.widgets import Input
+
+from firstresponse.checklist import load_checklists
+from firstresponse.tui.screenshots import settle
+from firstresponse.tui.widgets.choice import ChoiceField
+from firstresponse.tui.widgets.type_ahead import TextBox
+from tests.functional.forms import burst
+
+ITEM = load_checklists(Path(__file__).resolve().parents[2] / "checklists")["first_response"].item(
+    "grounds_for_arrest"
+)
+
+
+class Boxes(App[None]):
+    def compose(self) -> ComposeResult:
+        yield TextBox(id="one", enter_moves_on=True)
+        yield ChoiceField(ITEM, None, id="choice")
+        yield TextBox(id="two")
+
+
+def value(app: App[None], wid: str) -> str:
+    return app.query_one(f"#{wid}", Input).value
+
+
+async def test_a_correction_and_a_move_typed_ahead_apply_in_order() -> None:
+    app = Boxes()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one("#one").focus()
+        await pilot.pause()
+        burst(app, "ab\bc\r \tdef")
+        await settle(pilot, lambda: value(app, "two") == "def")
+        assert value(app, "one") == "ac"  # Backspace took the "b", not the "c" typed after it
+        assert app.query_one(ChoiceField).value == "yes"  # Space chose, before Tab left
