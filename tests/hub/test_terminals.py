@@ -386,8 +386,9 @@ def test_deactivation_and_pin_changes_on_the_hub_reach_the_terminal(
     hub.start()
 
 
-def graded_call(control: Terminal, assignee: str, **answers: str) -> str:
-    """A call taken and graded on a control-room terminal as the call handler does."""
+def graded_call(control: Terminal, assignee: str, *, children: bool = False, **answers: str) -> str:
+    """A call taken and graded on a control-room terminal as the call handler does (with
+    `children`, two children named on the call: Amy, 6, and Ben, 3)."""
     from firstresponse.calls import grade_call, open_call
     from firstresponse.checklist import load_checklists
     from firstresponse.security.users import get_user
@@ -397,7 +398,7 @@ def graded_call(control: Terminal, assignee: str, **answers: str) -> str:
     with control.store.session() as db:
         handler = get_user(db, "CH1001")
         assert handler is not None
-        incident = open_call(db, handler, details())
+        incident = open_call(db, handler, details(children))
         grade_call(
             db,
             handler,
@@ -410,18 +411,34 @@ def graded_call(control: Terminal, assignee: str, **answers: str) -> str:
         return incident.id
 
 
-def attend(laptop: Terminal, incident_id: str, collar: str) -> str:
-    """The attending officer's first-response checklist, submitted; returns its id."""
-    from firstresponse.attendance import FIRST_RESPONSE, open_draft, save_answers, submit
+def attend(laptop: Terminal, incident_id: str, collar: str, **changes: object) -> str:
+    """The attending officer's first-response checklist, submitted; returns its id. The
+    children the call named (on the laptop from the briefing) are each recorded as seen
+    and spoken with; `changes` override answers."""
+    from firstresponse.attendance import (
+        FIRST_RESPONSE,
+        open_draft,
+        save_answers,
+        set_referral,
+        submit,
+    )
     from firstresponse.checklist import load_checklists
-    from firstresponse.demo.answers import first_response_answers
+    from firstresponse.demo.answers import child_entry, first_response_answers
 
     checklists = load_checklists(laptop.settings.checklists_dir)
-    answers = first_response_answers(risk_checklist_done="no")
+    answers = first_response_answers(risk_checklist_done="no", **changes)
     answers["risk_checklist_done.reason"] = "Victim too distressed; booked for tomorrow"
     with laptop.store.session() as db:
-        draft_id = open_draft(db, incident_id, checklists[FIRST_RESPONSE], collar).id
+        draft = open_draft(db, incident_id, checklists[FIRST_RESPONSE], collar)
+        draft_id, known = draft.id, (draft.answers or {}).get("children", [])
+    if known:
+        answers["children_present"] = "yes"
+        answers["children"] = [
+            {**child_entry(entry["name"], entry["age"]), "_id": entry["_id"]} for entry in known
+        ]
     save_answers(laptop.store, draft_id, answers, checklists[FIRST_RESPONSE])
+    if known:
+        set_referral(laptop.store, draft_id, "childrens_services", True)
     submit(laptop.store, incident_id, collar, checklists)
     return draft_id
 

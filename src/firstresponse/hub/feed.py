@@ -14,6 +14,7 @@ this change carry their transaction's id and stay behind the oldest transaction 
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import and_, event, literal_column, or_, text
@@ -23,7 +24,9 @@ from sqlmodel import Session, col, select
 
 import firstresponse.lookup.autoindex  # noqa: F401  (its commit hook first: see _flush_on_commit)
 from firstresponse.hub import bulk, followup_feed
+from firstresponse.hub.id_lists import in_ids, listed
 from firstresponse.hub.models import EVERYONE, RESTRICTED, HubChange
+from firstresponse.hub.versions import newest
 from firstresponse.records import (
     Assignment,
     Child,
@@ -102,13 +105,20 @@ def dump(record: Any) -> dict[str, Any]:
     return record.model_dump(mode="json")
 
 
-def for_stored(db: Session, stored: list[tuple[str, Any]]) -> list[dict[str, Any]]:
+#: A feed entry before its body is written out: (topic, recipient, record id, body).
+Draft = tuple[str, str, str, dict[str, Any]]
+
+
+def for_stored(
+    db: Session, stored: list[tuple[str, Any]], versions: dict[str, int] | None = None
+) -> list[dict[str, Any]]:
     """Feed entries for (kind, record) pairs the hub has just stored, in that order.
 
     The people of every incident are read in one query; a person stored earlier in
     `stored` is taken as stored (the newest version wins). A record stored in several
     versions at once is sent once, as its newest: an older copy would undo the newer on
     terminals, and one written before a record was restricted would go to everyone.
+    `versions` are those just stored, by record id (see `_with_versions`).
     """
     newest = {(kind, record.id): n for n, (kind, record) in enumerate(stored)}
     stored = [pair for n, pair in enumerate(stored) if newest[(pair[0], pair[1].id)] == n]
@@ -121,10 +131,11 @@ def for_stored(db: Session, stored: list[tuple[str, Any]]) -> list[dict[str, Any
         if pid and pid not in people
     }
     people.update(_load_people(db, wanted))
-    out: list[dict[str, Any]] = []
+    readers = _readers(db, stored)
+    drafts: list[Draft] = []
     for kind, record in stored:
-        out.extend(_entries(db, kind, record, people))
-    return out
+        drafts.extend(_entries(db, kind, record, people, readers))
+    return _with_versions(db, drafts, versions or {})
 
 
 def _load_people(db: Session, ids: set[str]) -> dict[str, dict[str, Any]]:
@@ -140,33 +151,95 @@ def _load_people(db: Session, ids: set[str]) -> dict[str, dict[str, Any]]:
     return found
 
 
+def _readers(db: Session, stored: list[tuple[str, Any]]) -> dict[str, list[str]]:
+    """Who reads each stored incident and the children of each (see `incident_readers`)."""
+    incidents = {record.id: record for kind, record in stored if kind == Kind.INCIDENT}
+    of_children = {record.incident_id for kind, record in stored if kind == Kind.CHILD}
+    ids = set(incidents) | of_children
+    if not ids:
+        return {}
+    table: Any = Incident.__table__  # type: ignore[attr-defined]
+    missing = listed(of_children - set(incidents))
+    if missing:
+        query = select(table.c.id, table.c.restricted, table.c.created_by)
+        incidents.update(
+            {row.id: row for row in db.execute(query.where(in_ids(table.c.id)), {"ids": missing})}
+        )
+    assigned: dict[str, set[str]] = defaultdict(set)
+    table = Assignment.__table__  # type: ignore[attr-defined]
+    query = select(table.c.incident_id, table.c.assignee).where(in_ids(table.c.incident_id))
+    for incident_id, assignee in db.execute(query, {"ids": listed(ids)}):
+        if assignee:
+            assigned[incident_id].add(assignee)
+    return {
+        incident_id: incident_readers(incident, assigned[incident_id])
+        for incident_id, incident in incidents.items()
+    }
+
+
+def incident_readers(incident: Any, assignees: set[str]) -> list[str]:
+    """Who receives an incident and its children: every terminal, or for a restricted one
+    only those allowed restricted records and its call handler (who holds it already: the
+    call list follows its status); and the officers and teams it is assigned to."""
+    wide = [EVERYONE]
+    if incident.restricted:
+        wide = [RESTRICTED, *([incident.created_by] if incident.created_by else [])]
+    return list(dict.fromkeys([*wide, *sorted(assignees)]))
+
+
 def _entries(
-    db: Session, kind: str, record: Any, people: dict[str, dict[str, Any]]
-) -> list[dict[str, Any]]:
-    if kind == Kind.PERSON:
-        body: dict[str, Any] = {"kind": Kind.PERSON, "record": dump(record)}
-        return [entry(db, "lookup", EVERYONE, record.id, body)]
-    if kind in {Kind.MARKER, Kind.PERSON_LINK}:  # what the lookup shows about a person
-        return [entry(db, "lookup", EVERYONE, record.id, {"kind": kind, "record": dump(record)})]
+    db: Session,
+    kind: str,
+    record: Any,
+    people: dict[str, dict[str, Any]],
+    readers: dict[str, list[str]],
+) -> list[Draft]:
+    if kind in {Kind.PERSON, Kind.MARKER, Kind.PERSON_LINK}:  # what the lookup shows
+        return [("lookup", EVERYONE, record.id, {"kind": kind, "record": dump(record)})]
     if kind == Kind.INCIDENT:
         found = [people[pid] for pid in (record.victim_id, record.suspect_id) if pid in people]
         body = {"kind": Kind.INCIDENT, "record": dump(record), "people": found}
-        if not record.restricted:
-            return [entry(db, "lookup", EVERYONE, record.id, body)]
-        # and its call handler, who holds it already: the call list follows its status
-        readers = [RESTRICTED, *([record.created_by] if record.created_by else [])]
-        return [entry(db, "lookup", reader, record.id, body) for reader in readers]
+        return [("lookup", reader, record.id, body) for reader in readers[record.id]]
+    if kind == Kind.CHILD:  # as its incident: a child seen at the scene reaches everyone's copy
+        body = {"kind": Kind.CHILD, "record": dump(record)}
+        return [
+            ("lookup", reader, record.id, body) for reader in readers.get(record.incident_id, [])
+        ]
     if kind in followup_feed.KINDS:  # sent on the lookup topic: terminals file them alike
         return _followup_entries(db, kind, record)
     if kind == Kind.ASSIGNMENT and record.assignee:
         return [
-            entry(db, "briefing", record.assignee, record.id, briefing(db, record)),
-            entry(db, "assignment", record.assignee, record.id, {"assignment": dump(record)}),
+            ("briefing", record.assignee, record.id, briefing(db, record)),
+            ("assignment", record.assignee, record.id, {"assignment": dump(record)}),
         ]
     return []
 
 
-def _followup_entries(db: Session, kind: str, record: Any) -> list[dict[str, Any]]:
+def _carried(body: dict[str, Any]) -> set[str]:
+    """The ids of the records a feed body carries."""
+    records = [body.get(key) for key in ("record", "incident", "assignment")]
+    records += [*body.get("people", []), *body.get("children", [])]
+    return {record["id"] for record in records if isinstance(record, dict) and record.get("id")}
+
+
+def _with_versions(db: Session, drafts: list[Draft], known: dict[str, int]) -> list[dict]:
+    """The entries, each body saying the version the hub holds of every record it carries
+    ("versions": {id: n}; terminals send their changes as the next): `known` for those just
+    stored, the rest read in one query. A record no terminal sent has none."""
+    carried = [_carried(body) for *_, body in drafts]
+    ids = set().union(*carried)
+    versions = {record_id: known[record_id] for record_id in ids if record_id in known}
+    versions.update(newest(db, ids - set(versions)))
+    out = []
+    for (topic, recipient, record_id, body), held in zip(drafts, carried, strict=True):
+        told = {
+            record_id: versions[record_id] for record_id in sorted(held) if record_id in versions
+        }
+        out.append(entry(db, topic, recipient, record_id, {**body, "versions": told}))
+    return out
+
+
+def _followup_entries(db: Session, kind: str, record: Any) -> list[Draft]:
     """One entry per recipient; a DVDS application carries the people and incident it
     names, so a terminal that does not hold them can still file it."""
     who = followup_feed.recipients(db, kind, record)
@@ -178,7 +251,7 @@ def _followup_entries(db: Session, kind: str, record: Any) -> list[dict[str, Any
         if incident is not None:
             body["incident"] = dump(incident)
         body["people"] = [dump(person) for person in people]
-    return [entry(db, "lookup", name, record.id, body) for name in who]
+    return [("lookup", name, record.id, body) for name in who]
 
 
 def _fresh(db: Session, model: Any, record_id: str | None) -> Any:

@@ -29,11 +29,11 @@ from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, exists, func, literal, or_, union_all, update
+from sqlalchemy import bindparam, exists, literal, or_, union_all, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, select
 
-from firstresponse.hub import authorise, bulk, feed, notices
+from firstresponse.hub import authorise, bulk, feed, notices, versions
 from firstresponse.hub.attest import Authors
 from firstresponse.hub.auth import Principal
 from firstresponse.hub.db import lock_records, serialise_audit
@@ -165,11 +165,6 @@ _EXISTING = select(  # type: ignore[call-overload]
     ENVELOPES.c.pushed_by,
     ENVELOPES.c.waits_for,
 ).where(in_ids(ENVELOPES.c.record_id))
-_NEWEST = (
-    select(ENVELOPES.c.record_id, func.max(ENVELOPES.c.version))
-    .where(ENVELOPES.c.materialised, in_ids(ENVELOPES.c.record_id))
-    .group_by(ENVELOPES.c.record_id)
-)
 _WAITING = select(ENVELOPES).where(in_ids(ENVELOPES.c.waits_for))
 
 
@@ -234,12 +229,6 @@ def _newest_written(existing: dict[tuple[str, int], Any]) -> dict[str, int]:
     return found
 
 
-def _newest(db: Session, ids: set[str]) -> dict[str, int]:
-    """The newest version of each record id already written to its record table."""
-    query = db.execute(_NEWEST, {"ids": listed(ids)})
-    return {record_id: version for record_id, version in query}
-
-
 @dataclass
 class Plan:
     """What materialising a set of items writes, table by table, parents first."""
@@ -249,6 +238,7 @@ class Plan:
     audits: list[Item]
     stored: list[tuple[str, Any]]  # (kind, record) in write order, for the change feed
     written: list[str]  # record ids written
+    versions: dict[str, int]  # record id -> the version written
 
 
 def plan(db: Session, items: list[Item], newest: dict[str, int] | None = None) -> Plan:
@@ -266,15 +256,15 @@ def plan(db: Session, items: list[Item], newest: dict[str, int] | None = None) -
             wanted[table_name].add(value)
     present = _present(db, wanted)
     if newest is None:
-        newest = _newest(db, {item.env.id for item in items})
-    out = Plan(defaultdict(dict), defaultdict(dict), [], [], [])
+        newest = versions.newest(db, {item.env.id for item in items})
+    out = Plan(defaultdict(dict), defaultdict(dict), [], [], [], {})
     for item in items:
         missing = [value for table, value in _parents(item) if value not in present[table]]
         item.waits_for = missing[0] if missing else None
         item.materialised = not missing
         if missing or newest.get(item.env.id, 0) > item.env.version:
             continue  # waits for its parent, or kept as history under a newer version
-        newest[item.env.id] = item.env.version
+        newest[item.env.id] = out.versions[item.env.id] = item.env.version
         out.stored.append((item.spec.name, item.record))
         out.written.append(item.env.id)
         table = item.spec.table
@@ -306,7 +296,7 @@ def execute(db: Session, work: Plan, device: str) -> list[dict[str, Any]]:
         _write_audit(db, item, device)
     notices.write(db, raised)
     _refile_people(db, [record.id for kind, record in work.stored if kind == Kind.PERSON])
-    return feed.for_stored(db, work.stored)
+    return feed.for_stored(db, work.stored, work.versions)
 
 
 def _refile_people(db: Session, ids: list[str]) -> None:

@@ -13,7 +13,7 @@ from firstresponse.records.incidents import Assignment, Child, Decision, Inciden
 from firstresponse.records.kinds import Kind, kind_of
 from firstresponse.records.links import PersonLink
 from firstresponse.records.people import Person, PersonAlias, PersonMarker, ProtectiveOrder
-from firstresponse.records.system import AuditEvent, Notification, OutboxItem, User
+from firstresponse.records.system import AuditEvent, HubVersion, Notification, OutboxItem, User
 from firstresponse.records.warrants import Warrant
 from firstresponse.vocab import (
     Grade,
@@ -37,6 +37,7 @@ __all__ = [
     "DvdsStep",
     "Grade",
     "HighRiskReview",
+    "HubVersion",
     "Incident",
     "Kind",
     "Marker",

@@ -1,4 +1,4 @@
-"""Users, the audit log, notifications and the sync outbox."""
+"""Users, the audit log, notifications, the sync outbox and the hub versions it follows."""
 
 from __future__ import annotations
 
@@ -93,3 +93,13 @@ class OutboxItem(SQLModel, table=True):
     acknowledged_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
+
+
+class HubVersion(SQLModel, table=True):
+    """The newest version of a record the hub is known to hold (terminals only): told by
+    the feed with every record it sends, so a change made here goes out as the next one."""
+
+    __tablename__ = "known_hub_version"
+
+    record_id: str = Field(primary_key=True)
+    version: int

@@ -15,7 +15,15 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
 
-from firstresponse.records import OutboxItem, canonical_json, content_hash, kind_of, limits, utcnow
+from firstresponse.records import (
+    HubVersion,
+    OutboxItem,
+    canonical_json,
+    content_hash,
+    kind_of,
+    limits,
+    utcnow,
+)
 from firstresponse.records.kinds import MODELS, kind_of_table
 
 PRIORITY_NORMAL = 0
@@ -171,14 +179,35 @@ def record_failure(session: Session, item: OutboxItem, reason: str) -> None:
 
 
 def next_version(session: Session, record_id: str, floor: int = 1) -> int:
-    """The version a changed record goes out as: one past the newest queued, at least `floor`.
+    """The version a changed record goes out as: one past the newest queued here and the
+    newest the hub is known to hold (`note_hub_versions`), at least `floor`.
 
-    `floor` is for records the hub already holds but this outbox never sent (a pulled
-    incident is version 1 on the hub, so a change made here is at least version 2).
+    `floor` is the guess for a record pulled from a hub that did not say its version (an
+    earlier hub, or a record pulled before terminals kept them): a pulled incident is
+    version 1 or 2 on the hub, so a change made here is at least the next.
     """
     query = select(func.max(OutboxItem.version)).where(col(OutboxItem.record_id) == record_id)
     newest = session.exec(query).one() or 0
-    return max(int(newest) + 1, floor)
+    known = session.get(HubVersion, record_id)
+    return max(int(newest) + 1, (known.version + 1) if known else 1, floor)
+
+
+def note_hub_versions(session: Session, versions: dict[str, int]) -> None:
+    """Remember the newest version of each record the hub holds (never lowering one)."""
+    if not versions:
+        return
+    ids = sorted(versions)
+    held: dict[str, HubVersion] = {}
+    for start in range(0, len(ids), 500):
+        query = select(HubVersion).where(col(HubVersion.record_id).in_(ids[start : start + 500]))
+        held.update({row.record_id: row for row in session.exec(query)})
+    for record_id in ids:
+        row = held.get(record_id)
+        if row is None:
+            session.add(HubVersion(record_id=record_id, version=versions[record_id]))
+        elif versions[record_id] > row.version:
+            row.version = versions[record_id]
+            session.add(row)
 
 
 def enqueue_change(

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 #: The newest migration's revision (a test keeps it equal to Alembic's one head).
-HEAD = "0011_name_year_keys"
+HEAD = "0012_known_hub_versions"
 
 
 def at_head(engine: Engine) -> bool:

@@ -3,7 +3,9 @@ assessments among them) from the hub into the local store.
 
 Each page is applied and its cursor saved in one transaction, so a crash repeats a
 page (harmless: applying is an upsert) and never skips one. A local record with
-changes still waiting in the outbox is never overwritten by the hub's older copy.
+changes still waiting in the outbox is never overwritten by the hub's older copy; the
+version the hub holds of every record a page carries is kept either way, so a change
+made here goes out as the version after it (store.outbox.next_version).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlmodel import Session, SQLModel, col, select
 from firstresponse.records import Incident, Kind, OutboxItem, Person
 from firstresponse.records.kinds import FOLLOWUP, MODELS
 from firstresponse.store import Store
-from firstresponse.store.outbox import PENDING
+from firstresponse.store.outbox import PENDING, note_hub_versions
 from firstresponse.sync.client import HubClient
 from firstresponse.sync.protocol import Change
 from firstresponse.sync.state import get_cursor, set_cursor
@@ -104,6 +106,20 @@ def apply(db: Session, change: Change) -> None:
             upsert(db, Kind.ASSIGNMENT, assignment)
 
 
+def hub_versions(changes: list[Change]) -> dict[str, int]:
+    """The newest version the hub holds of each record the entries carry (their bodies'
+    "versions"; a hub before them sends none)."""
+    found: dict[str, int] = {}
+    for change in changes:
+        versions = change.body.get("versions")
+        if not isinstance(versions, dict):
+            continue
+        for record_id, version in versions.items():
+            if type(version) is int and version > found.get(record_id, 0):
+                found[record_id] = version
+    return found
+
+
 def cursor_name(collar: str) -> str:
     """Each officer reads the feed from their own position: what the hub sends depends on
     who is signed in, so a shared laptop's next officer must not start where the last one
@@ -121,6 +137,7 @@ def pull_changes(store: Store, client: HubClient, limit: int = 200, max_pages: i
         with store.session() as db:
             for change in page.changes:
                 apply(db, change)
+            note_hub_versions(db, hub_versions(page.changes))
             set_cursor(db, page.cursor, name)
         count += len(page.changes)
         if not page.more:
