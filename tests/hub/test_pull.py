@@ -89,9 +89,10 @@ def test_lookup_changes_reach_call_handlers_in_pages(hub: Hub, tmp_path: Path) -
         page = client.pull("", limit=4)
         assert page.more and len(page.changes) == 4
         assert {c.topic for c in page.changes} == {"lookup"}
-        assert pull_changes(other, client, limit=2) == 6  # 3 people + 3 incidents
+        assert pull_changes(other, client, limit=2) == 9  # 3 people, incidents, children
     with other.session() as db:
         assert len(db.exec(Incident.__table__.select()).all()) == 3
+        assert len(db.exec(Child.__table__.select()).all()) == 3
 
 
 def test_a_local_record_with_unsent_changes_is_not_overwritten(hub: Hub, tmp_path: Path) -> None:

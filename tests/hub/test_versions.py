@@ -65,7 +65,8 @@ def filed_ids(children: dict[str, Child]) -> list[str]:
 
 
 def test_two_officers_of_a_team_attend_one_incident_and_both_checklists_are_filed(
-    hub: Hub, terminals: Callable[[str], Terminal]  # noqa: F811
+    hub: Hub,
+    terminals: Callable[[str], Terminal],  # noqa: F811
 ) -> None:
     add_officer(hub, "PC2003", "Response A")
     control, first, second = terminals("CONTROL-2"), terminals("MDT-2"), terminals("MDT-3")

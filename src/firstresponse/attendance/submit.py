@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from sqlalchemy import inspect
 from sqlmodel import Session, col, select
 
 from firstresponse.attendance.drafts import (
@@ -49,9 +50,12 @@ from firstresponse.store.outbox import (
     enqueue_record,
 )
 
-#: The call handler's terminal sends an incident as versions 1 (taken) and 2 (graded, and
-#: restricted if THRIVE found a workforce suspect); the attended incident comes next.
+#: The attended incident's version when the hub's is not known (an incident pulled from a
+#: hub that did not say it, or before terminals kept it): the call handler's terminal sends
+#: versions 1 (taken) and 2 (graded, and restricted if THRIVE found a workforce suspect).
 ATTENDED_VERSION = 3
+#: A child's version when the hub's is not known: the call handler's terminal sent it as 1.
+PULLED_CHILD_VERSION = 2
 #: Group entries a decision can be about, and the answer that names the entry.
 ENTRY_NAMES = {"children": ("name", "Child"), "orders_in_force": ("order", "Order")}
 #: Decision kinds several questions share: the reason is prefixed with the question.
@@ -384,8 +388,9 @@ def submit_in(
             checklist=draft.checklist_id,
             version=draft.version,
         )
-    for child in children:
-        enqueue_change(db, child, priority)
+    for child in children:  # one the store held came from the call (see next_version)
+        floor = PULLED_CHILD_VERSION if inspect(child).persistent else 1
+        enqueue_change(db, child, priority, floor=floor)
     from firstresponse.people.needs import save_needs  # needs found on scene become markers
 
     for draft in drafts:

@@ -152,24 +152,25 @@ def _load_people(db: Session, ids: set[str]) -> dict[str, dict[str, Any]]:
 
 
 def _readers(db: Session, stored: list[tuple[str, Any]]) -> dict[str, list[str]]:
-    """Who reads each stored incident and the children of each (see `incident_readers`)."""
+    """Who reads each stored incident and the children of each (see `incident_readers`),
+    but for the officers whose briefing, carrying them, is in `stored` too."""
     incidents = {record.id: record for kind, record in stored if kind == Kind.INCIDENT}
     of_children = {record.incident_id for kind, record in stored if kind == Kind.CHILD}
     ids = set(incidents) | of_children
     if not ids:
         return {}
-    table: Any = Incident.__table__  # type: ignore[attr-defined]
     missing = listed(of_children - set(incidents))
     if missing:
+        table: Any = Incident.__table__  # type: ignore[attr-defined]
         query = select(table.c.id, table.c.restricted, table.c.created_by)
-        incidents.update(
-            {row.id: row for row in db.execute(query.where(in_ids(table.c.id)), {"ids": missing})}
-        )
+        rows = db.execute(query.where(in_ids(table.c.id)), {"ids": missing})
+        incidents.update({row.id: row for row in rows})
+    briefed = {(r.incident_id, r.assignee) for kind, r in stored if kind == Kind.ASSIGNMENT}
     assigned: dict[str, set[str]] = defaultdict(set)
     table = Assignment.__table__  # type: ignore[attr-defined]
     query = select(table.c.incident_id, table.c.assignee).where(in_ids(table.c.incident_id))
     for incident_id, assignee in db.execute(query, {"ids": listed(ids)}):
-        if assignee:
+        if assignee and (incident_id, assignee) not in briefed:
             assigned[incident_id].add(assignee)
     return {
         incident_id: incident_readers(incident, assigned[incident_id])

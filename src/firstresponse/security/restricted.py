@@ -158,7 +158,7 @@ def flag_restricted(
     already = incident.restricted
     incident.restricted = True
     if not already and queue:
-        enqueue_change(db, incident, floor=2)  # the hub holds version 1
+        enqueue_change(db, incident, floor=2)  # if the hub's version is not known: 1 there
     else:
         db.add(incident)
     audit.record(

@@ -244,7 +244,7 @@ def acknowledge_review(db: Session, review_id: str, collar: str) -> HighRiskRevi
         raise PermissionError(f"{collar} may not acknowledge a review of {whose}'s case")
     if review.acknowledged_at is None:
         review.acknowledged_at = utcnow()
-        # A review pulled from the hub is version 1 there, though this outbox never sent it.
+        # A review pulled from a hub that did not say its version is version 1 there.
         outbox.enqueue_change(db, review, floor=2)
         audit.record(db, collar, "high_risk.acknowledged", "highriskreview", review_id)
     return review
