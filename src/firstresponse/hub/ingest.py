@@ -13,7 +13,7 @@ soon as the parent arrives; an older version never overwrites a newer one.
 A batch costs a fixed handful of statements whatever its size: one query for what the
 hub already holds (which also gives the newest versions written), one per record table
 for the parents present, then one executemany INSERT each for the envelopes, each record
-table and the change feed. If
+table and the change feed (its readers and versions: up to three queries, `feed.for_stored`). If
 a concurrent hub stored some of the same envelopes first (a unique violation), the
 batch is answered again against what is now stored; any other database error falls
 back to storing item by item, so one bad record is rejected and the rest go in.
