@@ -230,7 +230,9 @@ def test_children_the_call_handler_recorded_are_the_same_records_the_officer_com
     submit(store, incident_id, OFFICER, checklists)
     with store.session() as db:
         rows = {c.id: c for c in db.exec(select(Child))}
+        sent = {o.record_id: o.version for o in db.exec(select(OutboxItem)) if o.kind == "child"}
     assert set(rows) == {e["_id"] for e in known}  # completed, not recorded twice
+    assert sent == dict.fromkeys(rows, 2)  # after the call handler's 1 (the hub did not say)
     assert {(c.name, c.age, c.seen) for c in rows.values()} == {
         ("Kit", 3, True),
         ("Robin", 7, True),
