@@ -241,10 +241,11 @@ async def test_the_record_to_amend_is_chosen_by_its_mark_not_its_colour() -> Non
 
 async def test_details_typed_ahead_of_enter_and_tab_land_in_their_own_boxes() -> None:
     from firstresponse.tui.screens.responder.new_attendance import NewAttendance
+    from firstresponse.tui.widgets.type_ahead import TypeAheadApp
 
     saved: list[dict[str, str] | None] = []
 
-    class Harness(App[None]):
+    class Harness(TypeAheadApp, App[None]):
         def on_mount(self) -> None:
             self.push_screen(NewAttendance(), saved.append)
 

@@ -12,7 +12,7 @@ from textual.widgets import Input
 from firstresponse.checklist import load_checklists
 from firstresponse.tui.screenshots import settle
 from firstresponse.tui.widgets.choice import ChoiceField
-from firstresponse.tui.widgets.type_ahead import TextBox
+from firstresponse.tui.widgets.type_ahead import TextBox, TypeAheadApp
 from tests.functional.forms import burst
 
 ITEM = load_checklists(Path(__file__).resolve().parents[2] / "checklists")["first_response"].item(
@@ -20,7 +20,7 @@ ITEM = load_checklists(Path(__file__).resolve().parents[2] / "checklists")["firs
 )
 
 
-class Boxes(App[None]):
+class Boxes(TypeAheadApp, App[None]):
     def compose(self) -> ComposeResult:
         yield TextBox(id="one", enter_moves_on=True)
         yield ChoiceField(ITEM, None, id="choice")

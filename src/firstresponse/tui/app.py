@@ -18,6 +18,7 @@ from textual.screen import Screen
 
 from firstresponse.tui.context import LookupFactory, Once, TerminalContext, default_lookup
 from firstresponse.tui.quiet_gc import QuietCollector
+from firstresponse.tui.widgets.type_ahead import TypeAheadApp
 from firstresponse.vocab import Role
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def _prepare_imports() -> None:
     import firstresponse.session.link  # noqa: F401
 
 
-class FirstResponseApp(App[None]):
+class FirstResponseApp(TypeAheadApp, App[None]):
     """One terminal: a call handler's, a responder's or a supervisor's."""
 
     TITLE = "firstresponse"

@@ -1,76 +1,84 @@
-"""Keys typed ahead of a slow screen act in the order they were typed.
+"""Keys typed ahead of a slow screen act in the order they were typed, where they were meant.
 
-Textual takes a printable key in the focused widget at once but runs a key's binding
-(Tab, Backspace, Enter where the screen moves on) only after the key has bubbled up to
-the app, by when the widget has taken the keys queued behind it. On a laptop that lags,
+Textual hands each key to the focused widget's own queue and runs its binding (Tab,
+Backspace, Enter where the screen moves on) only once the key has bubbled back up to the
+app, by when the widget has taken the keys queued behind it. On a laptop that lags,
 "ab", Backspace, "c" read "ab", and an officer typing "CH1001", Enter and the PIN without
-waiting found the PIN in the collar box, in clear. Here a widget runs its own bindings and
-the keys that move the focus as each key reaches it, and passes a key that reaches it
-after the focus has left to wherever the focus went.
+waiting found the PIN in the collar box, in clear. Here the app hands a key for a
+`TypeAhead` widget to that widget as it reads the key, in the app's own order, and the
+widget acts on it there and then (its characters, its own bindings and the keys that
+move the focus), so the next key already goes wherever the focus went.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
-from textual.binding import BindingsMap
+from textual.app import App
+from textual.binding import Binding, BindingsMap
 from textual.widget import Widget
 from textual.widgets import Input
 
-# A mixin, not a Widget subclass: Textual follows a widget's first Widget base for its CSS.
+# Mixins, not subclasses: Textual follows a widget's first Widget base for its CSS.
 if TYPE_CHECKING:
-    _Mixin = Widget
+    _WidgetMixin = Widget
+    _AppMixin = App[Any]
 else:
-    _Mixin = object
+    _WidgetMixin = _AppMixin = object
 
 
-class TypeAhead(_Mixin):
+class TypeAhead(_WidgetMixin):
     """Mix in before the widget class: `class TextBox(TypeAhead, Input)`."""
 
     #: Keys that move the focus from this widget: +1 to the next one, -1 to the previous.
     MOVES: ClassVar[dict[str, int]] = {"tab": 1, "shift+tab": -1}
 
-    async def _on_key(self, event: events.Key) -> None:
-        if self.app.focused is not self:  # typed before the focus moved on: pass it on
-            self._handled(event)
-            self.app.post_message(events.Key(event.key, event.character))
-            return
-        if await self.key_now(event.key):
-            self._handled(event)
-            return
-        await super()._on_key(event)
-
-    async def key_now(self, key: str) -> bool:
-        """Act on `key` if it moves the focus or is one of this widget's own bindings."""
-        step = self.MOVES.get(key)
+    async def key_in(self, event: events.Key) -> bool:
+        """Act on a key as the app reads it; False leaves it to Textual (Escape, F5...)."""
+        step = self.MOVES.get(event.key)
         if step is not None:
             (self.screen.focus_next if step > 0 else self.screen.focus_previous)()
             return True
-        for binding in _own_bindings(type(self)).get(key, ()):
+        for binding in _own_bindings(type(self)).get(event.key, ()):
             if not binding.priority and await self.app.run_action(binding.action, self):
                 return True
+        if event.is_printable:
+            await self._on_key(event)  # the widget's own handling of a typed character
+            return True
         return False
 
-    @staticmethod
-    def _handled(event: events.Key) -> None:
-        event.stop()
-        event.prevent_default()
+
+class TypeAheadApp(_AppMixin):
+    """Mix into the App: a key for a focused `TypeAhead` widget is handled as it is read."""
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            focused = self.focused
+            if (
+                isinstance(focused, TypeAhead)
+                and event.key not in _priority_keys(type(self), type(self.screen))
+                and await focused.key_in(event)
+            ):
+                return
+        await super().on_event(event)
 
 
-def _own_bindings(cls: type[Widget]) -> dict[str, list[Any]]:
-    """The bindings a widget class declares itself and inherits, by key (built once)."""
-    cached = _BINDINGS.get(cls)
-    if cached is None:
-        merged = BindingsMap()
-        for base in reversed(cls.__mro__):
-            if isinstance(base, type) and issubclass(base, Widget) and "BINDINGS" in vars(base):
-                merged = BindingsMap.merge([merged, BindingsMap(base.BINDINGS)])
-        cached = _BINDINGS[cls] = dict(merged.key_to_bindings)
-    return cached
+@cache
+def _priority_keys(app: type[App[Any]], screen: type[Widget]) -> frozenset[str]:
+    """The keys of the app's and the screen's priority bindings: they come first."""
+    bindings = [*app.BINDINGS, *screen.BINDINGS]
+    return frozenset(b.key for b in Binding.make_bindings(bindings) if b.priority)
 
 
-_BINDINGS: dict[type[Widget], dict[str, list[Any]]] = {}
+@cache
+def _own_bindings(cls: type[Widget]) -> dict[str, list[Binding]]:
+    """The bindings a widget class declares and inherits, by key."""
+    declared = (
+        vars(base)["BINDINGS"] for base in reversed(cls.__mro__) if "BINDINGS" in vars(base)
+    )
+    return BindingsMap.merge(BindingsMap(bindings) for bindings in declared).key_to_bindings
 
 
 class TextBox(TypeAhead, Input):
@@ -81,10 +89,10 @@ class TextBox(TypeAhead, Input):
         super().__init__(*args, **kwargs)
         self.enter_moves_on = enter_moves_on
 
-    async def key_now(self, key: str) -> bool:
-        if key == "enter":
+    async def key_in(self, event: events.Key) -> bool:
+        if event.key == "enter":
             await self.action_submit()
             if self.enter_moves_on:
                 self.screen.focus_next()
             return True
-        return await super().key_now(key)
+        return await super().key_in(event)
