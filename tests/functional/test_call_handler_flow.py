@@ -24,7 +24,7 @@ from firstresponse.security.pins import hash_pin
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screenshots import press_to, settle, sign_in, type_text
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
-from tests.functional.forms import answer, reason
+from tests.functional.forms import answer, burst, reason
 
 SIZE = (80, 24)
 
@@ -331,3 +331,18 @@ async def test_a_choice_moves_on_to_the_next_box(app_factory, store, known) -> N
         await settle(pilot, lambda: app.focused is not None and app.focused.id == "caller")
         await type_text(pilot, "victim")
         assert app.screen.query_one("#caller", Input).value == "victim"
+
+
+async def test_details_typed_ahead_each_reach_their_box(app_factory, store, known) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "CH1001")
+        await press_to(pilot, "n", "NewCallScreen")
+        burst(app, "Tessa Varley\r199")
+        await pilot.pause()  # the box takes its focus between two keys typed into it
+        burst(app, "0-04-12\r07700 900123\rZZ1 4AB\r12 Quarry Lane\r")
+        boxes = ("name", "dob", "phone", "postcode", "address")
+        await settle(pilot, lambda: app.screen.query_one("#address", Input).value != "")
+        await settle(pilot)
+        values = [app.screen.query_one(f"#{box}", Input).value for box in boxes]
+    assert values == ["Tessa Varley", "1990-04-12", "07700 900123", "ZZ1 4AB", "12 Quarry Lane"]

@@ -83,10 +83,14 @@ def _own_bindings(cls: type[Widget]) -> dict[str, list[Binding]]:
 
 class TextBox(TypeAhead, Input):
     """A one-line text box; with `enter_moves_on`, Enter submits and moves to the next box
-    as Tab does, else Enter only submits (the screen acts on it, as on a PIN)."""
+    as Tab does, else Enter only submits (the screen acts on it, as on a PIN).
+
+    Its text is not selected as it takes the focus: the box takes it after the keys typed
+    ahead into it, so the next key would replace them (and one key would wipe an answer).
+    """
 
     def __init__(self, *args: Any, enter_moves_on: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, select_on_focus=False, **kwargs)
         self.enter_moves_on = enter_moves_on
 
     async def key_in(self, event: events.Key) -> bool:
