@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from textual import events
@@ -50,9 +51,9 @@ async def reason(pilot: Pilot[Any], form: ChecklistForm, path: str, text: str) -
 
 
 def burst(app: App[Any], keys: str) -> None:
-    """Queue `keys` all at once ("\r" Enter, "\t" Tab, "\b" Backspace), as a terminal
-    delivers them when they are typed faster than the app answers."""
-    names = {"\r": "enter", "\t": "tab", "\b": "backspace", " ": "space"}
-    for char in keys:
-        character = None if char in "\r\t\b" else char
-        app.post_message(events.Key(names.get(char, char), character))
+    """Queue `keys` all at once ("\r" Enter, "\t" Tab, "\b" Backspace, "\x1b[C" Right), as
+    a terminal delivers them when they are typed faster than the app answers."""
+    names = {"\r": "enter", "\t": "tab", "\b": "backspace", " ": "space", "\x1b[C": "right"}
+    for part in re.findall(r"\x1b\[C|.", keys, re.DOTALL):
+        character = part if part not in names or part == " " else None
+        app.post_message(events.Key(names.get(part, part), character))

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 
 from firstresponse.calls import CallDetails, Candidate, Search, facts_from_history
 from firstresponse.calls.details import parse_children, parse_dob, split_name
@@ -20,6 +20,7 @@ from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.call_handler.history import HistoryScreen
 from firstresponse.tui.screens.call_handler.lookup_panel import LookupPanel
 from firstresponse.tui.screens.call_handler.state import CallState
+from firstresponse.tui.widgets.picker import Picker
 from firstresponse.tui.widgets.type_ahead import TextBox
 from firstresponse.vocab import ETHNICITIES
 
@@ -37,7 +38,7 @@ TEXT_FIELDS = [
     ("children", "Children", "names and ages: Amy 6, Ben 3"),
 ]
 LOOKUP_FIELDS = ("name", "dob", "phone", "postcode", "address")
-SELECTS = [
+CHOICES = [
     ("relationship", "Relationship", [(r.value.replace("_", " "), r.value) for r in Relationship]),
     ("suspect_present", "Suspect there?", YES_NO),
     ("weapons", "Weapons?", YES_NO),
@@ -58,7 +59,7 @@ class NewCallScreen(Screen[None]):
     NewCallScreen #details { height: 1fr; }
     NewCallScreen .row { height: 1; }
     NewCallScreen .row Label { width: 16; padding: 0 1; }
-    NewCallScreen .row Input, NewCallScreen .row Select { width: 1fr; }
+    NewCallScreen .row Input, NewCallScreen .row Picker { width: 1fr; }
     NewCallScreen .row:focus-within > Label { text-style: bold reverse; }
     NewCallScreen #selected { height: 1; padding: 0 1; color: $success; }
     """
@@ -88,13 +89,13 @@ class NewCallScreen(Screen[None]):
         with VerticalScroll(id="details"):
             for wid, label, placeholder in TEXT_FIELDS[:5]:
                 yield self._text_row(wid, label, placeholder)
-            yield self._select_row(*SELECTS[0])
+            yield self._choice_row(*CHOICES[0])
             for wid, label, placeholder in TEXT_FIELDS[5:8]:
                 yield self._text_row(wid, label, placeholder)
-            for spec in SELECTS[1:3]:
-                yield self._select_row(*spec)
+            for spec in CHOICES[1:3]:
+                yield self._choice_row(*spec)
             yield self._text_row(*TEXT_FIELDS[8])
-            yield self._select_row(*SELECTS[3])  # self-defined, optional: a new victim's
+            yield self._choice_row(*CHOICES[3])  # self-defined, optional: a new victim's
         yield Static("", id="selected", markup=False)
         yield LookupPanel(self.app.context.lookup, id="lookup")
         yield Footer()
@@ -108,10 +109,8 @@ class NewCallScreen(Screen[None]):
         )
 
     @staticmethod
-    def _select_row(wid: str, label: str, options: list[tuple[str, str]]) -> Horizontal:
-        return Horizontal(
-            Label(label), Select(options, id=wid, prompt="Choose…", compact=True), classes="row"
-        )
+    def _choice_row(wid: str, label: str, options: list[tuple[str, str]]) -> Horizontal:
+        return Horizontal(Label(label), Picker(options, id=wid), classes="row")
 
     def on_mount(self) -> None:
         self.sub_title = "New call · Enter or Tab: next box"
@@ -121,8 +120,7 @@ class NewCallScreen(Screen[None]):
         return self.query_one(f"#{wid}", Input).value.strip()
 
     def choice(self, wid: str) -> str:
-        value = self.query_one(f"#{wid}", Select).value
-        return "" if value is Select.NULL else str(value)
+        return self.query_one(f"#{wid}", Picker).value
 
     def _role_of(self, widget_id: str | None) -> str | None:
         if widget_id in LOOKUP_FIELDS:
@@ -150,11 +148,6 @@ class NewCallScreen(Screen[None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter has moved to the next detail, as Tab does (TextBox): nothing else to do."""
         event.stop()
-
-    def on_select_changed(self, event: Select.Changed) -> None:
-        """A choice made (Enter on the list) moves on too: Enter again would reopen it."""
-        if event.select.has_focus and not event.select.expanded:
-            self.focus_next()
 
     def action_matches(self) -> None:
         matches = self.query_one("#matches", OptionList)
