@@ -51,9 +51,13 @@ async def reason(pilot: Pilot[Any], form: ChecklistForm, path: str, text: str) -
 
 
 def burst(app: App[Any], keys: str) -> None:
-    """Queue `keys` all at once ("\r" Enter, "\t" Tab, "\b" Backspace, "\x1b[C" Right), as
-    a terminal delivers them when they are typed faster than the app answers."""
-    names = {"\r": "enter", "\t": "tab", "\b": "backspace", " ": "space", "\x1b[C": "right"}
-    for part in re.findall(r"\x1b\[C|.", keys, re.DOTALL):
-        character = part if part not in names or part == " " else None
-        app.post_message(events.Key(names.get(part, part), character))
+    """Queue `keys` all at once, as a terminal delivers them when they are typed faster
+    than the app answers: characters, "\r" Enter, "\t" Tab, "\b" Backspace, and any key
+    by its name in angle brackets ("<right>", "<f2>")."""
+    names = {"\r": "enter", "\t": "tab", "\b": "backspace", " ": "space"}
+    for part in re.findall(r"<[a-z0-9+]+>|.", keys, re.DOTALL):
+        if part.startswith("<") and len(part) > 1:
+            app.post_message(events.Key(part[1:-1], None))
+        else:
+            character = None if part in "\r\t\b" else part
+            app.post_message(events.Key(names.get(part, part), character))

@@ -341,7 +341,7 @@ async def test_details_typed_ahead_each_reach_their_box(app_factory, store, know
         burst(app, "Tessa Varley\r199")
         await pilot.pause()  # the box takes its focus between two keys typed into it
         burst(app, "0-04-12\r07700 900123\rZZ1 4AB\r12 Quarry Lane\r")
-        burst(app, "\x1b[C\rvictim\rShouting\rGary Pellow\ry\rn\rAmy 6")
+        burst(app, "<right>\rvictim\rShouting\rGary Pellow\ry\rn\rAmy 6")
         await settle(pilot, lambda: app.screen.value("children") == "Amy 6")
         boxes = ("name", "dob", "phone", "postcode", "address", "caller", "happening", "suspect")
         values = [app.screen.value(box) for box in boxes]

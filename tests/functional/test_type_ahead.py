@@ -21,6 +21,11 @@ ITEM = load_checklists(Path(__file__).resolve().parents[2] / "checklists")["firs
 
 
 class Boxes(TypeAheadApp, App[None]):
+    BINDINGS = [("f2", "to_choice", "To the choice")]  # as F2 goes to the next missing answer
+
+    def action_to_choice(self) -> None:
+        self.query_one(ChoiceField).focus()
+
     def compose(self) -> ComposeResult:
         yield TextBox(id="one", enter_moves_on=True)
         yield ChoiceField(ITEM, None, id="choice")
@@ -40,3 +45,14 @@ async def test_a_correction_and_a_move_typed_ahead_apply_in_order() -> None:
         await settle(pilot, lambda: value(app, "two") == "def")
         assert value(app, "one") == "ac"  # Backspace took the "b", not the "c" typed after it
         assert app.query_one(ChoiceField).value == "yes"  # Space chose, before Tab left
+
+
+async def test_a_screen_key_typed_ahead_acts_before_the_keys_after_it() -> None:
+    app = Boxes()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one("#one").focus()
+        await pilot.pause()
+        burst(app, "ab<f2> ")
+        await settle(pilot, lambda: app.query_one(ChoiceField).value is not None)
+        assert value(app, "one") == "ab"  # the Space chose; it did not go into the box
+        assert app.query_one(ChoiceField).value == "yes"

@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -195,6 +195,12 @@ class AnswerBox(SingleLayout, TextBox):
 class LongAnswerBox(TypeAhead, TextArea):
     """A long answer: Enter starts a new line, arrows move in the text, Tab moves on; every
     key in the order typed (TypeAhead)."""
+
+    async def key_in(self, event: events.Key) -> bool:
+        if event.key == "enter":  # a new line: the text area's own key, not a binding
+            await self._on_key(event)
+            return True
+        return await super().key_in(event)
 
 
 #: Up/down move between questions (inside a long text box they move its cursor instead).

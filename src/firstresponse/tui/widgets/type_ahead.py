@@ -51,18 +51,57 @@ class TypeAhead(_WidgetMixin):
 
 
 class TypeAheadApp(_AppMixin):
-    """Mix into the App: a key for a focused `TypeAhead` widget is handled as it is read."""
+    """Mix into the App: while a `TypeAhead` widget has the focus, each key is acted on as
+    it is read, by the widget or else by the first binding for it from the widget's parent
+    up to the app (F2 to the next missing answer, Escape...), as Textual would have.
+
+    A binding may move the focus only once the app has run what it queued (`focus()` is
+    deferred), so the keys read after it are held until then and replayed in order.
+    """
+
+    _held: list[events.Key] | None = None
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
-            focused = self.focused
-            if (
-                isinstance(focused, TypeAhead)
-                and event.key not in _priority_keys(type(self), type(self.screen))
-                and await focused.key_in(event)
-            ):
+            if self._held is not None:
+                self._held.append(event)
+                return
+            if await self._typed(event):
                 return
         await super().on_event(event)
+
+    async def _typed(self, event: events.Key) -> bool:
+        """Whether `event` was acted on here (else Textual takes it as usual)."""
+        focused = self.focused
+        if not isinstance(focused, TypeAhead) or event.key in _priority_keys(
+            type(self), type(self.screen)
+        ):
+            return False
+        if await focused.key_in(event):
+            return True
+        if await self._bound(focused, event.key):
+            self._held = []
+            self.call_later(self._release)
+            return True
+        return False
+
+    async def _bound(self, focused: Widget, key: str) -> bool:
+        """Run the binding for `key` of the nearest of `focused`'s ancestors that has one."""
+        for node in focused.ancestors_with_self[1:]:
+            for binding in _own_bindings(type(node)).get(key, ()):
+                if not binding.priority and await self.run_action(binding.action, node):
+                    return True
+        return False
+
+    async def _release(self) -> None:
+        """Replay the keys held behind a binding, in order (holding again behind another)."""
+        held, self._held = self._held or [], None
+        for index, event in enumerate(held):
+            if self._held is not None:
+                self._held.extend(held[index:])
+                return
+            if not await self._typed(event):
+                await super().on_event(event)
 
 
 @cache
@@ -73,8 +112,8 @@ def _priority_keys(app: type[App[Any]], screen: type[Widget]) -> frozenset[str]:
 
 
 @cache
-def _own_bindings(cls: type[Widget]) -> dict[str, list[Binding]]:
-    """The bindings a widget class declares and inherits, by key."""
+def _own_bindings(cls: type[Any]) -> dict[str, list[Binding]]:
+    """The bindings a widget (screen, app) class declares and inherits, by key."""
     declared = (
         vars(base)["BINDINGS"] for base in reversed(cls.__mro__) if "BINDINGS" in vars(base)
     )
