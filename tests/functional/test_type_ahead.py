@@ -21,10 +21,21 @@ ITEM = load_checklists(Path(__file__).resolve().parents[2] / "checklists")["firs
 
 
 class Boxes(TypeAheadApp, App[None]):
-    BINDINGS = [("f2", "to_choice", "To the choice")]  # as F2 goes to the next missing answer
+    BINDINGS = [
+        ("f2", "to_choice", "To the choice"),  # as F2 goes to the next missing answer
+        ("f5", "grade", "Grade"),  # as F5 grades with the answers the screen has been told
+    ]
+    told = ""
+    graded_with: list[str] = []
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.told = event.value
 
     def action_to_choice(self) -> None:
         self.query_one(ChoiceField).focus()
+
+    def action_grade(self) -> None:
+        self.graded_with.append(self.told)
 
     def compose(self) -> ComposeResult:
         yield TextBox(id="one", enter_moves_on=True)
@@ -56,3 +67,14 @@ async def test_a_screen_key_typed_ahead_acts_before_the_keys_after_it() -> None:
         await settle(pilot, lambda: app.query_one(ChoiceField).value is not None)
         assert value(app, "one") == "ab"  # the Space chose; it did not go into the box
         assert app.query_one(ChoiceField).value == "yes"
+
+
+async def test_a_screen_key_typed_ahead_sees_the_answer_typed_before_it() -> None:
+    app = Boxes()
+    app.graded_with = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one("#one").focus()
+        await pilot.pause()
+        burst(app, "Ongoing violence<f5>x")
+        await settle(pilot, lambda: value(app, "one").endswith("x"))
+    assert app.graded_with == ["Ongoing violence"]

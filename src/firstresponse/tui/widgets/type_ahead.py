@@ -12,12 +12,13 @@ move the focus), so the next key already goes wherever the focus went.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingsMap
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -50,16 +51,32 @@ class TypeAhead(_WidgetMixin):
         return False
 
 
-class TypeAheadApp(_AppMixin):
-    """Mix into the App: while a `TypeAhead` widget has the focus, each key is acted on as
-    it is read, by the widget or else by the first binding for it from the widget's parent
-    up to the app (F2 to the next missing answer, Escape...), as Textual would have.
+#: Seconds after which held keys go on even if the key ahead of them never reached the app
+#: (its widget was removed on the way, say by the screen closing).
+HOLD_LIMIT = 0.5
 
-    A binding may move the focus only once the app has run what it queued (`focus()` is
-    deferred), so the keys read after it are held until then and replayed in order.
+
+class KeysWaiting(Message):
+    """Follows a key on its way up from the focused widget: when it reaches the app, the
+    key's binding has run, and the keys read after it can go on (`TypeAheadApp`)."""
+
+    def __init__(self, hold: int) -> None:
+        super().__init__()
+        self.hold = hold
+
+
+class TypeAheadApp(_AppMixin):
+    """Mix into the App: while a `TypeAhead` widget has the focus, the widget acts on each
+    of its own keys as the app reads it.
+
+    Any other key (F2 to the next missing answer, F5, Escape) goes the usual way, up from
+    the widget to its binding, behind what the widget has posted (its answer); the keys
+    read after it wait until it has run and the focus it moved has moved (`focus()` is
+    deferred), then go on in order.
     """
 
     _held: list[events.Key] | None = None
+    _hold = 0
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
@@ -71,7 +88,8 @@ class TypeAheadApp(_AppMixin):
         await super().on_event(event)
 
     async def _typed(self, event: events.Key) -> bool:
-        """Whether `event` was acted on here (else Textual takes it as usual)."""
+        """Whether `event` was taken here: acted on by the focused widget, or sent up from
+        it with the keys after it held (else Textual takes it as usual)."""
         focused = self.focused
         if not isinstance(focused, TypeAhead) or event.key in _priority_keys(
             type(self), type(self.screen)
@@ -79,23 +97,21 @@ class TypeAheadApp(_AppMixin):
             return False
         if await focused.key_in(event):
             return True
-        if await self._bound(focused, event.key):
-            self._held = []
-            self.call_later(self._release)
-            return True
-        return False
+        self._held, self._hold = [], self._hold + 1
+        await super().on_event(event)  # to the focused widget, and up to its binding
+        focused.post_message(KeysWaiting(self._hold))
+        self.set_timer(HOLD_LIMIT, partial(self._release, self._hold))
+        return True
 
-    async def _bound(self, focused: Widget, key: str) -> bool:
-        """Run the binding for `key` of the nearest of `focused`'s ancestors that has one."""
-        for node in focused.ancestors_with_self[1:]:
-            for binding in _own_bindings(type(node)).get(key, ()):
-                if not binding.priority and await self.run_action(binding.action, node):
-                    return True
-        return False
+    def on_keys_waiting(self, message: KeysWaiting) -> None:
+        self.call_later(self._release, message.hold)  # after what the binding queued
 
-    async def _release(self) -> None:
-        """Replay the keys held behind a binding, in order (holding again behind another)."""
-        held, self._held = self._held or [], None
+    async def _release(self, hold: int) -> None:
+        """Go on with the keys held behind a key sent up, in order (holding again behind
+        another such key)."""
+        if hold != self._hold or self._held is None:
+            return  # already gone on
+        held, self._held = self._held, None
         for index, event in enumerate(held):
             if self._held is not None:
                 self._held.extend(held[index:])
