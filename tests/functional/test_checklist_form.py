@@ -265,6 +265,15 @@ async def test_a_read_only_answer_wraps_under_its_question_not_under_the_mark() 
         assert all(line.startswith("  ") and line.strip() for line in lines[1:])
 
 
+async def test_a_questions_wrapped_help_stays_indented_under_it() -> None:
+    form = ChecklistForm(LISTS["first_response"])
+    async with Harness(form).run_test(size=(80, 24)) as pilot:
+        await opened(pilot, form)
+        lines = text(form, "officer_account").splitlines()  # a long label and help: both wrap
+        assert len(lines) > 2
+        assert all(line.startswith("  ") and line.strip() for line in lines[1:])
+
+
 JUNK: list[Any] = [None, 7, "zz", ["zz", 3], {"a": 1}, True, [{"x": 1}, "entry"]]
 
 

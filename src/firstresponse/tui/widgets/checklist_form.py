@@ -248,26 +248,24 @@ class ItemField(SingleLayout, Vertical):
         return "!" if flagged else ("*" if self.item.required else " ")
 
     def _header(self, mark: str, issue: str, reason_shown: bool = False) -> Text | Table:
+        """The question beside its mark, and below it its help (or, read only, its answer
+        and reason) and any issue, every wrapped line indented under the question."""
         item = self.item
-        if self.read_only and item.answerable:
-            return self._answered(mark, issue, reason_shown)
-        text = Text(f"{mark} {item.label}" if item.answerable else item.label, "bold")
-        if item.help and not self.read_only:
-            text.append("\n  " + item.help, "dim")
-        if issue:
-            text.append("\n  " + issue.replace("\n", "\n  "), "bold")
-        return text
-
-    def _answered(self, mark: str, issue: str, reason_shown: bool) -> Table:
-        """Read only: the question beside its mark, and below it the answer (and reason),
-        every wrapped line indented under the question, not under the mark."""
+        if not item.answerable:  # a note: no mark, no answer
+            text = Text(item.label, "bold")
+            if item.help and not self.read_only:
+                text.append("\n" + item.help, "dim")
+            return text
         grid = Table.grid(padding=(0, 1))
         grid.add_column(width=1, no_wrap=True)
         grid.add_column()
-        grid.add_row(mark, Text(self.item.label, "bold"))
-        grid.add_row("", show_value(self.item, self.value))
-        if reason_shown:
-            grid.add_row("", f"Reason: {self.reason or '— (not given)'}")
+        grid.add_row(mark, Text(item.label, "bold"))
+        if self.read_only:
+            grid.add_row("", show_value(item, self.value))
+            if reason_shown:
+                grid.add_row("", f"Reason: {self.reason or '— (not given)'}")
+        elif item.help:
+            grid.add_row("", Text(item.help, "dim"))
         if issue:
             grid.add_row("", Text(issue, "bold"))
         return grid
