@@ -239,6 +239,35 @@ def test_children_the_call_handler_recorded_are_the_same_records_the_officer_com
     }
 
 
+def test_a_referral_decided_in_one_checklist_is_not_asked_again_in_the_other(
+    store: Store, incident_id: str, checklists: dict[str, Checklist]
+) -> None:
+    fr, risk = checklists[FIRST_RESPONSE], checklists[RISK]
+    at_school = child_entry("Robin", 7, at_school="yes", school="Hill Primary")
+    answers = first_response_answers(children_present="yes", children=[at_school])
+    fr_id = _draft(store, incident_id, fr, answers)
+    for referral in ("childrens_services", "school_notification"):
+        set_referral(store, fr_id, referral, True, checklist=fr)
+    answers = risk_answers(
+        risk,
+        children_in_household="yes",
+        children_at_school="yes",
+        childrens_services_referral="yes",
+    )
+    risk_id = _draft(store, incident_id, risk, answers)
+    with store.session() as db:
+        draft = db.get(Assessment, risk_id)
+        assert draft is not None
+        asked = {c.id: c.accepted for c in referral_choices(draft, risk)}
+        problems = submission_problems(db, incident_id, OFFICER, checklists)
+    assert asked["school_notification"] is None  # suggested by the risk checklist too
+    assert not [p for p in problems if "School notification" in p]
+    submit(store, incident_id, OFFICER, checklists)
+    with store.session() as db:
+        notes = [n.recipient for n in db.exec(select(Notification)) if n.kind == "referral"]
+    assert sorted(notes) == ["childrens_services", "school_notification"]  # once each
+
+
 def test_submission_goes_to_the_outbox_in_one_transaction_high_risk_first(
     store: Store, incident_id: str, checklists: dict[str, Checklist]
 ) -> None:

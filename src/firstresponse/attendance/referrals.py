@@ -8,6 +8,7 @@ the draft's answers under `_referrals`: {referral id: {accepted, reason}}.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,16 +32,22 @@ class ReferralChoice:
     reason: str = ""
     item: str = ""  # the checklist item that answers it, if any
 
-    @property
-    def problem(self) -> str:
-        """Why this cannot be submitted yet, or ''."""
+    def problem(self, decided: Collection[str] = ()) -> str:
+        """Why this cannot be submitted yet, or ''. A referral in `decided` was accepted or
+        declined in another of the officer's checklists for the incident: one referral
+        is one decision, recorded where it was made."""
         if self.item:
             return ""  # the checklist's own required item and reason cover it
-        if self.accepted is None:
+        if self.accepted is None and self.id not in decided:
             return f"Referral not accepted or declined: {self.label}"
-        if not self.accepted and not self.reason.strip():
+        if self.accepted is False and not self.reason.strip():
             return f"Referral declined without a reason: {self.label}"
         return ""
+
+
+def decided(choices: Iterable[ReferralChoice]) -> set[str]:
+    """The referrals accepted or declined among `choices`."""
+    return {choice.id for choice in choices if choice.accepted is not None}
 
 
 def referral_item(checklist: Checklist, referral_id: str) -> Item | None:

@@ -22,7 +22,7 @@ from firstresponse.attendance.drafts import (
     submitted_for,
 )
 from firstresponse.attendance.orders import orders_made
-from firstresponse.attendance.referrals import referral_choices
+from firstresponse.attendance.referrals import decided, referral_choices
 from firstresponse.checklist import Checklist, Evaluation, evaluate, reason_key
 from firstresponse.records import (
     Assessment,
@@ -106,6 +106,8 @@ def submission_problems(
     if not drafts:
         return ["Nothing to submit: open the first response checklist first"]
     by_id = {d.checklist_id: d for d in drafts}
+    referrals = {d.id: referral_choices(d, _checklist(checklists, d), facts) for d in drafts}
+    made = decided(choice for choices in referrals.values() for choice in choices)
     problems: list[str] = []
     if FIRST_RESPONSE not in by_id and FIRST_RESPONSE not in submitted:
         problems.append("The first response checklist has not been started")
@@ -116,9 +118,7 @@ def submission_problems(
         problems += [f"{name}: {i.message}" for i in ev.missing_required]
         problems += [f"{name}: reason needed: {i.message}" for i in ev.missing_reasons]
         problems += [f"{name}: {i.message}" for i in ev.errors]
-        problems += [
-            f"{name}: {c.problem}" for c in referral_choices(draft, cl, facts) if c.problem
-        ]
+        problems += [f"{name}: {c.problem(made)}" for c in referrals[draft.id] if c.problem(made)]
         if draft.replaces_id and not draft.amendment_reason.strip():
             problems.append(f"{name}: an amendment needs its reason")
     first = by_id.get(FIRST_RESPONSE) or submitted.get(FIRST_RESPONSE)

@@ -14,9 +14,10 @@ from firstresponse.tui.widgets.marked_list import MarkedList
 
 
 def _line(choices: list[ReferralChoice]) -> str:
-    """One referral, however many of the officer's checklists suggest it."""
-    first = choices[0]
-    states = {c.accepted for c in choices}
+    """One referral, however many of the officer's checklists suggest it: decided once,
+    in any of them, it is decided (a checklist started later does not ask again)."""
+    first = next((c for c in choices if c.accepted is not None), choices[0])
+    states = {c.accepted for c in choices} - {None}
     accepted = states.pop() if len(states) == 1 else None
     if accepted is None:
         state = "[ CHOOSE ]"
