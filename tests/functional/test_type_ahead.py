@@ -4,7 +4,9 @@ delivers them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.widgets import Input
@@ -47,34 +49,36 @@ def value(app: App[None], wid: str) -> str:
     return app.query_one(f"#{wid}", Input).value
 
 
-async def test_a_correction_and_a_move_typed_ahead_apply_in_order() -> None:
-    app = Boxes()
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.query_one("#one").focus()
-        await pilot.pause()
-        burst(app, "ab\bc\r \tdef")
-        await settle(pilot, lambda: value(app, "two") == "def")
-        assert value(app, "one") == "ac"  # Backspace took the "b", not the "c" typed after it
-        assert app.query_one(ChoiceField).value == "yes"  # Space chose, before Tab left
-
-
-async def test_a_screen_key_typed_ahead_acts_before_the_keys_after_it() -> None:
-    app = Boxes()
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.query_one("#one").focus()
-        await pilot.pause()
-        burst(app, "ab<f2> ")
-        await settle(pilot, lambda: app.query_one(ChoiceField).value is not None)
-        assert value(app, "one") == "ab"  # the Space chose; it did not go into the box
-        assert app.query_one(ChoiceField).value == "yes"
-
-
-async def test_a_screen_key_typed_ahead_sees_the_answer_typed_before_it() -> None:
+async def typed(keys: str, done: Callable[[Boxes], bool]) -> dict[str, Any]:
+    """`keys` typed into the first box in one burst: what each box holds once `done(app)`,
+    and the answers F5 was run with."""
     app = Boxes()
     app.graded_with = []
     async with app.run_test(size=(80, 24)) as pilot:
         app.query_one("#one").focus()
         await pilot.pause()
-        burst(app, "Ongoing violence<f5>x")
-        await settle(pilot, lambda: value(app, "one").endswith("x"))
-    assert app.graded_with == ["Ongoing violence"]
+        burst(app, keys)
+        await settle(pilot, lambda: done(app))
+        return {
+            "one": value(app, "one"),
+            "two": value(app, "two"),
+            "choice": app.query_one(ChoiceField).value,
+            "graded_with": app.graded_with,
+        }
+
+
+async def test_a_correction_and_a_move_typed_ahead_apply_in_order() -> None:
+    held = await typed("ab\bc\r \tdef", lambda app: value(app, "two") == "def")
+    assert held["one"] == "ac"  # Backspace took the "b", not the "c" typed after it
+    assert held["choice"] == "yes"  # Space chose, before Tab left
+
+
+async def test_a_screen_key_typed_ahead_acts_before_the_keys_after_it() -> None:
+    held = await typed("ab<f2> ", lambda app: app.query_one(ChoiceField).value is not None)
+    assert held["one"] == "ab"  # the Space chose; it did not go into the box
+    assert held["choice"] == "yes"
+
+
+async def test_a_screen_key_typed_ahead_sees_the_answer_typed_before_it() -> None:
+    held = await typed("Ongoing violence<f5>x", lambda app: value(app, "one").endswith("x"))
+    assert held["graded_with"] == ["Ongoing violence"]
