@@ -42,7 +42,7 @@ async def test_collar_enter_and_pin_typed_ahead_each_reach_their_box(
     app, signed = _app(settings, store)
     async with app.run_test(size=(80, 24)) as pilot:
         collar = app.screen.query_one("#collar", Input)
-        burst(app, "PC2001\r1234\r")
+        burst(app, "PC2001\r1234\rn")  # and on: "n" for a new call, before the home shows
         await settle(pilot, lambda: bool(signed) or bool(_error(app)))
         assert collar.value == "PC2001"  # the PIN never shows in the collar box
     assert [u.collar for u in signed] == ["PC2001"]

@@ -86,17 +86,20 @@ class LoginScreen(Screen[None]):
             self._error("Enter your collar number.")
             collar_input.focus()
             return
-        if event.input is collar_input or not pin_input.value:
+        # The PIN as it was when Enter was pressed: a key typed on (say, for the next
+        # screen) reaches the box before this runs.
+        pin = event.value if event.input is pin_input else pin_input.value
+        if event.input is collar_input or not pin:
             self._error("")
             pin_input.focus()
             return
-        if not (pin_input.value.isdigit() and 4 <= len(pin_input.value) <= 8):
+        if not (pin.isdigit() and 4 <= len(pin) <= 8):
             pin_input.value = ""  # not a PIN at all: not counted as a wrong attempt
             self._error("A PIN is 4 to 8 digits. Enter it again.")
             pin_input.focus()
             return
         try:
-            signed = sign_in_officer(self.app, collar, pin_input.value)
+            signed = sign_in_officer(self.app, collar, pin)
         except SignInError as exc:
             pin_input.value = ""
             self._error(str(exc)[:1].upper() + str(exc)[1:].rstrip(".") + ".")
