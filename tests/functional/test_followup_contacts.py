@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import DataTable, Input
 
 from firstresponse.config import Settings
 from firstresponse.records import CaseOutcome, VictimContact, utcnow
@@ -11,6 +11,7 @@ from firstresponse.store import Store
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.followup.contacts import ContactForm, ContactsScreen, OutcomeForm
 from firstresponse.tui.screenshots import sign_in
+from firstresponse.tui.widgets.picker import Picker
 from tests.followup_builders import incident, submitted, users
 
 SIZE = (80, 24)
@@ -47,8 +48,8 @@ async def test_record_a_contact_and_an_outcome(settings: Settings, store: Store)
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "Not saved" in str(form.query_one("#fu-status").render())
-        form.query_one("#vc-method", Select).value = "phone"
-        form.query_one("#vc-result", Select).value = "spoke"
+        form.query_one("#vc-method", Picker).value = "phone"
+        form.query_one("#vc-result", Picker).value = "spoke"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is screen
@@ -70,7 +71,7 @@ async def test_an_outcome_adds_a_due_contact(settings: Settings, store: Store) -
         await pilot.pause()
         form = app.screen
         assert isinstance(form, OutcomeForm)
-        form.query_one("#oc-outcome", Select).value = "nfa_evidential"
+        form.query_one("#oc-outcome", Picker).value = "nfa_evidential"
         form.query_one("#oc-reason", Input).value = "No independent evidence"
         await pilot.press("ctrl+s")
         await pilot.pause()

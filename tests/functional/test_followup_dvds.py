@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import DataTable, Input
 
 from firstresponse.config import Settings
 from firstresponse.records import DvdsApplication, DvdsStep
@@ -15,6 +15,7 @@ from firstresponse.tui.screens.followup.dvds import (
     DvdsStepForm,
 )
 from firstresponse.tui.screenshots import sign_in
+from firstresponse.tui.widgets.picker import Picker
 from tests.followup_builders import users
 
 SIZE = (80, 24)
@@ -40,8 +41,8 @@ async def test_log_an_application_then_record_initial_checks(
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "Not saved" in str(form.query_one("#fu-status").render())
-        form.query_one("#da-route", Select).value = "right_to_ask"
-        form.query_one("#da-is-victim", Select).value = "yes"
+        form.query_one("#da-route", Picker).value = "right_to_ask"
+        form.query_one("#da-is-victim", Picker).value = "yes"
         for widget_id, text in [
             ("#da-victim", "Sam Testvictim"),
             ("#da-subject", "Lee Testsubject"),
@@ -59,7 +60,7 @@ async def test_log_an_application_then_record_initial_checks(
         await pilot.pause()
         step = app.screen
         assert isinstance(step, DvdsStepForm) and step.step == "initial_checks"
-        step.query_one("#ds-outcome", Select).value = "progressed"
+        step.query_one("#ds-outcome", Picker).value = "progressed"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is listing

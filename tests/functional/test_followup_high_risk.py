@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import DataTable, Input
 
 from firstresponse.config import Settings
 from firstresponse.records import HighRiskReview, Notification, utcnow
@@ -12,6 +12,7 @@ from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.followup.high_risk import HighRiskQueueScreen, HighRiskReviewScreen
 from firstresponse.tui.screens.supervisor import SupervisorHome
 from firstresponse.tui.screenshots import sign_in
+from firstresponse.tui.widgets.picker import Picker
 from tests.followup_builders import incident, submitted, users
 
 SIZE = (80, 24)
@@ -42,10 +43,10 @@ async def test_review_a_high_risk_submission(settings: Settings, store: Store) -
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "Not saved" in str(screen.query_one("#fu-status").render())
-        screen.query_one("#hr-decision", Select).value = "confirm"
+        screen.query_one("#hr-decision", Picker).value = "confirm"
         screen.query_one("#hr-reason", Input).focus()
         await pilot.press(*"Threats to kill")
-        screen.query_one("#hr-escalate", Select).value = "duty_inspector"
+        screen.query_one("#hr-escalate", Picker).value = "duty_inspector"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, HighRiskQueueScreen)

@@ -46,10 +46,23 @@ class Picker(TypeAhead, Widget, can_focus=True):
         def control(self) -> Picker:
             return self.picker
 
-    def __init__(self, options: list[tuple[str, str]], *, id: str) -> None:
+    def __init__(
+        self,
+        options: list[tuple[str, str]],
+        *,
+        id: str,
+        prompt: str = UNCHOSEN,
+        value: str = "",
+        allow_blank: bool = True,
+    ) -> None:
+        """`prompt` shows until an answer is chosen; without `allow_blank` one always is
+        (`value`, else the first), and Left/Right go round the answers alone."""
         super().__init__(id=id)
         self.options = options
-        self.index = -1  # "Choose…"
+        self.prompt = prompt
+        self.allow_blank = allow_blank
+        values = [v for _, v in options]
+        self.index = values.index(value) if value in values else (-1 if allow_blank else 0)
 
     @property
     def value(self) -> str:
@@ -58,16 +71,20 @@ class Picker(TypeAhead, Widget, can_focus=True):
     @value.setter
     def value(self, value: str) -> None:
         values = [v for _, v in self.options]
-        self._show(values.index(value) if value in values else -1)
+        if value in values or self.allow_blank:
+            self._show(values.index(value) if value in values else -1)
 
     def render(self) -> Text:
-        label = self.options[self.index][0] if self.index >= 0 else UNCHOSEN
+        label = self.options[self.index][0] if self.index >= 0 else self.prompt
         hint = "  ←/→ or a letter" if self.has_focus else ""
         return Text.assemble(f"◀ {label} ▶", (hint, "dim"))
 
     def action_step(self, step: int) -> None:
-        """The previous or next answer, round through "Choose…"."""
-        self._show((self.index + 1 + step) % (len(self.options) + 1) - 1)
+        """The previous or next answer, round through the prompt where it may be blank."""
+        if self.allow_blank:
+            self._show((self.index + 1 + step) % (len(self.options) + 1) - 1)
+        else:
+            self._show((self.index + step) % len(self.options))
 
     async def key_in(self, event: events.Key) -> bool:
         if event.key == "enter":

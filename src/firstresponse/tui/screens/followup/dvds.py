@@ -8,7 +8,7 @@ from textwrap import shorten
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Label, Select, Static
+from textual.widgets import DataTable, Label, Static
 
 from firstresponse.followup.dvds import (
     ROUTES,
@@ -23,6 +23,7 @@ from firstresponse.records import utcnow
 from firstresponse.tui.screens.followup.base import FollowupForm, FollowupList, when
 from firstresponse.tui.screens.followup.forms import choice, parse_local, read
 from firstresponse.tui.widgets.marked_table import MarkedTable
+from firstresponse.tui.widgets.picker import Picker
 from firstresponse.tui.widgets.type_ahead import TextBox
 
 #: How far back the Right to Know prompts look.
@@ -124,9 +125,11 @@ class DvdsApplicationForm(FollowupForm):
             yield TextBox(
                 placeholder="Who is asking (blank if the potential victim)", id="da-applicant"
             )
-            yield Select(
-                [("Applicant is the potential victim: no", "no"), ("... yes", "yes")],
-                value="no",
+            yield Picker(
+                [
+                    ("Applicant is the potential victim: no", "no"),
+                    ("Applicant is the potential victim: yes", "yes"),
+                ],
                 allow_blank=False,
                 id="da-is-victim",
             )
@@ -137,9 +140,8 @@ class DvdsApplicationForm(FollowupForm):
             yield TextBox(placeholder="Relationship between them", id="da-relationship")
             yield TextBox(placeholder="Why it is sought; risks seen", id="da-concerns")
             yield TextBox(placeholder="Safe way to contact the applicant", id="da-safe")
-            yield Select(
-                [("Imminent risk found: no", "no"), ("Imminent risk: YES", "yes")],
-                value="no",
+            yield Picker(
+                [("Imminent risk found: no", "no"), ("Imminent risk found: YES", "yes")],
                 allow_blank=False,
                 id="da-imminent",
             )

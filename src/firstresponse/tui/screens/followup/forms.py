@@ -5,27 +5,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from textual.dom import DOMNode
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
 from firstresponse.supervision.shifts import UK
+from firstresponse.tui.widgets.picker import Picker
 
 
-def choice(options: dict[str, str], prompt: str, widget_id: str) -> Select[str]:
-    return Select([(label, key) for key, label in options.items()], prompt=prompt, id=widget_id)
-
-
-def value(widget: Input | Select[str]) -> str:
-    if isinstance(widget, Select):
-        return "" if widget.is_blank() else str(widget.value)
-    return widget.value
+def choice(options: dict[str, str], prompt: str, widget_id: str) -> Picker:
+    return Picker([(label, key) for key, label in options.items()], prompt=prompt, id=widget_id)
 
 
 def read(node: DOMNode, selector: str) -> str:
     """The value of the input or choice `selector` under `node` ("" for no choice)."""
     widget = node.query_one(selector)
-    if not isinstance(widget, Input | Select):
+    if not isinstance(widget, Input | Picker):
         raise TypeError(f"{selector} is neither an input nor a choice")
-    return value(widget)
+    return widget.value
 
 
 def parse_local(text: str) -> datetime | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Label, Select, Static
+from textual.widgets import DataTable, Label, Static
 
 from firstresponse.records import RiskLevel, utcnow
 from firstresponse.supervision.high_risk import (
@@ -17,8 +17,9 @@ from firstresponse.supervision.high_risk import (
 )
 from firstresponse.supervision.terminal import high_risk_queue, read_case
 from firstresponse.tui.screens.followup.base import FollowupList, FollowupScreen, when
-from firstresponse.tui.screens.followup.forms import read
+from firstresponse.tui.screens.followup.forms import choice, read
 from firstresponse.tui.widgets.marked_table import MarkedTable
+from firstresponse.tui.widgets.picker import Picker
 from firstresponse.tui.widgets.type_ahead import TextBox
 
 
@@ -83,7 +84,7 @@ class HighRiskReviewScreen(FollowupScreen):
     HighRiskReviewScreen #hr-case { height: 1fr; border: round $primary; }
     HighRiskReviewScreen #hr-form { height: auto; max-height: 12; }
     HighRiskReviewScreen .hr-row { height: 3; }
-    HighRiskReviewScreen Select, HighRiskReviewScreen Input { width: 1fr; }
+    HighRiskReviewScreen Picker, HighRiskReviewScreen Input { width: 1fr; }
     """
 
     def __init__(self, submission: Submission) -> None:
@@ -103,24 +104,19 @@ class HighRiskReviewScreen(FollowupScreen):
                 for line in section.lines:
                     yield Static(line, markup=False)
         with VerticalScroll(id="hr-form"):
-            yield Select(
-                [(label, key) for key, label in DECISIONS.items()],
-                prompt="Confirm or regrade?",
-                id="hr-decision",
-            )
-            yield Select(LEVELS, prompt="New risk level (for a regrade)", id="hr-level")
+            yield choice(DECISIONS, "Confirm or regrade?", "hr-decision")
+            yield Picker(LEVELS, prompt="New risk level (for a regrade)", id="hr-level")
             yield TextBox(placeholder="Reason for the decision (required)", id="hr-reason")
             yield TextBox(placeholder="Actions, separated by ;", id="hr-actions")
             yield TextBox(placeholder="Feedback to the officer", id="hr-feedback")
-            yield Select(
+            yield Picker(
                 [(label, key) for key, label in ESCALATIONS.items()],
-                value="",
                 allow_blank=False,
                 id="hr-escalate",
             )
 
     def on_mount(self) -> None:
-        self.query_one("#hr-decision", Select).focus()
+        self.query_one("#hr-decision", Picker).focus()
 
     def action_save(self) -> None:
         try:

@@ -4,9 +4,10 @@ same-shift high-risk review and the leaders' figures (demo store)."""
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
 from firstresponse.tui.screenshots import on_screen, press_to, settle, shot, sign_in
+from firstresponse.tui.widgets.picker import Picker
 
 
 async def _from_home(pilot: Pilot[None], collar: str, key: str, screen: str) -> None:
@@ -74,8 +75,8 @@ async def _dvds_step(pilot: Pilot[None]) -> None:
     """Log a Right to Ask as a call handler would, then open its first step."""
     await _dvds_new(pilot)
     form = pilot.app.screen
-    form.query_one("#da-route", Select).value = "right_to_ask"
-    form.query_one("#da-is-victim", Select).value = "yes"
+    form.query_one("#da-route", Picker).value = "right_to_ask"
+    form.query_one("#da-is-victim", Picker).value = "yes"
     for widget_id, text in (
         ("#da-victim", "Sam Pryce"),
         ("#da-subject", "Darren Kettley"),
