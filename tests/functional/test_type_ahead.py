@@ -14,6 +14,7 @@ from textual.widgets import Input
 from firstresponse.checklist import load_checklists
 from firstresponse.tui.screenshots import settle
 from firstresponse.tui.widgets.choice import ChoiceField
+from firstresponse.tui.widgets.picker import Picker
 from firstresponse.tui.widgets.type_ahead import TextBox, TypeAheadApp
 from tests.functional.forms import burst
 
@@ -82,3 +83,23 @@ async def test_a_screen_key_typed_ahead_acts_before_the_keys_after_it() -> None:
 async def test_a_screen_key_typed_ahead_sees_the_answer_typed_before_it() -> None:
     held = await typed("Ongoing violence<f5>x", lambda app: value(app, "one").endswith("x"))
     assert held["graded_with"] == ["Ongoing violence"]
+
+
+class Pickers(TypeAheadApp, App[None]):
+    def compose(self) -> ComposeResult:
+        yield Picker([("Partner", "partner"), ("Ex partner", "ex"), ("Other", "other")], id="rel")
+        yield Picker([("No escalation", ""), ("Duty inspector", "inspector")], id="up",
+                     allow_blank=False)  # fmt: skip
+        yield TextBox(id="after")
+
+
+async def test_a_picker_changes_by_arrow_or_letter_and_enter_moves_on() -> None:
+    app = Pickers()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one("#rel").focus()
+        await pilot.pause()
+        burst(app, "e<right>\r<right><right>\rdone")
+        await settle(pilot, lambda: app.query_one("#after", Input).value == "done")
+        rel, up = app.query_one("#rel", Picker), app.query_one("#up", Picker)
+        assert (rel.value, up.value) == ("other", "")  # "e", Right: Ex partner, Other
+        assert "◀ Other ▶" in str(rel.render())  # the answer is in the text, not a colour
