@@ -34,6 +34,10 @@ class Boxes(TypeAheadApp, App[None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         self.told = event.value
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "two":  # Enter there submits: the screen moves on (deferred)
+            self.query_one("#one").focus()
+
     def action_to_choice(self) -> None:
         self.query_one(ChoiceField).focus()
 
@@ -103,3 +107,13 @@ async def test_a_picker_changes_by_arrow_or_letter_and_enter_moves_on() -> None:
         rel, up = app.query_one("#rel", Picker), app.query_one("#up", Picker)
         assert (rel.value, up.value) == ("other", "")  # "e", Right: Ex partner, Other
         assert "◀ Other ▶" in str(rel.render())  # the answer is in the text, not a colour
+
+
+async def test_keys_typed_after_a_submitting_enter_wait_for_the_screen_to_act_on_it() -> None:
+    app = Boxes()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one("#two").focus()
+        await pilot.pause()
+        burst(app, "x\ryz")
+        await settle(pilot, lambda: value(app, "one") == "yz")
+        assert value(app, "two") == "x"  # "yz" did not go in behind the Enter

@@ -13,6 +13,7 @@ move the focus), so the next key already goes wherever the focus went.
 from __future__ import annotations
 
 from functools import cache, partial
+from time import monotonic
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
@@ -66,17 +67,19 @@ class KeysWaiting(Message):
 
 
 class TypeAheadApp(_AppMixin):
-    """Mix into the App: while a `TypeAhead` widget has the focus, the widget acts on each
-    of its own keys as the app reads it.
+    """Mix into the App: keys act in the order typed, on the screen they were typed for.
 
-    Any other key (F2 to the next missing answer, F5, Escape) goes the usual way, up from
-    the widget to its binding, behind what the widget has posted (its answer); the keys
-    read after it wait until it has run and the focus it moved has moved (`focus()` is
-    deferred), then go on in order.
+    A `TypeAhead` widget with the focus acts on each of its own keys as the app reads it.
+    Any other key (F2 to the next missing answer, F5, Escape, `n` on a list) goes the
+    usual way, up from the focused widget to its binding, behind what the widget has
+    posted (its answer); the keys read after it wait until it has run, the focus it moved
+    has moved (`focus()` is deferred) and a screen it opened has taken the focus, then go
+    on in order.
     """
 
     _held: list[events.Key] | None = None
     _hold = 0
+    _held_since = 0.0
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
@@ -89,28 +92,34 @@ class TypeAheadApp(_AppMixin):
 
     async def _typed(self, event: events.Key) -> bool:
         """Whether `event` was taken here: acted on by the focused widget, or sent up from
-        it with the keys after it held (else Textual takes it as usual)."""
-        focused = self.focused
-        if not isinstance(focused, TypeAhead) or event.key in _priority_keys(
-            type(self), type(self.screen)
-        ):
+        it with the keys after it held (else Textual takes it as usual: a priority key)."""
+        if event.key in _priority_keys(type(self), type(self.screen)):
             return False
-        if await focused.key_in(event):
+        focused = self.focused
+        if isinstance(focused, TypeAhead) and await focused.key_in(event):
             return True
-        self._held, self._hold = [], self._hold + 1
         await super().on_event(event)  # to the focused widget, and up to its binding
-        focused.post_message(KeysWaiting(self._hold))
-        self.set_timer(HOLD_LIMIT, partial(self._release, self._hold))
+        self.hold_behind(focused or self.screen)
         return True
+
+    def hold_behind(self, widget: Widget) -> None:
+        """Hold the keys read from now on until what `widget` has posted so far (a key on
+        its way to its binding, an answer submitted) has reached the app."""
+        self._held, self._hold, self._held_since = [], self._hold + 1, monotonic()
+        widget.post_message(KeysWaiting(self._hold))
+        self.set_timer(HOLD_LIMIT, partial(self._release, self._hold))
 
     def on_keys_waiting(self, message: KeysWaiting) -> None:
         self.call_later(self._release, message.hold)  # after what the binding queued
 
     async def _release(self, hold: int) -> None:
         """Go on with the keys held behind a key sent up, in order (holding again behind
-        another such key)."""
+        another such key), once the screen shown has taken the focus."""
         if hold != self._hold or self._held is None:
             return  # already gone on
+        if self.focused is None and monotonic() - self._held_since < HOLD_LIMIT:
+            self.call_after_refresh(self._release, hold)  # a screen still opening
+            return
         held, self._held = self._held, None
         for index, event in enumerate(held):
             if self._held is not None:
@@ -153,5 +162,7 @@ class TextBox(TypeAhead, Input):
             await self.action_submit()
             if self.enter_moves_on:
                 self.screen.focus_next()
+            elif isinstance(self.app, TypeAheadApp):  # the screen acts on it first
+                self.app.hold_behind(self)
             return True
         return await super().key_in(event)
