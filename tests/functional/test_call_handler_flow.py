@@ -22,7 +22,7 @@ from firstresponse.records import (
 )
 from firstresponse.security.pins import hash_pin
 from firstresponse.tui.app import FirstResponseApp
-from firstresponse.tui.screenshots import press_to, settle, sign_in, type_text
+from firstresponse.tui.screenshots import on_screen, press_to, settle, sign_in, type_text
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
 from tests.functional.forms import answer, burst, reason
 
@@ -357,3 +357,14 @@ async def test_details_typed_ahead_each_reach_their_box(app_factory, store, know
         "Gary Pellow",
     ]
     assert choices == ["partner", "yes", "no"]
+
+
+async def test_a_call_typed_on_from_the_sign_in_reaches_the_new_call(
+    app_factory, store, known
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: on_screen(pilot, "LoginScreen"))
+        burst(app, "CH1001\r1234\rnTessa Varley")  # sign in, n for a new call, the name
+        await settle(pilot, lambda: on_screen(pilot, "NewCallScreen"))
+        await settle(pilot, lambda: app.screen.value("name") == "Tessa Varley")
