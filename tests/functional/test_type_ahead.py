@@ -54,13 +54,13 @@ def value(app: App[None], wid: str) -> str:
     return app.query_one(f"#{wid}", Input).value
 
 
-async def typed(keys: str, done: Callable[[Boxes], bool]) -> dict[str, Any]:
-    """`keys` typed into the first box in one burst: what each box holds once `done(app)`,
+async def typed(keys: str, done: Callable[[Boxes], bool], into: str = "one") -> dict[str, Any]:
+    """`keys` typed into box `into` in one burst: what each box holds once `done(app)`,
     and the answers F5 was run with."""
     app = Boxes()
     app.graded_with = []
     async with app.run_test(size=(80, 24)) as pilot:
-        app.query_one("#one").focus()
+        app.query_one(f"#{into}").focus()
         await pilot.pause()
         burst(app, keys)
         await settle(pilot, lambda: done(app))
@@ -110,10 +110,5 @@ async def test_a_picker_changes_by_arrow_or_letter_and_enter_moves_on() -> None:
 
 
 async def test_keys_typed_after_a_submitting_enter_wait_for_the_screen_to_act_on_it() -> None:
-    app = Boxes()
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.query_one("#two").focus()
-        await pilot.pause()
-        burst(app, "x\ryz")
-        await settle(pilot, lambda: value(app, "one") == "yz")
-        assert value(app, "two") == "x"  # "yz" did not go in behind the Enter
+    held = await typed("x\ryz", lambda app: value(app, "one") == "yz", into="two")
+    assert held["two"] == "x"  # "yz" did not go in behind the Enter
