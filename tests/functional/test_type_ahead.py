@@ -73,8 +73,8 @@ async def typed(keys: str, done: Callable[[Boxes], bool], into: str = "one") -> 
 
 
 async def test_a_correction_and_a_move_typed_ahead_apply_in_order() -> None:
-    held = await typed("ab\bc\r \tdef", lambda app: value(app, "two") == "def")
-    assert held["one"] == "ac"  # Backspace took the "b", not the "c" typed after it
+    held = await typed(" ab\bc\r \tdef", lambda app: value(app, "two") == "def")
+    assert held["one"] == "ac"  # Backspace took the "b", not the "c"; no leading blank
     assert held["choice"] == "yes"  # Space chose, before Tab left
 
 

@@ -151,6 +151,7 @@ class TextBox(TypeAhead, Input):
 
     Its text is not selected as it takes the focus: the box takes it after the keys typed
     ahead into it, so the next key would replace them (and one key would wipe an answer).
+    A space typed into the empty box is dropped.
     """
 
     def __init__(self, *args: Any, enter_moves_on: bool = False, **kwargs: Any) -> None:
@@ -158,6 +159,8 @@ class TextBox(TypeAhead, Input):
         self.enter_moves_on = enter_moves_on
 
     async def key_in(self, event: events.Key) -> bool:
+        if event.key == "space" and not self.value:
+            return True  # a blank would hide the box's hint (the question) and answer nothing
         if event.key == "enter":
             await self.action_submit()
             if self.enter_moves_on:
