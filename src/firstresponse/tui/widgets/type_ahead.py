@@ -7,7 +7,8 @@ app, by when the widget has taken the keys queued behind it. On a laptop that la
 waiting found the PIN in the collar box, in clear. Here the app hands a key for a
 `TypeAhead` widget to that widget as it reads the key, in the app's own order, and the
 widget acts on it there and then (its characters, its own bindings and the keys that
-move the focus), so the next key already goes wherever the focus went.
+move the focus), so the next key already goes wherever the focus went. Any other key
+goes up to its binding as usual, and the keys behind it wait until it has run.
 """
 
 from __future__ import annotations
