@@ -86,8 +86,8 @@ class LoginScreen(Screen[None]):
             self._error("Enter your collar number.")
             collar_input.focus()
             return
-        # The PIN as it was when Enter was pressed: a key typed on (say, for the next
-        # screen) reaches the box before this runs.
+        # The PIN as it was when Enter was pressed: a key typed on for the next screen
+        # reaches the box first if the wait behind Enter runs out (a slow hub).
         pin = event.value if event.input is pin_input else pin_input.value
         if event.input is collar_input or not pin:
             self._error("")
