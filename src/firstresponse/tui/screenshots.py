@@ -102,6 +102,14 @@ async def sign_in(pilot: Pilot[None], collar: str, pin: str = "1234") -> None:
     )
 
 
+async def sign_in_home(pilot: Pilot[None], collar: str) -> None:
+    """Sign in and put any feedback waiting aside (Esc: later) to reach the home screen."""
+    await sign_in(pilot, collar)
+    if on_screen(pilot, "FeedbackScreen"):
+        await pilot.press("escape")
+        await settle(pilot, lambda: not on_screen(pilot, "FeedbackScreen"))
+
+
 @shot("login", "Sign in: collar number and PIN", "LoginScreen")
 async def _login(pilot: Pilot[None]) -> None:
     await settle(pilot)

@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -186,7 +186,7 @@ class AnswerBox(SingleLayout, TextBox):
     size, moves nothing around it), with no layout of the screen. Enter, Tab and the arrows
     up and down move between questions, in the order typed (TypeAhead)."""
 
-    MOVES: ClassVar[dict[str, int]] = {**TextBox.MOVES, "down": 1, "up": -1}
+    MOVES = TextBox.QUESTION_MOVES
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, enter_moves_on=True, **kwargs)

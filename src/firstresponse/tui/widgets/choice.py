@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
@@ -41,7 +41,7 @@ class ChoiceField(SingleLayout, TypeAhead, Widget, can_focus=True):
     """Left/right move between options; Space or Enter chooses (toggles when several);
     Tab and up/down move between questions, every key in the order typed (TypeAhead)."""
 
-    MOVES: ClassVar[dict[str, int]] = {**TypeAhead.MOVES, "down": 1, "up": -1}
+    MOVES = TypeAhead.QUESTION_MOVES
 
     DEFAULT_CSS = """
     ChoiceField { height: auto; width: 1fr; }

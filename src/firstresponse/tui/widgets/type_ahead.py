@@ -37,6 +37,8 @@ class TypeAhead(_WidgetMixin):
 
     #: Keys that move the focus from this widget: +1 to the next one, -1 to the previous.
     MOVES: ClassVar[dict[str, int]] = {"tab": 1, "shift+tab": -1}
+    #: The same, and Down and Up, for the answers to a list of questions.
+    QUESTION_MOVES: ClassVar[dict[str, int]] = {**MOVES, "down": 1, "up": -1}
 
     async def key_in(self, event: events.Key) -> bool:
         """Act on a key as the app reads it; False leaves it to Textual (Escape, F5...)."""

@@ -6,18 +6,14 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from firstresponse.tui.screenshots import on_screen, press_to, settle, shot, sign_in
+from firstresponse.tui.screenshots import press_to, settle, shot, sign_in_home
 from firstresponse.tui.widgets.picker import Picker
 
 
 async def _from_home(pilot: Pilot[None], collar: str, key: str, screen: str) -> None:
-    """Sign in, put any feedback waiting aside (Esc: later), and press `key` on the home."""
-    await sign_in(pilot, collar)
-    if on_screen(pilot, "FeedbackScreen"):
-        await pilot.press("escape")
-        await settle(pilot, lambda: not on_screen(pilot, "FeedbackScreen"))
-    await pilot.press(key)
-    await settle(pilot, lambda: on_screen(pilot, screen))
+    """Sign in to the home screen and press `key` there, to reach `screen`."""
+    await sign_in_home(pilot, collar)
+    await press_to(pilot, key, screen)
 
 
 @shot(

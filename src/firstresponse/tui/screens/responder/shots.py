@@ -12,15 +12,9 @@ from firstresponse.tui.screenshots import (
     settle,
     shot,
     sign_in,
+    sign_in_home,
     type_text,
 )
-
-
-async def _home(pilot: Pilot[None], collar: str) -> None:
-    """Sign in and put any feedback waiting aside (Esc: later) to reach the home screen."""
-    await sign_in(pilot, collar)
-    if on_screen(pilot, "FeedbackScreen"):
-        await press_to(pilot, "escape", "ResponderHome")
 
 
 async def _submitted_incident(pilot: Pilot[None], collar: str) -> None:
@@ -106,14 +100,14 @@ async def _refused(pilot: Pilot[None]) -> None:
     "responder_outbox", "Responder: unsynced records, high risk and children first", "OutboxScreen"
 )
 async def _outbox(pilot: Pilot[None]) -> None:
-    await _home(pilot, "PC2002")
+    await sign_in_home(pilot, "PC2002")
     await press_to(pilot, "o", "OutboxScreen")
 
 
 async def _amending(pilot: Pilot[None], collar: str) -> None:
     """Start an amendment of the officer's newest submitted checklist (a new draft, with
     its referrals to decide again) and come back to the incident."""
-    await _home(pilot, collar)
+    await sign_in_home(pilot, collar)
     await _submitted_incident(pilot, collar)
     await press_to(pilot, "a", "AmendDialog")
     await type_text(pilot, "School name added")
@@ -147,7 +141,7 @@ async def _decline(pilot: Pilot[None]) -> None:
     "AmendDialog",
 )
 async def _amend(pilot: Pilot[None]) -> None:
-    await _home(pilot, "PC2002")
+    await sign_in_home(pilot, "PC2002")
     await _submitted_incident(pilot, "PC2002")
     await press_to(pilot, "a", "AmendDialog")
 
@@ -158,7 +152,7 @@ async def _amend(pilot: Pilot[None]) -> None:
     "NewAttendance",
 )
 async def _new_attendance(pilot: Pilot[None]) -> None:
-    await _home(pilot, "PC2001")
+    await sign_in_home(pilot, "PC2001")
     await press_to(pilot, "n", "NewAttendance")
 
 
@@ -168,5 +162,5 @@ async def _new_attendance(pilot: Pilot[None]) -> None:
     "CaseFeedbackScreen",
 )
 async def _case_feedback(pilot: Pilot[None]) -> None:
-    await _home(pilot, "PC2002")
+    await sign_in_home(pilot, "PC2002")
     await press_to(pilot, "f", "CaseFeedbackScreen")
