@@ -1,4 +1,5 @@
-"""The pull feed: assignments, briefings and lookup-index changes, read since a cursor.
+"""The pull feed: assignments, briefings, lookup-index changes and every record about an
+incident (who receives which: `hub.followup_feed`), read since a cursor.
 
 A cursor is "txid.seq" and entries are read in (txid, seq) order. A transaction's entries
 are held (`write`) and inserted as it commits (`flush`), and on PostgreSQL under a lock
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, event, literal_column, or_, text
@@ -124,11 +126,7 @@ def for_stored(
     stored = [pair for n, pair in enumerate(stored) if newest[(pair[0], pair[1].id)] == n]
     people = {record.id: dump(record) for kind, record in stored if kind == Kind.PERSON}
     wanted = {
-        pid
-        for kind, record in stored
-        if kind == Kind.INCIDENT
-        for pid in (record.victim_id, record.suspect_id)
-        if pid and pid not in people
+        pid for kind, record in stored for pid in _named_people(kind, record) if pid not in people
     }
     people.update(_load_people(db, wanted))
     readers = _readers(db, stored)
@@ -136,6 +134,16 @@ def for_stored(
     for kind, record in stored:
         drafts.extend(_entries(db, kind, record, people, readers))
     return _with_versions(db, drafts, versions or {})
+
+
+def _named_people(kind: str, record: Any) -> list[str]:
+    """The people an entry carries: an incident's victim and suspect, an order's subject
+    and the person it protects (so a terminal that does not hold them can still file it)."""
+    if kind == Kind.INCIDENT:
+        return [pid for pid in (record.victim_id, record.suspect_id) if pid]
+    if kind == Kind.ORDER:
+        return [pid for pid in (record.subject_id, record.protected_id) if pid]
+    return []
 
 
 def _load_people(db: Session, ids: set[str]) -> dict[str, dict[str, Any]]:
@@ -151,41 +159,54 @@ def _load_people(db: Session, ids: set[str]) -> dict[str, dict[str, Any]]:
     return found
 
 
-def _readers(db: Session, stored: list[tuple[str, Any]]) -> dict[str, list[str]]:
-    """Who reads each stored incident and the children of each (see `incident_readers`),
-    but for the officers whose briefing, carrying them, is in `stored` too."""
-    incidents = {record.id: record for kind, record in stored if kind == Kind.INCIDENT}
-    of_children = {record.incident_id for kind, record in stored if kind == Kind.CHILD}
-    ids = set(incidents) | of_children
+@dataclass
+class Readers:
+    """The incidents a batch's records are about, as the hub holds them, with everyone
+    each is assigned to, and the (incident, officer) pairs whose briefing is in the batch."""
+
+    incidents: dict[str, Any] = field(default_factory=dict)
+    assigned: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    briefed: set[tuple[str, str]] = field(default_factory=set)
+
+    def of_incident(self, incident_id: str) -> list[str]:
+        """Who reads an incident and its children (see `incident_readers`), but for the
+        officers whose briefing, carrying them, is in the batch too."""
+        incident = self.incidents.get(incident_id)
+        if incident is None:
+            return []
+        assignees = {a for a in self.assigned[incident_id] if (incident_id, a) not in self.briefed}
+        return followup_feed.incident_readers(incident, assignees)
+
+    def of_record(self, kind: str, record: Any) -> list[str]:
+        """Who reads another record about an incident (`followup_feed.about_incident`)."""
+        incident_id = followup_feed.incident_of(kind, record)
+        incident = self.incidents.get(incident_id) if incident_id else None
+        assignees = self.assigned[incident_id] if incident_id else set()
+        return followup_feed.about_incident(kind, record, incident, assignees)
+
+
+def _readers(db: Session, stored: list[tuple[str, Any]]) -> Readers:
+    """The incidents of every stored record about one, read in at most two queries."""
+    found = Readers()
+    found.incidents = {record.id: record for kind, record in stored if kind == Kind.INCIDENT}
+    about = {followup_feed.incident_of(kind, record) for kind, record in stored}
+    about.discard(None)
+    ids = set(found.incidents) | {incident_id for incident_id in about if incident_id}
     if not ids:
-        return {}
-    missing = listed(of_children - set(incidents))
+        return found
+    missing = listed(ids - set(found.incidents))
     if missing:
         table: Any = Incident.__table__  # type: ignore[attr-defined]
         query = select(table.c.id, table.c.restricted, table.c.created_by)
         rows = db.execute(query.where(in_ids(table.c.id)), {"ids": missing})
-        incidents.update({row.id: row for row in rows})
-    briefed = {(r.incident_id, r.assignee) for kind, r in stored if kind == Kind.ASSIGNMENT}
-    assigned: dict[str, set[str]] = defaultdict(set)
+        found.incidents.update({row.id: row for row in rows})
+    found.briefed = {(r.incident_id, r.assignee) for kind, r in stored if kind == Kind.ASSIGNMENT}
     table = Assignment.__table__  # type: ignore[attr-defined]
     query = select(table.c.incident_id, table.c.assignee).where(in_ids(table.c.incident_id))
     for incident_id, assignee in db.execute(query, {"ids": listed(ids)}):
-        if assignee and (incident_id, assignee) not in briefed:
-            assigned[incident_id].add(assignee)
-    return {
-        incident_id: incident_readers(incident, assigned[incident_id])
-        for incident_id, incident in incidents.items()
-    }
-
-
-def incident_readers(incident: Any, assignees: set[str]) -> list[str]:
-    """Who receives an incident and its children: every terminal, or for a restricted one
-    only those allowed restricted records and its call handler (who holds it already: the
-    call list follows its status); and the officers and teams it is assigned to."""
-    wide = [EVERYONE]
-    if incident.restricted:
-        wide = [RESTRICTED, *([incident.created_by] if incident.created_by else [])]
-    return list(dict.fromkeys([*wide, *sorted(assignees)]))
+        if assignee:
+            found.assigned[incident_id].add(assignee)
+    return found
 
 
 def _entries(
@@ -193,21 +214,27 @@ def _entries(
     kind: str,
     record: Any,
     people: dict[str, dict[str, Any]],
-    readers: dict[str, list[str]],
+    readers: Readers,
 ) -> list[Draft]:
     if kind in {Kind.PERSON, Kind.MARKER, Kind.PERSON_LINK}:  # what the lookup shows
         return [("lookup", EVERYONE, record.id, {"kind": kind, "record": dump(record)})]
     if kind == Kind.INCIDENT:
-        found = [people[pid] for pid in (record.victim_id, record.suspect_id) if pid in people]
+        found = [people[pid] for pid in _named_people(kind, record) if pid in people]
         body = {"kind": Kind.INCIDENT, "record": dump(record), "people": found}
-        return [("lookup", reader, record.id, body) for reader in readers[record.id]]
+        return [("lookup", reader, record.id, body) for reader in readers.of_incident(record.id)]
     if kind == Kind.CHILD:  # as its incident: a child seen at the scene reaches everyone's copy
         body = {"kind": Kind.CHILD, "record": dump(record)}
         return [
-            ("lookup", reader, record.id, body) for reader in readers.get(record.incident_id, [])
+            ("lookup", reader, record.id, body)
+            for reader in readers.of_incident(record.incident_id)
         ]
+    if kind in followup_feed.DVDS_KINDS:
+        return _dvds_entries(db, kind, record)
     if kind in followup_feed.KINDS:  # sent on the lookup topic: terminals file them alike
-        return _followup_entries(db, kind, record)
+        body = {"kind": kind, "record": dump(record)}
+        if kind == Kind.ORDER:
+            body["people"] = [people[pid] for pid in _named_people(kind, record) if pid in people]
+        return [("lookup", name, record.id, body) for name in readers.of_record(kind, record)]
     if kind == Kind.ASSIGNMENT and record.assignee:
         return [
             ("briefing", record.assignee, record.id, briefing(db, record)),
@@ -240,12 +267,10 @@ def _with_versions(db: Session, drafts: list[Draft], known: dict[str, int]) -> l
     return out
 
 
-def _followup_entries(db: Session, kind: str, record: Any) -> list[Draft]:
+def _dvds_entries(db: Session, kind: str, record: Any) -> list[Draft]:
     """One entry per recipient; a DVDS application carries the people and incident it
     names, so a terminal that does not hold them can still file it."""
-    who = followup_feed.recipients(db, kind, record)
-    if not who:
-        return []
+    who = followup_feed.dvds_recipients(db, kind, record)
     body: dict[str, Any] = {"kind": kind, "record": dump(record)}
     if kind == Kind.DVDS_APPLICATION:
         incident, people = followup_feed.dependants(db, record)

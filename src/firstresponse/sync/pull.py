@@ -1,5 +1,6 @@
-"""Pull assignments, briefings, lookup changes and follow-through records (submitted
-assessments among them) from the hub into the local store.
+"""Pull assignments, briefings, lookup changes and the records about incidents that other
+terminals filed (orders, submitted assessments, decisions, reviews, follow-through
+records) from the hub into the local store.
 
 Each page is applied and its cursor saved in one transaction, so a crash repeats a
 page (harmless: applying is an upsert) and never skips one. A local record with
@@ -17,26 +18,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, col, select
 
 from firstresponse.records import Incident, Kind, OutboxItem, Person
-from firstresponse.records.kinds import FOLLOWUP, MODELS
+from firstresponse.records.kinds import MODELS
 from firstresponse.store import Store
 from firstresponse.store.outbox import PENDING, note_hub_versions
 from firstresponse.sync.client import HubClient
 from firstresponse.sync.protocol import Change
 from firstresponse.sync.state import get_cursor, set_cursor
 
-#: The kinds the hub's feed sends terminals (hub.feed); anything else in a page is ignored.
-PULLED = frozenset(
-    {
-        Kind.PERSON,
-        Kind.MARKER,
-        Kind.PERSON_LINK,
-        Kind.INCIDENT,
-        Kind.CHILD,
-        Kind.ASSIGNMENT,
-        Kind.ASSESSMENT,
-    }
-    | FOLLOWUP
-)
+#: The kinds the hub's feed sends terminals (hub.feed): every record kind but the hub's
+#: own notifications and audit entries; anything else in a page is ignored.
+PULLED = frozenset(MODELS) - {Kind.NOTIFICATION, Kind.AUDIT}
 
 
 def _unsent(db: Session, record_id: str) -> bool:
