@@ -266,11 +266,12 @@ def briefing_for(
 
 
 def _call_suspect(db: Session, incident: Incident) -> list[Profile]:
-    """The call's suspect's side from the records held here ([] if nothing is held)."""
+    """The call's suspect's side from the records held here ([] if nothing is held); the
+    call itself is not held against them."""
     if not incident.suspect_id:
         return []
     ids = linked_ids(db, incident.suspect_id)
-    profile = perpetrator_of(db, ids, utcnow().date())
+    profile = perpetrator_of(db, ids, utcnow().date(), exclude=frozenset({incident.id}))
     if profile is None:
         return []
     data = to_jsonable_python(profile, fallback=str)

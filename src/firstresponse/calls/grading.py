@@ -2,7 +2,8 @@
 
 A grade below `Evaluation.grade_floor` is refused unless a supervisor, identified by collar
 number and verified by PIN, agrees with a written rationale. Grading writes, in the caller's
-transaction and each with its outbox envelope: the submitted THRIVE Assessment, the graded
+transaction and each with its outbox envelope: the submitted THRIVE Assessment (the call
+handler's draft, saved answer by answer, when there is one), the graded
 Incident, a Decision for every scheduled appointment, no-deployment and override (the
 dip-sample queue), the restricted flag for a police-workforce suspect, and the Assignment
 with its briefing when anyone is sent.
@@ -17,7 +18,16 @@ from sqlmodel import Session, select
 
 from firstresponse.calls.briefing import briefing_for
 from firstresponse.checklist import Checklist, Evaluation, evaluate
-from firstresponse.records import Assessment, Assignment, Decision, Grade, Incident, User, utcnow
+from firstresponse.records import (
+    Assessment,
+    Assignment,
+    Decision,
+    Grade,
+    Incident,
+    RecordStatus,
+    User,
+    utcnow,
+)
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, allowed, require
 from firstresponse.security.pins import verify_pin
@@ -92,6 +102,17 @@ def prepare(
     return answers, evaluate(checklist, answers, facts)
 
 
+def _draft(db: Session, incident_id: str, checklist_id: str, author: str) -> Assessment | None:
+    """The call handler's THRIVE draft (saved answer by answer), which grading submits."""
+    query = select(Assessment).where(
+        Assessment.incident_id == incident_id,
+        Assessment.checklist_id == checklist_id,
+        Assessment.author == author,
+        Assessment.status == RecordStatus.DRAFT,
+    )
+    return db.exec(query).first()
+
+
 def _priority(ev: Evaluation, grade: Grade, facts: dict[str, Any]) -> int:
     if grade is Grade.IMMEDIATE or facts.get("previous_risk_level") == "high":
         return PRIORITY_HIGH_RISK
@@ -134,19 +155,20 @@ def grade_call(
     grade = Grade(answers["grade"])
     priority = _priority(ev, grade, facts)
     now = utcnow()
-    assessment = Assessment(
+    assessment = _draft(db, incident.id, checklist.id, user.collar) or Assessment(
         incident_id=incident.id,
         checklist_id=checklist.id,
         checklist_version=checklist.version,
         checklist_hash=checklist.hash,
-        answers=answers,
-        result=ev.as_dict(),
-        status="submitted",
         author=user.collar,
         created_at=now,
-        updated_at=now,
-        submitted_at=now,
     )
+    assessment.checklist_version = checklist.version
+    assessment.checklist_hash = checklist.hash
+    assessment.answers = answers
+    assessment.result = ev.as_dict()
+    assessment.status = RecordStatus.SUBMITTED
+    assessment.updated_at = assessment.submitted_at = now
     enqueue_change(db, assessment, priority)
     from firstresponse.people.needs import save_needs  # needs found at the call become markers
 

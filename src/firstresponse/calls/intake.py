@@ -48,12 +48,17 @@ def open_call(
 ) -> Incident:
     """Create the Incident (status "open") for a live call, in the caller's transaction.
 
-    `victim_id` / `suspect_id` are people the lookup found; otherwise a Person is created
-    from the details (an ethnicity that is not an 18+1 code is a ValueError, before
-    anything is written). Each child is its own Child row.
+    `victim_id` / `suspect_id` are people chosen from the lookup, held in this store
+    (`calls.people.hold_people`); a chosen person who is not held is a ValueError, never a
+    new person in their place. Nobody chosen: a Person is created from the details (an
+    ethnicity that is not an 18+1 code is a ValueError, before anything is written). Each
+    child is its own Child row.
     """
     require(user, Action.TAKE_CALL)
     now = now or utcnow()
+    for role, chosen in (("victim", victim_id), ("suspect", suspect_id)):
+        if chosen and db.get(Person, chosen) is None:
+            raise ValueError(f"the {role} chosen ({chosen}) is not held on this terminal")
     victim = db.get(Person, victim_id) if victim_id else None
     looked_up = victim is not None
     if victim is None:

@@ -19,11 +19,12 @@ from sqlmodel import Session
 from firstresponse import lookup
 from firstresponse.calls.details import parse_dob
 from firstresponse.lookup import LookupQuery
-from firstresponse.records import User
+from firstresponse.records import Person, User
 from firstresponse.security import audit
 from firstresponse.security.restricted import guard_history
 from firstresponse.store import Store
 from firstresponse.sync.client import AuthFailure, HubClient, NetworkFailure, RequestRejected
+from firstresponse.sync.person_copy import hold_copy
 
 History = dict[str, Any]
 
@@ -110,6 +111,21 @@ class LookupSource(Protocol):
 
     def history(self, person_id: str) -> History | None: ...
 
+    def hold(self, person_id: str) -> bool:
+        """Make sure the person is in this terminal's store (the hub's copy, with their
+        history, when the hub answers); True when they are held."""
+        ...
+
+
+def viewed(db: Session, user: User, found: Any, person_id: str) -> History | None:
+    """A history read from the store as `user` may see it (`guard_history`), audited."""
+    if found is None:
+        return None
+    found = guard_history(db, user, found)
+    audit.record(db, user.collar, "view", "person", person_id, via="local")
+    data = to_jsonable_python(found, fallback=str)
+    return data if isinstance(data, dict) else None
+
 
 class LocalLookup:
     """The lookup engine over the terminal's own store; audits every use and withholds
@@ -145,22 +161,22 @@ class LocalLookup:
 
     def history(self, person_id: str) -> History | None:
         with self.store.session() as db:
-            found = self.engine.person_history(db, person_id)
-            if found is None:
-                return None
-            found = guard_history(db, self.user, found)
-            audit.record(db, self.user.collar, "view", "person", person_id, via="local")
-        data = to_jsonable_python(found, fallback=str)
-        return data if isinstance(data, dict) else None
+            return viewed(db, self.user, self.engine.person_history(db, person_id), person_id)
+
+    def hold(self, person_id: str) -> bool:
+        with self.store.session() as db:
+            return db.get(Person, person_id) is not None
 
 
 class HubLookup:
-    """The hub's `/v1/lookup` endpoints (the hub audits who searched for whom)."""
+    """The hub's `/v1/lookup` endpoints (the hub audits who searched for whom); a person
+    chosen is held as a copy of the hub's record in `store` (`sync.person_copy`)."""
 
     name = "hub"
 
-    def __init__(self, client: HubClient) -> None:
+    def __init__(self, client: HubClient, store: Store | None = None) -> None:
         self.client = client
+        self.store = store
 
     def search(self, query: Search, limit: int = 10) -> list[Candidate]:
         params = query.params()
@@ -173,6 +189,9 @@ class HubLookup:
             return self.client.person_history(person_id).model_dump(mode="json")
         except RequestRejected:
             return None
+
+    def hold(self, person_id: str) -> bool:
+        return self.store is not None and hold_copy(self.store, self.client, person_id)
 
 
 @dataclass
@@ -204,3 +223,13 @@ class FallbackLookup:
             found = self.fallback.history(person_id)
             self.last = self.fallback.name
         return found
+
+    def hold(self, person_id: str) -> bool:
+        """The hub's copy when it answers; what this store holds when it has no such person
+        (one made here and not yet sent) or cannot be reached."""
+        try:
+            if self.primary.hold(person_id):
+                return True
+        except (NetworkFailure, AuthFailure):
+            pass
+        return self.fallback.hold(person_id)

@@ -14,7 +14,9 @@ from firstresponse.calls.briefing import briefing_for
 from firstresponse.calls.details import CallDetails
 from firstresponse.calls.grading import Graded, Override, grade_call, verify_supervisor
 from firstresponse.calls.intake import open_call, shift_calls
+from firstresponse.calls.people import hold_people
 from firstresponse.calls.safety import record_safety_advice
+from firstresponse.calls.sources import Candidate, LookupSource
 from firstresponse.checklist import Checklist, Evaluation
 from firstresponse.records import Assessment, Assignment, Incident, Person, User
 from firstresponse.store import Store
@@ -75,14 +77,23 @@ def start_call(
     user: User,
     details: CallDetails,
     *,
-    victim_id: str | None,
-    suspect_id: str | None,
+    victim: Candidate | None,
+    suspect: Candidate | None,
     force_code: str,
+    source: LookupSource,
 ) -> Incident:
-    """Open the incident for a live call (see `open_call`)."""
+    """Open the incident for a live call (see `open_call`), each person chosen from the
+    lookup's matches held here first under their own id (see `hold_people`)."""
+    chosen = [person for person in (victim, suspect) if person is not None]
+    hold_people(store, source, chosen)
     with store.session() as db:
         return open_call(
-            db, user, details, victim_id=victim_id, suspect_id=suspect_id, force_code=force_code
+            db,
+            user,
+            details,
+            victim_id=victim.person_id if victim else None,
+            suspect_id=suspect.person_id if suspect else None,
+            force_code=force_code,
         )
 
 

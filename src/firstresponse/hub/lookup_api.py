@@ -7,11 +7,17 @@ from datetime import date
 from sqlmodel import Session
 
 from firstresponse import lookup
+from firstresponse.hub import person_record
 from firstresponse.hub.db import serialise_audit
 from firstresponse.records import User
 from firstresponse.security import audit
 from firstresponse.security.restricted import guard_history
-from firstresponse.sync.lookup_protocol import LookupMatch, LookupResults, PersonHistory
+from firstresponse.sync.lookup_protocol import (
+    LookupMatch,
+    LookupResults,
+    PersonHistory,
+    PersonRecord,
+)
 
 FIELDS = ("name", "dob", "phone", "postcode", "address")
 
@@ -61,3 +67,14 @@ def history(db: Session, user: User, person_id: str) -> PersonHistory | None:
     serialise_audit(db)
     audit.record(db, user.collar, "view", "person", person_id, via="hub")
     return PersonHistory.model_validate(guard_history(db, user, found, outbox=False))
+
+
+def record(db: Session, user: User, person_id: str) -> PersonRecord | None:
+    """A person's record in store form for the terminal to hold (restricted cases as `user`
+    may see them); audited as a view of the person."""
+    rows = person_record.gather(db, user, person_id)
+    if rows is None:
+        return None
+    serialise_audit(db)
+    audit.record(db, user.collar, "view", "person", person_id, via="hub", copy=True)
+    return PersonRecord(person_id=person_id, rows=rows, versions=person_record.versions(db, rows))

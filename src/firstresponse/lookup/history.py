@@ -179,12 +179,17 @@ def _linked_line(person: Person, link: str) -> str:
 
 
 def person_history(
-    db: Session, person_id: str, today: date | None = None, serial_at: int | None = None
+    db: Session,
+    person_id: str,
+    today: date | None = None,
+    serial_at: int | None = None,
+    exclude: frozenset[str] = frozenset(),
 ) -> PersonHistory | None:
     """Everything a call handler or officer must know about one person, or None if unknown.
 
     Records confirmed to be the same person are merged: their incidents, orders,
-    markers and names count as this person's.
+    markers and names count as this person's. Incidents in `exclude` (the call in hand)
+    are not history: left out here and from every suspect profile.
     """
     person = db.get(Person, person_id)
     if person is None:
@@ -201,6 +206,7 @@ def person_history(
     incidents = db.exec(
         select(Incident)
         .where(or_(col(Incident.victim_id).in_(ids), col(Incident.suspect_id).in_(ids)))
+        .where(col(Incident.id).not_in(exclude))
         .order_by(col(Incident.occurred_at).desc(), col(Incident.reference))
     ).all()
     stored = db.exec(
@@ -265,8 +271,8 @@ def person_history(
         o.detail for o in lines if o.kind == OrderKind.BAIL_CONDITIONS and o.in_force
     ]
     history.dvds = [o.detail for o in lines if o.kind in DVDS]
-    history.perpetrator = perpetrator_of(db, ids, today, serial_at)
-    history.suspects = suspects_of(db, list(incidents), cluster, today, serial_at)
+    history.perpetrator = perpetrator_of(db, ids, today, serial_at, exclude)
+    history.suspects = suspects_of(db, list(incidents), cluster, today, serial_at, exclude)
     history.possible_links = proposals(db, person_id)
     history.narrative = _narrative(history)
     return history

@@ -123,8 +123,10 @@ def profiles(
     *,
     serial_at: int | None = None,
     withheld: set[str] | frozenset[str] = frozenset(),
+    exclude: frozenset[str] = frozenset(),
 ) -> dict[str, SuspectProfile]:
-    """The profile of each suspect (linked records merged); those in `withheld` unnamed."""
+    """The profile of each suspect (linked records merged); those in `withheld` unnamed;
+    incidents in `exclude` (the call in hand) left out."""
     serial_at = serial_at or serial_threshold()
     groups = clusters(db, suspect_ids)
     every = {pid for ids in groups.values() for pid in ids}
@@ -133,7 +135,7 @@ def profiles(
     incidents = list(
         db.exec(
             select(Incident)
-            .where(col(Incident.suspect_id).in_(every))
+            .where(col(Incident.suspect_id).in_(every), col(Incident.id).not_in(exclude))
             .order_by(col(Incident.occurred_at).desc())
         )
     )
@@ -215,11 +217,18 @@ def profiles(
 
 
 def perpetrator_of(
-    db: Session, person_ids: list[str], today: date, serial_at: int | None = None
+    db: Session,
+    person_ids: list[str],
+    today: date,
+    serial_at: int | None = None,
+    exclude: frozenset[str] = frozenset(),
 ) -> SuspectProfile | None:
-    """The person's own side as a suspect, or None when nothing is held against them."""
+    """The person's own side as a suspect, or None when nothing is held against them
+    (incidents in `exclude`, the call in hand, are not held against them)."""
     held = db.exec(
-        select(Incident.id).where(col(Incident.suspect_id).in_(person_ids)).limit(1)
+        select(Incident.id)
+        .where(col(Incident.suspect_id).in_(person_ids), col(Incident.id).not_in(exclude))
+        .limit(1)
     ).first()
     held = (
         held
@@ -247,12 +256,13 @@ def perpetrator_of(
     )
     if not held:
         return None
-    return profiles(db, person_ids[:1], today, serial_at=serial_at).get(person_ids[0])
+    found = profiles(db, person_ids[:1], today, serial_at=serial_at, exclude=exclude)
+    return found.get(person_ids[0])
 
 
 def suspects_of(
     db: Session, incidents: list[Incident], cluster: set[str], today: date,
-    serial_at: int | None = None,
+    serial_at: int | None = None, exclude: frozenset[str] = frozenset(),
 ) -> list[SuspectProfile]:  # fmt: skip
     """Profiles of the people who were suspects against this person, latest first."""
     latest: dict[str, date] = {}
@@ -265,7 +275,10 @@ def suspects_of(
                 open_.add(sid)
     if not latest:
         return []
-    found = profiles(db, list(latest), today, serial_at=serial_at, withheld=set(latest) - open_)
+    found = profiles(
+        db, list(latest), today, serial_at=serial_at, withheld=set(latest) - open_,
+        exclude=exclude,
+    )  # fmt: skip
     ranked = sorted(found.values(), key=lambda p: latest[p.person_id], reverse=True)
     for profile in ranked:
         profile.latest = latest[profile.person_id]

@@ -18,7 +18,12 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from firstresponse.sync.lookup_protocol import LookupMatch, LookupResults, PersonHistory
+from firstresponse.sync.lookup_protocol import (
+    LookupMatch,
+    LookupResults,
+    PersonHistory,
+    PersonRecord,
+)
 from firstresponse.sync.protocol import (
     API,
     DEVICE_HEADER,
@@ -300,6 +305,10 @@ class HubClient:
     def person_history(self, person_id: str) -> PersonHistory:
         """One person's history (the hub withholds what this officer may not see)."""
         return self._typed(PersonHistory, "GET", f"/lookup/people/{person_id}")
+
+    def person_record(self, person_id: str) -> PersonRecord:
+        """One person's record in store form, for this terminal to hold a copy of."""
+        return self._typed(PersonRecord, "GET", f"/lookup/people/{person_id}/record")
 
     def audit_head(self) -> AuditHead:
         """This terminal's audit chain head as the hub recorded it: entries and hash."""

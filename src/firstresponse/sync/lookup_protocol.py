@@ -8,6 +8,7 @@ hub, not silently on a terminal.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -79,3 +80,13 @@ class PersonHistory(_Wire):
     dvds: list[str] = Field(default_factory=list)
     incidents: list[HistoryIncident] = Field(default_factory=list)
     narrative: list[str] = Field(default_factory=list)
+
+
+class PersonRecord(BaseModel):
+    """A person's record in store form, for a terminal to hold a copy (see
+    `firstresponse.hub.person_record`): rows by table name, parents first, and the newest
+    version the hub holds of each row a terminal sent."""
+
+    person_id: str
+    rows: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
+    versions: dict[str, int] = Field(default_factory=dict)

@@ -48,7 +48,7 @@ def default_lookup(context: TerminalContext) -> LookupSource:
             client = HubClient(settings.hub_url, settings.device_token, session)
         except SyncFailure:
             return local
-        return FallbackLookup(HubLookup(client), local)
+        return FallbackLookup(HubLookup(client, context.store), local)
     return local
 
 

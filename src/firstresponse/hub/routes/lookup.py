@@ -10,7 +10,7 @@ from firstresponse.hub import lookup_api
 from firstresponse.hub.db import transaction
 from firstresponse.hub.deps import ERRORS, Db, Who, allow
 from firstresponse.security.permissions import Action
-from firstresponse.sync.lookup_protocol import LookupResults, PersonHistory
+from firstresponse.sync.lookup_protocol import LookupResults, PersonHistory, PersonRecord
 from firstresponse.sync.protocol import Problem
 
 router = APIRouter(prefix="/lookup", tags=["lookup"])
@@ -51,6 +51,17 @@ def history(who: Who, db: Db, person_id: PersonId) -> PersonHistory:
     allow(who, Action.LOOKUP)
     with transaction(db) as session:
         found = lookup_api.history(session, who.user, person_id)
+    if found is None:
+        raise HTTPException(404, "no such person")
+    return found
+
+
+@router.get("/people/{person_id}/record", response_model=PersonRecord, responses=NOT_FOUND)
+def record(who: Who, db: Db, person_id: PersonId) -> PersonRecord:
+    """One person's record in store form, for a terminal to hold a copy; audited."""
+    allow(who, Action.LOOKUP)
+    with transaction(db) as session:
+        found = lookup_api.record(session, who.user, person_id)
     if found is None:
         raise HTTPException(404, "no such person")
     return found

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -91,25 +89,21 @@ class CallHandlerHome(Screen[None]):
             self.notify(f"{incident.reference}: {incident.status}, no officer sent")
 
     def _resume(self, incident: Incident, victim: Person | None) -> None:
-        from firstresponse.calls import facts_from_history
-        from firstresponse.sync.client import SyncFailure
+        """THRIVE again, on its saved draft, from both people's record as held now (the
+        hub's copy fetched first when it answers)."""
+        from firstresponse.calls.people import call_people
         from firstresponse.tui.screens.call_handler.state import CallState
         from firstresponse.tui.screens.call_handler.thrive import ThriveScreen
 
-        source = self.app.context.lookup
-        found: dict[str, dict[str, Any] | None] = {}
-        for role, person_id in (("victim", incident.victim_id), ("suspect", incident.suspect_id)):
-            try:
-                found[role] = source.history(person_id) if person_id else None
-            except SyncFailure:
-                found[role] = None
+        context = self.app.context
+        people = call_people(context.store, context.signed_in, incident.id, context.lookup)
         state = CallState(
             incident_id=incident.id,
             reference=incident.reference,
             victim_name=victim.full_name if victim else "",
-            history=found["victim"],
-            facts=facts_from_history(found["victim"], found["suspect"]),
-            suspect_markers=list((found["suspect"] or {}).get("markers", [])),
+            history=people.victim,
+            facts=people.facts,
+            suspect_markers=people.suspect_markers,
         )
         self.app.push_screen(ThriveScreen(state))
 

@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 
 from firstresponse.calls import CallDetails, Candidate, Search, facts_from_history
 from firstresponse.calls.details import parse_children, parse_dob, split_name
+from firstresponse.calls.people import call_people
 from firstresponse.calls.terminal import start_call
 from firstresponse.records import Relationship
 from firstresponse.sync.client import SyncFailure
@@ -240,21 +241,27 @@ class NewCallScreen(Screen[None]):
             self.query_one("#name", Input).focus()
             return
         context = self.app.context
-        incident = start_call(
-            context.store,
-            context.signed_in,
-            details,
-            victim_id=self.selected.person_id if self.selected else None,
-            suspect_id=self.known["suspect"][0].person_id if "suspect" in self.known else None,
-            force_code=context.settings.force_code,
-        )
+        try:
+            incident = start_call(
+                context.store,
+                context.signed_in,
+                details,
+                victim=self.selected,
+                suspect=self.known["suspect"][0] if "suspect" in self.known else None,
+                force_code=context.settings.force_code,
+                source=context.lookup,
+            )
+        except ValueError as refused:  # nothing was written: the details stay on screen
+            self.notify(str(refused), title="Call not opened", severity="error")
+            return
+        people = call_people(context.store, context.signed_in, incident.id)
         state = CallState(
             incident_id=incident.id,
             reference=incident.reference,
             victim_name=self.selected.name if self.selected else details.victim_name,
-            history=self._history("victim"),
-            facts=facts_from_history(self._history("victim"), self._history("suspect")),
-            suspect_markers=list((self._history("suspect") or {}).get("markers", [])),
+            history=people.victim,
+            facts=people.facts,
+            suspect_markers=people.suspect_markers,
             answers=_prefill(details),
         )
         self.app.switch_screen(ThriveScreen(state))

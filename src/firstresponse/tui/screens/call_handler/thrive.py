@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from firstresponse.attendance import RecordImmutable, save_answers
+from firstresponse.attendance.terminal import open_checklist
 from firstresponse.calls import Override, prepare
 from firstresponse.calls.briefing import routine_reasons
 from firstresponse.calls.grading import BELOW_FLOOR, OVERRIDE_REASON, OVERRIDE_SUPERVISOR
 from firstresponse.checklist import Evaluation
 from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.autosave import DraftSaver
 from firstresponse.tui.screens.call_handler.state import CallState
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
 
@@ -50,6 +55,24 @@ class ThriveScreen(Screen[None]):
         self.state = state
         self.checklist = self.app.context.checklists["thrive"]
         self.override: Override | None = None
+        self.draft_id = self._open_draft()
+        self.saver: DraftSaver | None = None
+
+    def _open_draft(self) -> str | None:
+        """The call handler's THRIVE draft, started now if there is none, holding what the
+        call form filled in (an answer saved since wins over it)."""
+        context = self.app.context
+        opened = open_checklist(
+            context.store, self.state.incident_id, self.checklist, context.collar, self.state.facts
+        )
+        if opened.draft is None:
+            return None
+        saved = dict(opened.draft.answers or {})
+        answers = {**self.state.answers, **saved}
+        if answers != saved:
+            save_answers(context.store, opened.draft.id, answers, self.checklist, self.state.facts)
+        self.state.answers = answers
+        return opened.draft.id
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -60,6 +83,27 @@ class ThriveScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = f"THRIVE · {self.state.reference} · {self.state.victim_name}"
         self._show_floor(self.query_one(ChecklistForm).evaluation)
+        if self.draft_id is not None:
+            self.saver = DraftSaver(self._save, failed=self._failed)
+
+    def on_unmount(self) -> None:
+        if self.saver is not None:
+            self.saver.close()
+
+    def _save(self, payload: tuple[dict[str, Any], Evaluation]) -> None:
+        """On the writer thread: every answer as it is given."""
+        answers, evaluation = payload
+        assert self.draft_id is not None
+        context = self.app.context
+        try:
+            save_answers(
+                context.store, self.draft_id, answers, self.checklist, self.state.facts, evaluation
+            )
+        except RecordImmutable:  # graded meanwhile: the submitted answers are the record
+            return
+
+    def _failed(self, exc: Exception) -> None:
+        self.app.call_from_thread(self.notify, f"Not saved: {exc}", severity="error")
 
     def _show_floor(self, ev: Evaluation) -> None:
         banner = self.query_one("#floor", Static)
@@ -69,6 +113,8 @@ class ThriveScreen(Screen[None]):
     def on_checklist_form_changed(self, event: ChecklistForm.Changed) -> None:
         self.state.answers = event.answers
         self._show_floor(event.evaluation)
+        if self.saver is not None:
+            self.saver.put((event.answers, event.evaluation))
 
     def action_grade(self) -> None:
         form = self.query_one(ChecklistForm)
@@ -114,5 +160,5 @@ class ThriveScreen(Screen[None]):
             self.app.switch_screen(SafetyAdviceScreen(self.state))
 
     def action_leave(self) -> None:
-        self.notify(f"{self.state.reference} stays open until graded")
+        self.notify(f"{self.state.reference} stays open until graded; its answers are saved")
         self.app.pop_screen()
