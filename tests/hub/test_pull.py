@@ -129,3 +129,49 @@ def test_a_cursor_beyond_any_entry_reads_nothing(hub: Hub) -> None:
     with hub.client(hub.enrol(), "CH1001") as client:
         page = client.pull("999999999999999999.999999999999999999")
     assert (page.changes, page.more) == ([], False)
+
+
+def test_a_hub_upgraded_sends_the_decisions_orders_and_reviews_it_already_held(
+    hub_target: str, tmp_path: Path
+) -> None:
+    """A hub before the feed carried them kept them unsent: the upgrade writes their entries."""
+    from sqlmodel import select
+
+    from firstresponse.hub.db import hub_engine, transaction
+    from firstresponse.hub.models import EVERYONE, HubChange
+    from firstresponse.records import Decision, ProtectiveOrder, Review
+    from firstresponse.store.migrate import upgrade
+
+    engine = hub_engine(hub_target, migrate=False)
+    upgrade(engine, "0012_known_hub_versions", role="hub")
+    with transaction(engine) as db:
+        victim = Person(forename="Nia", surname="Old")
+        suspect = Person(forename="Rex", surname="Old")
+        db.add_all([victim, suspect])
+        db.flush()
+        incident = Incident(
+            reference="CAD-old",
+            occurred_at=datetime.now(UTC),
+            victim_id=victim.id,
+            suspect_id=suspect.id,
+            status="attended",
+        )
+        db.add(incident)
+        db.flush()
+        held = [
+            Decision(incident_id=incident.id, kind="no_arrest", reason="r", made_by="PC2001"),
+            ProtectiveOrder(
+                kind="dvpn", subject_id=suspect.id, protected_id=victim.id, incident_id=incident.id
+            ),
+            Review(
+                subject_kind="incident", subject_id=incident.id, reviewer="SG3001", officer="PC2001"
+            ),
+        ]
+        db.add_all(held)
+    upgrade(engine, role="hub")
+    with transaction(engine) as db:
+        entries = {(c.record_id, c.recipient) for c in db.exec(select(HubChange))}
+    engine.dispose()
+    for record in held:
+        assert (record.id, EVERYONE) in entries
+    assert (held[0].id, "PC2001") in entries and (held[2].id, "PC2001") in entries

@@ -39,6 +39,7 @@ from firstresponse.records import (
     canonical_json,
     utcnow,
 )
+from firstresponse.records.kinds import MODELS
 from firstresponse.security.permissions import Action, allowed
 from firstresponse.sync.protocol import Change
 
@@ -365,3 +366,21 @@ def read(db: Session, user: User, cursor: str, limit: int) -> tuple[list[Change]
         for row in rows[:limit]
     ]
     return changes, (changes[-1].cursor if changes else cursor), more
+
+
+def backfill(db: Session, kinds: list[Kind], chunk: int = 500) -> int:
+    """Write the feed entries of every stored record of `kinds`, as if each had just
+    arrived (for kinds a hub kept before it sent them); returns how many were written.
+    Inserted at once, under the feed lock, in the caller's transaction."""
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FEED_LOCK})
+    written = 0
+    for kind in kinds:
+        model: Any = MODELS[kind]
+        ids = list(db.exec(select(model.id).order_by(model.id)))
+        for start in range(0, len(ids), chunk):
+            query = select(model).where(col(model.id).in_(ids[start : start + chunk]))
+            entries = for_stored(db, [(kind, record) for record in db.exec(query)])
+            bulk.insert_rows(db, HubChange.__table__, entries)  # type: ignore[attr-defined]
+            written += len(entries)
+    return written
