@@ -10,7 +10,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from firstresponse.records import Grade, Marker, OrderKind, Relationship, RiskLevel, limits
+from firstresponse.records import (
+    Grade,
+    Marker,
+    OrderKind,
+    Relationship,
+    RiskLevel,
+    limits,
+    validate,
+)
 from firstresponse.vocab import ETHNICITIES, ethnicity_code
 
 
@@ -272,6 +280,8 @@ def parse_row(line: int, raw: dict[str, str | None]) -> HistoryRow:
         address=" ".join(cell.get("address", "").split()),
         summary=cell.get("summary", ""),
     )
+    if problem := validate.moment_problem("occurred_at", row.occurred_at):
+        raise RowError(problem)
     if dob := cell.get("dob"):
         row.dob = _date(dob, "dob")
         if problem := limits.dob_problem("dob", row.dob):

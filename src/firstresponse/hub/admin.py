@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from firstresponse.demo.users import DEMO_PIN, DEMO_USERS
 from firstresponse.hub.auth import new_token, token_hash
 from firstresponse.hub.db import serialise_audit
 from firstresponse.hub.models import HubDevice
@@ -15,15 +16,6 @@ from firstresponse.records import User, utcnow
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, require
 from firstresponse.security.pins import hash_pin, verify_pin
-
-DEMO_PIN = "1234"
-DEMO_USERS = (
-    ("CH1001", "Demo Call Handler", "call_handler", "Control"),
-    ("PC2001", "Demo Responder One", "responder", "Response A"),
-    ("PC2002", "Demo Responder Two", "responder", "Response A"),
-    ("SG3001", "Demo Supervisor", "supervisor", "Response A"),
-    ("AD4001", "Demo Admin", "admin", ""),
-)
 
 
 class AdminError(ValueError):
@@ -80,7 +72,8 @@ def devices(db: Session) -> list[HubDevice]:
 
 
 def ensure_demo_users(db: Session) -> list[str]:
-    """Add the demo users (PIN 1234) that the hub does not have yet; returns their collars."""
+    """Add the demo's officers (demo.users: the teams the README lists, PIN 1234) that the
+    hub does not have yet; returns their collars."""
     added = []
     for collar, name, role, team in DEMO_USERS:
         if db.exec(select(User).where(User.collar == collar)).first() is None:

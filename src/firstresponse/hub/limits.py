@@ -1,4 +1,5 @@
-"""The hub's request body cap: an ASGI middleware answering 413 past `MAX_BODY_BYTES`.
+"""The hub's request body cap and text check: an ASGI middleware answering 413 past
+`MAX_BODY_BYTES`, and 422 naming the field for text that is not valid Unicode.
 
 A request that declares a longer body is refused before any of it is parsed; one that
 does not declare its length (chunked) is counted as it arrives and refused at the chunk
@@ -7,11 +8,18 @@ on as it is, where any other error would become a 400). Either way the hub holds
 most the cap in memory. What is sent beyond the cap is read and dropped (up to
 `DRAIN_BYTES`) so that the client, still writing, sees the 413 rather than a reset
 connection.
+
+JSON may spell a lone UTF-16 surrogate (`"\\ud800"`), which parses into a Python string
+that cannot be encoded, hashed or stored: every route would fail deep inside with a 500.
+So the whole body is looked at as its last chunk arrives: when it holds such an escape at
+all (one regular-expression scan), it is parsed and the first field holding a lone
+surrogate is named in a 422, before any route sees it (`invalid_text_field`).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -26,6 +34,53 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 DRAIN_BYTES = 64 * 1024 * 1024
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+class InvalidText(HTTPException):
+    """Raised from `receive` when a JSON body holds a lone surrogate: 422 naming the field."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(
+            422,
+            f"{field} is not valid text: it holds a lone UTF-16 surrogate (\\uD800-\\uDFFF), "
+            "which is no character; send the text as it was typed",
+        )
+
+
+def _bad_text(value: Any, path: str) -> str | None:
+    """The dotted path of the first string (key or value) in `value` that is not valid Unicode."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path or "body"
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            inner = f"{path}.{key}" if path else str(key)
+            if _bad_text(key, path) is not None:
+                return (path + "." if path else "") + "(a field name)"
+            if (found := _bad_text(item, inner)) is not None:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if (found := _bad_text(item, f"{path}.{index}" if path else str(index))) is not None:
+                return found
+    return None
+
+
+def invalid_text_field(body: bytes) -> str | None:
+    """The field of a JSON `body` holding a lone surrogate, or None (also when not JSON:
+    the route's own parsing says so)."""
+    if not _SURROGATE_ESCAPE.search(body):
+        return None
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return None
+    found = _bad_text(parsed, "")
+    return found.encode("utf-8", "backslashreplace").decode("ascii") if found else None
 
 
 class BodyTooLarge(HTTPException):
@@ -69,16 +124,24 @@ class BodyLimit:
             await self._refuse(send)
             return
         received = 0
+        chunks: list[bytes] = []
 
         async def counted() -> Message:
             nonlocal received
             message = await receive()
             if message["type"] == "http.request":
-                received += len(message.get("body", b""))
+                chunk = message.get("body", b"")
+                received += len(chunk)
                 if received > self.max_bytes:
                     if message.get("more_body", False):
                         await _drain(receive, received)
                     raise BodyTooLarge(self.max_bytes)
+                chunks.append(chunk)
+                if not message.get("more_body", False):
+                    field = invalid_text_field(b"".join(chunks))
+                    chunks.clear()
+                    if field is not None:
+                        raise InvalidText(field)
             return message
 
         await self.app(scope, counted, send)

@@ -1,9 +1,12 @@
 """The bounds every record must keep, defined once for the terminal, import and the hub.
 
 Every text field has a length limit: names, addresses and free text their own, any
-other text (codes, references, collar numbers, ids) `LINE`. Names and one-line fields
-hold no control characters (NUL, escapes, bidirectional overrides); free text may
-hold line breaks and tabs and nothing else of the kind. JSON fields (answers, results,
+other text (codes, references, collar numbers, ids) `LINE`. Every text is valid Unicode
+(no lone surrogate). One-line fields hold no control characters (NUL, escapes,
+bidirectional overrides, zero-width spaces, line separators); free text may hold line
+breaks and tabs and nothing else of the kind. Names follow records.validate's one rule
+(no invisible characters, nothing a spreadsheet would run as a formula), as does when an
+incident happened (`MOMENT_FIELDS`: not in the future). JSON fields (answers, results,
 briefings, audit detail) are capped by the size of their JSON text. A date of birth is
 neither in the future nor absurdly long ago. A coded field (`CODES`) holds one of its codes
 or nothing. An integer fits in 64 bits (what every database the records go to can hold).
@@ -25,6 +28,7 @@ from typing import Any
 
 import orjson
 
+from firstresponse.records.validate import FORMULA_START, moment_text_problem, name_problem
 from firstresponse.vocab import ETHNICITIES
 
 
@@ -35,9 +39,10 @@ class Rule:
     max_chars: int
     multiline: bool = False
     what: str = "text"
+    name: bool = False  # held to records.validate.name_problem too
 
 
-NAME = Rule(100, what="a name")
+NAME = Rule(100, what="a name", name=True)
 LINE = Rule(200)
 ADDRESS = Rule(300, what="an address")
 TEXT = Rule(20_000, multiline=True)
@@ -74,10 +79,15 @@ FIELDS: dict[str, dict[str, Rule]] = {
     "dvdsstep": {"note": TEXT},
 }
 DOB_FIELDS = frozenset({"dob"})
+#: When something happened: not in the future (records.validate.moment_problem).
+MOMENT_FIELDS = frozenset({"occurred_at"})
 #: (table, field) -> the codes it may hold ("" always allowed: not recorded).
 CODES: dict[tuple[str, str], frozenset[str]] = {("person", "ethnicity"): frozenset(ETHNICITIES)}
 
-_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_LINE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]"
+)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -95,10 +105,12 @@ def text_problem(label: str, value: str, rule: Rule = LINE) -> str | None:
     if len(value) > rule.max_chars:
         most = f"{rule.what} may have at most {rule.max_chars:,}"
         return f"{label} is {len(value):,} characters long; {most}"
+    if lone := _SURROGATE.search(value):
+        return f"{label} is not valid text: it holds a lone surrogate (U+{ord(lone.group()):04X})"
     found = (_CONTROL_TEXT if rule.multiline else _CONTROL_LINE).search(value)
     if found:
         return f"{label} holds a control character (U+{ord(found.group()):04X})"
-    return None
+    return name_problem(label, value) if rule.name else None
 
 
 def latest_uk_date() -> date:
@@ -146,6 +158,8 @@ def _field_problem(table: str, column: str, value: Any) -> str | None:
     label = column[:40]
     if column in DOB_FIELDS and value is not None:
         return _dob(label, value)
+    if column in MOMENT_FIELDS and value is not None:
+        return moment_text_problem(label, value)
     if isinstance(value, int) and not _INT_MIN <= value <= _INT_MAX:
         return f"{label} is too large for a {INT_BITS}-bit integer"
     if isinstance(value, str):
@@ -167,7 +181,7 @@ _PLAIN = frozenset({type(None), bool, float})
 @cache
 def _plain_text(table: str) -> tuple[dict[str, Rule], frozenset[str]]:
     """The text rules of `table`'s fields, and the fields always checked in full."""
-    special = DOB_FIELDS | {column for name, column in CODES if name == table}
+    special = DOB_FIELDS | MOMENT_FIELDS | {column for name, column in CODES if name == table}
     if table == "child":
         special |= {"age"}
     return FIELDS.get(table, {}), frozenset(special)
@@ -185,8 +199,10 @@ def problems(table: str, body: Mapping[str, Any]) -> list[str]:
         if column not in special:
             kind = type(value)
             if kind is str:  # printable ASCII holds no control character
-                short = len(value) <= rules.get(column, LINE).max_chars
-                if short and value.isascii() and value.isprintable():
+                rule = rules.get(column, LINE)
+                short = len(value) <= rule.max_chars
+                formula = rule.name and value.lstrip()[:1] in FORMULA_START
+                if short and value.isascii() and value.isprintable() and not formula:
                     continue
             elif kind in _PLAIN or (kind is int and _INT_MIN <= value <= _INT_MAX):
                 continue
