@@ -228,8 +228,10 @@ class FallbackLookup:
         """The hub's copy when it answers; what this store holds when it has no such person
         (one made here and not yet sent) or cannot be reached."""
         try:
-            if self.primary.hold(person_id):
+            held = self.primary.hold(person_id)
+            self.last = self.primary.name
+            if held:
                 return True
         except (NetworkFailure, AuthFailure):
-            pass
+            self.last = self.fallback.name
         return self.fallback.hold(person_id)
