@@ -96,3 +96,34 @@ def test_cli_dip_sample_is_reproducible(seeded: Store, capsys: pytest.CaptureFix
     assert first["seed"] == 9 and first["items"] == again["items"]
     # E-PLAIN was attended with no risk assessment: always drawn, like the restricted case
     assert [i["reference"] for i in first["items"]] == ["E-PLAIN", "E-SUSPECT"]
+
+
+def test_a_same_shift_high_risk_review_is_exported_beside_the_dip_sample_reviews(
+    seeded: Store,
+) -> None:
+    from firstresponse.records import Incident
+    from firstresponse.supervision.export import REVIEW_COLUMNS, to_csv
+    from firstresponse.supervision.high_risk import Submission, record_high_risk_review
+
+    with seeded.session() as db:
+        sergeant = db.exec(select(User).where(User.collar == "SG3001")).one()
+        plain = db.exec(select(Incident).where(Incident.reference == "E-PLAIN")).one()
+        at = datetime(2026, 3, 2, 10, tzinfo=UTC)
+        submission = Submission(
+            plain.id, "E-PLAIN", "PC2001", "Alpha", at, at, "high", "high", None
+        )
+        review = record_high_risk_review(
+            db, sergeant, submission, "regrade", "No escalation since: medium fits",
+            level_after="medium", escalate_to="da_team",
+        )  # fmt: skip
+        data = build_export(db, START, END, include_restricted=False)
+    (row,) = [r for r in data["reviews"] if r["review_kind"] == "high_risk"]
+    assert (row["review_id"], row["incident_reference"], row["officer"]) == (
+        review.id, "E-PLAIN", "PC2001",
+    )  # fmt: skip
+    assert (row["outcome"], row["risk_before"], row["risk_after"]) == ("regrade", "high", "medium")
+    assert row["reason"] == "No escalation since: medium fits" and row["escalated_to"] == "da_team"
+    assert {r["review_kind"] for r in data["reviews"]} == {"dip_sample", "high_risk"}
+    reviews = to_csv(data["reviews"], REVIEW_COLUMNS).splitlines()  # as `export` writes them
+    assert reviews[0].startswith("review_id,review_kind,") and len(reviews) == 3
+    assert next(line for line in reviews if review.id in line).count("No escalation") == 1

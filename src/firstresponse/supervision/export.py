@@ -1,4 +1,5 @@
-"""Export the compliance figures and the reviews, as JSON or CSV, with restricted data withheld.
+"""Export the compliance figures and the reviews (dip-sample and same-shift high-risk), as
+JSON or CSV, with restricted data withheld.
 
 Restricted fields (immigration status, refuge address) and the reviews of
 police-workforce-suspect cases are left out unless the user's role may view restricted
@@ -12,9 +13,9 @@ import io
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from firstresponse.records import Review, User, utcnow
+from firstresponse.records import HighRiskReview, Review, User, utcnow
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, require
 from firstresponse.security.restricted import can_view_restricted
@@ -25,6 +26,7 @@ from firstresponse.supervision.figures import leaders_figures
 RESTRICTED_FIELDS = ("immigration_status", "refuge_address")
 REVIEW_COLUMNS = [
     "review_id",
+    "review_kind",
     "incident_reference",
     "occurred_at",
     "officer",
@@ -33,12 +35,18 @@ REVIEW_COLUMNS = [
     "outcome",
     "points_met",
     "points_not_met",
+    "risk_before",
+    "risk_after",
+    "reason",
+    "escalated_to",
     "feedback",
     "reviewed_at",
     "acknowledged_at",
     "police_workforce_suspect",
     *RESTRICTED_FIELDS,
 ]
+#: `review_kind`: a dip-sample review, or a same-shift review of a high-risk submission.
+DIP_SAMPLE, HIGH_RISK = "dip_sample", "high_risk"
 FIGURE_COLUMNS = ["scope", "group", "metric", "label", "count", "hits", "rate", "median"]
 
 
@@ -49,18 +57,60 @@ def _refuge_address(answers: list[dict[str, Any]]) -> str:
     return ""
 
 
+def _when(at: datetime | None) -> str:
+    return aware(at).isoformat() if at is not None else ""
+
+
+def _own_fields(review: Review | HighRiskReview) -> dict[str, Any]:
+    """The columns that differ between the two kinds of review."""
+    if isinstance(review, HighRiskReview):
+        return {
+            "review_kind": HIGH_RISK,
+            "outcome": review.decision,
+            "points_met": "",
+            "points_not_met": "",
+            "risk_before": review.level_before,
+            "risk_after": review.level_after,
+            "reason": review.reason,
+            "escalated_to": review.escalate_to,
+        }
+    return {
+        "review_kind": DIP_SAMPLE,
+        "outcome": review.outcome,
+        "points_met": sum(v == "met" for v in review.answers.values()),
+        "points_not_met": sum(v == "not_met" for v in review.answers.values()),
+        "risk_before": "",
+        "risk_after": "",
+        "reason": "",
+        "escalated_to": "",
+    }
+
+
+def _reviews(
+    db: Session, start: datetime, end: datetime
+) -> list[tuple[str, Review | HighRiskReview]]:
+    """(incident id, review) for the reviews of both kinds made in [start, end), in order."""
+    found: list[tuple[str, Review | HighRiskReview]] = []
+    for review in db.exec(
+        select(Review).where(Review.created_at >= start, Review.created_at < end)
+    ):
+        found.append((review.subject_id if review.subject_kind == "incident" else "", review))
+    query = select(HighRiskReview).where(
+        HighRiskReview.created_at >= start, HighRiskReview.created_at < end
+    )
+    found += [(review.incident_id, review) for review in db.exec(query)]
+    return sorted(found, key=lambda pair: (aware(pair[1].created_at), pair[1].id))
+
+
 def review_rows(
     db: Session, start: datetime, end: datetime, include_restricted: bool
 ) -> tuple[list[dict[str, Any]], int]:
-    """Rows for reviews made in [start, end), and how many were withheld as restricted."""
+    """Rows for the reviews made in [start, end), dip-sample and same-shift high-risk alike,
+    and how many were withheld as restricted."""
     team_of = teams(db)
     rows, withheld = [], 0
-    for review in db.exec(
-        select(Review)
-        .where(Review.created_at >= start, Review.created_at < end)
-        .order_by(col(Review.created_at))
-    ):
-        case = load_case(db, review.subject_id) if review.subject_kind == "incident" else None
+    for incident_id, review in _reviews(db, start, end):
+        case = load_case(db, incident_id) if incident_id else None
         suspect = bool(case and case.police_workforce_suspect)
         if suspect and not include_restricted:
             withheld += 1
@@ -70,18 +120,14 @@ def review_rows(
         row: dict[str, Any] = {
             "review_id": review.id,
             "incident_reference": case.incident.reference if case else "",
-            "occurred_at": aware(case.incident.occurred_at).isoformat() if case else "",
+            "occurred_at": _when(case.incident.occurred_at) if case else "",
             "officer": review.officer,
             "team": team_of.get(review.officer, ""),
             "reviewer": review.reviewer,
-            "outcome": review.outcome,
-            "points_met": sum(v == "met" for v in review.answers.values()),
-            "points_not_met": sum(v == "not_met" for v in review.answers.values()),
+            **_own_fields(review),
             "feedback": review.feedback,
-            "reviewed_at": aware(review.created_at).isoformat(),
-            "acknowledged_at": aware(review.acknowledged_at).isoformat()
-            if review.acknowledged_at
-            else "",
+            "reviewed_at": _when(review.created_at),
+            "acknowledged_at": _when(review.acknowledged_at),
             "police_workforce_suspect": suspect,
             "immigration_status": isinstance(vulnerabilities, list)
             and "immigration" in vulnerabilities,
