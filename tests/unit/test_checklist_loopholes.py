@@ -38,7 +38,7 @@ WITH_ORDER = {"live_orders": 1, "orders_in_force": [ORDER]}
 
 # --- Versions -------------------------------------------------------------------------------
 def test_changed_checklists_have_new_versions() -> None:
-    assert (THRIVE.version, FIRST.version, RISK.version) == ("1.1", "2.0", "2.0")
+    assert (THRIVE.version, FIRST.version, RISK.version) == ("1.1", "2.1", "2.1")
 
 
 # --- Offences disclosed and positive action --------------------------------------------------
@@ -339,10 +339,10 @@ def test_declining_marac_at_high_risk_needs_a_supervisors_authority() -> None:
     assert not errors(ev)
     declined = next(d for d in ev.decisions if d.kind == "marac_declined_high_risk")
     assert declined.reason.startswith("SG3001")
-    # at medium risk (an escalation referral) declining needs the reason only
+    # at medium risk an escalation referral declined needs the supervisor too (issue 26)
     ev = evaluate(RISK, {**answers, "officer_level": "medium"}, {"incidents_12m": 3})
-    assert "marac_decline_authority" not in ev.visible
-    assert "referral_declined" in kinds(ev)
+    assert "marac_decline_authority" in missing(ev)
+    assert {"referral_declined", "marac_declined_high_risk"} <= set(kinds(ev))
 
 
 @pytest.mark.parametrize("indicator", ["strangulation", "threats_to_kill", "weapon_used"])
@@ -373,7 +373,7 @@ def test_hba_screening_questions_are_asked_of_everyone() -> None:
 def test_others_threatening_the_victim_is_asked_the_right_way_round() -> None:
     item = RISK.item("others_threatening")
     assert item is not None and "risk_factor" in item.tags
-    assert "threatening the victim" in item.label and "afraid of the abuser" not in item.label
+    assert "threats against the victim" in item.label and "afraid of the abuser" not in item.label
     assert RISK.item("others_at_risk") is None
     # an answer to the old, reversed question is not counted
     ev = evaluate(RISK, {"others_at_risk": "yes"})

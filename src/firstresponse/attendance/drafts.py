@@ -13,12 +13,15 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from firstresponse.attendance.known import recorded_children, risk_fills
 from firstresponse.checklist import Checklist, Evaluation, evaluate, with_fact_entries
-from firstresponse.records import Assessment, Child, RecordStatus, utcnow
+from firstresponse.records import Assessment, RecordStatus, utcnow
 from firstresponse.store import Store
 
 FIRST_RESPONSE = "first_response"
 RISK = "risk"
+#: Own key: the answers a draft opened with (carried forward), not yet the officer's.
+PREFILLED = "_prefilled"
 
 
 class RecordImmutable(Exception):
@@ -27,6 +30,14 @@ class RecordImmutable(Exception):
 
 def _own(key: str) -> bool:
     return key.startswith("_")
+
+
+def answered_by_officer(draft: Assessment) -> bool:
+    """True once the draft holds an answer the officer gave (not one it opened with)."""
+    answers = draft.answers or {}
+    filled = answers.get(PREFILLED)
+    filled = filled if isinstance(filled, dict) else {}
+    return any(not _own(k) and (k not in filled or filled[k] != v) for k, v in answers.items())
 
 
 def draft_for(db: Session, incident_id: str, checklist_id: str, author: str) -> Assessment | None:
@@ -75,16 +86,11 @@ def history(db: Session, assessment_id: str) -> list[Assessment]:
 def known_children(db: Session, incident_id: str) -> dict[str, Any]:
     """The children already recorded for the incident (by the call handler), as entries of
     the checklist's children group. Each entry keeps its Child record id, so what the
-    officer records about that child updates the same record instead of adding another.
-    Whether children are present is still the officer's own answer."""
-    rows = db.exec(select(Child).where(Child.incident_id == incident_id)).all()
+    officer records about that child updates the same record instead of adding another;
+    removing one is an answer with a reason (a decision), never a silent deletion."""
     entries = [
-        {
-            "_id": child.id,
-            "name": child.name,
-            **({"age": child.age} if child.age is not None else {}),
-        }
-        for child in sorted(rows, key=lambda c: (c.name, c.age or 0, c.id))
+        {"_id": c["id"], **{k: v for k, v in c.items() if k in ("name", "age")}}
+        for c in recorded_children(db, incident_id)
     ]
     return {"children": entries} if entries else {}
 
@@ -111,6 +117,9 @@ def open_draft(
             db.add(found)
         return found
     answers = known_children(db, incident_id) if checklist.id == FIRST_RESPONSE else {}
+    if checklist.id == RISK:  # what the call and the scene recorded, carried forward
+        filled = {k: v for k, v in risk_fills(facts).items() if checklist.item(k)}
+        answers = {**filled, PREFILLED: filled} if filled else {}
     answers = with_fact_entries(checklist, answers, facts)
     draft = Assessment(
         incident_id=incident_id,

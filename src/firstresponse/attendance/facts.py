@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, or_, select
 
+from firstresponse.attendance.known import known_facts
 from firstresponse.records import Incident, Marker, OrderKind, PersonMarker, ProtectiveOrder
 
 YEAR = timedelta(days=365)
@@ -74,7 +75,8 @@ def _on_marac(orders: list[ProtectiveOrder], on: date) -> bool:
 
 def facts_for(db: Session, incident_id: str | None) -> dict[str, Any]:
     """repeat_victim, incidents_12m, previous_risk_level (within 12 months),
-    police_workforce_suspect, markers, live_orders, orders_in_force, on_marac."""
+    police_workforce_suspect, markers, live_orders, orders_in_force, on_marac, and what the
+    call and the scene already recorded (`known.known_facts`)."""
     incident = db.get(Incident, incident_id) if incident_id else None
     if incident is None:
         return {}
@@ -104,7 +106,7 @@ def facts_for(db: Session, incident_id: str | None) -> dict[str, Any]:
             {"id": o.id, "label": order_label(o), "order": order_label(o)} for o in in_force
         ],
         "on_marac": _on_marac(orders, on),
-    }
+    } | known_facts(db, incident)
 
 
 def _aware(value: datetime) -> datetime:

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from firstresponse.attendance.drafts import (
     FIRST_RESPONSE,
     RISK,
+    answered_by_officer,
     draft_for,
     drafts_for,
     submitted_for,
@@ -59,7 +60,7 @@ PULLED_CHILD_VERSION = 2
 #: Group entries a decision can be about, and the answer that names the entry.
 ENTRY_NAMES = {"children": ("name", "Child"), "orders_in_force": ("order", "Order")}
 #: Decision kinds several questions share: the reason is prefixed with the question.
-LABELLED_DECISIONS = {"evidence_not_gathered", "referral_declined"}
+LABELLED_DECISIONS = {"evidence_not_gathered", "referral_declined", "contradicts_earlier"}
 
 
 class SubmissionRefused(Exception):
@@ -80,9 +81,7 @@ def _started(db: Session, incident_id: str, author: str) -> list[Assessment]:
     """The officer's drafts with at least one answer. An opened form nobody has answered is
     ignored; one holding the children carried over from the call is not."""
     return [
-        d
-        for d in drafts_for(db, incident_id, author)
-        if d.replaces_id or any(not k.startswith("_") for k in (d.answers or {}))
+        d for d in drafts_for(db, incident_id, author) if d.replaces_id or answered_by_officer(d)
     ]
 
 

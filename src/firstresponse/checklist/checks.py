@@ -180,6 +180,7 @@ def _check_item_refs(item: Item, cl: Checklist, ctx: Ctx, group: str = "") -> No
         ("when", item.when),
         ("reason_if", item.reason_if),
         ("constraint", item.constraint),
+        *(("check", cond) for cond, _ in item.checks),
     ):
         _check_refs(cond, item.line, f"{what} '{name}'", cl, ctx, group)
     for child in item.items:

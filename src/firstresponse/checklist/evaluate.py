@@ -212,8 +212,12 @@ class _Resolver:
             return sum(v for v in values if isinstance(v, int | float) and not isinstance(v, bool))
         if comp.kind == "entries":
             return sum(len(v) for v in values if isinstance(v, list))
+        if comp.kind == "hours_between":
+            return _hours_between(*values)
         return sum(
-            1 for v in values if v == comp.value or (isinstance(v, list) and comp.value in v)
+            1
+            for v in values
+            if v in comp.values or (isinstance(v, list) and any(c in v for c in comp.values))
         )
 
     def flag(self, name: str) -> bool:
@@ -268,6 +272,15 @@ class _Resolver:
             return computed.value, final
 
         return self._once("risk", (None, None), find)
+
+
+def _hours_between(start: Any, end: Any) -> float | None:
+    """Hours from one date-time answer to another, or None unless both are date-times."""
+    try:
+        first, second = (datetime.fromisoformat(str(v).strip()) for v in (start, end))
+        return (second - first).total_seconds() / 3600
+    except (TypeError, ValueError):
+        return None
 
 
 def _check_value(item: Item, value: Any) -> str:
@@ -343,9 +356,8 @@ class _Walker:
             problem = _check_value(item, value)
             if problem:
                 self.ev.errors.append(Issue(path, f"{item.label}: {problem}"))
-            elif item.constraint is not None and not item.constraint.holds(self.res, scope):
-                message = item.constraint_message or "the answer does not fit the other answers"
-                self.ev.errors.append(Issue(path, f"{item.label}: {message}"))
+            else:
+                self.constraints(item, path, scope)
         if item.reason_if is not None and item.reason_if.holds(self.res, scope):
             source = self.res.answers if scope is None else scope[2]
             self.reason(
@@ -355,6 +367,14 @@ class _Walker:
                 item.decision,
                 item.label,
             )
+
+    def constraints(self, item: Item, path: str, scope: Scope) -> None:
+        """The item's constraint and each further check: every one broken is an error."""
+        default = "the answer does not fit the other answers"
+        rules = [(item.constraint, item.constraint_message or default)] if item.constraint else []
+        for cond, message in (*rules, *item.checks):
+            if not cond.holds(self.res, scope):
+                self.ev.errors.append(Issue(path, f"{item.label}: {message}"))
 
     def group(self, item: Item, path: str, value: Any) -> None:
         if value is not None and _check_value(item, value):

@@ -58,6 +58,7 @@ ITEM_KEYS = {
     "decision",
     "constraint",
     "constraint_message",
+    "checks",
     "min",
     "max",
     "pattern",
@@ -73,7 +74,7 @@ RULE_KEYS = {
     "grade floor": {"grade"},
     "risk rule": {"level"},
 }
-COMPUTED_KINDS = ("count", "sum", "entries")
+COMPUTED_KINDS = ("count", "sum", "entries", "hours_between")
 COMPUTED_KEYS = {"id", "label", "kind", "items", "tag", "value"}
 
 
@@ -217,6 +218,7 @@ def _item(raw: Any, ctx: Ctx, after: int, section: str, group: str = "") -> tupl
         decision=decision,
         constraint=_condition(raw.get("constraint"), ctx, line, f"{what} 'constraint'"),
         constraint_message=_str(raw, "constraint_message", ctx, line, what),
+        checks=_checks(raw.get("checks", []), ctx, line, what),
         minimum=_number_or_none(raw, "min", ctx, line, what),
         maximum=_number_or_none(raw, "max", ctx, line, what),
         pattern=pattern,
@@ -229,6 +231,22 @@ def _item(raw: Any, ctx: Ctx, after: int, section: str, group: str = "") -> tupl
         line=line,
     )
     return item, max(cursor, line)
+
+
+def _checks(raw: Any, ctx: Ctx, line: int, what: str) -> tuple[tuple[Condition, str], ...]:
+    """Further constraints: `checks = [ { holds = {condition}, message = "..." } ]`."""
+    if not isinstance(raw, list):
+        ctx.fail(line, f"{what}: 'checks' must be a list of {{ holds = ..., message = ... }}")
+        return ()
+    out = []
+    for check in raw:
+        if not isinstance(check, dict) or set(check) != {"holds", "message"}:
+            ctx.fail(line, f"{what}: each check needs exactly 'holds' (a condition) and 'message'")
+            continue
+        cond = _condition(check["holds"], ctx, line, f"{what} check")
+        if cond is not None:
+            out.append((cond, str(check["message"])))
+    return tuple(out)
 
 
 def _table_list(raw: dict[str, Any], key: str, ctx: Ctx, header: str) -> list[tuple[Any, int]]:
@@ -306,9 +324,22 @@ def _computed(raw: Any, ctx: Ctx, line: int, items: dict[str, Item]) -> Computed
             ctx.fail(ctx.src.token_line(name, line) or line, f"{what}: no item called '{name}'")
         elif kind == "entries" and not items[name].is_group:
             ctx.fail(line, f"{what}: 'entries' counts a group, but '{name}' is not a group")
-    return Computed(
-        cid, str(raw.get("label", cid)), str(kind), tuple(names), str(raw.get("value", "yes")), line
-    )
+        elif kind == "hours_between" and items[name].type != "datetime":
+            ctx.fail(line, f"{what}: 'hours_between' needs date-times, but '{name}' is not one")
+    if kind == "hours_between" and len(names) != 2:
+        ctx.fail(line, f"{what}: 'hours_between' needs exactly two items (from, to)")
+    values = _values(raw, ctx, line, what)
+    return Computed(cid, str(raw.get("label", cid)), str(kind), tuple(names), values, line)
+
+
+def _values(raw: dict[str, Any], ctx: Ctx, line: int, what: str) -> tuple[str, ...]:
+    """A count's `value`: one answer, or a list of answers that each count."""
+    value = raw.get("value", "yes")
+    values = value if isinstance(value, list) else [value]
+    if not values or not all(isinstance(v, str) for v in values):
+        ctx.fail(line, f"{what}: 'value' must be text, or a list of text")
+        return ("yes",)
+    return tuple(values)
 
 
 def _build(data: dict[str, Any], ctx: Ctx, digest: str) -> Checklist:

@@ -47,6 +47,7 @@ class Item:
     decision: str = ""
     constraint: Condition | None = None
     constraint_message: str = ""
+    checks: tuple[tuple[Condition, str], ...] = ()  # further constraints, each its message
     minimum: float | None = None
     maximum: float | None = None
     pattern: str = ""
@@ -78,13 +79,14 @@ class Item:
 
 @dataclass(frozen=True)
 class Computed:
-    """A value derived from answers: `count` of answers equal to a value, `sum`, or `entries`."""
+    """A value derived from answers: `count` of answers equal to one of `values`, `sum`,
+    `entries`, or `hours_between` the first and second of two date-times."""
 
     id: str
     label: str
     kind: str
     items: tuple[str, ...] = ()
-    value: str = "yes"
+    values: tuple[str, ...] = ("yes",)
     line: int = 0
 
 

@@ -1,14 +1,16 @@
 """Same-shift supervision of high risk: every high-risk submission is reviewed in the shift.
 
-Separate from the random dip sample. A submission is in the queue when its latest
-submitted risk assessment is high, or computed high and lowered by the officer's
-judgement; or, where the assessment has not reached this terminal, when an attended
-incident is recorded as high risk. The supervisor confirms or regrades the risk, always
-with a reason, may add actions and feedback, and may escalate to the duty inspector or
-the DA team. The review itself carries all of it: the hub sends it to the officer and
-raises the escalation's notification (hub.notices), never a terminal. A regrade also
-records a `Decision` (risk lowered or raised), so a lowered risk is dip-sampled like any
-other. The officer reads the review on their terminal and `acknowledge_review`s it.
+Separate from the random dip sample. A submission is in the queue when its latest submitted
+risk assessment is high, or computed high and lowered by the officer's judgement; or, where
+the assessment has not reached this terminal, when an attended incident is recorded as high
+risk; or when strangulation, threats to kill or a weapon was reported at the call or
+recorded at the scene and the suspect was not arrested, the victim was not found or the risk
+was not assessed (`indicators`). The supervisor confirms or regrades the risk, always with a
+reason, may add actions and feedback, and may escalate to the duty inspector or the DA team.
+The review itself carries all of it: the hub sends it to the officer and raises the
+escalation's notification (hub.notices), never a terminal. A regrade also records a
+`Decision` (risk lowered or raised), so a lowered risk is dip-sampled like any other. The
+officer reads the review on their terminal and `acknowledge_review`s it.
 """
 
 from __future__ import annotations
@@ -32,9 +34,11 @@ from firstresponse.security import audit
 from firstresponse.security.permissions import Action, require
 from firstresponse.store import outbox
 from firstresponse.supervision.cases import aware, teams
+from firstresponse.supervision.indicators import trigger
 from firstresponse.supervision.shifts import ShiftPattern, configured
 
 RISK = "risk"
+FIRST_RESPONSE = "first_response"
 HIGH = RiskLevel.HIGH.value
 DECISIONS = {"confirm": "Confirm the risk level", "regrade": "Regrade the risk level"}
 ESCALATIONS = {"": "No escalation", "duty_inspector": "Duty inspector", "da_team": "DA team"}
@@ -56,12 +60,15 @@ class Submission:
     computed_level: str
     assessment_id: str | None
     restricted: bool = False
+    reason: str = ""  # why it is here when the level is not high (see `indicators`)
 
     def overdue(self, now: datetime) -> bool:
         return aware(now) > self.due_by
 
     @property
     def why(self) -> str:
+        if self.reason:
+            return self.reason
         if self.level == HIGH:
             return "High risk"
         return f"Computed high, officer judged {self.level or 'not recorded'}"
@@ -128,6 +135,36 @@ def submissions(db: Session, pattern: ShiftPattern | None = None) -> list[Submis
                 computed_level=computed,
                 assessment_id=assessment_id,
                 restricted=incident.restricted,
+            )
+        )
+    listed = {s.incident_id for s in out}
+    return out + [s for s in _triggered(db, pattern, team_of) if s.incident_id not in listed]
+
+
+def _triggered(db: Session, pattern: ShiftPattern, team_of: dict[str, str]) -> list[Submission]:
+    """Attendances sent to same-shift review by high-risk indicators (see `indicators`)."""
+    attended = select(Assessment.incident_id).where(
+        Assessment.checklist_id == FIRST_RESPONSE, Assessment.status == "submitted"
+    )
+    out = []
+    for incident in db.exec(select(Incident).where(col(Incident.id).in_(attended))):
+        found = trigger(db, incident) if incident.status != "historic" else None
+        if found is None:
+            continue
+        at = aware(found.assessment.submitted_at or found.assessment.updated_at)
+        out.append(
+            Submission(
+                incident_id=incident.id,
+                reference=incident.reference,
+                officer=found.assessment.author,
+                team=team_of.get(found.assessment.author, ""),
+                submitted_at=at,
+                due_by=pattern.review_due(at),
+                level=incident.risk_level or "",
+                computed_level=incident.risk_level or "",
+                assessment_id=found.assessment.id,
+                restricted=incident.restricted,
+                reason=found.why,
             )
         )
     return out
