@@ -47,6 +47,9 @@ class Settings:
     shift_review_window_minutes: int = 60  # less left of a shift: the next shift reviews
     session_shift_hours: int = 12  # hub: a session ends this long after sign-in
     session_idle_minutes: int = 120  # hub: a session lapses after this long without a request
+    hub_db_pool_size: int = 10  # hub on PostgreSQL: connections each process keeps open
+    hub_db_max_overflow: int = 10  # hub: more connections each process may open under load
+    hub_db_pool_timeout_seconds: int = 5  # hub: wait for a free connection, then answer 503
 
     @property
     def store_path(self) -> Path:

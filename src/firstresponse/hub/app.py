@@ -16,7 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from firstresponse import __version__
-from firstresponse.hub.db import ENV_DB, hub_engine
+from firstresponse.hub.busy import add_busy_handlers
+from firstresponse.hub.db import ENV_DB, PoolSize, hub_engine
 from firstresponse.hub.limits import BodyLimit
 from firstresponse.hub.routes import api_router
 from firstresponse.hub.sessions import SessionLimits
@@ -28,6 +29,12 @@ log = logging.getLogger("firstresponse.hub")
 async def _database_down(_request: Request, exc: Exception) -> JSONResponse:
     log.error("database error: %s", exc)
     return JSONResponse({"detail": "the hub's database is unavailable: try again"}, 503)
+
+
+async def _not_text(_request: Request, exc: Exception) -> JSONResponse:
+    """Text that is not valid Unicode got past the body check (hub.limits): still a 422."""
+    log.warning("text that is not valid Unicode: %s", exc)
+    return JSONResponse({"detail": "the request holds text that is not valid Unicode"}, 422)
 
 
 async def _denied(_request: Request, exc: Exception) -> JSONResponse:
@@ -45,7 +52,9 @@ def create_app(engine: Engine, limits: SessionLimits | None = None) -> FastAPI:
     app.state.session_limits = limits or SessionLimits()
     app.add_middleware(BodyLimit)
     app.add_exception_handler(SQLAlchemyError, _database_down)
+    add_busy_handlers(app)  # pool exhausted or too many clients: 503 with Retry-After
     app.add_exception_handler(PermissionDenied, _denied)
+    app.add_exception_handler(UnicodeError, _not_text)
     app.include_router(api_router)
     return app
 
@@ -55,5 +64,7 @@ def app_from_env() -> FastAPI:
     environment, the session limits from the settings (file and environment)."""
     from firstresponse.config import load_settings
 
-    limits = SessionLimits.from_settings(load_settings())
-    return create_app(hub_engine(os.environ[ENV_DB]), limits)
+    settings = load_settings()
+    limits = SessionLimits.from_settings(settings)
+    pool = PoolSize.from_settings(settings)
+    return create_app(hub_engine(os.environ[ENV_DB], pool=pool), limits)

@@ -7,6 +7,11 @@ the hub process; with WAL that costs one fsync per batch). Unlike a terminal, th
 serves many requests at once, so its SQLite engine has a real connection pool, a longer
 busy timeout (writers queue rather than fail), and read-only sessions (`reader`) that
 begin a deferred transaction so that signing in does not wait for a writer.
+
+On PostgreSQL each hub process holds at most `pool + overflow` connections (`PoolSize`,
+from the settings), so `--workers N` on H hosts never asks for more than
+N * H * (pool + overflow): a request that finds them all busy waits `timeout` seconds at
+most, then the hub answers 503 with Retry-After (hub.busy) instead of hanging.
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
@@ -28,10 +34,13 @@ import firstresponse.hub.models  # noqa: F401  (registers the hub tables)
 from firstresponse.store.engine import PRAGMAS
 from firstresponse.store.migrate import upgrade
 
+if TYPE_CHECKING:
+    from firstresponse.config import Settings
+
 ENV_DB = "FIRSTRESPONSE_HUB_DB"
 READ_ONLY = "hub_read_only"
 SQLITE_BUSY_MS = 60_000
-POOL = {"pool_size": 10, "max_overflow": 50, "pool_timeout": 60}
+POOL = {"pool_size": 10, "max_overflow": 50, "pool_timeout": 60}  # SQLite: in-process only
 _WRITERS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 
 
@@ -62,6 +71,82 @@ def sqlite_engine(path: Path) -> Engine:
     return engine
 
 
+@dataclass(frozen=True)
+class PoolSize:
+    """PostgreSQL connections one hub process may hold: `size` kept open, up to `overflow`
+    more under load, and how long a request waits for a free one (seconds) before 503."""
+
+    size: int
+    overflow: int
+    timeout: float
+
+    def __post_init__(self) -> None:
+        if self.size < 1 or self.overflow < 0 or self.timeout <= 0:
+            raise ValueError(
+                f"database pool: size {self.size} must be at least 1, overflow "
+                f"{self.overflow} not negative, timeout {self.timeout} s above 0"
+            )
+
+    @classmethod
+    def default(cls) -> PoolSize:
+        from firstresponse.config import Settings
+
+        return cls.from_settings(Settings())
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PoolSize:
+        return cls(
+            settings.hub_db_pool_size,
+            settings.hub_db_max_overflow,
+            float(settings.hub_db_pool_timeout_seconds),
+        )
+
+    @property
+    def most(self) -> int:
+        """The most connections one process opens."""
+        return self.size + self.overflow
+
+    def describe(self, workers: int = 1) -> str:
+        return (
+            f"database pool per process: {self.size} + {self.overflow} overflow, wait "
+            f"{self.timeout:g} s then 503; {workers} worker(s) open at most "
+            f"{workers * self.most} PostgreSQL connections on this host"
+        )
+
+    def engine_args(self) -> dict[str, Any]:
+        return {
+            "pool_size": self.size,
+            "max_overflow": self.overflow,
+            "pool_timeout": self.timeout,
+        }
+
+
+def connection_room(engine: Engine) -> int | None:
+    """Connections PostgreSQL allows ordinary roles (max_connections less the reserved
+    ones); None on SQLite."""
+    if not is_postgres(engine):
+        return None
+    with engine.connect() as conn:
+        allowed = int(conn.exec_driver_sql("SHOW max_connections").scalar_one())
+        reserved = int(conn.exec_driver_sql("SHOW superuser_reserved_connections").scalar_one())
+    return allowed - reserved
+
+
+def pool_report(engine: Engine, pool: PoolSize, workers: int) -> str:
+    """What `pool` asks of the database at start, with a warning when `workers` processes
+    on this host alone could ask PostgreSQL for more connections than it allows."""
+    room = connection_room(engine)
+    if room is None:
+        return "database: SQLite (one file; the PostgreSQL pool settings do not apply)"
+    line = pool.describe(workers) + f" (PostgreSQL allows {room})"
+    if workers * pool.most > room:
+        line += (
+            "\nWARNING: more than PostgreSQL allows: lower hub_db_pool_size or "
+            "hub_db_max_overflow, or raise max_connections (see the README, Deploying the hub)"
+        )
+    return line
+
+
 def reader(engine: Engine) -> Engine:
     """`engine` for sessions that only read (a deferred transaction on SQLite)."""
     return engine.execution_options(**{READ_ONLY: True})
@@ -71,10 +156,12 @@ def is_url(target: str) -> bool:
     return "://" in target
 
 
-def hub_engine(target: str, migrate: bool = True) -> Engine:
-    """An engine on `target` (URL or SQLite path), migrated as a hub's database."""
+def hub_engine(target: str, migrate: bool = True, pool: PoolSize | None = None) -> Engine:
+    """An engine on `target` (URL or SQLite path), migrated as a hub's database; on
+    PostgreSQL its pool is `pool` (default: the settings' defaults)."""
     if is_url(target) and not target.startswith("sqlite"):
-        engine = create_engine(target, pool_pre_ping=True, **POOL)
+        sizing = (pool or PoolSize.default()).engine_args()
+        engine = create_engine(target, pool_pre_ping=True, **sizing)
     else:
         path = target.removeprefix("sqlite:///") if is_url(target) else target
         engine = sqlite_engine(Path(path))
