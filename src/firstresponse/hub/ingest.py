@@ -136,6 +136,8 @@ def _prepare(env: Envelope, authors: Authors) -> Item | str:
     spec = KINDS.get(env.kind)
     if spec is None:
         return f"unknown kind {env.kind!r}; the hub accepts {', '.join(KINDS)}"
+    if unknown := spec.unknown(env.body):
+        return f"{env.kind} is not valid: {unknown} (a {env.kind} has no such field)"
     if out_of_bounds := limits.problems(spec.table, env.body):
         return f"{env.kind} is not valid: {'; '.join(out_of_bounds)}"
     author = authors.principal(env)
@@ -364,8 +366,8 @@ def _item_from_row(row: Any, users: dict[str, User]) -> Item | None:
     if spec is None:
         return None
     body = json.loads(row.body)
-    try:
-        record = spec.body.model_validate(body)
+    try:  # stored before bodies were strict, a row may hold fields no kind declares
+        record = spec.body.model_validate({k: v for k, v in body.items() if k in spec.fields})
     except ValidationError:
         return None
     env = Envelope.model_construct(

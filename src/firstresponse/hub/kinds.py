@@ -1,11 +1,17 @@
-"""The record kinds the hub accepts (records.kinds), who may push each, and their bodies."""
+"""The record kinds the hub accepts (records.kinds), who may push each, and their bodies.
+
+Every kind declares its fields (its table's columns): a body with any other field is
+refused by name, whatever its size, before anything in it is read further. A terminal
+newer than its hub that sends a field the hub does not know has that record quarantined
+with the field named, until the hub is upgraded (hubs are upgraded before terminals).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, create_model
+from pydantic import BaseModel, ConfigDict, create_model
 from sqlmodel import SQLModel
 
 from firstresponse.records import User
@@ -21,6 +27,7 @@ class KindSpec:
     model: type[SQLModel]
     actions: frozenset[Action]
     body: type[BaseModel] = field(init=False, repr=False, compare=False)
+    fields: frozenset[str] = field(init=False, repr=False, compare=False)
     columns: tuple[str, ...] = field(init=False, repr=False, compare=False)
     parents: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
     table: str = field(init=False, repr=False, compare=False)  # the record table's name
@@ -29,6 +36,7 @@ class KindSpec:
         table: Any = self.model.__table__  # type: ignore[attr-defined]
         parents = tuple((fk.parent.name, fk.column.table.name) for fk in table.foreign_keys)
         object.__setattr__(self, "body", body_model(self.model))
+        object.__setattr__(self, "fields", frozenset(self.model.model_fields))
         object.__setattr__(self, "columns", tuple(column.name for column in table.columns))
         object.__setattr__(self, "parents", parents)  # (column, table it refers to)
         object.__setattr__(self, "table", str(table.name))
@@ -37,16 +45,29 @@ class KindSpec:
         """The record's column values, for a core INSERT or UPDATE."""
         return {name: getattr(record, name) for name in self.columns}
 
+    def unknown(self, body: dict[str, Any]) -> str:
+        """The fields of `body` this kind does not declare, named (at most a few), or ""."""
+        extra = sorted(str(name)[:40] for name in body.keys() - self.fields)
+        if not extra:
+            return ""
+        named = ", ".join(extra[:UNKNOWN_NAMED])
+        more = f" and {len(extra) - UNKNOWN_NAMED:,} more" if len(extra) > UNKNOWN_NAMED else ""
+        return f"unknown field{'s' if len(extra) > 1 else ''} {named}{more}"
+
 
 def body_model(model: type[SQLModel]) -> type[BaseModel]:
-    """A plain pydantic model with the table model's fields and validation.
+    """A plain pydantic model with the table model's fields and validation, refusing any
+    field the table does not declare (nothing unvalidated is stored on the hub).
 
     Validating into a table model goes through SQLAlchemy's instrumentation and costs
     over ten times as much; the fields, defaults, constraints and messages are the same.
     """
     fields: Any = {name: (info.annotation, info) for name, info in model.model_fields.items()}
-    return create_model(f"{model.__name__}Body", **fields)
+    strict = ConfigDict(extra="forbid")
+    return create_model(f"{model.__name__}Body", __config__=strict, **fields)
 
+
+UNKNOWN_NAMED = 5  # unknown fields named in a refusal; the rest are counted
 
 _FIELD_WORK = frozenset({Action.TAKE_CALL, Action.GRADE_CALL, Action.ATTEND})
 
