@@ -205,3 +205,28 @@ def test_the_record_endpoint_needs_a_lookup_role_and_knows_nobody_else(
     }
     assert [o["id"] for o in record.rows["protectiveorder"]] == [control.couple.order_id]
     assert [w["id"] for w in record.rows["warrant"]] == [control.couple.warrant_id]
+
+
+def test_a_copy_withholds_a_restricted_suspect_from_a_call_handler_not_from_a_supervisor(
+    hub: Hub, control: ControlRoom
+) -> None:
+    import httpx
+
+    from firstresponse.lookup import rebuild_index
+    from tests.builders import RESTRICTED_SUMMARY, restricted_case
+
+    with transaction(hub.engine) as db:
+        incident = restricted_case(db, "WM-R9")
+        rebuild_index(db)
+        victim_id, officer_id = incident.victim_id, incident.suspect_id
+    handler_copy = control.client.person_record(victim_id)
+    text = handler_copy.model_dump_json()
+    assert RESTRICTED_SUMMARY not in text and "Hollowmere" not in text
+    [kept] = handler_copy.rows["incident"]  # what protects her stays: risk and children
+    assert (kept["risk_level"], kept["suspect_id"], kept["restricted"]) == ("high", None, True)
+    assert [c["name"] for c in handler_copy.rows["child"]] == ["Kit Testfield"]
+    token = hub.enrol("SUPERVISOR-1")
+    url = f"{hub.url}/v1/lookup/people/{victim_id}/record"
+    full = httpx.get(url, headers=hub.headers(token, "SG3001")).json()
+    assert full["rows"]["incident"][0]["suspect_id"] == officer_id
+    assert "Hollowmere" in str(full)

@@ -74,12 +74,28 @@ def _redacted(incident: Incident) -> Incident:
     return incident.model_copy(update={"suspect_id": None, "summary": REDACTED_SUMMARY})
 
 
+def _as_seen(
+    user: User, incidents: Iterable[Incident], victims: set[str] | None = None
+) -> dict[str, Incident]:
+    """The incidents as `user` may hold them: a restricted one whole for restricted roles
+    and its call handler; redacted when its victim is one of `victims` (None: anyone);
+    else left out (its suspect's side is not this user's to hold)."""
+    full = can_view_restricted(user)
+    seen = {}
+    for incident in incidents:
+        if not incident.restricted or full or incident.created_by == user.collar:
+            seen[incident.id] = incident
+        elif victims is None or incident.victim_id in victims:
+            seen[incident.id] = _redacted(incident)
+    return seen
+
+
 def gather(db: Session, user: User, person_id: str) -> Rows | None:
     """The rows of the person's record by table name, or None if the hub has no such person."""
     if db.get(Person, person_id) is None:
         return None
     core = set(linked_ids(db, person_id))
-    incidents = {i.id: i for i in _incidents(db, core, core)}
+    incidents = _as_seen(user, _incidents(db, core, core), core)
     orders = {
         o.id: o
         for o in db.exec(
@@ -100,25 +116,19 @@ def gather(db: Session, user: User, person_id: str) -> Rows | None:
     parties |= _ids(a.victim_id for a in applications.values())
     others = {pid for ids in clusters(db, parties - core).values() for pid in ids} - core
     if others:  # each other party's own side as a suspect
-        incidents.update({i.id: i for i in _incidents(db, set(), others)})
+        incidents.update(_as_seen(user, _incidents(db, set(), others), core))
         query = select(ProtectiveOrder).where(col(ProtectiveOrder.subject_id).in_(others))
         orders.update({o.id: o for o in db.exec(query)})
         applications.update({a.id: a for a in _disclosed(db, others, set())})
     held = core | others
     warrants = list(db.exec(select(Warrant).where(col(Warrant.person_id).in_(held))))
-    full = can_view_restricted(user)
-    kept: list[Incident] = []
-    for incident in incidents.values():
-        if not incident.restricted or full or incident.created_by == user.collar:
-            kept.append(incident)
-        elif incident.victim_id in core:
-            kept.append(_redacted(incident))
+    kept = list(incidents.values())
     referred = _ids(o.incident_id for o in orders.values()) | _ids(w.incident_id for w in warrants)
     referred |= _ids(a.incident_id for a in applications.values())
     referred -= {i.id for i in kept}
     if referred:  # an order's or warrant's incident, about someone else
         extra = db.exec(select(Incident).where(col(Incident.id).in_(referred)))
-        kept += [i if not i.restricted or full else _redacted(i) for i in extra]
+        kept += _as_seen(user, extra).values()
     children = list(db.exec(select(Child).where(col(Child.incident_id).in_([i.id for i in kept]))))
     steps = list(
         db.exec(
