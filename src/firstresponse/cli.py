@@ -58,7 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Domestic abuse first response: call handling, attendance, supervision.",
     )
     parser.add_argument("--version", action="version", version=f"firstresponse {__version__}")
-    parser.add_argument("--db", dest="db_path", help="path of the terminal's local store")
+    parser.add_argument(
+        "--db", dest="db_path", metavar="PATH", help="path of the terminal's local store"
+    )
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
     for verb in VERBS:
         verb.register(sub)
@@ -73,10 +75,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"firstresponse: {exc}", file=sys.stderr)
         return 2
-    if args.db_path:
-        from pathlib import Path
+    if args.db_path or settings.db_path:
+        from firstresponse.commands.databases import DatabaseError, store_path
 
-        settings.db_path = Path(args.db_path)
+        try:
+            flag = "--db" if args.db_path else "the setting db_path"
+            settings.db_path = store_path(args.db_path or str(settings.db_path), flag)
+        except DatabaseError as exc:
+            print(f"firstresponse: {exc}", file=sys.stderr)
+            return 2
     args.settings = settings
     func = getattr(args, "func", None)
     if func is None:

@@ -17,10 +17,10 @@ def test_enrol_list_revoke_then_sync_is_refused(
 ) -> None:
     monkeypatch.setenv("FIRSTRESPONSE_CONFIG_DIR", str(tmp_path / "cfg"))
     monkeypatch.setenv("FIRSTRESPONSE_PIN", PIN)
-    db = ["--db", hub.target]
+    db = ["--hub-db", hub.target]
     assert main(["devices", "enrol", "MDT-9", "--as", "AD4001", *db]) == 0
     token = capsys.readouterr().out.strip().splitlines()[1]  # the line after "shown once"
-    assert main(["devices", "enrol", "MDT-9", "--as", "PC2001", *db]) == 1
+    assert main(["devices", "enrol", "MDT-9", "--as", "PC2001", *db]) == 2
     assert "may not manage devices" in capsys.readouterr().err
 
     store_path = tmp_path / "t.db"
@@ -35,7 +35,7 @@ def test_enrol_list_revoke_then_sync_is_refused(
     assert hub.envelope_counts() == {i: 1 for i in ids}
 
     assert main(["devices", "revoke", "MDT-9", "--as", "AD4001", *db]) == 0
-    assert main(["devices", "list", "--json", *db]) == 0
+    assert main(["devices", "list", "--json", "--as", "AD4001", "--db", hub.target]) == 0
     listed = json.loads(capsys.readouterr().out.split("\n", 1)[1])
     assert [(d["name"], bool(d["revoked"])) for d in listed] == [("MDT-9", True)]
     store = Store(store_path)

@@ -60,5 +60,7 @@ def test_sync_and_enrol_without_a_pin_say_so_plainly(
     assert main(["--db", str(tmp_path / "t.db"), "sync", "--once", "--as", "PC2001"]) == 2
     assert "no PIN for PC2001" in capsys.readouterr().err
     hub_db = str(tmp_path / "hub.db")
-    assert main(["devices", "enrol", "MDT-1", "--as", "AD4001", "--db", hub_db]) == 2
+    assert main(["hub", "--hub-db", hub_db, "--migrate-only"]) == 0
+    capsys.readouterr()
+    assert main(["devices", "enrol", "MDT-1", "--as", "AD4001", "--hub-db", hub_db]) == 2
     assert "no PIN for AD4001" in capsys.readouterr().err

@@ -1,38 +1,30 @@
 """`firstresponse devices enrol|revoke|list`: which terminals may talk to the hub (admin).
 
-Run where the hub's database can be reached. `enrol` prints the device token once and
-the one command that sets the terminal up with it (`firstresponse setup`); with
-`--write-config` it writes hub_url and device_token into this machine's config file
-itself (a terminal beside the hub, or the demo).
+Run where the hub's database can be reached (`--hub-db`, which must exist already; see
+`commands.databases`), signed in as an admin (`--as`, PIN as in `commands.officer`).
+`enrol` prints the device token once and the one command that sets the terminal up with
+it (`firstresponse setup`); with `--write-config` it writes hub_url and device_token into
+this machine's config file itself (a terminal beside the hub, or the demo).
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
-import os
 import sys
 
-from firstresponse.commands.hub import add_db_option, hub_target
+from firstresponse.commands.databases import (
+    DatabaseError,
+    add_hub_db_option,
+    hub_target,
+    open_hub,
+)
+from firstresponse.commands.officer import add_officer_options, sign_in
 
-PIN_ENV = "FIRSTRESPONSE_PIN"
 
-
-class NoPin(Exception):
-    """No PIN in the environment and no terminal to ask at."""
-
-
-def _pin(collar: str) -> str:
-    pin = os.environ.get(PIN_ENV, "")
-    if not pin and sys.stdin.isatty():
-        try:
-            pin = getpass.getpass(f"PIN for {collar}: ")
-        except EOFError:
-            pin = ""
-    if not pin:
-        raise NoPin(f"no PIN for {collar}: set {PIN_ENV} or run this at a terminal")
-    return pin
+def setup_line(hub_url: str, token: str) -> str:
+    """The command that makes a laptop this device (`--token=`: a token may start with -)."""
+    return f"firstresponse setup --hub {hub_url} --token={token}"
 
 
 def _enrolled(args: argparse.Namespace, name: str, token: str) -> None:
@@ -49,44 +41,63 @@ def _enrolled(args: argparse.Namespace, name: str, token: str) -> None:
     print(f"device {name} enrolled. Its token (shown once, keep it secret):")
     print(token)
     print("On the terminal, run once (it checks the token with the hub and writes its config):")
-    print(f"  firstresponse setup --hub {hub_url} --token {token}")
+    print(f"  {setup_line(hub_url, token)}")
+
+
+def _list(args: argparse.Namespace, db: object) -> None:
+    from firstresponse.hub import admin
+
+    rows = [
+        {
+            "name": d.name,
+            "enrolled": d.created_at.isoformat(),
+            "by": d.created_by,
+            "revoked": d.revoked_at.isoformat() if d.revoked_at else "",
+        }
+        for d in admin.devices(db)  # type: ignore[arg-type]
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        state = f"revoked {row['revoked']}" if row["revoked"] else "active"
+        print(f"{row['name']:<24} {state:<40} enrolled by {row['by']}")
 
 
 def run(args: argparse.Namespace) -> int:
     from firstresponse.hub import admin
-    from firstresponse.hub.db import hub_engine, transaction
+    from firstresponse.hub.db import transaction
+    from firstresponse.security.permissions import Action
 
-    engine = hub_engine(hub_target(args))
+    hub_url = getattr(args, "hub_url", "")
+    if hub_url and not hub_url.startswith(("http://", "https://")):
+        print(
+            f"firstresponse devices: --hub-url is the hub's web address as terminals reach it"
+            f" (https://...), not {hub_url!r}",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        engine = open_hub(hub_target(args))
+    except DatabaseError as exc:
+        print(f"firstresponse devices: {exc}", file=sys.stderr)
+        return 2
     try:
         with transaction(engine) as db:
+            user = sign_in(db, args, Action.MANAGE_DEVICES)
             if args.action == "list":
-                rows = [
-                    {
-                        "name": d.name,
-                        "enrolled": d.created_at.isoformat(),
-                        "by": d.created_by,
-                        "revoked": d.revoked_at.isoformat() if d.revoked_at else "",
-                    }
-                    for d in admin.devices(db)
-                ]
-                if args.json:
-                    print(json.dumps(rows, indent=2))
-                for row in [] if args.json else rows:
-                    state = f"revoked {row['revoked']}" if row["revoked"] else "active"
-                    print(f"{row['name']:<24} {state:<40} enrolled by {row['by']}")
-                return 0
-            user = admin.sign_in_admin(db, args.collar, _pin(args.collar))
-            if args.action == "enrol":
+                _list(args, db)
+            elif args.action == "enrol":
                 device, token = admin.enrol(db, user, args.name)
                 _enrolled(args, device.name, token)
             else:
                 device = admin.revoke(db, user, args.name)
                 print(f"device {device.name} revoked: it is refused from its next request")
         return 0
-    except (admin.AdminError, PermissionError) as exc:
+    except admin.AdminError as exc:
         print(f"firstresponse devices: {exc}", file=sys.stderr)
         return 1
-    except NoPin as exc:
+    except PermissionError as exc:  # not signed in, sign-in refused, or not an admin
         print(f"firstresponse devices: {exc}", file=sys.stderr)
         return 2
     finally:
@@ -99,11 +110,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     for action, text in (
         ("enrol", "issue a token for a new terminal"),
         ("revoke", "lock a terminal out at once"),
+        ("list", "list devices"),
     ):
         one = verbs.add_parser(action, help=text)
-        one.add_argument("name", help="device name, e.g. MDT-0417")
-        one.add_argument("--as", dest="collar", required=True, help="admin collar number")
-        add_db_option(one)
+        if action != "list":
+            one.add_argument("name", help="device name, e.g. MDT-0417")
+        add_officer_options(one, "admin collar number")
+        add_hub_db_option(one, db_alias=True)
         if action == "enrol":
             one.add_argument(
                 "--hub-url", default="", help="the hub's address as terminals reach it"
@@ -113,7 +126,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                 action="store_true",
                 help="write hub_url and device_token into this machine's config.toml",
             )
-    listing = verbs.add_parser("list", help="list devices")
-    listing.add_argument("--json", action="store_true", help="print JSON")
-    add_db_option(listing)
+        if action == "list":
+            one.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(func=run)

@@ -6,32 +6,20 @@ import argparse
 import os
 import sys
 
-
-def hub_target(args: argparse.Namespace) -> str:
-    """The hub database: --db, else FIRSTRESPONSE_HUB_DB, else hub.db in the data folder."""
-    from firstresponse.hub.db import ENV_DB
-
-    if args.hub_db:
-        return str(args.hub_db)
-    return os.environ.get(ENV_DB) or str(args.settings.data_dir / "hub.db")
-
-
-def add_db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db",
-        dest="hub_db",
-        default="",
-        help="hub database: a SQLite path or postgresql+psycopg://user@host/db "
-        "(default: $FIRSTRESPONSE_HUB_DB or hub.db in the data folder)",
-    )
+from firstresponse.commands.databases import (
+    DatabaseError,
+    add_hub_db_option,
+    hub_target,
+    open_hub,
+    shown,
+)
 
 
 def run(args: argparse.Namespace) -> int:
     import uvicorn
-    from sqlalchemy.exc import SQLAlchemyError
 
     from firstresponse.hub.admin import ensure_demo_users
-    from firstresponse.hub.db import hub_engine, transaction
+    from firstresponse.hub.db import transaction
     from firstresponse.hub.sessions import SessionLimits
 
     try:
@@ -41,12 +29,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     target = hub_target(args)
     try:
-        engine = hub_engine(target)
-    except SQLAlchemyError as exc:
-        print(
-            f"firstresponse hub: cannot open {target}: {getattr(exc, 'orig', None) or exc}",
-            file=sys.stderr,
-        )
+        engine = open_hub(target, create=True)
+    except DatabaseError as exc:
+        print(f"firstresponse hub: {exc}", file=sys.stderr)
         return 1
     if args.demo_users:
         with transaction(engine) as db:
@@ -54,8 +39,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"demo users added: {', '.join(added) or 'none (already present)'}")
     if args.migrate_only:
         engine.dispose()
-        print(f"hub database ready: {target}")
+        print(f"hub database ready: {shown(target)}")
         return 0
+    from firstresponse.hub.db import PoolSize, pool_report
+
+    try:
+        pool = PoolSize.from_settings(args.settings)
+    except ValueError as exc:
+        print(f"firstresponse hub: {exc}", file=sys.stderr)
+        return 2
+    print(pool_report(engine, pool, args.workers))
     engine.dispose()
     from firstresponse.hub.db import ENV_DB
 
@@ -63,7 +56,9 @@ def run(args: argparse.Namespace) -> int:
     # Every worker process reads its settings afresh: give them the limits checked here.
     os.environ["FIRSTRESPONSE_SESSION_SHIFT_HOURS"] = str(args.settings.session_shift_hours)
     os.environ["FIRSTRESPONSE_SESSION_IDLE_MINUTES"] = str(args.settings.session_idle_minutes)
-    print(f"hub on http://{args.host}:{args.port}  (database {target.split('@')[-1]})")
+    for name in ("hub_db_pool_size", "hub_db_max_overflow", "hub_db_pool_timeout_seconds"):
+        os.environ[f"FIRSTRESPONSE_{name.upper()}"] = str(getattr(args.settings, name))
+    print(f"hub on http://{args.host}:{args.port}  (database {shown(target)})")
     print(limits.describe())
     uvicorn.run(
         "firstresponse.hub.app:app_from_env",
@@ -81,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("hub", help="run the hub service (sync, lookup, assignments)")
-    add_db_option(parser)
+    add_hub_db_option(parser, db_alias=True)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8700, help="port (default 8700)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes")

@@ -1,4 +1,6 @@
-"""`firstresponse import-history FILE.csv`: import a force's history extract.
+"""`firstresponse import-history FILE.csv [--db PATH | --hub-db TARGET]`: import a force's
+history extract into this terminal's store, or onto the hub (`hub.history_import`), where
+every call handler's lookup finds it.
 
 Every row is checked; bad rows are listed with their line numbers and reasons while
 the good rows still import. Exit code 0 when every row was good, 1 when any was bad,
@@ -11,6 +13,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 
 class Bar:
@@ -47,21 +50,47 @@ class Bar:
             print(f"{text}...", flush=True)
 
 
-def run(args: argparse.Namespace) -> int:
-    from firstresponse.history.importer import FormatError
-    from firstresponse.history.job import run_import
+def _target(args: argparse.Namespace) -> Any:
+    """Where the rows go, as (store-like database, what to call it, engine or None):
+    the hub's database with --hub-db, else the terminal's store."""
+    from firstresponse.commands.databases import open_hub, shown, store_path
+
+    if args.hub_db:
+        return None, f"the hub's database {shown(args.hub_db)}", open_hub(args.hub_db)
     from firstresponse.store import Store
 
     settings = args.settings
+    path = store_path(args.command_db) if args.command_db else settings.store_path
+    return Store(path, key=settings.store_key), f"the store {path}", None
+
+
+def run(args: argparse.Namespace) -> int:
+    from firstresponse.commands.databases import DatabaseError
+    from firstresponse.history.importer import FormatError
+    from firstresponse.history.job import run_import
+
     source = Path(args.file)
+    if args.hub_db and args.command_db:
+        print(
+            "import-history: give --db (a terminal's store) or --hub-db, not both", file=sys.stderr
+        )
+        return 2
     if not source.is_file():
         print(f"import-history: no such file: {source}", file=sys.stderr)
         return 2
-    path = Path(args.command_db) if args.command_db else settings.store_path
-    store = Store(path, key=settings.store_key)
+    try:
+        store, name, engine = _target(args)
+    except DatabaseError as exc:
+        print(f"import-history: {exc}", file=sys.stderr)
+        return 2
     bar = Bar()
     try:
-        result = run_import(store, source, bar, bar.step)
+        if engine is not None:
+            from firstresponse.hub.history_import import import_onto_hub
+
+            result = import_onto_hub(engine, source, bar, bar.step)
+        else:
+            result = run_import(store, source, bar, bar.step)
     except (FormatError, UnicodeDecodeError) as exc:
         print(f"import-history: {source}: {exc}", file=sys.stderr)
         return 2
@@ -71,16 +100,19 @@ def run(args: argparse.Namespace) -> int:
         )
         return 130
     finally:
-        store.close()
+        if engine is not None:
+            engine.dispose()
+        else:
+            store.close()
     if bar.tty:
         print(file=sys.stderr)
     report = result.report
     for bad in report.bad:
         print(f"{source}:{bad.line}: {bad.reason}", file=sys.stderr)
-    added = ", ".join(f"{count} {name}" for name, count in report.added.items())
+    added = ", ".join(f"{count} {kind}" for kind, count in report.added.items())
     print(
         f"{report.rows} rows read: {report.good_rows} imported, {len(report.bad)} bad."
-        f" Added {added}."
+        f" Added {added} to {name}."
     )
     if result.resumed_from:
         print(f"Resumed an interrupted import after {result.resumed_from} incidents.")
@@ -92,5 +124,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "import-history", help="import a force's history extract (CSV, see docs/import-format.md)"
     )
     parser.add_argument("file", help="the CSV file")
-    parser.add_argument("--db", dest="command_db", default=None, help="store to import into")
+    parser.add_argument(
+        "--db", dest="command_db", default=None, metavar="PATH", help="the store to import into"
+    )
+    parser.add_argument(
+        "--hub-db",
+        default="",
+        metavar="TARGET",
+        help="import onto the hub instead: its database, a SQLite path or"
+        " postgresql+psycopg://USER@HOST/DB (it must exist: `firstresponse hub --migrate-only`)",
+    )
     parser.set_defaults(func=run)

@@ -1,12 +1,14 @@
 """`firstresponse users add|list|reset-pin|unlock|deactivate`: who may use this terminal (admin).
 
 The acting admin signs in with `--as COLLAR` and `--pin` (or FIRSTRESPONSE_COLLAR and
-FIRSTRESPONSE_PIN, or a prompt). The role check happens in `security.users`, not here.
-On an empty store, `users add` without `--as` creates the first admin.
+FIRSTRESPONSE_PIN, or a prompt: `commands.officer`). The role check happens in
+`security.users`, not here. On an empty store, `users add` without `--as` creates the
+first admin.
 
 With `--hub-db TARGET` (a SQLite path or a PostgreSQL URL) the same verbs work on the
-hub's users, whom every enrolled terminal signs in against: on an empty hub,
-`users add COLLAR --name NAME --role admin --hub-db TARGET` creates its first admin.
+hub's users, whom every enrolled terminal signs in against. The hub's database must exist
+already, except for the first admin: `users add COLLAR --name NAME --role admin --hub-db
+TARGET` creates the database (on a PostgreSQL URL, its tables) and its first admin.
 A PIN reset, lock or deactivation on the hub ends that officer's sessions at once, and
 terminals learn of it at their next sync.
 """
@@ -21,6 +23,8 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from firstresponse.commands.databases import DatabaseError, add_hub_db_option, open_hub
+from firstresponse.commands.officer import COLLAR_ENV, PIN_ENV, sign_in
 from firstresponse.wording import plural
 
 if TYPE_CHECKING:
@@ -28,9 +32,8 @@ if TYPE_CHECKING:
 
     from firstresponse.records import User
 
-COLLAR_ENV = "FIRSTRESPONSE_COLLAR"
-PIN_ENV = "FIRSTRESPONSE_PIN"
 NEW_PIN_ENV = "FIRSTRESPONSE_NEW_PIN"
+__all__ = ["COLLAR_ENV", "PIN_ENV", "REFUSED", "acting_user", "open_store_or_explain"]
 
 #: Exit code when sign-in or the role check refuses the command.
 REFUSED = 2
@@ -61,25 +64,15 @@ def add_actor_options(parser: argparse.ArgumentParser) -> None:
 
 
 def acting_user(args: argparse.Namespace, db: Session) -> User:
-    """Sign in the person running the command (raises SignInError)."""
-    from firstresponse.security.users import SignInError, authenticate
-
-    collar = args.collar or os.environ.get(COLLAR_ENV, "")
-    if not collar:
-        raise SignInError(f"sign in with --as COLLAR (or set {COLLAR_ENV})")
-    pin = args.pin or os.environ.get(PIN_ENV, "")
-    if not pin and sys.stdin.isatty():
-        pin = getpass.getpass(f"PIN for {collar}: ")
-    return authenticate(db, collar, pin)
+    """Sign in the person running the command (`commands.officer.sign_in`)."""
+    return sign_in(db, args)
 
 
 class HubUsers:
     """The hub's database, opened like a store (`session()`, `close()`)."""
 
-    def __init__(self, target: str) -> None:
-        from firstresponse.hub.db import hub_engine
-
-        self.engine = hub_engine(target)
+    def __init__(self, target: str, *, create: bool = False) -> None:
+        self.engine = open_hub(target, create=create)
 
     def session(self) -> Any:
         from firstresponse.hub.db import transaction
@@ -97,12 +90,10 @@ def open_store_or_explain(args: argparse.Namespace, verb: str) -> Any:
     from firstresponse.store.encryption import StoreKeyError
 
     if getattr(args, "hub_db", ""):
-        from sqlalchemy.exc import SQLAlchemyError
-
         try:
-            return HubUsers(args.hub_db)
-        except SQLAlchemyError as exc:
-            print(f"firstresponse {verb}: cannot open {args.hub_db}: {exc}", file=sys.stderr)
+            return HubUsers(args.hub_db, create=_may_create(args))
+        except DatabaseError as exc:
+            print(f"firstresponse {verb}: {exc}", file=sys.stderr)
             return None
 
     try:
@@ -110,6 +101,12 @@ def open_store_or_explain(args: argparse.Namespace, verb: str) -> Any:
     except StoreKeyError as exc:
         print(f"firstresponse {verb}: {exc}", file=sys.stderr)
         return None
+
+
+def _may_create(args: argparse.Namespace) -> bool:
+    """Only the first admin (`users add ... --role admin` without `--as`) makes a new hub."""
+    first = not (getattr(args, "collar", "") or os.environ.get(COLLAR_ENV))
+    return getattr(args, "action", "") == "add" and args.role == "admin" and first
 
 
 def _new_pin(args: argparse.Namespace, collar: str) -> str:
@@ -200,7 +197,7 @@ def _end_sessions(args: argparse.Namespace, db: Session, user: User, reason: str
 
 
 def run(args: argparse.Namespace) -> int:
-    from firstresponse.security.users import SignInError, UserError
+    from firstresponse.security.users import UserError
 
     store = open_store_or_explain(args, "users")
     if store is None:
@@ -208,7 +205,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with store.session() as db:
             message = _carry_out(args, db)
-    except (SignInError, PermissionError) as exc:
+    except PermissionError as exc:  # not signed in, sign-in refused, or not allowed
         print(f"firstresponse users: {exc}", file=sys.stderr)
         return REFUSED
     except (UserError, CommandError) as exc:
@@ -234,7 +231,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         required=True,
         choices=RoleChoices(),
         metavar="ROLE",
-        help="call_handler, responder, supervisor or admin (checked against records.Role)",
+        help="call_handler, responder, supervisor or admin",
     )
     add.add_argument("--team", default="", help="team, e.g. Alpha")
     add.add_argument("--new-pin", default="", help="their PIN (else $FIRSTRESPONSE_NEW_PIN)")
@@ -251,9 +248,5 @@ def register(sub: argparse._SubParsersAction) -> None:
         verbs.add_parser(name, help=text).add_argument("target", metavar="COLLAR")
     for verb in verbs.choices.values():
         add_actor_options(verb)
-        verb.add_argument(
-            "--hub-db",
-            default="",
-            help="work on the hub's users: its SQLite path or postgresql+psycopg://... URL",
-        )
+        add_hub_db_option(verb)
     parser.set_defaults(func=run)

@@ -4,7 +4,8 @@ The same rules as `importer.Importer` (people keyed on `person_ref`, incidents o
 `incident_ref`, aliases, markers, children and orders added only when not held), but
 what is already held is read once per chunk and new rows go in with one executemany
 per table, so a force's extract loads at thousands of rows a second. An incident whose
-reference is already used by another incident is refused whole, as before.
+reference is already used by another incident is refused whole, as before. Given a
+`written` list, each record added is noted there too, as (table name, column values).
 """
 
 from __future__ import annotations
@@ -56,11 +57,23 @@ def _where_in(db: Session, table: str, columns: str, key: str, values: Iterable[
 class BulkWriter:
     """Adds chunks of incidents to one session; remembers people across chunks."""
 
-    def __init__(self, db: Session, added: dict[str, int], touched: set[str]) -> None:
+    def __init__(
+        self,
+        db: Session,
+        added: dict[str, int],
+        touched: set[str],
+        written: list[tuple[str, dict[str, Any]]] | None = None,
+    ) -> None:
         self.db = db
         self.added = added
         self.touched = touched
+        self.written = written
         self.people: dict[str, str] = {}  # person_ref -> person id
+
+    def _insert(self, table: str, values: list[dict[str, Any]]) -> None:
+        sql.insert_many(self.db, _T[table], values)
+        if self.written is not None:
+            self.written.extend((table, row) for row in values)
 
     def write(self, groups: list[list[HistoryRow]]) -> list[tuple[list[HistoryRow], str]]:
         """Write the groups; returns the groups refused, each with its reason."""
@@ -96,7 +109,7 @@ class BulkWriter:
                 "created_at": now,
             }  # fmt: skip
         if new:
-            sql.insert_many(self.db, _T["person"], list(new.values()))
+            self._insert("person", list(new.values()))
             self.people.update({ref: v["id"] for ref, v in new.items()})
             self.added["people"] += len(new)
             self.touched.update(v["id"] for v in new.values())
@@ -125,8 +138,8 @@ class BulkWriter:
                                     "note": "imported", "added_at": now, "source": SOURCE,
                                     "recorded_by": "import-history", "ended_by": "",
                                     "end_reason": ""})  # fmt: skip
-        sql.insert_many(self.db, _T["personalias"], aliases)
-        sql.insert_many(self.db, _T["personmarker"], markers)
+        self._insert("personalias", aliases)
+        self._insert("personmarker", markers)
         self.added["aliases"] += len(aliases)
         self.added["markers"] += len(markers)
 
@@ -169,7 +182,7 @@ class BulkWriter:
                         "protected_id": victim, "incident_id": iid, "detail": detail,
                         "starts_on": starts, "ends_on": ends,
                     }))  # fmt: skip
-        sql.insert_many(self.db, _T["incident"], incidents)
+        self._insert("incident", incidents)
         self.added["incidents"] += len(incidents)
         self._children(children)
         self._orders(orders)
@@ -182,7 +195,7 @@ class BulkWriter:
             if (iid, pid) not in have:
                 have.add((iid, pid))
                 new.append(values)
-        sql.insert_many(self.db, _T["child"], new)
+        self._insert("child", new)
         self.added["children"] += len(new)
 
     def _orders(self, orders: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> None:
@@ -199,7 +212,7 @@ class BulkWriter:
             if key not in have:
                 have.add(key)
                 new.append(values)
-        sql.insert_many(self.db, _T["protectiveorder"], new)
+        self._insert("protectiveorder", new)
         self.added["orders"] += len(new)
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
@@ -56,6 +57,9 @@ class ImportReport:
         )
     )
     touched_people: set[str] = field(default_factory=set)
+    #: When a list: every record added, as (table name, column values), for whoever
+    #: passes them on (the hub's feed); the job takes them after each part.
+    written: list[tuple[str, dict[str, Any]]] | None = None
 
     @property
     def good_rows(self) -> int:
@@ -156,6 +160,11 @@ class Importer:
         self.report = report
         self.people: dict[str, Person] = {}
 
+    def _add(self, record: Any) -> None:
+        self.db.add(record)
+        if self.report.written is not None:
+            self.report.written.append((record.__tablename__, record.model_dump()))
+
     def person(self, row: HistoryRow) -> Person:
         person = self.people.get(row.person_ref)
         if person is None:
@@ -172,7 +181,7 @@ class Importer:
                 address=row.address,
                 source_ref=row.person_ref,
             )
-            self.db.add(person)
+            self._add(person)
             self.db.flush()
             self.report.added["people"] += 1
             self.report.touched_people.add(person.id)
@@ -191,7 +200,7 @@ class Importer:
         }
         for forename, surname, kind in row.aliases:
             if (forename, surname, kind) not in have:
-                self.db.add(
+                self._add(
                     PersonAlias(person_id=person.id, forename=forename, surname=surname, kind=kind)
                 )
                 have.add((forename, surname, kind))
@@ -206,7 +215,7 @@ class Importer:
             self.db.exec(select(PersonMarker.marker).where(PersonMarker.person_id == person.id))
         )
         for marker in sorted(wanted - have):
-            self.db.add(PersonMarker(person_id=person.id, marker=marker, note="imported"))
+            self._add(PersonMarker(person_id=person.id, marker=marker, note="imported"))
             self.report.added["markers"] += 1
 
     def incident(self, rows: list[HistoryRow]) -> None:
@@ -245,7 +254,7 @@ class Importer:
                 source_ref=victim_row.incident_ref,
                 created_by="import-history",
             )
-            self.db.add(incident)
+            self._add(incident)
             self.db.flush()
             self.report.added["incidents"] += 1
         for row in rows:
@@ -264,7 +273,7 @@ class Importer:
         age = None
         if row.dob:
             age = (row.occurred_at.date() - row.dob).days // 365
-        self.db.add(
+        self._add(
             Child(
                 incident_id=incident.id,
                 person_id=child.id,
@@ -288,7 +297,7 @@ class Importer:
         ).first()
         if exists is not None:
             return
-        self.db.add(
+        self._add(
             ProtectiveOrder(
                 kind=kind,
                 subject_id=subject.id,
@@ -312,11 +321,13 @@ def write_groups(
     report = importer.report
     bad: list[BadRow] = []
     before = dict(report.added), set(report.touched_people), dict(writer.people)
+    mark = _mark(report)
     try:
         with db.begin_nested():
             refused = writer.write(groups)
     except SQLAlchemyError:
         report.added, report.touched_people, writer.people = before
+        _undo_written(report, mark)
         refused = []
         for group in groups:
             refused += _one_by_one(db, importer, group)
@@ -330,13 +341,25 @@ def _one_by_one(
 ) -> list[tuple[list[HistoryRow], str]]:
     report = importer.report
     before = dict(report.added), set(report.touched_people), dict(importer.people)
+    mark = _mark(report)
     try:
         with db.begin_nested():
             importer.incident(group)
     except (RowError, SQLAlchemyError) as exc:
         report.added, report.touched_people, importer.people = before
+        _undo_written(report, mark)
         return [(group, str(exc).splitlines()[0])]
     return []
+
+
+def _mark(report: ImportReport) -> int:
+    return len(report.written) if report.written is not None else 0
+
+
+def _undo_written(report: ImportReport, mark: int) -> None:
+    """Forget the records noted since `mark`: their savepoint rolled back."""
+    if report.written is not None:
+        del report.written[mark:]
 
 
 def import_history(db: Session, path: Path) -> ImportReport:

@@ -13,6 +13,9 @@ left to write) they are filed together once every chunk is in, which is much fas
 job's last step, in one transaction with marking the job finished. Until then they are
 in the store but not found by a search; a run killed before that step files them when
 the same file is run again (`lookup.index_unfiled` finds everybody without keys).
+
+`on_written`, when given, is handed the records each part added (table name, column
+values) in that part's transaction: the hub puts them on its feed (hub.history_import).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, insert, update
 from sqlalchemy import select as core_select
@@ -41,7 +45,6 @@ from firstresponse.lookup import index_people
 from firstresponse.lookup.index import index_unfiled
 from firstresponse.lookup.sql import rows
 from firstresponse.records import utcnow
-from firstresponse.store import Store
 
 JOBS = Table(
     "history_import",
@@ -56,6 +59,15 @@ JOBS = Table(
 )
 Progress = Callable[[int, int], None]  # rows done, rows in all
 Step = Callable[[str], None]  # told what the job does next, in plain words
+Written = Callable[[Session, list[tuple[str, dict[str, Any]]]], None]  # records a part added
+
+
+class Database(Protocol):
+    """Where the job writes: a terminal's store, or the hub's database (hub.history_import)."""
+
+    def session(self) -> Any: ...
+
+
 CHUNKS = 10  # a large file is committed in about this many chunks (each a rewrite of
 # the pages its rows land on, all over the tables' indexes: fewer is much faster)
 FILE_AT_END = 20_000  # incidents left to write from which new people are filed at the end
@@ -77,11 +89,15 @@ def file_key(path: Path) -> str:
 
 
 def run_import(
-    store: Store, path: Path, progress: Progress | None = None, step: Step | None = None
+    store: Database,
+    path: Path,
+    progress: Progress | None = None,
+    step: Step | None = None,
+    on_written: Written | None = None,
 ) -> JobResult:
     """Import `path` into `store` as a resumable job (see the module docstring)."""
     key = file_key(path)
-    report = ImportReport()
+    report = ImportReport(written=[] if on_written else None)
     groups = incident_groups(read_rows(path, report), report)
     parse_bad = list(report.bad)
     total = sum(len(g) for g in groups)
@@ -113,9 +129,12 @@ def run_import(
             for start in range(0, len(chunk), CHUNK):  # written a part at a time, shown so
                 part = chunk[start : start + CHUNK]
                 touched: set[str] = set()
-                writer = BulkWriter(db, report.added, touched)
+                writer = BulkWriter(db, report.added, touched, report.written)
                 report.touched_people = touched
                 failures += write_groups(db, writer, importer, part)
+                if on_written and report.written is not None:
+                    on_written(db, report.written)
+                    report.written.clear()
                 index_people(db, _filed(db, touched) if file_at_end else sorted(touched))
                 rows_done += sum(len(g) for g in part)
                 if progress and start + CHUNK < len(chunk):

@@ -173,13 +173,24 @@ def _ignore_interrupts() -> None:
 
 
 def _insert_keys(db: Session, found: list[tuple[str, str]]) -> None:
-    """Bulk insert (key, person_id) rows: straight through the driver on SQLite, elsewhere
-    as multi-row INSERTs (a row per statement costs a round trip each)."""
+    """Bulk insert (key, person_id) rows: straight through the driver on SQLite, by COPY
+    on PostgreSQL (psycopg), elsewhere as multi-row INSERTs (a row per statement costs a
+    round trip each; building a multi-row INSERT costs more than the server takes)."""
     if not found:
         return
-    if db.get_bind().dialect.name == "sqlite":
+    dialect = db.get_bind().dialect
+    if dialect.name == "sqlite":
         raw = db.connection().connection.driver_connection
         raw.executemany("INSERT INTO lookup_key (key, person_id) VALUES (?, ?)", found)  # type: ignore[union-attr]
+        return
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        psycopg: Any = db.connection().connection.driver_connection
+        with (
+            psycopg.cursor() as cursor,
+            cursor.copy("COPY lookup_key (key, person_id) FROM STDIN") as copy,
+        ):
+            for row in found:
+                copy.write_row(row)
         return
     for start in range(0, len(found), ROWS_PER_INSERT):  # one multi-row INSERT each
         part = found[start : start + ROWS_PER_INSERT]

@@ -1,0 +1,81 @@
+"""A force's history onto the hub (`firstresponse import-history FILE --hub-db TARGET`).
+
+The terminal's import job (`history.job`: the same checks, chunks, resumption and
+idempotence) run on the hub's database: people, aliases, markers, incidents, children
+and orders go into the hub's record tables and its lookup index, as `demo_hub` copies the
+demo's history there, so the hub's lookup finds them and serves their history. Each
+record a chunk adds also goes on the feed, in that chunk's transaction, as a record a
+terminal pushed would (`feed.for_stored`): control-room and supervisor terminals file the
+people, markers, incidents and children at their next pull (a restricted incident only
+where restricted records may be seen). Like the demo's history, imported records have no
+envelopes: no terminal sent them, so they carry no version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from firstresponse.history.job import JobResult, Progress, Step, run_import
+from firstresponse.hub import feed
+from firstresponse.hub.db import transaction
+from firstresponse.records import Kind
+from firstresponse.records.kinds import MODELS
+
+#: The kind of each table the import writes that a terminal is sent (aliases are not).
+FED: dict[str, Kind] = {
+    str(model.__tablename__): kind
+    for kind, model in MODELS.items()
+    if kind in {Kind.PERSON, Kind.MARKER, Kind.INCIDENT, Kind.CHILD, Kind.ORDER}
+}
+
+
+class HubDatabase:
+    """The hub's database as the import job writes to it: a transaction per chunk."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with transaction(self.engine) as db:
+            yield db
+
+
+class Written:
+    """A record as the import wrote it (its column values), read by `feed.for_stored` as
+    it reads a stored one: its fields as attributes, `model_dump` as its model gives it.
+    Lighter than a model instance, which costs more than writing the row did."""
+
+    def __init__(self, kind: Kind, values: dict[str, Any]) -> None:
+        self.kind = kind
+        self.values = values
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def model_dump(self, mode: str = "python") -> dict[str, Any]:
+        return MODELS[self.kind].model_construct(**self.values).model_dump(mode=mode)
+
+
+def to_feed(db: Session, written: list[tuple[str, dict[str, Any]]]) -> None:
+    """Put the records a chunk added on the feed, as pushed records are."""
+    stored: list[tuple[str, Any]] = [
+        (FED[table], Written(FED[table], values)) for table, values in written if table in FED
+    ]
+    feed.write(db, feed.for_stored(db, stored))
+
+
+def import_onto_hub(
+    engine: Engine, path: Path, progress: Progress | None = None, step: Step | None = None
+) -> JobResult:
+    """Import `path` into the hub's database on `engine` (see the module docstring)."""
+    return run_import(HubDatabase(engine), path, progress, step, on_written=to_feed)
