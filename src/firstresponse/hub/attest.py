@@ -6,25 +6,33 @@ A session proves who is pushing; a record's `author` and `attestation` prove who
 - no author, or the pushing officer as author: the pushing officer, and an attestation,
   if sent, must verify;
 - another officer as author: only with that officer's valid signature, made with a key
-  the hub registered for them *on this device* and has not revoked (a device revocation
-  revokes its keys). Otherwise the item is rejected: no officer can push records as
-  someone else.
+  the hub registered for them *on this device*. Otherwise the item is rejected: no
+  officer can push records as someone else.
 
-An attested author is taken with the role they hold on the hub, as they were when they
-made the record: an officer locked or deactivated since still has their earlier,
-signed records filed under their name (nothing they made is lost), while sessions,
-sign-in and new records stop at once.
+A key is revoked, on every device at once, when its officer is deactivated, locked or
+given a new PIN, and when its device is revoked (hub.auth.revoke_sessions). The
+signature covers when the record was signed (sync.attest.signing_time), so a record
+signed before the revocation and pushed after it (made offline, sent at the next shift)
+is still filed under its officer, with the role they held: nothing they made with
+authority is lost. One signed after the revocation, or that does not say when it was
+signed, is rejected with the reason, and the terminal quarantines it. The time is the
+terminal's clock: the hub cannot prove a record existed before the revocation, only that
+nobody without the officer's key and PIN set its time; it refuses a time before the key
+was registered, and an officer whose state changed without a revocation (an edit made
+straight in the database) has nothing filed on a key at all.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
 from firstresponse.hub.auth import Principal
 from firstresponse.hub.models import HubSigningKey
 from firstresponse.records import User
+from firstresponse.records.validate import CLOCK_SKEW
 from firstresponse.sync import attest
 from firstresponse.sync.protocol import Envelope
 
@@ -55,12 +63,44 @@ class Authors:
         key = self._key(proof.key_id)
         if key is None or key.collar != author or key.device_id != self.pusher.device.id:
             return f"signed with a key the hub does not hold for {author} on this device"
-        if key.revoked_at is not None:
-            return f"signed with {author}'s key for this device, which was revoked"
-        data = attest.message(proof.key_id, author, env.kind, env.id, env.version, env.content_hash)
-        if not attest.verify(key.public_key, proof.signature, data):
+        fields = (proof.key_id, author, env.kind, env.id, env.version, env.content_hash)
+        signed_at = None
+        if proof.signed_at and attest.verify(
+            key.public_key, proof.signature, attest.message(*fields, proof.signed_at)
+        ):
+            signed_at = attest.parse_signing_time(proof.signed_at)
+        elif not attest.verify(key.public_key, proof.signature, attest.message(*fields)):
             return f"{author}'s signature does not match this record"
+        return self._in_force(key, author, signed_at)
+
+    def _in_force(
+        self, key: HubSigningKey, author: str, signed_at: datetime | None
+    ) -> HubSigningKey | str:
+        """The key, if it had authority when the record was signed, or why it had none."""
+        if key.revoked_at is None:
+            user = self._user(key.user_id)
+            if user is not None and user.active and not user.locked:
+                return key
+            state = "deactivated" if user is None or not user.active else "locked"
+            return f"{author} is {state} and the hub holds no time their key was revoked"
+        revoked = _aware(key.revoked_at)
+        when = f"revoked at {revoked:%Y-%m-%d %H:%M} UTC ({self._why(key)})"
+        if signed_at is None:
+            return f"{author}'s key was {when}; the record does not say when it was signed"
+        if signed_at >= revoked:
+            return f"signed at {signed_at:%Y-%m-%d %H:%M} UTC with {author}'s key, {when}"
+        if signed_at < _aware(key.created_at) - CLOCK_SKEW:
+            return f"signed at {signed_at:%Y-%m-%d %H:%M} UTC, before {author}'s key existed"
         return key
+
+    def _why(self, key: HubSigningKey) -> str:
+        """Why a key was revoked, from its officer's state now."""
+        user = self._user(key.user_id)
+        if user is None or not user.active:
+            return f"{key.collar} deactivated"
+        if user.locked:
+            return f"{key.collar} locked"
+        return "a new PIN, or the device revoked"
 
     def principal(self, env: Envelope) -> Principal | str:
         """The officer to file `env` under, or why it is refused."""
@@ -79,3 +119,8 @@ class Authors:
         as_they_were = User.model_validate(user.model_dump())
         as_they_were.active, as_they_were.locked = True, False
         return Principal(device=self.pusher.device, user=as_they_were)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands datetimes back without a zone; they were written in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -69,21 +69,21 @@ def find_device(db: Session, token: str) -> HubDevice | None:
 def revoke_sessions(
     db: Session, *, user_id: str | None = None, device_id: str | None = None, reason: str
 ) -> int:
-    """Mark every live session of an officer or a device revoked (caller's transaction)."""
+    """End every live session, and revoke every signing key, of an officer (on every
+    device: deactivated, locked or given a new PIN) or of a device (revoked), at one
+    moment, in the caller's transaction. Records signed before that moment are still
+    filed when they arrive; those signed after are refused (hub.attest)."""
+    now = utcnow()
     query = update(HubSession).where(col(HubSession.revoked_at).is_(None))
+    keys = update(HubSigningKey).where(col(HubSigningKey.revoked_at).is_(None))
     if user_id is not None:
         query = query.where(col(HubSession.user_id) == user_id)
+        keys = keys.where(col(HubSigningKey.user_id) == user_id)
     if device_id is not None:
         query = query.where(col(HubSession.device_id) == device_id)
-    result = db.execute(query.values(revoked_at=utcnow(), revoked_reason=reason))
-    if device_id is not None:
-        db.execute(
-            update(HubSigningKey)
-            .where(
-                col(HubSigningKey.device_id) == device_id, col(HubSigningKey.revoked_at).is_(None)
-            )
-            .values(revoked_at=utcnow())
-        )
+        keys = keys.where(col(HubSigningKey.device_id) == device_id)
+    result = db.execute(query.values(revoked_at=now, revoked_reason=reason))
+    db.execute(keys.values(revoked_at=now))
     return int(getattr(result, "rowcount", 0) or 0)
 
 

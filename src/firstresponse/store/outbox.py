@@ -137,7 +137,7 @@ def waiting(session: Session, limit: int | None = None) -> list[OutboxItem]:
 
 def next_batch(session: Session, limit: int) -> list[Any]:
     """The next `limit` pending envelopes in push order, as plain rows (no ORM objects):
-    id, record_id, kind, version, content_hash, body, author, key_id, signature."""
+    id, record_id, kind, version, content_hash, body, author, key_id, signature, created_at."""
     query = _waiting_query(
         OutboxItem.id,
         OutboxItem.record_id,
@@ -148,6 +148,7 @@ def next_batch(session: Session, limit: int) -> list[Any]:
         OutboxItem.author,
         OutboxItem.key_id,
         OutboxItem.signature,
+        OutboxItem.created_at,
     ).limit(limit)
     return list(session.execute(query))
 

@@ -9,6 +9,11 @@ row written in that time gets the officer's collar and a signature over `message
 stored with the row. Whoever's session later pushes the row, the hub checks the
 signature against the key it registered for that officer on that device and files the
 record under that officer (hub.attest).
+
+The signature covers when the record was signed (`signing_time`, its outbox row's
+`created_at`), so once the hub revokes the key (the officer deactivated, locked or given
+a new PIN) it can still file what was signed before and refuse what was signed after.
+Rows signed before the time was signed (message v1) still verify, with no time.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from argon2.low_level import Type, hash_secret_raw
@@ -36,11 +42,31 @@ WRAP_VERSION = "v1"
 
 
 def message(
-    key_id: str, author: str, kind: str, record_id: str, version: int, digest: str
+    key_id: str,
+    author: str,
+    kind: str,
+    record_id: str,
+    version: int,
+    digest: str,
+    signed_at: str = "",
 ) -> bytes:
-    """The bytes an author signs for one record version."""
-    fields = ("firstresponse-attest-v1", key_id, author, kind, record_id, str(version), digest)
-    return "\n".join(fields).encode()
+    """The bytes an author signs for one record version (v2: with when it was signed)."""
+    fields = [key_id, author, kind, record_id, str(version), digest]
+    if signed_at:
+        return "\n".join(["firstresponse-attest-v2", *fields, signed_at]).encode()
+    return "\n".join(["firstresponse-attest-v1", *fields]).encode()
+
+
+def signing_time(moment: datetime) -> str:
+    """When a record was signed, as signed and sent: UTC to the microsecond (a time
+    without a zone, as SQLite hands one back, was written in UTC)."""
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_signing_time(text: str) -> datetime:
+    """`signing_time` read back; ValueError if it is not one."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
 def b64(data: bytes) -> str:
@@ -115,8 +141,15 @@ class Attestor:
         item.author = self.collar
         if self.key is None or not self.key_id:
             return
+        signed_at = signing_time(item.created_at)
         data = message(
-            self.key_id, self.collar, item.kind, item.record_id, item.version, item.content_hash
+            self.key_id,
+            self.collar,
+            item.kind,
+            item.record_id,
+            item.version,
+            item.content_hash,
+            signed_at,
         )
         item.key_id = self.key_id
         item.signature = b64(self.key.sign(data))

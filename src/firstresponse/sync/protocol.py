@@ -40,6 +40,11 @@ class Attestation(BaseModel):
 
     key_id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
     signature: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9+/=]+$")]
+    # When it was signed (sync.attest.signing_time), covered by the signature; "" from
+    # terminals that signed no time.
+    signed_at: Annotated[
+        str, Field(max_length=27, pattern=r"^(|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)$")
+    ] = ""
 
 
 class Envelope(BaseModel):

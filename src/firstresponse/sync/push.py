@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 import orjson
@@ -18,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from firstresponse.records import OutboxItem, utcnow
 from firstresponse.store import Store, outbox
-from firstresponse.sync import held
+from firstresponse.sync import attest, held
 from firstresponse.sync.client import (
     AuthFailure,
     HubClient,
@@ -65,6 +66,7 @@ class OutboxRow(Protocol):
     author: str
     key_id: str
     signature: str
+    created_at: datetime
 
 
 def envelope(item: OutboxRow) -> Envelope:
@@ -84,7 +86,11 @@ def envelope(item: OutboxRow) -> Envelope:
             content_hash=item.content_hash,
             body=body,
             author=item.author or None,
-            attestation=Attestation(key_id=item.key_id, signature=item.signature)
+            attestation=Attestation(
+                key_id=item.key_id,
+                signature=item.signature,
+                signed_at=attest.signing_time(item.created_at),
+            )
             if signed
             else None,
         )
