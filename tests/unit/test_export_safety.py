@@ -7,11 +7,14 @@ import io
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from firstresponse.checklist import load_checklist
 from firstresponse.cli import main
 from firstresponse.config import Settings
 from firstresponse.demo.cases import assessment, incident, person
 from firstresponse.records import Role, User
+from firstresponse.security.pins import hash_pin
 from firstresponse.store import Store
 from firstresponse.supervision import record_review
 from firstresponse.supervision.export import safe_cell, to_csv
@@ -33,11 +36,20 @@ def test_each_formula_start_is_neutralised_and_nothing_else_changes() -> None:
 
 
 def test_cli_csv_export_of_hostile_text_is_inert(
-    settings: Settings, store: Store, tmp_path: Path
+    settings: Settings, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     checklist = load_checklist(settings.checklists_dir / "dip_sample_review.toml")
+    monkeypatch.setenv("FIRSTRESPONSE_PIN", "1234")
     with store.session() as db:
-        db.add(User(collar="SG3001", name="Sergeant", role=Role.SUPERVISOR, team="=cmd"))
+        db.add(
+            User(
+                collar="SG3001",
+                name="Sergeant",
+                role=Role.SUPERVISOR,
+                team="=cmd",
+                pin_hash=hash_pin("1234"),
+            )
+        )
         db.add(User(collar="PC2001", name="Officer", role=Role.RESPONDER, team="=cmd"))
         victim = person(db, "Ava", "Export")
         case = incident(db, "=HYPERLINK(1)", datetime(2026, 3, 2, 9, tzinfo=UTC), victim)

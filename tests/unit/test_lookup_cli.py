@@ -13,12 +13,16 @@ from firstresponse.config import Settings
 from firstresponse.lookup import rebuild_index
 from firstresponse.records import AuditEvent, Person
 from firstresponse.security import audit
+from firstresponse.security.users import create_user
 from firstresponse.store import Store
 
 
 @pytest.fixture
-def seeded(settings: Settings, store: Store) -> str:
+def seeded(settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("FIRSTRESPONSE_PIN", "1234")
+    monkeypatch.setenv("FIRSTRESPONSE_COLLAR", "CH1001")
     with store.session() as db:
+        create_user(db, "CH1001", "Call Handler", "call_handler", "Control", "1234", actor="test")
         person = Person(
             forename="William", surname="Hartley", dob=date(1985, 3, 12), phone="07700 900123"
         )
@@ -41,7 +45,11 @@ def test_json_output_and_audit(seeded: str, capsys: pytest.CaptureFixture[str]) 
         with store.session() as db:
             event = db.exec(select(AuditEvent).order_by(col(AuditEvent.seq).desc())).first()
             assert event is not None
-            assert (event.actor, event.action, event.subject_kind) == ("cli", "lookup", "search")
+            assert (event.actor, event.action, event.subject_kind) == (
+                "CH1001",
+                "lookup",
+                "search",
+            )
             assert event.detail["query"] == {"name": "Bill Hartly", "dob": "1985"}
             assert event.detail["results"] == [rows[0]["person_id"]]
             assert audit.verify(db) == []

@@ -16,6 +16,7 @@ from firstresponse.demo.cases import assessment, incident, person
 from firstresponse.records import AuditEvent, Role, User
 from firstresponse.security import permissions
 from firstresponse.security.permissions import Action, PermissionDenied
+from firstresponse.security.pins import hash_pin
 from firstresponse.store import Store
 from firstresponse.supervision import record_review
 from firstresponse.supervision.cases import window
@@ -26,11 +27,17 @@ START, END = window(date(2026, 1, 1), date(2099, 12, 31))
 
 
 @pytest.fixture
-def seeded(settings: Settings, store: Store) -> Store:
+def seeded(settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch) -> Store:
     checklist = load_checklist(settings.checklists_dir / "dip_sample_review.toml")
+    monkeypatch.setenv("FIRSTRESPONSE_PIN", "1234")  # the commands sign in as the officer
+    pin = hash_pin("1234")
     with store.session() as db:
-        db.add(User(collar="SG3001", name="Sergeant", role=Role.SUPERVISOR, team="Alpha"))
-        db.add(User(collar="PC2001", name="Officer", role=Role.RESPONDER, team="Alpha"))
+        db.add(
+            User(collar="SG3001", name="Sergeant", role=Role.SUPERVISOR, team="Alpha", pin_hash=pin)
+        )
+        db.add(
+            User(collar="PC2001", name="Officer", role=Role.RESPONDER, team="Alpha", pin_hash=pin)
+        )
         victim = person(db, "Ava", "Export")
         at = datetime(2026, 3, 2, 9, tzinfo=UTC)
         plain = incident(db, "E-PLAIN", at, victim)
@@ -91,7 +98,7 @@ def test_cli_dip_sample_is_reproducible(seeded: Store, capsys: pytest.CaptureFix
     args = ["--db", str(seeded.path), "dip-sample", "--from", "2026-03-01", "--to", "2026-03-31"]
     assert main([*args, "--seed", "9", "--rate", "0.5", "--json", "--as", "SG3001"]) == 0
     first = json.loads(capsys.readouterr().out)
-    assert main([*args, "--seed", "9", "--rate", "0.5", "--json"]) == 0
+    assert main([*args, "--seed", "9", "--rate", "0.5", "--json", "--as", "SG3001"]) == 0
     again = json.loads(capsys.readouterr().out)
     assert first["seed"] == 9 and first["items"] == again["items"]
     # E-PLAIN was attended with no risk assessment: always drawn, like the restricted case

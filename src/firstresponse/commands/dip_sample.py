@@ -1,27 +1,19 @@
-"""`firstresponse dip-sample --from --to [--rate] [--seed] [--as COLLAR] [--json]`."""
+"""`firstresponse dip-sample --from --to [--rate] [--seed] --as COLLAR [--json]`: drawn by a
+supervisor, signed in with their PIN (`commands.officer`); the sample records who drew it."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 
+from firstresponse.commands.officer import add_officer_options, sign_in
 from firstresponse.commands.periods import add_period_options
-
-
-def _acting_user(db, collar: str):
-    from sqlmodel import select
-
-    from firstresponse.records import User
-
-    user = db.exec(select(User).where(User.collar == collar.upper())).first()
-    if user is None:
-        raise SystemExit(f"firstresponse: no user with collar {collar!r}")
-    return user
 
 
 def run(args: argparse.Namespace) -> int:
     from firstresponse.commands.terminal import open_store
-    from firstresponse.security.permissions import Action, PermissionDenied, require
+    from firstresponse.security.permissions import Action, PermissionDenied
     from firstresponse.supervision import draw
     from firstresponse.supervision.cases import window
 
@@ -29,13 +21,14 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(args.settings)
     try:
         with store.session() as db:
-            collar = ""
-            if args.as_collar:
-                try:
-                    collar = require(_acting_user(db, args.as_collar), Action.DIP_SAMPLE).collar
-                except PermissionDenied as exc:
-                    print(f"firstresponse: {exc}")
-                    return 1
+            try:
+                collar = sign_in(db, args, Action.DIP_SAMPLE).collar
+            except PermissionDenied as exc:
+                print(f"firstresponse dip-sample: {exc}", file=sys.stderr)
+                return 1
+            except PermissionError as exc:  # not signed in, or sign-in refused
+                print(f"firstresponse dip-sample: {exc}", file=sys.stderr)
+                return 2
             sample = draw(db, start, end, rate=args.rate, seed=args.seed, created_by=collar)
             data = {"id": sample.id, "seed": sample.seed, "rate": sample.rate,
                     "from": args.start.isoformat(), "to": args.end.isoformat(),
@@ -79,8 +72,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="random seed (recorded; reuse it to reproduce a sample)",
     )
-    parser.add_argument(
-        "--as", dest="as_collar", default="", help="collar number of the supervisor"
-    )
+    add_officer_options(parser, "collar number of the supervisor drawing it")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(func=run)

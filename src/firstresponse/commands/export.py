@@ -1,23 +1,23 @@
 """`firstresponse export --format csv|json --from --to --as COLLAR [--out PATH]`.
 
-Exports the compliance figures and the reviews. Restricted fields and police-suspect
-cases are withheld unless the user's role may view restricted records.
+Exports the compliance figures and the reviews, signed in as the officer exporting (PIN
+from FIRSTRESPONSE_PIN or a prompt: `commands.officer`). Restricted fields and
+police-suspect cases are withheld unless the user's role may view restricted records.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
+from firstresponse.commands.officer import add_officer_options, sign_in
 from firstresponse.commands.periods import add_period_options
 
 
 def run(args: argparse.Namespace) -> int:
-    from sqlmodel import select
-
     from firstresponse.commands.terminal import open_store
-    from firstresponse.records import User
     from firstresponse.security.permissions import PermissionDenied
     from firstresponse.supervision.cases import window
     from firstresponse.supervision.export import (
@@ -34,15 +34,14 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(args.settings)
     try:
         with store.session() as db:
-            user = db.exec(select(User).where(User.collar == args.as_collar.upper())).first()
-            if user is None:
-                print(f"firstresponse: no user with collar {args.as_collar!r}")
-                return 2
             try:
-                data = export_for(db, user, start, end)
+                data = export_for(db, sign_in(db, args), start, end)
             except PermissionDenied as exc:
-                print(f"firstresponse: {exc}")
+                print(f"firstresponse export: {exc}", file=sys.stderr)
                 return 1
+            except PermissionError as exc:  # not signed in, or sign-in refused
+                print(f"firstresponse export: {exc}", file=sys.stderr)
+                return 2
     finally:
         store.close()
     out: Path | None = Path(args.out) if args.out else None
@@ -77,12 +76,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("export", help="export compliance figures and dip-sample reviews")
     parser.add_argument("--format", choices=["csv", "json"], default="json")
     add_period_options(parser)
-    parser.add_argument(
-        "--as",
-        dest="as_collar",
-        required=True,
-        help="collar number of the user exporting (decides restricted access)",
-    )
+    add_officer_options(parser, "collar number of the user exporting (decides restricted access)")
     parser.add_argument(
         "--out",
         default="",

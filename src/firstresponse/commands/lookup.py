@@ -1,5 +1,6 @@
-"""`firstresponse lookup QUERY [--dob] [--phone] [--postcode] [--address] [--json]`: repeat-victim
-search on the local store, audited like the one in the terminal UI."""
+"""`firstresponse lookup QUERY [--dob] [--phone] [--postcode] [--address] [--json] --as COLLAR`:
+repeat-victim search on the local store by a signed-in officer (PIN as in
+`commands.officer`), audited under their collar like the one in the terminal UI."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import argparse
 import json
 import sys
 from typing import Any
+
+from firstresponse.commands.officer import add_officer_options, sign_in
 
 
 def _query(args: argparse.Namespace) -> Any:
@@ -69,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     from firstresponse.commands.terminal import open_store
     from firstresponse.lookup import DobError, search
     from firstresponse.security import audit
+    from firstresponse.security.permissions import Action
 
     try:
         query = _query(args)
@@ -78,6 +82,11 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(args.settings)
     try:
         with store.session() as db:
+            try:
+                officer = sign_in(db, args, Action.LOOKUP)
+            except PermissionError as exc:  # not signed in, refused, or not allowed
+                print(f"firstresponse lookup: {exc}", file=sys.stderr)
+                return 2
             rows = [_as_dict(m) for m in search(db, query, args.limit)]
             asked = {
                 "name": query.name,
@@ -88,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
             }
             audit.record(
                 db,
-                args.collar,
+                officer.collar,
                 "lookup",
                 "search",
                 "",
@@ -114,5 +123,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--address", default="", help="address, e.g. '12 Acacia Avenue'")
     parser.add_argument("--limit", type=int, default=10, help="most results to show")
     parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.add_argument("--as", dest="collar", default="cli", help="who is searching (audit)")
+    add_officer_options(parser, "collar number of the officer searching (audited)")
     parser.set_defaults(func=run)

@@ -9,29 +9,17 @@ runs this command.
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import sys
 import threading
 
-PIN_ENV = "FIRSTRESPONSE_PIN"
-COLLAR_ENV = "FIRSTRESPONSE_COLLAR"
-SETUP_HINT = "run `firstresponse devices enrol NAME --as ADMIN --hub URL --write-config`"
+from firstresponse.commands.officer import NotSignedIn, add_officer_options, collar_of, pin_for
+
+SETUP_HINT = "run `firstresponse devices enrol NAME --as ADMIN --hub-url URL --write-config`"
 
 
 def _fail(message: str, code: int = 1) -> int:
     print(f"firstresponse sync: {message}", file=sys.stderr)
     return code
-
-
-def _pin(collar: str) -> str:
-    pin = os.environ.get(PIN_ENV, "")
-    if pin or not sys.stdin.isatty():
-        return pin
-    try:
-        return getpass.getpass(f"PIN for {collar}: ")
-    except (EOFError, KeyboardInterrupt):
-        return ""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,12 +29,11 @@ def run(args: argparse.Namespace) -> int:
     from firstresponse.sync.status import SyncStatus
     from firstresponse.sync.worker import SyncWorker
 
-    collar = args.collar or os.environ.get(COLLAR_ENV, "")
-    if not collar:
-        return _fail("give --as COLLAR (or set FIRSTRESPONSE_COLLAR)", 2)
-    pin = _pin(collar)
-    if not pin:
-        return _fail(f"no PIN for {collar}: set {PIN_ENV} or run this at a terminal", 2)
+    try:
+        collar = collar_of(args)
+        pin = pin_for(collar)
+    except NotSignedIn as exc:
+        return _fail(str(exc), 2)
 
     def show(status: SyncStatus) -> None:
         line = status.label
@@ -89,5 +76,5 @@ def run(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("sync", help="push the outbox to the hub and pull assignments")
     parser.add_argument("--once", action="store_true", help="one push and pull, then exit")
-    parser.add_argument("--as", dest="collar", default="", help="collar number of the officer")
+    add_officer_options(parser, "collar number of the officer")
     parser.set_defaults(func=run)
