@@ -19,6 +19,12 @@ def run(args: argparse.Namespace) -> int:
     from firstresponse.config import write_settings
     from firstresponse.sync.client import AuthFailure, HubClient, SyncFailure
 
+    if not args.hub.startswith(("http://", "https://")):
+        print(
+            f"firstresponse setup: --hub is the hub's web address (https://...), not {args.hub!r}",
+            file=sys.stderr,
+        )
+        return 2
     token = args.token or os.environ.get(TOKEN_ENV, "")
     if not token and sys.stdin.isatty():
         token = getpass.getpass("device token (from `firstresponse devices enrol`): ").strip()
@@ -45,5 +51,9 @@ def run(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("setup", help="connect this terminal to a hub with its device token")
     parser.add_argument("--hub", required=True, help="the hub's address, e.g. http://hub:8700")
-    parser.add_argument("--token", default="", help="device token from `devices enrol`")
+    parser.add_argument(
+        "--token",
+        default="",
+        help="device token from `devices enrol` (write --token=TOKEN: a token may begin with -)",
+    )
     parser.set_defaults(func=run)
