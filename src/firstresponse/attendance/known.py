@@ -2,8 +2,8 @@
 
 One rule set across call, scene and risk: children the call recorded, strangulation,
 threats to kill, a weapon and an injury reported by the caller (`call_*`), and what the
-officer recorded at the scene (`scene_*`) are facts the later checklists are checked
-against. An answer contradicting them needs a reason and is a `contradicts_earlier`
+officer recorded at the scene (`scene_*`, `known_children`) are facts the later checklists
+are checked against. An answer contradicting them needs a reason and is a `contradicts_earlier`
 decision (declared in the checklists); the risk checklist opens with them filled in.
 
 The call's answers are read from the THRIVE assessment when this store holds it (the call
@@ -43,7 +43,7 @@ RISK_FILLS = {
     "threats_to_kill": ("call_threats_to_kill", "scene_threats_to_kill"),
     "weapon_used": ("scene_weapon",),
     "breached_conditions": ("scene_breach",),
-    "children_in_household": ("call_children", "scene_children"),
+    "children_in_household": ("known_children",),
 }
 
 
@@ -92,18 +92,21 @@ def call_facts(db: Session, incident: Incident) -> dict[str, Any]:
     return facts
 
 
+def _scene_children(answers: dict[str, Any]) -> int:
+    """Children the officer kept on the record (not removed as recorded in error)."""
+    children = answers.get("children")
+    entries = children if isinstance(children, list) else []
+    return sum(
+        1 for c in entries if isinstance(c, dict) and c.get("connected") != "recorded_in_error"
+    )
+
+
 def scene_facts(answers: dict[str, Any]) -> dict[str, Any]:
     """What the first response recorded, for the risk checklist."""
     offences = answers.get("offences_disclosed")
     offences = offences if isinstance(offences, list) else []
-    children = answers.get("children") if answers.get("children_present") != "no" else []
     orders = answers.get("orders_in_force")
     return {
-        "scene_children": sum(
-            1
-            for c in children or []
-            if isinstance(c, dict) and c.get("connected") != "recorded_in_error"
-        ),
         "scene_strangulation": "strangulation" in offences,
         "scene_threats_to_kill": "threats_to_kill" in offences,
         "scene_weapon": answers.get("weapon_used") == "yes",
@@ -113,9 +116,15 @@ def scene_facts(answers: dict[str, Any]) -> dict[str, Any]:
 
 
 def known_facts(db: Session, incident: Incident) -> dict[str, Any]:
-    """`call_facts` and the newest first response's `scene_facts`."""
+    """`call_facts`, the newest first response's `scene_facts`, and `known_children`: the
+    children the officer kept on the record, or (before the first response says) the call's."""
     first = _newest(db, incident.id, FIRST_RESPONSE)
-    return call_facts(db, incident) | scene_facts(first.answers if first is not None else {})
+    answers = first.answers if first is not None else {}
+    facts = call_facts(db, incident) | scene_facts(answers)
+    present, called = answers.get("children_present"), len(facts["call_children"])
+    shown = present in ("yes", "unknown") or (present == "no" and called)  # the group's `when`
+    known = (_scene_children(answers) if shown else 0) if present else called
+    return facts | {"known_children": known}
 
 
 def risk_fills(facts: dict[str, Any] | None) -> dict[str, str]:

@@ -60,6 +60,8 @@ PULLED_CHILD_VERSION = 2
 #: Group entries a decision can be about, and the answer that names the entry.
 ENTRY_NAMES = {"children": ("name", "Child"), "orders_in_force": ("order", "Order")}
 #: Decision kinds several questions share: the reason is prefixed with the question.
+#: A child's `connected` answer removing a child the call recorded (a `child_removed` decision).
+REMOVED = "recorded_in_error"
 LABELLED_DECISIONS = {"evidence_not_gathered", "referral_declined", "contradicts_earlier"}
 
 
@@ -149,7 +151,10 @@ def _child_rows(
             id=entry["_id"], incident_id=incident_id, name=""
         )
         age = entry.get("age")
-        reasons = [str(entry.get(reason_key(key)) or "").strip() for key in ("seen", "spoken_to")]
+        keys = ("connected", "seen", "spoken_to")
+        reasons = [str(entry.get(reason_key(key)) or "").strip() for key in keys]
+        if entry.get("connected") == REMOVED:
+            reasons[0] = f"Recorded in error: {reasons[0]}"
         child.name = str(entry.get("name") or "").strip()
         child.age = age if isinstance(age, int) and not isinstance(age, bool) else None
         child.school = str(entry.get("school") or "") if entry.get("at_school") == "yes" else ""
@@ -160,6 +165,11 @@ def _child_rows(
         child.reason = "; ".join(r for r in reasons if r)
         rows.append(child)
     return rows
+
+
+def _in_incident(children: list[Child]) -> list[Child]:
+    """The children still part of the incident (not removed as recorded in error)."""
+    return [c for c in children if not c.reason.startswith("Recorded in error")]
 
 
 def _decision_reason(
@@ -360,7 +370,8 @@ def submit_in(
             db, incident_id, answers, evs[FIRST_RESPONSE], checklists[FIRST_RESPONSE]
         )
         first.answers = answers
-    has_children = bool(children) or (risk_ev is not None and "child_present" in risk_ev.flags)
+    risk_children = risk_ev is not None and "child_present" in risk_ev.flags
+    has_children = bool(_in_incident(children)) or risk_children
     priority = PRIORITY_HIGH_RISK if high else PRIORITY_CHILD if has_children else PRIORITY_NORMAL
 
     now = utcnow()
@@ -376,7 +387,7 @@ def submit_in(
         enqueue_record(db, draft, draft.version, priority)
         for decision in decisions:
             enqueue_record(db, decision, 1, priority)
-        for note in _referral_notices(db, draft, cl, facts, children):
+        for note in _referral_notices(db, draft, cl, facts, _in_incident(children)):
             enqueue_record(db, note, 1, priority)
         audit.record(
             db,
