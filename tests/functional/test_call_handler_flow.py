@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -17,7 +17,9 @@ from firstresponse.records import (
     AuditEvent,
     Decision,
     Incident,
+    OutboxItem,
     Person,
+    PersonMarker,
     User,
 )
 from firstresponse.security.pins import hash_pin
@@ -54,7 +56,21 @@ def engine(store) -> SimpleNamespace:
             postcode="TT1 1AA",
             address="3 Example Close",
         )
-        db.add(person)
+        partner = Person(forename="Former", surname="Partner")
+        db.add_all([person, partner])
+        db.flush()  # THRIVE reads the records held: her earlier call makes her a repeat victim
+        db.add(
+            Incident(
+                reference="WM-EARLIER-1",
+                occurred_at=datetime.now(UTC) - timedelta(days=40),
+                victim_id=person.id,
+                suspect_id=partner.id,
+                relationship="partner",
+                risk_level="medium",
+                source="import",
+            )
+        )
+        db.add(PersonMarker(person_id=person.id, marker="repeat_victim"))
 
     def search(db, query, limit=10):
         if "officer" in query.name.lower():
@@ -200,7 +216,7 @@ async def test_call_flow_with_lookup_floor_and_override(lookup_app, store, known
         await press_to(pilot, "f5", "SafetyAdviceScreen")
         await press_to(pilot, "escape", "CallHandlerHome")
     with store.session() as db:
-        incident = db.exec(select(Incident)).one()
+        incident = db.exec(select(Incident).where(Incident.source == "call")).one()
         assert incident.victim_id == known.id and incident.status == "graded"
         assert incident.grade == "scheduled"
         kinds = sorted(d.kind for d in db.exec(select(Decision)))
@@ -246,6 +262,8 @@ async def test_home_lists_calls_and_opens_a_briefing(app_factory, store, setting
 async def test_suspect_lookup_sets_workforce_floor(lookup_app, store, known) -> None:
     with store.session() as db:
         db.add(Person(id="s1", forename="Sam", surname="Officerton"))
+        db.flush()
+        db.add(PersonMarker(person_id="s1", marker="police_workforce_suspect"))
     app = lookup_app()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "CH1001")
@@ -265,7 +283,7 @@ async def test_suspect_lookup_sets_workforce_floor(lookup_app, store, known) -> 
         assert "Suspect is police workforce" in str(app.screen.query_one("#floor").render())
         assert app.screen.state.facts["police_workforce_suspect"] is True
     with store.session() as db:
-        incident = db.exec(select(Incident)).one()
+        incident = db.exec(select(Incident).where(Incident.source == "call")).one()
         assert incident.suspect_id == "s1"
         assert db.get(Person, incident.victim_id).full_name == "New Caller"
 
@@ -368,3 +386,107 @@ async def test_a_call_typed_on_from_the_sign_in_reaches_the_new_call(
         burst(app, "CH1001\r1234\rnTessa Varley")  # sign in, n for a new call, the name
         await settle(pilot, lambda: on_screen(pilot, "NewCallScreen"))
         await settle(pilot, lambda: app.screen.value("name") == "Tessa Varley")
+
+
+@pytest.fixture
+def hub_app(settings, store, tmp_path):
+    """The app online against a real hub (SQLite, loopback) whose history holds the couple
+    of `tests.hub.hub_people`; yields (app factory, the couple, the hub)."""
+    from firstresponse.calls import FallbackLookup, HubLookup
+    from firstresponse.hub.db import transaction
+    from tests.hub.hub_people import seed_couple
+    from tests.hub.support import serve
+
+    with store.session() as db:
+        db.add(User(collar="CH1001", name="CH1001", role="call_handler", pin_hash=hash_pin("1234")))
+    served = serve(str(tmp_path / "hub.db"))
+    hub = next(served)
+    with transaction(hub.engine) as db:
+        couple = seed_couple(db)
+    token = hub.enrol("CONTROL-TUI")
+
+    def online(context):
+        client = hub.client(token, "CH1001")
+        return FallbackLookup(HubLookup(client, store), LocalLookup(store, context.signed_in))
+
+    yield (lambda: FirstResponseApp(settings, store, lookup=online)), couple, hub
+    next(served, None)
+
+
+async def _choose_match(pilot, app: FirstResponseApp, box: str, text: str, role: str) -> None:
+    app.screen.query_one(f"#{box}", Input).focus()
+    await type_text(pilot, text)
+    wanted = (f"{role}: 1 match (hub)", "F3 to choose")
+    await settle(pilot, lambda: all(part in _status(app) for part in wanted))
+    await pilot.press("f3", "enter")
+    await settle(pilot, lambda: on_screen(pilot, "HistoryScreen"))
+    await press_to(pilot, "enter", "NewCallScreen")
+
+
+async def test_a_call_on_the_hubs_people_with_thrive_kept_through_escape_and_reopening(
+    hub_app, store
+) -> None:
+    from firstresponse.hub.db import transaction
+
+    make, couple, hub = hub_app
+    with transaction(hub.engine, read_only=True) as db:
+        hub_people = len(db.exec(select(Person)).all())
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "CH1001")
+        await press_to(pilot, "n", "NewCallScreen")
+        await _choose_match(pilot, app, "name", "Wrenna Quillfeather", "Victim")
+        await _choose_match(pilot, app, "suspect", "Corvin Ashdowne", "Suspect")
+        selected = str(app.screen.query_one("#selected").render())
+        assert "Victim: Wrenna Quillfeather" in selected and "Suspect: Corvin Ashdowne" in selected
+        app.screen.query_one("#children", Input).focus()
+        await type_text(pilot, "Amy 6")
+        await press_to(pilot, "f5", "ThriveScreen")  # crashed here: FOREIGN KEY constraint
+        floor = str(app.screen.query_one("#floor").render())
+        assert "Floor: IMMEDIATE" in floor and "Last assessed at high risk" in floor
+        assert "A protective order or bail condition is in force" in floor
+        form = app.screen.query_one(ChecklistForm)
+        assert form.answers["children_present"] == "yes"  # filled in by the call form
+        await answer(pilot, form, "caller_role", "victim")
+        await answer(pilot, form, "threat", "Texts saying he is coming round")
+        await press_to(pilot, "escape", "CallHandlerHome")
+        await press_to(pilot, "enter", "ThriveScreen")  # the call is the only one listed
+        form = app.screen.query_one(ChecklistForm)
+        assert form.answers["caller_role"] == "victim"
+        assert form.answers["threat"] == "Texts saying he is coming round"
+        assert form.answers["children_present"] == "yes"
+        assert str(app.screen.query_one("#floor").render()) == floor
+    with store.session() as db:
+        incident = db.exec(select(Incident).where(Incident.source == "call")).one()
+        assert (incident.victim_id, incident.suspect_id) == (couple.victim_id, couple.suspect_id)
+        people = {
+            o.record_id for o in db.exec(select(OutboxItem).where(OutboxItem.kind == "person"))
+        }
+        assert not people, "a person chosen from the hub's matches is never sent as new"
+    with transaction(hub.engine, read_only=True) as db:
+        assert len(db.exec(select(Person)).all()) == hub_people
+
+
+async def test_thrive_answers_survive_ctrl_q_and_a_new_app(app_factory, store, known) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "CH1001")
+        await press_to(pilot, "n", "NewCallScreen")
+        await type_text(pilot, "Nova Testnew")
+        app.screen.query_one("#weapons").focus()
+        await pilot.press("right", "right", "enter")  # Choose…, Yes, No
+        await settle(pilot, lambda: app.screen.choice("weapons") == "no")
+        await press_to(pilot, "f5", "ThriveScreen")
+        form = app.screen.query_one(ChecklistForm)
+        await answer(pilot, form, "caller_role", "third_party")
+        await pilot.press("ctrl+q")
+    again = app_factory()
+    async with again.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "CH1001")
+        await press_to(pilot, "enter", "ThriveScreen")
+        form = again.screen.query_one(ChecklistForm)
+        assert form.answers["caller_role"] == "third_party"
+        assert form.answers["weapons"] == "no"  # what the call form filled in
+    with store.session() as db:
+        drafts = db.exec(select(Assessment).where(Assessment.checklist_id == "thrive")).all()
+        assert [d.status for d in drafts] == ["draft"]
