@@ -16,6 +16,7 @@ from firstresponse.attendance import FIRST_RESPONSE, RISK, SubmissionRefused, su
 from firstresponse.attendance.drafts import open_draft, save_answers
 from firstresponse.attendance.facts import facts_for
 from firstresponse.attendance.referrals import set_referral
+from firstresponse.attendance.risk import risk_summary
 from firstresponse.checklist import Checklist, evaluate, load_checklists
 from firstresponse.config import Settings
 from firstresponse.demo.answers import (
@@ -259,6 +260,9 @@ def test_not_known_risk_factors_need_reasons_and_count_like_yes(
     assert ev.computed["risk_factor_count"] == len(factors)
     assert ev.computed["computed_risk_level"] == "high"
     assert "risk_lowered" in {d.kind for d in ev.decisions}  # standard needs a reason
+    summary = risk_summary(cl, answers)  # the risk screen lists them as not known
+    assert summary.factor_count == len(factors) and summary.computed == "high"
+    assert all(f.endswith("(not known: counts until answered)") for f in summary.factors)
 
 
 @pytest.mark.parametrize("where", ["call", "scene"])

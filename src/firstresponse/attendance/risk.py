@@ -10,6 +10,9 @@ from firstresponse.checklist.model import RiskModel
 from firstresponse.records import RiskLevel
 
 RISK_FACTOR_TAG = "risk_factor"
+#: Answers that count towards the level: "not known" counts like a yes until it is answered.
+COUNTED = ("yes", "unknown")
+NOT_KNOWN = " (not known: counts until answered)"
 
 
 @dataclass(frozen=True)
@@ -19,7 +22,7 @@ class RiskSummary:
     computed: str | None
     final: str | None
     factor_count: int
-    factors: list[str] = field(default_factory=list)  # risk-factor questions answered yes
+    factors: list[str] = field(default_factory=list)  # answered yes, or not known (marked)
     rules: list[str] = field(default_factory=list)  # why the computed level is what it is
     judgement_reason: str = ""
 
@@ -55,9 +58,11 @@ def risk_summary(
     computed = ev.computed.get("computed_risk_level")
     final = ev.computed.get("risk_level")
     factors = [
-        item.label
+        item.label + ("" if answers.get(item.id) == "yes" else NOT_KNOWN)
         for item in checklist.items
-        if RISK_FACTOR_TAG in item.tags and item.id in ev.visible and answers.get(item.id) == "yes"
+        if RISK_FACTOR_TAG in item.tags
+        and item.id in ev.visible
+        and answers.get(item.id) in COUNTED
     ]
     rules = []
     if checklist.risk is not None:
