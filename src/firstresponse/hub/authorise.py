@@ -272,10 +272,13 @@ def _instant(value: Any) -> Any:
 
 def _changes_only(record: Any, holding: Holding, allowed: set[str]) -> bool:
     """True when `record` differs from the hub's newest version in `allowed` fields only
-    (the same instant written with or without its zone is no change)."""
+    (the same instant written with or without its zone is no change; nor is a time the hub
+    sets itself, which terminals hold as the hub stored it, not as the version was sent)."""
     before = holding.newest.get(str(record.id))
     if before is None:
         return False
+    if str(record.id) in holding.times:
+        allowed = allowed | {column for _table, column in _TIMES.values()}
     after = record.model_dump(mode="json")
     changed = {
         name

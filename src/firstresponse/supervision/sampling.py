@@ -1,12 +1,13 @@
 """Dip-sample selection: the inspectorate's must-check cases plus a reproducible random share.
 
 Always drawn: every scheduled-appointment or no-deployment grading, every no-arrest
-decision where a crime was recorded, every police-workforce-suspect case, every
-downgraded risk, every grade override, and every attendance whose risk assessment was
-declined or skipped (a declined assessment computes "standard", so the random share of
-standard cases is no safeguard for it). Then a share (`rate`) of the remaining
-standard and medium risk assessments, chosen with `random.Random(seed)` over a stable
-order, so the same records, window, rate and seed always give the same sample.
+decision where a crime was recorded (grounds not used, or no grounds found), every
+police-workforce-suspect case, every downgraded risk, every grade override, and every
+attendance whose risk assessment was declined or skipped (a declined assessment computes
+"standard", so the random share of standard cases is no safeguard for it). Then a share
+(`rate`) of the remaining standard and medium risk assessments, chosen with
+`random.Random(seed)` over a stable order, so the same records, window, rate and seed
+always give the same sample.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sqlmodel import Session, col, select
 from firstresponse.records import DipSample, Grade, Review, RiskLevel
 from firstresponse.security import audit
 from firstresponse.supervision.cases import Case, aware, load_cases
+from firstresponse.supervision.indicators import NO_ARREST_KINDS
 
 #: Why an item was drawn (the code stored with it, and how it reads).
 REASONS = {
@@ -94,7 +96,7 @@ def must_check_reasons(case: Case) -> list[str]:
         reasons.append("scheduled")
     if grade == Grade.RESOLVED_WITHOUT_DEPLOYMENT or "no_deployment" in kinds:
         reasons.append("no_deployment")
-    if "no_arrest" in kinds and case.incident.crime_recorded:
+    if kinds & NO_ARREST_KINDS and case.incident.crime_recorded:  # no grounds, or not used
         reasons.append("no_arrest_crime")
     if case.police_workforce_suspect:
         reasons.append("police_workforce_suspect")
