@@ -1,0 +1,312 @@
+"""Shift start and idle terminals, simulated over HTTP against a real hub process.
+
+Shift start: each terminal signs in (`POST /v1/sessions`, collar and PIN: Argon2 on the
+hub) at a random moment within the window (or all at once for the burst), then pushes its
+first records. A failed request (network error, 429 or 503) is retried after Retry-After
+or a backoff, as the sync client does; a sign-in or push is timed from its first attempt
+to its answer, so retries count against it. Lost: records not on the hub once all is done.
+
+Idle: the signed-in terminals then poll as today's sync worker does when nothing changes,
+every `sync_interval_seconds` (users, pull until no more, roster with its digest, held
+records), and the hub process's CPU is read from /proc over the window: the baseline for
+changes pushed rather than polled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import time
+from argparse import Namespace
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from hub_setup import (
+    JSON,
+    PIN,
+    Server,
+    cpu_seconds,
+    drop_target,
+    envelopes_by_author,
+    fresh_target,
+    hub_counts,
+    hub_server,
+    load,
+    setup_hub,
+    spread,
+)
+
+from firstresponse.config import load_settings
+from firstresponse.store import Store
+from firstresponse.sync.protocol import PushRequest
+
+RETRYABLE = {429, 502, 503, 504}
+GIVE_UP_SECONDS = 300
+
+
+@dataclass
+class Terminal:
+    collar: str
+    token: str
+    body: str  # its first records, as one push
+    records: int
+    session: str = ""
+    cursor: str = ""
+    digest: str = ""
+
+    def headers(self) -> dict[str, str]:
+        return {"X-Device-Token": self.token, "X-Session": self.session}
+
+
+@dataclass
+class Tally:
+    sign_ins: list[float] = field(default_factory=list)
+    pushes: list[float] = field(default_factory=list)
+    polls: list[float] = field(default_factory=list)
+    requests: int = 0
+    retries: int = 0
+    reasons: set[str] = field(default_factory=set)
+    gave_up: int = 0
+
+
+def terminals(work_store: Store, tokens: dict[str, str], per_terminal: int) -> list[Terminal]:
+    """One terminal per officer, each with `per_terminal` records of its own to push."""
+    found = envelopes_by_author(work_store, dict.fromkeys(tokens, per_terminal))
+    return [
+        Terminal(
+            collar,
+            tokens[collar],
+            PushRequest(envelopes=envelopes).model_dump_json(),
+            len(envelopes),
+        )
+        for collar, envelopes in found.items()
+    ]
+
+
+async def request(
+    http: httpx.AsyncClient, tally: Tally, method: str, path: str, **kwargs: object
+) -> httpx.Response:
+    """One request, retried as the sync client retries; raises once it gives up."""
+    deadline = time.monotonic() + GIVE_UP_SECONDS
+    delay = 0.5
+    while True:
+        tally.requests += 1
+        try:
+            answer = await http.request(method, path, **kwargs)  # type: ignore[arg-type]
+            if answer.status_code not in RETRYABLE:
+                if answer.status_code >= 400:  # 304: the roster is current
+                    answer.raise_for_status()
+                return answer
+            reason = f"HTTP {answer.status_code}"
+            wait = float(answer.headers.get("Retry-After") or delay)
+        except httpx.TransportError as exc:
+            reason, wait = type(exc).__name__, delay
+        if time.monotonic() + wait > deadline:
+            raise RuntimeError(f"gave up after {GIVE_UP_SECONDS} s: {reason}")
+        tally.retries += 1
+        tally.reasons.add(reason)
+        await asyncio.sleep(wait * random.uniform(0.8, 1.2))
+        delay = min(delay * 2, 10.0)
+
+
+async def arrive(http: httpx.AsyncClient, terminal: Terminal, at: float, tally: Tally) -> None:
+    """Sign in after `at` seconds, then push the first records."""
+    await asyncio.sleep(at)
+    try:
+        start = time.perf_counter()
+        answer = await request(
+            http,
+            tally,
+            "POST",
+            "/v1/sessions",
+            json={"collar": terminal.collar, "pin": PIN},
+            headers={"X-Device-Token": terminal.token},
+        )
+        tally.sign_ins.append(time.perf_counter() - start)
+        terminal.session = answer.json()["token"]
+        start = time.perf_counter()
+        answer = await request(
+            http,
+            tally,
+            "POST",
+            "/v1/push",
+            content=terminal.body,
+            headers={**JSON, **terminal.headers()},
+        )
+        tally.pushes.append(time.perf_counter() - start)
+        refused = [
+            i for i in answer.json()["results"] if i["status"] not in ("accepted", "duplicate")
+        ]
+        if refused:
+            raise RuntimeError(f"{terminal.collar}: hub refused {refused[:1]}")
+    except RuntimeError:
+        tally.gave_up += 1
+
+
+def client(url: str) -> httpx.AsyncClient:
+    """One connection per request in flight, as separate terminals would have."""
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
+    return httpx.AsyncClient(base_url=url, limits=limits, timeout=120)
+
+
+async def shift_start(
+    url: str, fleet: list[Terminal], window: float, seed: int
+) -> tuple[Tally, float]:
+    """Every terminal arrives at a random moment within `window` seconds (0: all at once)."""
+    chance = random.Random(seed)
+    tally = Tally()
+    async with client(url) as http:
+        start = time.perf_counter()
+        await asyncio.gather(*(arrive(http, t, chance.uniform(0, window), tally) for t in fleet))
+    return tally, time.perf_counter() - start
+
+
+async def poll(http: httpx.AsyncClient, terminal: Terminal, tally: Tally) -> None:
+    """One idle sync as today's worker makes it: users, pull, roster, held."""
+    headers = terminal.headers()
+    await request(http, tally, "GET", "/v1/users", headers={"X-Device-Token": terminal.token})
+    while True:
+        params = {"cursor": terminal.cursor, "limit": 200}
+        page = (
+            await request(http, tally, "GET", "/v1/pull", params=params, headers=headers)
+        ).json()
+        terminal.cursor = page["cursor"]
+        if not page["more"]:
+            break
+    roster_headers = {**headers, **({"If-None-Match": terminal.digest} if terminal.digest else {})}
+    roster = await request(http, tally, "GET", "/v1/roster", headers=roster_headers)
+    if roster.status_code == 200:
+        terminal.digest = roster.json()["digest"]
+    await request(http, tally, "GET", "/v1/held", headers=headers)
+
+
+async def idle(
+    url: str, fleet: list[Terminal], interval: float, seconds: float, server: Server
+) -> dict[str, float]:
+    """Signed-in terminals polling every `interval` s for `seconds`: hub CPU and polls."""
+    tally = Tally()
+    async with client(url) as http:
+        await asyncio.gather(*(poll(http, t, tally) for t in fleet if t.session))  # catch up
+        tally = Tally()
+
+        async def keep_polling(terminal: Terminal) -> None:
+            await asyncio.sleep(random.uniform(0, interval))
+            while True:
+                start = time.perf_counter()
+                await poll(http, terminal, tally)
+                tally.polls.append(time.perf_counter() - start)
+                await asyncio.sleep(interval)
+
+        cpu_before, wall_before = cpu_seconds(server.proc.pid), time.perf_counter()
+        pollers = [asyncio.create_task(keep_polling(t)) for t in fleet if t.session]
+        await asyncio.sleep(seconds)
+        wall = time.perf_counter() - wall_before
+        cpu = cpu_seconds(server.proc.pid) - cpu_before
+        for task in pollers:
+            task.cancel()
+        await asyncio.gather(*pollers, return_exceptions=True)
+    return {
+        "terminals": sum(1 for t in fleet if t.session),
+        "polls_per_s": len(tally.polls) / wall,
+        "wanted_per_s": sum(1 for t in fleet if t.session) / interval,
+        "requests_per_s": tally.requests / wall,
+        "hub_cores": cpu / wall,
+        "poll_p99_ms": spread(tally.polls)["p99"],
+        "retries": tally.retries,
+        "seconds": wall,
+    }
+
+
+def outcome(tally: Tally, wall: float, fleet: list[Terminal], target: str) -> dict[str, object]:
+    expected = sum(t.records for t in fleet)
+    stored, distinct = hub_counts(target)
+    return {
+        "terminals": len(fleet),
+        "records": expected,
+        "wall_s": wall,
+        "sign_in": spread(tally.sign_ins),
+        "push": spread(tally.pushes),
+        "retries": tally.retries,
+        "reasons": sorted(tally.reasons),
+        "gave_up": tally.gave_up,
+        "lost": expected - distinct,
+        "duplicated": stored - distinct,
+    }
+
+
+def report_shift(args: Namespace, db: str, backend: str, work: Path) -> bool:
+    """Shift start spread over the window, the burst beside it, then the spread terminals
+    idle; prints each figure beside its goal, returns whether nothing was lost."""
+    interval = float(load_settings().sync_interval_seconds)
+    ok = True
+    for label, count, window in (("spread", args.terminals, args.window), ("burst", args.burst, 0)):
+        target = fresh_target(db, work, label)
+        tokens = setup_hub(target, [f"PC{10_000 + n}" for n in range(count)])
+        store = Store(work / f"{label}.db")
+        fleet = terminals(store, tokens, args.per_terminal)
+        store.close()
+        server = hub_server(target, args.workers)
+        before = load()
+        try:
+            tally, wall = asyncio.run(shift_start(server.url, fleet, window, seed=28))
+            after = load()
+            quiet = None
+            if label == "spread":
+                quiet = asyncio.run(idle(server.url, fleet, interval, args.idle_seconds, server))
+        finally:
+            server.stop()
+        found = outcome(tally, wall, fleet, target)
+        drop_target(target)
+        ok = print_shift(backend, label, window, args.workers, found, f"{before} -> {after}") and ok
+        if quiet is not None:
+            print_idle(backend, interval, quiet)
+    return ok
+
+
+def meets(value: float, goal: float) -> str:
+    return f"goal <= {goal:.0f} ms: {'meets' if value <= goal else 'MISSES'}"
+
+
+def print_shift(
+    backend: str, label: str, window: float, workers: int, found: dict[str, Any], loads: str
+) -> bool:
+    how = f"at random moments within {window:g} s" if label == "spread" else "at once"
+    print(
+        f"[{backend}] shift start: {found['terminals']:,} terminals signing in {how}, then "
+        f"pushing their first records ({found['records']:,} in all); hub workers {workers}; "
+        f"{found['wall_s']:.1f} s; load {loads}:"
+    )
+    sign, push = found["sign_in"], found["push"]
+    goal = label == "spread"
+    for name, figures in (("sign-in", sign), ("push   ", push)):
+        print(
+            f"  {name}  p50 {figures['p50']:.0f} ms  p95 {figures['p95']:.0f} ms  p99 "
+            f"{figures['p99']:.0f} ms  max {figures['max']:.0f} ms"
+            + (f"  ({meets(figures['p99'], 2000)})" if goal else "")
+        )
+    reasons = f" ({', '.join(found['reasons'])})" if found["reasons"] else ""
+    print(
+        f"  lost {found['lost']} (goal 0)  duplicated {found['duplicated']}  gave up "
+        f"{found['gave_up']}  retries {found['retries']}{reasons}"
+    )
+    return bool(found["lost"] == 0 and found["duplicated"] == 0 and found["gave_up"] == 0)
+
+
+def print_idle(backend: str, interval: float, quiet: dict[str, float]) -> None:
+    print(
+        f"[{backend}] idle: {quiet['terminals']:,.0f} signed-in terminals polling every "
+        f"{interval:g} s as today (users, pull, roster, held) for {quiet['seconds']:.0f} s, "
+        f"load {load()}:"
+    )
+    print(
+        f"  polls answered {quiet['polls_per_s']:.0f}/s of {quiet['wanted_per_s']:.0f}/s wanted "
+        f"({quiet['requests_per_s']:.0f} requests/s), poll p99 {quiet['poll_p99_ms']:.0f} ms, "
+        f"retries {quiet['retries']:.0f}"
+    )
+    print(
+        f"  hub CPU {quiet['hub_cores']:.2f} cores of {os.cpu_count()} (the baseline for "
+        "changes pushed, not polled: goal almost nothing)"
+    )
