@@ -73,11 +73,12 @@ def _choose(room: ControlRoom, who: tuple[str, str, Any]) -> Any:
 
 def _call(room: ControlRoom) -> Incident:
     victim, suspect = _choose(room, VICTIM), _choose(room, SUSPECT)
-    call = details()
-    return start_call(
-        room.store, room.user, call, victim=victim, suspect=suspect, force_code="WM",
+    started = start_call(
+        room.store, room.user, details(), victim=victim, suspect=suspect, force_code="WM",
         source=room.source,
     )  # fmt: skip
+    assert started.without_history == []
+    return started.incident
 
 
 def _floor_and_briefing(room: ControlRoom, incident: Incident, settings: Any) -> tuple[Any, dict]:

@@ -77,7 +77,8 @@ class _Unreachable:
 def test_a_match_that_cannot_be_fetched_is_held_as_a_placeholder_under_its_id(store) -> None:
     user = add_users(store)["CH1001"]
     chosen = Candidate("hub-7", "Mara Testwell", dob="1990-02-01", postcode="TT2 2BB")
-    hold_people(store, _Unreachable(), [chosen])  # type: ignore[arg-type]
+    placeholders = hold_people(store, _Unreachable(), [chosen])  # type: ignore[arg-type]
+    assert placeholders == [chosen]  # the call handler is told her history is not here
     with store.session() as db:
         held = db.get(Person, "hub-7")
         assert held is not None

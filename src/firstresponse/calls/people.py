@@ -32,11 +32,14 @@ def _hold(source: LookupSource, person_id: str) -> bool:
         return False
 
 
-def hold_people(store: Store, source: LookupSource, chosen: Iterable[Candidate]) -> None:
-    """Hold each chosen person here under their own id (a placeholder if nothing answers)."""
+def hold_people(store: Store, source: LookupSource, chosen: Iterable[Candidate]) -> list[Candidate]:
+    """Hold each chosen person here under their own id; those only a placeholder could be
+    held for (their history is not here yet: say so to the call handler)."""
+    placeholders = []
     for candidate in chosen:
         if _hold(source, candidate.person_id):
             continue
+        placeholders.append(candidate)
         forename, surname = split_name(candidate.name)
         with store.session() as db:
             if db.get(Person, candidate.person_id) is None:
@@ -49,6 +52,7 @@ def hold_people(store: Store, source: LookupSource, chosen: Iterable[Candidate])
                         postcode=candidate.postcode,
                     )
                 )
+    return placeholders
 
 
 @dataclass(frozen=True)

@@ -81,13 +81,13 @@ def start_call(
     suspect: Candidate | None,
     force_code: str,
     source: LookupSource,
-) -> Incident:
+) -> StartedCall:
     """Open the incident for a live call (see `open_call`), each person chosen from the
     lookup's matches held here first under their own id (see `hold_people`)."""
     chosen = [person for person in (victim, suspect) if person is not None]
-    hold_people(store, source, chosen)
+    placeholders = hold_people(store, source, chosen)
     with store.session() as db:
-        return open_call(
+        incident = open_call(
             db,
             user,
             details,
@@ -95,6 +95,15 @@ def start_call(
             suspect_id=suspect.person_id if suspect else None,
             force_code=force_code,
         )
+    return StartedCall(incident, [p.name for p in placeholders])
+
+
+@dataclass(frozen=True)
+class StartedCall:
+    """The call's incident, and the chosen people whose history could not be fetched."""
+
+    incident: Incident
+    without_history: list[str]
 
 
 def preview_briefing(

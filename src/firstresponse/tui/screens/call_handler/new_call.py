@@ -242,7 +242,7 @@ class NewCallScreen(Screen[None]):
             return
         context = self.app.context
         try:
-            incident = start_call(
+            started = start_call(
                 context.store,
                 context.signed_in,
                 details,
@@ -254,6 +254,15 @@ class NewCallScreen(Screen[None]):
         except ValueError as refused:  # nothing was written: the details stay on screen
             self.notify(str(refused), title="Call not opened", severity="error")
             return
+        incident = started.incident
+        if started.without_history:
+            self.notify(
+                f"History not loaded for {', '.join(started.without_history)}: the hub did "
+                "not answer. The floor may be too low; reopen the call when it is back.",
+                title="Hub unavailable",
+                severity="warning",
+                timeout=15,
+            )
         people = call_people(context.store, context.signed_in, incident.id)
         state = CallState(
             incident_id=incident.id,
