@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Sequence
@@ -94,7 +95,43 @@ def fresh_target(db: str, work: Path, name: str) -> str:
     base = db.split("?")[0]
     with psycopg.connect(base.replace("postgresql+psycopg", "postgresql"), autocommit=True) as c:
         c.execute(f"CREATE SCHEMA {schema}")
-    return f"{base}?options=-csearch_path%3D{schema}"
+    return f"{base}?application_name={schema}&options=-csearch_path%3D{schema}"
+
+
+class ConnectionWatch:
+    """The most PostgreSQL connections a hub on `target` held at once, sampled twice a
+    second (its connections carry the schema's name as application_name); None on SQLite."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.most: int | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> ConnectionWatch:
+        if "%3D" in self.target:
+            self.most = 0
+            self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(5)
+
+    def _watch(self) -> None:
+        import psycopg
+
+        base, schema = self.target.split("?")[0], self.target.rsplit("%3D", 1)[1]
+        with psycopg.connect(
+            base.replace("postgresql+psycopg", "postgresql"), autocommit=True
+        ) as conn:
+            while not self._stop.wait(0.5):
+                row = conn.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s",
+                    (schema,),
+                ).fetchone()
+                self.most = max(self.most or 0, int(row[0]) if row else 0)
 
 
 def drop_target(target: str) -> None:

@@ -27,6 +27,7 @@ import httpx
 from hub_setup import (
     JSON,
     PIN,
+    ConnectionWatch,
     Server,
     cpu_seconds,
     drop_target,
@@ -40,6 +41,7 @@ from hub_setup import (
 )
 
 from firstresponse.config import load_settings
+from firstresponse.hub.db import PoolSize
 from firstresponse.store import Store
 from firstresponse.sync.protocol import PushRequest
 
@@ -251,7 +253,8 @@ def report_shift(args: Namespace, db: str, backend: str, work: Path) -> bool:
         server = hub_server(target, args.workers)
         before = load()
         try:
-            tally, wall = asyncio.run(shift_start(server.url, fleet, window, seed=28))
+            with ConnectionWatch(target) as connections:
+                tally, wall = asyncio.run(shift_start(server.url, fleet, window, seed=28))
             after = load()
             quiet = None
             if label == "spread":
@@ -259,6 +262,7 @@ def report_shift(args: Namespace, db: str, backend: str, work: Path) -> bool:
         finally:
             server.stop()
         found = outcome(tally, wall, fleet, target)
+        found["connections"] = connections.most
         drop_target(target)
         ok = print_shift(backend, label, window, args.workers, found, f"{before} -> {after}") and ok
         if quiet is not None:
@@ -288,6 +292,12 @@ def print_shift(
             + (f"  ({meets(figures['p99'], 2000)})" if goal else "")
         )
     reasons = f" ({', '.join(found['reasons'])})" if found["reasons"] else ""
+    if found["connections"] is not None:
+        pool = PoolSize.default()
+        print(
+            f"  PostgreSQL connections held at most {found['connections']} (the pool allows "
+            f"{workers} x {pool.most} = {workers * pool.most})"
+        )
     print(
         f"  lost {found['lost']} (goal 0)  duplicated {found['duplicated']}  gave up "
         f"{found['gave_up']}  retries {found['retries']}{reasons}"
