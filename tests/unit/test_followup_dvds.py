@@ -52,6 +52,10 @@ def test_right_to_ask_deadlines_from_first_contact() -> None:
     assert due["categorised"].due_at is None and due["categorised"].waits_for == "meeting"
     assert due["decision"].waits_for == "categorised"
     assert due["safeguarding"].overdue(utc(2026, 1, 12, 10, 1))
+    # the statutory 28 days to a decision run from the application, whatever waits
+    assert due["decision"].due_at == utc(2026, 2, 9, 10)
+    assert not due["decision"].overdue(utc(2026, 2, 9, 10))
+    assert due["decision"].overdue(utc(2026, 2, 9, 10, 1))
 
 
 def test_categorisation_runs_from_the_meeting_over_easter() -> None:

@@ -1,4 +1,4 @@
-"""Domestic Violence Disclosure Scheme (Clare's Law): applications, steps and APP deadlines.
+"""Domestic Violence Disclosure Scheme (Clare's Law): applications, steps and deadlines.
 
 Right to Ask: someone asks about a partner's (or a friend's partner's) history. Right to
 Know: the police learn that a person with a history poses a risk to a new partner. The
@@ -10,7 +10,9 @@ College of Policing's APP sets the deadlines, computed here from the steps done:
 - where the applicant is the potential victim, a full risk assessment within five
   working days (counted here from first contact, the earlier reading);
 - a concern / no-concern categorisation within five working days of the meeting (Right
-  to Ask) or of receiving the information (Right to Know), before the decision forum.
+  to Ask) or of receiving the information (Right to Know), before the decision forum;
+- the disclosure decision within 28 calendar days of the application (the 2023 statutory
+  guidance): the APP stages above are steps inside it, and it runs whatever they wait on.
 
 Each step is a `DvdsStep` written once. Only a supervisor records the categorisation and
 the disclosure decision, and a decision not to disclose needs its reason.
@@ -64,6 +66,8 @@ INITIAL_CHECKS = timedelta(hours=24)
 MEETING_DAYS = 10
 RISK_DAYS = 5
 CATEGORISE_DAYS = 5
+#: Statutory guidance (2023): a disclosure decision within 28 days of the application.
+DECISION_WITHIN = timedelta(days=28)
 
 
 class DvdsRefused(ValueError):
@@ -125,7 +129,7 @@ def deadlines(application: DvdsApplication, steps: list[DvdsStep]) -> list[Deadl
         "meeting": working_days_after(received, MEETING_DAYS),
         "risk_assessment": working_days_after(received, RISK_DAYS),
         "categorised": categorise_by,
-        "decision": None,
+        "decision": received + DECISION_WITHIN,
     }
     out = []
     for step in wanted:
