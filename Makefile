@@ -1,10 +1,11 @@
-# Two commands matter: `make demo` (the app on its embedded demo) and `make test`.
+# Two commands matter: `make demo` (the app on its embedded demo, a local hub beside it)
+# and `make test`.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo demo-hub test lint screenshots bench clean
+.PHONY: demo demo-offline demo-hub test lint screenshots bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,12 +13,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev,postgres,sqlcipher]"
 	touch $(STAMP)
 
+# The demo terminal with a local hub beside it, as a force deploys it: officers sign in
+# against the hub and records go from "waiting" to "synced".
 demo: $(STAMP)
-	$(BIN)/firstresponse demo $(if $(WITH_HUB),--with-hub)
+	$(BIN)/firstresponse demo
 
-# The demo terminal with a local hub beside it: records go from "waiting" to "synced".
-demo-hub: $(STAMP)
-	$(BIN)/firstresponse demo --with-hub
+# The demo terminal alone on its own store, as a laptop with no signal.
+demo-offline: $(STAMP)
+	$(BIN)/firstresponse demo --offline
+
+demo-hub: demo  # the name earlier releases used
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto --dist loadfile

@@ -102,3 +102,46 @@ def test_a_reset_demo_store_gets_a_fresh_demo_hub(settings: Settings, store: Sto
             hub.engine.dispose()
     finally:
         fresh.close()
+
+
+def _run_demo(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *flags: str) -> dict[str, object]:
+    """`firstresponse demo FLAGS` with the app's run replaced by a look at what it was
+    given: the settings, and whether their hub answers while the app would be running."""
+    import httpx
+
+    from firstresponse.cli import main
+    from firstresponse.tui.app import FirstResponseApp
+
+    monkeypatch.setenv("FIRSTRESPONSE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("FIRSTRESPONSE_CONFIG_DIR", str(tmp_path / "cfg"))
+    monkeypatch.setenv("FIRSTRESPONSE_HUB_URL", "http://hub.force.example:8700")
+    seen: dict[str, object] = {}
+
+    def look(app: FirstResponseApp) -> None:
+        settings = app.settings  # type: ignore[attr-defined]
+        seen["hub_url"], seen["token"] = settings.hub_url, settings.device_token
+        if settings.hub_url:
+            seen["health"] = httpx.get(f"{settings.hub_url}/v1/health", timeout=5).status_code
+
+    monkeypatch.setattr(FirstResponseApp, "run", look)
+    assert main(["demo", *flags]) == 0
+    return seen
+
+
+def test_the_demo_starts_its_own_hub_by_default_and_stops_it_after(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import httpx
+
+    monkeypatch.setattr(demo, "DEMO_PEOPLE", 300)
+    seen = _run_demo(monkeypatch, tmp_path)
+    assert str(seen["hub_url"]).startswith("http://127.0.0.1:") and seen["token"]
+    assert seen["health"] == 200  # the local hub, never the force's configured one
+    with pytest.raises(httpx.HTTPError):  # stopped with the app
+        httpx.get(f"{seen['hub_url']}/v1/health", timeout=2)
+
+
+def test_the_offline_demo_has_no_hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(demo, "DEMO_PEOPLE", 300)
+    assert _run_demo(monkeypatch, tmp_path, "--offline") == {"hub_url": "", "token": ""}
+    assert not (tmp_path / "data" / "demo-hub.db").exists()
