@@ -1,4 +1,5 @@
-"""A local hub beside the demo terminal (`firstresponse demo --with-hub`, `make demo-hub`).
+"""The local hub beside the demo terminal (`firstresponse demo`, `make demo`; not with
+`--offline`).
 
 The hub runs as its own process on loopback with a SQLite database at
 `data_dir/demo-hub.db`, holding the demo users (PIN 1234). The demo terminal is enrolled
