@@ -8,11 +8,14 @@ Every wait here is a wait for a condition (polled), never a fixed sleep.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,7 @@ from firstresponse.calls.details import CallDetails, ChildDetails
 from firstresponse.calls.facts import facts_from_history
 from firstresponse.calls.sources import LocalLookup
 from firstresponse.checklist import Checklist, load_checklists
+from firstresponse.cli import main
 from firstresponse.config import Settings
 from firstresponse.demo.answers import child_entry, first_response_answers, risk_answers
 from firstresponse.hub import admin
@@ -205,7 +209,7 @@ def take_call(room: Terminal, checklists: dict[str, Checklist], assignee: str) -
     source = LocalLookup(room.store, room.user)  # nobody matching was chosen
     incident = control.start_call(
         room.store, room.user, details, victim=None, suspect=None, force_code="WM", source=source
-    )
+    ).incident
     control.grade(
         room.store, room.user, incident.id, checklists["thrive"], dict(CALM_THRIVE),
         facts_from_history(None), override=None, history=None, suspect_markers=[],
@@ -331,6 +335,7 @@ def test_a_responders_decisions_and_dvpn_reach_the_supervisors_sample_and_figure
     assert item["reasons"] == ["no_arrest_crime"] and item["officer"] == "PC2001"
     assert set(item["decision_ids"]) >= set(made.values())
     assert [q.incident_id for q in supervisor.review_queue(desk.store)] == [incident_id]
+    assert dip_sample(desk, start.date(), utcnow().date()) == {incident_id: ["no_arrest_crime"]}
     figures = supervisor.figures(desk.store, start, end, utcnow())
     assert (figures.overall["order:dvpn"], figures.overall["incidents"]) == (1, 1)
 
@@ -356,6 +361,17 @@ def test_a_responders_decisions_and_dvpn_reach_the_supervisors_sample_and_figure
     other.synced("PC2002 up to date")
     assert other.ids(Decision) == set() and other.ids(ProtectiveOrder) == set()
     assert other.ids(Assessment) == set() and other.ids(Review) == set()
+
+
+def dip_sample(terminal: Terminal, first: date, last: date) -> dict[str, list[str]]:
+    """`firstresponse dip-sample` on the terminal's store: each case drawn, and why."""
+    args = ["--db", str(terminal.store.path), "dip-sample", "--as", "SG3001", "--json"]
+    args += ["--from", first.isoformat(), "--to", last.isoformat(), "--rate", "0"]
+    out = io.StringIO()
+    with pytest.MonkeyPatch.context() as env, contextlib.redirect_stdout(out):
+        env.setenv("FIRSTRESPONSE_PIN", PIN)  # the supervisor's PIN, as a script gives it
+        assert main(args) == 0
+    return {item["subject_id"]: item["reasons"] for item in json.loads(out.getvalue())["items"]}
 
 
 def acknowledged(terminal: Terminal, review_id: str) -> bool:
