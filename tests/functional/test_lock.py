@@ -9,7 +9,8 @@ from textual.widgets import Input, Label
 
 from firstresponse.config import Settings
 from firstresponse.records import AuditEvent, User
-from firstresponse.security.users import MAX_FAILED_ATTEMPTS, create_user
+from firstresponse.security.throttle import FREE_ATTEMPTS
+from firstresponse.security.users import create_user
 from firstresponse.store import Store
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.lock import LockScreen
@@ -93,17 +94,19 @@ async def test_ctrl_l_locks_on_demand_and_not_before_sign_in(
         assert sum(isinstance(s, LockScreen) for s in app.screen_stack) == 1
 
 
-async def test_too_many_wrong_pins_at_the_lock_sign_the_user_out(
+async def test_wrong_pins_at_the_lock_make_the_next_wait_and_keep_the_work(
     settings: Settings, store: Store
 ) -> None:
+    """Wrong PINs are throttled (security.throttle), never a sign-out that loses the work."""
     app = _app(settings, store)
     async with app.run_test(size=(80, 24)) as pilot:
         await _fill_form(app, pilot)
         app.lock_terminal()
         await pilot.pause()
-        for _ in range(MAX_FAILED_ATTEMPTS):
+        for _ in range(FREE_ATTEMPTS + 1):
             await type_text(pilot, "0000")
             await pilot.press("enter")
             await pilot.pause()
-        assert isinstance(app.screen, LoginScreen)
-        assert app.user is None and not app.is_locked
+        assert isinstance(app.screen, LockScreen)
+        assert "Wait " in str(app.screen.query_one("#lock-error", Label).render())
+        assert app.user is not None and app.is_locked

@@ -1,8 +1,9 @@
-"""Devices, sign-in and sessions: enrolment, revocation, PINs, lockout, rate limits, roles."""
+"""Devices, sign-in and sessions: enrolment, revocation, PINs, throttled wrong PINs, roles."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,10 +14,12 @@ from sqlmodel import col, select
 from firstresponse.hub import admin
 from firstresponse.hub.auth import token_hash
 from firstresponse.hub.db import transaction
-from firstresponse.hub.models import HubDevice, HubSession
-from firstresponse.hub.sessions import IDLE, RATE_LIMIT
+from firstresponse.hub.models import HubDevice, HubSession, HubSignInAttempt
+from firstresponse.hub.sessions import IDLE
 from firstresponse.records import User, utcnow
+from firstresponse.security import throttle
 from firstresponse.security.pins import hash_pin, needs_rehash, verify_pin
+from firstresponse.security.users import SignInError
 from firstresponse.sync.client import AuthFailure, Credentials, HubClient
 from tests.hub.support import PIN, Hub
 
@@ -98,31 +101,55 @@ def test_revoking_a_device_locks_it_out_on_its_next_request(hub: Hub) -> None:
     assert names[:2] == ["MDT-KEPT", "MDT-LOST"] and names[2].startswith("MDT-LOST~revoked-")
 
 
-def test_wrong_pins_lock_the_officer_and_end_their_sessions(hub: Hub) -> None:
-    token = hub.enrol()
+def sit_out_the_wait(hub: Hub) -> None:
+    """As if the wait after the wrong PINs so far had passed: every attempt an hour older."""
+    with transaction(hub.engine) as db:
+        for row in db.exec(select(HubSignInAttempt)):
+            row.at = row.at - timedelta(hours=1)
+            db.add(row)
+
+
+def test_wrong_pins_slow_sign_in_down_and_lock_nobody_out(hub: Hub) -> None:
+    token, other = hub.enrol("MDT-A"), hub.enrol("MDT-B")
     headers = hub.headers(token)
-    for _ in range(admin_max()):
-        refused = sign_in(hub, token, pin="0000")
-        assert refused.status_code == 401
-    assert "locked" in refused.json()["detail"]
-    assert "locked" in sign_in(hub, token).json()["detail"]
-    ended = get(hub, "/whoami", headers)
-    assert ended.status_code == 401 and "locked" in ended.json()["detail"]
+    hub.headers(other)  # PC2001 has signed in on MDT-B before
+    answers = [sign_in(hub, token, pin="0000") for _ in range(throttle.FREE_ATTEMPTS + 1)]
+    assert [a.status_code for a in answers] == [401, 401, 401, 429]
+    assert [a.json()["attempts_left"] for a in answers] == [2, 1, 0, 0]
+    assert "2 attempts left before a wait" in answers[0].json()["detail"]
+    assert answers[2].json()["retry_after"] == 5 and answers[2].headers["Retry-After"] == "5"
+    waiting = sign_in(hub, token)  # the right PIN is not even checked during the wait
+    assert waiting.status_code == 429 and "wait" in waiting.json()["detail"]
+    assert get(hub, "/whoami", headers).status_code == 200  # no session ended
+    assert sign_in(hub, token, "PC2002").status_code == 200  # nor another officer held up
+    assert sign_in(hub, other).status_code == 200  # nor PC2001 on their other terminal
+    sit_out_the_wait(hub)
+    assert sign_in(hub, token).status_code == 200  # their own PIN after the wait clears it
+    assert sign_in(hub, token, pin="0000").json()["attempts_left"] == 2
     with transaction(hub.engine) as db:
-        db.execute(update(User).where(col(User.collar) == "PC2001").values(locked=False))
-    assert get(hub, "/whoami", headers).status_code == 401  # unlocking does not revive it
+        officer = db.exec(select(User).where(User.collar == "PC2001")).one()
+        assert not officer.locked
 
 
-def test_failed_sign_ins_are_rate_limited_per_device_and_per_collar(hub: Hub) -> None:
-    token, other = hub.enrol(), hub.enrol()
-    extra = [f"PC70{n:02d}" for n in range(RATE_LIMIT)]
-    with transaction(hub.engine) as db:
-        db.add_all(User(collar=c, name=c, role="responder", pin_hash=hash_pin(PIN)) for c in extra)
-    for collar in extra:  # one wrong PIN each: no officer is locked, the device is limited
-        assert sign_in(hub, token, collar, "0000").status_code == 401
-    limited = sign_in(hub, token, "PC2002")
-    assert limited.status_code == 429 and limited.headers["Retry-After"] == "60"
-    assert sign_in(hub, other, "PC2002").status_code == 200  # another device is not
+def test_waits_grow_to_a_hold_the_officers_own_pin_clears(hub: Hub) -> None:
+    token = hub.enrol()
+    waits = []
+    for _ in range(throttle.HOLD_AFTER):
+        answer = sign_in(hub, token, pin="0000")
+        waits.append(answer.json()["retry_after"])
+        sit_out_the_wait(hub)
+    assert waits == [0, 0, 5, 10, 20, 40, 80, 160, 320, 900]
+    assert "PC2001 is held after 10 wrong PINs" in answer.json()["detail"]
+    assert sign_in(hub, token).status_code == 200  # no admin needed
+
+
+def test_guessing_from_many_devices_is_slowed_for_the_officer_everywhere_new(hub: Hub) -> None:
+    own = hub.enrol("MDT-OWN")
+    hub.headers(own, "PC2002")  # PC2002's own terminal
+    guessers = [hub.enrol(f"MDT-G{n}") for n in range(throttle.FREE_ATTEMPTS + 1)]
+    codes = [sign_in(hub, token, "PC2002", "0000").status_code for token in guessers]
+    assert codes == [401, 401, 401, 429]  # one wrong PIN per device is no way round
+    assert sign_in(hub, own, "PC2002").status_code == 200  # their own terminal is not held
 
 
 def test_a_changed_pin_or_a_deactivation_ends_sessions(hub: Hub) -> None:
@@ -175,7 +202,23 @@ def test_enrolment_keeps_only_a_hash_and_names_are_unique(hub: Hub) -> None:
         assert responder.role == "responder"
 
 
-def admin_max() -> int:
-    from firstresponse.hub.auth import MAX_FAILED_PINS
+def test_a_terminal_hears_how_many_attempts_are_left_and_how_long_to_wait(
+    hub: Hub, tmp_path: Path
+) -> None:
+    from firstresponse.config import Settings
+    from firstresponse.session.signin import sign_in as sign_in_here
+    from firstresponse.store import Store
 
-    return MAX_FAILED_PINS
+    settings = Settings(
+        data_dir=tmp_path, config_dir=tmp_path / "cfg", hub_url=hub.url, device_token=hub.enrol()
+    )
+    store = Store(tmp_path / "t.db")
+    try:
+        refusals = []
+        for _ in range(throttle.FREE_ATTEMPTS):
+            with pytest.raises(SignInError) as info:
+                sign_in_here(store, settings, "PC2001", "0000")
+            refusals.append((info.value.attempts_left, info.value.wait_seconds, info.value.locked))
+        assert refusals == [(2, 0, False), (1, 0, False), (0, 5, False)]
+    finally:
+        store.close()

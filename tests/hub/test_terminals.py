@@ -342,12 +342,15 @@ def test_first_sign_in_needs_the_hub_later_ones_work_offline(
     assert not offline.online and offline.session is None
     assert offline.pending is not None  # the PIN, in memory, until the hub takes it
     assert offline.attestor.key_id == online.attestor.key_id  # unwrapped with the PIN
-    for _ in range(5):
+    for _ in range(3):
         with pytest.raises(SignInError):
             sign_in(laptop.store, laptop.settings, "PC2001", "0000")
+    with pytest.raises(SignInError, match="wait") as info:  # the same throttle offline
+        sign_in(laptop.store, laptop.settings, "PC2001", PIN)
+    assert info.value.wait_seconds > 0 and not info.value.locked
     with laptop.store.session() as db:
         user = get_user(db, "PC2001")
-        assert user is not None and user.locked  # the same lockout offline
+        assert user is not None and not user.locked and user.failed_attempts == 3
     hub.start()
 
 

@@ -1,13 +1,15 @@
-"""Users: validation on creation, Argon2 sign-in, lockout after wrong PINs, admin-only changes."""
+"""Users: validation on creation, Argon2 sign-in, wrong PINs throttled, admin-only changes."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 from argon2 import PasswordHasher
 from sqlmodel import select
 
-from firstresponse.records import AuditEvent, User
-from firstresponse.security import audit, pins, users
+from firstresponse.records import AuditEvent, User, utcnow
+from firstresponse.security import audit, pins, throttle, users
 from firstresponse.security.permissions import PermissionDenied
 from firstresponse.store import Store
 
@@ -61,27 +63,77 @@ def test_a_pin_hashed_at_the_older_cost_still_signs_in_and_is_redone(store: Stor
         assert users.authenticate(db, "PC2001", "1234").collar == "PC2001"
 
 
-def test_wrong_pins_lock_the_user_and_survive_a_rollback(store: Store) -> None:
+def later(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """The terminal's clock, `seconds` on from now."""
+    moment = utcnow() + timedelta(seconds=seconds)
+    monkeypatch.setattr(users, "utcnow", lambda: moment)
+
+
+def test_wrong_pins_slow_sign_in_down_and_survive_a_rollback(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _seed(store)
-    for attempt in range(1, users.MAX_FAILED_ATTEMPTS):
+    for attempt in range(1, throttle.FREE_ATTEMPTS):
         with (
-            pytest.raises(users.SignInError, match=r"attempts? left") as info,
+            pytest.raises(users.SignInError, match=r"attempts? left before a wait") as info,
             store.session() as db,
         ):
             users.authenticate(db, "PC2001", "9999")
-        assert info.value.attempts_left == users.MAX_FAILED_ATTEMPTS - attempt
-    with pytest.raises(users.SignInError, match="now locked") as info, store.session() as db:
+        assert info.value.attempts_left == throttle.FREE_ATTEMPTS - attempt
+        assert info.value.wait_seconds == 0 and not info.value.locked
+    with pytest.raises(users.SignInError, match="wait 5 seconds") as info, store.session() as db:
         users.authenticate(db, "PC2001", "9999")
-    assert info.value.locked
-    with pytest.raises(users.SignInError, match="locked"), store.session() as db:
-        users.authenticate(db, "PC2001", "1234")  # the right PIN no longer helps
+    assert (info.value.attempts_left, info.value.wait_seconds, info.value.locked) == (0, 5, False)
+    with pytest.raises(users.SignInError, match="wait"), store.session() as db:
+        users.authenticate(db, "PC2001", "1234")  # during the wait even the right PIN waits
+    later(monkeypatch, 6)
+    with store.session() as db:  # after it, the officer's own PIN clears it all
+        assert users.authenticate(db, "PC2001", "1234").collar == "PC2001"
     with store.session() as db:
         user = users.get_user(db, "PC2001")
-        assert user is not None and user.locked
+        assert user is not None and not user.locked and user.failed_attempts == 0
         actions = [e.action for e in db.exec(select(AuditEvent))]
-        assert actions.count("login.failed") == users.MAX_FAILED_ATTEMPTS
-        assert "user.locked" in actions and "login.refused" in actions
+        assert actions.count("login.failed") == throttle.FREE_ATTEMPTS
+        assert "user.locked" not in actions and "login.refused" in actions
         assert audit.verify(db) == []
+
+
+def test_waits_grow_to_a_hold_that_the_officers_own_pin_clears(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _seed(store)
+    waits = []
+    for _ in range(throttle.HOLD_AFTER):
+        with pytest.raises(users.SignInError) as info, store.session() as db:
+            users.authenticate(db, "PC2001", "0000")
+        waits.append(info.value.wait_seconds)
+        later(monkeypatch, 3600)  # each wait sat out (the audit keeps when each was given)
+    assert waits == [0, 0, 5, 10, 20, 40, 80, 160, 320, 900]
+    assert "PC2001 is held after 10 wrong PINs: wait 15 minutes" in str(info.value)
+    with store.session() as db:
+        assert users.authenticate(db, "PC2001", "1234").collar == "PC2001"
+
+
+def test_one_officers_wrong_pins_never_hold_up_another(store: Store) -> None:
+    _seed(store)
+    for _ in range(throttle.HOLD_AFTER):
+        with pytest.raises(users.SignInError), store.session() as db:
+            users.authenticate(db, "PC2001", "0000")
+    with store.session() as db:  # the same terminal, at once
+        assert users.authenticate(db, "AD4001", "1234").collar == "AD4001"
+
+
+def test_an_admins_lock_is_the_only_lock(store: Store) -> None:
+    _seed(store)
+    with store.session() as db:
+        admin = users.authenticate(db, "AD4001", "1234")
+        users.lock(db, admin, "PC2001")
+    with (
+        pytest.raises(users.SignInError, match="locked: ask an admin") as info,
+        store.session() as db,
+    ):
+        users.authenticate(db, "PC2001", "1234")
+    assert info.value.locked and info.value.attempts_left is None
 
 
 def test_unknown_collar_is_refused_without_saying_which_part_was_wrong(store: Store) -> None:

@@ -4,7 +4,8 @@ Device tokens are random and kept only as SHA-256 hashes, so checking one is a s
 indexed query: revoking a device takes effect on its very next request. PINs are
 Argon2-hashed (slow on purpose) and checked only when an officer signs in
 (`verify_sign_in`), never on a push or a pull: those carry a session token
-(hub.sessions). Wrong PINs count towards a lock, and a lock ends the officer's sessions.
+(hub.sessions). Wrong PINs slow sign-in down (hub.sessions, security.throttle) and lock
+nobody out; an admin's lock ends the officer's sessions and revokes their keys.
 
 Argon2 is memory-hard and takes a core for tens of milliseconds, so at most one
 verification per core runs at a time: a shift's worth of terminals signing in at once
@@ -33,7 +34,6 @@ from firstresponse.records import User, utcnow
 from firstresponse.security.pins import hash_pin, needs_rehash, verify_pin
 from firstresponse.sync.protocol import token_digest
 
-MAX_FAILED_PINS = 5
 # Argon2 verifications run here, one per core at most; the rest wait their turn.
 VERIFIERS = ThreadPoolExecutor(max(1, os.cpu_count() or 1), thread_name_prefix="argon2")
 
@@ -87,28 +87,6 @@ def revoke_sessions(
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _count_failure(engine: Engine, user: User) -> int:
-    """Count a wrong PIN; lock the officer (ending their sessions) at the limit.
-
-    Returns how many attempts are left.
-    """
-    with transaction(engine) as db:
-        db.execute(
-            update(User)
-            .where(col(User.id) == user.id)
-            .values(failed_attempts=col(User.failed_attempts) + 1)
-        )
-        db.execute(
-            update(User)
-            .where(col(User.id) == user.id, col(User.failed_attempts) >= MAX_FAILED_PINS)
-            .values(locked=True)
-        )
-        stored = db.get(User, user.id, populate_existing=True)
-        if stored is not None and stored.locked:
-            revoke_sessions(db, user_id=user.id, reason="locked after wrong PINs")
-        return MAX_FAILED_PINS - (stored.failed_attempts if stored else MAX_FAILED_PINS)
-
-
 def identify(engine: Engine, token: str | None, collar: str | None) -> Principal:
     """The enrolled device and the active, unlocked officer named; raises AuthError."""
     if not token:
@@ -123,19 +101,14 @@ def identify(engine: Engine, token: str | None, collar: str | None) -> Principal
     if user is None or not user.active:
         raise AuthError("collar number or PIN not recognised")
     if user.locked:
-        raise AuthError(f"{user.collar} is locked after too many wrong PINs: ask an admin")
+        raise AuthError(f"{user.collar} is locked: ask an admin")
     return Principal(device=device, user=user)
 
 
 def settle(engine: Engine, user: User, pin: str, verified: bool) -> User:
-    """Act on a PIN verification: count a failure (raising AuthError) or clear the count.
-
-    Returns the user as stored after a success (with a PIN hash redone at today's cost).
-    """
+    """Act on a PIN verification: raise AuthError for a wrong PIN (hub.sessions counts it),
+    or return the user as stored (with a PIN hash redone at today's cost)."""
     if not verified:
-        left = _count_failure(engine, user)
-        if left <= 0:
-            raise AuthError(f"wrong PIN {MAX_FAILED_PINS} times: {user.collar} is now locked")
         raise AuthError("collar number or PIN not recognised")
     if user.failed_attempts or needs_rehash(user.pin_hash):
         values: dict[str, Any] = {"failed_attempts": 0}

@@ -10,9 +10,13 @@ that identifies the caller, and the paths that change those things on the hub al
 the sessions revoked (`hub.auth.revoke_sessions`), so unlocking an officer does not bring an old
 session back.
 
-Failed sign-ins are rate-limited per device and per collar (`RATE_LIMIT` in
-`RATE_WINDOW`), counted in the database so several hub processes share the limit; wrong
-PINs count towards the officer's lock as before (hub.auth).
+Wrong PINs slow sign-in down (security.throttle), counted in the database so several hub
+processes share the counts: per officer on each device, and per officer across every
+device they have never signed in on (a guesser moving between devices). A device where
+the officer has signed in before is held up only by wrong PINs given on it, so nobody
+can keep an officer out of their own terminal from elsewhere, and no officer's wrong
+PINs hold up another. Each attempt is counted as wrong before the PIN is checked (and
+made good if it was right), so attempts sent side by side are counted too.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from firstresponse.hub.auth import AuthError, Principal, find_device, token_hash
 from firstresponse.hub.db import reader, transaction
 from firstresponse.hub.models import HubDevice, HubSession, HubSignInAttempt, HubSigningKey
 from firstresponse.records import User, utcnow
+from firstresponse.security.throttle import Throttle
 from firstresponse.sync.protocol import UserState
 
 if TYPE_CHECKING:
@@ -40,8 +45,7 @@ SHIFT = timedelta(hours=12)
 IDLE = timedelta(hours=2)
 LONGEST_SHIFT = timedelta(hours=24)
 TOUCH_EVERY = timedelta(seconds=60)  # last_seen_at is written at most this often
-RATE_WINDOW = timedelta(minutes=1)
-RATE_LIMIT = 10  # sign-in attempts per device, and per collar, in RATE_WINDOW
+FORGET_AFTER = timedelta(days=1)  # wrong PINs older than this no longer count
 
 
 @dataclass(frozen=True)
@@ -76,14 +80,6 @@ class SessionLimits:
 DEFAULT_LIMITS = SessionLimits()
 
 
-class RateLimited(AuthError):
-    """Too many sign-in attempts: wait `retry_after` seconds (HTTP 429)."""
-
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
 def pin_stamp(user: User) -> str:
     """Changes whenever the officer's PIN hash changes; reveals nothing about the PIN."""
     return hashlib.sha256(f"pin-stamp:{user.pin_hash}".encode()).hexdigest()[:24]
@@ -108,31 +104,48 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def check_rate(engine: Engine, device: HubDevice, collar: str) -> None:
-    """Raise RateLimited while the device or the collar has had RATE_LIMIT failed sign-ins
-    within RATE_WINDOW (a guesser moving between collars, or between devices)."""
-    since = utcnow() - RATE_WINDOW
-    with Session(reader(engine)) as db:
-        recent = select(func.count()).where(col(HubSignInAttempt.at) >= since)
-        by_device = db.execute(recent.where(col(HubSignInAttempt.device_id) == device.id)).scalar()
-        by_collar = db.execute(recent.where(col(HubSignInAttempt.collar) == collar)).scalar()
-    if int(by_device or 0) >= RATE_LIMIT or int(by_collar or 0) >= RATE_LIMIT:
-        seconds = int(RATE_WINDOW.total_seconds())
-        raise RateLimited(
-            f"too many failed sign-ins from this device or for {collar}: "
-            f"wait {seconds} seconds and try again",
-            seconds,
+def _counted(db: Session, collar: str, device_id: str | None, now: datetime) -> Throttle:
+    """Wrong PINs for `collar` since its last right one (on `device_id`, or anywhere)."""
+    attempts = HubSignInAttempt
+    same = [col(attempts.collar) == collar]
+    if device_id is not None:
+        same.append(col(attempts.device_id) == device_id)
+    last_right = select(func.max(attempts.seq)).where(col(attempts.ok), *same).scalar_subquery()
+    found = db.execute(
+        select(func.count(), func.max(attempts.at)).where(
+            *same,
+            col(attempts.ok).is_(False),
+            col(attempts.seq) > func.coalesce(last_right, 0),
+            col(attempts.at) >= now - FORGET_AFTER,
         )
+    ).one()
+    return Throttle(int(found[0] or 0), _aware(found[1]) if found[1] else None)
 
 
-def record_failure(engine: Engine, device: HubDevice, collar: str) -> None:
-    """Count one failed sign-in; forget those long past the window."""
+def throttle_for(engine: Engine, device: HubDevice, collar: str) -> Throttle:
+    """How far wrong PINs hold up `collar` on `device` (see the module docstring)."""
+    now = utcnow()
+    with Session(reader(engine)) as db:
+        here = _counted(db, collar, device.id, now)
+        known = db.execute(
+            select(HubSession.id)
+            .where(col(HubSession.collar) == collar, col(HubSession.device_id) == device.id)
+            .limit(1)
+        ).first()
+        anywhere = Throttle() if known else _counted(db, collar, None, now)
+    return here.worse(anywhere, now)
+
+
+def count_attempt(engine: Engine, device: HubDevice, collar: str, *, ok: bool) -> None:
+    """Count a sign-in attempt: wrong until shown right (then a right one clears the count);
+    forget those long past."""
     now = utcnow()
     with transaction(engine) as db:
-        db.execute(
-            delete(HubSignInAttempt).where(col(HubSignInAttempt.at) < now - 10 * RATE_WINDOW)
-        )
-        db.add(HubSignInAttempt(device_id=device.id, collar=collar, ok=False, at=now))
+        if not ok:
+            db.execute(
+                delete(HubSignInAttempt).where(col(HubSignInAttempt.at) < now - FORGET_AFTER)
+            )
+        db.add(HubSignInAttempt(device_id=device.id, collar=collar, ok=ok, at=now))
 
 
 def open_session(

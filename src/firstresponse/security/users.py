@@ -1,4 +1,9 @@
-"""People who use a terminal: create, sign in (Argon2 PIN, lockout), and administer.
+"""People who use a terminal: create, sign in (Argon2 PIN, throttled), and administer.
+
+Wrong PINs slow an officer's next attempts down on this terminal (security.throttle:
+growing waits, then a hold their own right PIN clears once it is over) and never lock
+them out, nor anyone else; an admin's lock (`lock`) is the only lock. The time of the
+last wrong PIN is the audit log's, so a restart does not cut a wait short.
 
 Every sign-in, failure, lockout and administrative change is written to the audit log.
 Administrative functions take the acting user and check `Action.MANAGE_USERS` here, in
@@ -8,18 +13,16 @@ the core, so no interface can skip the check.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from functools import cache
 
 from sqlmodel import Session, col, select
 
-from firstresponse.records import Role, User, limits
-from firstresponse.security import audit
+from firstresponse.records import AuditEvent, Role, User, limits, utcnow
+from firstresponse.security import audit, throttle
 from firstresponse.security.permissions import Action, require
 from firstresponse.security.pins import hash_pin, needs_rehash, verify_pin
 from firstresponse.store import Store
-
-#: Wrong PINs in a row before the user is locked until an admin unlocks them.
-MAX_FAILED_ATTEMPTS = 5
 
 COLLAR_PATTERN = re.compile(r"^[A-Z]{1,4}[0-9]{1,6}$")
 PIN_PATTERN = re.compile(r"^[0-9]{4,8}$")
@@ -39,10 +42,18 @@ class UserError(ValueError):
 class SignInError(PermissionError):
     """Sign-in refused; the message is safe to show to the person at the keyboard."""
 
-    def __init__(self, message: str, *, locked: bool = False, attempts_left: int = 0) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        locked: bool = False,
+        attempts_left: int | None = None,
+        wait_seconds: int = 0,
+    ) -> None:
         super().__init__(message)
-        self.locked = locked
-        self.attempts_left = attempts_left
+        self.locked = locked  # by an admin: only an admin unlocks
+        self.attempts_left = attempts_left  # wrong PINs before the next wait (None: not a PIN)
+        self.wait_seconds = wait_seconds  # before the next attempt is checked
 
 
 def normalise_collar(collar: str) -> str:
@@ -150,14 +161,15 @@ def authenticate(db: Session, collar: str, pin: str) -> User:
         raise _refuse(db, "collar number or PIN not recognised")
     if user.locked:
         audit.record(db, collar, "login.refused", "user", user.id, reason="locked")
-        raise _refuse(
-            db, f"{collar} is locked after too many wrong PINs: ask an admin to unlock", locked=True
-        )
+        raise _refuse(db, f"{collar} is locked: ask an admin to unlock", locked=True)
+    now = utcnow()
+    held = _throttle(db, user)
+    if wait := held.wait(now):
+        audit.record(db, collar, "login.refused", "user", user.id, reason="waiting")
+        message = throttle.refusal(collar, held, now)
+        raise _refuse(db, message, attempts_left=0, wait_seconds=throttle.seconds(wait))
     if not verify_pin(user.pin_hash, pin):
         user.failed_attempts += 1
-        left = max(MAX_FAILED_ATTEMPTS - user.failed_attempts, 0)
-        if left == 0:
-            user.locked = True
         db.add(user)
         audit.record(
             db,
@@ -168,17 +180,12 @@ def authenticate(db: Session, collar: str, pin: str) -> User:
             reason="wrong PIN",
             attempts=user.failed_attempts,
         )
-        if user.locked:
-            audit.record(db, collar, "user.locked", "user", user.id, attempts=user.failed_attempts)
-            raise _refuse(
-                db,
-                f"wrong PIN {MAX_FAILED_ATTEMPTS} times: {collar} is now locked. "
-                "Ask an admin to unlock.",
-                locked=True,
-            )
-        plural = "attempt" if left == 1 else "attempts"
+        held = throttle.Throttle(user.failed_attempts, now)
         raise _refuse(
-            db, f"wrong PIN: {left} {plural} left before {collar} is locked", attempts_left=left
+            db,
+            throttle.refusal(collar, held, now, known=True),
+            attempts_left=held.attempts_left,
+            wait_seconds=throttle.seconds(held.wait(now)),
         )
     if user.failed_attempts or needs_rehash(user.pin_hash):
         user.failed_attempts = 0
@@ -187,6 +194,20 @@ def authenticate(db: Session, collar: str, pin: str) -> User:
         db.add(user)
     audit.record(db, collar, "login", "user", user.id)
     return user
+
+
+def _throttle(db: Session, user: User) -> throttle.Throttle:
+    """The officer's wrong PINs in a row here, and when the last was given (audit log)."""
+    if not user.failed_attempts:
+        return throttle.Throttle()
+    last = db.exec(
+        select(AuditEvent.at)
+        .where(AuditEvent.action == "login.failed", AuditEvent.actor == user.collar)
+        .order_by(col(AuditEvent.seq).desc())
+        .limit(1)
+    ).first()
+    at = None if last is None else (last if last.tzinfo else last.replace(tzinfo=UTC))
+    return throttle.Throttle(user.failed_attempts, at or datetime.now(UTC))
 
 
 def _target(db: Session, collar: str) -> User:
@@ -212,7 +233,7 @@ def bootstrap_admin(db: Session, collar: str, name: str, team: str, pin: str) ->
 
 
 def reset_pin(db: Session, admin: User, collar: str, pin: str) -> User:
-    """An admin sets a new PIN; clears failed attempts (does not unlock)."""
+    """An admin sets a new PIN; clears wrong PINs counted (does not unlock)."""
     require(admin, Action.MANAGE_USERS)
     validate_pin(pin)
     user = _target(db, collar)
@@ -224,7 +245,7 @@ def reset_pin(db: Session, admin: User, collar: str, pin: str) -> User:
 
 
 def unlock(db: Session, admin: User, collar: str) -> User:
-    """An admin unlocks a user locked after wrong PINs."""
+    """An admin unlocks a user (and clears the wrong PINs counted)."""
     require(admin, Action.MANAGE_USERS)
     user = _target(db, collar)
     user.locked = False

@@ -1,13 +1,15 @@
 """Signing an officer in on a terminal: against the hub when it answers, else offline.
 
-Online (the terminal is enrolled and the hub answers): the hub checks the PIN, counts a
-wrong one towards the officer's lock and returns a session and the officer as it holds
-them. The terminal then keeps what it needs to check the PIN offline afterwards (an
-Argon2 hash of it, with the same lockout) and a fresh signing key wrapped by the PIN
-(sync.attest), and holds no PIN: the session token is what it sends from then on.
+Online (the terminal is enrolled and the hub answers): the hub checks the PIN (wrong
+ones slow the next attempts down, hub.sessions) and returns a session and the officer as
+it holds them; a refusal says how many attempts are left before a wait, or how long to
+wait (`SignInError.attempts_left`, `wait_seconds`). The terminal then keeps what it needs
+to check the PIN offline afterwards (an Argon2 hash of it, throttled the same way) and a
+fresh signing key wrapped by the PIN (sync.attest), and holds no PIN: the session token
+is what it sends from then on.
 
 Offline (no answer): an officer who has signed in here online before is checked against
-the kept hash, with the same lockout; their signing key is unwrapped, and the PIN is
+the kept hash, throttled the same way; their signing key is unwrapped, and the PIN is
 held in memory only until the hub is reached, when the sync link exchanges it for a
 session (`SignedIn.pending`). An officer never signed in here online cannot sign in
 offline: the terminal has nothing to check their PIN against (the roster, sync.roster,
@@ -96,10 +98,11 @@ def _keep_online(
     return user
 
 
-def _refused_by_hub(db: Session, collar: str, message: str) -> SignInError:
-    """Mirror the hub's refusal (a lock included) and audit it."""
+def _refused_by_hub(db: Session, collar: str, refused: SignInRefused) -> SignInError:
+    """Mirror the hub's refusal (an admin's lock included) and audit it."""
+    message = str(refused)
     user = get_user(db, collar)
-    locked = "locked" in message
+    locked = refused.attempts_left is None and "is locked" in message
     if user is not None and locked and not user.locked:
         user.locked = True
         db.add(user)
@@ -107,7 +110,9 @@ def _refused_by_hub(db: Session, collar: str, message: str) -> SignInError:
         db, collar, "login.failed", "user", user.id if user else "", reason=f"hub: {message}"
     )
     db.commit()
-    return SignInError(message, locked=locked)
+    return SignInError(
+        message, locked=locked, attempts_left=refused.attempts_left, wait_seconds=refused.wait
+    )
 
 
 def sign_in_online(store: object, client: HubClient, collar: str, pin: str) -> SignedIn:
@@ -117,7 +122,7 @@ def sign_in_online(store: object, client: HubClient, collar: str, pin: str) -> S
         grant = client.sign_in(collar, pin, attest.public_text(key))
     except SignInRefused as exc:
         with store.session() as db:  # type: ignore[attr-defined]
-            raise _refused_by_hub(db, collar, str(exc)) from None
+            raise _refused_by_hub(db, collar, exc) from None
     with store.session() as db:  # type: ignore[attr-defined]
         user = _keep_online(db, grant.user, pin, key, grant.key_id)
     session = SessionToken(grant.user.collar, grant.token)
@@ -126,7 +131,8 @@ def sign_in_online(store: object, client: HubClient, collar: str, pin: str) -> S
 
 
 def sign_in_offline(store: object, collar: str, pin: str, *, hub: bool) -> SignedIn:
-    """Check the PIN against this terminal's copy (same lockout); raises SignInError."""
+    """Check the PIN against this terminal's copy (throttled as on the hub); raises
+    SignInError."""
     with store.session() as db:  # type: ignore[attr-defined]
         known = get_user(db, collar)
         if hub and (known is None or not known.pin_hash):
@@ -179,8 +185,8 @@ def apply_user_states(db: Session, states: list[UserState]) -> list[str]:
         )
         user.name, user.role, user.team = state.name, state.role, state.team
         user.active = state.active
-        # A lock here (wrong PINs offline) stays until the officer signs in against the
-        # hub, which checks the PIN with its own lockout and clears it.
+        # A lock made here (by this terminal's admin) stays until the officer signs in
+        # against the hub, which holds the officer's own state and clears it.
         user.locked = user.locked or state.locked
         if new_pin:
             user.pin_hash = (

@@ -40,6 +40,7 @@ from firstresponse.sync.protocol import (
     RosterResponse,
     SessionGrant,
     SignIn,
+    SignInProblem,
     UsersResponse,
     UserState,
     WhoAmI,
@@ -65,7 +66,21 @@ class RequestRejected(SyncFailure):
 
 
 class SignInRefused(AuthFailure):
-    """The hub refused a sign-in (wrong PIN, locked, unknown, too many attempts)."""
+    """The hub refused a sign-in (wrong PIN, locked, unknown, waiting after wrong PINs);
+    with wrong PINs, how many more before a wait and how long to wait (protocol.SignInProblem)."""
+
+    def __init__(self, message: str, attempts_left: int | None = None, wait: int = 0) -> None:
+        super().__init__(message)
+        self.attempts_left = attempts_left
+        self.wait = wait
+
+    @classmethod
+    def from_response(cls, response: httpx.Response) -> SignInRefused:
+        try:
+            problem = SignInProblem.model_validate_json(response.content)
+        except ValidationError:
+            return cls(_detail(response))
+        return cls(problem.detail[:500], problem.attempts_left, problem.retry_after)
 
 
 @dataclass(frozen=True)
@@ -141,7 +156,7 @@ class HubClient:
         except httpx.HTTPError as exc:
             raise NetworkFailure(f"hub unreachable: {exc or type(exc).__name__}") from exc
         if response.status_code in (401, 403, 429):
-            raise SignInRefused(_detail(response))
+            raise SignInRefused.from_response(response)
         if response.status_code == 422:
             raise SignInRefused("collar number or PIN not recognised")
         if response.status_code >= 500:

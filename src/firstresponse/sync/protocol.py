@@ -234,3 +234,11 @@ class Problem(BaseModel):
     """Every error response: a human-readable reason."""
 
     detail: str
+
+
+class SignInProblem(Problem):
+    """A refused sign-in: with wrong PINs, how many more may be given before a wait
+    (`attempts_left`) and how long to wait first (`retry_after`, seconds; 429)."""
+
+    attempts_left: int | None = None
+    retry_after: int = 0

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Request, Response
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from firstresponse.hub import sessions
@@ -24,6 +25,8 @@ from firstresponse.hub.auth import AuthError, verify_sign_in
 from firstresponse.hub.db import transaction
 from firstresponse.hub.deps import Who
 from firstresponse.hub.models import HubDevice, HubEnvelope
+from firstresponse.records import utcnow
+from firstresponse.security import throttle
 from firstresponse.security.permissions import Action, allowed
 from firstresponse.sync.protocol import (
     DeviceInfo,
@@ -34,6 +37,7 @@ from firstresponse.sync.protocol import (
     SessionGrant,
     SessionsEnded,
     SignIn,
+    SignInProblem,
     UsersResponse,
 )
 
@@ -41,8 +45,11 @@ router = APIRouter(tags=["sessions"])
 
 SIGN_IN_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": Problem, "description": "the body is not readable JSON"},
-    401: {"model": Problem, "description": "device not enrolled, or collar/PIN not recognised"},
-    429: {"model": Problem, "description": "too many sign-in attempts: wait and retry"},
+    401: {
+        "model": SignInProblem,
+        "description": "device not enrolled, or collar/PIN not recognised (with attempts left)",
+    },
+    429: {"model": SignInProblem, "description": "wrong PINs: wait `retry_after` seconds"},
     503: {"model": Problem, "description": "the hub's database is unavailable: retry later"},
 }
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -58,24 +65,32 @@ async def sign_in(
     body: SignIn,
     request: Request,
     x_device_token: Annotated[str | None, Header(max_length=200)] = None,
-) -> SessionGrant:
-    """Check the PIN once and open a session bound to this device."""
+) -> SessionGrant | JSONResponse:
+    """Check the PIN once and open a session bound to this device.
+
+    Wrong PINs slow the next attempts down (hub.sessions): a refusal says how many more
+    may be given before a wait, and while one lasts the PIN is not checked at all (429).
+    """
     from anyio import to_thread
 
     engine = request.app.state.engine
     collar = body.collar.upper()
     try:
         device = await to_thread.run_sync(_device, engine, x_device_token)
-        await to_thread.run_sync(sessions.check_rate, engine, device, collar)
-    except sessions.RateLimited as exc:
-        raise HTTPException(429, str(exc), {"Retry-After": str(exc.retry_after)}) from exc
     except AuthError as exc:
         raise HTTPException(401, str(exc)) from exc
+    held = await to_thread.run_sync(sessions.throttle_for, engine, device, collar)
+    if held.wait(utcnow()):
+        return _refused(429, collar, held)
+    await to_thread.run_sync(lambda: sessions.count_attempt(engine, device, collar, ok=False))
     try:
         who = await verify_sign_in(engine, x_device_token, collar, body.pin)
     except AuthError as exc:
-        await to_thread.run_sync(sessions.record_failure, engine, device, collar)
-        raise HTTPException(401, str(exc)) from exc
+        if "not recognised" not in str(exc):  # locked or deactivated: not a wrong PIN
+            return JSONResponse(SignInProblem(detail=str(exc)).model_dump(), 401)
+        held = await to_thread.run_sync(sessions.throttle_for, engine, device, collar)
+        return _refused(401, collar, held)
+    await to_thread.run_sync(lambda: sessions.count_attempt(engine, device, collar, ok=True))
     limits: sessions.SessionLimits = request.app.state.session_limits
     token, session, key_id = await to_thread.run_sync(
         sessions.open_session, engine, who.device, who.user, body.public_key, limits
@@ -87,6 +102,19 @@ async def sign_in(
         user=sessions.user_state(who.user),
         key_id=key_id,
     )
+
+
+def _refused(status: int, collar: str, held: throttle.Throttle) -> Any:
+    """A refused sign-in, saying how many attempts are left or how long to wait."""
+    now = utcnow()
+    wait = throttle.seconds(held.wait(now))
+    problem = SignInProblem(
+        detail=throttle.refusal(collar, held, now),
+        attempts_left=held.attempts_left,
+        retry_after=wait,
+    )
+    headers = {"Retry-After": str(wait)} if wait else None
+    return JSONResponse(problem.model_dump(), status, headers=headers)
 
 
 def _device(engine: Any, token: str | None) -> HubDevice:
