@@ -273,3 +273,62 @@ def test_a_dvds_disclosure_made_on_one_terminal_shows_in_the_history_on_others(
         pull_changes(elsewhere, client)
     with elsewhere.session() as db:
         assert db.exec(select(DvdsApplication)).all() == []
+
+
+def test_a_restricted_cases_decisions_and_orders_reach_supervisors_not_other_terminals(
+    hub: Hub, tmp_path: Path
+) -> None:
+    from firstresponse.records import Decision, ProtectiveOrder
+
+    control = Store(tmp_path / "control.db")
+    with control.session() as db:
+        victim = Person(forename="Pia", surname="Restricted-Test")
+        suspect = Person(forename="Ray", surname="Restricted-Test")
+        for person in (victim, suspect):
+            outbox.enqueue_record(db, person)
+        db.flush()
+        incident = Incident(
+            reference=f"CAD-{uuid.uuid4().hex[:8]}",
+            occurred_at=datetime.now(UTC),
+            victim_id=victim.id,
+            suspect_id=suspect.id,
+            status="graded",
+            restricted=True,  # the suspect is police workforce
+            created_by="CH1001",
+        )
+        outbox.enqueue_record(db, incident)
+        db.flush()
+        outbox.enqueue_record(db, Assignment(incident_id=incident.id, assignee="PC2001"))
+    with hub.client(hub.enrol(), "CH1001") as client:
+        assert push_outbox(control, client).accepted == 4
+
+    laptop = Store(tmp_path / "pc2001.db")
+    with hub.client(hub.enrol(), "PC2001") as client:
+        pull_until(laptop, client, Incident, incident.id)
+        with laptop.session() as db:
+            first = assessment(incident.id, "first_response")
+            decision = Decision(
+                incident_id=incident.id, kind="no_arrest", reason="Left before arrival",
+                made_by="PC2001", assessment_id=first.id,
+            )  # fmt: skip
+            dvpn = ProtectiveOrder(
+                kind="dvpn", subject_id=suspect.id, protected_id=victim.id, incident_id=incident.id
+            )
+            for row in (first, decision, dvpn):
+                outbox.enqueue_record(db, row)
+        assert push_outbox(laptop, client).accepted == 3
+
+    supervisor = Store(tmp_path / "sg3001.db")
+    with hub.client(hub.enrol(), "SG3001") as client:
+        pull_until(supervisor, client, Decision, decision.id)
+        pull_until(supervisor, client, ProtectiveOrder, dvpn.id)
+        pull_until(supervisor, client, Assessment, first.id)
+
+    for collar in ("PC2002", "CH1001"):  # another team; the call handler, who holds the call
+        elsewhere = Store(tmp_path / f"{collar}.db")
+        with hub.client(hub.enrol(), collar) as client:
+            pull_changes(elsewhere, client)
+        with elsewhere.session() as db:
+            assert db.get(Decision, decision.id) is None and db.get(Assessment, first.id) is None
+            assert db.get(ProtectiveOrder, dvpn.id) is None
+            assert (db.get(Incident, incident.id) is not None) is (collar == "CH1001")
