@@ -1,13 +1,15 @@
 """Each role's story on a deployed force: `firstresponse hub` in its own process (SQLite and
 PostgreSQL), and the control room, the responder's laptop and the supervisor's terminal
 each on its own store, signed in against the hub and syncing through the real sync worker
-(`SyncLink`). Every step goes through the domain functions the screens call.
+(`SyncLink`). Every step goes through the domain functions the screens call; the
+supervisor's "Draw sample" is also pressed in the app itself (Pilot, 80x24).
 
 Every wait here is a wait for a condition (polled), never a fixed sleep.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import json
@@ -329,6 +331,8 @@ def test_a_responders_decisions_and_dvpn_reach_the_supervisors_sample_and_figure
         submitted = db.exec(select(Assessment).where(Assessment.incident_id == incident_id))
         assert {a.checklist_id for a in submitted} == {"thrive", "first_response", "risk"}
 
+    assert asyncio.run(draw_on_screen(desk)) == [incident_id]  # "n" on the supervisor's home
+    desk.sign_in("SG3001")
     start, end = window(utcnow().date() - timedelta(days=1), utcnow().date())
     sample = supervisor.draw_sample(desk.store, start, end, 0.0, "SG3001")
     (item,) = [i for i in sample.items if i["subject_id"] == incident_id]
@@ -361,6 +365,29 @@ def test_a_responders_decisions_and_dvpn_reach_the_supervisors_sample_and_figure
     other.synced("PC2002 up to date")
     assert other.ids(Decision) == set() and other.ids(ProtectiveOrder) == set()
     assert other.ids(Assessment) == set() and other.ids(Review) == set()
+
+
+async def draw_on_screen(desk: Terminal) -> list[str]:
+    """The supervisor signs in to the app on their terminal and presses "n" (Draw sample);
+    returns the incidents then in the queue, after checking the line that reports the draw."""
+    from textual.widgets import Label
+
+    from firstresponse.tui.app import FirstResponseApp
+    from firstresponse.tui.screens.supervisor import SupervisorHome
+    from firstresponse.tui.screenshots import settle, sign_in_home
+
+    assert desk.link is not None
+    desk.link.close(sign_out=False)  # the app's own sign-in syncs from here
+    app = FirstResponseApp(desk.settings, desk.store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in_home(pilot, "SG3001")
+        home = app.screen
+        assert isinstance(home, SupervisorHome) and home.items == []
+        await pilot.press("n")
+        await settle(pilot, lambda: bool(home.items))
+        said = str(home.query_one("#queue-status", Label).render())
+        assert said.startswith("Drew 1 cases from the last 28 days") and "1 new" in said
+        return [item.incident_id for item in home.items]
 
 
 def dip_sample(terminal: Terminal, first: date, last: date) -> dict[str, list[str]]:
