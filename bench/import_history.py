@@ -1,10 +1,12 @@
 """Time `firstresponse import-history` on a synthetic force extract of N rows.
 
-    .venv/bin/python bench/import_history.py [--rows 100000] [--keep DIR]
+    .venv/bin/python bench/import_history.py [--rows 100000] [--runs 3] [--keep DIR] [--no-hub]
 
 Writes a deterministic extract (one victim row per incident, a suspect on most, children
 on some, orders on some, people recurring across incidents, 0.1% bad rows), then runs the
-real command into a fresh store (lookup index included) and prints rows/s beside the
+real command, each run in its own process, into a fresh terminal store and onto a fresh
+hub database on the PostgreSQL at 127.0.0.1:5432 (`--hub-db`: its record tables, lookup
+index and feed), taking turns, and prints each one's p50 rate and every run beside the
 baseline measured in the same run: reading and checking the same file without writing
 anything (`read_rows`). Goal: >= 5,000 rows/s on 2 cores (1M rows in under 4 minutes).
 
@@ -18,10 +20,15 @@ import csv
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -110,10 +117,72 @@ def write_extract(path: Path, rows: int, seed: int = 7) -> int:
     return written
 
 
+PG_DSN = "host=127.0.0.1 port=5432 dbname=test user=postgres connect_timeout=3"
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@dataclass
+class Run:
+    seconds: float
+    cpu: float
+    code: int
+    summary: str
+    bad: int
+
+
+def _command(extract: Path, *target: str) -> Run:
+    """`firstresponse import-history` in its own process, as a force would run it."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    t0 = time.perf_counter()
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(
+        [sys.executable, "-m", "firstresponse", "import-history", str(extract), *target],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    spent = time.perf_counter() - t0
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+    summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr
+    bad = sum(1 for line in done.stderr.splitlines() if line.startswith(str(extract)))
+    return Run(spent, cpu, done.returncode, summary, bad)
+
+
+@contextmanager
+def postgres_hub() -> Iterator[str]:
+    """A fresh schema on the PostgreSQL at 127.0.0.1:5432 made a hub's database (as a
+    force does, `hub --migrate-only`), dropped afterwards."""
+    import psycopg
+
+    schema = f"import_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_DSN, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+        try:
+            url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+            env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+            subprocess.run(
+                [sys.executable, "-m", "firstresponse", "hub", "--hub-db", url, "--migrate-only"],
+                check=True, capture_output=True, env=env,
+            )  # fmt: skip
+            yield url
+        finally:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def _line(name: str, rows: int, runs: list[Run]) -> str:
+    rates = sorted(rows / run.seconds for run in runs)
+    cpu = statistics.median(rows / run.cpu for run in runs if run.cpu)
+    last = runs[-1]
+    return (f"  {name:<26} p50 {statistics.median(rates):>7,.0f} rows/s (goal >= 5,000);"
+            f" runs {', '.join(f'{r:,.0f}' for r in rates)}; per CPU second {cpu:,.0f};"
+            f" exit {last.code}, {last.bad} bad rows reported")  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3, help="imports of each kind (p50 shown)")
     parser.add_argument("--keep", default="", help="folder to keep the extract and store in")
+    parser.add_argument("--no-hub", action="store_true", help="the terminal import only")
     args = parser.parse_args()
     from firstresponse.history.importer import ImportReport, read_rows
 
@@ -121,30 +190,26 @@ def main() -> int:
         where = Path(args.keep or tmp)
         where.mkdir(parents=True, exist_ok=True)
         extract, store = where / "extract.csv", where / "store.db"
-        store.unlink(missing_ok=True)
         rows = write_extract(extract, args.rows)
         t0 = time.perf_counter()
         read_rows(extract, ImportReport())
         baseline = time.perf_counter() - t0
-        env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-        t0 = time.perf_counter()
-        cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        done = subprocess.run(
-            [sys.executable, "-m", "firstresponse", "import-history", str(extract),
-             "--db", str(store)],
-            capture_output=True, text=True, env=env,
-        )  # fmt: skip
-        spent = time.perf_counter() - t0
-        cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
-        summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr
-        bad = sum(1 for line in done.stderr.splitlines() if line.startswith(str(extract)))
-        print(f"rows {rows:,}: import-history {spent:.1f} s = {rows / spent:,.0f} rows/s "
-              f"(goal >= 5,000); baseline read+check only {baseline:.1f} s = "
-              f"{rows / baseline:,.0f} rows/s; import CPU {cpu:.1f} s = {rows / cpu:,.0f} rows/s "
-              f"per core busy; exit {done.returncode}, {bad} bad rows reported; "
-              f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
-        print(f"  {summary}")
+        terminal: list[Run] = []
+        hub: list[Run] = []
+        for _ in range(args.runs):  # each kind in turn, so both see the same machine load
+            for path in store.parent.glob(store.name + "*"):
+                path.unlink()
+            terminal.append(_command(extract, "--db", str(store)))
+            if not args.no_hub:
+                with postgres_hub() as url:
+                    hub.append(_command(extract, "--hub-db", url))
+        print(f"rows {rows:,}, {args.runs} runs each, load average {os.getloadavg()[0]:.1f};"
+              f" baseline read+check only {rows / baseline:,.0f} rows/s")  # fmt: skip
+        print(_line("terminal store (SQLite)", rows, terminal))
+        print(f"    {terminal[-1].summary}")
+        if hub:
+            print(_line("hub database (PostgreSQL)", rows, hub))
+            print(f"    {hub[-1].summary}")
     return 0
 
 

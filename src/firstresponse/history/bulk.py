@@ -4,7 +4,8 @@ The same rules as `importer.Importer` (people keyed on `person_ref`, incidents o
 `incident_ref`, aliases, markers, children and orders added only when not held), but
 what is already held is read once per chunk and new rows go in with one executemany
 per table, so a force's extract loads at thousands of rows a second. An incident whose
-reference is already used by another incident is refused whole, as before. Given a
+reference is already used by another incident is refused whole, as before. On a hub's
+PostgreSQL database each table's rows go in by COPY. Given a
 `written` list, each record added is noted there too, as (table name, column values).
 """
 
@@ -54,6 +55,23 @@ def _where_in(db: Session, table: str, columns: str, key: str, values: Iterable[
     return out
 
 
+def _copies(db: Session) -> bool:
+    """Whether rows go in by COPY: PostgreSQL through psycopg (a hub's database)."""
+    dialect = db.get_bind().dialect
+    return dialect.name == "postgresql" and dialect.driver == "psycopg"
+
+
+def _copy(db: Session, table: str, values: list[dict[str, Any]]) -> None:
+    """The rows by one COPY: on PostgreSQL several times quicker than INSERTs, for the
+    server as much as here (psycopg adapts each value as it would a parameter)."""
+    names = list(values[0])
+    connection: Any = db.connection().connection.driver_connection
+    statement = f"COPY {table} ({', '.join(names)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in values:
+            copy.write_row([row[name] for name in names])
+
+
 class BulkWriter:
     """Adds chunks of incidents to one session; remembers people across chunks."""
 
@@ -71,7 +89,10 @@ class BulkWriter:
         self.people: dict[str, str] = {}  # person_ref -> person id
 
     def _insert(self, table: str, values: list[dict[str, Any]]) -> None:
-        sql.insert_many(self.db, _T[table], values)
+        if values and _copies(self.db):
+            _copy(self.db, table, values)
+        else:
+            sql.insert_many(self.db, _T[table], values)
         if self.written is not None:
             self.written.extend((table, row) for row in values)
 

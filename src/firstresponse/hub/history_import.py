@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import configure_mappers
 from sqlmodel import Session
 
 from firstresponse.history.job import JobResult, Progress, Step, run_import
@@ -47,29 +48,13 @@ class HubDatabase:
             yield db
 
 
-class Written:
-    """A record as the import wrote it (its column values), read by `feed.for_stored` as
-    it reads a stored one: its fields as attributes, `model_dump` as its model gives it.
-    Lighter than a model instance, which costs more than writing the row did."""
-
-    def __init__(self, kind: Kind, values: dict[str, Any]) -> None:
-        self.kind = kind
-        self.values = values
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.values[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def model_dump(self, mode: str = "python") -> dict[str, Any]:
-        return MODELS[self.kind].model_construct(**self.values).model_dump(mode=mode)
-
-
 def to_feed(db: Session, written: list[tuple[str, dict[str, Any]]]) -> None:
     """Put the records a chunk added on the feed, as pushed records are."""
+    configure_mappers()  # a model built from values reads its fields only once it is mapped
     stored: list[tuple[str, Any]] = [
-        (FED[table], Written(FED[table], values)) for table, values in written if table in FED
+        (FED[table], MODELS[FED[table]].model_construct(**values))
+        for table, values in written
+        if table in FED
     ]
     feed.write(db, feed.for_stored(db, stored))
 
