@@ -168,10 +168,15 @@ def test_a_hub_upgraded_sends_the_decisions_orders_and_reviews_it_already_held(
             ),
         ]
         db.add_all(held)
-    upgrade(engine, role="hub")
+    engine.dispose()
+    engine = hub_engine(hub_target)  # the next hub to open it: upgraded, then owed entries
     with transaction(engine) as db:
         entries = {(c.record_id, c.recipient) for c in db.exec(select(HubChange))}
     engine.dispose()
+    again = hub_engine(hub_target)  # written once, not again by the next process
+    with transaction(again) as db:
+        assert len(db.exec(select(HubChange)).all()) == len(entries)
+    again.dispose()
     for record in held:
         assert (record.id, EVERYONE) in entries
     assert (held[0].id, "PC2001") in entries and (held[2].id, "PC2001") in entries

@@ -167,6 +167,9 @@ def hub_engine(target: str, migrate: bool = True, pool: PoolSize | None = None) 
         engine = sqlite_engine(Path(path))
     if migrate:
         upgrade(engine, role="hub")
+        from firstresponse.hub.feed import backfill_pending
+
+        backfill_pending(engine)  # feed entries a migration noted as owed (0013)
     return engine
 
 

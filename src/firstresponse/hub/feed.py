@@ -384,3 +384,19 @@ def backfill(db: Session, kinds: list[Kind], chunk: int = 500) -> int:
             bulk.insert_rows(db, HubChange.__table__, entries)  # type: ignore[attr-defined]
             written += len(entries)
     return written
+
+
+def backfill_pending(engine: Any) -> int:
+    """Write the entries a migration noted the hub owes (`hub_feed_backfill`, migration
+    0013), once, whichever hub process opens the database first; returns how many."""
+    owed = "SELECT kind FROM hub_feed_backfill ORDER BY kind"
+    with Session(engine) as db:
+        if not list(db.execute(text(owed))):  # nothing owed: one cheap read
+            return 0
+    with Session(engine) as db, db.begin():
+        if db.get_bind().dialect.name == "postgresql":
+            db.execute(text("LOCK TABLE hub_feed_backfill IN EXCLUSIVE MODE"))
+        kinds = [Kind(row[0]) for row in db.execute(text(owed))]  # another may have done it
+        written = backfill(db, kinds)
+        db.execute(text("DELETE FROM hub_feed_backfill"))
+    return written
