@@ -56,31 +56,15 @@ from firstresponse.supervision.cases import window
 from firstresponse.supervision.export import review_rows
 from tests.hub.support import PIN, REPO, add_users, free_port, hub_process
 from tests.hub.test_terminals import wait_for
+from tests.unit.test_calls_support import calm_answers
 
-CALM_THRIVE: dict[str, Any] = {
-    "caller_role": "victim",
-    "caller_can_talk": "yes",
-    "happening_now": "no",
-    "suspect_present": "no",
-    "suspect_whereabouts": "Left on foot an hour ago",
-    "children_present": "yes",
-    "children_details": "Two children at the address, 6 and 3",
-    "injuries": "no",
-    "weapons": "no",
-    "strangulation": "no",
-    "threats_to_kill": "no",
-    "suspect_workforce": "no",
-    "vulnerabilities": ["none_known"],
-    "threat": "Threats by text to come back tonight",
-    "harm": "Frightened; pushed earlier",
-    "risk": "Escalating this month",
-    "investigation": "Messages on the caller's phone",
-    "vulnerability": "Two young children at home",
-    "engagement": "Caller wants officers to attend",
-    "grade": "immediate",
-    "grade.reason": "Children in the house, threats tonight",
-    "safety_advice_given": "yes",
-}
+#: THRIVE as the call handler completes it: children at the address, officers sent now.
+THRIVE = calm_answers(
+    "immediate",
+    children_present="yes",
+    children_details="Two children at the address, 6 and 3",
+    vulnerability="Two young children at home",
+)
 
 
 @dataclass
@@ -213,7 +197,7 @@ def take_call(room: Terminal, checklists: dict[str, Checklist], assignee: str) -
         room.store, room.user, details, victim=None, suspect=None, force_code="WM", source=source
     ).incident
     control.grade(
-        room.store, room.user, incident.id, checklists["thrive"], dict(CALM_THRIVE),
+        room.store, room.user, incident.id, checklists["thrive"], dict(THRIVE),
         facts_from_history(None), override=None, history=None, suspect_markers=[],
         assignee=assignee,
     )  # fmt: skip

@@ -200,31 +200,41 @@ def officer(store: Store, collar: str, role: Role, team: str) -> User:
     return user
 
 
-def test_a_dvds_disclosure_made_on_one_terminal_shows_in_the_history_on_others(
-    hub: Hub, tmp_path: Path
-) -> None:
-    with transaction(hub.engine) as db:
-        db.add(User(collar="PC2003", name="Test", role="responder", team="Response A",
-                    pin_hash=pin_hash()))  # fmt: skip
+def call_with_suspect(
+    hub: Hub, tmp_path: Path, victim: Person, suspect: Person, **details: object
+) -> Incident:
+    """A call handler's terminal (CH1001): a victim, a suspect and their incident assigned
+    to PC2001, pushed to the hub."""
     control = Store(tmp_path / "control.db")
     with control.session() as db:
-        victim = Person(forename="Ada", surname="Dvds-Test", ethnicity="W2")
-        subject = Person(forename="Rex", surname="Dvds-Test")
-        for person in (victim, subject):
+        for person in (victim, suspect):
             outbox.enqueue_record(db, person)
         db.flush()
         incident = Incident(
             reference=f"CAD-{uuid.uuid4().hex[:8]}",
             occurred_at=datetime.now(UTC),
             victim_id=victim.id,
-            suspect_id=subject.id,
-            status="attended",
+            suspect_id=suspect.id,
+            created_by="CH1001",
+            **details,
         )
         outbox.enqueue_record(db, incident)
         db.flush()
         outbox.enqueue_record(db, Assignment(incident_id=incident.id, assignee="PC2001"))
     with hub.client(hub.enrol(), "CH1001") as client:
         assert push_outbox(control, client).accepted == 4
+    return incident
+
+
+def test_a_dvds_disclosure_made_on_one_terminal_shows_in_the_history_on_others(
+    hub: Hub, tmp_path: Path
+) -> None:
+    with transaction(hub.engine) as db:
+        db.add(User(collar="PC2003", name="Test", role="responder", team="Response A",
+                    pin_hash=pin_hash()))  # fmt: skip
+    victim = Person(forename="Ada", surname="Dvds-Test", ethnicity="W2")
+    subject = Person(forename="Rex", surname="Dvds-Test")
+    incident = call_with_suspect(hub, tmp_path, victim, subject, status="attended")
 
     laptop = Store(tmp_path / "pc2001.db")  # the officer logs Right to Know, does the checks
     me = officer(laptop, "PC2001", Role.RESPONDER, "Response A")
@@ -280,27 +290,10 @@ def test_a_restricted_cases_decisions_and_orders_reach_supervisors_not_other_ter
 ) -> None:
     from firstresponse.records import Decision, ProtectiveOrder
 
-    control = Store(tmp_path / "control.db")
-    with control.session() as db:
-        victim = Person(forename="Pia", surname="Restricted-Test")
-        suspect = Person(forename="Ray", surname="Restricted-Test")
-        for person in (victim, suspect):
-            outbox.enqueue_record(db, person)
-        db.flush()
-        incident = Incident(
-            reference=f"CAD-{uuid.uuid4().hex[:8]}",
-            occurred_at=datetime.now(UTC),
-            victim_id=victim.id,
-            suspect_id=suspect.id,
-            status="graded",
-            restricted=True,  # the suspect is police workforce
-            created_by="CH1001",
-        )
-        outbox.enqueue_record(db, incident)
-        db.flush()
-        outbox.enqueue_record(db, Assignment(incident_id=incident.id, assignee="PC2001"))
-    with hub.client(hub.enrol(), "CH1001") as client:
-        assert push_outbox(control, client).accepted == 4
+    victim = Person(forename="Pia", surname="Restricted-Test")
+    suspect = Person(forename="Ray", surname="Restricted-Test")
+    # the suspect is police workforce: the call handler's THRIVE restricted the case
+    incident = call_with_suspect(hub, tmp_path, victim, suspect, status="graded", restricted=True)
 
     laptop = Store(tmp_path / "pc2001.db")
     with hub.client(hub.enrol(), "PC2001") as client:
