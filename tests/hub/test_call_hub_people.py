@@ -231,3 +231,15 @@ def test_a_copy_withholds_a_restricted_suspect_from_a_call_handler_not_from_a_su
     full = httpx.get(url, headers=hub.headers(token, "SG3001")).json()
     assert full["rows"]["incident"][0]["suspect_id"] == officer_id
     assert "Hollowmere" in str(full)
+
+
+def test_the_hubs_history_carries_the_suspects_side(control: ControlRoom) -> None:
+    """The history screen shown while choosing names the warrant and markers online too."""
+    history = control.client.person_history(control.couple.victim_id)
+    [suspect] = history.suspects
+    assert suspect.person_id == control.couple.suspect_id
+    assert suspect.wanted and suspect.markers == ["violence"]
+    assert any(WARRANT_OFFENCE in w for w in suspect.warrants)
+    assert any(ORDER_DETAIL in o for o in suspect.orders)
+    own = control.client.person_history(control.couple.suspect_id).perpetrator
+    assert own is not None and own.wanted

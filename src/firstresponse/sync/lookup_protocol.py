@@ -63,6 +63,35 @@ class HistoryIncident(_Wire):
     restricted: bool = False
 
 
+class SuspectProfile(_Wire):
+    """One suspect's side: live orders (whoever they protect), bail, warrants, warning
+    markers, earlier victims and DVDS disclosures (`lookup.perpetrator.SuspectProfile`)."""
+
+    person_id: str
+    name: str
+    markers: list[str] = Field(default_factory=list)
+    orders: list[str] = Field(default_factory=list)
+    bail: list[str] = Field(default_factory=list)
+    warrants: list[str] = Field(default_factory=list)
+    wanted: bool = False
+    victims: list[str] = Field(default_factory=list)
+    victim_count: int = 0
+    restricted_incidents: int = 0
+    serial: bool = False
+    dvds: list[str] = Field(default_factory=list)
+    latest: date | None = None
+
+
+class LinkProposal(_Wire):
+    """Another record that may be the same person, with the reasons."""
+
+    person_id: str
+    other_id: str
+    other_name: str
+    other_dob: date | None = None
+    reasons: list[str] = Field(default_factory=list)
+
+
 class PersonHistory(_Wire):
     """A person's history: markers, orders, incidents and a readable narrative."""
 
@@ -80,6 +109,12 @@ class PersonHistory(_Wire):
     dvds: list[str] = Field(default_factory=list)
     incidents: list[HistoryIncident] = Field(default_factory=list)
     narrative: list[str] = Field(default_factory=list)
+    person_ids: list[str] = Field(default_factory=list)
+    linked_records: list[str] = Field(default_factory=list)
+    possible_links: list[LinkProposal] = Field(default_factory=list)
+    marker_details: list[str] = Field(default_factory=list)
+    perpetrator: SuspectProfile | None = None
+    suspects: list[SuspectProfile] = Field(default_factory=list)
 
 
 class PersonRecord(BaseModel):
