@@ -53,11 +53,20 @@ OFFENCE_DETAIL: dict[str, dict[str, Any]] = {
         "course_of_conduct": "Waited outside her work on three days",
         "stalking_behaviours": ["turning_up"],
         "stalking_effect": "alarm_distress",
+        "stalking_protection_order": "referred",
     },
     "harassment": {"course_of_conduct_times": 2, "course_of_conduct": "Two abusive letters"},
     "sexual_offence": {},
     "criminal_damage": {"damage_detail": "Her phone smashed, about 300 pounds, photographed"},
 }
+#: The risk checklist's stalking screen, answered (asked where stalking is disclosed).
+STALKING_SCREEN: dict[str, Any] = {
+    "stalk_frightened": "yes", "stalk_before": "no", "stalk_property": "no",
+    "stalk_turns_up": "yes", "stalk_follows": "yes", "stalk_threats": "no",
+    "stalk_others_pestered": "no", "stalk_violent_others": "no", "stalk_helpers": "no",
+    "stalk_problems": "no", "stalk_other_abuse": "no",
+    "stalking_account": "Waits outside her work; she now takes a different route",
+}  # fmt: skip
 STRANGLED = {
     "offences_disclosed": ["strangulation"],
     "strangulation_detail": "Hands round her neck for a few seconds; hoarse voice",
@@ -144,7 +153,9 @@ def test_an_offence_with_no_arrest_is_a_decision_with_a_reason_and_must_be_check
         **OFFENCE_DETAIL[offence],
     )
     draft = _fill(store, incident_id, checklists, FIRST_RESPONSE, answers)
-    _fill(store, incident_id, checklists, RISK, _calm_risk(checklists))
+    _fill(store, incident_id, checklists, RISK, _calm_risk(checklists) | STALKING_SCREEN)
+    if offence == "stalking":
+        set_referral(store, draft, "stalking_service", True, checklist=checklists[FIRST_RESPONSE])
     problems = _submit(store, incident_id, checklists)
     assert any("explain why there were no grounds to arrest" in p for p in problems)
     assert any("basis for not arresting" in p for p in problems)

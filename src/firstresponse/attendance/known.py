@@ -110,6 +110,7 @@ def scene_facts(answers: dict[str, Any]) -> dict[str, Any]:
         "scene_strangulation": "strangulation" in offences,
         "scene_threats_to_kill": "threats_to_kill" in offences,
         "scene_weapon": answers.get("weapon_used") == "yes",
+        "scene_stalking": bool({"stalking", "harassment"} & set(offences)),
         "scene_breach": "breach" in offences
         or any(isinstance(o, dict) and o.get("breached") == "yes" for o in orders or []),
     }

@@ -55,6 +55,8 @@ def first_response_answers(**changes: Any) -> dict[str, Any]:
         "safeguarding_actions": ["safety_plan"],
         "risk_checklist_done": "yes",
         "support_information": "yes",
+        "care_support_needs": "no",
+        "care_and_dependants": ["neither"],
         "handover": "Day CID; victim's contact is the OIC",
     }
     answers.update(changes)
