@@ -44,7 +44,9 @@ COLUMNS = (
     Column(
         "ethnicity",
         False,
-        "self-defined, an 18+1 code or its name: " + ", ".join(ETHNICITIES) + " (NS: not stated)",
+        "self-defined, an 18+1 code or its name: "
+        + ", ".join(ETHNICITIES)
+        + " (NS: not stated); blank: not recorded",
         "W1",
     ),
     Column("phone", False, "UK number, any spacing, +44 allowed", "07700 900123"),
