@@ -84,6 +84,7 @@ class OrderKind(StrEnum):
     DAPO = "dapo"
     RESTRAINING_ORDER = "restraining_order"
     NON_MOLESTATION_ORDER = "non_molestation_order"
+    STALKING_PROTECTION_ORDER = "stalking_protection_order"  # Stalking Protection Act 2019
     MARAC = "marac"
     DVDS_RIGHT_TO_ASK = "dvds_right_to_ask"
     DVDS_RIGHT_TO_KNOW = "dvds_right_to_know"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -12,10 +13,10 @@ from firstresponse.attendance import FIRST_RESPONSE, RISK, submit
 from firstresponse.attendance.drafts import open_draft, save_answers
 from firstresponse.attendance.facts import facts_for
 from firstresponse.attendance.referrals import set_referral
-from firstresponse.checklist import Checklist, evaluate, load_checklists
+from firstresponse.checklist import Checklist, evaluate, load_checklists, with_fact_entries
 from firstresponse.config import Settings
 from firstresponse.demo.answers import first_response_answers, risk_answers
-from firstresponse.records import Decision
+from firstresponse.records import Decision, OrderKind, Person, ProtectiveOrder
 from firstresponse.store import Store
 from tests.builders import assigned_incident
 
@@ -113,3 +114,25 @@ def test_declining_the_adult_safeguarding_referral_is_a_decision(
     assert [d.reason.split(":")[0] for d in declined] == [
         "Adult safeguarding referral to the local authority (Care Act 2014 s.42)"
     ]
+
+
+def test_a_stalking_protection_order_in_force_is_asked_about_like_any_order(
+    store: Store, checklists: dict[str, Checklist]
+) -> None:
+    with store.session() as db:
+        found = assigned_incident(db, OFFICER, ("Risks", []))
+        suspect = Person(forename="Rex", surname="Testperson")
+        db.add(suspect)
+        db.flush()
+        found.suspect_id = suspect.id
+        db.add(ProtectiveOrder(kind=OrderKind.STALKING_PROTECTION_ORDER, subject_id=suspect.id,
+                               protected_id=found.victim_id, detail="Not to go to her work",
+                               starts_on=date(2025, 12, 1), ends_on=date(2027, 12, 1)))  # fmt: skip
+        db.flush()
+        facts = facts_for(db, found.id)
+    assert facts["live_orders"] == 1
+    label = facts["orders_in_force"][0]["label"]
+    assert label == "Stalking protection order: Not to go to her work (until 2027-12-01)"
+    cl = checklists[FIRST_RESPONSE]
+    ev = evaluate(cl, with_fact_entries(cl, {}, facts), facts)
+    assert "orders_in_force[0].breached" in {i.item for i in ev.missing_required}

@@ -25,6 +25,7 @@ BREACHABLE = frozenset(
         OrderKind.DAPO,
         OrderKind.RESTRAINING_ORDER,
         OrderKind.NON_MOLESTATION_ORDER,
+        OrderKind.STALKING_PROTECTION_ORDER,
     }
 )
 ORDER_WORDS: dict[str, str] = {
@@ -35,6 +36,7 @@ ORDER_WORDS: dict[str, str] = {
     OrderKind.DAPO: "Domestic abuse protection order",
     OrderKind.RESTRAINING_ORDER: "Restraining order",
     OrderKind.NON_MOLESTATION_ORDER: "Non-molestation order",
+    OrderKind.STALKING_PROTECTION_ORDER: "Stalking protection order",
 }
 
 

@@ -29,6 +29,7 @@ ORDER_LABELS = {
     OrderKind.DAPO: "DAPO",
     OrderKind.RESTRAINING_ORDER: "Restraining order",
     OrderKind.NON_MOLESTATION_ORDER: "Non-molestation order",
+    OrderKind.STALKING_PROTECTION_ORDER: "Stalking protection order",
     OrderKind.MARAC: "MARAC",
     OrderKind.DVDS_RIGHT_TO_ASK: "DVDS right to ask",
     OrderKind.DVDS_RIGHT_TO_KNOW: "DVDS right to know",
