@@ -17,9 +17,10 @@ from firstresponse.sync.protocol import (
     API,
     MAX_BATCH,
     MAX_BODY_BYTES,
+    ChainHead,
     Envelope,
-    ItemResult,
     PushRequest,
+    PushResponse,
 )
 from firstresponse.sync.push import push_outbox
 from tests.hub.support import Hub, make_case
@@ -145,13 +146,13 @@ def test_the_terminal_splits_batches_to_fit_under_the_cap(hub: Hub, tmp_path: Pa
             outbox.enqueue_record(db, draft)
     sizes: list[int] = []
     with hub.client(hub.enrol()) as client:
-        send = client.push
+        send = client.push_batch
 
-        def measured(envelopes: list[Envelope]) -> list[ItemResult]:
-            sizes.append(len(PushRequest(envelopes=envelopes).model_dump_json()))
-            return send(envelopes)
+        def measured(envelopes: list[Envelope], head: ChainHead | None = None) -> PushResponse:
+            sizes.append(len(PushRequest(envelopes=envelopes, audit_head=head).model_dump_json()))
+            return send(envelopes, head)
 
-        client.push = measured  # type: ignore[method-assign]
+        client.push_batch = measured  # type: ignore[method-assign]
         report = push_outbox(store, client)
     store.close()
     assert report.accepted == 62 and report.quarantined == 0 and not report.stopped

@@ -88,12 +88,13 @@ def report_hash(path: Path) -> str:
     return json.loads(audit.head_path(path).read_text())["hash"]
 
 
-def test_a_missing_head_is_a_note_and_a_rolled_back_append_does_not_move_it(
+def test_a_missing_head_is_a_break_and_a_rolled_back_append_does_not_move_it(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     audit.head_path(db_path).unlink()
     code, report = verify(db_path, capsys)
-    assert code == 0 and any("no head is kept" in note for note in report["notes"])
+    assert code == 1 and not report["ok"]
+    assert any("t.db.audit-head) is missing" in b["reason"] for b in report["breaks"])
     store = Store(db_path)
     kept = audit.read_head(audit.head_path(db_path))  # the verify's own entries wrote it
     with pytest.raises(RuntimeError), store.session() as db:
@@ -101,3 +102,22 @@ def test_a_missing_head_is_a_note_and_a_rolled_back_append_does_not_move_it(
         raise RuntimeError("undone")
     assert audit.read_head(audit.head_path(db_path)) == kept
     store.close()
+
+
+def test_deleting_the_newest_entries_and_the_head_file_is_never_intact(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The probe: the last two entries and the head file go; verify exits non-zero, and
+    so does every verify after it, though the next command writes a head file again."""
+    delete_newest(db_path, 2)
+    audit.head_path(db_path).unlink()
+    assert main(["--db", str(db_path), "audit", "verify", *ADMIN]) == 1
+    out = capsys.readouterr().out
+    assert "BROKEN" in out and "intact" not in out and "is missing" in out
+    remade = audit.read_head(audit.head_path(db_path))
+    assert remade is not None and remade.remade_after == 4  # made again, and marked so
+    for _ in range(2):
+        code, report = verify(db_path, capsys)
+        assert code == 1
+        [mark] = [b for b in report["breaks"] if "was made again at entry 4" in b["reason"]]
+        assert "cannot be ruled out" in mark["reason"]

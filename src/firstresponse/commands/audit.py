@@ -2,9 +2,13 @@
 
 `verify` exits 0 when the chain is whole, 1 with every break listed when an entry was
 altered, deleted or reordered, and 2 when sign-in or the role check refuses. Besides
-the chain itself it compares the chain's end with the head kept beside the store and
-with the head the hub recorded as entries synced (when a hub is configured and can be
-reached), so entries deleted from the end are reported too.
+the chain itself it compares the chain's end with the heads kept outside it: the one
+beside the store, the one the hub holds (asked when a hub is configured and answers),
+and the last one the hub sent back at a sync (sync.push), so entries deleted from the
+end are reported too. A head file that is missing, or that was made again after it went
+missing, is a break of its own, never "intact": entries deleted from the end before then
+cannot be ruled out by it, unless a head the hub holds reaches past that point and
+matches.
 """
 
 from __future__ import annotations
@@ -47,28 +51,65 @@ def _hub_head(args: argparse.Namespace) -> tuple[Any, str]:
         return None, f"the hub's record of this chain could not be read: {exc}"
 
 
+def _hub_heads(args: argparse.Namespace, db: Session) -> tuple[list[Any], int, list[str]]:
+    """Breaks against the heads the hub holds (asked now, and its last answer at a sync),
+    how far the chain is confirmed by one that matched, and notes."""
+    from firstresponse.security import audit
+    from firstresponse.sync.push import hub_head
+
+    breaks: list[Any] = []
+    confirmed = 0
+    asked, why = _hub_head(args)
+    heads = [(asked, "on the hub")] if asked is not None else []
+    if (answered := hub_head(db)) is not None:
+        heads.append((answered, "in the hub's last answer to a sync"))
+    for head, where in heads:
+        found = audit.check_head(db, head, where)
+        breaks += found
+        confirmed = confirmed if found else max(confirmed, head.entries)
+    return breaks, confirmed, [] if asked is not None else [why]
+
+
 def _outside_heads(args: argparse.Namespace, db: Session) -> tuple[list[Any], list[str]]:
     """Breaks found against the heads kept outside the store (beside it, on the hub)."""
     from firstresponse.security import audit
 
-    breaks: list[Any] = []
-    notes: list[str] = []
+    breaks, confirmed, notes = _hub_heads(args, db)
     path = audit.head_path(args.store_path)
     try:
         kept = audit.read_head(path)
     except ValueError as exc:
-        kept = None
-        breaks.append(audit.ChainBreak(0, f"the head kept beside the store is unreadable: {exc}"))
+        reason = f"the head kept beside the store is unreadable: {exc}"
+        return [*breaks, audit.ChainBreak(0, reason)], notes
     if kept is not None:
         breaks += audit.check_head(db, kept, f"in {path.name}")
-    elif audit.head_of(db).entries and not breaks:
-        notes.append(f"no head is kept beside the store ({path.name}): its end was not checked")
-    hub_head, why = _hub_head(args)
-    if hub_head is not None:
-        breaks += audit.check_head(db, hub_head, "on the hub")
-    else:
-        notes.append(why)
+        if kept.remade_after:
+            breaks += _remade(kept, path.name, confirmed, notes)
+    elif audit.head_of(db).entries:
+        breaks.append(
+            audit.ChainBreak(
+                0,
+                f"the head kept beside the store ({path.name}) is missing: it was deleted,"
+                " so entries deleted from the end cannot be ruled out by it",
+            )
+        )
     return breaks, notes
+
+
+def _remade(kept: Any, name: str, confirmed: int, notes: list[str]) -> list[Any]:
+    """A head file made again after it went missing: a break unless the hub's head
+    confirms the chain past the point where it was remade."""
+    from firstresponse.security import audit
+
+    what = (
+        f"the head kept beside the store ({name}) went missing and was made again at entry"
+        f" {kept.remade_after} ({kept.remade_at or 'time unknown'})"
+    )
+    if confirmed >= kept.remade_after:
+        notes.append(f"{what}; the hub's head confirms the chain to entry {confirmed}")
+        return []
+    reason = f"{what}: entries deleted from the end before then cannot be ruled out"
+    return [audit.ChainBreak(kept.remade_after, reason)]
 
 
 def _verify(args: argparse.Namespace, db: Session) -> int:

@@ -76,7 +76,7 @@ def record(
     event.hash = _entry_hash(event)
     session.add(event)
     session.flush()
-    mark_appended(session)
+    mark_appended(session, event.seq)
     return event
 
 

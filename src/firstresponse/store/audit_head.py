@@ -5,7 +5,10 @@ file beside the store (`head_path`). It is rewritten after every commit that app
 entries (security.audit marks the session), durably: a temporary file fsynced and
 renamed over the old one. It moves only forwards along the same chain: after entries
 were deleted from the end, or the end replaced, the file keeps the old head, so the
-evidence stays until `audit verify` has shown it.
+evidence stays until `audit verify` has shown it. A file that went missing while the
+chain held entries is made again marked as remade (`Head.remade_after`: how many entries
+there were then), and the mark stays: entries deleted from the end before it was remade
+cannot be ruled out by it, only by a head kept elsewhere (the hub's, sync.push).
 
 Why after every commit rather than at close: a terminal may lose power or be killed at
 any moment, and a head written only at close would then lag behind whatever happened
@@ -20,7 +23,7 @@ import json
 import os
 import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,17 +39,27 @@ _APPENDED = "firstresponse.audit.appended"  # session.info: entries added, head 
 _HEAD_FILES: weakref.WeakKeyDictionary[Engine, Path] = weakref.WeakKeyDictionary()
 
 
-def mark_appended(session: Session) -> None:
-    """Note that `session` appended audit entries: the head moves when it commits."""
+_FIRST = "firstresponse.audit.first_appended"  # session.info: the first entry it appended
+
+
+def mark_appended(session: Session, seq: int | None = None) -> None:
+    """Note that `session` appended audit entries (the first numbered `seq`): the head
+    moves when it commits."""
     session.info[_APPENDED] = True
+    if seq is not None:
+        session.info.setdefault(_FIRST, seq)
 
 
 @dataclass(frozen=True)
 class Head:
-    """The end of a chain: how many entries (the last sequence number) and the last hash."""
+    """The end of a chain: how many entries (the last sequence number) and the last hash;
+    for a head file made again after it went missing, how many entries there were then
+    and when (`remade_after`, `remade_at`)."""
 
     entries: int
     hash: str
+    remade_after: int = 0
+    remade_at: str = ""
 
 
 def head_of(session: Session) -> Head:
@@ -70,7 +83,13 @@ def read_head(path: Path) -> Head | None:
         raise ValueError(f"{path} cannot be read: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("entries"), int):
         raise ValueError(f"{path} is not an audit head")
-    return Head(data["entries"], str(data.get("hash", "")))
+    remade = data.get("remade_after", 0)
+    return Head(
+        data["entries"],
+        str(data.get("hash", "")),
+        remade if isinstance(remade, int) else 0,
+        str(data.get("remade_at", "")),
+    )
 
 
 @contextlib.contextmanager
@@ -95,7 +114,10 @@ def write_head(path: Path, head: Head) -> None:
     A power cut leaves the old head or the new one, never half of either.
     """
     at = datetime.now(UTC).replace(microsecond=0).isoformat()
-    text = json.dumps({"entries": head.entries, "hash": head.hash, "at": at})
+    fields: dict[str, object] = {"entries": head.entries, "hash": head.hash, "at": at}
+    if head.remade_after:
+        fields |= {"remade_after": head.remade_after, "remade_at": head.remade_at or at}
+    text = json.dumps(fields)
     temporary = path.with_name(path.name + ".tmp")
     with open(temporary, "w", encoding="utf-8") as handle:
         handle.write(text + "\n")
@@ -125,23 +147,33 @@ def next_head(session: Session, path: Path) -> Head | None:
 
     Only forwards along the same chain: when entries were deleted from the end (or the
     end replaced), the head kept is left as it is, so the evidence stays until someone
-    has seen it (`audit verify`) and an admin deals with it.
+    has seen it (`audit verify`) and an admin deals with it. A missing file is made
+    again, marked as remade if the chain held entries before this session's.
     """
     try:
         kept = read_head(path)
     except ValueError:
         kept = None  # unreadable: verify reports it; start again from the store
     head = head_of(session)
-    return head if kept is None or _continues(session, kept, head) else None
+    if kept is None:
+        before = int(session.info.get(_FIRST, 1)) - 1
+        now = datetime.now(UTC).replace(microsecond=0).isoformat()
+        return replace(head, remade_after=before, remade_at=now) if before > 0 else head
+    if not _continues(session, kept, head):
+        return None
+    return replace(head, remade_after=kept.remade_after, remade_at=kept.remade_at)
 
 
 def move_head(path: Path, head: Head) -> None:
-    """Write `head` to `path` unless another process has already moved it as far."""
+    """Write `head` to `path` unless another process has already moved it as far (a mark
+    of the file having been remade is kept)."""
     with _locked(path):
         try:
             kept = read_head(path)
         except ValueError:
             kept = None
+        if kept is not None and kept.remade_after and not head.remade_after:
+            head = replace(head, remade_after=kept.remade_after, remade_at=kept.remade_at)
         if kept is None or kept.entries < head.entries:
             write_head(path, head)
 
@@ -164,6 +196,7 @@ def _find_head(session: Session) -> None:
 
 @sa_event.listens_for(Session, "after_commit")
 def _move_head(session: Session) -> None:
+    session.info.pop(_FIRST, None)
     pending = session.info.pop(_APPENDED, None)
     if isinstance(pending, tuple) and pending[1] is not None:
         move_head(*pending)
@@ -172,3 +205,4 @@ def _move_head(session: Session) -> None:
 @sa_event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_APPENDED, None)
+    session.info.pop(_FIRST, None)

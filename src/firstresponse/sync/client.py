@@ -29,6 +29,7 @@ from firstresponse.sync.protocol import (
     DEVICE_HEADER,
     SESSION_HEADER,
     AuditHead,
+    ChainHead,
     EndedSessions,
     Envelope,
     HeldItem,
@@ -216,12 +217,19 @@ class HubClient:
 
     def push(self, envelopes: list[Envelope]) -> list[ItemResult]:
         """Send one batch; the hub answers for every envelope."""
-        body = PushRequest(envelopes=envelopes).model_dump_json()
+        return self.push_batch(envelopes).results
+
+    def push_batch(
+        self, envelopes: list[Envelope], audit_head: ChainHead | None = None
+    ) -> PushResponse:
+        """Send one batch with this terminal's audit chain head; the hub answers for every
+        envelope and with the head it holds."""
+        body = PushRequest(envelopes=envelopes, audit_head=audit_head).model_dump_json()
         response = self._response(
             "POST", "/push", content=body, headers={"Content-Type": "application/json"}
         )
         try:
-            return PushResponse.model_validate_json(response.content).results
+            return PushResponse.model_validate_json(response.content)
         except ValidationError as exc:
             raise NetworkFailure(f"hub answer not understood: {exc}") from exc
 

@@ -61,12 +61,23 @@ class Envelope(BaseModel):
     attestation: Attestation | None = None
 
 
+class ChainHead(BaseModel):
+    """The end of a terminal's audit chain: how many entries, and the last one's hash."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    entries: int = Field(ge=0, le=1_000_000_000_000)
+    hash: Hash
+
+
 class PushRequest(BaseModel):
-    """A batch of envelopes, acknowledged item by item."""
+    """A batch of envelopes, acknowledged item by item, with the terminal's audit chain
+    head as it is now (the hub keeps the newest: security.audit)."""
 
     model_config = ConfigDict(extra="forbid")
 
     envelopes: list[Envelope] = Field(max_length=MAX_BATCH)
+    audit_head: ChainHead | None = None
 
 
 class ItemResult(BaseModel):
@@ -87,7 +98,11 @@ class ItemResult(BaseModel):
 
 
 class PushResponse(BaseModel):
+    """An answer for every envelope, and the terminal's audit chain head as the hub now
+    holds it (None when none was sent)."""
+
     results: list[ItemResult]
+    audit_head: ChainHead | None = None
 
 
 class SignIn(BaseModel):

@@ -1,8 +1,13 @@
-"""Push the outbox to the hub, batch by batch.
+"""Push the outbox to the hub, batch by batch, with the audit chain's head.
 
 A row is acknowledged only after the hub has answered for it; a network or auth
 failure stops the run and leaves every unanswered row pending; a rejection or a
 conflict quarantines that one row with the hub's reason and the rest go on.
+
+Every batch carries the terminal's audit chain head (count and hash) as it is then, and
+a run with nothing to send still sends the head when it moved: the hub keeps the
+newest it was told (hub.audit_head) and answers with it, and the terminal keeps that
+answer (`HUB_HEAD`) for `audit verify` to compare with when the hub cannot be asked.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from firstresponse.records import OutboxItem, utcnow
 from firstresponse.store import Store, outbox
+from firstresponse.store.audit_head import GENESIS, Head, head_of
 from firstresponse.sync import attest, held
 from firstresponse.sync.client import (
     AuthFailure,
@@ -31,13 +37,16 @@ from firstresponse.sync.protocol import (
     MAX_BATCH,
     MAX_BODY_BYTES,
     Attestation,
+    ChainHead,
     Envelope,
     ItemResult,
 )
+from firstresponse.sync.state import get_cursor, set_cursor
 
 BATCH = 200
 SEND_BYTES = MAX_BODY_BYTES * 9 // 10  # a batch's body stays under the hub's cap
 ENVELOPE_OVERHEAD = 512  # id, kind, version, hash and JSON punctuation around a body
+HUB_HEAD = "audit_head_on_hub"  # sync cursor: the hub's last answer, "entries:hash"
 
 
 @dataclass
@@ -106,22 +115,54 @@ def describe(result: ItemResult) -> str:
     return f"rejected by the hub (422): {result.reason}"
 
 
-def _send(client: HubClient, envelopes: list[Envelope]) -> list[ItemResult]:
-    """Send a batch; if the hub refuses the batch as a whole, send items one by one."""
+def _send(
+    client: HubClient, envelopes: list[Envelope], head: ChainHead | None = None
+) -> tuple[list[ItemResult], ChainHead | None]:
+    """Send a batch (and the chain head); if the hub refuses the batch as a whole, send
+    items one by one. Returns the answers and the head the hub holds."""
     try:
-        return client.push(envelopes)
+        answer = client.push_batch(envelopes, head)
+        return answer.results, answer.audit_head
     except RequestRejected as exc:
         if len(envelopes) == 1:
             env = envelopes[0]
-            return [
-                ItemResult(
-                    id=env.id, version=env.version, status="rejected", code=422, reason=str(exc)
-                )
-            ]
+            refused = ItemResult(
+                id=env.id, version=env.version, status="rejected", code=422, reason=str(exc)
+            )
+            return [refused], None
     results: list[ItemResult] = []
+    kept = None
     for env in envelopes:
-        results.extend(_send(client, [env]))
-    return results
+        answers, told = _send(client, [env], head)
+        results.extend(answers)
+        kept = told or kept
+    return results, kept
+
+
+def hub_head(db: Session) -> Head | None:
+    """The chain head the hub last said it holds for this terminal (None: never told)."""
+    entries, _, digest = get_cursor(db, HUB_HEAD).partition(":")
+    return Head(int(entries), digest) if entries.isdigit() and digest else None
+
+
+def _keep_hub_head(store: Store, told: ChainHead | None) -> None:
+    if told is not None:
+        with store.session() as db:
+            set_cursor(db, f"{told.entries}:{told.hash}", HUB_HEAD)
+
+
+def _chain_head(db: Session) -> ChainHead:
+    head = head_of(db)
+    return ChainHead(entries=head.entries, hash=head.hash or GENESIS)
+
+
+def report_head(store: Store, client: HubClient) -> None:
+    """Send the chain head alone when it moved since the hub last answered for it."""
+    with store.session() as db:
+        head, known = _chain_head(db), hub_head(db)
+    if head.entries == 0 or known == Head(head.entries, head.hash):
+        return
+    _keep_hub_head(store, client.push_batch([], head).audit_head)
 
 
 def _rows(db: Session, ids: list[str]) -> dict[str, OutboxItem]:
@@ -147,6 +188,7 @@ def push_once(store: Store, client: HubClient, batch_size: int = BATCH) -> PushR
     """Push one batch of the most urgent waiting rows (at most MAX_BATCH, under SEND_BYTES)."""
     report = PushReport()
     with store.session() as db:
+        head = _chain_head(db)
         ready: list[tuple[OutboxRow, Envelope]] = []
         unsendable: dict[str, str] = {}
         size = 0
@@ -166,7 +208,7 @@ def push_once(store: Store, client: HubClient, batch_size: int = BATCH) -> PushR
     if not ready:
         return report
     try:
-        results = _send(client, [env for _, env in ready])
+        results, told = _send(client, [env for _, env in ready], head)
     except SyncFailure as exc:
         report.stopped = str(exc)
         report.auth_failed = isinstance(exc, AuthFailure)
@@ -176,6 +218,7 @@ def push_once(store: Store, client: HubClient, batch_size: int = BATCH) -> PushR
                 outbox.record_failure(db, rows[item.id], str(exc))
         return report
     report.sent = len(ready)
+    _keep_hub_head(store, told)
     answered: list[tuple[OutboxRow, ItemResult]] = [
         (item, result)
         for (item, env), result in zip(ready, results, strict=False)
@@ -220,6 +263,11 @@ def push_outbox(
             break
         if report.accepted + report.duplicate + report.quarantined == 0:
             break  # nothing waiting, or nothing the hub would answer
+    if not total.stopped and not total.sent:
+        try:
+            report_head(store, client)
+        except SyncFailure as exc:
+            total.stopped, total.auth_failed = str(exc), isinstance(exc, AuthFailure)
     return total
 
 
