@@ -96,10 +96,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:
         from firstresponse.store.encryption import StoreKeyError  # only when something failed
+        from firstresponse.store.failures import explain
 
-        if not isinstance(exc, StoreKeyError):
+        if isinstance(exc, StoreKeyError):
+            print(f"firstresponse: cannot open the store: {exc}", file=sys.stderr)
+            return 2
+        hub = getattr(args, "hub_db", "") or args.verb in {"hub", "devices"}
+        line = explain(exc, None if hub else settings.store_path)  # damaged, disk full...
+        if line is None:
             raise
-        print(f"firstresponse: cannot open the store: {exc}", file=sys.stderr)
+        print(f"firstresponse: {line}", file=sys.stderr)
         return 2
 
 

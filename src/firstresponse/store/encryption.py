@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from firstresponse.store.failures import StoreError
+
 SALT_BYTES = 16
 KEY_BYTES = 32
 #: scrypt cost: 16 MiB of memory and tens of milliseconds per derivation, once per store open.
@@ -28,7 +30,7 @@ PLAIN_HEADER = b"SQLite format 3\x00"
 KEY_SETTING = "FIRSTRESPONSE_STORE_KEY, or store_key in config.toml"
 
 
-class StoreKeyError(RuntimeError):
+class StoreKeyError(StoreError):
     """The store cannot be opened with the key given (wrong key, no key, or not encrypted)."""
 
 
@@ -42,7 +44,10 @@ def require_plain(path: Path) -> None:
     with path.open("rb") as handle:
         header = handle.read(len(PLAIN_HEADER))
     if header != PLAIN_HEADER:
-        raise StoreKeyError(f"this store is encrypted: set its key ({KEY_SETTING}): {path}")
+        raise StoreKeyError(
+            f"this store is encrypted: set its key ({KEY_SETTING}): {path} (a store that"
+            " was never encrypted but reads like this is damaged: restore it from a backup)"
+        )
 
 
 def derive_key(secret: str, salt: bytes) -> bytes:

@@ -1,4 +1,8 @@
-"""Open the terminal's local SQLite store: WAL, foreign keys, synchronous=FULL, migrated."""
+"""Open the terminal's local SQLite store: WAL, foreign keys, synchronous=FULL, migrated.
+
+A store that cannot be opened (a folder given as its path, a damaged or cut-short file,
+a full disk) raises `StoreError` with one plain line saying what to do (store.failures).
+"""
 
 from __future__ import annotations
 
@@ -72,13 +76,25 @@ class Store:
 
     def __init__(self, path: Path, key: str = "", migrate: bool = True) -> None:
         from firstresponse.store.audit_head import head_path, keep_head
+        from firstresponse.store.failures import StoreError, explain, folder_given
 
         self.path = path
-        self.engine = make_engine(path, key)
-        if migrate and not at_head(self.engine):
-            from firstresponse.store.migrate import upgrade
+        if path.is_dir():
+            raise StoreError(folder_given(path))
+        try:
+            self.engine = make_engine(path, key)
+            if migrate and not at_head(self.engine):
+                from firstresponse.store.migrate import upgrade
 
-            upgrade(self.engine)
+                upgrade(self.engine)
+        except StoreError:
+            raise
+        except Exception as exc:
+            if (line := explain(exc, path)) is None:
+                raise
+            if hasattr(self, "engine"):
+                self.engine.dispose()
+            raise StoreError(line) from exc
         keep_head(self.engine, head_path(path))  # the audit chain's head, outside the store
 
     @contextmanager
