@@ -174,3 +174,28 @@ def test_a_copy_refreshed_on_reopening_reads_the_hubs_newer_order(store) -> None
     people = call_people(store, user, incident.id, Refreshing())  # type: ignore[arg-type]
     assert asked == [victim_id, suspect_id]
     assert people.facts["live_orders"] == 2  # her order, on both sides
+
+
+def test_a_restricted_incident_held_whole_is_not_replaced_by_a_redacted_copy(store) -> None:
+    victim = Person(id="v-r", forename="Ada", surname="Testfield")
+    officer = Person(id="s-r", forename="Rex", surname="Hollowmere")
+    whole = Incident(
+        id="i-r", reference="WM-R7", occurred_at=datetime(2026, 3, 1, tzinfo=UTC),
+        victim_id="v-r", suspect_id="s-r", summary="Threats by text", restricted=True,
+    )  # fmt: skip
+    with store.session() as db:
+        db.add_all([victim, officer])
+        db.flush()
+        db.add(whole)
+    redacted = whole.model_copy(update={"suspect_id": None, "summary": "withheld"})
+    record = PersonRecord(
+        person_id="v-r",
+        rows={
+            "person": [victim.model_dump(mode="json")],
+            "incident": [redacted.model_dump(mode="json")],
+        },
+    )
+    with store.session() as db:
+        write_copy(db, record)
+        held = db.get(Incident, "i-r")
+        assert (held.suspect_id, held.summary) == ("s-r", "Threats by text")
