@@ -1,4 +1,5 @@
-"""Terminals pull assignments, briefings and lookup changes since their cursor."""
+"""Terminals pull assignments, briefings, lookup changes and the records about incidents
+they may read (hub.followup_feed) since their cursor."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ def pull(
     cursor: Annotated[Cursor, Query()] = "",
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> PullResponse:
-    """Assignments, briefings and lookup changes for this officer since `cursor`."""
+    """Assignments, briefings, lookup changes and records about incidents for this officer
+    since `cursor`: a supervisor receives every terminal's decisions, orders, assessments
+    and reviews the hub lets them see; a responder only those of incidents sent to them."""
     allow(who, Action.SYNC)
     with transaction(db, read_only=True) as session:
         changes, new_cursor, more = feed.read(session, who.user, cursor, limit)
