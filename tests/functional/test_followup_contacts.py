@@ -23,6 +23,7 @@ def _seed(store: Store) -> None:
             user.pin_hash = hash_pin("1234")
         row = incident(db, "VC-1", utcnow())
         answers = {"contact_method": "phone", "contact_safety": "Mobile only, no voicemail"}
+        answers["safeguarding_actions"] = ["support_referral"]  # made at the scene: not owed
         submitted(db, row, "first_response", utcnow(), answers=answers)
 
 

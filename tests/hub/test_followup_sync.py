@@ -178,7 +178,8 @@ def test_submitted_assessments_reach_supervisors_and_the_author_so_their_lists_s
         (queued,) = review_queue(db)
         assert (queued.incident_id, queued.assessment_id) == (incident_id, risk.id)
         due = due_contacts(db, utcnow(), owner="PC2001")
-        assert [(d.incident_id, d.key) for d in due] == [(incident_id, "initial")]
+        keys = [(incident_id, "initial"), (incident_id, "support_referral")]  # Victims' Code
+        assert [(d.incident_id, d.key) for d in due] == keys
         assert outbox.waiting(db) == []  # pulled, not sent back
 
     spare = Store(tmp_path / "pc2001-spare.db")  # the author on another terminal

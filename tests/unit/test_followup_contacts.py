@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
 
 from firstresponse.followup.contacts import (
     ContactRefused,
+    all_plans,
     due_contacts,
     made_within,
     record_contact,
@@ -18,6 +19,7 @@ from firstresponse.followup.working_days import (
     add_working_days,
     bank_holidays,
     easter_sunday,
+    next_school_day_start,
     working_days_after,
 )
 from firstresponse.records import Decision, OutboxItem, VictimContact
@@ -81,13 +83,16 @@ def test_plan_follows_the_victims_code(store: Store) -> None:
         mine = due_contacts(db, utc(2026, 1, 10), owner=OFFICER)
         team = due_contacts(db, utc(2026, 1, 10), team="Bravo")
     keys = {d.key: d for d in mine}
-    assert sorted(keys) == ["arrest", "initial", "marac", "special_measures", "vps"]
+    assert sorted(keys) == [
+        "arrest", "initial", "marac", "special_measures", "support_referral", "vps",
+    ]  # fmt: skip
     # submitted on Friday evening: one working day is Monday, five the next Friday
     assert keys["initial"].due_at == utc(2026, 1, 12, 23, 59, 59)
     assert keys["vps"].due_at == utc(2026, 1, 16, 23, 59, 59)
     assert keys["initial"].method == "text" and "after 6pm" in keys["initial"].safety
     assert all(d.team == "Alpha" for d in mine)
-    assert [d.reference for d in team] == ["C-2"]  # another team's case: no crime, no arrest
+    # another team's case: no crime, no arrest; the update and the support referral
+    assert [(d.reference, d.key) for d in team] == [("C-2", "initial"), ("C-2", "support_referral")]
 
 
 def test_a_contact_completes_a_due_and_an_attempt_does_not(store: Store) -> None:
@@ -99,13 +104,14 @@ def test_a_contact_completes_a_due_and_an_attempt_does_not(store: Store) -> None
         )
     with store.session() as db:
         late = due_contacts(db, utc(2026, 1, 14), owner=OFFICER, overdue_only=True)
-        assert {d.key for d in late} == {"initial", "arrest", "marac"}  # attempt only
+        # attempt only; the support referral (2 working days) was due on Tuesday
+        assert {d.key for d in late} == {"initial", "arrest", "marac", "support_referral"}
         initial = next(d for d in late if d.key == "initial")
         assert len(initial.attempts) == 1
         record_contact(db, made[OFFICER], initial, "phone", "spoke", made_at=utc(2026, 1, 14, 9))
     with store.session() as db:
         late = due_contacts(db, utc(2026, 1, 14), team="Alpha", overdue_only=True)
-        assert {d.key for d in late} == {"arrest", "marac"}
+        assert {d.key for d in late} == {"arrest", "marac", "support_referral"}
         kinds = [o.kind for o in db.exec(select(OutboxItem))]
         assert kinds == ["victimcontact", "victimcontact"]
 
@@ -170,3 +176,41 @@ def _all(db):  # type: ignore[no-untyped-def]
     from firstresponse.followup.contacts import all_plans
 
     return all_plans(db)
+
+
+def test_the_next_school_day_starts_at_nine_on_a_working_day() -> None:
+    # Friday 9 January 2026 at 20:00: Monday 09:00 (UK is UTC in winter)
+    assert next_school_day_start(utc(2026, 1, 9, 20)) == utc(2026, 1, 12, 9)
+    # before nine on a school day: that morning; Thursday before Easter: Tuesday, in BST
+    assert next_school_day_start(utc(2026, 1, 13, 2)) == utc(2026, 1, 13, 9)
+    assert next_school_day_start(utc(2026, 4, 2, 12)) == utc(2026, 4, 7, 8)
+
+
+SCHOOL_CHILD = {"_id": "c-1", "name": "Kit", "at_school": "yes", "school": "Elm Primary"}
+
+
+def test_support_referral_and_encompass_are_on_the_plan(store: Store) -> None:
+    with store.session() as db:
+        users(db)
+        done = incident(db, "E-1", utc(2026, 1, 9, 20, 0))
+        answers = {
+            "safeguarding_actions": ["support_referral"],
+            "children": [SCHOOL_CHILD],
+            "_referrals": {"school_notification": {"accepted": True, "reason": ""}},
+        }
+        submitted(db, done, "first_response", utc(2026, 1, 9, 22, 0), answers=answers)
+        owed = incident(db, "E-2", utc(2026, 1, 9, 20, 0))
+        removed = {**SCHOOL_CHILD, "_id": "c-2", "connected": "recorded_in_error"}
+        answers = {"safeguarding_actions": ["safety_plan"], "children": [SCHOOL_CHILD, removed]}
+        submitted(db, owed, "first_response", utc(2026, 1, 9, 22, 0), answers=answers)
+        plans = {(d.reference, d.key): d for d in all_plans(db)}
+        late = {(d.reference, d.key) for d in due_contacts(db, utc(2026, 1, 12, 10),
+                                                           overdue_only=True)}  # fmt: skip
+    referral, school = plans[("E-1", "support_referral")], plans[("E-1", "encompass:c-1")]
+    assert referral.due_at == utc(2026, 1, 13, 23, 59, 59) and referral.done
+    assert school.due_at == utc(2026, 1, 12, 9) and school.done
+    assert "Elm Primary" in school.what and "Kit" in school.what
+    assert made_within(school) is not None and made_within(school) < timedelta(0)
+    assert not plans[("E-2", "support_referral")].done
+    assert ("E-2", "encompass:c-2") not in plans  # a child removed from the incident
+    assert late == {("E-2", "encompass:c-1")}  # Monday 10:00: the school was not told

@@ -6,7 +6,10 @@ the case outcomes, each due contact has a key, a date and an owner (the attendin
 officer and their team). A contact made (`VictimContact`) answers one due contact; it
 is done once a contact reached the victim, was sent in writing, or the victim declined.
 Victims of domestic abuse have the Code's enhanced entitlement: key decisions within
-one working day.
+one working day, and a referral to a support service within two working days (done at the
+scene when the first response records it). Operation Encompass: each child at school or
+nursery has their school told before the start of the next school day (done when the
+school notification was accepted on submission).
 """
 
 from __future__ import annotations
@@ -24,7 +27,11 @@ from firstresponse.followup.outcomes import (
     outcomes_for,
     require_casework,
 )
-from firstresponse.followup.working_days import aware, working_days_after
+from firstresponse.followup.working_days import (
+    aware,
+    next_school_day_start,
+    working_days_after,
+)
 from firstresponse.records import (
     Assessment,
     CaseOutcome,
@@ -39,6 +46,8 @@ from firstresponse.store import outbox
 #: Working days allowed: key decisions (enhanced entitlement) and the other offers.
 KEY_DECISION_DAYS = 1
 OFFER_DAYS = 5
+#: Victims' Code enhanced entitlement: referral to a support service within 2 working days.
+SUPPORT_REFERRAL_DAYS = 2
 
 METHODS = {
     "phone": "Phone call",
@@ -76,10 +85,11 @@ class DueContact:
     method: str = ""
     safety: str = ""
     attempts: list[VictimContact] = field(default_factory=list)
+    done_at: datetime | None = None  # done by what was recorded at the scene
 
     @property
     def done(self) -> bool:
-        return any(a.outcome in DONE for a in self.attempts)
+        return self.done_at is not None or any(a.outcome in DONE for a in self.attempts)
 
     def overdue(self, now: datetime) -> bool:
         return not self.done and aware(now) > self.due_at
@@ -115,6 +125,7 @@ def plan(
             **common,
         )
     ]
+    dues += _scene_dues(answers, risk, attended, common)
     if answers.get("arrested") == "yes":
         dues.append(
             DueContact(
@@ -170,6 +181,49 @@ def plan(
     for due in dues:
         due.attempts = by_key.get(due.key, [])
     return sorted(dues, key=lambda d: (d.due_at, d.key))
+
+
+def _accepted(referral: str, *rows: dict[str, Any]) -> bool:
+    """Whether a referral was accepted in any of these answer sets (`_referrals`)."""
+    for answers in rows:
+        chosen = answers.get("_referrals")
+        if isinstance(chosen, dict) and (chosen.get(referral) or {}).get("accepted") is True:
+            return True
+    return False
+
+
+def _scene_dues(
+    answers: dict[str, Any], risk: Assessment | None, attended: datetime, common: dict[str, Any]
+) -> list[DueContact]:
+    """The support-service referral (Victims' Code) and an Operation Encompass notice for
+    each child at school, done at the scene where the first response records it."""
+    actions = answers.get("safeguarding_actions")
+    referred = isinstance(actions, list) and "support_referral" in actions
+    dues = [
+        DueContact(
+            "support_referral",
+            what="Referral to a support service (Victims' Code: within 2 working days)",
+            due_at=working_days_after(attended, SUPPORT_REFERRAL_DAYS),
+            done_at=attended if referred else None,
+            **common,
+        )
+    ]
+    told = _accepted("school_notification", answers, risk.answers if risk else {})
+    children = answers.get("children") if isinstance(answers.get("children"), list) else []
+    for n, child in enumerate(c for c in children or [] if isinstance(c, dict)):
+        if child.get("at_school") != "yes" or child.get("connected") == "recorded_in_error":
+            continue
+        name, school = child.get("name") or f"child {n + 1}", child.get("school") or "school"
+        dues.append(
+            DueContact(
+                f"encompass:{child.get('_id') or n}",
+                what=f"Operation Encompass: tell {school} about {name} before the school day",
+                due_at=next_school_day_start(attended),
+                done_at=attended if told else None,
+                **common,
+            )
+        )
+    return dues
 
 
 def _latest(rows: list[Assessment]) -> dict[str, Assessment]:
@@ -276,5 +330,7 @@ def record_contact(
 
 def made_within(due: DueContact) -> timedelta | None:
     """How long after the due date the contact was done (negative if early), if done."""
+    if due.done_at is not None:
+        return aware(due.done_at) - due.due_at
     done = [a for a in due.attempts if a.outcome in DONE]
     return aware(done[0].made_at) - due.due_at if done else None

@@ -4,7 +4,8 @@ Bank holidays follow the standing rules (New Year's Day, Good Friday, Easter Mon
 first and last Mondays of May, the last Monday of August, Christmas and Boxing Day, with
 weekday substitutes), corrected for the one-off changes announced for particular years.
 A deadline "within N working days" of a day ends at the close (23:59:59 UK time) of the
-Nth working day after it.
+Nth working day after it. A school day is taken as a working day (term dates are not known
+here), starting at 09:00 UK time.
 """
 
 from __future__ import annotations
@@ -109,3 +110,15 @@ def working_days_after(at: datetime, count: int) -> datetime:
     start = aware(at).astimezone(UK).date()
     end = add_working_days(start, count)
     return datetime.combine(end, time(23, 59, 59), tzinfo=UK).astimezone(UTC)
+
+
+SCHOOL_STARTS = time(9, 0)
+
+
+def next_school_day_start(at: datetime) -> datetime:
+    """The start (09:00 UK, as UTC) of the first school day starting after `at`."""
+    local = aware(at).astimezone(UK)
+    day = local.date()
+    if not (is_working_day(day) and local.time() < SCHOOL_STARTS):
+        day = add_working_days(day, 1)
+    return datetime.combine(day, SCHOOL_STARTS, tzinfo=UK).astimezone(UTC)
