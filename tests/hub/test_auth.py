@@ -222,3 +222,26 @@ def test_a_terminal_hears_how_many_attempts_are_left_and_how_long_to_wait(
         assert refusals == [(2, 0, False), (1, 0, False), (0, 5, False)]
     finally:
         store.close()
+
+
+ROLES = {"call handler", "responder", "supervisor", "admin"}
+
+
+def test_demo_users_on_a_hub_are_in_the_teams_the_readme_lists(tmp_path: Path) -> None:
+    from firstresponse.hub.db import hub_engine
+    from tests.conftest import REPO
+
+    rows = [line.split("|")[1:4] for line in (REPO / "README.md").read_text().splitlines()]
+    listed = {
+        cells[0].strip(): cells[2].strip().replace("—", "")
+        for cells in rows
+        if len(cells) == 3
+        and cells[1].strip() in {"call handler", "responder", "supervisor", "admin"}
+    }
+    engine = hub_engine(str(tmp_path / "hub.db"))
+    with transaction(engine) as db:
+        admin.ensure_demo_users(db)
+    with transaction(engine) as db:
+        teams = {user.collar: user.team for user in db.exec(select(User))}
+    engine.dispose()
+    assert listed["PC2002"] == "Bravo" and teams == listed

@@ -109,3 +109,36 @@ def test_a_record_with_a_lone_surrogate_is_quarantined_not_retried(
         assert row.record_id == "p-odd" and "surrogate" in row.last_error
     finally:
         store.close()
+
+
+def test_the_hub_holds_names_and_times_to_the_one_rule(hub: Hub) -> None:
+    incident = {
+        "id": "i-9999",
+        "reference": "R-9999",
+        "occurred_at": "9999-01-01T00:00:00+00:00",
+        "victim_id": "p-ok",
+    }
+    bad = {
+        "p-formula": {"forename": '=HYPERLINK("http://x")'},
+        "p-sum": {"surname": "=1+1"},
+        "p-rlm": {"forename": "Rhea\u200f"},
+        "p-alm": {"surname": "Mar\u061clow"},
+        "p-zwsp": {"forename": "Rh\u200bea"},
+        "p-lsep": {"surname": "Mar\u2028low"},
+    }
+    batch = [env("person", {**person(pid), **fields}) for pid, fields in bad.items()]
+    batch += [env("person", person("p-ok")), env("incident", {**incident_body(), **incident})]
+    with hub.client(hub.enrol()) as client:
+        answers = {a.id: a for a in client.push(batch)}
+    assert answers["p-ok"].status == "accepted"
+    assert "formula" in answers["p-formula"].reason and "formula" in answers["p-sum"].reason
+    for pid, char in (("p-rlm", "200F"), ("p-alm", "061C"), ("p-zwsp", "200B"), ("p-lsep", "2028")):
+        assert answers[pid].status == "rejected" and f"U+{char}" in answers[pid].reason
+    assert "occurred_at 9999-01-01" in answers["i-9999"].reason
+    assert "in the future" in answers["i-9999"].reason
+
+
+def incident_body() -> dict:
+    from tests.hub.test_ingest import incident
+
+    return incident("i-9999", "p-ok")
