@@ -48,6 +48,7 @@ def _one_line(capsys: pytest.CaptureFixture[str]) -> str:
         ["--db", PG, "lookup", "Nadia", "--as", "CH1001"],
         ["--db", PG, "users", "list", "--as", "AD4001"],
         ["--db", "sqlite:///t.db", "outbox"],
+        ["demo-data", "--people", "10", "--db", PG],
     ],
 )
 def test_a_url_where_a_stores_path_is_wanted(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported where used, so `firstresponse --help` stays fast
@@ -50,12 +50,17 @@ def run(args: argparse.Namespace) -> int:
     )
     from rich.table import Table
 
+    from firstresponse.commands.databases import DatabaseError, store_path
     from firstresponse.demo import generate_history, shape
     from firstresponse.lookup import rebuild_index
     from firstresponse.store import Store
 
     settings = args.settings
-    path = Path(args.command_db) if args.command_db else settings.store_path
+    try:
+        path = store_path(args.command_db) if args.command_db else settings.store_path
+    except DatabaseError as exc:
+        print(f"firstresponse demo-data: {exc}", file=sys.stderr)
+        return 2
     as_of = date.fromisoformat(args.as_of) if args.as_of else date.today()
     console = Console(stderr=True)
     store = Store(path, key=settings.store_key)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,13 +49,47 @@ class HubDatabase:
             yield db
 
 
+class Written:
+    """A record as the import wrote it (its column values), read by `feed.for_stored` as a
+    stored model is: its fields as attributes, `model_dump(mode="json")` the same JSON. No
+    model is built: that costs more than writing the row did."""
+
+    def __init__(self, kind: Kind, values: dict[str, Any]) -> None:
+        self.__dict__.update(_FIELDS[kind])
+        self.__dict__.update(values)
+        self._fields = _FIELDS[kind]
+
+    def model_dump(self, mode: str = "python") -> dict[str, Any]:
+        values = {name: self.__dict__[name] for name in self._fields}
+        return {name: _json(value) for name, value in values.items()} if mode == "json" else values
+
+
+def _defaults(kind: Kind) -> dict[str, Any]:
+    """Each field of the kind's model with its default (None where it has none)."""
+    fields = MODELS[kind].model_fields
+    return {
+        name: None if field.is_required() else field.get_default() for name, field in fields.items()
+    }
+
+
+_FIELDS = {kind: _defaults(kind) for kind in set(FED.values())}
+
+
+def _json(value: Any) -> Any:
+    """A value as pydantic writes it in JSON mode (dates ISO, UTC as Z)."""
+    if isinstance(value, datetime):
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
 def to_feed(db: Session, written: list[tuple[str, dict[str, Any]]]) -> None:
     """Put the records a chunk added on the feed, as pushed records are."""
-    configure_mappers()  # a model built from values reads its fields only once it is mapped
+    configure_mappers()  # the feed builds models of the people it reads: map them first
     stored: list[tuple[str, Any]] = [
-        (FED[table], MODELS[FED[table]].model_construct(**values))
-        for table, values in written
-        if table in FED
+        (FED[table], Written(FED[table], values)) for table, values in written if table in FED
     ]
     feed.write(db, feed.for_stored(db, stored))
 
