@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
@@ -490,3 +491,79 @@ async def test_thrive_answers_survive_ctrl_q_and_a_new_app(app_factory, store, k
     with store.session() as db:
         drafts = db.exec(select(Assessment).where(Assessment.checklist_id == "thrive")).all()
         assert [d.status for d in drafts] == ["draft"]
+
+
+class SlowHub(LocalLookup):
+    """A hub that takes its time to give a chosen person's record: `hold` waits until the
+    test lets it answer (or 5 s, what a blocked screen would sit through)."""
+
+    name = "hub"
+
+    def __init__(self, store, user, engine) -> None:
+        super().__init__(store, user, engine)
+        self.answer = threading.Event()
+        self.asked = threading.Event()
+
+    def hold(self, person_id: str) -> bool:
+        self.asked.set()
+        self.answer.wait(5)
+        return super().hold(person_id)
+
+
+@pytest.fixture
+def slow_app(settings, store, engine):
+    """(app factory, the slow hub the app's lookup is)."""
+    hubs: list[SlowHub] = []
+
+    def lookup(context):
+        hubs.append(SlowHub(store, context.signed_in, engine))
+        return hubs[-1]
+
+    return (lambda: FirstResponseApp(settings, store, lookup=lookup)), hubs
+
+
+async def test_a_slow_hub_at_f5_leaves_the_new_call_answering_keys(slow_app, known) -> None:
+    make, hubs = slow_app
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "CH1001")
+        await press_to(pilot, "n", "NewCallScreen")
+        await type_text(pilot, "jon testperson")
+        await settle(pilot, lambda: "F3 to choose" in _status(app))
+        await pilot.press("f3", "enter")
+        await settle(pilot, lambda: on_screen(pilot, "HistoryScreen"))
+        await press_to(pilot, "enter", "NewCallScreen")
+        await pilot.press("f5")
+        await settle(pilot, lambda: hubs[-1].asked.is_set())
+        note = str(app.screen.query_one("#selected").render())
+        assert note == "fetching Jonathan Testperson's record from the hub…"
+        app.screen.query_one("#happening", Input).focus()
+        await type_text(pilot, "shouting")  # the screen answers while the hub is slow
+        assert app.screen.value("happening") == "shouting"
+        assert on_screen(pilot, "NewCallScreen") and not hubs[-1].answer.is_set()
+        hubs[-1].answer.set()
+        await settle(pilot, lambda: on_screen(pilot, "ThriveScreen"))
+        assert app.screen.state.facts["repeat_victim"] is True
+
+
+async def test_a_slow_hub_when_reopening_a_call_leaves_the_list_usable(
+    slow_app, store, known
+) -> None:
+    from firstresponse.calls import CallDetails, open_call
+
+    with store.session() as db:
+        handler = db.exec(select(User).where(User.collar == "CH1001")).one()
+        open_call(db, handler, CallDetails(happening_now="Call dropped"), victim_id=known.id)
+    make, hubs = slow_app
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "CH1001")
+        await pilot.press("enter")
+        await settle(pilot, lambda: hubs[-1].asked.is_set())
+        hint = str(app.screen.query_one("#calls-hint").render())
+        assert hint == "fetching Jonathan Testperson's record from the hub…"
+        await pilot.press("r")  # still answering: r refreshes the list
+        assert on_screen(pilot, "CallHandlerHome") and not hubs[-1].answer.is_set()
+        hubs[-1].answer.set()
+        await settle(pilot, lambda: on_screen(pilot, "ThriveScreen"))
+        assert app.screen.state.facts["repeat_victim"] is True

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from textual import getters
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 
+from firstresponse.calls.people import CallPeople, call_people
 from firstresponse.calls.terminal import call_record, shift_call_lines
 from firstresponse.records import Incident, Person
 from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.screens.call_handler.fetching import fetching_note
 from firstresponse.tui.widgets.status_bar import StatusBar
 
 
@@ -25,6 +27,9 @@ class CallHandlerHome(Screen[None]):
         Binding("c", "dvds", "Clare's Law"),
         Binding("ctrl+o", "app.sign_out", "Sign out"),
     ]
+
+    #: True while a reopened call's records are fetched (`_fetch_and_resume`).
+    resuming = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -65,6 +70,8 @@ class CallHandlerHome(Screen[None]):
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
         count = table.row_count
+        if self.resuming:
+            return  # the hint says whose record is being fetched
         self.query_one("#calls-hint", Label).update(
             f"{count} call{'s' if count != 1 else ''} this shift · Enter: open · n: new call"
             " · c: DVDS · ^l: lock"
@@ -90,17 +97,34 @@ class CallHandlerHome(Screen[None]):
 
     def _resume(self, incident: Incident, victim: Person | None) -> None:
         """THRIVE again, on its saved draft, from both people's record as held now (the
-        hub's copy fetched first when it answers)."""
-        from firstresponse.calls.people import call_people
+        hub's copy fetched first when it answers, in a worker: the list stays usable)."""
+        if self.resuming:
+            self.notify("Still fetching the last call's records: a moment", severity="warning")
+            return
+        name = victim.full_name if victim else ""
+        note = fetching_note([name], self.app.context.lookup.name) or "Opening the call…"
+        self.query_one("#calls-hint", Label).update(note)
+        self.resuming = True
+        self._fetch_and_resume(incident, name)
+
+    @work(thread=True, exclusive=True, group="resume-call")
+    def _fetch_and_resume(self, incident: Incident, victim_name: str) -> None:
+        context = self.app.context
+        people = call_people(context.store, context.signed_in, incident.id, context.lookup)
+        self.app.call_from_thread(self._resumed, incident, victim_name, people)
+
+    def _resumed(self, incident: Incident, victim_name: str, people: CallPeople) -> None:
         from firstresponse.tui.screens.call_handler.state import CallState
         from firstresponse.tui.screens.call_handler.thrive import ThriveScreen
 
-        context = self.app.context
-        people = call_people(context.store, context.signed_in, incident.id, context.lookup)
+        self.resuming = False
+        self.action_refresh()  # the hint back to the list's own
+        if not self.is_current:
+            return  # the call handler went elsewhere meanwhile: Enter opens it again
         state = CallState(
             incident_id=incident.id,
             reference=incident.reference,
-            victim_name=victim.full_name if victim else "",
+            victim_name=victim_name,
             history=people.victim,
             facts=people.facts,
             suspect_markers=people.suspect_markers,

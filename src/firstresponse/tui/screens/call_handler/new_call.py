@@ -13,11 +13,12 @@ from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 
 from firstresponse.calls import CallDetails, Candidate, Search, facts_from_history
 from firstresponse.calls.details import parse_children, parse_dob, split_name
-from firstresponse.calls.people import call_people
-from firstresponse.calls.terminal import start_call
+from firstresponse.calls.people import CallPeople, call_people
+from firstresponse.calls.terminal import StartedCall, start_call
 from firstresponse.records import Relationship
 from firstresponse.sync.client import SyncFailure
 from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.screens.call_handler.fetching import fetching_note
 from firstresponse.tui.screens.call_handler.history import HistoryScreen
 from firstresponse.tui.screens.call_handler.lookup_panel import LookupPanel
 from firstresponse.tui.screens.call_handler.state import CallState
@@ -77,6 +78,8 @@ class NewCallScreen(Screen[None]):
         self.target = "victim"
         #: People chosen from the lookup, by role, with their history.
         self.known: dict[str, tuple[Candidate, dict[str, Any]]] = {}
+        #: True while the call is being opened (the chosen people fetched) in a worker.
+        self.opening = False
 
     @property
     def selected(self) -> Candidate | None:
@@ -233,27 +236,55 @@ class NewCallScreen(Screen[None]):
         )
 
     def action_proceed(self) -> None:
-        from firstresponse.tui.screens.call_handler.thrive import ThriveScreen
-
+        """Open the call and go on to THRIVE; the chosen people's records are fetched from
+        the hub in a worker, the screen answering keys meanwhile."""
         details = self.details()
         if not details.victim_name and self.selected is None:
             self.notify("Enter the name of the person at risk first", severity="error")
             self.query_one("#name", Input).focus()
             return
+        if self.opening:
+            self.notify("Still opening the call: a moment", severity="warning")
+            return
+        victim = self.selected
+        suspect = self.known["suspect"][0] if "suspect" in self.known else None
+        chosen = [p.name for p in (victim, suspect) if p is not None]
+        self.query_one("#selected", Static).update(
+            fetching_note(chosen, self.app.context.lookup.name) or "Opening the call…"
+        )
+        self.opening = True
+        self._open_call(details, victim, suspect)
+
+    @work(thread=True, exclusive=True, group="open-call")
+    def _open_call(
+        self, details: CallDetails, victim: Candidate | None, suspect: Candidate | None
+    ) -> None:
         context = self.app.context
         try:
             started = start_call(
                 context.store,
                 context.signed_in,
                 details,
-                victim=self.selected,
-                suspect=self.known["suspect"][0] if "suspect" in self.known else None,
+                victim=victim,
+                suspect=suspect,
                 force_code=context.settings.force_code,
                 source=context.lookup,
             )
+            people = call_people(context.store, context.signed_in, started.incident.id)
         except ValueError as refused:  # nothing was written: the details stay on screen
-            self.notify(str(refused), title="Call not opened", severity="error")
+            self.app.call_from_thread(self._refused, str(refused))
             return
+        self.app.call_from_thread(self._opened, details, started, people)
+
+    def _refused(self, why: str) -> None:
+        self.opening = False
+        self.query_one("#selected", Static).update(" | ".join(self._notes()))
+        self.notify(why, title="Call not opened", severity="error")
+
+    def _opened(self, details: CallDetails, started: StartedCall, people: CallPeople) -> None:
+        from firstresponse.tui.screens.call_handler.thrive import ThriveScreen
+
+        self.opening = False
         incident = started.incident
         if started.without_history:
             self.notify(
@@ -263,7 +294,6 @@ class NewCallScreen(Screen[None]):
                 severity="warning",
                 timeout=15,
             )
-        people = call_people(context.store, context.signed_in, incident.id)
         state = CallState(
             incident_id=incident.id,
             reference=incident.reference,
@@ -273,6 +303,9 @@ class NewCallScreen(Screen[None]):
             suspect_markers=people.suspect_markers,
             answers=_prefill(details),
         )
+        if not self.is_current:  # the call handler left while the hub was slow
+            self.notify(f"{incident.reference} opened: it is in today's calls")
+            return
         self.app.switch_screen(ThriveScreen(state))
 
     def action_cancel(self) -> None:
