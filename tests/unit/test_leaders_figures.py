@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from firstresponse.followup.contacts import all_plans, record_contact
 from firstresponse.followup.dvds import record_application, record_step
 from firstresponse.followup.outcomes import record_outcome
 from firstresponse.people.needs import save_needs
@@ -113,3 +114,53 @@ def test_victims_by_ethnicity_never_drop_not_stated_or_not_recorded_and_disabili
     assert counted == {"W1": 2, "NS": 1, "not recorded": 1}
     assert sum(v for k, v in f.items() if k.startswith("victim_ethnicity:")) == f["incidents"]
     assert f["victim_disability:recorded"] == 2  # disability and mental health, not pregnancy
+
+
+def _issue26(store: Store) -> None:
+    """Two DA crimes (three offences), a case outside the DA definition twice over, and the
+    contacts and same-shift reviews of one high-risk case."""
+    with store.session() as db:
+        made = users(db)
+        scene = incident(db, "S", utc(2026, 1, 9, 20), crime_recorded=True, arrest_made=True)
+        submitted(db, scene, "first_response", utc(2026, 1, 9, 22),
+                  answers={"arrested": "yes", "offences_disclosed": ["assault"],
+                           "safeguarding_actions": ["support_referral"]})  # fmt: skip
+        submitted(db, scene, "risk", utc(2026, 1, 9, 22), result={"risk_level": "high"})
+        later = incident(db, "L", utc(2026, 1, 13, 9), crime_recorded=True, arrest_made=False)
+        submitted(db, later, "first_response", utc(2026, 1, 13, 11),
+                  answers={"offences_disclosed": ["assault", "criminal_damage"],
+                           "no_arrest_basis": ["voluntary_interview"]})  # fmt: skip
+        record_outcome(db, made[OFFICER], later.id, "charged", "Charged after interview",
+                       utc(2026, 1, 15))  # fmt: skip
+        for ref, answers in (("N", {"relationship": "not_connected"}),
+                             ("U", {"relationship": "child_to_parent",
+                                    "suspect_age_band": "under_16"})):  # fmt: skip
+            row = incident(db, ref, utc(2026, 1, 14), crime_recorded=True, arrest_made=True)
+            submitted(db, row, "first_response", utc(2026, 1, 14, 2), answers=answers)
+        # the high-risk case's same-shift review came after its shift ended
+        db.add(HighRiskReview(incident_id=scene.id, reviewer=SUPERVISOR, submitted_at=NOW,
+                              due_by=NOW, level_before="high", decision="confirm",
+                              level_after="high", reason="Confirmed high",
+                              created_at=utc(2026, 1, 12, 12)))  # fmt: skip
+        db.flush()
+        update = next(d for d in all_plans(db) if (d.reference, d.key) == ("S", "initial"))
+        record_contact(db, made[OFFICER], update, "phone", "spoke", made_at=utc(2026, 1, 13, 9))
+
+
+def test_issue_26_figures_follow_the_home_office_and_count_timeliness(store: Store) -> None:
+    _issue26(store)
+    with store.session() as db:
+        f = leaders_figures(db, START, END, NOW).overall
+        data = build_export(db, START, END, include_restricted=False)
+    assert f["incidents"] == 2 and f["not_domestic_abuse"] == 2
+    # arrests per 100 offences: one at the scene, one charged after a later interview
+    assert (f["crimes"], f["arrests"], f["arrests_per_100"]) == (3, 2, 66.7)
+    assert f["support_referral:due"] == 2 and f["support_referral:on_time"] == 1
+    assert f["contacts:on_time"] == 1  # the referral at the scene; the update was a day late
+    assert f["contacts:due"] == f["contacts:on_time"] + f["contacts:late"]
+    assert (f["same_shift:due"], f["same_shift:on_time"], f["same_shift:late"]) == (1, 0, 1)
+    exported = {r["figure"]: r["value"] for r in leader_rows(data["leaders"])
+                if r["scope"] == "overall"}  # fmt: skip
+    # the export counts up to the real clock, when every contact of January has fallen due
+    assert exported["same_shift:late"] == 1 and exported["contacts:due"] >= f["contacts:due"]
+    assert exported["encompass:due"] == 0 and exported["support_referral:on_time"] == 1

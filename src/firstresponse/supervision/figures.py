@@ -4,6 +4,13 @@ Each live incident in the window gives its `CaseFacts`; each DVDS application re
 the window gives its own. `tally` turns any set of facts into figures, so the same code
 gives the totals, each week, each team and each officer (the attending officer; a DVDS
 application belongs to whoever logged it). Definitions are in the README and `FIGURES`.
+
+Only domestic abuse counts: an incident whose parties are not personally connected, or where
+someone is under 16, is counted as `not_domestic_abuse` and nowhere else. The arrest rate
+is the Home Office's: arrests (at the scene, or later, including a suspect dealt with after
+voluntary attendance) per 100 domestic abuse offences recorded as crimes. Timeliness comes
+from the victim's contact plan (Victims' Code, Operation Encompass) and the same-shift
+review queue, counting what fell due before `now`.
 """
 
 from __future__ import annotations
@@ -16,17 +23,26 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from firstresponse.followup.contacts import DueContact, all_plans, made_within
 from firstresponse.followup.dvds import applications as dvds_applications
 from firstresponse.followup.outcomes import OUTCOMES, outcomes_for
 from firstresponse.records import HighRiskReview, Person, ProtectiveOrder, RiskLevel
 from firstresponse.supervision.cases import Case, aware, load_cases, teams
 from firstresponse.supervision.compliance import parse_time, week_of
+from firstresponse.supervision.high_risk import Submission, submissions
 from firstresponse.vocab import ETHNICITIES, ETHNICITIES_SHORT
 
 ORDER_KINDS = ("dvpn", "dvpo", "dapn", "dapo")
 AGE_BANDS = ((16, 17), (18, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 200))
 DISABILITY_MARKERS = frozenset({"disability", "learning_disability", "mental_health"})
 GRADES = ("immediate", "priority", "scheduled")
+#: Outcomes reached only after an arrest or an interview under caution: an arrest counted
+#: where the suspect was not arrested at the scene.
+DEALT_WITH_LATER = frozenset({"charged", "cautioned", "bailed", "released_under_investigation"})
+#: Offences disclosed that are not a crime to count.
+NOT_OFFENCES = frozenset({"none"})
+#: Contact-plan families counted on their own as well as among all contacts.
+CONTACT_FAMILIES = ("support_referral", "encompass")
 
 
 def _band(age: int | None) -> str:
@@ -41,11 +57,12 @@ def _band(age: int | None) -> str:
 #: Every figure: key -> label. Keys with a ":" are one of a family (outcome:charged ...).
 FIGURES: dict[str, str] = {
     "incidents": "DA incidents attended or recorded",
+    "not_domestic_abuse": "Incidents recorded that are not DA (not connected, or under 16)",
     "repeat_victims": "Incidents whose victim had another in the 12 months before",
     "repeat_share": "Share of incidents with a repeat victim (%)",
-    "crimes": "DA crimes recorded",
-    "arrests": "Arrests in DA crimes",
-    "arrests_per_100": "Arrests per 100 DA crimes",
+    "crimes": "DA offences recorded as crimes",
+    "arrests": "Arrests in DA incidents (at the scene or later)",
+    "arrests_per_100": "Arrests per 100 DA offences recorded (Home Office measure)",
     **{f"outcome:{k}": f"Outcome: {v}" for k, v in OUTCOMES.items()},
     "outcome:none": "Outcome: none recorded yet",
     **{f"risk:{r.value}": f"Risk level: {r.value}" for r in RiskLevel},
@@ -71,6 +88,16 @@ FIGURES: dict[str, str] = {
     "victim_ethnicity:not recorded": "Victims: ethnicity not recorded",
     "victim_disability:recorded": "Victims with a disability or mental health marker",
     **{f"attend_minutes:{g}": f"Median minutes call to arrival: {g}" for g in GRADES},
+    "contacts:due": "Victim contacts due (Victims' Code plan)",
+    "contacts:on_time": "Victim contacts made on time",
+    "contacts:late": "Victim contacts late or still owed after their time",
+    "support_referral:due": "Support-service referrals due (2 working days)",
+    "support_referral:on_time": "Support-service referrals made on time",
+    "encompass:due": "Operation Encompass notices due (before the next school day)",
+    "encompass:on_time": "Operation Encompass notices made on time",
+    "same_shift:due": "Same-shift reviews due",
+    "same_shift:on_time": "Same-shift reviews done within the shift",
+    "same_shift:late": "Same-shift reviews late or still waiting after the shift",
 }
 
 
@@ -84,25 +111,75 @@ class Facts:
     minutes: dict[str, float] = field(default_factory=dict)
 
 
+def domestic_abuse(case: Case) -> bool:
+    """False where the parties are not personally connected or someone is under 16."""
+    first = case.answers("first_response")
+    if "not_connected" in (case.incident.relationship, first.get("relationship")):
+        return False
+    return "under_16" not in (first.get("victim_age_band"), first.get("suspect_age_band"))
+
+
+def offences_recorded(case: Case) -> int:
+    """DA offences recorded as crimes: each offence disclosed, at least one for a crime."""
+    if not case.incident.crime_recorded:
+        return 0
+    disclosed = case.answers("first_response").get("offences_disclosed")
+    offences = (
+        [o for o in disclosed if o not in NOT_OFFENCES] if isinstance(disclosed, list) else []
+    )
+    return max(1, len(offences))
+
+
+def arrested(case: Case, outcomes: list[str]) -> bool:
+    """Arrested at the scene, or dealt with later (an arrest or voluntary attendance)."""
+    at_scene = case.incident.arrest_made or case.answers("first_response").get("arrested") == "yes"
+    return bool(at_scene) or bool(DEALT_WITH_LATER & set(outcomes))
+
+
+def timeliness(
+    dues: list[DueContact], reviews: list[tuple[Submission, datetime | None]], now: datetime
+) -> Counter[str]:
+    """Contacts and same-shift reviews that fell due before `now`: on time, or late."""
+    c: Counter[str] = Counter()
+    for due in (d for d in dues if d.due_at <= now or d.done):
+        family = due.key.split(":")[0]
+        took = made_within(due)
+        on_time = took is not None and took.total_seconds() <= 0
+        for name in ("contacts", *(f for f in CONTACT_FAMILIES if f == family)):
+            c[f"{name}:due"] += 1
+            c[f"{name}:on_time"] += on_time
+        c["contacts:late"] += not on_time
+    for submission, reviewed_at in reviews:
+        if submission.due_by > now and reviewed_at is None:
+            continue
+        in_time = reviewed_at is not None and reviewed_at <= submission.due_by
+        c["same_shift:due"] += 1
+        c["same_shift:on_time" if in_time else "same_shift:late"] += 1
+    return c
+
+
 def case_facts(
     case: Case,
     victim: Person | None,
     outcome: str,
     risk: str | None,
     orders: list[str],
+    outcomes: list[str] | None = None,
 ) -> Facts:
-    """The facts of one incident. Pure."""
+    """The facts of one incident (`outcome` the latest of `outcomes`). Pure."""
     at = aware(case.incident.occurred_at)
     facts = Facts(at, case.officer)
     c = facts.counts
+    if not domestic_abuse(case):
+        c["not_domestic_abuse"] += 1
+        return facts
     c["incidents"] += 1
     if case.prior_incidents_12m >= 1:
         c["repeat_victims"] += 1
     first = case.answers("first_response")
-    if case.incident.crime_recorded:
-        c["crimes"] += 1
-        if case.incident.arrest_made or first.get("arrested") == "yes":
-            c["arrests"] += 1
+    c["crimes"] += offences_recorded(case)
+    if arrested(case, outcomes if outcomes is not None else [outcome]):
+        c["arrests"] += 1
     c[f"outcome:{outcome or 'none'}"] += 1
     c[f"risk:{risk or 'not_assessed'}"] += 1
     for kind in orders:
@@ -222,12 +299,20 @@ def collect(db: Session, start: datetime, end: datetime, now: datetime) -> list[
     }
     outcomes = outcomes_for(db, ids)
     reviewed: dict[str, HighRiskReview] = {}
+    first_review: dict[tuple[str, str | None], datetime] = {}
     for r in db.exec(
         select(HighRiskReview)
         .where(col(HighRiskReview.incident_id).in_(ids))
         .order_by(col(HighRiskReview.created_at))
     ):
         reviewed[r.incident_id] = r
+        first_review.setdefault((r.incident_id, r.assessment_id), aware(r.created_at))
+    waiting: dict[str, list[tuple[Submission, datetime | None]]] = defaultdict(list)
+    for s in submissions(db):
+        waiting[s.incident_id].append((s, first_review.get((s.incident_id, s.assessment_id))))
+    dues: dict[str, list[DueContact]] = defaultdict(list)
+    for due in all_plans(db, ids):
+        dues[due.incident_id].append(due)
     orders: dict[str, list[str]] = defaultdict(list)
     for o in db.exec(
         select(ProtectiveOrder).where(
@@ -237,11 +322,15 @@ def collect(db: Session, start: datetime, end: datetime, now: datetime) -> list[
         orders[o.incident_id or ""].append(o.kind)
     facts = []
     for case in cases:
-        latest = outcomes[case.id][-1].outcome if outcomes[case.id] else ""
+        made = [o.outcome for o in outcomes[case.id]]
+        latest = made[-1] if made else ""
         review = reviewed.get(case.id)
         risk = review.level_after if review else _risk(case)
         victim = people.get(case.incident.victim_id)
-        facts.append(case_facts(case, victim, latest, risk, orders[case.id]))
+        found = case_facts(case, victim, latest, risk, orders[case.id], made)
+        if domestic_abuse(case):
+            found.counts.update(timeliness(dues[case.id], waiting[case.id], aware(now)))
+        facts.append(found)
     return facts + _dvds_facts(db, start, end, now)
 
 
