@@ -190,9 +190,8 @@ def _readers(db: Session, stored: list[tuple[str, Any]]) -> Readers:
     """The incidents of every stored record about one, read in at most two queries."""
     found = Readers()
     found.incidents = {record.id: record for kind, record in stored if kind == Kind.INCIDENT}
-    about = {followup_feed.incident_of(kind, record) for kind, record in stored}
-    about.discard(None)
-    ids = set(found.incidents) | {incident_id for incident_id in about if incident_id}
+    about = {i for kind, record in stored if (i := followup_feed.incident_of(kind, record))}
+    ids = set(found.incidents) | about
     if not ids:
         return found
     missing = listed(ids - set(found.incidents))
