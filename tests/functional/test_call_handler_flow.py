@@ -16,6 +16,7 @@ from firstresponse.records import (
     Assessment,
     Assignment,
     AuditEvent,
+    Child,
     Decision,
     Incident,
     OutboxItem,
@@ -567,3 +568,44 @@ async def test_a_slow_hub_when_reopening_a_call_leaves_the_list_usable(
         hubs[-1].answer.set()
         await settle(pilot, lambda: on_screen(pilot, "ThriveScreen"))
         assert app.screen.state.facts["repeat_victim"] is True
+
+
+async def test_a_child_chosen_from_the_matches_keeps_their_own_id(settings, store, engine) -> None:
+    with store.session() as db:
+        child = Person(forename="Poppy", surname="Testchild", dob=date(2018, 5, 2))
+        db.add(child)
+        db.flush()
+        child_id = child.id
+
+    def search(db, query, limit=10):
+        if "poppy" not in query.name.lower():
+            return engine.search(db, query, limit)
+        return [FakeMatch(child_id, "Poppy Testchild", date(2018, 5, 2), "", 0.9, ["name"])]
+
+    def person_history(db, person_id, today=None):
+        return {"person_id": person_id, "name": "Poppy Testchild", "narrative": []}
+
+    both = SimpleNamespace(search=search, person_history=person_history)
+    app = FirstResponseApp(
+        settings, store, lookup=lambda context: LocalLookup(store, context.signed_in, both)
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "CH1001")
+        await press_to(pilot, "n", "NewCallScreen")
+        await type_text(pilot, "Nova Testnew")
+        app.screen.query_one("#children", Input).focus()
+        await type_text(pilot, "Amy 6, poppy 8")
+        await settle(pilot, lambda: "Child: 1 match" in _status(app))
+        await pilot.press("f3", "enter")
+        await settle(pilot, lambda: on_screen(pilot, "HistoryScreen"))
+        await press_to(pilot, "enter", "NewCallScreen")
+        assert app.screen.value("children") == "Amy 6, Poppy Testchild 8"
+        assert "Known: Poppy Testchild" in str(app.screen.query_one("#selected").render())
+        await press_to(pilot, "f5", "ThriveScreen")
+    with store.session() as db:
+        children = {c.name: c for c in db.exec(select(Child))}
+        assert children["Poppy Testchild"].person_id == child_id  # her id and history kept
+        assert children["Poppy Testchild"].dob == date(2018, 5, 2)
+        assert children["Poppy Testchild"].age == 8
+        assert children["Amy"].person_id is None  # nobody chosen: recorded on the call only
+        assert len(db.exec(select(Person).where(Person.forename == "Poppy")).all()) == 1

@@ -13,6 +13,10 @@ class ChildDetails:
 
     name: str
     age: int | None = None
+    dob: date | None = None
+    #: The person chosen from the lookup's matches for this child (their own id and
+    #: history), or None: the child is recorded on the call only.
+    person_id: str | None = None
 
 
 @dataclass
@@ -54,18 +58,47 @@ def split_name(text: str) -> tuple[str, str]:
     return " ".join(parts[:-1]), parts[-1]
 
 
+#: A full date of birth typed on a child ("Amy 2019-03-04", "Amy 04/03/2019").
+_CHILD_DOB = re.compile(r"\b(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\b")
+
+
+def parse_child(chunk: str) -> ChildDetails | None:
+    """'Amy 6', 'Ben aged 3', 'Cai 2019-03-04' -> the child (None for a blank chunk)."""
+    chunk = chunk.strip()
+    if not chunk:
+        return None
+    dob_match = _CHILD_DOB.search(chunk)
+    dob = parse_dob(dob_match.group(1)) if dob_match else None
+    if dob_match:
+        chunk = chunk.replace(dob_match.group(1), " ")
+    age_match = re.search(r"\b(\d{1,2})\b", chunk)
+    age = int(age_match.group(1)) if age_match else None
+    name = re.sub(r"\b\d{1,2}\b|\b(years?|yrs?|y/?o|aged?)\b", "", chunk, flags=re.I)
+    return ChildDetails(" ".join(name.split()) or "Unnamed child", age, dob)
+
+
 def parse_children(text: str) -> list[ChildDetails]:
-    """'Amy 6, Ben 3, baby' -> one ChildDetails each (the age when a number is given)."""
-    children = []
-    for chunk in re.split(r"[,;]+", text):
-        chunk = chunk.strip()
-        if not chunk:
-            continue
-        age_match = re.search(r"\b(\d{1,2})\b", chunk)
-        age = int(age_match.group(1)) if age_match else None
-        name = re.sub(r"\b\d{1,2}\b|\b(years?|yrs?|y/?o|aged?)\b", "", chunk, flags=re.I)
-        children.append(ChildDetails(" ".join(name.split()) or "Unnamed child", age))
-    return children
+    """'Amy 6, Ben 3, baby' -> one ChildDetails each (the age when a number is given, the
+    date of birth when a full one is)."""
+    return [c for c in map(parse_child, re.split(r"[,;]+", text)) if c is not None]
+
+
+def child_at(text: str, position: int) -> tuple[int, str]:
+    """Which child of the list the cursor is on: (its index among the chunks, its text)."""
+    before = text[:position]
+    index = len(re.findall(r"[,;]", before))
+    chunks = re.split(r"[,;]", text)
+    return index, chunks[index] if index < len(chunks) else ""
+
+
+def replace_child(text: str, index: int, replacement: str) -> str:
+    """The list with chunk `index` replaced (separators and the other children kept)."""
+    parts = re.split(r"([,;])", text)
+    chunk = 2 * index
+    if chunk < len(parts):
+        lead = " " if index and parts[chunk].startswith(" ") else ""
+        parts[chunk] = lead + replacement
+    return "".join(parts)
 
 
 def parse_dob(text: str) -> date | None:

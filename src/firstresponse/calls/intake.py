@@ -52,11 +52,14 @@ def open_call(
     (`calls.people.hold_people`); a chosen person who is not held is a ValueError, never a
     new person in their place. Nobody chosen: a Person is created from the details (an
     ethnicity that is not an 18+1 code is a ValueError, before anything is written). Each
-    child is its own Child row.
+    child is its own Child row, under the person chosen for them when one was (held here
+    like the victim and suspect).
     """
     require(user, Action.TAKE_CALL)
     now = now or utcnow()
-    for role, chosen in (("victim", victim_id), ("suspect", suspect_id)):
+    chosen_people = [("victim", victim_id), ("suspect", suspect_id)]
+    chosen_people += [(f"child {c.name}", c.person_id) for c in details.children]
+    for role, chosen in chosen_people:
         if chosen and db.get(Person, chosen) is None:
             raise ValueError(f"the {role} chosen ({chosen}) is not held on this terminal")
     victim = db.get(Person, victim_id) if victim_id else None
@@ -86,7 +89,13 @@ def open_call(
     for child in details.children:
         enqueue_change(
             db,
-            Child(incident_id=incident.id, name=child.name, age=child.age),
+            Child(
+                incident_id=incident.id,
+                person_id=child.person_id,
+                name=child.name,
+                age=child.age,
+                dob=child.dob,
+            ),
             PRIORITY_CHILD,
         )
     audit.record(

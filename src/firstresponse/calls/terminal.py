@@ -5,6 +5,7 @@ Screens call these with the store rather than opening sessions or building queri
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,10 +82,12 @@ def start_call(
     suspect: Candidate | None,
     force_code: str,
     source: LookupSource,
+    children: Sequence[Candidate] = (),
 ) -> StartedCall:
     """Open the incident for a live call (see `open_call`), each person chosen from the
-    lookup's matches held here first under their own id (see `hold_people`)."""
-    chosen = [person for person in (victim, suspect) if person is not None]
+    lookup's matches (victim, suspect, `children`) held here first under their own id (see
+    `hold_people`)."""
+    chosen = [person for person in (victim, suspect) if person is not None] + list(children)
     placeholders = hold_people(store, source, chosen)
     with store.session() as db:
         incident = open_call(

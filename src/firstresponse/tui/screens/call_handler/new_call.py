@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from textual import events, getters, work
@@ -12,7 +13,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 
 from firstresponse.calls import CallDetails, Candidate, Search, facts_from_history
-from firstresponse.calls.details import parse_children, parse_dob, split_name
+from firstresponse.calls.details import (
+    ChildDetails,
+    child_at,
+    parse_child,
+    parse_children,
+    parse_dob,
+    replace_child,
+    split_name,
+)
 from firstresponse.calls.people import CallPeople, call_people
 from firstresponse.calls.terminal import StartedCall, start_call
 from firstresponse.records import Relationship
@@ -74,8 +83,11 @@ class NewCallScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        #: Whom the lookup panel is searching for: the "victim" or the "suspect".
+        #: Whom the lookup panel is searching for: the "victim", "suspect" or "child" (the
+        #: child under the cursor in the children box).
         self.target = "victim"
+        #: Children chosen from the lookup, by the name now in the children box.
+        self.known_children: dict[str, Candidate] = {}
         #: People chosen from the lookup, by role, with their history.
         self.known: dict[str, tuple[Candidate, dict[str, Any]]] = {}
         #: True while the call is being opened (the chosen people fetched) in a worker.
@@ -129,12 +141,22 @@ class NewCallScreen(Screen[None]):
     def _role_of(self, widget_id: str | None) -> str | None:
         if widget_id in LOOKUP_FIELDS:
             return "victim"
-        return "suspect" if widget_id == "suspect" else None
+        return {"suspect": "suspect", "children": "child"}.get(widget_id or "")
 
     def _search(self, role: str) -> Search:
         if role == "victim":
             return Search(**{f: self.value(f) for f in LOOKUP_FIELDS})
+        if role == "child":
+            child = self._child_typed()
+            if child is None or child.name == "Unnamed child":
+                return Search()
+            return Search(name=child.name, dob=child.dob.isoformat() if child.dob else "")
         return Search(name=self.value("suspect"))
+
+    def _child_typed(self) -> ChildDetails | None:
+        """The child the cursor is on in the children box."""
+        box = self.query_one("#children", Input)
+        return parse_child(child_at(box.value, box.cursor_position)[1])
 
     def on_input_changed(self, event: Input.Changed) -> None:
         role = self._role_of(event.input.id)
@@ -188,7 +210,10 @@ class NewCallScreen(Screen[None]):
         self.app.push_screen(HistoryScreen(history), chosen)
 
     def use(self, candidate: Candidate, history: dict[str, Any]) -> None:
-        """Take this known person as the victim or suspect, keeping their history."""
+        """Take this known person as the victim, suspect or child, keeping their history."""
+        if self.target == "child":
+            self._use_child(candidate)
+            return
         self.known[self.target] = (candidate, history)
         if self.target == "victim":
             box = self.query_one("#dob", Input)
@@ -196,6 +221,30 @@ class NewCallScreen(Screen[None]):
                 box.value = candidate.dob
         self.query_one("#selected", Static).update(" | ".join(self._notes()))
         self.query_one("#relationship" if self.target == "victim" else "#suspect_present").focus()
+
+    def _use_child(self, candidate: Candidate) -> None:
+        """The child under the cursor is this known person: their name written in the list
+        (the age typed kept), so they keep their own id and history."""
+        box = self.query_one("#children", Input)
+        index, chunk = child_at(box.value, box.cursor_position)
+        typed = parse_child(chunk)
+        age = f" {typed.age}" if typed is not None and typed.age is not None else ""
+        self.known_children[candidate.name.casefold()] = candidate
+        box.value = replace_child(box.value, index, candidate.name + age)
+        box.cursor_position = len(box.value)
+        self.query_one("#selected", Static).update(" | ".join(self._notes()))
+        box.focus()
+
+    def _children(self) -> list[ChildDetails]:
+        """The children typed, each one chosen from the lookup under their own id."""
+        children = []
+        for child in parse_children(self.value("children")):
+            chosen = self.known_children.get(child.name.casefold())
+            if chosen is not None:
+                dob = child.dob or parse_dob(chosen.dob)
+                child = replace(child, dob=dob, person_id=chosen.person_id)
+            children.append(child)
+        return children
 
     def _notes(self) -> list[str]:
         notes = []
@@ -212,6 +261,9 @@ class NewCallScreen(Screen[None]):
             if facts_from_history(None, history)["police_workforce_suspect"]:
                 note += " POLICE WORKFORCE"
             notes.append(note)
+        known = [c.name for c in self._children() if c.person_id]
+        if known:
+            notes.append("Known: " + ", ".join(known))
         return notes
 
     def details(self) -> CallDetails:
@@ -232,7 +284,7 @@ class NewCallScreen(Screen[None]):
             suspect_surname=s_surname,
             suspect_present=self.choice("suspect_present"),
             weapons=self.choice("weapons"),
-            children=parse_children(self.value("children")),
+            children=self._children(),
         )
 
     def action_proceed(self) -> None:
@@ -248,16 +300,21 @@ class NewCallScreen(Screen[None]):
             return
         victim = self.selected
         suspect = self.known["suspect"][0] if "suspect" in self.known else None
-        chosen = [p.name for p in (victim, suspect) if p is not None]
+        children = [c for c in self.known_children.values() if _listed(c, details)]
+        chosen = [p.name for p in (victim, suspect, *children) if p is not None]
         self.query_one("#selected", Static).update(
             fetching_note(chosen, self.app.context.lookup.name) or "Opening the call…"
         )
         self.opening = True
-        self._open_call(details, victim, suspect)
+        self._open_call(details, victim, suspect, children)
 
     @work(thread=True, exclusive=True, group="open-call")
     def _open_call(
-        self, details: CallDetails, victim: Candidate | None, suspect: Candidate | None
+        self,
+        details: CallDetails,
+        victim: Candidate | None,
+        suspect: Candidate | None,
+        children: list[Candidate],
     ) -> None:
         context = self.app.context
         try:
@@ -269,6 +326,7 @@ class NewCallScreen(Screen[None]):
                 suspect=suspect,
                 force_code=context.settings.force_code,
                 source=context.lookup,
+                children=children,
             )
             people = call_people(context.store, context.signed_in, started.incident.id)
         except ValueError as refused:  # nothing was written: the details stay on screen
@@ -310,6 +368,10 @@ class NewCallScreen(Screen[None]):
 
     def action_cancel(self) -> None:
         self.app.pop_screen()
+
+
+def _listed(candidate: Candidate, details: CallDetails) -> bool:
+    return any(c.person_id == candidate.person_id for c in details.children)
 
 
 def _prefill(details: CallDetails) -> dict[str, Any]:
