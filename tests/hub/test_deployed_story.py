@@ -158,7 +158,8 @@ def force(hub_target: str, tmp_path: Path) -> Iterator[Force]:
     engine = hub_engine(hub_target)
     add_users(engine)
     engine.dispose()
-    with hub_process(hub_target, free_port()) as url:
+    workers = 2 if hub_target.startswith("postgresql") else 1  # as the README deploys it
+    with hub_process(hub_target, free_port(), workers=workers) as url:
         made = Force(url, hub_target, tmp_path)
         yield made
         for terminal in made.made:
