@@ -136,16 +136,13 @@ def throttle_for(engine: Engine, device: HubDevice, collar: str) -> Throttle:
     return here.worse(anywhere, now)
 
 
-def count_attempt(engine: Engine, device: HubDevice, collar: str, *, ok: bool) -> None:
-    """Count a sign-in attempt: wrong until shown right (then a right one clears the count);
-    forget those long past."""
+def count_attempt(engine: Engine, device: HubDevice, collar: str) -> None:
+    """Count a sign-in attempt as wrong until it is shown right (a session opened for it,
+    `open_session`, clears the count); forget those long past."""
     now = utcnow()
     with transaction(engine) as db:
-        if not ok:
-            db.execute(
-                delete(HubSignInAttempt).where(col(HubSignInAttempt.at) < now - FORGET_AFTER)
-            )
-        db.add(HubSignInAttempt(device_id=device.id, collar=collar, ok=ok, at=now))
+        db.execute(delete(HubSignInAttempt).where(col(HubSignInAttempt.at) < now - FORGET_AFTER))
+        db.add(HubSignInAttempt(device_id=device.id, collar=collar, ok=False, at=now))
 
 
 def open_session(
@@ -155,7 +152,8 @@ def open_session(
     public_key: str,
     limits: SessionLimits = DEFAULT_LIMITS,
 ) -> tuple[str, HubSession, str]:
-    """A new session (and, with `public_key`, a signing key) for a verified officer.
+    """A new session (and, with `public_key`, a signing key) for a verified officer; the
+    right PIN it took clears the wrong ones counted (`count_attempt`), in one transaction.
 
     Returns the token (shown once), the session row and the key id ("" without a key).
     """
@@ -174,6 +172,7 @@ def open_session(
     key_id = ""
     with transaction(engine) as db:
         db.add(session)
+        db.add(HubSignInAttempt(device_id=device.id, collar=user.collar, ok=True, at=now))
         if public_key:
             key = HubSigningKey(
                 user_id=user.id, collar=user.collar, device_id=device.id, public_key=public_key

@@ -82,7 +82,7 @@ async def sign_in(
     held = await to_thread.run_sync(sessions.throttle_for, engine, device, collar)
     if held.wait(utcnow()):
         return _refused(429, collar, held)
-    await to_thread.run_sync(lambda: sessions.count_attempt(engine, device, collar, ok=False))
+    await to_thread.run_sync(sessions.count_attempt, engine, device, collar)
     try:
         who = await verify_sign_in(engine, x_device_token, collar, body.pin)
     except AuthError as exc:
@@ -90,7 +90,6 @@ async def sign_in(
             return JSONResponse(SignInProblem(detail=str(exc)).model_dump(), 401)
         held = await to_thread.run_sync(sessions.throttle_for, engine, device, collar)
         return _refused(401, collar, held)
-    await to_thread.run_sync(lambda: sessions.count_attempt(engine, device, collar, ok=True))
     limits: sessions.SessionLimits = request.app.state.session_limits
     token, session, key_id = await to_thread.run_sync(
         sessions.open_session, engine, who.device, who.user, body.public_key, limits
