@@ -7,6 +7,7 @@ submission do.
 from __future__ import annotations
 
 import shutil
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -394,6 +395,30 @@ def test_the_six_near_licensed_questions_are_in_the_projects_own_words() -> None
         item = RISK.item(item_id)
         assert item is not None and "risk_factor" in item.tags
         assert not any(p in item.label for p in DASH_PHRASES), item.label
+
+
+#: Phrases too close to the licensed DASH text (issue 26): none may appear in any label.
+NEAR_DASH = ["broken bail conditions, an order or a contact agreement", "(step-children)",
+             "afraid of anyone else"]  # fmt: skip
+#: The risk factors in the licensed checklist's own order (our ids).
+DASH_ORDER = [
+    "injured_now", "very_frightened", "fears_worse", "cut_off", "low_mood",
+    "recent_separation", "child_contact_dispute", "stalking", "pregnant_or_new_baby",
+    "children_not_abusers", "harmed_children", "threatened_children", "more_often",
+    "getting_worse", "controlling", "weapon_used", "threats_to_kill", "strangulation",
+    "sexual_abuse", "others_threatening", "hurt_others", "animals", "money_problems",
+    "substances_mental_health", "abuser_suicidal", "breached_conditions", "violent_history",
+    "hba_concern",
+]  # fmt: skip
+
+
+def test_no_near_dash_phrase_remains_and_the_order_is_our_own() -> None:
+    labels = [i.label for i in RISK.items]
+    assert not [p for p in NEAR_DASH if any(p in label for label in labels)]
+    ours = [i.id for i in RISK.items if "risk_factor" in i.tags]
+    assert sorted(ours) == sorted(DASH_ORDER)
+    licensed_pairs = set(pairwise(DASH_ORDER))
+    assert [pair for pair in pairwise(ours) if pair in licensed_pairs] == []
 
 
 # --- THRIVE: "not known" is never the safe answer -------------------------------------------------
