@@ -49,14 +49,16 @@ def _where_in(db: Session, table: str, columns: str, key: str, values: Iterable[
     """Rows of `columns` (SQL) from `table` whose `key` is one of `values`, as the driver gives
     them (dates as ISO text on SQLite)."""
     listed = sorted(set(values))
+    if listed and _on_psycopg(db):  # PostgreSQL: the whole list as one array, one round trip
+        return sql.rows(db, f"SELECT {columns} FROM {table} WHERE {key} = ANY(?)", listed)
     out: list[Any] = []
     for part in _chunks(listed):
         out += sql.rows(db, f"SELECT {columns} FROM {table} WHERE {key} IN (?*)", part)
     return out
 
 
-def _copies(db: Session) -> bool:
-    """Whether rows go in by COPY: PostgreSQL through psycopg (a hub's database)."""
+def _on_psycopg(db: Session) -> bool:
+    """PostgreSQL through psycopg (a hub's database): rows go in by COPY, lists as arrays."""
     dialect = db.get_bind().dialect
     return dialect.name == "postgresql" and dialect.driver == "psycopg"
 
@@ -89,7 +91,7 @@ class BulkWriter:
         self.people: dict[str, str] = {}  # person_ref -> person id
 
     def _insert(self, table: str, values: list[dict[str, Any]]) -> None:
-        if values and _copies(self.db):
+        if values and _on_psycopg(self.db):
             _copy(self.db, table, values)
         else:
             sql.insert_many(self.db, _T[table], values)
