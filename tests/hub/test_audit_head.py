@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -21,13 +22,35 @@ from firstresponse.sync.push import hub_head, push_outbox
 from tests.hub.support import PIN, Hub
 
 
+def terminal_store(path: Path) -> Store:
+    """A terminal's store with its admin (who runs `audit verify`)."""
+    store = Store(path)
+    with store.session() as db:
+        users.create_user(db, "AD4001", "Test AD4001", "admin", "", PIN)
+    return store
+
+
+def verify_against(
+    hub: Hub, path: Path, token: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> tuple[list[str], list[str]]:
+    """`audit verify` on the terminal enrolled as `token`: asserts it exits 1, returns the
+    breaks' reasons and the report's notes."""
+    monkeypatch.setenv("FIRSTRESPONSE_CONFIG_DIR", str(path.parent / "cfg"))
+    monkeypatch.setenv("FIRSTRESPONSE_HUB_URL", hub.url)
+    monkeypatch.setenv("FIRSTRESPONSE_DEVICE_TOKEN", token)
+    monkeypatch.delenv("FIRSTRESPONSE_STORE_KEY", raising=False)
+    args = ["--db", str(path), "audit", "verify", "--json", "--as", "AD4001", "--pin", PIN]
+    assert main(args) == 1
+    report = json.loads(capsys.readouterr().out)
+    return [b["reason"] for b in report["breaks"]], report["notes"]
+
+
 def test_truncating_synced_entries_is_reported_against_the_hub(
     hub: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "terminal.db"
-    store = Store(path)
+    store = terminal_store(path)
     with store.session() as db:
-        users.create_user(db, "AD4001", "Test AD4001", "admin", "", PIN)
         for n in range(4):  # audit events queued for the hub, as access events are
             event = audit.record(db, "PC2001", "restricted.view", "incident", f"i-{n}")
             outbox.enqueue_record(db, event)
@@ -46,14 +69,7 @@ def test_truncating_synced_entries_is_reported_against_the_hub(
     store.close()
     audit.head_path(path).unlink()
 
-    monkeypatch.setenv("FIRSTRESPONSE_CONFIG_DIR", str(tmp_path / "cfg"))
-    monkeypatch.setenv("FIRSTRESPONSE_HUB_URL", hub.url)
-    monkeypatch.setenv("FIRSTRESPONSE_DEVICE_TOKEN", token)
-    monkeypatch.delenv("FIRSTRESPONSE_STORE_KEY", raising=False)
-    args = ["--db", str(path), "audit", "verify", "--json", "--as", "AD4001", "--pin", PIN]
-    assert main(args) == 1
-    report = json.loads(capsys.readouterr().out)
-    reasons = [b["reason"] for b in report["breaks"]]  # the sign-in of verify added one
+    reasons, _ = verify_against(hub, path, token, monkeypatch, capsys)  # its sign-in adds one
     assert (
         f"the chain ends at entry {synced.entries - 1} but the head kept on the hub records"
         f" {synced.entries} entries: entries were deleted from the end"
@@ -66,9 +82,8 @@ def test_every_sync_takes_the_head_to_the_hub_and_verify_checks_it_even_offline(
 ) -> None:
     """Ordinary audit entries never sync as records; the head goes anyway, each sync."""
     path = tmp_path / "terminal.db"
-    store = Store(path)
+    store = terminal_store(path)
     with store.session() as db:
-        users.create_user(db, "AD4001", "Test AD4001", "admin", "", PIN)
         for n in range(5):
             audit.record(db, "AD4001", "lookup", "person", f"p-{n}")
         head = audit.head_of(db)
@@ -90,17 +105,10 @@ def test_every_sync_takes_the_head_to_the_hub_and_verify_checks_it_even_offline(
     audit.head_path(path).unlink()
     hub.stop()  # the hub cannot be asked: its last answer still shows the deletion
 
-    monkeypatch.setenv("FIRSTRESPONSE_CONFIG_DIR", str(tmp_path / "cfg"))
-    monkeypatch.setenv("FIRSTRESPONSE_HUB_URL", hub.url)
-    monkeypatch.setenv("FIRSTRESPONSE_DEVICE_TOKEN", token)
-    monkeypatch.delenv("FIRSTRESPONSE_STORE_KEY", raising=False)
-    args = ["--db", str(path), "audit", "verify", "--json", "--as", "AD4001", "--pin", PIN]
-    assert main(args) == 1
-    report = json.loads(capsys.readouterr().out)
-    reasons = [b["reason"] for b in report["breaks"]]
+    reasons, notes = verify_against(hub, path, token, monkeypatch, capsys)
     assert any("in the hub's last answer to a sync records 7 entries" in r for r in reasons)
     assert any("is missing" in r for r in reasons)
-    assert any("could not be read" in note for note in report["notes"])
+    assert any("could not be read" in note for note in notes)
     hub.start()
 
 

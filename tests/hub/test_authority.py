@@ -89,24 +89,29 @@ def test_records_signed_before_a_revocation_are_filed_and_after_it_refused(
         assert db.get(Incident, before) is not None and db.get(Incident, after) is None
 
 
-def test_a_record_that_does_not_say_when_it_was_signed_is_refused_once_revoked(
-    hub: Hub, terminals: Callable[[str], Terminal]
-) -> None:
-    """Signed as terminals did before the time was signed (v1): the hub cannot tell it
-    came before the revocation, so it is refused, not filed on trust."""
-    add_responder(hub, "PX5003")
-    laptop = terminals("MDT-C")
-    signed = sign_in(laptop.store, laptop.settings, "PX5003", PIN)
-    key = signed.attestor.key
+def signed_the_old_way(hub: Hub, laptop: Terminal, collar: str) -> str:
+    """`collar` takes a call offline, signed as terminals did before the time was signed
+    (v1: no time), with the key of their last online sign-in; returns the incident's id."""
+    key = sign_in(laptop.store, laptop.settings, collar, PIN).attestor.key
     assert key is not None
     hub.stop()
-    made = call_offline(laptop, "PX5003")
-    with laptop.store.session() as db:  # re-signed the old way: without the time
-        for row in db.exec(select(OutboxItem).where(OutboxItem.author == "PX5003")):
+    made = call_offline(laptop, collar)
+    with laptop.store.session() as db:
+        for row in db.exec(select(OutboxItem).where(OutboxItem.author == collar)):
             fields = (row.key_id, row.author, row.kind, row.record_id, row.version)
             row.signature = attest.b64(key.sign(attest.message(*fields, row.content_hash)))
             db.add(row)
     hub.start()
+    return made
+
+
+def test_a_record_that_does_not_say_when_it_was_signed_is_refused_once_revoked(
+    hub: Hub, terminals: Callable[[str], Terminal]
+) -> None:
+    """The hub cannot tell it came before the revocation: refused, not filed on trust."""
+    add_responder(hub, "PX5003")
+    laptop = terminals("MDT-C")
+    made = signed_the_old_way(hub, laptop, "PX5003")
     run_users(hub, "deactivate", "PX5003")
     link = laptop.sign_in("PC2001")
     wait_for(lambda: link.status.waiting == 0 and link.status.connected, 30, "all answered")
@@ -121,17 +126,7 @@ def test_an_unrevoked_key_signs_as_before_and_a_v1_signature_still_verifies(
 ) -> None:
     add_responder(hub, "PX5004")
     laptop = terminals("MDT-D")
-    signed = sign_in(laptop.store, laptop.settings, "PX5004", PIN)
-    key = signed.attestor.key
-    assert key is not None
-    hub.stop()
-    made = call_offline(laptop, "PX5004")
-    with laptop.store.session() as db:
-        row = db.exec(select(OutboxItem).where(OutboxItem.record_id == made)).one()
-        fields = (row.key_id, row.author, row.kind, row.record_id, row.version)
-        row.signature = attest.b64(key.sign(attest.message(*fields, row.content_hash)))
-        db.add(row)
-    hub.start()
+    made = signed_the_old_way(hub, laptop, "PX5004")
     link = laptop.sign_in("PC2001")
     wait_for(lambda: envelope(hub, made) is not None, 30, "filed")
     row_on_hub = envelope(hub, made)
