@@ -7,6 +7,7 @@ defines `register(subparsers)`; parsers set `func(args) -> int` as their default
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -69,7 +70,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    for word in words:  # bytes that are not UTF-8 arrive as lone surrogates: not text
+        try:
+            word.encode("utf-8")
+        except UnicodeEncodeError:
+            if os.path.exists(word):
+                continue  # a file's name, as the file system spells it
+            shown = word.encode("utf-8", "backslashreplace").decode("utf-8")
+            print(
+                f"firstresponse: '{shown}' is not valid UTF-8 text: type it again", file=sys.stderr
+            )
+            return 2
+    args = parser.parse_args(words)
     try:
         settings = load_settings()
     except SettingsError as exc:

@@ -54,6 +54,22 @@ def _entry_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
 
 
+def _text(value: Any) -> Any:
+    """`value` with any lone surrogate (bytes that were not UTF-8) written as an escape,
+    so what was asked is recorded, hashed and stored as valid text."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "backslashreplace").decode("utf-8")
+        return value
+    if isinstance(value, dict):
+        return {_text(key): _text(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_text(item) for item in value]
+    return value
+
+
 def record(
     session: Session,
     actor: str,
@@ -66,11 +82,11 @@ def record(
     last = session.exec(select(AuditEvent).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
     event = AuditEvent(
         at=utcnow().replace(microsecond=0),
-        actor=actor,
-        action=action,
-        subject_kind=subject_kind,
-        subject_id=subject_id,
-        detail=detail,
+        actor=_text(actor),
+        action=_text(action),
+        subject_kind=_text(subject_kind),
+        subject_id=_text(subject_id),
+        detail=_text(detail),
         prev_hash=last.hash if last else GENESIS,
     )
     event.hash = _entry_hash(event)

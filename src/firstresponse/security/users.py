@@ -95,6 +95,14 @@ def validate_name(name: str) -> str:
     return value
 
 
+def validate_team(team: str) -> str:
+    """The team, spaces tidied, or UserError: one line of valid text."""
+    value = " ".join(team.split())
+    if problem := limits.text_problem("the team", value, limits.LINE):
+        raise UserError(problem)
+    return value
+
+
 def get_user(db: Session, collar: str) -> User | None:
     return db.exec(select(User).where(User.collar == normalise_collar(collar))).first()
 
@@ -118,7 +126,7 @@ def create_user(
     name = validate_name(name)
     role_value = validate_role(role)
     validate_pin(pin)
-    team = " ".join(team.split())
+    team = validate_team(team)
     if get_user(db, collar) is not None:
         raise UserError(f"a user with collar {collar} already exists")
     user = User(collar=collar, name=name, role=role_value.value, team=team, pin_hash=hash_pin(pin))
