@@ -62,14 +62,14 @@ class Server:
         )
         self.url = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and self.proc.poll() is None:
             try:
                 if httpx.get(self.url + "/docs", timeout=1).status_code < 500:
                     return
             except httpx.HTTPError:
                 time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"server {argv} did not start")
+        raise RuntimeError(f"server {argv} did not start (exit code {self.proc.poll()})")
 
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGINT)

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -173,6 +174,15 @@ def peer_round(peer: PouchPeer, plan: Plan) -> Run:
     return Run(plan.records, seconds, latencies)
 
 
+def again_once(round_: Callable[[], Run]) -> Run:
+    """The round, run once more (and said so) if its server went away on the shared machine."""
+    try:
+        return round_()
+    except (httpx.TransportError, RuntimeError) as exc:
+        print(f"  (a round failed and was run again: {exc!r:.200})", flush=True)
+        return round_()
+
+
 def compare(
     db: str, work: Path, peer: PouchPeer, records: int, client_counts: list[int], rounds: int
 ) -> list[Row]:
@@ -184,9 +194,9 @@ def compare(
         for n in range(rounds):
             for system in ("hub", "peer") if n % 2 == 0 else ("peer", "hub"):
                 if system == "hub":
-                    row.hub.append(hub_round(db, work, plan))
+                    row.hub.append(again_once(partial(hub_round, db, work, plan)))
                 else:
-                    row.peer.append(peer_round(peer, plan))
+                    row.peer.append(again_once(partial(peer_round, peer, plan)))
         row.load_after = load()
         rows.append(row)
     return rows
