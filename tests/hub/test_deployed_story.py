@@ -371,7 +371,8 @@ async def draw_on_screen(desk: Terminal) -> list[str]:
         await pilot.press("n")
         await settle(pilot, lambda: bool(home.items))
         said = str(home.query_one("#queue-status", Label).render())
-        assert said.startswith("Drew 1 cases from the last 28 days") and "1 new" in said
+        assert said.startswith("Drew 1 case from the last 28 days")
+        assert said.endswith(": 1 new to the queue.")
         return [item.incident_id for item in home.items]
 
 

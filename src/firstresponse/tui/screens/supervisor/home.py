@@ -18,6 +18,7 @@ from firstresponse.supervision.terminal import draw_sample, review_queue
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.widgets.marked_table import MarkedTable
 from firstresponse.tui.widgets.status_bar import StatusBar
+from firstresponse.wording import plural
 
 #: Window and share used when a sample is drawn from the screen.
 DRAW_DAYS = 28
@@ -149,9 +150,11 @@ class SupervisorHome(Screen[None]):
         before = len(self.items)
         self.action_refresh()
         added = len(self.items) - before
+        drawn = len(sample.items)
+        rest = ", the rest already in it" if added < drawn else ""
         self.query_one("#queue-status", Label).update(
-            f"Drew {len(sample.items)} cases from the last {DRAW_DAYS} days (seed {sample.seed}):"
-            f" {added} new to the queue, the rest already in it."
+            f"Drew {plural(drawn, 'case')} from the last {DRAW_DAYS} days (seed {sample.seed}):"
+            f" {added} new to the queue{rest}."
         )
 
     def action_dashboard(self) -> None:
