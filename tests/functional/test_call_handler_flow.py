@@ -609,3 +609,27 @@ async def test_a_child_chosen_from_the_matches_keeps_their_own_id(settings, stor
         assert children["Poppy Testchild"].age == 8
         assert children["Amy"].person_id is None  # nobody chosen: recorded on the call only
         assert len(db.exec(select(Person).where(Person.forename == "Poppy")).all()) == 1
+
+
+async def test_letters_typed_on_after_choosing_a_match_do_not_pick_the_relationship(
+    lookup_app, known
+) -> None:
+    from firstresponse.tui.widgets.type_ahead import BURST_GAP
+
+    app = lookup_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "CH1001")
+        await press_to(pilot, "n", "NewCallScreen")
+        await type_text(pilot, "jon testperson")
+        await settle(pilot, lambda: "F3 to choose" in _status(app))
+        await pilot.press("f3", "enter")
+        await settle(pilot, lambda: on_screen(pilot, "HistoryScreen"))
+        burst(app, "\rex partner")  # use this person, and typing on as if in a text box
+        await settle(pilot, lambda: on_screen(pilot, "NewCallScreen"))
+        await settle(pilot, lambda: app.focused is app.screen.query_one("#relationship"))
+        await pilot.pause(0.1)
+        assert app.screen.choice("relationship") == ""  # nothing chosen for the officer
+        await pilot.pause(BURST_GAP)  # the officer looks at the box, then types its letter
+        await pilot.press("e")
+        await settle(pilot, lambda: app.screen.choice("relationship") != "")
+        assert app.screen.choice("relationship").startswith("e")

@@ -885,6 +885,8 @@ class ChecklistForm(Widget):
             self.app.bell()
             return
         current = None if from_top else self._field_of(self.app.focused)
+        if self._own_reason_first(current):
+            return
         everything = list(self.fields())
         after = everything.index(current) if current in everything else -1
         target = next((f for f in ordered if everything.index(f) > after), ordered[0])
@@ -892,9 +894,22 @@ class ChecklistForm(Widget):
             widget = target.focus_target(target.path in self._view.missing_reason)
         else:
             widget = target.query_one(".cl-add") if not self.read_only else None
-        if widget is not None and widget.focusable:
+        if isinstance(widget, TypeAhead) and widget.focusable:
+            widget.jump_here()  # what is still being typed does not choose there
+        elif widget is not None and widget.focusable:
             widget.focus()
         target.scroll_visible(top=True, animate=False)
+
+    def _own_reason_first(self, current: Any) -> bool:
+        """F2 on an answer that needs a reason goes to that reason before anything else."""
+        if not isinstance(current, ItemField) or current.path not in self._view.missing_reason:
+            return False
+        box = current.reason_box
+        if box is None or not box.display or self.app.focused is box:
+            return False
+        box.focus()
+        box.scroll_visible(animate=False)
+        return True
 
     def action_now(self) -> None:
         """Put the current date/time into the focused date or time box."""

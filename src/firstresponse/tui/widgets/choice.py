@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -96,6 +97,11 @@ class ChoiceField(SingleLayout, TypeAhead, Widget, can_focus=True):
         return next(iter(self.chosen), None)
 
     # -- keys ----------------------------------------------------------------------------
+    async def key_in(self, event: events.Key) -> bool:
+        if self.burst_refused(event):
+            return True
+        return await super().key_in(event)
+
     def action_move(self, step: int) -> None:
         self.cursor = (self.cursor + step) % max(1, len(self.item.options))
         self.refresh()

@@ -87,6 +87,8 @@ class Picker(TypeAhead, Widget, can_focus=True):
             self._show((self.index + step) % len(self.options))
 
     async def key_in(self, event: events.Key) -> bool:
+        if self.burst_refused(event):
+            return True
         if event.key == "enter":
             self.screen.focus_next()
             return True

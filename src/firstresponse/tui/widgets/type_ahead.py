@@ -32,8 +32,19 @@ else:
     _WidgetMixin = _AppMixin = object
 
 
+#: Seconds between two keys of one burst of typing. After a jump to an answer chosen from
+#: options (F2 to the next missing answer, the screen moving on), characters typed closer
+#: together than this are the rest of what was being typed for a text box, never a choice.
+BURST_GAP = 0.4
+
+
 class TypeAhead(_WidgetMixin):
     """Mix in before the widget class: `class TextBox(TypeAhead, Input)`."""
+
+    #: When the focus jumped here (not moved by the officer's own Tab, Enter or arrow):
+    #: the time of the last key of the burst then under way, until a pause or a key that
+    #: is not a character ends it (`burst_refused`).
+    _jumped_at: float | None = None
 
     #: Keys that move the focus from this widget: +1 to the next one, -1 to the previous.
     MOVES: ClassVar[dict[str, int]] = {"tab": 1, "shift+tab": -1}
@@ -53,6 +64,36 @@ class TypeAhead(_WidgetMixin):
             await self._on_key(event)  # the widget's own handling of a typed character
             return True
         return False
+
+    def jump_here(self) -> None:
+        """Take the focus by a jump: the characters of the burst under way are refused
+        (`burst_refused`) where the widget chooses with them."""
+        self._jumped_at = monotonic()
+        self.focus()
+
+    def burst_refused(self, event: events.Key) -> bool:
+        """Whether `event` is a character of the burst that was being typed when the focus
+        jumped here, and so not meant for this choice (it is dropped, and said so once)."""
+        if self._jumped_at is None:
+            return False
+        if event.is_printable and event.time - self._jumped_at < BURST_GAP:
+            if event.time > self._jumped_at:
+                self._jumped_at = event.time
+            if not self.has_class("-refusing"):
+                self.add_class("-refusing")
+                self.app.bell()
+                self.notify(
+                    "Typing not used: this answer is chosen with ←/→ and Space",
+                    severity="warning",
+                )
+            return True
+        self._jumped_at = None
+        self.remove_class("-refusing")
+        return False
+
+    def on_blur(self) -> None:
+        self._jumped_at = None
+        self.remove_class("-refusing")
 
 
 #: Seconds after which held keys go on even if the key ahead of them never reached the app

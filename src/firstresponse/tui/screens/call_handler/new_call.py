@@ -220,7 +220,8 @@ class NewCallScreen(Screen[None]):
             if not box.value.strip() and candidate.dob:
                 box.value = candidate.dob
         self.query_one("#selected", Static).update(" | ".join(self._notes()))
-        self.query_one("#relationship" if self.target == "victim" else "#suspect_present").focus()
+        next_box = "#relationship" if self.target == "victim" else "#suspect_present"
+        self.query_one(next_box, Picker).jump_here()  # keys still coming do not choose
 
     def _use_child(self, candidate: Candidate) -> None:
         """The child under the cursor is this known person: their name written in the list
