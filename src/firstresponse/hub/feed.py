@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, event, literal_column, or_, text
+from sqlalchemy import and_, event, inspect, literal_column, or_, text
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col, select
@@ -389,6 +389,8 @@ def backfill_pending(engine: Any) -> int:
     """Write the entries a migration noted the hub owes (`hub_feed_backfill`, migration
     0013), once, whichever hub process opens the database first; returns how many."""
     owed = "SELECT kind FROM hub_feed_backfill ORDER BY kind"
+    if not inspect(engine).has_table("hub_feed_backfill"):  # a database made as no hub's
+        return 0
     with Session(engine) as db:
         if not list(db.execute(text(owed))):  # nothing owed: one cheap read
             return 0
