@@ -241,7 +241,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     reset.add_argument("target", metavar="COLLAR")
     reset.add_argument("--new-pin", default="", help="their PIN (else $FIRSTRESPONSE_NEW_PIN)")
     for name, text in (
-        ("unlock", "unlock a user locked after wrong PINs"),
+        ("unlock", "unlock a user an admin locked (and clear wrong PINs counted)"),
         ("lock", "lock a user until an admin unlocks them"),
         ("deactivate", "stop a user signing in (kept for the audit trail)"),
     ):

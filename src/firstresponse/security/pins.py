@@ -4,9 +4,9 @@ The cost is OWASP's recommended Argon2id setting (19 MiB, two passes, one lane),
 library's default (64 MiB, three passes, four lanes), which takes several times longer
 and made a shift's worth of terminals signing in at once wait over twenty seconds. A PIN
 has so few possible values that a stolen hash falls to a search at either cost; what
-protects a PIN is the lockout after wrong attempts and the enrolled-device token the hub
-demands alongside it. Hashes made at the older cost still verify and are redone at the
-current cost on the next successful sign-in.
+protects a PIN is the throttle on wrong attempts (security.throttle) and the
+enrolled-device token the hub demands alongside it. Hashes made at the older cost still
+verify and are redone at the current cost on the next successful sign-in.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ growing waits, then a hold their own right PIN clears once it is over) and never
 them out, nor anyone else; an admin's lock (`lock`) is the only lock. The time of the
 last wrong PIN is the audit log's, so a restart does not cut a wait short.
 
-Every sign-in, failure, lockout and administrative change is written to the audit log.
+Every sign-in, failure, wait and administrative change is written to the audit log.
 Administrative functions take the acting user and check `Action.MANAGE_USERS` here, in
 the core, so no interface can skip the check.
 """
