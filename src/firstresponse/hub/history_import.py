@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import configure_mappers
@@ -55,13 +55,18 @@ class Written:
     model is built: that costs more than writing the row did."""
 
     def __init__(self, kind: Kind, values: dict[str, Any]) -> None:
-        self.__dict__.update(_FIELDS[kind])
-        self.__dict__.update(values)
-        self._fields = _FIELDS[kind]
+        self.__dict__ = {**_DEFAULTS[kind], **values}
+        self._kind = kind
 
     def model_dump(self, mode: str = "python") -> dict[str, Any]:
-        values = {name: self.__dict__[name] for name in self._fields}
-        return {name: _json(value) for name, value in values.items()} if mode == "json" else values
+        found = self.__dict__
+        out = {name: found[name] for name in _DEFAULTS[self._kind]}
+        if mode == "json":  # dates ISO, UTC as Z: as pydantic writes them
+            for name in _TIMES[self._kind]:
+                if (value := out[name]) is not None:
+                    text = value.isoformat()
+                    out[name] = text[:-6] + "Z" if text.endswith("+00:00") else text
+        return out
 
 
 def _defaults(kind: Kind) -> dict[str, Any]:
@@ -72,17 +77,18 @@ def _defaults(kind: Kind) -> dict[str, Any]:
     }
 
 
-_FIELDS = {kind: _defaults(kind) for kind in set(FED.values())}
+def _times(kind: Kind) -> list[str]:
+    """The fields of the kind's model that hold a date or a date and time."""
+    fields = MODELS[kind].model_fields
+    return [
+        name
+        for name, field in fields.items()
+        if any(t in (date, datetime) for t in (field.annotation, *get_args(field.annotation)))
+    ]
 
 
-def _json(value: Any) -> Any:
-    """A value as pydantic writes it in JSON mode (dates ISO, UTC as Z)."""
-    if isinstance(value, datetime):
-        text = value.isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+_DEFAULTS = {kind: _defaults(kind) for kind in set(FED.values())}
+_TIMES = {kind: _times(kind) for kind in set(FED.values())}
 
 
 def to_feed(db: Session, written: list[tuple[str, dict[str, Any]]]) -> None:
