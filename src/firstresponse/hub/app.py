@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from firstresponse import __version__
+from firstresponse.hub import wakeup
 from firstresponse.hub.busy import add_busy_handlers
 from firstresponse.hub.db import ENV_DB, PoolSize, hub_engine
 from firstresponse.hub.limits import BodyLimit
@@ -47,6 +48,7 @@ def create_app(engine: Engine, limits: SessionLimits | None = None) -> FastAPI:
         title="firstresponse hub",
         version=__version__,
         description="Sync, lookup and assignment service for firstresponse terminals.",
+        lifespan=wakeup.running,  # wakes pulls waiting for the feed (hub.wakeup)
     )
     app.state.engine = engine
     app.state.session_limits = limits or SessionLimits()

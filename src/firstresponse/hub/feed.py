@@ -25,7 +25,7 @@ from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col, select
 
 import firstresponse.lookup.autoindex  # noqa: F401  (its commit hook first: see _flush_on_commit)
-from firstresponse.hub import bulk, followup_feed
+from firstresponse.hub import bulk, followup_feed, wakeup
 from firstresponse.hub.id_lists import in_ids, listed
 from firstresponse.hub.models import EVERYONE, RESTRICTED, HubChange
 from firstresponse.hub.versions import newest
@@ -88,6 +88,7 @@ def flush(db: Session) -> None:
     if db.get_bind().dialect.name == "postgresql":
         db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FEED_LOCK})
     bulk.insert_rows(db, HubChange.__table__, entries)  # type: ignore[attr-defined]
+    wakeup.notify(db, {row["recipient"] for row in entries})  # delivered at commit
 
 
 @event.listens_for(OrmSession, "before_commit")

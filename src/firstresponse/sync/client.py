@@ -48,6 +48,8 @@ from firstresponse.sync.protocol import (
 )
 
 T = TypeVar("T", bound=BaseModel)
+#: Seconds a waiting pull may take beyond its wait before the hub counts as unreachable.
+WAIT_MARGIN = 10.0
 
 
 class SyncFailure(Exception):
@@ -233,8 +235,15 @@ class HubClient:
         except ValidationError as exc:
             raise NetworkFailure(f"hub answer not understood: {exc}") from exc
 
-    def pull(self, cursor: str = "", limit: int = 200) -> PullResponse:
-        data = self._request("GET", "/pull", params={"cursor": cursor, "limit": limit})
+    def pull(self, cursor: str = "", limit: int = 200, wait: float = 0) -> PullResponse:
+        """The feed after `cursor`; with `wait`, the hub holds the request up to that many
+        seconds until there is something (an older hub answers at once either way)."""
+        params: dict[str, Any] = {"cursor": cursor, "limit": limit}
+        kwargs: dict[str, Any] = {}
+        if wait > 0:
+            params["wait"] = f"{wait:g}"
+            kwargs["timeout"] = wait + WAIT_MARGIN
+        data = self._request("GET", "/pull", params=params, **kwargs)
         try:
             return PullResponse.model_validate(data)
         except ValidationError as exc:
