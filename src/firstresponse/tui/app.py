@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 
 from firstresponse.tui.context import LookupFactory, Once, TerminalContext, default_lookup
@@ -64,6 +65,20 @@ def _prepare_imports() -> None:
     """Import what sign-in needs (the database code with it), off the event loop."""
     import firstresponse.security.users
     import firstresponse.session.link  # noqa: F401
+
+
+#: Rounds of messages to let through before quitting: an answer, the form's change, the
+#: screen's draft (each posts the next).
+QUIT_ROUNDS = 3
+
+
+class Settling(Message):
+    """Sent up from the focused widget as ctrl+q quits: once it reaches the app, what the
+    widget posted before it has been handled (`FirstResponseApp.action_quit`)."""
+
+    def __init__(self, rounds: int) -> None:
+        super().__init__()
+        self.rounds = rounds
 
 
 class FirstResponseApp(TypeAheadApp, App[None]):
@@ -202,6 +217,21 @@ class FirstResponseApp(TypeAheadApp, App[None]):
             return
         record(self, self.user, "session.lock", reason=reason)
         self.push_screen(LockScreen(self.user, reason))
+
+    def action_quit(self) -> None:  # type: ignore[override]
+        """ctrl+q: what the focused box has just taken (Space on an answer in the same
+        instant) reaches its form and draft first; the drafts are written as screens close."""
+        self._settle_then_quit(QUIT_ROUNDS)
+
+    def _settle_then_quit(self, rounds: int) -> None:
+        focused = self.focused
+        if rounds <= 0 or focused is None:
+            self.exit()
+            return
+        focused.post_message(Settling(rounds))  # behind what the focused widget posted
+
+    def on_settling(self, message: Settling) -> None:
+        self.call_later(self._settle_then_quit, message.rounds - 1)
 
     def action_lock(self) -> None:
         self.lock_terminal("on demand")

@@ -27,6 +27,7 @@ from firstresponse.calls.terminal import StartedCall, start_call
 from firstresponse.records import Relationship
 from firstresponse.sync.client import SyncFailure
 from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.form_draft import FormDraftKeeper
 from firstresponse.tui.screens.call_handler.fetching import fetching_note
 from firstresponse.tui.screens.call_handler.history import HistoryScreen
 from firstresponse.tui.screens.call_handler.lookup_panel import LookupPanel
@@ -90,6 +91,8 @@ class NewCallScreen(Screen[None]):
         self.known_children: dict[str, Candidate] = {}
         #: People chosen from the lookup, by role, with their history.
         self.known: dict[str, tuple[Candidate, dict[str, Any]]] = {}
+        #: What is typed, kept until the call is opened (`FormDraftKeeper`).
+        self.draft: FormDraftKeeper | None = None
         #: True while the call is being opened (the chosen people fetched) in a worker.
         self.opening = False
 
@@ -131,6 +134,13 @@ class NewCallScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "New call · Enter or Tab: next box"
         self.query_one("#name", Input).focus()
+        self.draft = FormDraftKeeper(self, "new_call")
+        if self.draft.restore():
+            self.notify("The call you had started is back: choose any match again (F3)")
+
+    def on_unmount(self) -> None:
+        if self.draft is not None:
+            self.draft.close()
 
     def value(self, wid: str) -> str:
         return self.query_one(f"#{wid}", Input).value.strip()
@@ -158,7 +168,12 @@ class NewCallScreen(Screen[None]):
         box = self.query_one("#children", Input)
         return parse_child(child_at(box.value, box.cursor_position)[1])
 
+    def on_picker_changed(self) -> None:
+        if self.draft is not None:
+            self.draft.changed()
+
     def on_input_changed(self, event: Input.Changed) -> None:
+        self.on_picker_changed()  # kept as typed
         role = self._role_of(event.input.id)
         if role is not None:
             self.target = role
@@ -344,6 +359,8 @@ class NewCallScreen(Screen[None]):
         from firstresponse.tui.screens.call_handler.thrive import ThriveScreen
 
         self.opening = False
+        if self.draft is not None:
+            self.draft.saved()  # the call is open: its details are on the record
         incident = started.incident
         if started.without_history:
             self.notify(
@@ -368,6 +385,8 @@ class NewCallScreen(Screen[None]):
         self.app.switch_screen(ThriveScreen(state))
 
     def action_cancel(self) -> None:
+        if self.draft is not None and self.draft.typed:
+            self.app.notify("Draft kept: n opens this call again", timeout=4)
         self.app.pop_screen()
 
 

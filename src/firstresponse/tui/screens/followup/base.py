@@ -8,11 +8,13 @@ from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import DataTable, Footer, Header, Input, Label
 
 from firstresponse.records import User
 from firstresponse.store import Store
 from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.form_draft import FormDraftKeeper
+from firstresponse.tui.widgets.type_ahead import TextBox
 
 
 class FollowupScreen(Screen[None]):
@@ -70,12 +72,52 @@ class FollowupList(FollowupScreen):
 
 
 class FollowupForm(FollowupScreen):
-    """A follow-through form: Ctrl+S saves, Escape goes back without saving."""
+    """A follow-through form: Ctrl+S saves; Enter or Tab moves to the next box; what is
+    typed is kept as a draft (`FormDraftKeeper`) until saved, so Escape goes back and the
+    form opens again with it."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "back", "Back"),
     ]
+    #: The draft of this form (`draft_name`), once mounted.
+    draft: FormDraftKeeper | None = None
+
+    def draft_name(self) -> str:
+        """Which form, and for which record: one draft each."""
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        for box in self.query(TextBox):
+            box.enter_moves_on = True
+        self.draft = FormDraftKeeper(self, self.draft_name())
+        if self.draft.restore():
+            self.status("What you typed before is back: Ctrl+S saves it")
+
+    def on_input_changed(self) -> None:
+        if self.draft is not None:
+            self.draft.changed()
+
+    def on_picker_changed(self) -> None:
+        self.on_input_changed()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()  # Enter has moved on to the next box (TextBox)
+
+    def on_unmount(self) -> None:
+        if self.draft is not None:
+            self.draft.close()
+
+    def saved(self) -> None:
+        """Call once the form is saved: its draft goes, and so does the screen."""
+        if self.draft is not None:
+            self.draft.saved()
+        self.dismiss()
+
+    def action_back(self) -> None:
+        if self.draft is not None and self.draft.typed:
+            self.app.notify("Draft kept: open the form again to go on", timeout=4)
+        self.dismiss()
 
 
 def when(at: Any) -> str:

@@ -137,6 +137,9 @@ class ContactForm(FollowupForm):
         yield TextBox(placeholder="Note (needed if declined or unsafe)", id="vc-note")
         yield TextBox(placeholder="When: YYYY-MM-DD HH:MM (blank for now)", id="vc-when")
 
+    def draft_name(self) -> str:
+        return f"contact:{self.due.key}"
+
     def on_mount(self) -> None:
         self.query_one("#vc-method").focus()
 
@@ -155,7 +158,7 @@ class ContactForm(FollowupForm):
             self.status(f"Not saved: {exc}")
             return
         self.app.notify("Contact recorded.")
-        self.dismiss()
+        self.saved()
 
 
 class OutcomeForm(FollowupForm):
@@ -176,6 +179,9 @@ class OutcomeForm(FollowupForm):
         yield TextBox(placeholder="Reason (needed unless charged or bailed)", id="oc-reason")
         yield TextBox(placeholder="Decided: YYYY-MM-DD HH:MM (blank for now)", id="oc-when")
 
+    def draft_name(self) -> str:
+        return f"outcome:{self.incident_id}"
+
     def on_mount(self) -> None:
         self.query_one("#oc-outcome").focus()
 
@@ -193,4 +199,4 @@ class OutcomeForm(FollowupForm):
             self.status(f"Not saved: {exc}")
             return
         self.app.notify("Outcome recorded; the victim's contact is now due.")
-        self.dismiss()
+        self.saved()

@@ -147,6 +147,9 @@ class DvdsApplicationForm(FollowupForm):
             )
             yield TextBox(placeholder="Received: YYYY-MM-DD HH:MM (blank for now)", id="da-when")
 
+    def draft_name(self) -> str:
+        return "dvds_application"
+
     def on_mount(self) -> None:
         self.query_one("#da-route").focus()
 
@@ -175,7 +178,7 @@ class DvdsApplicationForm(FollowupForm):
             return
         urgent = " Imminent risk: safeguard now." if row.imminent_risk else ""
         self.app.notify(f"{row.reference} logged.{urgent}")
-        self.dismiss()
+        self.saved()
 
 
 class DvdsStepForm(FollowupForm):
@@ -211,6 +214,9 @@ class DvdsStepForm(FollowupForm):
         yield TextBox(placeholder="Note or reason", id="ds-note")
         yield TextBox(placeholder="Done: YYYY-MM-DD HH:MM (blank for now)", id="ds-when")
 
+    def draft_name(self) -> str:
+        return f"dvds_step:{self.application.record.id}:{self.step}"
+
     def on_mount(self) -> None:
         target = "#ds-outcome" if STEP_OUTCOMES.get(self.step) else "#ds-note"
         self.query_one(target).focus()
@@ -230,4 +236,4 @@ class DvdsStepForm(FollowupForm):
             self.status(f"Not saved: {exc}")
             return
         self.app.notify(f"{STEPS[self.step]} recorded.")
-        self.dismiss()
+        self.saved()

@@ -16,7 +16,7 @@ from firstresponse.supervision.high_risk import (
     record_high_risk_review,
 )
 from firstresponse.supervision.terminal import high_risk_queue, read_case
-from firstresponse.tui.screens.followup.base import FollowupList, FollowupScreen, when
+from firstresponse.tui.screens.followup.base import FollowupForm, FollowupList, when
 from firstresponse.tui.screens.followup.forms import choice, read
 from firstresponse.tui.widgets.marked_table import MarkedTable
 from firstresponse.tui.widgets.picker import Picker
@@ -72,9 +72,9 @@ class HighRiskQueueScreen(FollowupList):
 LEVELS = [(level.value.title(), level.value) for level in RiskLevel]
 
 
-class HighRiskReviewScreen(FollowupScreen):
+class HighRiskReviewScreen(FollowupForm):
     """The case read-only above a short form: confirm or regrade, reason, actions, feedback,
-    escalation. Ctrl+S saves and sends the feedback; Esc goes back unsaved."""
+    escalation. Ctrl+S saves and sends the feedback; Esc goes back, the typing kept."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save review", priority=True),
@@ -115,6 +115,9 @@ class HighRiskReviewScreen(FollowupScreen):
                 id="hr-escalate",
             )
 
+    def draft_name(self) -> str:
+        return f"high_risk_review:{self.submission.incident_id}"
+
     def on_mount(self) -> None:
         self.query_one("#hr-decision", Picker).focus()
 
@@ -136,4 +139,4 @@ class HighRiskReviewScreen(FollowupScreen):
             return
         sent = f"; escalated to {ESCALATIONS[review.escalate_to]}" if review.escalate_to else ""
         self.app.notify(f"Review saved: {review.level_after} risk{sent}.")
-        self.dismiss()
+        self.saved()

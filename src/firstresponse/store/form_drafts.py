@@ -1,0 +1,56 @@
+"""What an officer has typed into a form and not yet saved, kept in this terminal's store.
+
+A checklist is a draft `Assessment` from its first answer (`attendance.drafts`). The other
+forms (a new call before it is opened, a DVDS application, a contact, a case outcome, a
+high-risk review) save nothing until the officer does; until then what they typed is kept
+here, one draft per officer and form, so Escape, ctrl+q, the idle lock or a crash loses
+none of it and the form opens again with it. Local to the terminal: never synced.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime
+from sqlmodel import Field, SQLModel
+
+from firstresponse.records.base import utcnow
+from firstresponse.store.engine import Store
+
+
+class FormDraft(SQLModel, table=True):
+    """One officer's unsaved typing in one form (`form` names the form and its record)."""
+
+    __tablename__ = "form_draft"
+
+    author: str = Field(primary_key=True)
+    form: str = Field(primary_key=True)
+    fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime, nullable=False))
+
+
+def keep(store: Store, author: str, form: str, fields: dict[str, str]) -> None:
+    """Keep what is typed now (a form with nothing typed keeps no draft)."""
+    with store.session() as db:
+        found = db.get(FormDraft, (author, form))
+        if not any(fields.values()):
+            if found is not None:
+                db.delete(found)
+            return
+        if found is None:
+            found = FormDraft(author=author, form=form)
+        found.fields, found.updated_at = dict(fields), utcnow()
+        db.add(found)
+
+
+def kept(store: Store, author: str, form: str) -> dict[str, str]:
+    """What was typed into the form and not saved ({} when nothing)."""
+    with store.session() as db:
+        found = db.get(FormDraft, (author, form))
+        return {str(k): str(v) for k, v in (found.fields if found else {}).items()}
+
+
+def drop(store: Store, author: str, form: str) -> None:
+    """The form was saved (or its typing discarded): no draft left."""
+    keep(store, author, form, {})
