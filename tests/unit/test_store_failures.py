@@ -89,8 +89,13 @@ def test_a_damaged_store_is_one_line_and_left_as_it_was(
     assert path.read_bytes() == before
 
 
+@pytest.mark.parametrize("how", ["folder", "cut"])
 def test_the_terminal_start_says_the_same_in_one_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    good: Path,
+    tmp_path: Path,
+    how: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """The UI opens the store on a thread; it ends, and the command says why."""
     from firstresponse.commands import terminal
@@ -116,8 +121,10 @@ def test_the_terminal_start_says_the_same_in_one_line(
         "terminal_app",
         lambda settings, demo=False: App(lambda: terminal.open_store(settings)),
     )
-    assert main(["--db", str(tmp_path)]) == 2
-    assert "is a folder, not a store file" in one_line(capsys)
+    path = tmp_path if how == "folder" else damage(good, tmp_path, how)
+    assert main(["--db", str(path)]) == 2
+    said = "is a folder, not a store file" if how == "folder" else "is damaged or cut short"
+    assert said in one_line(capsys)
 
 
 def test_an_import_onto_a_full_disk_is_one_line_and_resumes(

@@ -76,11 +76,13 @@ class Store:
 
     def __init__(self, path: Path, key: str = "", migrate: bool = True) -> None:
         from firstresponse.store.audit_head import head_path, keep_head
-        from firstresponse.store.failures import StoreError, explain, folder_given
+        from firstresponse.store.failures import StoreError, cut_short, explain, folder_given
 
         self.path = path
         if path.is_dir():
             raise StoreError(folder_given(path))
+        if short := cut_short(path):
+            raise StoreError(short)
         try:
             self.engine = make_engine(path, key)
             if migrate and not at_head(self.engine):

@@ -48,6 +48,26 @@ def disk_full(path: Path | None) -> str:
     )
 
 
+def cut_short(path: Path) -> str | None:
+    """Why a plain store file is shorter than its own header says it is (a copy or a disk
+    cut off part-way), read from the header alone; None when it is not, or cannot tell."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError:
+        return None
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        return None
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    counted = header[24:28] == header[92:96]  # the header's page count is kept up to date
+    if counted and pages and size < pages * page_size:
+        return damaged(path, f"the file holds {size:,} bytes of {pages * page_size:,}")
+    return None
+
+
 def explain(exc: BaseException, path: Path | None = None) -> str | None:
     """The plain line for `exc` if it is one of the store's known failures, else None."""
     if isinstance(exc, StoreError):
