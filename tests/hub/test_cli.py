@@ -20,7 +20,7 @@ def test_enrol_list_revoke_then_sync_is_refused(
     db = ["--hub-db", hub.target]
     assert main(["devices", "enrol", "MDT-9", "--as", "AD4001", *db]) == 0
     token = capsys.readouterr().out.strip().splitlines()[1]  # the line after "shown once"
-    assert main(["devices", "enrol", "MDT-9", "--as", "PC2001", *db]) == 2
+    assert main(["devices", "enrol", "MDT-9", "--as", "PC2001", *db]) == 1
     assert "may not manage devices" in capsys.readouterr().err
 
     store_path = tmp_path / "t.db"

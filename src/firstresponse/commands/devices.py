@@ -19,7 +19,7 @@ from firstresponse.commands.databases import (
     hub_target,
     open_hub,
 )
-from firstresponse.commands.officer import add_officer_options, sign_in
+from firstresponse.commands.officer import add_officer_options, refused, sign_in
 
 
 def setup_line(hub_url: str, token: str) -> str:
@@ -97,9 +97,8 @@ def run(args: argparse.Namespace) -> int:
     except admin.AdminError as exc:
         print(f"firstresponse devices: {exc}", file=sys.stderr)
         return 1
-    except PermissionError as exc:  # not signed in, sign-in refused, or not an admin
-        print(f"firstresponse devices: {exc}", file=sys.stderr)
-        return 2
+    except PermissionError as exc:
+        return refused("devices", exc)
     finally:
         engine.dispose()
 

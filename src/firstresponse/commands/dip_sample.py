@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
-from firstresponse.commands.officer import add_officer_options, sign_in
+from firstresponse.commands.officer import add_officer_options, refused, sign_in
 from firstresponse.commands.periods import add_period_options
 
 
 def run(args: argparse.Namespace) -> int:
     from firstresponse.commands.terminal import open_store
-    from firstresponse.security.permissions import Action, PermissionDenied
+    from firstresponse.security.permissions import Action
     from firstresponse.supervision import draw
     from firstresponse.supervision.cases import window
 
@@ -23,12 +22,8 @@ def run(args: argparse.Namespace) -> int:
         with store.session() as db:
             try:
                 collar = sign_in(db, args, Action.DIP_SAMPLE).collar
-            except PermissionDenied as exc:
-                print(f"firstresponse dip-sample: {exc}", file=sys.stderr)
-                return 1
-            except PermissionError as exc:  # not signed in, or sign-in refused
-                print(f"firstresponse dip-sample: {exc}", file=sys.stderr)
-                return 2
+            except PermissionError as exc:
+                return refused("dip-sample", exc)
             sample = draw(db, start, end, rate=args.rate, seed=args.seed, created_by=collar)
             data = {"id": sample.id, "seed": sample.seed, "rate": sample.rate,
                     "from": args.start.isoformat(), "to": args.end.isoformat(),

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-from firstresponse.commands.officer import add_officer_options, sign_in
+from firstresponse.commands.officer import add_officer_options, refused, sign_in
 from firstresponse.commands.periods import add_period_options
 
 
 def run(args: argparse.Namespace) -> int:
     from firstresponse.commands.terminal import open_store
-    from firstresponse.security.permissions import PermissionDenied
     from firstresponse.supervision.cases import window
     from firstresponse.supervision.export import (
         FIGURE_COLUMNS,
@@ -36,12 +34,8 @@ def run(args: argparse.Namespace) -> int:
         with store.session() as db:
             try:
                 data = export_for(db, sign_in(db, args), start, end)
-            except PermissionDenied as exc:
-                print(f"firstresponse export: {exc}", file=sys.stderr)
-                return 1
-            except PermissionError as exc:  # not signed in, or sign-in refused
-                print(f"firstresponse export: {exc}", file=sys.stderr)
-                return 2
+            except PermissionError as exc:
+                return refused("export", exc)
     finally:
         store.close()
     out: Path | None = Path(args.out) if args.out else None

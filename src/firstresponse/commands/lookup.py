@@ -9,7 +9,7 @@ import json
 import sys
 from typing import Any
 
-from firstresponse.commands.officer import add_officer_options, sign_in
+from firstresponse.commands.officer import add_officer_options, refused, sign_in
 
 
 def _query(args: argparse.Namespace) -> Any:
@@ -84,9 +84,8 @@ def run(args: argparse.Namespace) -> int:
         with store.session() as db:
             try:
                 officer = sign_in(db, args, Action.LOOKUP)
-            except PermissionError as exc:  # not signed in, refused, or not allowed
-                print(f"firstresponse lookup: {exc}", file=sys.stderr)
-                return 2
+            except PermissionError as exc:
+                return refused("lookup", exc)
             rows = [_as_dict(m) for m in search(db, query, args.limit)]
             asked = {
                 "name": query.name,

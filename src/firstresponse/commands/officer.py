@@ -66,3 +66,12 @@ def sign_in(db: Session, args: argparse.Namespace, action: Action | None = None)
     serialise_audit(db)  # a failed attempt is audited: one chain on a shared hub database
     user = authenticate(db, collar, pin)
     return require(user, action) if action is not None else user
+
+
+def refused(verb: str, exc: PermissionError) -> int:
+    """Say why the officer may not run `verb`; the exit code: 1 when their role does not
+    allow it, 2 when they are not signed in (no collar, no PIN, sign-in refused)."""
+    from firstresponse.security.permissions import PermissionDenied
+
+    print(f"firstresponse {verb}: {exc}", file=sys.stderr)
+    return 1 if isinstance(exc, PermissionDenied) else 2
