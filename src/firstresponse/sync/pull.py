@@ -22,7 +22,7 @@ from firstresponse.records.kinds import MODELS
 from firstresponse.store import Store
 from firstresponse.store.outbox import PENDING, note_hub_versions
 from firstresponse.sync.client import HubClient
-from firstresponse.sync.protocol import Change
+from firstresponse.sync.protocol import Change, PullResponse
 from firstresponse.sync.state import get_cursor, set_cursor
 
 #: The kinds the hub's feed sends terminals (hub.feed): every record kind but the hub's
@@ -118,6 +118,14 @@ def cursor_name(collar: str) -> str:
     return f"pull:{collar}" if collar else "pull"
 
 
+def file_page(db: Session, page: PullResponse, name: str) -> None:
+    """Apply a page and move the cursor `name` past it (one transaction: the caller's)."""
+    for change in page.changes:
+        apply(db, change)
+    note_hub_versions(db, hub_versions(page.changes))
+    set_cursor(db, page.cursor, name)
+
+
 def pull_changes(store: Store, client: HubClient, limit: int = 200, max_pages: int = 100) -> int:
     """Fetch and apply pages until the feed is exhausted; returns how many entries."""
     count, name = 0, cursor_name(client.collar)
@@ -126,10 +134,7 @@ def pull_changes(store: Store, client: HubClient, limit: int = 200, max_pages: i
             cursor = get_cursor(db, name)
         page = client.pull(cursor, limit)
         with store.session() as db:
-            for change in page.changes:
-                apply(db, change)
-            note_hub_versions(db, hub_versions(page.changes))
-            set_cursor(db, page.cursor, name)
+            file_page(db, page, name)
         count += len(page.changes)
         if not page.more:
             break

@@ -2,20 +2,25 @@
 
     stop = threading.Event()
     worker = SyncWorker(store, settings, SessionToken(collar, token), on_status=callback)
-    worker.run(stop)          # blocks: push, pull, sleep, repeat, until stop is set
+    worker.run(stop)          # blocks: sync, wait on the hub, repeat, until stop is set
     worker.wake()             # after saving a record, or the officer's "sync now" key
 
 One step pushes the outbox, pulls what is new, then brings the hub's view of this
 device's officers, the roster its lists name (sync.roster) and the records the hub holds
-waiting for a parent. While the hub cannot be reached, the worker waits a short,
-jittered delay (at most `RETRY_CAP` seconds) and asks the hub's health check, which
-needs no sign-in and costs the hub almost nothing, before it tries a full sync again:
-records waiting leave within seconds of the hub coming back. `on_status` is called from
-the worker's thread.
+waiting for a parent. Between steps the worker waits on the hub for this officer's next
+change (a pull with `wait`, sync.waiting): what arrives is filed at once; a saved record
+is pushed at once while that pull goes on waiting; a full step runs again every
+`REFRESH_EVERY` seconds. A hub that answers such a pull at once (one from before it held
+them) is asked every `sync_interval_seconds` instead. While the hub cannot be reached,
+the worker waits a short, jittered delay (at most `RETRY_CAP` seconds) and asks the
+hub's health check, which needs no sign-in and costs the hub almost nothing, before it
+tries a full sync again: records waiting leave within seconds of the hub coming back.
+`on_status` is called from the worker's thread.
 """
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections.abc import Callable
@@ -41,9 +46,12 @@ from firstresponse.sync.protocol import UserState
 from firstresponse.sync.pull import pull_changes
 from firstresponse.sync.push import push_outbox
 from firstresponse.sync.status import NO_HUB, SyncStatus
+from firstresponse.sync.waiting import WaitingPull, file_if_current
 
 RETRY_BASE = 1.0
 RETRY_CAP = 10.0  # seconds: the longest wait between attempts while the hub is away
+WAIT_ON_HUB = 25.0  # seconds a pull waits on the hub for a change (less up to a fifth)
+REFRESH_EVERY = 300.0  # seconds between full syncs while changes come by waiting pulls
 
 ClientFactory = Callable[[], HubClient]
 #: Applies the hub's view of this device's officers to the store (session.signin).
@@ -70,9 +78,10 @@ def sync_once(
     client: HubClient,
     previous: SyncStatus | None = None,
     on_users: UsersHook | None = None,
+    pull: bool = True,
 ) -> SyncStatus:
-    """Push the outbox, pull, refresh officers and held records; never raises for hub
-    trouble (the status says why)."""
+    """Push the outbox, pull (unless a waiting pull is doing it), refresh officers and held
+    records; never raises for hub trouble (the status says why)."""
     status = replace(previous or SyncStatus(), last_attempt=utcnow(), retry_in=None)
     try:
         if on_users is not None:
@@ -85,7 +94,7 @@ def sync_once(
         if report.stopped:
             status = _offline(status, report.stopped, report.auth_failed)
         else:
-            pulled = pull_changes(store, client)
+            pulled = pull_changes(store, client) if pull else 0
             roster.refresh(store, client)  # every officer's team, for lists and figures
             holding = client.held()
             with store.session() as db:
@@ -134,6 +143,10 @@ class SyncWorker:
         self._client_for: tuple[str, str] = ("", "")
         self._watcher = ConfigWatcher(settings) if watch_config else None
         self._wake = threading.Event()
+        self._asked = False  # wake() was called: someone wants a sync now
+        self._hub_waits = True  # the hub holds a pull with `wait` (see `_file`)
+        self._wait_failed = False
+        self._next_look = 0.0
         self._lock = threading.Lock()
         self.end_session = False  # sign out on the hub when `run` ends (the officer signed out)
 
@@ -148,6 +161,7 @@ class SyncWorker:
 
     def wake(self) -> None:
         """Sync as soon as possible (a record was just saved, or the officer asked)."""
+        self._asked = True
         self._wake.set()
 
     def sign_in_with(self, credentials: Credentials | SessionToken) -> None:
@@ -180,8 +194,9 @@ class SyncWorker:
                     self.credentials = None  # the client signs in once with it; then forgotten
             return self._client
 
-    def step(self) -> float:
-        """One sync; returns how long to wait before the next one."""
+    def step(self, pull: bool = True) -> float:
+        """One sync (without its pull while a waiting pull does that); returns how long
+        to wait before the next one."""
         if self._watcher is not None and self._watcher.refresh():
             self.backoff.reset()
         configured = bool(self.settings.hub_url) or self._factory is not None
@@ -194,7 +209,9 @@ class SyncWorker:
                 away = self.status.connected is False and not self.status.auth_failed
                 if away and not client.health():  # still away: say why it was lost
                     raise NetworkFailure(self.status.last_error or "hub unreachable")
-                self.status = sync_once(self.store, client, self.status, self.on_users)
+                if away:
+                    self._hub_waits = True  # back, perhaps upgraded: try a waiting pull again
+                self.status = sync_once(self.store, client, self.status, self.on_users, pull)
             except SyncFailure as exc:  # e.g. not enrolled, or the hub still away
                 self.status = _offline(self.status, str(exc), isinstance(exc, AuthFailure))
         if self.status.auth_failed:
@@ -208,9 +225,12 @@ class SyncWorker:
         else:
             delay = self.backoff.next_delay()
         self.status = replace(self.status, retry_in=delay)
+        self._tell()
+        return delay
+
+    def _tell(self) -> None:
         if self.on_status is not None:
             self.on_status(self.status)
-        return delay
 
     def run(self, stop: threading.Event, max_steps: int | None = None) -> SyncStatus:
         """Loop until `stop` is set (or `max_steps` syncs have run)."""
@@ -221,19 +241,83 @@ class SyncWorker:
                 steps += 1
                 if max_steps is not None and steps >= max_steps:
                     break
-                self._wake.clear()
-                deadline = time.monotonic() + delay
-                while not (stop.is_set() or self._wake.is_set()):
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        break
-                    self._wake.wait(min(remaining, 0.25))
+                if self._may_wait_on_hub():
+                    self._wait_on_hub(stop)
+                else:
+                    self._sleep(stop, delay)
         finally:
             if self.end_session:
                 self.sign_out()
             with self._lock:
                 self._drop_client()
         return self.status
+
+    def _sleep(self, stop: threading.Event, delay: float) -> None:
+        """Until `delay` has passed, `stop` is set or someone asks for a sync."""
+        self._wake.clear()
+        self._asked = False
+        deadline = time.monotonic() + delay
+        while not (stop.is_set() or self._wake.is_set()):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            self._wake.wait(min(remaining, 0.25))
+
+    def _may_wait_on_hub(self) -> bool:
+        waited_well, self._wait_failed = not self._wait_failed, False
+        return bool(self.status.connected) and self._hub_waits and waited_well
+
+    def _wait_on_hub(self, stop: threading.Event) -> None:
+        """Sit in waiting pulls, filing what they bring and pushing what is saved, until a
+        full step is due (`REFRESH_EVERY`, more pages waiting, a failure, new settings)."""
+        refresh_at = time.monotonic() + REFRESH_EVERY
+        pending: WaitingPull | None = None
+        while not stop.is_set():
+            client = self._client
+            if client is None or not self.status.connected or self._settings_changed():
+                return
+            if pending is None:
+                if time.monotonic() >= refresh_at:
+                    return
+                wait = WAIT_ON_HUB * random.uniform(0.8, 1.0)  # a fleet's pulls drift apart
+                pending = WaitingPull.start(self.store, client, wait, self._wake.set)
+            self._wake.wait(0.25)
+            self._wake.clear()
+            asked, self._asked = self._asked, False
+            if asked:  # a record saved, or the officer's key: push now, the pull waits on
+                self.step(pull=False)
+            if pending.done:
+                if not self._file(pending, client):
+                    return
+                pending = None
+
+    def _file(self, pending: WaitingPull, client: HubClient) -> bool:
+        """File what a waiting pull brought; whether to go on waiting."""
+        if pending.failure is not None or pending.page is None:
+            self._wait_failed = True  # a full step says what is wrong, then a pause
+            return False
+        if not pending.held:
+            self._hub_waits = False  # a hub that answers at once: ask it on the interval
+            return False
+        filed = file_if_current(self.store, client.collar, pending)
+        if filed is None:  # a full step moved the cursor meanwhile: it pulls the rest
+            return False
+        self.status = replace(self.status, last_success=utcnow(), pulled=self.status.pulled + filed)
+        if filed:
+            with self.store.session() as db:
+                self.status = self.status.with_counts(db)
+            self._tell()
+        return not pending.page.more
+
+    def _settings_changed(self) -> bool:
+        """A hub address or device token written meanwhile (checked at most once a second)."""
+        if self._watcher is None or time.monotonic() < self._next_look:
+            return False
+        self._next_look = time.monotonic() + 1.0
+        if self._watcher.refresh():
+            self.backoff.reset()
+            return True
+        return False
 
     def sign_out(self) -> None:
         """End the officer's session on the hub: noted in the store, then sent; if the hub
