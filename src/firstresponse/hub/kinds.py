@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, create_model
 from sqlmodel import SQLModel
 
 from firstresponse.records import User
-from firstresponse.records.kinds import MODELS, Kind
+from firstresponse.records.kinds import MODELS, Kind, fields_of
 from firstresponse.security.permissions import Action, allowed
 
 
@@ -36,7 +36,7 @@ class KindSpec:
         table: Any = self.model.__table__  # type: ignore[attr-defined]
         parents = tuple((fk.parent.name, fk.column.table.name) for fk in table.foreign_keys)
         object.__setattr__(self, "body", body_model(self.model))
-        object.__setattr__(self, "fields", frozenset(self.model.model_fields))
+        object.__setattr__(self, "fields", fields_of(self.name))
         object.__setattr__(self, "columns", tuple(column.name for column in table.columns))
         object.__setattr__(self, "parents", parents)  # (column, table it refers to)
         object.__setattr__(self, "table", str(table.name))

@@ -2,7 +2,8 @@
 
 An outbox envelope, the hub's ingest and its feed name a record by its kind. The kind of
 a record follows from its type (`kind_of`), so no caller spells it out; the names are
-those stored in outbox rows and spoken by the hub protocol, and never change.
+those stored in outbox rows and spoken by the hub protocol, and never change. Each kind
+declares its fields (`fields_of`): its table's columns.
 """
 
 from __future__ import annotations
@@ -91,6 +92,13 @@ def kind_of(record: SQLModel) -> Kind:
     if kind is None:
         raise TypeError(f"{type(record).__name__} is not a record kind the hub takes")
     return kind
+
+
+def fields_of(kind: str) -> frozenset[str]:
+    """The fields a record of `kind` has on the wire: its table's columns, and no others
+    (the hub refuses any other by name; an unknown kind has none)."""
+    model = _BY_NAME.get(kind)
+    return frozenset(model.model_fields) if model is not None else frozenset()
 
 
 def model_of(kind: str) -> type[SQLModel] | None:
