@@ -19,6 +19,7 @@ from firstresponse.security import audit
 from firstresponse.security.users import SignInError
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.login import LoginScreen, sign_in
+from firstresponse.tui.widgets.sign_in_notice import SignInNotice
 from firstresponse.tui.widgets.type_ahead import TextBox
 
 
@@ -74,7 +75,7 @@ class LockScreen(ModalScreen[None]):
             yield Label("Your work is kept, hidden behind this screen.", classes="hint")
             yield Label("ctrl+o signs out instead (unsaved work is lost).", classes="hint")
             yield TextBox(placeholder="PIN", id="unlock-pin", password=True, max_length=8)
-            yield Label("", id="lock-error", classes="error")
+            yield SignInNotice(id="lock-error")
 
     def on_mount(self) -> None:
         self.query_one("#unlock-pin", Input).focus()
@@ -90,7 +91,8 @@ class LockScreen(ModalScreen[None]):
                 self.notify(str(exc), severity="error", timeout=10)
                 sign_out(self.app)
                 return
-            self.query_one("#lock-error", Label).update(str(exc)[:1].upper() + str(exc)[1:])
+            notice = self.query_one("#lock-error", SignInNotice)
+            notice.refused(str(exc), exc.attempts_left, exc.wait_seconds)
             return
         self.app.user = user
         record(self.app, user, "session.unlock")

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Header, Input, Label
 
 from firstresponse.config import hub_configured
 from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.widgets.sign_in_notice import SignInNotice
 from firstresponse.tui.widgets.type_ahead import TextBox
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class LoginScreen(Screen[None]):
             yield TextBox(placeholder="e.g. PC2001", id="collar", enter_moves_on=True)
             yield Label("PIN, then Enter to sign in", classes="hint")
             yield TextBox(placeholder="4 to 8 digits", id="pin", password=True, max_length=8)
-            yield Label("", id="login-error", classes="error")
+            yield SignInNotice(id="login-error")
             if self.app.demo:
                 yield Label(DEMO_USERS, id="demo-users", classes="hint")
             settings = self.app.settings
@@ -74,7 +75,7 @@ class LoginScreen(Screen[None]):
         self.query_one("#collar", Input).focus()
 
     def _error(self, message: str) -> None:
-        self.query_one("#login-error", Label).update(message)
+        self.query_one("#login-error", SignInNotice).say(message)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         from firstresponse.security.users import SignInError
@@ -102,7 +103,8 @@ class LoginScreen(Screen[None]):
             signed = sign_in_officer(self.app, collar, pin)
         except SignInError as exc:
             pin_input.value = ""
-            self._error(str(exc)[:1].upper() + str(exc)[1:].rstrip(".") + ".")
+            notice = self.query_one("#login-error", SignInNotice)
+            notice.refused(str(exc), exc.attempts_left, exc.wait_seconds)
             if exc.locked:
                 collar_input.value = ""
                 collar_input.focus()
