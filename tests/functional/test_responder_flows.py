@@ -138,9 +138,12 @@ async def test_status_bar_runs_sync_when_a_hub_is_set(settings: Settings, store:
         for _ in range(40):
             await settle(pilot)
             text = str(app.screen.query_one(StatusBar).render())
-            if "unreachable" in text:
+            if "hub not answering since" in text:
                 break
-        assert "offline" in text and "(no hub set)" not in text
+        assert "Sync: hub not answering since " in text and "(no hub set)" not in text
+        assert "unreachable" not in text and "Errno" not in text  # words, not the error
+    log = (settings.log_dir / "terminal.log").read_text()
+    assert "sync: hub unreachable" in log  # the detail is in the terminal's log
 
 
 async def test_attending_an_incident_not_sent_to_me(settings: Settings, store: Store) -> None:

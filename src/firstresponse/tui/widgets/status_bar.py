@@ -12,27 +12,48 @@ a call handler sends leaves in about a second whichever screen saved it.
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+
 from textual import getters
 from textual.message import Message
 from textual.widgets import Static
 from textual.worker import Worker
 
-from firstresponse.sync.status import SyncStatus
+from firstresponse.sync.status import SyncStatus, clock
 from firstresponse.tui.app import FirstResponseApp
 
 WIDTH = 78  # 80 columns less the bar's padding
 KEY_HINT = "F9 sync now"
 
 
+def words(status: SyncStatus) -> str:
+    """The state in words: a hub that does not answer is "hub not answering since 22:45"
+    (the error itself goes to the terminal's log, `log_sync_error`), never the raw error."""
+    if status.configured and status.connected is False and not status.auth_failed:
+        since = clock(status.offline_since or status.last_attempt)
+        return f"hub not answering since {since}" + status.label[len(status.state) :]
+    return status.label
+
+
 def status_line(status: SyncStatus, width: int = WIDTH) -> str:
-    """The bar's text, cut to `width` with the sync key kept at the right."""
+    """The bar's text, cut at a word to `width` with the sync key kept at the right."""
     room = width - len(KEY_HINT) - 2
-    text = f"Sync: {status.label}"
-    if status.last_error and not status.connected and status.configured:
-        text += f" · {status.last_error}"
+    text = f"Sync: {words(status)}"
     if len(text) > room:
-        text = text[: room - 1] + "…"
+        cut = text[: room - 1]
+        text = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ·") + "…"
     return f"{text:<{room}}  {KEY_HINT}"
+
+
+def log_sync_error(log_dir: Path, error: str) -> None:
+    """Append the hub's error, with the time, to the terminal's log (`terminal.log`)."""
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        with (log_dir / "terminal.log").open("a", encoding="utf-8") as log:
+            log.write(f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S%z} sync: {error}\n")
+    except OSError:
+        pass  # a log that cannot be written never stops the terminal
 
 
 class StatusBar(Static):
@@ -55,6 +76,7 @@ class StatusBar(Static):
         self._waiting = -1
         self._text = ""
         self._reading: Worker[SyncStatus] | None = None
+        self._logged = ""
 
     @property
     def text(self) -> str:
@@ -85,6 +107,9 @@ class StatusBar(Static):
     def show(self, status: SyncStatus) -> None:
         """Put `status` on the bar (repainted only if the words or the warning changed)."""
         width = max(self.size.width, 40) if self.size.width else WIDTH
+        if status.last_error and status.last_error != self._logged:
+            log_sync_error(self.app.settings.log_dir, status.last_error)
+        self._logged = status.last_error
         text = status_line(status, width)
         if text != self._text:
             self._text = text
