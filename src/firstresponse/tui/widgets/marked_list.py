@@ -21,8 +21,17 @@ class MarkedList(OptionList):
         self._marked: int | None = None
 
     def set_options_text(self, items: list[tuple[str, str | None]]) -> None:
-        """Replace the options with (text, id) pairs, keeping the highlight where it was."""
+        """Replace the options with (text, id) pairs, keeping the highlight on the option the
+        officer was on (by its id, wherever new rows put it; else at the same place)."""
         keep = self.highlighted
+        was = (
+            self.get_option_at_index(keep).id
+            if keep is not None and keep < self.option_count
+            else None
+        )
+        ids = [oid for _, oid in items]
+        if was is not None and was in ids:
+            keep = ids.index(was)
         self._prompts = [text for text, _ in items]
         self._marked = None
         self.clear_options()

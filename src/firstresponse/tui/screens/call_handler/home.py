@@ -54,6 +54,7 @@ class CallHandlerHome(Screen[None]):
     def action_refresh(self) -> None:
         table = self.query_one(DataTable)
         row = table.cursor_row
+        was = _row_key(table, row)
         table.clear()
         for call in shift_call_lines(self.app.context.store):
             grade = (call.grade or "not graded").replace("_", " ")
@@ -67,8 +68,10 @@ class CallHandlerHome(Screen[None]):
                 call.status,
                 key=call.incident_id,
             )
-        if table.row_count:
-            table.move_cursor(row=min(row, table.row_count - 1))
+        if table.row_count:  # the call the handler was on, wherever new calls put it
+            keys = [r.value for r in table.rows]
+            row = keys.index(was) if was in keys else min(row, table.row_count - 1)
+            table.move_cursor(row=row)
         count = table.row_count
         if self.resuming:
             return  # the hint says whose record is being fetched
@@ -140,3 +143,9 @@ class CallHandlerHome(Screen[None]):
         from firstresponse.tui.screens.followup.dvds import DvdsListScreen
 
         self.app.push_screen(DvdsListScreen())
+
+
+def _row_key(table: DataTable[object], row: int) -> str | None:
+    """The key of row `row` (None when there is no such row)."""
+    keys = list(table.rows)
+    return keys[row].value if 0 <= row < len(keys) else None
