@@ -39,7 +39,7 @@ WITH_ORDER = {"live_orders": 1, "orders_in_force": [ORDER]}
 
 # --- Versions -------------------------------------------------------------------------------
 def test_changed_checklists_have_new_versions() -> None:
-    assert (THRIVE.version, FIRST.version, RISK.version) == ("1.1", "2.1", "2.1")
+    assert (THRIVE.version, FIRST.version, RISK.version) == ("1.2", "2.1", "2.1")
 
 
 # --- Offences disclosed and positive action --------------------------------------------------
@@ -509,3 +509,21 @@ def test_old_answers_evaluate_against_the_new_versions() -> None:
     assert risk.risk_level == "medium" and risk.computed["risk_factor_count"] == 1
     assert "risk_lowered" in kinds(risk)  # strangulation now suggests high: the reason is asked
     assert not errors(risk)
+
+
+# --- THRIVE (issue 26, the declarative part) -------------------------------------------------
+@pytest.mark.parametrize(
+    ("role", "item", "answer"),
+    [("silent", "caller_can_talk", "yes"), ("child", "children_present", "no")],
+)
+def test_a_silent_call_or_a_child_caller_cannot_be_answered_away(
+    role: str, item: str, answer: str
+) -> None:
+    ev = evaluate(THRIVE, {**CALM, "caller_role": role, item: answer})
+    assert item in errors(ev)
+    assert item not in errors(evaluate(THRIVE, {**CALM, "caller_role": "victim", item: answer}))
+
+
+def test_ambulance_not_known_still_requests_one() -> None:
+    ev = evaluate(THRIVE, {**CALM, "injuries": "yes", "medical_help": "unknown"})
+    assert "ambulance" in {r.id for r in ev.referrals}
