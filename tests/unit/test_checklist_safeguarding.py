@@ -13,11 +13,14 @@ from firstresponse.attendance import FIRST_RESPONSE, RISK, submit
 from firstresponse.attendance.drafts import open_draft, save_answers
 from firstresponse.attendance.facts import facts_for
 from firstresponse.attendance.referrals import set_referral
+from firstresponse.calls.safety import record_safety_advice
 from firstresponse.checklist import Checklist, evaluate, load_checklists, with_fact_entries
 from firstresponse.config import Settings
 from firstresponse.demo.answers import first_response_answers, risk_answers
-from firstresponse.records import Decision, OrderKind, Person, ProtectiveOrder
+from firstresponse.records import Decision, OrderKind, Person, ProtectiveOrder, Role, User
 from firstresponse.store import Store
+from firstresponse.supervision.cases import load_case
+from firstresponse.supervision.sampling import must_check_reasons
 from tests.builders import assigned_incident
 
 OFFICER = "PC2001"
@@ -136,3 +139,25 @@ def test_a_stalking_protection_order_in_force_is_asked_about_like_any_order(
     cl = checklists[FIRST_RESPONSE]
     ev = evaluate(cl, with_fact_entries(cl, {}, facts), facts)
     assert "orders_in_force[0].breached" in {i.item for i in ev.missing_required}
+
+
+def test_safety_advice_not_given_reaches_the_dip_sample(
+    store: Store, checklists: dict[str, Checklist]
+) -> None:
+    cl = checklists["safety_advice"]
+    advice = {q.id: "yes" for q in cl.items if q.type == "yesno"}
+    answers = {**advice, "situation": ["injured"], "first_aid": "no",
+               "first_aid.reason": "Caller hung up before advice"}  # fmt: skip
+    with store.session() as db:
+        found = assigned_incident(db, OFFICER, ("Risks", []))
+        handler = User(collar="CH1001", name="Test Handler", role=Role.CALL_HANDLER)
+        db.add(handler)
+        db.flush()
+        record_safety_advice(db, handler, found.id, cl, answers)
+        db.flush()
+        case = load_case(db, found.id)
+    assert case is not None
+    assert [d["kind"] for d in case.result("safety_advice")["decisions"]] == [
+        "safety_advice_not_given"
+    ]
+    assert must_check_reasons(case) == ["reduced_protection"]

@@ -107,7 +107,8 @@ def must_check_reasons(case: Case) -> list[str]:
     if risk_not_assessed(case, kinds):
         reasons.append("risk_not_assessed")
     unreviewed = {d.kind for d in case.decisions if not d.reviewed} - RAISING_KINDS
-    if unreviewed and not reasons:  # BWV off, a child not seen, no arrest without a crime ...
+    advice = case.result("safety_advice").get("decisions") or []  # no Decision rows of its own
+    if (unreviewed or advice) and not reasons:  # BWV off, a child not seen, advice not given ...
         reasons.append("reduced_protection")
     return reasons
 
