@@ -32,7 +32,8 @@ def _seed(store: Store) -> None:
         a = incident(db, "A", utc(2026, 1, 6, 20), victim=repeat, grade="immediate",
                      crime_recorded=True, arrest_made=True)  # fmt: skip
         submitted(db, a, "first_response", utc(2026, 1, 6, 22),
-                  answers={"arrived_at": "2026-01-06 20:12", "arrested": "yes"})  # fmt: skip
+                  answers={"arrived_at": "2026-01-06 20:12", "arrested": "yes",
+                           "orders_in_force": [{"_id": "o-1", "breached": "yes"}]})  # fmt: skip
         submitted(db, a, "risk", utc(2026, 1, 6, 22), result={"risk_level": "high"},
                   answers={"marac_referral": "yes", "breached_conditions": "yes"})  # fmt: skip
         db.add(ProtectiveOrder(kind="dvpn", subject_id=repeat.id, incident_id=a.id))
@@ -164,3 +165,16 @@ def test_issue_26_figures_follow_the_home_office_and_count_timeliness(store: Sto
     # the export counts up to the real clock, when every contact of January has fallen due
     assert exported["same_shift:late"] == 1 and exported["contacts:due"] >= f["contacts:due"]
     assert exported["encompass:due"] == 0 and exported["support_referral:on_time"] == 1
+
+
+def test_breaches_are_those_recorded_at_the_incident_not_the_history(store: Store) -> None:
+    with store.session() as db:
+        users(db)
+        ever = incident(db, "EVER", utc(2026, 1, 7), crime_recorded=True)
+        submitted(db, ever, "first_response", utc(2026, 1, 7, 2), answers={"arrested": "yes"})
+        submitted(db, ever, "risk", utc(2026, 1, 7, 2), answers={"breached_conditions": "yes"})
+        here = incident(db, "HERE", utc(2026, 1, 8), crime_recorded=True)
+        submitted(db, here, "first_response", utc(2026, 1, 8, 2),
+                  answers={"offences_disclosed": ["breach"]})  # fmt: skip
+        f = leaders_figures(db, START, END, NOW).overall
+    assert f["breaches"] == 1  # the history's "ever broken an order" is not this incident's

@@ -69,7 +69,7 @@ FIGURES: dict[str, str] = {
     "risk:not_assessed": "Risk level: not assessed",
     **{f"order:{k}": f"{k.upper()}s recorded" for k in ORDER_KINDS},
     "marac_referrals": "MARAC referrals made",
-    "breaches": "Breaches of orders or bail reported",
+    "breaches": "Incidents where a breach of an order or bail was recorded",
     "dvds:right_to_ask": "DVDS Right to Ask applications",
     "dvds:right_to_know": "DVDS Right to Know applications",
     "dvds:disclosed": "DVDS disclosures made",
@@ -130,6 +130,16 @@ def offences_recorded(case: Case) -> int:
     return max(1, len(offences))
 
 
+def breached_here(first: dict[str, Any]) -> bool:
+    """A breach of an order or bail recorded at this incident (not the history's "ever")."""
+    offences = first.get("offences_disclosed")
+    orders = first.get("orders_in_force")
+    return (isinstance(offences, list) and "breach" in offences) or any(
+        isinstance(o, dict) and o.get("breached") == "yes"
+        for o in (orders if isinstance(orders, list) else [])
+    )
+
+
 def arrested(case: Case, outcomes: list[str]) -> bool:
     """Arrested at the scene, or dealt with later (an arrest or voluntary attendance)."""
     at_scene = case.incident.arrest_made or case.answers("first_response").get("arrested") == "yes"
@@ -187,7 +197,7 @@ def case_facts(
     risk_answers = case.answers("risk")
     if risk_answers.get("marac_referral") == "yes":
         c["marac_referrals"] += 1
-    if risk_answers.get("breached_conditions") == "yes":
+    if breached_here(first):
         c["breaches"] += 1
     dob = victim.dob if victim is not None else None
     age = None
