@@ -191,19 +191,24 @@ async def idle(
     """Signed-in terminals polling every `interval` s for `seconds`: hub CPU and polls."""
     tally = Tally()
     async with client(url) as http:
-        await asyncio.gather(*(poll(http, t, tally) for t in fleet if t.session))  # catch up
-        tally = Tally()
 
         async def keep_polling(terminal: Terminal) -> None:
             await asyncio.sleep(random.uniform(0, interval))
             while True:
                 start = time.perf_counter()
-                await poll(http, terminal, tally)
-                tally.polls.append(time.perf_counter() - start)
+                try:
+                    await poll(http, terminal, tally)
+                except (RuntimeError, httpx.HTTPError):
+                    tally.gave_up += 1  # as a terminal would: try again next time
+                else:
+                    tally.polls.append(time.perf_counter() - start)
                 await asyncio.sleep(interval)
 
-        cpu_before, wall_before = cpu_seconds(server.proc.pid), time.perf_counter()
         pollers = [asyncio.create_task(keep_polling(t)) for t in fleet if t.session]
+        await asyncio.sleep(2 * interval)  # each has pulled what arrived at shift start
+        tally.polls.clear()
+        tally.requests = tally.retries = tally.gave_up = 0
+        cpu_before, wall_before = cpu_seconds(server.proc.pid), time.perf_counter()
         await asyncio.sleep(seconds)
         wall = time.perf_counter() - wall_before
         cpu = cpu_seconds(server.proc.pid) - cpu_before
@@ -218,6 +223,7 @@ async def idle(
         "hub_cores": cpu / wall,
         "poll_p99_ms": spread(tally.polls)["p99"],
         "retries": tally.retries,
+        "failed": tally.gave_up,
         "seconds": wall,
     }
 
@@ -255,18 +261,18 @@ def report_shift(args: Namespace, db: str, backend: str, work: Path) -> bool:
         try:
             with ConnectionWatch(target) as connections:
                 tally, wall = asyncio.run(shift_start(server.url, fleet, window, seed=28))
-            after = load()
-            quiet = None
+            found = outcome(tally, wall, fleet, target)
+            found["connections"] = connections.most
+            shown = print_shift(
+                backend, label, window, args.workers, found, f"{before} -> {load()}"
+            )
+            ok = shown and ok
             if label == "spread":
                 quiet = asyncio.run(idle(server.url, fleet, interval, args.idle_seconds, server))
+                print_idle(backend, interval, quiet)
         finally:
             server.stop()
-        found = outcome(tally, wall, fleet, target)
-        found["connections"] = connections.most
         drop_target(target)
-        ok = print_shift(backend, label, window, args.workers, found, f"{before} -> {after}") and ok
-        if quiet is not None:
-            print_idle(backend, interval, quiet)
     return ok
 
 
@@ -314,7 +320,7 @@ def print_idle(backend: str, interval: float, quiet: dict[str, float]) -> None:
     print(
         f"  polls answered {quiet['polls_per_s']:.0f}/s of {quiet['wanted_per_s']:.0f}/s wanted "
         f"({quiet['requests_per_s']:.0f} requests/s), poll p99 {quiet['poll_p99_ms']:.0f} ms, "
-        f"retries {quiet['retries']:.0f}"
+        f"retries {quiet['retries']:.0f}, polls failed {quiet['failed']:.0f}"
     )
     print(
         f"  hub CPU {quiet['hub_cores']:.2f} cores of {os.cpu_count()} (the baseline for "
