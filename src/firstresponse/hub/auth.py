@@ -42,6 +42,13 @@ class AuthError(Exception):
     """The request may not proceed (HTTP 401)."""
 
 
+class NotRecognised(AuthError):
+    """A wrong PIN, or a collar with no active officer (said alike): counted (hub.sessions)."""
+
+    def __init__(self) -> None:
+        super().__init__("collar number or PIN not recognised")
+
+
 @dataclass(frozen=True)
 class Principal:
     """The device and officer behind one request."""
@@ -99,7 +106,7 @@ def identify(engine: Engine, token: str | None, collar: str | None) -> Principal
             raise AuthError("device token unknown or revoked")
         user = db.exec(select(User).where(User.collar == collar.strip().upper())).first()
     if user is None or not user.active:
-        raise AuthError("collar number or PIN not recognised")
+        raise NotRecognised()
     if user.locked:
         raise AuthError(f"{user.collar} is locked: ask an admin")
     return Principal(device=device, user=user)
@@ -109,7 +116,7 @@ def settle(engine: Engine, user: User, pin: str, verified: bool) -> User:
     """Act on a PIN verification: raise AuthError for a wrong PIN (hub.sessions counts it),
     or return the user as stored (with a PIN hash redone at today's cost)."""
     if not verified:
-        raise AuthError("collar number or PIN not recognised")
+        raise NotRecognised()
     if user.failed_attempts or needs_rehash(user.pin_hash):
         values: dict[str, Any] = {"failed_attempts": 0}
         if needs_rehash(user.pin_hash):  # made at an older cost: redo it at the current one

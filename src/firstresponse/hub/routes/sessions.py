@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from firstresponse.hub import sessions
-from firstresponse.hub.auth import AuthError, verify_sign_in
+from firstresponse.hub.auth import AuthError, NotRecognised, verify_sign_in
 from firstresponse.hub.db import transaction
 from firstresponse.hub.deps import Who
 from firstresponse.hub.models import HubDevice, HubEnvelope
@@ -85,11 +85,11 @@ async def sign_in(
     await to_thread.run_sync(sessions.count_attempt, engine, device, collar)
     try:
         who = await verify_sign_in(engine, x_device_token, collar, body.pin)
-    except AuthError as exc:
-        if "not recognised" not in str(exc):  # locked or deactivated: not a wrong PIN
-            return JSONResponse(SignInProblem(detail=str(exc)).model_dump(), 401)
+    except NotRecognised:
         held = await to_thread.run_sync(sessions.throttle_for, engine, device, collar)
         return _refused(401, collar, held)
+    except AuthError as exc:  # locked by an admin: not a wrong PIN
+        return JSONResponse(SignInProblem(detail=str(exc)).model_dump(), 401)
     limits: sessions.SessionLimits = request.app.state.session_limits
     token, session, key_id = await to_thread.run_sync(
         sessions.open_session, engine, who.device, who.user, body.public_key, limits
