@@ -70,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
         # Longer than a client's idle keep-alive (httpx: 5 s), so the hub never closes a
         # connection just as a terminal sends its next request on it (which would fail).
         timeout_keep_alive=30,
+        # Pulls waiting on the hub (hub.wakeup) are answered empty this soon at shutdown.
+        timeout_graceful_shutdown=3,
     )
     return 0
 

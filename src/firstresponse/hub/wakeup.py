@@ -90,8 +90,15 @@ class Waiter:
     async def wait(self, seconds: float) -> str:
         """Why it woke ("" when `seconds` passed first); ready to wait again."""
         if seconds > 0 and not self._event.is_set():
-            with contextlib.suppress(TimeoutError):
+            try:
                 await asyncio.wait_for(self._event.wait(), seconds)
+            except TimeoutError:
+                pass
+            except asyncio.CancelledError:  # the server shutting down: answer, do not fail
+                task = asyncio.current_task()
+                if task is not None:
+                    task.uncancel()
+                return CLOSING
         reason = self.reason if self._event.is_set() else ""
         self._event.clear()
         self.reason = ""

@@ -9,13 +9,15 @@ One step pushes the outbox, pulls what is new, then brings the hub's view of thi
 device's officers, the roster its lists name (sync.roster) and the records the hub holds
 waiting for a parent. Between steps the worker waits on the hub for this officer's next
 change (a pull with `wait`, sync.waiting): what arrives is filed at once; a saved record
-is pushed at once while that pull goes on waiting; a full step runs again every
-`REFRESH_EVERY` seconds. A hub that answers such a pull at once (one from before it held
-them) is asked every `sync_interval_seconds` instead. While the hub cannot be reached,
-the worker waits a short, jittered delay (at most `RETRY_CAP` seconds) and asks the
-hub's health check, which needs no sign-in and costs the hub almost nothing, before it
-tries a full sync again: records waiting leave within seconds of the hub coming back.
-`on_status` is called from the worker's thread.
+(or the officer's key) brings a full step at once while that pull goes on waiting; one
+runs anyway every `REFRESH_EVERY` seconds (every interval while the hub holds records).
+A hub that answers such a pull at once (one from before it held them) is asked every
+`sync_interval_seconds` instead. While the hub cannot be reached, the worker waits a
+short, jittered delay (at most `RETRY_CAP` seconds) and asks the hub's health check,
+which needs no sign-in and costs the hub almost nothing, before it tries a full sync
+again: records waiting leave within seconds of the hub coming back. A revoked session
+or device ends the waiting pull with 401 within seconds (hub.wakeup). `on_status` is
+called from the worker's thread.
 """
 
 from __future__ import annotations
@@ -78,10 +80,9 @@ def sync_once(
     client: HubClient,
     previous: SyncStatus | None = None,
     on_users: UsersHook | None = None,
-    pull: bool = True,
 ) -> SyncStatus:
-    """Push the outbox, pull (unless a waiting pull is doing it), refresh officers and held
-    records; never raises for hub trouble (the status says why)."""
+    """Push the outbox, pull, refresh officers and held records; never raises for hub
+    trouble (the status says why)."""
     status = replace(previous or SyncStatus(), last_attempt=utcnow(), retry_in=None)
     try:
         if on_users is not None:
@@ -94,7 +95,7 @@ def sync_once(
         if report.stopped:
             status = _offline(status, report.stopped, report.auth_failed)
         else:
-            pulled = pull_changes(store, client) if pull else 0
+            pulled = pull_changes(store, client)
             roster.refresh(store, client)  # every officer's team, for lists and figures
             holding = client.held()
             with store.session() as db:
@@ -102,6 +103,8 @@ def sync_once(
                 parents = held_records.send_parents(db)
             if parents:
                 push_outbox(store, client)  # the hub files what waited as they arrive
+                with store.session() as db:
+                    held_records.replace_held(db, client.held())  # what still waits
             status = replace(
                 status,
                 connected=True,
@@ -194,9 +197,8 @@ class SyncWorker:
                     self.credentials = None  # the client signs in once with it; then forgotten
             return self._client
 
-    def step(self, pull: bool = True) -> float:
-        """One sync (without its pull while a waiting pull does that); returns how long
-        to wait before the next one."""
+    def step(self) -> float:
+        """One sync; returns how long to wait before the next one."""
         if self._watcher is not None and self._watcher.refresh():
             self.backoff.reset()
         configured = bool(self.settings.hub_url) or self._factory is not None
@@ -211,7 +213,7 @@ class SyncWorker:
                     raise NetworkFailure(self.status.last_error or "hub unreachable")
                 if away:
                     self._hub_waits = True  # back, perhaps upgraded: try a waiting pull again
-                self.status = sync_once(self.store, client, self.status, self.on_users, pull)
+                self.status = sync_once(self.store, client, self.status, self.on_users)
             except SyncFailure as exc:  # e.g. not enrolled, or the hub still away
                 self.status = _offline(self.status, str(exc), isinstance(exc, AuthFailure))
         if self.status.auth_failed:
@@ -269,8 +271,10 @@ class SyncWorker:
 
     def _wait_on_hub(self, stop: threading.Event) -> None:
         """Sit in waiting pulls, filing what they bring and pushing what is saved, until a
-        full step is due (`REFRESH_EVERY`, more pages waiting, a failure, new settings)."""
-        refresh_at = time.monotonic() + REFRESH_EVERY
+        full step is due (`REFRESH_EVERY`, or the interval while the hub holds records of
+        this terminal's; more pages waiting, a failure, new settings)."""
+        every = self.interval if self.status.held else REFRESH_EVERY
+        refresh_at = time.monotonic() + every
         pending: WaitingPull | None = None
         while not stop.is_set():
             client = self._client
@@ -284,8 +288,8 @@ class SyncWorker:
             self._wake.wait(0.25)
             self._wake.clear()
             asked, self._asked = self._asked, False
-            if asked:  # a record saved, or the officer's key: push now, the pull waits on
-                self.step(pull=False)
+            if asked:  # a record saved, or the officer's key: sync now, the pull waits on
+                self.step()
             if pending.done:
                 if not self._file(pending, client):
                     return
@@ -300,8 +304,8 @@ class SyncWorker:
             self._hub_waits = False  # a hub that answers at once: ask it on the interval
             return False
         filed = file_if_current(self.store, client.collar, pending)
-        if filed is None:  # a full step moved the cursor meanwhile: it pulls the rest
-            return False
+        if filed is None:  # a step pulled past it meanwhile: wait again from there
+            return True
         self.status = replace(self.status, last_success=utcnow(), pulled=self.status.pulled + filed)
         if filed:
             with self.store.session() as db:
