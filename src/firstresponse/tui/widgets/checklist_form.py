@@ -203,6 +203,10 @@ class LongAnswerBox(TypeAhead, TextArea):
         return await super().key_in(event)
 
 
+#: Characters a reason's question may have to be the box's own hint: a longer one is
+#: written above the box, wrapped, so "(required)" is never cut off at 80 columns.
+REASON_FITS = 60
+
 #: Up/down move between questions (inside a long text box they move its cursor instead).
 STEP_KEYS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     Binding("down", "app.focus_next", "Next question", show=False),
@@ -225,6 +229,8 @@ class ItemField(SingleLayout, Vertical):
         self.control: ChoiceField | Input | TextArea | None = None
         self.header: Static | None = None
         self.reason_box: Input | None = None
+        #: A reason's question too long for its box, wrapped above it ("(required)" seen).
+        self.reason_prompt: Static | None = None
         self._composed = False
         self._state: tuple[Any, ...] = ()
         #: What each text box showed when built: an event that merely reports this (Textual
@@ -242,7 +248,8 @@ class ItemField(SingleLayout, Vertical):
 
     def compose(self) -> ComposeResult:
         self._composed = True
-        yield from (w for w in (self.header, self.control, self.reason_box) if w is not None)
+        parts = (self.header, self.control, self.reason_prompt, self.reason_box)
+        yield from (w for w in parts if w is not None)
 
     def _mark(self, flagged: bool) -> str:
         return "!" if flagged else ("*" if self.item.required else " ")
@@ -293,14 +300,22 @@ class ItemField(SingleLayout, Vertical):
 
     def _reason_box(self) -> Input:
         self.shown["reason"] = self.reason
+        label = self.item.reason_label or "Reason"
+        if len(label) + len(" (required)") > REASON_FITS:
+            self.reason_prompt = Static(label, classes="cl-reason-prompt", markup=False)
         self.reason_box = AnswerBox(
             self.reason,
-            placeholder=self.item.reason_label or "Reason (required)",
+            placeholder=self._reason_placeholder(True),
             id=widget_id("r", self.path),
             classes="cl-reason",
             compact=True,
         )
         return self.reason_box
+
+    def _reason_placeholder(self, missing: bool) -> str:
+        """The box's hint: the question when it fits, else "the reason" (it is above)."""
+        label = "Type the reason" if self.reason_prompt else self.item.reason_label or "Reason"
+        return f"{label} (required)" if missing else label
 
     def show_state(self, view: View) -> None:
         """Markers, issue text and the reason box, from an evaluation (redrawn on change)."""
@@ -321,13 +336,18 @@ class ItemField(SingleLayout, Vertical):
             return
         if reason_shown and self.reason_box is None:
             box = self._reason_box()
-            if self._composed:  # else compose yields it
+            if self._composed:  # else compose yields them
+                if self.reason_prompt is not None:
+                    self.mount(self.reason_prompt)
                 self.mount(box)
+        if self.reason_prompt is not None:
+            self.reason_prompt.display = reason_shown
+            prompt = self.item.reason_label + (" (required)" if reason_missing else "")
+            self.reason_prompt.update(prompt)
         if self.reason_box is not None:
             self.reason_box.display = reason_shown
             self.reason_box.set_class(reason_missing, "-missing")
-            label = self.item.reason_label or "Reason"
-            self.reason_box.placeholder = f"{label} (required)" if reason_missing else label
+            self.reason_box.placeholder = self._reason_placeholder(reason_missing)
 
     def focus_target(self, reason_first: bool) -> Widget | None:
         if reason_first and self.reason_box is not None and self.reason_box.display:
@@ -511,6 +531,7 @@ class ChecklistForm(Widget):
     ChecklistForm Input, ChecklistForm TextArea { margin-left: 2; width: 1fr; }
     ChecklistForm Input { height: 1; }
     ChecklistForm Input.cl-reason { background: $warning 15%; }
+    ChecklistForm .cl-reason-prompt { margin-left: 2; height: auto; color: $text; }
     ChecklistForm Input.cl-reason.-missing { background: $error 25%; }
     ChecklistForm TextArea.cl-long { height: 4; }
     ChecklistForm .cl-entries { height: auto; }

@@ -149,13 +149,21 @@ class ChoiceField(SingleLayout, TypeAhead, Widget, can_focus=True):
         for n, option in self._options():
             focused = self.has_focus and n == self.cursor
             token = Text((CURSOR if focused else " ") + option)
+            if token.cell_len > width - 2:  # a long option: its own lines, counted in height
+                if row.cell_len > 2:
+                    lines.append(row)
+                wrapped = textwrap.wrap(token.plain, width - 2, subsequent_indent=" " * 5)
+                lines += [Text("  " + line) for line in wrapped]
+                row = Text("  ")
+                continue
             if row.cell_len > 2 and row.cell_len + len(GAP) + token.cell_len > width:
                 lines.append(row)
                 row = Text("  ")
             elif row.cell_len > 2:
                 row.append(GAP)
             row.append_text(token)
-        lines.append(row)
+        if row.cell_len > 2:
+            lines.append(row)
         if self.issue:
             lines += [Text(line) for line in _wrap(self.issue, width, "  ")]
         return lines

@@ -195,12 +195,16 @@ class TextBox(TypeAhead, Input):
 
     Its text is not selected as it takes the focus: the box takes it after the keys typed
     ahead into it, so the next key would replace them (and one key would wipe an answer).
-    A space typed into the empty box is dropped.
+    A space typed into the empty box is dropped. Once left, it shows the start of its text.
     """
 
     def __init__(self, *args: Any, enter_moves_on: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, select_on_focus=False, **kwargs)
         self.enter_moves_on = enter_moves_on
+
+    def on_blur(self) -> None:
+        """Left, the box shows the start of its text again (not its end scrolled in)."""
+        self.scroll_to(0, 0, animate=False, force=True, immediate=True)
 
     async def key_in(self, event: events.Key) -> bool:
         if event.key == "space" and not self.value:
