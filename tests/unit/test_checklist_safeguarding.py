@@ -161,3 +161,17 @@ def test_safety_advice_not_given_reaches_the_dip_sample(
         "safety_advice_not_given"
     ]
     assert must_check_reasons(case) == ["reduced_protection"]
+
+
+@pytest.mark.parametrize(
+    ("who", "decision"), [("suspect", False), ("victim", True), ("not_determined", True)]
+)
+def test_a_counter_allegation_asks_for_the_primary_perpetrator_and_why(
+    checklists: dict[str, Checklist], who: str, decision: bool
+) -> None:
+    cl = checklists[FIRST_RESPONSE]
+    ev = evaluate(cl, first_response_answers(counter_allegation="yes"))
+    wanted = {"primary_perpetrator", "primary_perpetrator_basis", "primary_perpetrator_account"}
+    assert wanted <= {i.item for i in ev.missing_required}
+    ev = evaluate(cl, first_response_answers(counter_allegation="yes", primary_perpetrator=who))
+    assert ("primary_perpetrator_unclear" in {d.kind for d in ev.decisions}) is decision

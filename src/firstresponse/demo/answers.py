@@ -47,6 +47,7 @@ def first_response_answers(**changes: Any) -> dict[str, Any]:
         "crime_recorded": "yes",
         "suspect_outcome": "charged_remanded",
         "suspect_workforce": "no",
+        "counter_allegation": "no",
         "interpreter_needed": "no",
         "contact_method": "phone",
         "contact_safety": "Own mobile, evenings only",
