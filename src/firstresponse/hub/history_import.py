@@ -6,8 +6,8 @@ and orders go into the hub's record tables and its lookup index, as `demo_hub` c
 demo's history there, so the hub's lookup finds them and serves their history. Each
 record a chunk adds also goes on the feed, in that chunk's transaction, as a record a
 terminal pushed would (`feed.for_stored`): control-room and supervisor terminals file the
-people, markers, incidents and children at their next pull (a restricted incident only
-where restricted records may be seen). Like the demo's history, imported records have no
+people, markers, incidents, children and orders at their next pulls (a restricted incident
+only where restricted records may be seen). Like the demo's history, imported records have no
 envelopes: no terminal sent them, so they carry no version.
 """
 
