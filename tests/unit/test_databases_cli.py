@@ -112,6 +112,9 @@ def test_only_the_hub_and_the_first_admin_make_one(
     assert main(["devices", "list", "--as", "AD4001", "--hub-db", "new/hub.db"]) == 0
     assert main(["devices", "list", "--as", "AD4001", "--hub-db", "other.db"]) == 2
     assert "collar number or PIN not recognised" in _one_line(capsys)
+    enrol = ["devices", "enrol", "MDT-1", "--as", "AD4001", "--hub-db", "new/hub.db"]
+    assert main([*enrol, "--hub-url", "hub.force.example"]) == 2  # a web address is wanted
+    assert "--hub-url is the hub's web address" in _one_line(capsys)
 
 
 @pytest.fixture
