@@ -2,15 +2,18 @@
 
 A protection notice authorised (DVPN, or DAPN where in force) and bail conditions set
 become `ProtectiveOrder` rows against the suspect, protecting the victim, so later lookups,
-briefings and the breach questions of the next attendance show them. Each order's id is
-derived from the incident and its kind: an amendment updates the same record (a new
-version in the outbox), never a second copy.
+briefings and the breach questions of the next attendance show them. A MARAC referral
+made in the risk checklist becomes a MARAC record against the suspect, protecting the
+victim, from the day of referral for the 12 months in which a new incident is a repeat
+MARAC. Nothing is recorded against the victim: without an identified suspect no order
+record is made. Each order's id is derived from the incident and its kind: an amendment
+updates the same record (a new version in the outbox), never a second copy.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from firstresponse.records import Incident, OrderKind, ProtectiveOrder
@@ -18,6 +21,8 @@ from firstresponse.records import Incident, OrderKind, ProtectiveOrder
 _NAMESPACE = uuid.UUID("5b0f7c1e-8f0e-4f51-9a55-6d1e3c0b9a21")
 NOTICE_KINDS = {"dvpn": OrderKind.DVPN, "dapn": OrderKind.DAPN}
 BAILED = ("charged_bailed", "bailed")
+#: A new incident within this time of a MARAC referral is a repeat MARAC (SafeLives).
+REPEAT_MARAC = timedelta(days=365)
 
 
 def order_id(incident_id: str, kind: str) -> str:
@@ -42,8 +47,9 @@ def _text(answers: dict[str, Any], key: str) -> str:
 
 def orders_made(incident: Incident, answers: dict[str, Any], on: date) -> list[ProtectiveOrder]:
     """The orders these (complete, submitted) first-response answers record as made."""
-    subject = incident.suspect_id or incident.victim_id
-    protected = incident.victim_id if incident.suspect_id else None
+    if not incident.suspect_id:
+        return []
+    subject, protected = incident.suspect_id, incident.victim_id
     made: list[ProtectiveOrder] = []
     notice = NOTICE_KINDS.get(answers.get("notice_scheme") or "")
     if notice is not None and answers.get("notice_decision") == "authorised":
@@ -78,3 +84,23 @@ def orders_made(incident: Incident, answers: dict[str, Any], on: date) -> list[P
             )
         )
     return made
+
+
+def marac_referred(
+    incident: Incident, risk_answers: dict[str, Any], on: date
+) -> list[ProtectiveOrder]:
+    """The MARAC referral the risk checklist records as made, as a MARAC record."""
+    if risk_answers.get("marac_referral") != "yes" or not incident.suspect_id:
+        return []
+    return [
+        ProtectiveOrder(
+            id=order_id(incident.id, OrderKind.MARAC.value),
+            kind=OrderKind.MARAC.value,
+            subject_id=incident.suspect_id,
+            protected_id=incident.victim_id,
+            incident_id=incident.id,
+            detail=f"Referred to MARAC after {incident.reference}; listing to follow",
+            starts_on=on,
+            ends_on=on + REPEAT_MARAC,
+        )
+    ]

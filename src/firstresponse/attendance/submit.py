@@ -22,7 +22,7 @@ from firstresponse.attendance.drafts import (
     drafts_for,
     submitted_for,
 )
-from firstresponse.attendance.orders import orders_made
+from firstresponse.attendance.orders import marac_referred, orders_made
 from firstresponse.attendance.referrals import decided, referral_choices
 from firstresponse.checklist import Checklist, Evaluation, evaluate, reason_key
 from firstresponse.records import (
@@ -303,10 +303,13 @@ def _outcome(incident: Incident, first: dict[str, Any] | None, risk: str | None)
     incident.status = "attended"
 
 
-def _orders(db: Session, incident: Incident, answers: dict[str, Any], priority: int) -> None:
-    """Orders made at or after the scene, as order records in the outbox (see `orders`)."""
+def _orders(
+    db: Session, incident: Incident, answers: dict[str, Any], risk: dict[str, Any], priority: int
+) -> None:
+    """Orders made at or after the scene and a MARAC referral, as order records in the
+    outbox (see `orders`)."""
     on = _day_of(incident.occurred_at)
-    for order in orders_made(incident, answers, on):
+    for order in orders_made(incident, answers, on) + marac_referred(incident, risk, on):
         held = db.get(ProtectiveOrder, order.id)
         if held is not None:
             if held.model_dump() == order.model_dump():
@@ -408,8 +411,8 @@ def submit_in(
 
     final_risk = risk_ev.computed.get("risk_level") if risk_ev else None
     _outcome(incident, answers if first else None, final_risk)
-    if first is not None and answers is not None:
-        _orders(db, incident, answers, priority)
+    risk_draft = next((d for d in drafts if d.checklist_id == RISK), None)
+    _orders(db, incident, answers or {}, risk_draft.answers if risk_draft else {}, priority)
     enqueue_change(db, incident, priority, floor=ATTENDED_VERSION)
     for assignment in db.exec(
         select(Assignment).where(
