@@ -115,3 +115,24 @@ async def test_a_long_reason_question_is_shown_whole_with_required() -> None:
         shown = " ".join(line.text.strip() for line in lines)
         assert shown.endswith("(required)") and "who will see them and when?" in shown
         assert seen.reason_box.placeholder == "Type the reason (required)"
+
+
+async def test_the_contacts_list_fits_80_columns_in_whole_words(settings, store) -> None:
+    from textual.widgets import DataTable
+
+    from firstresponse.tui.app import FirstResponseApp
+    from tests.functional.test_followup_contacts import _open_list, _seed
+
+    _seed(store)
+    app = FirstResponseApp(settings, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_list(pilot, app)
+        table = screen.query_one("#vc-list", DataTable)
+        await pilot.pause()
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # no cut
+        for index, due in enumerate(screen.items):
+            shown = str(table.get_row_at(index)[-1])
+            assert len(shown) > 16  # more than "Tell the victim…"
+            whole = shown.removesuffix("…").rstrip()
+            assert due.what.startswith(whole)
+            assert len(whole) == len(due.what) or due.what[len(whole)] == " "  # at a word

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from textwrap import shorten
 from typing import Any
 
 from textual import getters
@@ -70,6 +72,16 @@ class FollowupList(FollowupScreen):
     def action_refresh(self) -> None:
         raise NotImplementedError
 
+    def fill(self, rows: Sequence[tuple[str, ...]]) -> None:
+        """Put `rows` (one cell per column) in the table, the last column cut at a word to
+        the room the others leave at 80 columns, so no header or cell is cut mid-word."""
+        table = self.query_one(f"#{self.TABLE}", DataTable)
+        table.clear()
+        room = last_column_room(self.COLUMNS, rows)
+        for n, row in enumerate(rows):
+            last = shorten(row[-1], room, placeholder="…") if row[-1] else ""
+            table.add_row(*row[:-1], last, key=str(n))
+
 
 class FollowupForm(FollowupScreen):
     """A follow-through form: Ctrl+S saves; Enter or Tab moves to the next box; what is
@@ -118,6 +130,16 @@ class FollowupForm(FollowupScreen):
         if self.draft is not None and self.draft.typed:
             self.app.notify("Draft kept: open the form again to go on", timeout=4)
         self.dismiss()
+
+
+#: Columns a list's table has at 80 columns: less the scrollbar and the cursor mark.
+TABLE_WIDTH = 74
+
+
+def last_column_room(headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> int:
+    """Characters left for the last column once the others (each padded one a side) fit."""
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers[:-1])]
+    return max(len(headers[-1]), 8, TABLE_WIDTH - sum(w + 2 for w in widths) - 2)
 
 
 def when(at: Any) -> str:

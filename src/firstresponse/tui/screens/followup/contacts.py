@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from textwrap import shorten
+from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,6 +14,8 @@ from firstresponse.followup.outcomes import OUTCOMES, OutcomeRefused
 from firstresponse.followup.terminal import contacts_due, save_contact, save_outcome
 from firstresponse.records import utcnow
 from firstresponse.security.permissions import Action, allowed
+from firstresponse.supervision.cases import aware
+from firstresponse.supervision.shifts import UK
 from firstresponse.tui.screens.followup.base import FollowupForm, FollowupList, when
 from firstresponse.tui.screens.followup.forms import choice, parse_local, read
 from firstresponse.tui.widgets.marked_table import MarkedTable
@@ -25,6 +27,13 @@ SCOPE_TITLES = {
     "team": "Victim contacts due: your team",
     "overdue": "Victim contacts overdue: your team",
 }
+
+
+def due_by(at: datetime, overdue: bool) -> str:
+    """ "OVERDUE 16 Nov", "Tue 08 Dec 15:00": a contact due by the end of a day is that day."""
+    local = aware(at).astimezone(UK)
+    day = f"{local:%d %b}" if (local.hour, local.minute) == (23, 59) else when(at)
+    return ("OVERDUE " if overdue else "") + day
 
 
 class ContactsScreen(FollowupList):
@@ -62,13 +71,9 @@ class ContactsScreen(FollowupList):
         now = utcnow()
         who = {"owner": self.user.collar} if self.scope == "mine" else {"team": self.user.team}
         self.items = contacts_due(self.store, now, overdue_only=self.scope == "overdue", **who)
-        table = self.query_one("#vc-list", DataTable)
-        table.clear()
-        for n, d in enumerate(self.items):
-            due = ("OVERDUE " if d.overdue(now) else "") + when(d.due_at)
-            # Whole words, narrow enough that the row fits 80 columns (in full below).
-            what = shorten(d.what, 16, placeholder="…")
-            table.add_row(due, d.reference, d.owner, what, key=str(n))
+        # Whole words, as many as fit 80 columns (in full below the list).
+        self.fill([(due_by(d.due_at, d.overdue(now)), d.reference, d.owner, d.what)
+                   for d in self.items])  # fmt: skip
         self.query_one("#vc-title", Label).update(SCOPE_TITLES[self.scope])
         self.query_one("#vc-hint", Label).update(
             f"{len(self.items)} due · Enter record contact · o outcome · t mine/team/overdue"

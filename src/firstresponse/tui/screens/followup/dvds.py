@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from textwrap import shorten
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -64,9 +63,8 @@ class DvdsListScreen(FollowupList):
             include_closed=self.include_closed,
             prompts_since=now - timedelta(days=PROMPT_DAYS),
         )
-        table = self.query_one("#dv-list", DataTable)
-        table.clear()
-        for n, a in enumerate(self.items):
+        rows = []
+        for a in self.items:
             nxt = a.next_due()
             if nxt is None:
                 due, step = "closed", "—"
@@ -74,14 +72,8 @@ class DvdsListScreen(FollowupList):
                 late = "OVERDUE " if nxt.overdue(now) else ""
                 due = late + (when(nxt.due_at) if nxt.due_at else f"after {nxt.waits_for}")
                 step = nxt.step.replace("_", " ")
-            table.add_row(
-                due,
-                a.record.reference,
-                ROUTES[a.record.route],
-                step,
-                shorten(a.outcome, 24, placeholder="…"),
-                key=str(n),
-            )
+            rows.append((due, a.record.reference, ROUTES[a.record.route], step, a.outcome))
+        self.fill(rows)
         self.query_one("#dv-hint", Label).update(
             f"{len(self.items)} {'in all' if self.include_closed else 'open'} · Enter step · "
             "n new · a open/all"
