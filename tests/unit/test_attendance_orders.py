@@ -14,7 +14,7 @@ from firstresponse.attendance.facts import facts_for
 from firstresponse.checklist import Checklist, evaluate, load_checklists
 from firstresponse.config import Settings
 from firstresponse.demo.answers import first_response_answers, no_charge_answers, risk_answers
-from firstresponse.records import Incident, Person, ProtectiveOrder
+from firstresponse.records import Decision, Incident, Person, ProtectiveOrder
 from firstresponse.store import Store
 from tests.builders import assigned_incident
 
@@ -66,12 +66,17 @@ def test_no_order_is_recorded_against_the_victim(
     incident_id = _incident(store, suspect=False)
     first = first_response_answers(**AUTHORISED, risk_checklist_done="no")
     first["risk_checklist_done.reason"] = "Tomorrow"
-    assert evaluate(checklists[FIRST_RESPONSE], first).complete
+    with store.session() as db:
+        ev = evaluate(checklists[FIRST_RESPONSE], first, facts_for(db, incident_id))
+    assert "order_subject" in {i.item for i in ev.missing_required}  # the form says why
+    first["order_subject"] = "Rex Testperson, born 1 May 1988, of 3 Test Lane"
     _submit(store, incident_id, checklists, first_response=first)
     with store.session() as db:
         victim = db.get(Incident, incident_id).victim_id  # type: ignore[union-attr]
         subjects = [o.subject_id for o in db.exec(select(ProtectiveOrder))]
+        decisions = [(d.kind, d.reason) for d in db.exec(select(Decision))]
     assert victim not in subjects
+    assert ("order_subject_not_identified", first["order_subject"]) in decisions
 
 
 def test_a_marac_referral_makes_the_next_incident_a_repeat_marac(

@@ -108,6 +108,7 @@ def facts_for(db: Session, incident_id: str | None) -> dict[str, Any]:
             {"id": o.id, "label": order_label(o), "order": order_label(o)} for o in in_force
         ],
         "on_marac": _on_marac(orders, on),
+        "suspect_identified": incident.suspect_id is not None,
     } | known_facts(db, incident)
 
 
