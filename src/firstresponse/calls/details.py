@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from firstresponse.records import limits
+
 
 @dataclass(frozen=True)
 class ChildDetails:
@@ -46,6 +48,25 @@ class CallDetails:
     @property
     def suspect_name(self) -> str:
         return f"{self.suspect_forename} {self.suspect_surname}".strip()
+
+
+def name_problems(details: CallDetails) -> list[tuple[str, str]]:
+    """Each name on the call that is not a name (records.validate, through records.limits:
+    control, bidirectional and zero-width characters, a formula start, too long) as
+    (which box, why), so the form can say so and put the cursor there."""
+    named = [
+        ("name", "The forename of the person at risk", details.victim_forename),
+        ("name", "The surname of the person at risk", details.victim_surname),
+        ("suspect", "The suspect's forename", details.suspect_forename),
+        ("suspect", "The suspect's surname", details.suspect_surname),
+        ("caller", "The caller's name", details.caller_name),
+    ]
+    named += [("children", f"Child {n}'s name", c.name) for n, c in enumerate(details.children, 1)]
+    found = []
+    for box, label, value in named:
+        if value and (problem := limits.text_problem(label, value, limits.NAME)):
+            found.append((box, problem))
+    return found
 
 
 def split_name(text: str) -> tuple[str, str]:

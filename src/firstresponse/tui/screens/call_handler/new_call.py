@@ -16,6 +16,7 @@ from firstresponse.calls import CallDetails, Candidate, Search, facts_from_histo
 from firstresponse.calls.details import (
     ChildDetails,
     child_at,
+    name_problems,
     parse_child,
     parse_children,
     parse_dob,
@@ -313,6 +314,12 @@ class NewCallScreen(Screen[None]):
             return
         if self.opening:
             self.notify("Still opening the call: a moment", severity="warning")
+            return
+        problems = name_problems(details)
+        if problems:
+            box, why = problems[0]
+            self.notify(why, title="Not a name", severity="error", timeout=10, markup=False)
+            self.query_one(f"#{box}", Input).focus()
             return
         victim = self.selected
         suspect = self.known["suspect"][0] if "suspect" in self.known else None

@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from firstresponse.records import limits
 from firstresponse.tui.widgets.type_ahead import TextBox
 
 FIELDS = (
@@ -38,7 +39,9 @@ class NewAttendance(ModalScreen[dict[str, str] | None]):
                 yield TextBox(
                     placeholder=label, id=f"new-{key}", compact=True, enter_moves_on=not last
                 )
-            yield Label("Enter: next field · ctrl+s: save · Escape: cancel", id="new-error")
+            yield Label(
+                "Enter: next field · ctrl+s: save · Escape: cancel", id="new-error", markup=False
+            )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == f"new-{FIELDS[-1][0]}":  # the others have moved on (TextBox)
@@ -49,6 +52,11 @@ class NewAttendance(ModalScreen[dict[str, str] | None]):
         if not (details["forename"] or details["surname"]) or not details["address"]:
             self.query_one("#new-error", Label).update("The victim's name and address are needed.")
             return
+        for key, label in FIELDS[:2]:  # the one rule for names (records.validate)
+            if problem := limits.text_problem(label, details[key], limits.NAME):
+                self.query_one("#new-error", Label).update(problem)
+                self.query_one(f"#new-{key}", Input).focus()
+                return
         self.dismiss(details)
 
     def action_cancel(self) -> None:
