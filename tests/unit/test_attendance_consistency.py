@@ -431,3 +431,18 @@ def test_the_hearing_must_be_within_48_hours_of_service(
     # 35 hours after service is in time; four days later, or before service, is not
     assert refused == {"2026-01-12 10:00": False, "2026-01-14 10:00": True,
                        "2026-01-10 09:00": True}  # fmt: skip
+
+
+def test_a_risk_draft_opened_with_what_was_known_but_untouched_does_not_block(
+    store: Store, checklists: dict[str, Checklist]
+) -> None:
+    incident_id = _incident(store, thrive={"strangulation": "yes"})
+    first = first_response_answers(**STRANGLED, risk_checklist_done="no")
+    first["risk_checklist_done.reason"] = "Victim taken to hospital"
+    _fill(store, incident_id, checklists, FIRST_RESPONSE, first)
+    _, opened = _open(store, incident_id, checklists[RISK])  # opened, filled in, left
+    assert opened["strangulation"] == "yes"
+    assert _submit(store, incident_id, checklists) == []
+    with store.session() as db:
+        risk = db.exec(select(Assessment).where(Assessment.checklist_id == RISK)).one()
+    assert risk.status == "draft"  # still the officer's to complete later
