@@ -161,3 +161,19 @@ def test_pulls_waiting_on_two_worker_processes_wake_for_a_change_filed_by_anothe
             writer.engine.dispose()
     assert all(assignments(page) == [assignment_id] for page, _took in answers)
     assert max(took for _page, took in answers) < PROMPT
+
+
+def test_a_terminal_pushes_on_the_client_its_pull_waits_on(hub: Hub, tmp_path: Path) -> None:
+    """The sync worker pushes a saved record while its own pull waits on the hub (one
+    client, two threads): the push is answered at once and the pull wakes for it."""
+    with hub.client(hub.enrol(), "CH1001") as control:
+        store = Store(tmp_path / "control.db")
+        _incident, assignment_id = dispatch(store, "CH1001")  # sent to themselves
+        with waiting([control], wait=25) as (pulled,):
+            start = time.monotonic()
+            assert push_outbox(store, control).accepted == 4
+            pushed = time.monotonic() - start
+            page, took = pulled.result(timeout=30)
+        store.close()
+    assert pushed < PROMPT and took < PROMPT
+    assert assignment_id in assignments(page)
