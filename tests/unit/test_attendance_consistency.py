@@ -446,3 +446,16 @@ def test_a_risk_draft_opened_with_what_was_known_but_untouched_does_not_block(
     with store.session() as db:
         risk = db.exec(select(Assessment).where(Assessment.checklist_id == RISK)).one()
     assert risk.status == "draft"  # still the officer's to complete later
+
+
+def test_a_responders_terminal_reads_the_callers_account_from_the_briefing(
+    store: Store,
+) -> None:
+    """The THRIVE answers stay with the control room: the briefing says what was reported."""
+    with store.session() as db:
+        found = assigned_incident(
+            db, OFFICER, ("Risks", ["Strangulation or restricted breathing reported"])
+        )
+        facts = facts_for(db, found.id)
+    assert facts["call_strangulation"] is True
+    assert facts["call_threats_to_kill"] is False and facts["call_children"] == []
