@@ -8,13 +8,43 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported by every command line: stay light
+    from firstresponse.config import Settings
+    from firstresponse.store import Store
+
+
+def _open_demo_store(settings: Settings) -> Store:
+    from firstresponse.demo.seed import prepare_demo_store
+
+    return prepare_demo_store(settings)
+
+
+def _run_at_once(settings: Settings) -> int:
+    """A demo store made before, offline: the login screen shows at once and the store
+    opens behind it, as `firstresponse` does (the database code loads after the first
+    frame; a store whose seeding never finished is seeded again there)."""
+    from firstresponse.tui.app import FirstResponseApp
+
+    settings.hub_url = settings.device_token = ""
+    app = FirstResponseApp(settings, partial(_open_demo_store, settings), demo=True)
+    try:
+        app.run()
+    finally:
+        app.context.close_store()
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:
+    settings = args.settings
+    made = (settings.data_dir / "demo.db").exists()  # demo.seed.demo_store_path
+    if args.offline and made and not (args.reset or args.seed_only):
+        return _run_at_once(settings)
     from firstresponse.demo.seed import demo_store_path, prepare_demo_store, remove_store
     from firstresponse.tui.app import FirstResponseApp
 
-    settings = args.settings
     if args.reset:
         remove_store(demo_store_path(settings))
     store = prepare_demo_store(settings)

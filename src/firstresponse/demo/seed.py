@@ -7,25 +7,21 @@ lookup index, the demo users (`demo.users`), and then each area's live demo reco
 from __future__ import annotations
 
 from datetime import date
+from importlib import import_module
 from pathlib import Path
 
 from sqlmodel import Session, select
 
 from firstresponse.config import Settings
-from firstresponse.demo import attendance, live_calls, showcase_call, supervision
-from firstresponse.demo.generate import generate_history
-from firstresponse.demo.showcase import add_showcase
-from firstresponse.demo.users import seed_users
-from firstresponse.lookup import rebuild_index
 from firstresponse.records import AuditEvent, User
-from firstresponse.security import audit
 from firstresponse.store import Store
 
 DEMO_PEOPLE = 3_000
 DEMO_SEED = 2026
 SEEDED = "demo.seeded"
 #: Each area's live records, seeded in this order (the showcase call after the calls).
-AREA_SEEDERS = (live_calls, showcase_call, attendance, supervision)
+#: Imported only when seeding: a demo store already seeded opens without the generators.
+AREA_SEEDERS = ("live_calls", "showcase_call", "attendance", "supervision")
 
 
 def demo_store_path(settings: Settings) -> Path:
@@ -46,6 +42,12 @@ def remove_store(path: Path) -> None:
 
 def seed_demo(store: Store, settings: Settings, today: date | None = None) -> None:
     """Fill a fresh demo store: history, showcase people, index, users, live records."""
+    from firstresponse.demo.generate import generate_history
+    from firstresponse.demo.showcase import add_showcase
+    from firstresponse.demo.users import seed_users
+    from firstresponse.lookup import rebuild_index
+    from firstresponse.security import audit
+
     today = today or date.today()
     generate_history(store.engine, DEMO_PEOPLE, DEMO_SEED, today, settings.force_code, workers=0)
     with store.session() as db:
@@ -54,10 +56,11 @@ def seed_demo(store: Store, settings: Settings, today: date | None = None) -> No
         rebuild_index(db)
     with store.session() as db:
         seed_users(db)
-    for area in AREA_SEEDERS:
+    areas = [import_module(f"firstresponse.demo.{name}") for name in AREA_SEEDERS]
+    for area in areas:
         with store.session() as db:
             area.seed(db, settings)
-    seeders = [area.__name__ for area in AREA_SEEDERS]
+    seeders = [area.__name__ for area in areas]
     with store.session() as db:
         audit.record(db, "demo", SEEDED, "store", "", people=DEMO_PEOPLE, seeders=seeders)
 
