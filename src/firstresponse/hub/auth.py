@@ -3,35 +3,31 @@
 Device tokens are random and kept only as SHA-256 hashes, so checking one is a single
 indexed query: revoking a device takes effect on its very next request. PINs are
 Argon2-hashed (slow on purpose) and checked only when an officer signs in
-(`verify_sign_in`), never on a push or a pull: those carry a session token
-(hub.sessions). Wrong PINs slow sign-in down (hub.sessions, security.throttle) and lock
-nobody out; an admin's lock ends the officer's sessions and revokes their keys.
+(hub.attempts), never on a push or a pull: those carry a session token (hub.sessions).
+Wrong PINs slow sign-in down (hub.attempts, security.throttle) and lock nobody out; an
+admin's lock ends the officer's sessions and revokes their keys.
 
 Argon2 is memory-hard and takes a core for tens of milliseconds, so at most one
-verification per core runs at a time: a shift's worth of terminals signing in at once
-queue for their turn (each request waits, none is dropped) instead of thrashing the
-hub's cores and memory. The hub waits for them on its event loop, not in a worker
-thread, so requests that need no verification go on.
+verification per core runs at a time (`VERIFIERS`): a shift's worth of terminals signing
+in at once queue for their turn (each request waits, none is dropped) instead of
+thrashing the hub's cores and memory. The hub waits for them on its event loop, not in a
+worker thread, so requests that need no verification go on.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from anyio import to_thread
 from sqlalchemy import update
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from firstresponse.hub.db import reader, transaction
 from firstresponse.hub.models import HubDevice, HubSession, HubSigningKey
 from firstresponse.records import User, utcnow
-from firstresponse.security.pins import hash_pin, needs_rehash, verify_pin
+from firstresponse.security.pins import hash_pin, needs_rehash
 from firstresponse.sync.protocol import token_digest
 
 # Argon2 verifications run here, one per core at most; the rest wait their turn.
@@ -40,13 +36,6 @@ VERIFIERS = ThreadPoolExecutor(max(1, os.cpu_count() or 1), thread_name_prefix="
 
 class AuthError(Exception):
     """The request may not proceed (HTTP 401)."""
-
-
-class NotRecognised(AuthError):
-    """A wrong PIN, or a collar with no active officer (said alike): counted (hub.sessions)."""
-
-    def __init__(self) -> None:
-        super().__init__("collar number or PIN not recognised")
 
 
 @dataclass(frozen=True)
@@ -94,43 +83,13 @@ def revoke_sessions(
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def identify(engine: Engine, token: str | None, collar: str | None) -> Principal:
-    """The enrolled device and the active, unlocked officer named; raises AuthError."""
-    if not token:
-        raise AuthError("this device is not enrolled: send its token in X-Device-Token")
-    if not collar:
-        raise AuthError("sign in with a collar number and PIN")
-    with Session(reader(engine), expire_on_commit=False) as db:
-        device = find_device(db, token)
-        if device is None:
-            raise AuthError("device token unknown or revoked")
-        user = db.exec(select(User).where(User.collar == collar.strip().upper())).first()
-    if user is None or not user.active:
-        raise NotRecognised()
-    if user.locked:
-        raise AuthError(f"{user.collar} is locked: ask an admin")
-    return Principal(device=device, user=user)
-
-
-def settle(engine: Engine, user: User, pin: str, verified: bool) -> User:
-    """Act on a PIN verification: raise AuthError for a wrong PIN (hub.sessions counts it),
-    or return the user as stored (with a PIN hash redone at today's cost)."""
-    if not verified:
-        raise NotRecognised()
+def settle(db: Session, user: User, pin: str) -> User:
+    """The officer as stored after a right PIN, in the caller's transaction: the terminal
+    era's wrong-PIN count cleared, and a PIN hash made at an older cost redone at today's."""
     if user.failed_attempts or needs_rehash(user.pin_hash):
         values: dict[str, Any] = {"failed_attempts": 0}
-        if needs_rehash(user.pin_hash):  # made at an older cost: redo it at the current one
+        if needs_rehash(user.pin_hash):
             values["pin_hash"] = hash_pin(pin)
-        with transaction(engine) as db:
-            db.execute(update(User).where(col(User.id) == user.id).values(**values))
-            user = db.get(User, user.id, populate_existing=True) or user
+        db.execute(update(User).where(col(User.id) == user.id).values(**values))
+        user = db.get(User, user.id, populate_existing=True) or user
     return user
-
-
-async def verify_sign_in(engine: Engine, token: str | None, collar: str, pin: str) -> Principal:
-    """Check the device token, then the officer's collar and PIN (Argon2, queued per core)."""
-    who = await to_thread.run_sync(identify, engine, token, collar)
-    loop = asyncio.get_running_loop()
-    verified = await loop.run_in_executor(VERIFIERS, verify_pin, who.user.pin_hash, pin)
-    user = await to_thread.run_sync(settle, engine, who.user, pin, verified)
-    return Principal(device=who.device, user=user)

@@ -10,13 +10,8 @@ that identifies the caller, and the paths that change those things on the hub al
 the sessions revoked (`hub.auth.revoke_sessions`), so unlocking an officer does not bring an old
 session back.
 
-Wrong PINs slow sign-in down (security.throttle), counted in the database so several hub
-processes share the counts: per officer on each device, and per officer across every
-device they have never signed in on (a guesser moving between devices). A device where
-the officer has signed in before is held up only by wrong PINs given on it, so nobody
-can keep an officer out of their own terminal from elsewhere, and no officer's wrong
-PINs hold up another. Each attempt is counted as wrong before the PIN is checked (and
-made good if it was right), so attempts sent side by side are counted too.
+Signing in (the PIN checked, wrong ones counted and slowing the next attempts down) is
+hub.attempts; a right PIN ends here, in `add_session`.
 """
 
 from __future__ import annotations
@@ -27,15 +22,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from firstresponse.hub.auth import AuthError, Principal, find_device, token_hash
 from firstresponse.hub.db import reader, transaction
-from firstresponse.hub.models import HubDevice, HubSession, HubSignInAttempt, HubSigningKey
+from firstresponse.hub.models import HubDevice, HubSession, HubSigningKey
 from firstresponse.records import User, utcnow
-from firstresponse.security.throttle import Throttle
 from firstresponse.sync.protocol import UserState
 
 if TYPE_CHECKING:
@@ -45,7 +39,6 @@ SHIFT = timedelta(hours=12)
 IDLE = timedelta(hours=2)
 LONGEST_SHIFT = timedelta(hours=24)
 TOUCH_EVERY = timedelta(seconds=60)  # last_seen_at is written at most this often
-FORGET_AFTER = timedelta(days=1)  # wrong PINs older than this no longer count
 
 
 @dataclass(frozen=True)
@@ -97,68 +90,26 @@ def user_state(user: User) -> UserState:
     )
 
 
-def _aware(moment: datetime) -> datetime:
+def aware(moment: datetime) -> datetime:
     """SQLite hands datetimes back without a zone; they were written in UTC."""
     from datetime import UTC
 
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _counted(db: Session, collar: str, device_id: str | None, now: datetime) -> Throttle:
-    """Wrong PINs for `collar` since its last right one (on `device_id`, or anywhere)."""
-    attempts = HubSignInAttempt
-    same = [col(attempts.collar) == collar]
-    if device_id is not None:
-        same.append(col(attempts.device_id) == device_id)
-    last_right = select(func.max(attempts.seq)).where(col(attempts.ok), *same).scalar_subquery()
-    found = db.execute(
-        select(func.count(), func.max(attempts.at)).where(
-            *same,
-            col(attempts.ok).is_(False),
-            col(attempts.seq) > func.coalesce(last_right, 0),
-            col(attempts.at) >= now - FORGET_AFTER,
-        )
-    ).one()
-    return Throttle(int(found[0] or 0), _aware(found[1]) if found[1] else None)
-
-
-def throttle_for(engine: Engine, device: HubDevice, collar: str) -> Throttle:
-    """How far wrong PINs hold up `collar` on `device` (see the module docstring)."""
-    now = utcnow()
-    with Session(reader(engine)) as db:
-        here = _counted(db, collar, device.id, now)
-        known = db.execute(
-            select(HubSession.id)
-            .where(col(HubSession.collar) == collar, col(HubSession.device_id) == device.id)
-            .limit(1)
-        ).first()
-        anywhere = Throttle() if known else _counted(db, collar, None, now)
-    return here.worse(anywhere, now)
-
-
-def count_attempt(engine: Engine, device: HubDevice, collar: str) -> None:
-    """Count a sign-in attempt as wrong until it is shown right (a session opened for it,
-    `open_session`, clears the count); forget those long past."""
-    now = utcnow()
-    with transaction(engine) as db:
-        db.execute(delete(HubSignInAttempt).where(col(HubSignInAttempt.at) < now - FORGET_AFTER))
-        db.add(HubSignInAttempt(device_id=device.id, collar=collar, ok=False, at=now))
-
-
-def open_session(
-    engine: Engine,
+def add_session(
+    db: Session,
     device: HubDevice,
     user: User,
     public_key: str,
     limits: SessionLimits = DEFAULT_LIMITS,
+    now: datetime | None = None,
 ) -> tuple[str, HubSession, str]:
-    """A new session (and, with `public_key`, a signing key) for a verified officer; the
-    right PIN it took clears the wrong ones counted (`count_attempt`), in one transaction.
-
-    Returns the token (shown once), the session row and the key id ("" without a key).
-    """
+    """A new session (and, with `public_key`, a signing key) for a verified officer, in the
+    caller's transaction. Returns the token (shown once), the session row and the key id
+    ("" without a key)."""
     token = secrets.token_urlsafe(32)
-    now = utcnow()
+    now = now or utcnow()
     session = HubSession(
         token_hash=token_hash(token),
         device_id=device.id,
@@ -169,17 +120,27 @@ def open_session(
         last_seen_at=now,
         expires_at=now + limits.shift,
     )
+    db.add(session)
     key_id = ""
-    with transaction(engine) as db:
-        db.add(session)
-        db.add(HubSignInAttempt(device_id=device.id, collar=user.collar, ok=True, at=now))
-        if public_key:
-            key = HubSigningKey(
-                user_id=user.id, collar=user.collar, device_id=device.id, public_key=public_key
-            )
-            db.add(key)
-            key_id = key.id
+    if public_key:
+        key = HubSigningKey(
+            user_id=user.id, collar=user.collar, device_id=device.id, public_key=public_key
+        )
+        db.add(key)
+        key_id = key.id
     return token, session, key_id
+
+
+def open_session(
+    engine: Engine,
+    device: HubDevice,
+    user: User,
+    public_key: str,
+    limits: SessionLimits = DEFAULT_LIMITS,
+) -> tuple[str, HubSession, str]:
+    """`add_session` in a transaction of its own (an officer verified elsewhere)."""
+    with transaction(engine) as db:
+        return add_session(db, device, user, public_key, limits)
 
 
 @dataclass(frozen=True)
@@ -198,9 +159,9 @@ def _refusal(found: _Found | None, now: datetime, limits: SessionLimits) -> str:
         return "device token unknown or revoked"
     if session.revoked_at is not None:
         return f"session ended ({session.revoked_reason or 'signed out'}): sign in again"
-    if now >= _aware(session.expires_at):
+    if now >= aware(session.expires_at):
         return "session ended at the end of the shift: sign in again"
-    if now - _aware(session.last_seen_at) >= limits.idle:
+    if now - aware(session.last_seen_at) >= limits.idle:
         return "session lapsed after no activity: sign in again"
     if not user.active:
         return f"{user.collar} is deactivated"
@@ -239,7 +200,7 @@ def authenticate_session(
     if reason:
         raise AuthError(reason)
     assert found is not None
-    if now - _aware(found.session.last_seen_at) >= TOUCH_EVERY:
+    if now - aware(found.session.last_seen_at) >= TOUCH_EVERY:
         with transaction(engine) as db:
             db.execute(
                 update(HubSession)

@@ -10,7 +10,7 @@ guesses an hour, once held, against ten thousand 4-digit PINs.
 
 The counts are kept per officer on each device, so one officer's wrong PINs never hold
 up another officer on the same terminal; the hub also keeps one per officer across the
-devices they have never signed in on (hub.sessions), so guessing from many devices
+devices they have never signed in on (hub.attempts), so guessing from many devices
 gains nothing. `Throttle` only does the arithmetic; callers keep the counts.
 """
 

@@ -20,8 +20,8 @@ from fastapi import APIRouter, Header, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from firstresponse.hub import sessions
-from firstresponse.hub.auth import AuthError, NotRecognised, verify_sign_in
+from firstresponse.hub import attempts, sessions
+from firstresponse.hub.auth import AuthError
 from firstresponse.hub.db import transaction
 from firstresponse.hub.deps import Who
 from firstresponse.hub.models import HubDevice, HubEnvelope
@@ -68,8 +68,10 @@ async def sign_in(
 ) -> SessionGrant | JSONResponse:
     """Check the PIN once and open a session bound to this device.
 
-    Wrong PINs slow the next attempts down (hub.sessions): a refusal says how many more
+    Wrong PINs slow the next attempts down (hub.attempts): a refusal says how many more
     may be given before a wait, and while one lasts the PIN is not checked at all (429).
+    One officer's attempts are checked one at a time, so right PINs sent side by side all
+    get in and wrong ones sent side by side are all counted.
     """
     from anyio import to_thread
 
@@ -79,27 +81,19 @@ async def sign_in(
         device = await to_thread.run_sync(_device, engine, x_device_token)
     except AuthError as exc:
         raise HTTPException(401, str(exc)) from exc
-    held = await to_thread.run_sync(sessions.throttle_for, engine, device, collar)
-    if held.wait(utcnow()):
-        return _refused(429, collar, held)
-    await to_thread.run_sync(sessions.count_attempt, engine, device, collar)
+    limits: sessions.SessionLimits = request.app.state.session_limits
     try:
-        who = await verify_sign_in(engine, x_device_token, collar, body.pin)
-    except NotRecognised:
-        held = await to_thread.run_sync(sessions.throttle_for, engine, device, collar)
-        return _refused(401, collar, held)
+        outcome = await attempts.attempt(engine, device, collar, body.pin, body.public_key, limits)
     except AuthError as exc:  # locked by an admin: not a wrong PIN
         return JSONResponse(SignInProblem(detail=str(exc)).model_dump(), 401)
-    limits: sessions.SessionLimits = request.app.state.session_limits
-    token, session, key_id = await to_thread.run_sync(
-        sessions.open_session, engine, who.device, who.user, body.public_key, limits
-    )
+    if isinstance(outcome, attempts.Refused):
+        return _refused(401 if outcome.checked else 429, collar, outcome.throttle)
     return SessionGrant(
-        token=token,
-        expires_at=session.expires_at.isoformat(),
+        token=outcome.token,
+        expires_at=outcome.session.expires_at.isoformat(),
         idle_seconds=int(limits.idle.total_seconds()),
-        user=sessions.user_state(who.user),
-        key_id=key_id,
+        user=sessions.user_state(outcome.user),
+        key_id=outcome.key_id,
     )
 
 
