@@ -153,6 +153,7 @@ CALM = [
     ("weapons", "no"),
     ("strangulation", "no"),
     ("threats_to_kill", "no"),
+    ("honour_abuse", "no"),
     ("suspect_workforce", "no"),
     ("vulnerabilities", "none_known"),
     ("threat", "Texts"),

@@ -18,7 +18,8 @@ HISTORY = {
     "name": "Testa Example",
     "markers": ["repeat_victim", "firearms"],
     "last_risk_level": "medium",
-    "da_incidents_12m": 3,
+    "da_incidents_12m": 4,
+    "incidents_12m_as_victim": 3,
     "previous_partners": ["Former Partner"],
     "orders": [
         {
@@ -62,8 +63,32 @@ def test_facts_from_history() -> None:
         "police_workforce_suspect": True,
         "live_orders": 1,
         "previous_risk_level": "medium",
+        "suspect_markers": ["police_workforce_suspect"],
+        "serial_perpetrator": False,
+        "suspect_wanted": False,
     }
     assert facts_from_history(None) == NO_FACTS
+
+
+def test_incidents_as_suspect_are_not_the_victims_count() -> None:
+    """Issue 25: THRIVE's incidents_12m counts incidents as victim only."""
+    as_suspect = {"da_incidents_12m": 3, "incidents_12m_as_victim": 0, "incidents": []}
+    assert facts_from_history(as_suspect)["incidents_12m"] == 0
+    older = {  # a hub from before the counts by role: counted from the incidents
+        "da_incidents_12m": 2,
+        "incidents": [
+            {"role": "suspect", "occurred_at": "2026-05-01T20:00:00Z"},
+            {"role": "victim", "occurred_at": "2026-04-01T20:00:00Z"},
+        ],
+    }
+    assert facts_from_history(older, today=date(2026, 6, 1))["incidents_12m"] == 1
+
+
+def test_the_suspects_own_side_gives_its_facts() -> None:
+    suspect = {"markers": ["violence"], "perpetrator": {"serial": True, "wanted": True}}
+    facts = facts_from_history(HISTORY, suspect, today=date(2026, 6, 1))
+    assert facts["suspect_markers"] == ["violence"]
+    assert facts["serial_perpetrator"] is True and facts["suspect_wanted"] is True
 
 
 def test_previously_high_counts_only_within_12_months() -> None:
@@ -170,7 +195,7 @@ def test_briefing_sections(store, settings) -> None:
     assert any("No contact" in line for line in sections["Orders"])
     assert not any("Expired" in line for line in sections["Orders"])
     assert "Bail: Not to enter Synthetic Road" in sections["Orders"]
-    assert "DA incidents in the last 12 months: 3" in sections["History"]
+    assert "DA incidents in the last 12 months: 3 as victim" in sections["History"]
     assert "2026-10-01 assault by partner, high risk" in sections["History"]
     assert "repeat victim" in sections["Markers"]
     assert graded.assignment.assignee == "Alpha"

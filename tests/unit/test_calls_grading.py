@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlmodel import select
 
@@ -222,3 +224,61 @@ def test_workforce_suspect_flags_restricted_and_notifies(setup) -> None:
         assert audit.verify(db) == []
         assignment = db.exec(select(Assignment)).one()
         assert assignment.briefing["restricted"] is True
+
+
+@pytest.mark.parametrize(
+    ("facts", "extra", "why"),
+    [
+        (
+            {**NO_FACTS, "suspect_markers": ["violence"]},
+            {},
+            "The suspect has a violence or weapons warning marker",
+        ),
+        (
+            {**NO_FACTS, "suspect_markers": ["weapons"]},
+            {},
+            "The suspect has a violence or weapons warning marker",
+        ),
+        (
+            {**NO_FACTS, "serial_perpetrator": True},
+            {},
+            "The suspect is a serial perpetrator (abuse of two or more victims)",
+        ),
+        ({**NO_FACTS, "suspect_wanted": True}, {}, "The suspect is wanted on a live warrant"),
+        (
+            NO_FACTS,
+            {"honour_abuse": "yes"},
+            "Honour-based abuse feared: one chance, see the caller alone, no family or"
+            " community interpreters",
+        ),
+        (
+            NO_FACTS,
+            {"honour_abuse": "unknown"},
+            "Honour-based abuse feared: one chance, see the caller alone, no family or"
+            " community interpreters",
+        ),
+    ],
+)
+def test_suspect_side_and_honour_abuse_floors_refuse_a_scheduled_grade(
+    setup, facts, extra, why
+) -> None:
+    """Issue 26: the suspect's markers, a serial perpetrator, a live warrant and an
+    honour-based abuse concern each set a priority floor."""
+    store, users, thrive = setup
+    incident = new_call(store, users["CH1001"])
+    with pytest.raises(GradeRefused) as refused:
+        _grade(store, users["CH1001"], incident, thrive, calm_answers("scheduled", **extra), facts)
+    assert why in refused.value.problems
+    graded = _grade(
+        store, users["CH1001"], incident, thrive, calm_answers("priority", **extra), facts,
+        assignee="PC2001",
+    )  # fmt: skip
+    assert why in json.dumps(graded.briefing)  # the attending officer is told why
+
+
+def test_a_victims_own_violence_marker_sets_no_suspect_floor(setup) -> None:
+    store, users, thrive = setup
+    incident = new_call(store, users["CH1001"])
+    facts = {**NO_FACTS, "markers": ["violence"], "suspect_markers": []}
+    graded = _grade(store, users["CH1001"], incident, thrive, calm_answers("scheduled"), facts)
+    assert [d.kind for d in graded.decisions] == ["low_grade"]  # no floor broken

@@ -70,6 +70,7 @@ def calm_answers(grade: str, **extra: Any) -> dict[str, Any]:
         "strangulation": "no",
         "threats_to_kill": "no",
         "suspect_workforce": "no",
+        "honour_abuse": "no",
         "vulnerabilities": ["none_known"],
         "threat": "Verbal threats earlier",
         "harm": "Distress",
@@ -101,4 +102,7 @@ NO_FACTS: dict[str, Any] = {
     "police_workforce_suspect": False,
     "live_orders": 0,
     "previous_risk_level": "",
+    "suspect_markers": [],
+    "serial_perpetrator": False,
+    "suspect_wanted": False,
 }

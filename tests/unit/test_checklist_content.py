@@ -20,6 +20,7 @@ CALM = {
     "caller_role": "victim", "caller_can_talk": "yes", "happening_now": "no",
     "suspect_present": "no", "children_present": "no", "injuries": "no", "weapons": "no",
     "strangulation": "no", "threats_to_kill": "no", "suspect_workforce": "no",
+    "honour_abuse": "no",
     "vulnerabilities": ["none_known"],
 }  # fmt: skip
 

@@ -39,7 +39,7 @@ WITH_ORDER = {"live_orders": 1, "orders_in_force": [ORDER]}
 
 # --- Versions -------------------------------------------------------------------------------
 def test_changed_checklists_have_new_versions() -> None:
-    assert (THRIVE.version, FIRST.version, RISK.version) == ("1.2", "2.1", "2.1")
+    assert (THRIVE.version, FIRST.version, RISK.version) == ("1.3", "2.1", "2.1")
 
 
 # --- Offences disclosed and positive action --------------------------------------------------
@@ -426,7 +426,8 @@ def test_no_near_dash_phrase_remains_and_the_order_is_our_own() -> None:
     ("item", "worse"),
     [("caller_can_talk", "no"), ("happening_now", "yes"), ("suspect_present", "yes"),
      ("weapons", "yes"), ("threats_to_kill", "yes"), ("strangulation", "yes"),
-     ("children_present", "yes"), ("injuries", "yes"), ("suspect_workforce", "yes")],
+     ("children_present", "yes"), ("injuries", "yes"), ("suspect_workforce", "yes"),
+     ("honour_abuse", "yes")],
 )  # fmt: skip
 def test_not_known_sets_the_same_floor_as_the_worse_answer(item: str, worse: str) -> None:
     unknown = evaluate(THRIVE, {**CALM, item: "unknown"}).grade_floor

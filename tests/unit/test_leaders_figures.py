@@ -178,3 +178,22 @@ def test_breaches_are_those_recorded_at_the_incident_not_the_history(store: Stor
                   answers={"offences_disclosed": ["breach"]})  # fmt: skip
         f = leaders_figures(db, START, END, NOW).overall
     assert f["breaches"] == 1  # the history's "ever broken an order" is not this incident's
+
+
+def test_repeat_perpetrators_and_repeat_marac_share(store: Store) -> None:
+    with store.session() as db:
+        users(db)
+        sam = Person(forename="Sam", surname="Testsuspect", dob=date(1985, 2, 2))
+        ivy = Person(forename="Ivy", surname="Testvictim", dob=date(1991, 3, 3), gender="F")
+        db.add_all([sam, ivy])
+        db.flush()
+        earlier = incident(db, "E", utc(2025, 11, 2), suspect=sam, status="historic")
+        db.add(ProtectiveOrder(kind="marac", subject_id=sam.id, protected_id=ivy.id,
+                               incident_id=earlier.id, starts_on=date(2025, 11, 20)))  # fmt: skip
+        incident(db, "R", utc(2026, 1, 9), victim=ivy, suspect=sam, crime_recorded=True)
+        incident(db, "N", utc(2026, 1, 10), suspect=sam)  # after R: R is N's earlier one
+        incident(db, "F", utc(2026, 1, 11), crime_recorded=True)  # nobody known
+        f = leaders_figures(db, START, END, NOW).overall
+    assert f["incidents"] == 3  # R, N, F: each with its own victim
+    assert f["repeat_perpetrators"] == 2  # R (after E) and N (after E and R)
+    assert f["repeat_marac"] == 1 and f["repeat_marac_share"] == round(100 / 3, 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from firstresponse.lookup import person_history
 from firstresponse.records import (
@@ -151,3 +151,34 @@ def test_suspect_side_and_unknown_person(store: Store) -> None:
     assert dan.previous_partners == ["Ada Quill (partner, 2 incidents, latest 2026-03-04)"]
     assert any("protecting Ada Quill" in o.detail for o in dan.orders)
     assert not dan.on_marac
+
+
+def test_incidents_in_12_months_are_counted_by_role(store: Store) -> None:
+    """Issue 25: as victim, as suspect and as a child, each on its own."""
+    with store.session() as db:
+        ids = _seed(db)
+        kit = Person(forename="Kit", surname="Quill", dob=date(2019, 1, 1))
+        db.add(kit)
+        db.flush()
+        r3 = db.exec(select(Incident).where(Incident.reference == "R-3")).one()
+        db.add(Child(incident_id=r3.id, person_id=kit.id, name="Kit Quill", age=7))
+        db.flush()
+        ada = person_history(db, ids["ada"], today=TODAY)
+        child = person_history(db, kit.id, today=TODAY)
+    assert ada is not None and child is not None
+    assert (ada.incidents_12m_as_victim, ada.incidents_12m_as_suspect) == (2, 1)
+    assert ada.incidents_12m_as_child == 0 and ada.da_incidents_12m == 3
+    assert child.incidents_12m_as_child == 1 and child.incidents_12m_as_victim == 0
+
+
+def test_the_matches_count_incidents_by_role(store: Store) -> None:
+    from firstresponse.calls.sources import Candidate
+    from firstresponse.lookup.search import recent_incident_counts
+
+    with store.session() as db:
+        ids = _seed(db)
+        counts = recent_incident_counts(db, [ids["ada"], ids["dan"]], today=TODAY)
+    assert counts[ids["ada"]] == (2, 1) and counts[ids["dan"]] == (0, 2)
+    line = Candidate("p", "Ada Quill", as_victim_12m=2, as_suspect_12m=1).recent_roles()
+    assert line == "2 as victim, 1 as suspect in 12m"
+    assert Candidate("p", "Dan Fogg", as_suspect_12m=1).recent_roles() == "1 as suspect in 12m"

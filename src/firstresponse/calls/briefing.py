@@ -7,7 +7,7 @@ from typing import Any
 from pydantic_core import to_jsonable_python
 from sqlmodel import Session, select
 
-from firstresponse.calls.facts import live_orders
+from firstresponse.calls.facts import incidents_by_role, live_orders
 from firstresponse.checklist import Checklist, Evaluation
 from firstresponse.lookup.links import linked_ids
 from firstresponse.lookup.perpetrator import perpetrator_of
@@ -144,7 +144,7 @@ def _orders(history: History, suspects: list[Profile]) -> list[str]:
 def _history(history: History) -> list[str]:
     if not history:
         return ["No previous record found for the person at risk"]
-    lines = [f"DA incidents in the last 12 months: {history.get('da_incidents_12m', 0)}"]
+    lines = [f"DA incidents in the last 12 months: {incidents_by_role(history)}"]
     lines += [f"Linked record: {r}" for r in history.get("linked_records") or []]
     if history.get("previous_partners"):
         lines.append("Previous partners: " + ", ".join(history["previous_partners"]))

@@ -49,6 +49,36 @@ def recent_risk_level(history: History, today: date | None = None) -> str:
     return str(max(dated, key=lambda d: d[0])[1]) if dated else ""
 
 
+def victim_incidents_12m(history: History, today: date | None = None) -> int:
+    """Incidents in the last 12 months at which this person was the victim.
+
+    A history from before the counts by role (no `incidents_12m_as_victim`) is counted
+    from its incidents; never from `da_incidents_12m`, which counts every role."""
+    if "incidents_12m_as_victim" in history:
+        return int(history.get("incidents_12m_as_victim") or 0)
+    now = datetime.combine(today, datetime.max.time(), UTC) if today else datetime.now(UTC)
+    return sum(
+        1
+        for i in history.get("incidents") or []
+        if isinstance(i, dict)
+        and i.get("role") == "victim"
+        and (when := _when(i.get("occurred_at"))) is not None
+        and now - YEAR <= when
+    )
+
+
+def incidents_by_role(history: History) -> str:
+    """The last 12 months by role, in words: "3 as victim, 1 as suspect" (or "none")."""
+    if "incidents_12m_as_victim" not in history:
+        return str(int(history.get("da_incidents_12m") or 0))
+    parts = [
+        f"{int(history.get(f'incidents_12m_as_{role}') or 0)} as {role}"
+        for role in ("victim", "suspect", "child")
+        if history.get(f"incidents_12m_as_{role}")
+    ]
+    return ", ".join(parts) or "none"
+
+
 def facts_from_history(
     victim: History | None, suspect: History | None = None, today: date | None = None
 ) -> dict[str, Any]:
@@ -60,7 +90,9 @@ def facts_from_history(
     victim = victim or {}
     suspect = suspect or {}
     markers = sorted({*victim.get("markers", []), *suspect.get("markers", [])})
-    incidents_12m = int(victim.get("da_incidents_12m") or 0)
+    incidents_12m = victim_incidents_12m(victim, today)
+    found = suspect.get("perpetrator")
+    side: dict[str, Any] = found if isinstance(found, dict) else {}
     previous = [i for i in victim.get("incidents") or [] if i.get("role") == "victim"]
     workforce = Marker.POLICE_WORKFORCE_SUSPECT.value in suspect.get("markers", [])
     return {
@@ -72,4 +104,7 @@ def facts_from_history(
         "police_workforce_suspect": workforce,
         "live_orders": len(live_orders(victim)) + len(live_orders(suspect)),
         "previous_risk_level": recent_risk_level(victim, today),
+        "suspect_markers": sorted(set(suspect.get("markers") or [])),
+        "serial_perpetrator": bool(side.get("serial")),
+        "suspect_wanted": bool(side.get("wanted")),
     }

@@ -84,6 +84,14 @@ class Candidate:
     reasons: tuple[str, ...] = ()
     markers: tuple[str, ...] = ()
     da_incidents_12m: int = 0
+    as_victim_12m: int = 0
+    as_suspect_12m: int = 0
+
+    def recent_roles(self) -> str:
+        """The last 12 months by role, for the matches line: "1 as victim, 2 as suspect"."""
+        parts = [f"{self.as_victim_12m} as victim"] if self.as_victim_12m else []
+        parts += [f"{self.as_suspect_12m} as suspect"] if self.as_suspect_12m else []
+        return ", ".join(parts) + " in 12m" if parts else ""
 
     @classmethod
     def of(cls, match: Any) -> Candidate:
@@ -98,6 +106,8 @@ class Candidate:
             reasons=tuple(str(r) for r in data.get("reasons") or ()),
             markers=tuple(str(m) for m in data.get("markers") or ()),
             da_incidents_12m=int(data.get("da_incidents_12m") or 0),
+            as_victim_12m=int(data.get("as_victim_12m") or 0),
+            as_suspect_12m=int(data.get("as_suspect_12m") or 0),
         )
 
 

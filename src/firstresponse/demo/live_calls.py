@@ -37,6 +37,7 @@ BASE: dict[str, Any] = {
     "strangulation": "no",
     "threats_to_kill": "no",
     "suspect_workforce": "no",
+    "honour_abuse": "no",
     "vulnerabilities": ["none_known"],
     "threat": "Threats by text message to come back tonight",
     "harm": "Frightened; previous assaults by the same partner",

@@ -73,7 +73,10 @@ class PersonHistory:
     aliases: list[str] = field(default_factory=list)
     markers: list[str] = field(default_factory=list)
     last_risk_level: str | None = None
-    da_incidents_12m: int = 0
+    da_incidents_12m: int = 0  # every DA incident naming them in 12 months, any role
+    incidents_12m_as_victim: int = 0
+    incidents_12m_as_suspect: int = 0
+    incidents_12m_as_child: int = 0  # a child recorded at the incident (as that person)
     previous_partners: list[str] = field(default_factory=list)
     orders: list[OrderLine] = field(default_factory=list)
     on_marac: bool = False
@@ -179,6 +182,16 @@ def _linked_line(person: Person, link: str) -> str:
     return f"{person.full_name} ({dob}){link}"
 
 
+def _as_child_12m(db: Session, ids: list[str], since: datetime, exclude: frozenset[str]) -> int:
+    """Incidents in the last 12 months at which this person was recorded as a child."""
+    found = db.exec(
+        select(Child.incident_id, Incident.occurred_at)
+        .join(Incident, col(Incident.id) == col(Child.incident_id))
+        .where(col(Child.person_id).in_(ids), col(Incident.id).not_in(exclude))
+    ).all()
+    return len({iid for iid, at in found if as_utc(at) >= since})
+
+
 def person_history(
     db: Session,
     person_id: str,
@@ -262,6 +275,11 @@ def person_history(
         history.incidents.append(item)
         if as_utc(incident.occurred_at) >= since:
             history.da_incidents_12m += 1
+            if victim:
+                history.incidents_12m_as_victim += 1
+            else:
+                history.incidents_12m_as_suspect += 1
+    history.incidents_12m_as_child = _as_child_12m(db, ids, since, exclude)
     history.last_risk_level = next((i.risk_level for i in history.incidents if i.risk_level), None)
     history.previous_partners = _partners(history.incidents)
     lines = [_order_line(o, cluster, names, today) for o in orders]

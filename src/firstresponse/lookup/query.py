@@ -39,4 +39,6 @@ class Match:
     score: float
     reasons: list[str] = field(default_factory=list)
     markers: list[str] = field(default_factory=list)
-    da_incidents_12m: int = 0
+    da_incidents_12m: int = 0  # any role
+    as_victim_12m: int = 0
+    as_suspect_12m: int = 0

@@ -293,8 +293,8 @@ def twelve_month_start(today: date | None = None) -> datetime:
 
 def recent_incident_counts(
     db: Session, ids: list[str], today: date | None = None
-) -> dict[str, int]:
-    """Domestic abuse incidents in the last twelve months per person, as victim or suspect.
+) -> dict[str, tuple[int, int]]:
+    """Domestic abuse incidents in the last twelve months per person: (as victim, as suspect).
 
     Records confirmed to be the same person count together.
     """
@@ -314,7 +314,10 @@ def recent_incident_counts(
     counts = {}
     for pid, group in groups.items():
         mine = set(group)
-        counts[pid] = sum(1 for _, victim, suspect in found if victim in mine or suspect in mine)
+        counts[pid] = (
+            sum(1 for _, victim, _suspect in found if victim in mine),
+            sum(1 for _, victim, suspect in found if suspect in mine and victim not in mine),
+        )
     return counts
 
 
@@ -351,7 +354,9 @@ def search(db: Session, query: LookupQuery, limit: int = 10) -> list[Match]:
             score=round(f.score, 3),
             reasons=list(dict.fromkeys(f.reasons)),
             markers=markers.get(p.id, []),
-            da_incidents_12m=counts.get(p.id, 0),
+            da_incidents_12m=sum(counts.get(p.id, (0, 0))),
+            as_victim_12m=counts.get(p.id, (0, 0))[0],
+            as_suspect_12m=counts.get(p.id, (0, 0))[1],
         )
         for f, p in top
     ]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 from firstresponse.followup.contacts import DueContact, all_plans, made_within
 from firstresponse.followup.dvds import applications as dvds_applications
 from firstresponse.followup.outcomes import OUTCOMES, outcomes_for
-from firstresponse.records import HighRiskReview, Person, ProtectiveOrder, RiskLevel
+from firstresponse.records import HighRiskReview, Incident, Person, ProtectiveOrder, RiskLevel
 from firstresponse.supervision.cases import Case, aware, load_cases, teams
 from firstresponse.supervision.compliance import parse_time, week_of
 from firstresponse.supervision.high_risk import Submission, submissions
@@ -60,6 +60,9 @@ FIGURES: dict[str, str] = {
     "not_domestic_abuse": "Incidents recorded that are not DA (not connected, or under 16)",
     "repeat_victims": "Incidents whose victim had another in the 12 months before",
     "repeat_share": "Share of incidents with a repeat victim (%)",
+    "repeat_perpetrators": "Incidents whose suspect had another DA incident in 12 months",
+    "repeat_marac": "Incidents whose victim was at MARAC in the 12 months before",
+    "repeat_marac_share": "Share of incidents that are a repeat MARAC case (%)",
     "crimes": "DA offences recorded as crimes",
     "arrests": "Arrests in DA incidents (at the scene or later)",
     "arrests_per_100": "Arrests per 100 DA offences recorded (Home Office measure)",
@@ -99,6 +102,54 @@ FIGURES: dict[str, str] = {
     "same_shift:on_time": "Same-shift reviews done within the shift",
     "same_shift:late": "Same-shift reviews late or still waiting after the shift",
 }
+
+
+#: Shares of DA incidents: figure -> the count it is a share of.
+SHARES = {"repeat_share": "repeat_victims", "repeat_marac_share": "repeat_marac"}
+YEAR = timedelta(days=365)
+
+
+@dataclass
+class Earlier:
+    """Suspects' DA incidents and victims' MARAC records, to look back 12 months from each."""
+
+    as_suspect: dict[str, list[tuple[str, datetime]]] = field(default_factory=dict)
+    marac: dict[str, list[date]] = field(default_factory=dict)
+
+    def repeat_perpetrator(self, case: Case) -> bool:
+        """The suspect was a suspect in another incident in the 12 months before this one."""
+        at = aware(case.incident.occurred_at)
+        return any(
+            iid != case.id and at - YEAR <= when <= at
+            for iid, when in self.as_suspect.get(case.incident.suspect_id or "", [])
+        )
+
+    def repeat_marac(self, case: Case) -> bool:
+        """The victim was referred to (or heard at) MARAC in the 12 months before."""
+        at = aware(case.incident.occurred_at).date()
+        return any(at - YEAR <= on < at for on in self.marac.get(case.incident.victim_id, []))
+
+
+def earlier_of(db: Session, cases: list[Case]) -> Earlier:
+    """What `Earlier` needs for these cases, in two queries."""
+    found = Earlier()
+    suspects = {c.incident.suspect_id for c in cases if c.incident.suspect_id}
+    if suspects:
+        for iid, sid, at in db.exec(
+            select(Incident.id, Incident.suspect_id, Incident.occurred_at).where(
+                col(Incident.suspect_id).in_(suspects)
+            )
+        ):
+            found.as_suspect.setdefault(sid or "", []).append((iid, aware(at)))
+    victims = {c.incident.victim_id for c in cases}
+    for order in db.exec(
+        select(ProtectiveOrder).where(
+            col(ProtectiveOrder.kind) == "marac", col(ProtectiveOrder.protected_id).in_(victims)
+        )
+    ):
+        if order.protected_id and order.starts_on:
+            found.marac.setdefault(order.protected_id, []).append(order.starts_on)
+    return found
 
 
 @dataclass
@@ -175,8 +226,10 @@ def case_facts(
     risk: str | None,
     orders: list[str],
     outcomes: list[str] | None = None,
+    earlier: Earlier | None = None,
 ) -> Facts:
-    """The facts of one incident (`outcome` the latest of `outcomes`). Pure."""
+    """The facts of one incident (`outcome` the latest of `outcomes`; `earlier` what its
+    suspect and victim had in the 12 months before). Pure."""
     at = aware(case.incident.occurred_at)
     facts = Facts(at, case.officer)
     c = facts.counts
@@ -186,6 +239,9 @@ def case_facts(
     c["incidents"] += 1
     if case.prior_incidents_12m >= 1:
         c["repeat_victims"] += 1
+    if earlier is not None:
+        c["repeat_perpetrators"] += earlier.repeat_perpetrator(case)
+        c["repeat_marac"] += earlier.repeat_marac(case)
     first = case.answers("first_response")
     c["crimes"] += offences_recorded(case)
     if arrested(case, outcomes if outcomes is not None else [outcome]):
@@ -230,9 +286,9 @@ def tally(facts: list[Facts]) -> dict[str, float | None]:
         if key.startswith("attend_minutes:"):
             found = minutes.get(key)
             out[key] = statistics.median(found) if found else None
-        elif key == "repeat_share":
+        elif key in SHARES:
             n = counts["incidents"]
-            out[key] = round(100 * counts["repeat_victims"] / n, 1) if n else None
+            out[key] = round(100 * counts[SHARES[key]] / n, 1) if n else None
         elif key == "arrests_per_100":
             n = counts["crimes"]
             out[key] = round(100 * counts["arrests"] / n, 1) if n else None
@@ -330,6 +386,7 @@ def collect(db: Session, start: datetime, end: datetime, now: datetime) -> list[
         )
     ):
         orders[o.incident_id or ""].append(o.kind)
+    earlier = earlier_of(db, cases)
     facts = []
     for case in cases:
         made = [o.outcome for o in outcomes[case.id]]
@@ -337,7 +394,7 @@ def collect(db: Session, start: datetime, end: datetime, now: datetime) -> list[
         review = reviewed.get(case.id)
         risk = review.level_after if review else _risk(case)
         victim = people.get(case.incident.victim_id)
-        found = case_facts(case, victim, latest, risk, orders[case.id], made)
+        found = case_facts(case, victim, latest, risk, orders[case.id], made, earlier)
         if domestic_abuse(case):
             found.counts.update(timeliness(dues[case.id], waiting[case.id], aware(now)))
         facts.append(found)

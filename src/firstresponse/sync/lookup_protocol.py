@@ -28,6 +28,8 @@ class LookupMatch(_Wire):
     reasons: list[str] = Field(default_factory=list)
     markers: list[str] = Field(default_factory=list)
     da_incidents_12m: int = 0
+    as_victim_12m: int = 0
+    as_suspect_12m: int = 0
 
 
 class LookupResults(BaseModel):
@@ -102,6 +104,9 @@ class PersonHistory(_Wire):
     markers: list[str] = Field(default_factory=list)
     last_risk_level: str | None = None
     da_incidents_12m: int = 0
+    incidents_12m_as_victim: int = 0
+    incidents_12m_as_suspect: int = 0
+    incidents_12m_as_child: int = 0
     previous_partners: list[str] = Field(default_factory=list)
     orders: list[OrderLine] = Field(default_factory=list)
     on_marac: bool = False
