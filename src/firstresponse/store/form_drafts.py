@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, select
 
 from firstresponse.records.base import utcnow
 from firstresponse.store.engine import Store
@@ -54,3 +54,10 @@ def kept(store: Store, author: str, form: str) -> dict[str, str]:
 def drop(store: Store, author: str, form: str) -> None:
     """The form was saved (or its typing discarded): no draft left."""
     keep(store, author, form, {})
+
+
+def forget_all(store: Store) -> None:
+    """No unsaved typing kept for anyone (each screenshot walk starts from empty forms)."""
+    with store.session() as db:
+        for found in db.exec(select(FormDraft)).all():
+            db.delete(found)

@@ -18,6 +18,7 @@ from textual.widgets import Input
 
 from firstresponse.config import Settings
 from firstresponse.store import Store
+from firstresponse.store.form_drafts import forget_all
 from firstresponse.tui.app import FirstResponseApp
 
 SIZE = (80, 24)
@@ -131,6 +132,7 @@ async def capture(
     for item in shots:
         if only and item.name != only:
             continue
+        forget_all(store)  # a walk's typing is no draft for the next walk
         app = FirstResponseApp(settings, store, demo=True)
         async with app.run_test(size=SIZE) as pilot:
             await item.steps(pilot)

@@ -142,6 +142,11 @@ def last_column_room(headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) 
     return max(len(headers[-1]), 8, TABLE_WIDTH - sum(w + 2 for w in widths) - 2)
 
 
+def day_time(at: Any) -> str:
+    """As `when`, without the weekday ("12 Jan 15:00"): for a column at 80 columns."""
+    return when(at)[4:] if at else "—"
+
+
 def when(at: Any) -> str:
     """A UTC time shown as the UK clock reads it, e.g. "Mon 12 Jan 15:00"."""
     from firstresponse.supervision.shifts import UK, _aware

@@ -19,7 +19,7 @@ from firstresponse.followup.dvds import (
 )
 from firstresponse.followup.terminal import dvds_applications, log_application
 from firstresponse.records import utcnow
-from firstresponse.tui.screens.followup.base import FollowupForm, FollowupList, when
+from firstresponse.tui.screens.followup.base import FollowupForm, FollowupList, day_time, when
 from firstresponse.tui.screens.followup.forms import choice, parse_local, read
 from firstresponse.tui.widgets.marked_table import MarkedTable
 from firstresponse.tui.widgets.picker import Picker
@@ -70,9 +70,10 @@ class DvdsListScreen(FollowupList):
                 due, step = "closed", "—"
             else:
                 late = "OVERDUE " if nxt.overdue(now) else ""
-                due = late + (when(nxt.due_at) if nxt.due_at else f"after {nxt.waits_for}")
+                due = late + (day_time(nxt.due_at) if nxt.due_at else f"after {nxt.waits_for}")
                 step = nxt.step.replace("_", " ")
-            rows.append((due, a.record.reference, ROUTES[a.record.route], step, a.outcome))
+            route = ROUTES[a.record.route].removeprefix("Right to ")  # "Ask", "Know"
+            rows.append((due, a.record.reference, route, step, a.outcome))
         self.fill(rows)
         self.query_one("#dv-hint", Label).update(
             f"{len(self.items)} {'in all' if self.include_closed else 'open'} · Enter step · "
