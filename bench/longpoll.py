@@ -11,7 +11,8 @@ requests made, and the time from a call handler's assignment (its push sent) to 
 responder's pull receiving it, for `--assignments` cases sent to random responders at a
 steady rate (goal while waiting: p99 <= 2 s). `uptime`'s load is printed beside each.
 Sessions are opened in the hub's database beforehand (no Argon2: sign-in is measured by
-bench/shift_start.py).
+bench/shift_start.py), and before each phase their last use is spread over the past
+minute, as in a shift's steady state (`steady_touches`).
 
     .venv/bin/python bench/longpoll.py [--db sqlite|postgresql+psycopg://...]
         [--terminals 2000] [--seconds 60] [--assignments 120] [--workers 1]
@@ -23,12 +24,13 @@ import argparse
 import asyncio
 import os
 import random
+import ssl
 import subprocess
 import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -41,14 +43,15 @@ from hub_setup import (
     setup_hub,
     spread,
 )
-from shift_start import Tally, client, request
+from shift_start import Tally, request
 from sqlmodel import select
 
 from firstresponse.config import load_settings
 from firstresponse.hub.auth import find_device
 from firstresponse.hub.db import hub_engine, transaction
-from firstresponse.hub.sessions import open_session
-from firstresponse.records import Assignment, Incident, Person, User
+from firstresponse.hub.models import HubSession
+from firstresponse.hub.sessions import TOUCH_EVERY, open_session
+from firstresponse.records import Assignment, Incident, Person, User, utcnow
 from firstresponse.store import Store, outbox
 from firstresponse.sync.protocol import PushRequest
 from firstresponse.sync.push import envelope
@@ -56,6 +59,8 @@ from firstresponse.sync.worker import REFRESH_EVERY, WAIT_ON_HUB
 
 HANDLER = "CH0001"
 GOAL_MS = 2000.0
+TLS = ssl.create_default_context()  # made once, not per terminal (none is used: loopback)
+GRACE = 10.0  # seconds after the window for the last cases to arrive
 
 
 @dataclass
@@ -99,6 +104,19 @@ def sessions(target: str, tokens: dict[str, str]) -> dict[str, str]:
         found[collar], _row, _key = open_session(engine, device, users[collar], "")
     engine.dispose()
     return found
+
+
+def steady_touches(target: str) -> None:
+    """Sessions last used at random moments in the past minute, as in a shift's steady
+    state (the hub notes a session's use at most once a minute, hub.sessions.TOUCH_EVERY):
+    not all 2,000 due for that write at once, as they would be straight after setup."""
+    engine = hub_engine(target, migrate=False)
+    now = utcnow()
+    with transaction(engine) as db:
+        for row in db.exec(select(HubSession)):
+            row.last_seen_at = now - timedelta(seconds=random.uniform(0, TOUCH_EVERY.seconds))
+            db.add(row)
+    engine.dispose()
 
 
 def cases(work: Path, responders: list[str], count: int) -> list[tuple[str, str, str]]:
@@ -160,30 +178,38 @@ async def refresh(http: httpx.AsyncClient, t: Terminal, tally: Tally) -> None:
     await request(http, tally, "GET", "/v1/held", headers=t.headers())
 
 
-async def polling(
-    http: httpx.AsyncClient, t: Terminal, tally: Tally, seen: Arrivals, every: float
-) -> None:
+def own_client(url: str) -> httpx.AsyncClient:
+    """A terminal's own connection (one pool of 2,000 connections costs the bench more
+    than the hub: httpx looks through every connection for each request)."""
+    return httpx.AsyncClient(
+        base_url=url, timeout=120, verify=TLS, limits=httpx.Limits(max_connections=2)
+    )
+
+
+async def polling(url: str, t: Terminal, tally: Tally, seen: Arrivals, every: float) -> None:
     """As the worker did: a full sync every `every` seconds."""
     await asyncio.sleep(random.uniform(0, every))
-    while True:
-        start = time.monotonic()
-        while (page := await pull(http, t, tally)) and page["more"]:
+    async with own_client(url) as http:
+        while True:
+            start = time.monotonic()
+            while (page := await pull(http, t, tally)) and page["more"]:
+                seen.note(page)
             seen.note(page)
-        seen.note(page)
-        await refresh(http, t, tally)
-        tally.polls.append(time.monotonic() - start)
-        await asyncio.sleep(every)
+            await refresh(http, t, tally)
+            tally.polls.append(time.monotonic() - start)
+            await asyncio.sleep(every)
 
 
-async def waiting(http: httpx.AsyncClient, t: Terminal, tally: Tally, seen: Arrivals) -> None:
+async def waiting(url: str, t: Terminal, tally: Tally, seen: Arrivals) -> None:
     """As the worker does now: sit in waiting pulls; a full sync every REFRESH_EVERY s."""
     refresh_at = time.monotonic() + random.uniform(0, REFRESH_EVERY)
-    while True:
-        page = await pull(http, t, tally, wait=WAIT_ON_HUB * random.uniform(0.8, 1.0))
-        seen.note(page)
-        if time.monotonic() >= refresh_at:
-            await refresh(http, t, tally)
-            refresh_at += REFRESH_EVERY
+    async with own_client(url) as http:
+        while True:
+            page = await pull(http, t, tally, wait=WAIT_ON_HUB * random.uniform(0.8, 1.0))
+            seen.note(page)
+            if time.monotonic() >= refresh_at:
+                await refresh(http, t, tally)
+                refresh_at += REFRESH_EVERY
 
 
 async def dispatch(
@@ -214,30 +240,27 @@ async def phase(
     interval: float,
 ) -> dict[str, object]:
     tally, seen = Tally(), Arrivals()
-    async with client(url) as http:
+    async with own_client(url) as control:  # the call handler's
         if how == "polling":
-            tasks = [asyncio.create_task(polling(http, t, tally, seen, interval)) for t in fleet]
+            tasks = [asyncio.create_task(polling(url, t, tally, seen, interval)) for t in fleet]
         else:
-            tasks = [asyncio.create_task(waiting(http, t, tally, seen)) for t in fleet]
-        await asyncio.sleep(min(10.0, interval * 2))  # every terminal in its rhythm
-        tally.requests = 0
-        tally.polls.clear()
-        start_load = os.getloadavg()[0]
-        cpu0, own0, wall0 = cpu_seconds(server_pid), cpu_seconds(os.getpid()), time.monotonic()
-        control = client(url)  # the call handler's own connection
-        sender = asyncio.create_task(
-            dispatch(control, handler, work, seconds / max(len(work), 1), Tally(), seen)
-        )
-        await asyncio.sleep(seconds)
-        wall = time.monotonic() - wall0
-        cpu, own = cpu_seconds(server_pid) - cpu0, cpu_seconds(os.getpid()) - own0
-        requests = tally.requests
-        await asyncio.wait_for(asyncio.shield(sender), 30)
-        await control.aclose()
-        await asyncio.sleep(5)  # the last cases' pulls
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+            tasks = [asyncio.create_task(waiting(url, t, tally, seen)) for t in fleet]
+        try:
+            await asyncio.sleep(min(10.0, interval * 2))  # every terminal in its rhythm
+            tally.requests = 0
+            start_load = os.getloadavg()[0]
+            cpu0, own0, wall0 = cpu_seconds(server_pid), cpu_seconds(os.getpid()), time.monotonic()
+            gap = seconds / max(len(work), 1)
+            tasks.append(asyncio.create_task(dispatch(control, handler, work, gap, Tally(), seen)))
+            await asyncio.sleep(seconds)
+            wall = time.monotonic() - wall0
+            cpu, own = cpu_seconds(server_pid) - cpu0, cpu_seconds(os.getpid()) - own0
+            requests = tally.requests
+            await asyncio.sleep(GRACE)  # the last cases' pulls (a case not by then: not received)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
     return {
         "how": how,
         "wall": wall,
@@ -271,6 +294,7 @@ def show(backend: str, found: dict[str, object], terminals: int, interval: float
         f"{float(found['hub_cpu']) / wall:.3f} cores of {os.cpu_count()}  "  # type: ignore[arg-type]
         f"(bench client {float(found['bench_cpu']) / wall:.2f} cores)  "  # type: ignore[arg-type]
         f"{found['requests_per_s']:.0f} requests/s"
+        + (f" (of {terminals * 4 / interval:.0f}/s wanted)" if found["how"] == "polling" else "")
     )
     goal = ""
     if found["how"] == "waiting":
@@ -298,6 +322,7 @@ def run(args: argparse.Namespace, db: str, work: Path) -> dict[str, dict[str, ob
     try:
         for how in ("polling", "waiting"):
             work_cases = cases(work, responders, args.assignments)
+            steady_touches(target)
             results[how] = asyncio.run(
                 phase(
                     server.url,
