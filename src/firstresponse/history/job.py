@@ -14,8 +14,8 @@ job's last step, in one transaction with marking the job finished. Until then th
 in the store but not found by a search; a run killed before that step files them when
 the same file is run again (`lookup.index_unfiled` finds everybody without keys).
 
-`on_written`, when given, is handed the records each part added (table name, column
-values) in that part's transaction: the hub puts them on its feed (hub.history_import).
+`on_written`, when given, is handed the records each chunk added (table name, column
+values) in that chunk's transaction: the hub puts them on its feed (hub.history_import).
 """
 
 from __future__ import annotations
@@ -132,13 +132,13 @@ def run_import(
                 writer = BulkWriter(db, report.added, touched, report.written)
                 report.touched_people = touched
                 failures += write_groups(db, writer, importer, part)
-                if on_written and report.written is not None:
-                    on_written(db, report.written)
-                    report.written.clear()
                 index_people(db, _filed(db, touched) if file_at_end else sorted(touched))
                 rows_done += sum(len(g) for g in part)
                 if progress and start + CHUNK < len(chunk):
                     progress(rows_done, total)
+            if on_written and report.written:  # once a chunk: its parts' people are known
+                on_written(db, report.written)
+                report.written.clear()
             done += len(chunk)
             db.execute(update(JOBS).where(JOBS.c.id == key).values(
                 groups_done=done, added=json.dumps(report.added),
