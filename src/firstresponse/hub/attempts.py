@@ -107,6 +107,7 @@ def throttle_for(db: Session, device: HubDevice, collar: str, now: datetime) -> 
 
 
 def current_throttle(engine: Engine, device: HubDevice, collar: str) -> Throttle:
+    """`throttle_for` now, outside any turn (a wait already due needs no turn)."""
     with Session(reader(engine)) as db:
         return throttle_for(db, device, collar, utcnow())
 
