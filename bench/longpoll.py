@@ -1,5 +1,8 @@
 """Changes pushed, not polled: 2,000 idle terminals against one hub process, in one run.
 
+Each runs on a hub process of its own, on the same database (a hub still working through
+one's backlog would be charged to the other).
+
 1. Polling as before: each terminal syncs every `sync_interval_seconds` as the sync
    worker did when nothing changed (users, pull, roster with its digest, held records).
 2. Waiting on the hub: each terminal sits in a pull with `wait` (20-25 s, as the worker
@@ -60,6 +63,7 @@ from firstresponse.sync.worker import REFRESH_EVERY, WAIT_ON_HUB
 HANDLER = "CH0001"
 GOAL_MS = 2000.0
 TLS = ssl.create_default_context()  # made once, not per terminal (none is used: loopback)
+WARM_UP = 10.0  # seconds over which the terminals start, before the measured window
 GRACE = 10.0  # seconds after the window for the last cases to arrive
 
 
@@ -202,6 +206,7 @@ async def polling(url: str, t: Terminal, tally: Tally, seen: Arrivals, every: fl
 
 async def waiting(url: str, t: Terminal, tally: Tally, seen: Arrivals) -> None:
     """As the worker does now: sit in waiting pulls; a full sync every REFRESH_EVERY s."""
+    await asyncio.sleep(random.uniform(0, WARM_UP))  # terminals come online over a spell
     refresh_at = time.monotonic() + random.uniform(0, REFRESH_EVERY)
     async with own_client(url) as http:
         while True:
@@ -246,7 +251,7 @@ async def phase(
         else:
             tasks = [asyncio.create_task(waiting(url, t, tally, seen)) for t in fleet]
         try:
-            await asyncio.sleep(min(10.0, interval * 2))  # every terminal in its rhythm
+            await asyncio.sleep(WARM_UP + 5)  # every terminal in its rhythm
             tally.requests = 0
             start_load = os.getloadavg()[0]
             cpu0, own0, wall0 = cpu_seconds(server_pid), cpu_seconds(os.getpid()), time.monotonic()
@@ -317,27 +322,29 @@ def run(args: argparse.Namespace, db: str, work: Path) -> dict[str, dict[str, ob
     opened = sessions(target, tokens)
     fleet = [Terminal(c, tokens[c], opened[c]) for c in responders]
     handler = Terminal(HANDLER, tokens[HANDLER], opened[HANDLER])
-    server = hub_server(target, args.workers)
     results = {}
     try:
-        for how in ("polling", "waiting"):
+        for how in ("waiting", "polling"):  # each on a hub process of its own
             work_cases = cases(work, responders, args.assignments)
             steady_touches(target)
-            results[how] = asyncio.run(
-                phase(
-                    server.url,
-                    fleet,
-                    handler,
-                    work_cases,
-                    how,
-                    args.seconds,
-                    server.proc.pid,
-                    interval,
+            server = hub_server(target, args.workers)
+            try:
+                results[how] = asyncio.run(
+                    phase(
+                        server.url,
+                        fleet,
+                        handler,
+                        work_cases,
+                        how,
+                        args.seconds,
+                        server.proc.pid,
+                        interval,
+                    )
                 )
-            )
+            finally:
+                server.stop()
             show(backend, results[how], len(fleet), interval)
     finally:
-        server.stop()
         drop_target(target)
     base, now = results["polling"], results["waiting"]
     ratio = float(base["hub_cpu"]) / max(float(now["hub_cpu"]), 1e-9)  # type: ignore[arg-type]
