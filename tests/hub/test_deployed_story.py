@@ -39,6 +39,7 @@ from firstresponse.hub import admin
 from firstresponse.hub.db import hub_engine, transaction
 from firstresponse.records import (
     Assessment,
+    Assignment,
     Child,
     Decision,
     Incident,
@@ -315,6 +316,9 @@ def test_a_responders_decisions_and_dvpn_reach_the_supervisors_sample_and_figure
         assert {c.name for c in db.exec(select(Child))} == {"Amy Example", "Ben Example"}
         submitted = db.exec(select(Assessment).where(Assessment.incident_id == incident_id))
         assert {a.checklist_id for a in submitted} == {"thrive", "first_response", "risk"}
+        # the briefing the officer was sent, for the supervisor's review of the case
+        (sent,) = db.exec(select(Assignment).where(Assignment.incident_id == incident_id))
+        assert sent.assignee == "PC2001" and sent.briefing
 
     assert asyncio.run(draw_on_screen(desk)) == [incident_id]  # "n" on the supervisor's home
     desk.sign_in("SG3001")

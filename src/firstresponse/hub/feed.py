@@ -236,11 +236,15 @@ def _entries(
         if kind == Kind.ORDER:
             body["people"] = [people[pid] for pid in _named_people(kind, record) if pid in people]
         return [("lookup", name, record.id, body) for name in readers.of_record(kind, record)]
-    if kind == Kind.ASSIGNMENT and record.assignee:
-        return [
-            ("briefing", record.assignee, record.id, briefing(db, record)),
-            ("assignment", record.assignee, record.id, {"assignment": dump(record)}),
-        ]
+    if kind == Kind.ASSIGNMENT:
+        # Supervisors review what the officer was told (and see a call sent to nobody).
+        sent = [("assignment", RESTRICTED, record.id, {"assignment": dump(record)})]
+        if record.assignee:
+            sent[:0] = [
+                ("briefing", record.assignee, record.id, briefing(db, record)),
+                ("assignment", record.assignee, record.id, {"assignment": dump(record)}),
+            ]
+        return sent
     return []
 
 
