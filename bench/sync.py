@@ -39,6 +39,7 @@ from hub_setup import (
     BATCH,
     PIN,
     Server,
+    drop_target,
     free_port,
     fresh_target,
     hub_counts,
@@ -438,9 +439,12 @@ def shift_part(args: argparse.Namespace, db: str, backend: str, work: Path) -> b
 def ingest_part(args: argparse.Namespace, db: str, backend: str, work: Path) -> bool:
     """Diagnostics: full ingest against raw rows; prints the figures, returns whether all
     landed."""
-    t = throughput(
-        fresh_target(db, work, "push"), fresh_target(db, work, "client"), work, args.records
-    )
+    targets = fresh_target(db, work, "push"), fresh_target(db, work, "client")
+    try:
+        t = throughput(*targets, work, args.records)
+    finally:
+        for target in targets:
+            drop_target(target)
     print(
         f"[{backend}] ingest diagnostics, {t['records']:,} records ({t['megabytes']:.1f} MB), "
         f"load {load()}:"
@@ -469,13 +473,11 @@ def fleet_part(args: argparse.Namespace, db: str, backend: str, work: Path) -> b
     """200 terminals with real stores and clients at once; returns whether all landed."""
     fleet_dir = work / "fleet"
     fleet_dir.mkdir()
-    f = fleet(
-        fresh_target(db, work, "fleet"),
-        fleet_dir,
-        args.fleet,
-        args.fleet_records,
-        args.workers,
-    )
+    target = fresh_target(db, work, "fleet")
+    try:
+        f = fleet(target, fleet_dir, args.fleet, args.fleet_records, args.workers)
+    finally:
+        drop_target(target)
     print(
         f"[{backend}] fleet: {f['terminals']} terminals (real stores and clients) at once, "
         f"load {load()}, hub workers "
