@@ -495,6 +495,16 @@ async def test_thrive_answers_survive_ctrl_q_and_a_new_app(app_factory, store, k
         assert [d.status for d in drafts] == ["draft"]
 
 
+async def _to_jons_history(pilot, app: FirstResponseApp) -> None:
+    """Signed in, a new call, "jon testperson" typed and his match opened (HistoryScreen)."""
+    await sign_in(pilot, "CH1001")
+    await press_to(pilot, "n", "NewCallScreen")
+    await type_text(pilot, "jon testperson")
+    await settle(pilot, lambda: "F3 to choose" in _status(app))
+    await pilot.press("f3", "enter")
+    await settle(pilot, lambda: on_screen(pilot, "HistoryScreen"))
+
+
 class SlowHub(LocalLookup):
     """A hub that takes its time to give a chosen person's record: `hold` waits until the
     test lets it answer (or 5 s, what a blocked screen would sit through)."""
@@ -528,12 +538,7 @@ async def test_a_slow_hub_at_f5_leaves_the_new_call_answering_keys(slow_app, kno
     make, hubs = slow_app
     app = make()
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "CH1001")
-        await press_to(pilot, "n", "NewCallScreen")
-        await type_text(pilot, "jon testperson")
-        await settle(pilot, lambda: "F3 to choose" in _status(app))
-        await pilot.press("f3", "enter")
-        await settle(pilot, lambda: on_screen(pilot, "HistoryScreen"))
+        await _to_jons_history(pilot, app)
         await press_to(pilot, "enter", "NewCallScreen")
         await pilot.press("f5")
         await settle(pilot, lambda: hubs[-1].asked.is_set())
@@ -619,12 +624,7 @@ async def test_letters_typed_on_after_choosing_a_match_do_not_pick_the_relations
 
     app = lookup_app()
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "CH1001")
-        await press_to(pilot, "n", "NewCallScreen")
-        await type_text(pilot, "jon testperson")
-        await settle(pilot, lambda: "F3 to choose" in _status(app))
-        await pilot.press("f3", "enter")
-        await settle(pilot, lambda: on_screen(pilot, "HistoryScreen"))
+        await _to_jons_history(pilot, app)
         burst(app, "\rex partner")  # use this person, and typing on as if in a text box
         await settle(pilot, lambda: on_screen(pilot, "NewCallScreen"))
         await settle(pilot, lambda: app.focused is app.screen.query_one("#relationship"))

@@ -7,7 +7,7 @@ from sqlmodel import select
 from textual.widgets import Input
 
 from firstresponse.config import Settings
-from firstresponse.records import Assessment, User, utcnow
+from firstresponse.records import Assessment, User
 from firstresponse.security.pins import hash_pin
 from firstresponse.store import Store
 from firstresponse.store.form_drafts import FormDraft
@@ -15,8 +15,8 @@ from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screenshots import on_screen, press_to, settle, sign_in, type_text
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
 from firstresponse.tui.widgets.picker import Picker
-from tests.followup_builders import incident, submitted, users
 from tests.functional.forms import burst
+from tests.functional.test_followup_high_risk import _seed as _high_risk
 
 SIZE = (80, 24)
 
@@ -61,7 +61,7 @@ async def test_the_new_call_typed_is_kept_through_escape_and_ctrl_q(
         await settle(pilot, lambda: app.screen.value("happening") == "Shouting")
         await press_to(pilot, "escape", "CallHandlerHome")
         await press_to(pilot, "n", "NewCallScreen")
-        assert app.screen.value("name") == "Nova Testnew"
+        await settle(pilot, lambda: app.screen.value("name") == "Nova Testnew")
         assert app.screen.value("happening") == "Shouting"
         assert app.screen.choice("relationship") == "partner"
         box = app.screen.query_one("#happening", Input)
@@ -74,24 +74,16 @@ async def test_the_new_call_typed_is_kept_through_escape_and_ctrl_q(
     async with again.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "CH1001")
         await press_to(pilot, "n", "NewCallScreen")
-        assert again.screen.value("happening") == "Shouting again"
+        await settle(pilot, lambda: again.screen.value("happening") == "Shouting again")
         await press_to(pilot, "f5", "ThriveScreen")  # the call is opened: no draft left
     with store.session() as db:
         assert db.exec(select(FormDraft)).all() == []
 
 
-def _high_risk(store: Store) -> None:
-    with store.session() as db:
-        for user in users(db).values():
-            user.pin_hash = hash_pin("1234")
-        row = incident(db, "HR-100", utcnow())
-        submitted(db, row, "risk", utcnow(), result={"risk_level": "high"})
-
-
 async def test_enter_moves_on_in_the_high_risk_review_and_escape_keeps_it(
     settings: Settings, store: Store
 ) -> None:
-    _high_risk(store)
+    _high_risk(store)  # a high-risk submission to review, the test officers' PIN 1234
     app = FirstResponseApp(settings, store)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "SG3001")
@@ -106,7 +98,8 @@ async def test_enter_moves_on_in_the_high_risk_review_and_escape_keeps_it(
         assert app.screen.query_one("#hr-feedback", Input).value == "Well assessed"
         await press_to(pilot, "escape", "HighRiskQueueScreen")
         await press_to(pilot, "enter", "HighRiskReviewScreen")
-        assert app.screen.query_one("#hr-reason", Input).value == "Threats to kill"
+        reason = app.screen.query_one("#hr-reason", Input)
+        await settle(pilot, lambda: reason.value == "Threats to kill")
         assert "typed before is back" in str(app.screen.query_one("#fu-status").render())
         app.screen.query_one("#hr-decision", Picker).value = "confirm"
         await pilot.press("ctrl+s")

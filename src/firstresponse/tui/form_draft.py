@@ -7,6 +7,7 @@ disk. A form back as it opened keeps no draft; saving the form drops it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual.screen import Screen
@@ -44,14 +45,26 @@ class FormDraftKeeper:
         """Whether anything differs from how the form opened."""
         return self.values() != self.opened_with
 
-    def restore(self) -> bool:
-        """Put back what was typed before and not saved; True when there was some."""
-        fields = kept(self.store, self.author, self.form)
-        for widget in self.screen.query("Input, Picker"):
-            if isinstance(widget, Input | Picker) and widget.id in fields:
-                widget.value = fields[str(widget.id)]
-        self.restored = bool(fields)
-        return self.restored
+    def restore(self, then: Callable[[], None]) -> None:
+        """Read what was typed before and not saved on a thread (the screen opens without
+        waiting for the disk), put it back unless the officer has typed meanwhile, then
+        call `then()` if anything came back."""
+
+        def read() -> None:
+            fields = kept(self.store, self.author, self.form)
+            if fields:
+                self.screen.app.call_from_thread(put_back, fields)
+
+        def put_back(fields: dict[str, str]) -> None:
+            if self.typed or not self.screen.is_attached:
+                return  # keys typed ahead win: nothing they typed is overwritten
+            for widget in self.screen.query("Input, Picker"):
+                if isinstance(widget, Input | Picker) and widget.id in fields:
+                    widget.value = fields[str(widget.id)]
+            self.restored = True
+            then()
+
+        self.screen.run_worker(read, thread=True, group="form-draft")
 
     def changed(self) -> None:
         """Keep what is typed now (on the writer thread)."""

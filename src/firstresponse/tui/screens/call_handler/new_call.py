@@ -136,8 +136,9 @@ class NewCallScreen(Screen[None]):
         self.sub_title = "New call · Enter or Tab: next box"
         self.query_one("#name", Input).focus()
         self.draft = FormDraftKeeper(self, "new_call")
-        if self.draft.restore():
-            self.notify("The call you had started is back: choose any match again (F3)")
+        self.draft.restore(
+            lambda: self.notify("The call you had started is back: choose any match again (F3)")
+        )
 
     def on_unmount(self) -> None:
         if self.draft is not None:

@@ -103,8 +103,7 @@ class FollowupForm(FollowupScreen):
         for box in self.query(TextBox):
             box.enter_moves_on = True
         self.draft = FormDraftKeeper(self, self.draft_name())
-        if self.draft.restore():
-            self.status("What you typed before is back: Ctrl+S saves it")
+        self.draft.restore(lambda: self.status("What you typed before is back: Ctrl+S saves it"))
 
     def on_input_changed(self) -> None:
         if self.draft is not None:
