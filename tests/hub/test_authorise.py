@@ -28,6 +28,7 @@ from firstresponse.records import (
     HighRiskReview,
     Incident,
     Notification,
+    OrderOutcome,
     Person,
     PersonLink,
     PersonMarker,
@@ -71,6 +72,8 @@ ALLOWED = {  # (role, kind) -> the ownerships allowed; every other cell is refus
     ("supervisor", "highriskreview"): {"own"},
     ("responder", "caseoutcome"): {"own", "team"},
     ("supervisor", "caseoutcome"): {"own", "team"},
+    ("responder", "orderoutcome"): {"own", "team"},
+    ("supervisor", "orderoutcome"): {"own", "team"},
     ("responder", "victimcontact"): {"own", "team"},
     ("supervisor", "victimcontact"): {"own", "team"},
     ("call_handler", "dvdsapplication"): {"own"},
@@ -201,7 +204,10 @@ def build(kind: str, ownership: str, role: str, found: Holding) -> Any:
     return AuditEvent(id="e-1", actor=actor, action="view", subject_kind="person")
 
 
-FOLLOWUP = {"highriskreview", "caseoutcome", "victimcontact", "dvdsapplication", "dvdsstep"}
+FOLLOWUP = {
+    "highriskreview", "caseoutcome", "orderoutcome", "victimcontact", "dvdsapplication",
+    "dvdsstep",
+}  # fmt: skip
 
 
 def _followup(
@@ -216,6 +222,10 @@ def _followup(
         ),
         "caseoutcome": lambda: CaseOutcome(
             id="co-1", incident_id=incident, outcome="charged", decided_at=AT
+        ),
+        "orderoutcome": lambda: OrderOutcome(
+            id="oo-1", order_id="o-1", incident_id=incident, outcome="granted",
+            outcome_on=AT.date(), decided_at=AT,
         ),
         "victimcontact": lambda: VictimContact(
             id="vc-1", incident_id=incident, due_key="initial", made_at=AT, method="phone",
@@ -232,13 +242,16 @@ def _followup(
     }  # fmt: skip
     record = new[kind]()
     mine = ownership == "own" or (
-        ownership == "team" and kind in {"caseoutcome", "victimcontact", "dvdsstep"}
+        ownership == "team" and kind in {"caseoutcome", "orderoutcome", "victimcontact", "dvdsstep"}
     )
     if mine or (
-        ownership == "other" and kind in {"caseoutcome", "victimcontact"} and role != "supervisor"
+        ownership == "other"
+        and kind in {"caseoutcome", "orderoutcome", "victimcontact"}
+        and role != "supervisor"
     ):
         return record
-    actor = {"highriskreview": "reviewer", "caseoutcome": "decided_by", "victimcontact": "made_by",
+    actor = {"highriskreview": "reviewer", "caseoutcome": "decided_by",
+             "orderoutcome": "decided_by", "victimcontact": "made_by",
              "dvdsapplication": "created_by", "dvdsstep": "done_by"}[kind]  # fmt: skip
     setattr(record, actor, mate)
     changed = _existing(found, record, mate)

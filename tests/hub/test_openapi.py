@@ -142,6 +142,9 @@ VALID = {  # a valid body of each kind, before hostile values are mixed in
         "level_before": "high", "decision": "confirm", "level_after": "high", "reason": "r",
     },
     "caseoutcome": {"incident_id": "i-1", "outcome": "charged", "decided_at": NOW},
+    "orderoutcome": {
+        "order_id": "o-1", "outcome": "granted", "outcome_on": "2026-01-12", "decided_at": NOW,
+    },
     "victimcontact": {
         "incident_id": "i-1", "due_key": "initial", "made_at": NOW, "method": "phone",
         "outcome": "spoke", "made_by": "PC2001",

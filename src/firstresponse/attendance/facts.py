@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session, col, or_, select
 
 from firstresponse.attendance.known import known_facts
+from firstresponse.lookup.order_outcomes import with_outcomes
 from firstresponse.records import Incident, Marker, OrderKind, PersonMarker, ProtectiveOrder
 
 YEAR = timedelta(days=365)
@@ -61,7 +62,8 @@ def _orders(db: Session, incident: Incident) -> list[ProtectiveOrder]:
     if incident.suspect_id:
         people.append(col(ProtectiveOrder.subject_id) == incident.suspect_id)
     query = select(ProtectiveOrder).where(or_(*people))
-    return list(db.exec(query.order_by(col(ProtectiveOrder.starts_on), col(ProtectiveOrder.id))))
+    stored = db.exec(query.order_by(col(ProtectiveOrder.starts_on), col(ProtectiveOrder.id)))
+    return with_outcomes(db, list(stored))  # a DVPO granted at the hearing, whoever recorded it
 
 
 def _on_marac(orders: list[ProtectiveOrder], on: date) -> bool:

@@ -36,6 +36,7 @@ INCIDENT_FIELD: dict[str, str] = {
     Kind.REVIEW: "subject_id",
     Kind.HIGH_RISK_REVIEW: "incident_id",
     Kind.CASE_OUTCOME: "incident_id",
+    Kind.ORDER_OUTCOME: "incident_id",
     Kind.VICTIM_CONTACT: "incident_id",
 }
 #: The officer a record about an incident also goes to, by the field naming them.

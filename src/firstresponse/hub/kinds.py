@@ -88,6 +88,7 @@ PUSHERS: dict[Kind, frozenset[Action]] = {
     Kind.REVIEW: frozenset({Action.REVIEW}),
     Kind.HIGH_RISK_REVIEW: frozenset({Action.REVIEW}),
     Kind.CASE_OUTCOME: _CASEWORK,
+    Kind.ORDER_OUTCOME: _CASEWORK,  # a hearing or bail outcome, by whoever learns it
     Kind.VICTIM_CONTACT: _CASEWORK,
     Kind.DVDS_APPLICATION: _CASEWORK | {Action.TAKE_CALL},
     Kind.DVDS_STEP: _CASEWORK | {Action.TAKE_CALL},

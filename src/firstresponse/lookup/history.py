@@ -9,6 +9,7 @@ from sqlmodel import Session, col, or_, select
 
 from firstresponse.lookup.disclosures import with_disclosures
 from firstresponse.lookup.links import LinkProposal, linked_ids, proposals
+from firstresponse.lookup.order_outcomes import with_outcomes
 from firstresponse.lookup.perpetrator import SuspectProfile, perpetrator_of, suspects_of
 from firstresponse.lookup.search import as_utc, twelve_month_start
 from firstresponse.records import (
@@ -231,7 +232,7 @@ def person_history(
             )
         )
     ).all()
-    orders = with_disclosures(db, list(stored), ids, ids)
+    orders = with_disclosures(db, with_outcomes(db, list(stored)), ids, ids)
     others = {i.suspect_id if i.victim_id in cluster else i.victim_id for i in incidents}
     others |= {o.protected_id if o.subject_id in cluster else o.subject_id for o in orders}
     names = _names(db, {o for o in others if o and o not in cluster})

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from firstresponse.lookup.disclosures import disclosures, with_disclosures
 from firstresponse.lookup.links import clusters
+from firstresponse.lookup.order_outcomes import with_outcomes
 from firstresponse.lookup.search import as_utc
 from firstresponse.records import Incident, Person, PersonMarker, ProtectiveOrder, Warrant
 from firstresponse.vocab import WARNING_MARKERS, OrderKind
@@ -141,7 +142,12 @@ def profiles(
     )
     orders = with_disclosures(
         db,
-        list(db.exec(select(ProtectiveOrder).where(col(ProtectiveOrder.subject_id).in_(every)))),
+        with_outcomes(
+            db,
+            list(
+                db.exec(select(ProtectiveOrder).where(col(ProtectiveOrder.subject_id).in_(every)))
+            ),
+        ),
         every,
     )
     warrants = list(db.exec(select(Warrant).where(col(Warrant.person_id).in_(every))))

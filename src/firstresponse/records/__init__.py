@@ -7,6 +7,7 @@ from firstresponse.records.followup import (
     DvdsApplication,
     DvdsStep,
     HighRiskReview,
+    OrderOutcome,
     VictimContact,
 )
 from firstresponse.records.incidents import Assignment, Child, Decision, Incident
@@ -43,6 +44,7 @@ __all__ = [
     "Marker",
     "Notification",
     "OrderKind",
+    "OrderOutcome",
     "OutboxItem",
     "Person",
     "PersonAlias",

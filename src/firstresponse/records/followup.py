@@ -9,7 +9,7 @@ same-shift review, set once on the review as on a dip-sample `Review`.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Column, DateTime, Text
 from sqlmodel import Field, SQLModel
@@ -117,4 +117,29 @@ class DvdsStep(SQLModel, table=True):
     done_by: str = ""
     outcome: str = ""
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_at())
+
+
+class OrderOutcome(SQLModel, table=True):
+    """What became of an order made at a scene, recorded by whoever learns it.
+
+    A notice (DVPN, DAPN) goes to a hearing: `granted` makes the order (DVPO, DAPO) from
+    `outcome_on` to `ends_on`, `refused` ends the notice on `outcome_on`, `adjourned`
+    keeps it in force to `next_hearing_on`. Bail conditions are `bail_extended` (to
+    `ends_on`) or `bail_ended` (on `outcome_on`). The order record itself is never
+    changed: the order in force is the order with its outcomes applied
+    (`lookup.order_outcomes`).
+    """
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    order_id: str = Field(foreign_key="protectiveorder.id", index=True)
+    incident_id: str | None = Field(default=None, foreign_key="incident.id", index=True)
+    outcome: str
+    outcome_on: date
+    ends_on: date | None = None
+    next_hearing_on: date | None = None
+    court: str = ""
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    decided_by: str = ""
+    decided_at: datetime = Field(sa_column=_at())
     created_at: datetime = Field(default_factory=utcnow, sa_column=_at())

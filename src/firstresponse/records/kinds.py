@@ -18,6 +18,7 @@ from firstresponse.records.followup import (
     DvdsApplication,
     DvdsStep,
     HighRiskReview,
+    OrderOutcome,
     VictimContact,
 )
 from firstresponse.records.incidents import Assignment, Child, Decision, Incident
@@ -35,6 +36,7 @@ class Kind(StrEnum):
     INCIDENT = "incident"
     CHILD = "child"
     ORDER = "order"
+    ORDER_OUTCOME = "orderoutcome"
     ASSESSMENT = "assessment"
     DECISION = "decision"
     ASSIGNMENT = "assignment"
@@ -57,6 +59,7 @@ MODELS: dict[Kind, type[SQLModel]] = {
     Kind.INCIDENT: Incident,
     Kind.CHILD: Child,
     Kind.ORDER: ProtectiveOrder,
+    Kind.ORDER_OUTCOME: OrderOutcome,
     Kind.ASSESSMENT: Assessment,
     Kind.DECISION: Decision,
     Kind.ASSIGNMENT: Assignment,
@@ -75,6 +78,7 @@ FOLLOWUP = frozenset(
     {
         Kind.HIGH_RISK_REVIEW,
         Kind.CASE_OUTCOME,
+        Kind.ORDER_OUTCOME,
         Kind.VICTIM_CONTACT,
         Kind.DVDS_APPLICATION,
         Kind.DVDS_STEP,

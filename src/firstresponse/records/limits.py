@@ -68,6 +68,7 @@ FIELDS: dict[str, dict[str, Rule]] = {
     "user": {"name": NAME},
     "highriskreview": {"reason": TEXT, "feedback": TEXT},
     "caseoutcome": {"reason": TEXT},
+    "orderoutcome": {"court": LINE, "note": TEXT},
     "victimcontact": {"note": TEXT},
     "dvdsapplication": {
         "applicant_name": NAME,
