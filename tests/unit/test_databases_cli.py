@@ -144,3 +144,12 @@ def test_an_empty_postgresql_database_is_left_as_it_is(
     unreachable = "postgresql+psycopg://postgres@127.0.0.1:9/test?connect_timeout=2"
     assert main(["devices", "list", "--as", "AD4001", "--hub-db", unreachable]) == 2
     assert _one_line(capsys).startswith("firstresponse devices: cannot open postgresql+psycopg")
+
+
+def test_several_hub_processes_need_postgresql(
+    here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SQLite is one process's: `--workers 2` on it is refused before anything is made."""
+    assert main(["hub", "--hub-db", "hub.db", "--workers", "2"]) == 2
+    assert "several --workers need PostgreSQL" in _one_line(capsys)
+    assert "hub.db" not in _files(here)

@@ -28,6 +28,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"firstresponse hub: {exc}", file=sys.stderr)
         return 2
     target = hub_target(args)
+    if args.workers > 1 and not target.startswith("postgresql"):
+        print(
+            "firstresponse hub: several --workers need PostgreSQL: SQLite is one process's"
+            " (one officer's sign-ins are checked one at a time within a process)",
+            file=sys.stderr,
+        )
+        return 2
     try:
         engine = open_hub(target, create=True)
     except DatabaseError as exc:
