@@ -206,7 +206,7 @@ def profiles(
                 text = text.replace(hidden_name, WITHHELD)
             if order.kind in DVDS:
                 profile.dvds.append(f"{order.starts_on or '?'} {text}")
-            elif order.in_force(today):
+            elif order.in_force(today) and order.kind != OrderKind.WARRANT:  # a warrant below
                 (
                     profile.bail if order.kind == OrderKind.BAIL_CONDITIONS else profile.orders
                 ).append(text)
