@@ -24,11 +24,13 @@ from sqlmodel import Session, SQLModel, col, or_, select
 from firstresponse.hub.versions import newest
 from firstresponse.lookup.disclosures import DISCLOSED
 from firstresponse.lookup.links import clusters, linked_ids
+from firstresponse.lookup.order_outcomes import outcomes_of
 from firstresponse.records import (
     Child,
     DvdsApplication,
     DvdsStep,
     Incident,
+    OrderOutcome,
     Person,
     PersonAlias,
     PersonLink,
@@ -130,6 +132,7 @@ def gather(db: Session, user: User, person_id: str) -> Rows | None:
         extra = db.exec(select(Incident).where(col(Incident.id).in_(referred)))
         kept += _as_seen(user, extra).values()
     children = list(db.exec(select(Child).where(col(Child.incident_id).in_([i.id for i in kept]))))
+    outcomes = [o for rows in outcomes_of(db, list(orders)).values() for o in rows]
     steps = list(
         db.exec(
             select(DvdsStep).where(
@@ -161,6 +164,7 @@ def gather(db: Session, user: User, person_id: str) -> Rows | None:
         Incident: kept,
         Child: children,
         ProtectiveOrder: orders.values(),
+        OrderOutcome: outcomes,  # a hearing's or bail's outcome: the order in force
         Warrant: warrants,
         DvdsApplication: applications.values(),
         DvdsStep: steps,
