@@ -24,7 +24,8 @@ HISTORY = {
     "orders": [
         {
             "kind": "non_molestation_order",
-            "detail": "No contact",
+            # as lookup.history words it: the end date already in the line
+            "detail": "Non-molestation order against Former Partner: No contact (until 2027-01-01)",
             "in_force": True,
             "ends_on": "2027-01-01",
         },
@@ -193,6 +194,7 @@ def test_briefing_sections(store, settings) -> None:
     assert "FIREARMS marker on a person linked to the call" in sections["Weapons"]
     assert "Amy, 6 - see and speak to" in sections["Children"]
     assert any("No contact" in line for line in sections["Orders"])
+    assert [line.count("2027-01-01") for line in sections["Orders"] if "No contact" in line] == [1]
     assert not any("Expired" in line for line in sections["Orders"])
     assert "Bail: Not to enter Synthetic Road" in sections["Orders"]
     assert "DA incidents in the last 12 months: 3 as victim" in sections["History"]

@@ -129,8 +129,9 @@ def _children(children: list[Child], answers: dict[str, Any]) -> list[str]:
 def _orders(history: History, suspects: list[Profile]) -> list[str]:
     lines = []
     for order in live_orders(history):
-        ends = f" until {order['ends_on']}" if order.get("ends_on") else ""
-        lines.append(f"{_words(str(order.get('kind', '')))}: {order.get('detail', '')}{ends}")
+        detail, ends_on = str(order.get("detail", "")), order.get("ends_on")
+        ends = f" until {ends_on}" if ends_on and str(ends_on) not in detail else ""
+        lines.append(f"{_words(str(order.get('kind', '')))}: {detail}{ends}")
     lines += [f"Bail: {b}" for b in history.get("bail_conditions") or []]
     lines += [f"DVDS: {d}" for d in history.get("dvds") or []]
     shown = " ".join(lines)
