@@ -274,11 +274,3 @@ def test_suspect_side_and_honour_abuse_floors_refuse_a_scheduled_grade(
         assignee="PC2001",
     )  # fmt: skip
     assert why in json.dumps(graded.briefing)  # the attending officer is told why
-
-
-def test_a_victims_own_violence_marker_sets_no_suspect_floor(setup) -> None:
-    store, users, thrive = setup
-    incident = new_call(store, users["CH1001"])
-    facts = {**NO_FACTS, "markers": ["violence"], "suspect_markers": []}
-    graded = _grade(store, users["CH1001"], incident, thrive, calm_answers("scheduled"), facts)
-    assert [d.kind for d in graded.decisions] == ["low_grade"]  # no floor broken
