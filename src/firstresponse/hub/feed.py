@@ -124,6 +124,11 @@ def for_stored(
     terminals, and one written before a record was restricted would go to everyone.
     `versions` are those just stored, by record id (see `_with_versions`).
     """
+    return _with_versions(db, drafts(db, stored), versions or {})
+
+
+def drafts(db: Session, stored: list[tuple[str, Any]]) -> list[Draft]:
+    """The entries `for_stored` writes, before each body is told the versions it carries."""
     newest = {(kind, record.id): n for n, (kind, record) in enumerate(stored)}
     stored = [pair for n, pair in enumerate(stored) if newest[(pair[0], pair[1].id)] == n]
     people = {record.id: dump(record) for kind, record in stored if kind == Kind.PERSON}
@@ -132,10 +137,15 @@ def for_stored(
     }
     people.update(_load_people(db, wanted))
     readers = _readers(db, stored)
-    drafts: list[Draft] = []
+    found: list[Draft] = []
     for kind, record in stored:
-        drafts.extend(_entries(db, kind, record, people, readers))
-    return _with_versions(db, drafts, versions or {})
+        found.extend(_entries(db, kind, record, people, readers))
+    return found
+
+
+def with_versions(db: Session, drafts: list[Draft]) -> list[dict[str, Any]]:
+    """Entries for `drafts` of records no terminal has just sent (see `_with_versions`)."""
+    return _with_versions(db, drafts, {})
 
 
 def _named_people(kind: str, record: Any) -> list[str]:
@@ -252,6 +262,7 @@ def _carried(body: dict[str, Any]) -> set[str]:
     """The ids of the records a feed body carries."""
     records = [body.get(key) for key in ("record", "incident", "assignment")]
     records += [*body.get("people", []), *body.get("children", [])]
+    records += [item.get("record") for item in body.get("records", [])]  # a batch's
     return {record["id"] for record in records if isinstance(record, dict) and record.get("id")}
 
 

@@ -4,11 +4,14 @@ The terminal's import job (`history.job`: the same checks, chunks, resumption an
 idempotence) run on the hub's database: people, aliases, markers, incidents, children
 and orders go into the hub's record tables and its lookup index, as `demo_hub` copies the
 demo's history there, so the hub's lookup finds them and serves their history. Each
-record a chunk adds also goes on the feed, in that chunk's transaction, as a record a
-terminal pushed would (`feed.for_stored`): control-room and supervisor terminals file the
-people, markers, incidents, children and orders at their next pulls (a restricted incident
-only where restricted records may be seen). Like the demo's history, imported records have no
-envelopes: no terminal sent them, so they carry no version.
+record a chunk adds also goes on the feed, in that chunk's transaction, to whom a record a
+terminal pushed would go (`feed.drafts`: a restricted incident, its children and orders
+only where restricted records may be seen), but gathered in batches: one entry per
+recipient for every `BATCH` records, not one per record, so a force's history is not a
+million entries every control-room and supervisor terminal replays one by one. Terminals
+file a batch's people, markers, incidents, children and orders at their next pull, in one
+transaction (`sync.pull`). Like the demo's history, imported records have no envelopes: no
+terminal sent them, so they carry no version.
 """
 
 from __future__ import annotations
@@ -28,12 +31,23 @@ from firstresponse.hub import feed
 from firstresponse.hub.db import transaction
 from firstresponse.records import Kind
 from firstresponse.records.kinds import MODELS
+from firstresponse.sync.pull import BATCH as BATCH_KIND
 
 #: The kind of each table the import writes that a terminal is sent (aliases are not).
 FED: dict[str, Kind] = {
     str(model.__tablename__): kind
     for kind, model in MODELS.items()
     if kind in {Kind.PERSON, Kind.MARKER, Kind.INCIDENT, Kind.CHILD, Kind.ORDER}
+}
+#: Records in one batch entry: a terminal's page of the feed stays a few MB at most.
+BATCH = 1_000
+#: The order a recipient's batches hold records in: people before what names them.
+FILED_FIRST: dict[str, int] = {
+    Kind.PERSON: 0,
+    Kind.MARKER: 1,
+    Kind.INCIDENT: 2,
+    Kind.CHILD: 3,
+    Kind.ORDER: 4,
 }
 
 
@@ -92,16 +106,46 @@ _TIMES = {kind: _times(kind) for kind in set(FED.values())}
 
 
 def to_feed(db: Session, written: list[tuple[str, dict[str, Any]]]) -> None:
-    """Put the records a chunk added on the feed, as pushed records are."""
+    """Put the records a chunk added on the feed in batches, each recipient sent what it
+    would be sent of the records one by one."""
     configure_mappers()  # the feed builds models of the people it reads: map them first
     stored: list[tuple[str, Any]] = [
         (FED[table], Written(FED[table], values)) for table, values in written if table in FED
     ]
-    feed.write(db, feed.for_stored(db, stored))
+    stored.sort(key=lambda pair: FILED_FIRST[pair[0]])  # stable: the chunk's order within
+    streams: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for topic, recipient, _record_id, body in feed.drafts(db, stored):
+        streams.setdefault((topic, recipient), []).append(body)
+    batches: list[feed.Draft] = []
+    for (topic, recipient), bodies in streams.items():
+        filed = {body["record"]["id"] for body in bodies if body["kind"] == Kind.PERSON}
+        for start in range(0, len(bodies), BATCH):
+            piece = bodies[start : start + BATCH]
+            first = piece[0]["record"]["id"]
+            batches.append((topic, recipient, f"import:{first}", batch(piece, filed)))
+    feed.write(db, feed.with_versions(db, batches))
+
+
+def batch(bodies: list[dict[str, Any]], filed: set[str]) -> dict[str, Any]:
+    """One entry's body for per-record `bodies`: their records in order, and once each the
+    people they carry (an incident's, an order's) but for those `filed` as records of the
+    same recipient's batches (before anything that names them: `FILED_FIRST`)."""
+    people: dict[str, dict[str, Any]] = {}
+    for body in bodies:
+        for person in body.get("people", []):
+            if person["id"] not in filed:
+                people.setdefault(person["id"], person)
+    records = [{"kind": body["kind"], "record": body["record"]} for body in bodies]
+    return {"kind": BATCH_KIND, "people": list(people.values()), "records": records}
 
 
 def import_onto_hub(
     engine: Engine, path: Path, progress: Progress | None = None, step: Step | None = None
 ) -> JobResult:
-    """Import `path` into the hub's database on `engine` (see the module docstring)."""
+    """Import `path` into the hub's database on `engine` (see the module docstring).
+
+    First the feed entries a migration noted as owed for what the hub held already
+    (`feed.backfill_pending`, as the hub does when it opens the database): owed after the
+    import, they would send every imported order a second time, one entry each."""
+    feed.backfill_pending(engine)
     return run_import(HubDatabase(engine), path, progress, step, on_written=to_feed)

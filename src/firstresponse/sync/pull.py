@@ -28,6 +28,9 @@ from firstresponse.sync.state import get_cursor, set_cursor
 #: The kinds the hub's feed sends terminals (hub.feed): every record kind but the hub's
 #: own notifications and audit entries; anything else in a page is ignored.
 PULLED = frozenset(MODELS) - {Kind.NOTIFICATION, Kind.AUDIT}
+#: The kind of a lookup entry carrying many records (`{"people": [...], "records":
+#: [{"kind", "record"}, ...]}`), each filed as its own entry would be.
+BATCH = "batch"
 
 
 def _unsent(db: Session, record_id: str) -> bool:
@@ -72,19 +75,36 @@ def _people_held(db: Session, incident: dict[str, Any]) -> bool:
     )
 
 
+def _file_lookup(db: Session, body: dict[str, Any]) -> None:
+    """File one record the lookup topic carries, with the people and incident it names."""
+    for person in body.get("people", []):
+        upsert(db, Kind.PERSON, person)
+    incident = body.get("incident")  # what a follow-through record refers to
+    if incident and _people_held(db, incident):
+        upsert(db, Kind.INCIDENT, incident)
+    record = body.get("record") or {}
+    if body.get("kind") == Kind.INCIDENT and not _people_held(db, record):
+        return
+    upsert(db, str(body.get("kind", "")), record)
+
+
+def _file_batch(db: Session, body: dict[str, Any]) -> None:
+    """File a batch (an import's records, `hub.history_import`): the people it carries,
+    then each record as its own entry would be filed, in order."""
+    for person in body.get("people", []):
+        upsert(db, Kind.PERSON, person)
+    for item in body.get("records", []):
+        if isinstance(item, dict):
+            _file_lookup(db, item)
+
+
 def apply(db: Session, change: Change) -> None:
     """Apply one feed entry to the local store."""
     body = change.body
-    if change.topic == "lookup":
-        for person in body.get("people", []):
-            upsert(db, Kind.PERSON, person)
-        incident = body.get("incident")  # what a follow-through record refers to
-        if incident and _people_held(db, incident):
-            upsert(db, Kind.INCIDENT, incident)
-        record = body.get("record") or {}
-        if body.get("kind") == Kind.INCIDENT and not _people_held(db, record):
-            return
-        upsert(db, str(body.get("kind", "")), record)
+    if change.topic == "lookup" and body.get("kind") == BATCH:
+        _file_batch(db, body)
+    elif change.topic == "lookup":
+        _file_lookup(db, body)
     elif change.topic == "briefing":
         for person in body.get("people", []):
             upsert(db, Kind.PERSON, person)
