@@ -7,7 +7,6 @@ lookup index, the demo users (`demo.users`), and then each area's live demo reco
 from __future__ import annotations
 
 from datetime import date
-from importlib import import_module
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -19,9 +18,6 @@ from firstresponse.store import Store
 DEMO_PEOPLE = 3_000
 DEMO_SEED = 2026
 SEEDED = "demo.seeded"
-#: Each area's live records, seeded in this order (the showcase call after the calls).
-#: Imported only when seeding: a demo store already seeded opens without the generators.
-AREA_SEEDERS = ("live_calls", "showcase_call", "attendance", "supervision")
 
 
 def demo_store_path(settings: Settings) -> Path:
@@ -42,6 +38,8 @@ def remove_store(path: Path) -> None:
 
 def seed_demo(store: Store, settings: Settings, today: date | None = None) -> None:
     """Fill a fresh demo store: history, showcase people, index, users, live records."""
+    # Imported only when seeding: a demo store already seeded opens without the generators.
+    from firstresponse.demo import attendance, live_calls, showcase_call, supervision
     from firstresponse.demo.generate import generate_history
     from firstresponse.demo.showcase import add_showcase
     from firstresponse.demo.users import seed_users
@@ -56,7 +54,7 @@ def seed_demo(store: Store, settings: Settings, today: date | None = None) -> No
         rebuild_index(db)
     with store.session() as db:
         seed_users(db)
-    areas = [import_module(f"firstresponse.demo.{name}") for name in AREA_SEEDERS]
+    areas = [live_calls, showcase_call, attendance, supervision]  # in this order
     for area in areas:
         with store.session() as db:
             area.seed(db, settings)
