@@ -326,3 +326,50 @@ def test_a_restricted_cases_decisions_and_orders_reach_supervisors_not_other_ter
             assert db.get(Decision, decision.id) is None and db.get(Assessment, first.id) is None
             assert db.get(ProtectiveOrder, dvpn.id) is None
             assert (db.get(Incident, incident.id) is not None) is (collar == "CH1001")
+
+
+def test_a_dvpo_granted_recorded_by_a_supervisor_reaches_the_hub_and_the_officer(
+    hub: Hub, tmp_path: Path
+) -> None:
+    """Issue 25: the hearing's outcome syncs like other follow-up records; the hub's history
+    of the victim then has the DVPO in force."""
+    from datetime import timedelta
+
+    from firstresponse.followup.orders import record_order_outcome
+    from firstresponse.records import OrderOutcome, ProtectiveOrder
+
+    control = Store(tmp_path / "control.db")
+    incident_id = dispatch(control, "PC2001")
+    with hub.client(hub.enrol(), "CH1001") as client:
+        assert push_outbox(control, client).accepted == 3
+    officer = Store(tmp_path / "pc2001.db")
+    today = datetime.now(UTC).date()
+    with hub.client(hub.enrol(), "PC2001") as client:
+        pull_until(officer, client, Incident, incident_id)
+        with officer.session() as db:
+            victim = db.get(Incident, incident_id).victim_id  # type: ignore[union-attr]
+            suspect = Person(forename="Rex", surname="Followup-Test")
+            outbox.enqueue_record(db, suspect)
+            db.flush()
+            notice = ProtectiveOrder(
+                kind="dvpn", subject_id=suspect.id, protected_id=victim,
+                incident_id=incident_id, starts_on=today, ends_on=today,
+            )  # fmt: skip
+            outbox.enqueue_record(db, notice)
+        assert push_outbox(officer, client).accepted == 2
+    supervisor = Store(tmp_path / "sg3001.db")
+    with hub.client(hub.enrol(), "SG3001") as client:
+        pull_until(supervisor, client, ProtectiveOrder, notice.id)
+        with supervisor.session() as db:
+            me = User(collar="SG3001", name="Test", role=Role.SUPERVISOR, team="Response A")
+            db.add(me)
+            granted = record_order_outcome(db, me, notice.id, "granted", today,
+                                           ends_on=today + timedelta(days=28))  # fmt: skip
+        result = push_outbox(supervisor, client)
+        assert result.accepted == 1 and not result.quarantined
+    with transaction(hub.engine) as db:
+        history = person_history(db, victim, today=today + timedelta(days=8))
+        assert history is not None
+        assert [o.kind for o in history.orders if o.in_force] == ["dvpo"]
+    with hub.client(hub.enrol(), "PC2001") as client:
+        pull_until(officer, client, OrderOutcome, granted.id)
