@@ -103,16 +103,16 @@ def test_postgres_refusing_connections_is_503_not_a_hang(pg_target: str) -> None
 def test_pool_is_sized_from_the_settings_and_reported_against_postgres(pg_target: str) -> None:
     env = {"FIRSTRESPONSE_HUB_DB_POOL_SIZE": "30", "FIRSTRESPONSE_HUB_DB_MAX_OVERFLOW": "20"}
     pool = PoolSize.from_settings(load_settings(env=env))
-    assert (pool.size, pool.overflow, pool.most) == (30, 20, 50)
+    assert (pool.size, pool.overflow, pool.most) == (30, 20, 51)  # and the listener
     engine = hub_engine(pg_target, pool=pool)
     try:
         assert engine.pool.size() == 30  # type: ignore[attr-defined]
         fits = pool_report(engine, pool, workers=1)
-        too_many = pool_report(engine, pool, workers=4)  # 200 > max_connections 100
+        too_many = pool_report(engine, pool, workers=4)  # 204 > max_connections 100
     finally:
         engine.dispose()
-    assert "at most 50 PostgreSQL connections" in fits and "WARNING" not in fits
-    assert "at most 200 PostgreSQL connections" in too_many and "WARNING" in too_many
+    assert "at most 51 PostgreSQL connections" in fits and "WARNING" not in fits
+    assert "at most 204 PostgreSQL connections" in too_many and "WARNING" in too_many
 
 
 def test_a_pool_that_cannot_work_is_refused() -> None:

@@ -103,8 +103,9 @@ class PoolSize:
 
     @property
     def most(self) -> int:
-        """The most connections one process opens."""
-        return self.size + self.overflow
+        """The most connections one process opens: its pool, and the one it listens on
+        for changes filed by other processes (`hub.wakeup`)."""
+        return self.size + self.overflow + 1
 
     def describe(self, workers: int = 1) -> str:
         return (
