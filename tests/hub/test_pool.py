@@ -67,8 +67,10 @@ def test_exhausted_pool_answers_503_at_once_then_serves(pg_target: str) -> None:
             assert_busy(answers(hub.url, headers, CONCURRENT))
         finally:
             held.close()
-        served = answers(hub.url, headers, CONCURRENT)
-        assert [r.status_code for r, _ in served] == [200] * CONCURRENT
+        # one at a time: side by side, a loaded machine may still find the one connection
+        # busy for longer than the 0.2 s wait, which is the 503 this pool promises
+        served = [answers(hub.url, headers, 1)[0] for _ in range(3)]
+        assert [r.status_code for r, _ in served] == [200] * 3
     finally:
         hub.stop()
         hub.engine.dispose()
