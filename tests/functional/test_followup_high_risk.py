@@ -73,3 +73,34 @@ async def test_leaders_figures_screen(settings: Settings, store: Store) -> None:
         await pilot.press("g", "g")  # by team
         await pilot.pause()
         assert "team: Alpha" in str(screen.query_one("#fg-title").render())
+
+
+async def test_leaders_figures_fit_80_columns_in_whole_words(
+    settings: Settings, store: Store
+) -> None:
+    from datetime import timedelta
+
+    from firstresponse.supervision.figures import FIGURES
+    from firstresponse.tui.screens.followup.figures import FiguresScreen
+
+    _seed(store)
+    with store.session() as db:
+        at = utcnow() - timedelta(hours=1)
+        row = incident(db, "HR-101", at, grade="immediate")
+        arrived = at + timedelta(seconds=67.955)  # 1.13259 minutes
+        submitted(db, row, "first_response", utcnow(), answers={"arrived_at": arrived.isoformat()})
+    app = FirstResponseApp(settings, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "SG3001")
+        await pilot.press("l")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, FiguresScreen)
+        table = screen.query_one("#fg-table", DataTable)
+        await pilot.pause()
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # no cut
+        rows = {
+            str(table.get_row_at(n)[0]): str(table.get_row_at(n)[1]) for n in range(len(FIGURES))
+        }
+        assert rows["Median minutes call to arrival: immediate"] == "1.1"
+        assert rows["Median minutes call to arrival: priority"] == "— none"

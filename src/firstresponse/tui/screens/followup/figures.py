@@ -18,9 +18,13 @@ DAYS = 28
 SCOPES = ("overall", "by_week", "by_team", "by_officer")
 
 
-def _text(value: float | None) -> str:
+def _text(key: str, value: float | None) -> str:
+    """A figure's value: minutes to one decimal, counts and shares as they are, and a
+    short "— none" where there was nothing to count (the column fits 80 columns)."""
     if value is None:
-        return "— none to count"
+        return "— none"
+    if key.startswith("attend_minutes:"):
+        return f"{value:.1f}"
     return f"{value:g}"
 
 
@@ -64,7 +68,7 @@ class FiguresScreen(FollowupScreen):
         name = names[self.index % len(names)] if names else ""
         block = groups.get(name, {})
         for key, label in FIGURES.items():
-            table.add_row(label, _text(block.get(key)) if block else "—")
+            table.add_row(label, _text(key, block.get(key)) if block else "—")
         where = self.scope.replace("by_", "").replace("overall", "all teams")
         self.query_one("#fg-title", Label).update(
             f"Leaders' figures, last {DAYS} days · {where}"
