@@ -159,15 +159,15 @@ def _named_people(kind: str, record: Any) -> list[str]:
 
 
 def _load_people(db: Session, ids: set[str]) -> dict[str, dict[str, Any]]:
-    """Stored people by id, as JSON (core rows: no ORM identity map to go stale)."""
+    """Stored people by id, as JSON (core rows: no ORM identity map to go stale), in one
+    query however many (the list one parameter: `id_lists`)."""
     found: dict[str, dict[str, Any]] = {}
+    if not ids:
+        return found
     table: Any = Person.__table__  # type: ignore[attr-defined]
-    listed = sorted(ids)
-    for start in range(0, len(listed), 500):
-        query = select(table).where(table.c.id.in_(listed[start : start + 500]))
-        for row in db.execute(query):
-            person = Person.model_construct(**row._mapping)
-            found[person.id] = dump(person)
+    for row in db.execute(select(table).where(in_ids(table.c.id)), {"ids": listed(ids)}):
+        person = Person.model_construct(**row._mapping)
+        found[person.id] = dump(person)
     return found
 
 
