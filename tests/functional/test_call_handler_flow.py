@@ -634,3 +634,35 @@ async def test_letters_typed_on_after_choosing_a_match_do_not_pick_the_relations
         await pilot.press("e")
         await settle(pilot, lambda: app.screen.choice("relationship") != "")
         assert app.screen.choice("relationship").startswith("e")
+
+
+async def test_the_grade_rationale_box_comes_into_view_once_a_grade_is_chosen(
+    app_factory, store, known
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "CH1001")
+        await press_to(pilot, "n", "NewCallScreen")
+        await type_text(pilot, "Nova Testnew")
+        await press_to(pilot, "f5", "ThriveScreen")
+        form = app.screen.query_one(ChecklistForm)
+        await form.build_all()
+        grade = form.field("grade")
+        assert grade is not None and grade.control is not None
+        grade.control.focus()
+        await pilot.pause()
+        body = form.body  # the grade's last line on the body's last row, as Tab leaves it
+        body.scroll_relative(y=grade.control.region.bottom - body.region.bottom, animate=False)
+        await pilot.pause()
+        assert grade.control.region.bottom == body.region.bottom
+        await pilot.press("space")  # Immediate attendance
+        await pilot.pause()
+        box = grade.reason_box
+        assert box is not None and box.display
+        await settle(pilot, lambda: body.region.contains_region(box.region))
+        assert box.region.height == 1 and app.screen.region.contains_region(box.region)
+        box.focus()
+        await type_text(pilot, "Threats to kill tonight")
+        await pilot.pause()
+        assert form.answers["grade.reason"] == "Threats to kill tonight"
+        assert "Threats to kill tonight" in box.render_line(0).text

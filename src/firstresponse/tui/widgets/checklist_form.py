@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import re
+import textwrap
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -348,6 +349,15 @@ class ItemField(SingleLayout, Vertical):
             self.reason_box.display = reason_shown
             self.reason_box.set_class(reason_missing, "-missing")
             self.reason_box.placeholder = self._reason_placeholder(reason_missing)
+            if reason_shown and self.has_focus_within:  # just asked for: bring it into view
+                self.call_after_refresh(self.reason_box.scroll_visible, animate=False)
+
+    def reason_prompt_lines(self, width: int) -> int:
+        """Rows the reason's question written above its box takes at `width` (0 if none)."""
+        if self.reason_prompt is None:
+            return 0
+        label = f"{self.item.reason_label} (required)"
+        return len(textwrap.wrap(label, max(1, width - 2))) or 1
 
     def focus_target(self, reason_first: bool) -> Widget | None:
         if reason_first and self.reason_box is not None and self.reason_box.display:
@@ -648,7 +658,7 @@ class ChecklistForm(Widget):
             return 2  # its heading and its Add button, at least
         if not isinstance(widget, ItemField):
             return 2  # a section heading and the blank line above it
-        reason = 1 if widget.reason_box is not None else 0
+        reason = 1 + widget.reason_prompt_lines(width) if widget.reason_box is not None else 0
         if isinstance(widget.control, ChoiceField):
             return widget.control.height_at(width) + reason
         item = widget.item
