@@ -143,11 +143,6 @@ def drafts(db: Session, stored: list[tuple[str, Any]]) -> list[Draft]:
     return found
 
 
-def with_versions(db: Session, drafts: list[Draft]) -> list[dict[str, Any]]:
-    """Entries for `drafts` of records no terminal has just sent (see `_with_versions`)."""
-    return _with_versions(db, drafts, {})
-
-
 def _named_people(kind: str, record: Any) -> list[str]:
     """The people an entry carries: an incident's victim and suspect, an order's subject
     and the person it protects (so a terminal that does not hold them can still file it)."""
@@ -262,7 +257,6 @@ def _carried(body: dict[str, Any]) -> set[str]:
     """The ids of the records a feed body carries."""
     records = [body.get(key) for key in ("record", "incident", "assignment")]
     records += [*body.get("people", []), *body.get("children", [])]
-    records += [item.get("record") for item in body.get("records", [])]  # a batch's
     return {record["id"] for record in records if isinstance(record, dict) and record.get("id")}
 
 

@@ -29,6 +29,7 @@ from sqlmodel import Session
 from firstresponse.history.job import JobResult, Progress, Step, run_import
 from firstresponse.hub import feed
 from firstresponse.hub.db import transaction
+from firstresponse.hub.versions import newest
 from firstresponse.records import Kind
 from firstresponse.records.kinds import MODELS
 from firstresponse.sync.pull import BATCH as BATCH_KIND
@@ -116,27 +117,35 @@ def to_feed(db: Session, written: list[tuple[str, dict[str, Any]]]) -> None:
     streams: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for topic, recipient, _record_id, body in feed.drafts(db, stored):
         streams.setdefault((topic, recipient), []).append(body)
-    batches: list[feed.Draft] = []
+    # Only people held before the chunk can have versions: what it wrote no terminal sent.
+    earlier = {p["id"] for bodies in streams.values() for b in bodies for p in b.get("people", [])}
+    held = newest(db, earlier - {record.id for _kind, record in stored})
+    entries: list[dict[str, Any]] = []
     for (topic, recipient), bodies in streams.items():
         filed = {body["record"]["id"] for body in bodies if body["kind"] == Kind.PERSON}
         for start in range(0, len(bodies), BATCH):
             piece = bodies[start : start + BATCH]
             first = piece[0]["record"]["id"]
-            batches.append((topic, recipient, f"import:{first}", batch(piece, filed)))
-    feed.write(db, feed.with_versions(db, batches))
+            entries.append(
+                feed.entry(db, topic, recipient, f"import:{first}", batch(piece, filed, held))
+            )
+    feed.write(db, entries)
 
 
-def batch(bodies: list[dict[str, Any]], filed: set[str]) -> dict[str, Any]:
+def batch(bodies: list[dict[str, Any]], filed: set[str], held: dict[str, int]) -> dict[str, Any]:
     """One entry's body for per-record `bodies`: their records in order, and once each the
     people they carry (an incident's, an order's) but for those `filed` as records of the
-    same recipient's batches (before anything that names them: `FILED_FIRST`)."""
+    same recipient's batches (before anything that names them: `FILED_FIRST`); with the
+    versions `held` of those people."""
     people: dict[str, dict[str, Any]] = {}
     for body in bodies:
         for person in body.get("people", []):
             if person["id"] not in filed:
                 people.setdefault(person["id"], person)
     records = [{"kind": body["kind"], "record": body["record"]} for body in bodies]
-    return {"kind": BATCH_KIND, "people": list(people.values()), "records": records}
+    versions = {pid: held[pid] for pid in sorted(people) if pid in held}
+    return {"kind": BATCH_KIND, "people": list(people.values()), "records": records,
+            "versions": versions}  # fmt: skip
 
 
 def import_onto_hub(
