@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from textual import events
+from textual._xterm_parser import XTermParser
 from textual.app import App
+from textual.constants import ESCAPE_DELAY
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
@@ -61,3 +64,13 @@ def burst(app: App[Any], keys: str) -> None:
         else:
             character = None if part in "\r\t\b" else part
             app.post_message(events.Key(names.get(part, part), character))
+
+
+def from_terminal(app: App[Any], data: str) -> None:
+    """Post the keys a terminal's bytes `data` read as, all arriving together (as tmux sends
+    Escape and the key typed within its escape time: "\\x1br" reads as Alt+r)."""
+    parser = XTermParser()
+    events_read = [*parser.feed(data)]
+    time.sleep(ESCAPE_DELAY * 1.5)
+    for event in [*events_read, *parser.tick()]:
+        app.post_message(event)

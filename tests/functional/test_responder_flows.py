@@ -25,7 +25,7 @@ from firstresponse.tui.screenshots import settle, sign_in, type_text
 from firstresponse.tui.widgets.marked_list import MarkedList
 from firstresponse.tui.widgets.marks import CURSOR
 from firstresponse.tui.widgets.status_bar import StatusBar
-from tests.functional.forms import burst
+from tests.functional.forms import burst, from_terminal
 from tests.functional.test_responder import OFFICER, _open_checklist, _open_incident, _prepare
 
 
@@ -266,3 +266,32 @@ async def test_details_typed_ahead_of_enter_and_tab_land_in_their_own_boxes() ->
             "summary": "Shouting heard",
         }
     ]
+
+
+async def test_escape_and_a_key_arriving_together_leave_the_form_then_act(
+    settings: Settings, store: Store
+) -> None:
+    """Escape and 'r' typed within the terminal's escape time reach the app as Alt+r:
+    after F2 found nothing missing, the Escape was lost and the 'r' typed into the box."""
+    from firstresponse.tui.widgets.checklist_form import ChecklistForm, LongAnswerBox
+
+    answers = first_response_answers(risk_checklist_done="no")
+    answers["risk_checklist_done.reason"] = "Victim too distressed; booked for tomorrow"
+    _prepare(store, answers)
+    app = FirstResponseApp(settings, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_checklist(pilot)
+        checklist = app.screen
+        form = checklist.query_one(ChecklistForm)
+        assert not form.evaluation.missing_required
+        box = list(form.query(LongAnswerBox))[-1]
+        box.focus()
+        await pilot.pause()
+        before = box.text
+        await pilot.press("f2")  # nothing missing: the bell
+        await pilot.pause(0.35)
+        from_terminal(app, "\x1br")
+        await settle(pilot, lambda: checklist not in app.screen_stack)
+        await settle(pilot, lambda: isinstance(app.screen, ChecklistScreen))
+        assert app.screen.checklist_id == "risk"  # the 'r' on the incident: the risk checklist
+        assert box.text == before

@@ -137,6 +137,9 @@ class TypeAheadApp(_AppMixin):
     async def _typed(self, event: events.Key) -> bool:
         """Whether `event` was taken here: acted on by the focused widget, or sent up from
         it with the keys after it held (else Textual takes it as usual: a priority key)."""
+        split = escape_then_key(event)
+        if split is not None:
+            return await self._escape_then(*split)
         if event.key in _priority_keys(type(self), type(self.screen)):
             return False
         focused = self.focused
@@ -144,6 +147,16 @@ class TypeAheadApp(_AppMixin):
             return True
         await super().on_event(event)  # to the focused widget, and up to its binding
         self.hold_behind(focused or self.screen)
+        return True
+
+    async def _escape_then(self, escape: events.Key, key: events.Key) -> bool:
+        """Escape, then `key` once what Escape did (leaving the form) has been done."""
+        if not await self._typed(escape):
+            await super().on_event(escape)
+        if self._held is not None:
+            self._held.append(key)
+        elif not await self._typed(key):
+            await super().on_event(key)
         return True
 
     def hold_behind(self, widget: Widget) -> None:
@@ -171,6 +184,16 @@ class TypeAheadApp(_AppMixin):
                 return
             if not await self._typed(event):
                 await super().on_event(event)
+
+
+def escape_then_key(event: events.Key) -> tuple[events.Key, events.Key] | None:
+    """Escape and the key typed straight after it, if `event` is what a terminal sends for
+    them: within its escape time (tmux waits half a second) they arrive as one Alt key,
+    which a text box would take as the character (Escape lost). No screen binds Alt."""
+    if not event.key.startswith("alt+") or event.character is None or not event.is_printable:
+        return None
+    key = event.key.removeprefix("alt+")
+    return events.Key("escape", "\x1b"), events.Key(key, event.character)
 
 
 @cache
