@@ -168,3 +168,35 @@ def test_a_multi_chunk_import_is_filed_once_and_restricted_stays_restricted(
 
 def _page(changes: list[Change]) -> PullResponse:
     return PullResponse(changes=changes, cursor=changes[-1].cursor, more=False)
+
+
+def test_an_import_stopped_mid_chunk_resumes_and_sends_nothing_twice(
+    hub: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopped in its third chunk after that chunk's batches were made (not committed):
+    the rerun carries on, and every record is on the feed exactly once."""
+    monkeypatch.setattr(job, "CHUNK", 3)
+    monkeypatch.setattr(history_import, "BATCH", 4)
+    extract = tmp_path / "extract.csv"
+    _extract(extract)
+    chunks = 0
+    to_feed = history_import.to_feed
+
+    def stopped_in_third(db: Any, written: Any) -> None:
+        nonlocal chunks
+        to_feed(db, written)
+        chunks += 1
+        if chunks == 3:
+            raise KeyboardInterrupt  # as Ctrl-C would, before the chunk commits
+
+    monkeypatch.setattr(history_import, "to_feed", stopped_in_third)
+    with pytest.raises(KeyboardInterrupt):
+        history_import.import_onto_hub(hub.engine, extract)
+    monkeypatch.setattr(history_import, "to_feed", to_feed)
+    result = history_import.import_onto_hub(hub.engine, extract)
+    assert result.resumed_from == 6  # two chunks of three incidents were committed
+    with hub.client(hub.enrol(), "SG3001") as client:
+        carried = _carried(_pull_all(client))
+    everything = set().union(*_on_hub(hub).values())
+    assert len(everything) == 25 + 25 + 12 + 12 + 6
+    assert set(carried) == everything and set(carried.values()) == {1}
