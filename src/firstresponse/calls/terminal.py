@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from firstresponse.calls.assign import assign_call, unassigned
 from firstresponse.calls.briefing import briefing_for
 from firstresponse.calls.details import CallDetails
 from firstresponse.calls.grading import Graded, Override, grade_call, verify_supervisor
@@ -34,6 +35,8 @@ class CallLine:
     grade: str
     restricted: bool
     status: str
+    #: Graded to send someone, but nobody was named (`a` on the list assigns it).
+    unassigned: bool = False
 
 
 def shift_call_lines(store: Store) -> list[CallLine]:
@@ -50,6 +53,7 @@ def shift_call_lines(store: Store) -> list[CallLine]:
                     incident.grade or "",
                     incident.restricted,
                     incident.status,
+                    unassigned(db, incident.id) is not None,
                 )
             )
         return lines
@@ -164,6 +168,12 @@ def grade(
             suspect_markers=suspect_markers,
             assignee=assignee,
         )
+
+
+def assign(store: Store, user: User, incident_id: str, assignee: str) -> Assignment:
+    """Send a call graded with nobody named (see `assign_call`); raises `AssignRefused`."""
+    with store.session() as db:
+        return assign_call(db, user, incident_id, assignee)
 
 
 def check_supervisor(store: Store, override: Override) -> User:
