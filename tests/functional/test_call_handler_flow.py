@@ -666,3 +666,38 @@ async def test_the_grade_rationale_box_comes_into_view_once_a_grade_is_chosen(
         await pilot.pause()
         assert form.answers["grade.reason"] == "Threats to kill tonight"
         assert "Threats to kill tonight" in box.render_line(0).text
+
+
+async def test_a_call_sent_to_nobody_is_assigned_from_the_call_list(settings, store) -> None:
+    from textual.widgets import DataTable
+
+    from firstresponse.calls import grade_call
+    from tests.unit.test_calls_support import NO_FACTS, add_users, calm_answers, lists, new_call
+
+    users = add_users(store)
+    incident = new_call(store, users["CH1001"])
+    with store.session() as db:
+        thrive = lists(settings)["thrive"]
+        grade_call(db, users["CH1001"], incident.id, thrive, calm_answers("priority"), NO_FACTS)
+    app = FirstResponseApp(settings, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "CH1001")
+        table = app.screen.query_one("#calls", DataTable)
+        assert str(table.get_row_at(0)[-1]) == "NOT ASSIGNED"
+        await press_to(pilot, "enter", "BriefingView")
+        header = str(app.screen.query_one("HeaderTitle").render())
+        assert header.endswith("NOT ASSIGNED") and "…" not in header  # not "not yet assig…"
+        await press_to(pilot, "escape", "CallHandlerHome")
+        await press_to(pilot, "a", "ReasonDialog")
+        await pilot.press("enter")  # empty: refused, the dialog stays
+        assert "collar number or a team" in str(app.screen.query_one("#reason-error").render())
+        await type_text(pilot, "pc2001")
+        await press_to(pilot, "enter", "CallHandlerHome")
+        table = app.screen.query_one("#calls", DataTable)
+        await settle(pilot, lambda: str(table.get_row_at(0)[-1]) == "graded")
+        await press_to(pilot, "enter", "BriefingView")
+        assert str(app.screen.query_one("HeaderTitle").render()).endswith("sent to PC2001")
+    with store.session() as db:
+        assert db.exec(select(Assignment)).one().assignee == "PC2001"
+        versions = db.exec(select(OutboxItem).where(OutboxItem.kind == "assignment")).all()
+        assert sorted(v.version for v in versions) == [1, 2]

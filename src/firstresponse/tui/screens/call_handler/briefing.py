@@ -21,6 +21,9 @@ from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.call_handler.state import CallState
 from firstresponse.tui.widgets.type_ahead import TextBox
 
+#: A call graded to send someone with nobody named yet (`a` on the call list sends it).
+NOT_ASSIGNED = "NOT ASSIGNED"
+
 
 def briefing_text(briefing: dict[str, Any]) -> str:
     """The briefing as the responder will read it: summary, then titled bullet lists."""
@@ -158,7 +161,7 @@ class BriefingView(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        sent = f"sent to {self.assignee}" if self.assignee else "not yet assigned"
+        sent = f"sent to {self.assignee}" if self.assignee else NOT_ASSIGNED
         self.sub_title = f"Briefing · {self.reference} · {sent}"
         self.query_one("#briefing").focus()
 

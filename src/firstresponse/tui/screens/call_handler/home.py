@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 
+from firstresponse.calls.assign import AssignRefused
 from firstresponse.calls.people import CallPeople, call_people
-from firstresponse.calls.terminal import call_record, shift_call_lines
+from firstresponse.calls.terminal import assign, call_record, shift_call_lines
 from firstresponse.records import Incident, Person
 from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.screens.call_handler.briefing import NOT_ASSIGNED, normalise_assignee
 from firstresponse.tui.screens.call_handler.fetching import fetching_note
+from firstresponse.tui.screens.responder.dialogs import ReasonDialog
 from firstresponse.tui.widgets.status_bar import StatusBar
 
 
@@ -24,6 +29,7 @@ class CallHandlerHome(Screen[None]):
     BINDINGS = [
         Binding("n", "new_call", "New call"),
         Binding("r", "refresh", "Refresh"),
+        Binding("a", "assign", "Assign"),
         Binding("c", "dvds", "Clare's Law"),
         Binding("ctrl+o", "app.sign_out", "Sign out"),
     ]
@@ -65,7 +71,7 @@ class CallHandlerHome(Screen[None]):
                 call.reference,
                 call.person_at_risk,
                 grade,
-                call.status,
+                NOT_ASSIGNED if call.unassigned else call.status,
                 key=call.incident_id,
             )
         if table.row_count:  # the call the handler was on, wherever new calls put it
@@ -97,6 +103,39 @@ class CallHandlerHome(Screen[None]):
             )
         else:
             self.notify(f"{incident.reference}: {incident.status}, no officer sent")
+
+    def action_assign(self) -> None:
+        """`a`: name the officer or team for a call graded with nobody to send to."""
+        table = self.query_one(DataTable)
+        key = _row_key(table, table.cursor_row)
+        record = call_record(self.app.context.store, key) if key else None
+        if record is None:
+            return
+        reference, assignment = record.incident.reference, record.assignment
+        if assignment is None or assignment.assignee:
+            sent = f"sent to {assignment.assignee}" if assignment else "no officer sent"
+            self.notify(f"{reference}: {sent}")
+            return
+        dialog = ReasonDialog(
+            f"Send {reference} to (collar or team):",
+            placeholder="collar or team, e.g. PC2001 or Alpha",
+            missing="Type a collar number or a team.",
+        )
+        self.app.push_screen(dialog, partial(self._assign, record.incident.id, reference))
+
+    def _assign(self, incident_id: str, reference: str, assignee: str | None) -> None:
+        if assignee is None:
+            return
+        context = self.app.context
+        try:
+            done = assign(
+                context.store, context.signed_in, incident_id, normalise_assignee(assignee)
+            )
+        except AssignRefused as refused:
+            self.notify(str(refused), title="Not assigned", severity="error")
+            return
+        self.notify(f"{reference} sent to {done.assignee}")
+        self.action_refresh()
 
     def _resume(self, incident: Incident, victim: Person | None) -> None:
         """THRIVE again, on its saved draft, from both people's record as held now (the

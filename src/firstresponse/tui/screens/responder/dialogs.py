@@ -30,10 +30,16 @@ class ReasonDialog(ModalScreen[str | None]):
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, placeholder: str = "Reason (required)") -> None:
+    def __init__(
+        self,
+        title: str,
+        placeholder: str = "Reason (required)",
+        missing: str = "A reason is required.",
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.placeholder = placeholder
+        self.missing = missing
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -43,7 +49,7 @@ class ReasonDialog(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if not event.value.strip():
-            self.query_one("#reason-error", Label).update("A reason is required.")
+            self.query_one("#reason-error", Label).update(self.missing)
             return
         self.dismiss(event.value.strip())
 
