@@ -13,7 +13,7 @@ from textual.constants import ESCAPE_DELAY
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from firstresponse.tui.screenshots import type_text
+from firstresponse.tui.screenshots import press_to, sign_in, type_text
 from firstresponse.tui.widgets.checklist_form import ChecklistForm, ItemField
 from firstresponse.tui.widgets.choice import ChoiceField
 
@@ -74,3 +74,15 @@ def from_terminal(app: App[Any], data: str) -> None:
     time.sleep(ESCAPE_DELAY * 1.5)
     for event in [*events_read, *parser.tick()]:
         app.post_message(event)
+
+
+async def new_call_thrive(pilot: Pilot[Any], victim: str) -> ChecklistForm:
+    """Signed in as the call handler, a new call for `victim` typed and F5: its THRIVE form,
+    every page built."""
+    await sign_in(pilot, "CH1001")
+    await press_to(pilot, "n", "NewCallScreen")
+    await type_text(pilot, victim)
+    await press_to(pilot, "f5", "ThriveScreen")
+    form = pilot.app.screen.query_one(ChecklistForm)
+    await form.build_all()
+    return form

@@ -28,7 +28,7 @@ from firstresponse.security.pins import hash_pin
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screenshots import on_screen, press_to, settle, sign_in, type_text
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
-from tests.functional.forms import answer, burst, reason
+from tests.functional.forms import answer, burst, new_call_thrive, reason
 
 SIZE = (80, 24)
 
@@ -641,12 +641,7 @@ async def test_the_grade_rationale_box_comes_into_view_once_a_grade_is_chosen(
 ) -> None:
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "CH1001")
-        await press_to(pilot, "n", "NewCallScreen")
-        await type_text(pilot, "Nova Testnew")
-        await press_to(pilot, "f5", "ThriveScreen")
-        form = app.screen.query_one(ChecklistForm)
-        await form.build_all()
+        form = await new_call_thrive(pilot, "Nova Testnew")
         grade = form.field("grade")
         assert grade is not None and grade.control is not None
         grade.control.focus()

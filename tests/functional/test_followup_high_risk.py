@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from firstresponse.config import Settings
@@ -9,6 +10,7 @@ from firstresponse.records import HighRiskReview, Notification, utcnow
 from firstresponse.security.pins import hash_pin
 from firstresponse.store import Store
 from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.screens.followup.figures import FiguresScreen
 from firstresponse.tui.screens.followup.high_risk import HighRiskQueueScreen, HighRiskReviewScreen
 from firstresponse.tui.screens.supervisor import SupervisorHome
 from firstresponse.tui.screenshots import sign_in
@@ -57,18 +59,21 @@ async def test_review_a_high_risk_submission(settings: Settings, store: Store) -
         assert db.exec(Notification.__table__.select()).all() == []  # raised by the hub
 
 
-async def test_leaders_figures_screen(settings: Settings, store: Store) -> None:
-    from firstresponse.tui.screens.followup.figures import FiguresScreen
+async def _open_figures(pilot: Pilot[None]) -> tuple[FiguresScreen, DataTable[object]]:
+    """Signed in as the sergeant, `l`: the leaders' figures and their table."""
+    await sign_in(pilot, "SG3001")
+    await pilot.press("l")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, FiguresScreen)
+    return screen, screen.query_one("#fg-table", DataTable)
 
+
+async def test_leaders_figures_screen(settings: Settings, store: Store) -> None:
     _seed(store)
     app = FirstResponseApp(settings, store)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "SG3001")
-        await pilot.press("l")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, FiguresScreen)
-        table = screen.query_one("#fg-table", DataTable)
+        screen, table = await _open_figures(pilot)
         assert table.get_row_at(0) == ["DA incidents attended or recorded", "1"]
         await pilot.press("g", "g")  # by team
         await pilot.pause()
@@ -81,7 +86,6 @@ async def test_leaders_figures_fit_80_columns_in_whole_words(
     from datetime import timedelta
 
     from firstresponse.supervision.figures import FIGURES
-    from firstresponse.tui.screens.followup.figures import FiguresScreen
 
     _seed(store)
     with store.session() as db:
@@ -91,12 +95,7 @@ async def test_leaders_figures_fit_80_columns_in_whole_words(
         submitted(db, row, "first_response", utcnow(), answers={"arrived_at": arrived.isoformat()})
     app = FirstResponseApp(settings, store)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "SG3001")
-        await pilot.press("l")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, FiguresScreen)
-        table = screen.query_one("#fg-table", DataTable)
+        _screen, table = await _open_figures(pilot)
         await pilot.pause()
         assert table.virtual_size.width <= table.scrollable_content_region.width  # no cut
         rows = {

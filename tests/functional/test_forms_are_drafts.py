@@ -12,10 +12,9 @@ from firstresponse.security.pins import hash_pin
 from firstresponse.store import Store
 from firstresponse.store.form_drafts import FormDraft
 from firstresponse.tui.app import FirstResponseApp
-from firstresponse.tui.screenshots import on_screen, press_to, settle, sign_in, type_text
-from firstresponse.tui.widgets.checklist_form import ChecklistForm
+from firstresponse.tui.screenshots import on_screen, press_to, settle, sign_in
 from firstresponse.tui.widgets.picker import Picker
-from tests.functional.forms import burst
+from tests.functional.forms import burst, new_call_thrive
 from tests.functional.test_followup_high_risk import _seed as _high_risk
 
 SIZE = (80, 24)
@@ -32,12 +31,7 @@ async def test_space_and_ctrl_q_in_the_same_instant_keep_the_answer(
     _call_handler(store)
     app = FirstResponseApp(settings, store)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "CH1001")
-        await press_to(pilot, "n", "NewCallScreen")
-        await type_text(pilot, "Nova Testnew")
-        await press_to(pilot, "f5", "ThriveScreen")
-        form = app.screen.query_one(ChecklistForm)
-        await form.build_all()
+        form = await new_call_thrive(pilot, "Nova Testnew")
         talk = form.field("caller_can_talk")
         assert talk is not None and talk.control is not None
         talk.control.focus()
