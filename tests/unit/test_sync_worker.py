@@ -201,8 +201,8 @@ def test_between_syncs_the_worker_waits_on_the_hub_and_files_what_it_brings(
             "more": False,
         }
         users_before = len(hub.paths("/users"))
-        hub.release.set()
-        assert until(lambda: w.status.pulled == 1)
+        hub.release.set()  # this stand-in answers every pull with the page until cleared
+        assert until(lambda: w.status.pulled >= 1)
         hub.release.clear()
         assert until(lambda: hub.holding.is_set())  # and waits again from the new cursor
     finally:
