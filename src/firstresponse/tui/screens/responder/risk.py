@@ -67,7 +67,7 @@ class RiskScreen(ResponderScreen):
             )
         lines.append(("Why this level", "heading"))
         lines += [(f"• {r}", "") for r in s.rules] or [("• no rule raised it above standard", "")]
-        lines.append((f"Risk factors answered yes: {s.factor_count}", "heading"))
+        lines.append((f"Risk factors answered yes or not known: {s.factor_count}", "heading"))
         lines += [(f"• {f}", "") for f in s.factors] or [("• none", "")]
         lines.append(
             (
