@@ -21,9 +21,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from firstresponse.followup.outcomes import (
-    CLOCK_SLACK,
     NFA,
     OUTCOMES,
+    not_a_recorded_time,
     outcomes_for,
     require_casework,
 )
@@ -307,7 +307,7 @@ def record_contact(
         problems.append("choose what happened")
     if result in NOTE_NEEDED and not note.strip():
         problems.append(f"say why ({RESULTS[result].lower()})")
-    if made_at.tzinfo is None or made_at > now + CLOCK_SLACK:
+    if not_a_recorded_time(made_at, now):
         problems.append("the contact time must be a UTC time not in the future")
     if problems:
         raise ContactRefused("; ".join(problems))

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from firstresponse.followup.outcomes import CLOCK_SLACK
+from firstresponse.followup.outcomes import not_a_recorded_time
 from firstresponse.followup.working_days import aware, working_days_after
 from firstresponse.records import (
     DvdsApplication,
@@ -210,7 +210,7 @@ def record_application(
         problems.append("say why the information is sought and what the risks are")
     if route == "right_to_ask" and not safe_contact.strip():
         problems.append("record a safe way to contact the applicant")
-    if received_at.tzinfo is None or received_at > now + CLOCK_SLACK:
+    if not_a_recorded_time(received_at, now):
         problems.append("the time received must be a UTC time not in the future")
     for model, value, what in (
         (Person, victim_id, "potential victim"),
@@ -283,7 +283,7 @@ def record_step(
         problems.append("this step has no outcome to choose")
     if (step, outcome) in REASON_NEEDED and not note.strip():
         problems.append("give the reason")
-    if done_at.tzinfo is None or done_at > now + CLOCK_SLACK:
+    if not_a_recorded_time(done_at, now):
         problems.append("the time done must be a UTC time not in the future")
     if problems:
         raise DvdsRefused("; ".join(problems))

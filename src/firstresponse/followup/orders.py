@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from firstresponse.followup.outcomes import CLOCK_SLACK, MIN_REASON, require_casework
+from firstresponse.followup.outcomes import MIN_REASON, not_a_recorded_time, require_casework
 from firstresponse.lookup.order_outcomes import (
     BAIL_OUTCOMES,
     GRANTED_AS,
@@ -106,7 +106,7 @@ def record_order_outcome(
     done = outcomes_of(db, [order_id]).get(order_id, [])
     problems = _problems(order, done, outcome, on, ends_on, next_hearing_on, note)
     decided_at = decided_at or now
-    if decided_at.tzinfo is None or decided_at > now + CLOCK_SLACK:
+    if not_a_recorded_time(decided_at, now):
         problems.append("the time recorded must be a UTC time not in the future")
     if problems:
         raise OrderOutcomeRefused("; ".join(problems))

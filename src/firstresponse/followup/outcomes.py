@@ -34,6 +34,11 @@ MIN_REASON = 10
 CLOCK_SLACK = timedelta(minutes=5)
 
 
+def not_a_recorded_time(moment: datetime, now: datetime) -> bool:
+    """A time a record may not carry: without its zone, or later than the clock allows."""
+    return moment.tzinfo is None or moment > now + CLOCK_SLACK
+
+
 class OutcomeRefused(ValueError):
     """The outcome cannot be recorded as given; the message says why."""
 
@@ -69,7 +74,7 @@ def record_outcome(
         problems.append(f"choose an outcome ({', '.join(OUTCOMES)})")
     if outcome in SAMPLED and len(reason.strip()) < MIN_REASON:
         problems.append(f"give the reason for this decision (at least {MIN_REASON} characters)")
-    if decided_at.tzinfo is None or decided_at > now + CLOCK_SLACK:
+    if not_a_recorded_time(decided_at, now):
         problems.append("the decision time must be a UTC time not in the future")
     if problems:
         raise OutcomeRefused("; ".join(problems))
