@@ -212,6 +212,8 @@ def serve(target: str) -> Iterator[Hub]:
     server = Hub(target)
     add_users(server.engine)
     server.start()
-    yield server
-    server.stop()
-    server.engine.dispose()
+    try:
+        yield server
+    finally:
+        server.stop()
+        server.engine.dispose()

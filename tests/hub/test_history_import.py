@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from firstresponse.records import Child, Incident, Person, PersonMarker, Protect
 from firstresponse.store import Store
 from firstresponse.sync.pull import pull_changes
 from tests.conftest import REPO
-from tests.hub.support import Hub, add_users
+from tests.hub.support import Hub
 from tests.unit.test_import_history import HEADER, csv_row
 
 ORDER = {"order_kind": "restraining_order", "order_starts": "2024-01-15"}
@@ -42,19 +41,6 @@ ROWS = [
     csv_row(**SECOND, **SUSPECT, order_kind="warrant", order_starts="2024-07-01"),
     csv_row(**{**SECOND, "occurred_at": "last week"}, **SUSPECT),  # line 7: refused
 ]
-
-
-@pytest.fixture
-def hub(hub_target: str) -> Iterator[Hub]:
-    """A running hub with its officers and nothing else: the force has not loaded history."""
-    served = Hub(hub_target)
-    add_users(served.engine)
-    served.start()
-    try:
-        yield served
-    finally:
-        served.stop()
-        served.engine.dispose()
 
 
 def _counts(hub: Hub) -> tuple[int, int, int]:

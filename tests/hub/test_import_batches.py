@@ -5,7 +5,6 @@ a resend changes nothing, and a restricted incident goes only where restricted r
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from firstresponse.store import Store
 from firstresponse.sync.client import HubClient
 from firstresponse.sync.protocol import Change, PullResponse
 from firstresponse.sync.pull import BATCH, file_page
-from tests.hub.support import Hub, add_users
+from tests.hub.support import Hub
 from tests.unit.test_import_history import HEADER, csv_row
 
 TABLES = (Person, PersonMarker, Incident, Child, ProtectiveOrder)
@@ -62,18 +61,6 @@ def _extract(path: Path) -> None:
             ),
         ]
     path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
-
-
-@pytest.fixture
-def hub(hub_target: str) -> Iterator[Hub]:
-    served = Hub(hub_target)
-    add_users(served.engine)
-    served.start()
-    try:
-        yield served
-    finally:
-        served.stop()
-        served.engine.dispose()
 
 
 def _held(db: Any) -> dict[str, set[str]]:
