@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from firstresponse.checklist import Checklist, Item, evaluate, reason_key
+from firstresponse.checklist import Checklist, Evaluation, Item, evaluate, reason_key
 from firstresponse.checklist.conditions import Test
 from firstresponse.records import Assessment
 from firstresponse.store import Store
@@ -71,13 +71,21 @@ def stored_choices(assessment: Assessment) -> dict[str, dict[str, Any]]:
 
 
 def referral_choices(
-    assessment: Assessment, checklist: Checklist, facts: dict[str, Any] | None = None
+    assessment: Assessment,
+    checklist: Checklist,
+    facts: dict[str, Any] | None = None,
+    evaluation: Evaluation | None = None,
 ) -> list[ReferralChoice]:
-    """The referrals this assessment's answers suggest, with the choices made so far."""
+    """The referrals this assessment's answers suggest, with the choices made so far.
+
+    `evaluation`, when the caller has just evaluated these answers, is read instead of
+    evaluating them again.
+    """
     chosen = stored_choices(assessment)
     answers = assessment.answers or {}
     out = []
-    for ref in evaluate(checklist, answers, facts).referrals:
+    found = evaluation if evaluation is not None else evaluate(checklist, answers, facts)
+    for ref in found.referrals:
         item = referral_item(checklist, ref.id)
         if item is not None:
             value = answers.get(item.id)

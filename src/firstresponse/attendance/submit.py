@@ -4,11 +4,16 @@ On submit the assessments (now immutable), one `Child` row per child entry, a
 `Decision` for every protection-reducing choice, and the incident's outcome go to the
 outbox in the same transaction as the records, most urgent first: high risk, then
 anything with children. An amendment is a new assessment version with a reason.
+
+`prepare` reads the drafts and evaluates each once into a frozen `Submission` (drafts,
+evaluations, referral choices, problems); `submit_in` refuses it or writes it.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import inspect
@@ -23,8 +28,9 @@ from firstresponse.attendance.drafts import (
     submitted_for,
 )
 from firstresponse.attendance.orders import marac_referred, orders_made
-from firstresponse.attendance.referrals import decided, referral_choices
+from firstresponse.attendance.referrals import ReferralChoice, decided, referral_choices
 from firstresponse.checklist import Checklist, Evaluation, evaluate, reason_key
+from firstresponse.checklist.paths import parse_path
 from firstresponse.records import (
     Assessment,
     Assignment,
@@ -94,6 +100,82 @@ def _checklist(checklists: dict[str, Checklist], row: Assessment) -> Checklist:
     return found
 
 
+@dataclass(frozen=True)
+class PreparedDraft:
+    """One draft to submit, evaluated once: its checklist, evaluation and referrals."""
+
+    row: Assessment
+    checklist: Checklist
+    evaluation: Evaluation
+    referrals: tuple[ReferralChoice, ...]
+
+    @property
+    def name(self) -> str:
+        """The checklist's title as problems name it ("First response", not "... checklist")."""
+        return self.checklist.title.removesuffix(" checklist")
+
+
+@dataclass(frozen=True)
+class Submission:
+    """Everything a submission works out, once: the officer's drafts (each evaluated), the
+    checklists already submitted, the risk evaluation (the risk draft's, else the submitted
+    risk checklist's) and every problem that stops it."""
+
+    drafts: tuple[PreparedDraft, ...]
+    submitted: Mapping[str, Assessment]
+    risk: Evaluation | None
+    problems: tuple[str, ...]
+
+    def draft(self, checklist_id: str) -> PreparedDraft | None:
+        return next((d for d in self.drafts if d.row.checklist_id == checklist_id), None)
+
+
+def prepare(
+    db: Session,
+    incident_id: str,
+    author: str,
+    checklists: dict[str, Checklist],
+    facts: dict[str, Any] | None = None,
+) -> Submission:
+    """Read the officer's drafts and the submitted checklists once, evaluate each draft once
+    and find every problem: what `submit_in` writes, or refuses with."""
+    submitted = submitted_for(db, incident_id)
+    drafts: list[PreparedDraft] = []
+    for row in _started(db, incident_id, author):
+        cl = _checklist(checklists, row)
+        ev = evaluate(cl, row.answers, facts)
+        choices = tuple(referral_choices(row, cl, facts, evaluation=ev))
+        drafts.append(PreparedDraft(row, cl, ev, choices))
+    risk = next((d.evaluation for d in drafts if d.row.checklist_id == RISK), None)
+    if risk is None and RISK in submitted:
+        risk = evaluate(checklists[RISK], submitted[RISK].answers, facts)
+    problems = tuple(_problems(drafts, submitted))
+    return Submission(tuple(drafts), submitted, risk, problems)
+
+
+def _problems(drafts: list[PreparedDraft], submitted: Mapping[str, Assessment]) -> list[str]:
+    if not drafts:
+        return ["Nothing to submit: open the first response checklist first"]
+    by_id = {d.row.checklist_id: d.row for d in drafts}
+    made = decided(choice for d in drafts for choice in d.referrals)
+    problems: list[str] = []
+    if FIRST_RESPONSE not in by_id and FIRST_RESPONSE not in submitted:
+        problems.append("The first response checklist has not been started")
+    for draft in drafts:
+        ev, name = draft.evaluation, draft.name
+        problems += [f"{name}: {i.message}" for i in ev.missing_required]
+        problems += [f"{name}: reason needed: {i.message}" for i in ev.missing_reasons]
+        problems += [f"{name}: {i.message}" for i in ev.errors]
+        problems += [f"{name}: {c.problem(made)}" for c in draft.referrals if c.problem(made)]
+        if draft.row.replaces_id and not draft.row.amendment_reason.strip():
+            problems.append(f"{name}: an amendment needs its reason")
+    first = by_id.get(FIRST_RESPONSE) or submitted.get(FIRST_RESPONSE)
+    done = first is not None and first.answers.get("risk_checklist_done") == "yes"
+    if done and RISK not in by_id and RISK not in submitted:
+        problems.append("The risk checklist is marked as done but has not been started")
+    return problems
+
+
 def submission_problems(
     db: Session,
     incident_id: str,
@@ -102,31 +184,7 @@ def submission_problems(
     facts: dict[str, Any] | None = None,
 ) -> list[str]:
     """Everything that stops the officer's drafts for this incident being submitted."""
-    drafts = _started(db, incident_id, author)
-    submitted = submitted_for(db, incident_id)
-    if not drafts:
-        return ["Nothing to submit: open the first response checklist first"]
-    by_id = {d.checklist_id: d for d in drafts}
-    referrals = {d.id: referral_choices(d, _checklist(checklists, d), facts) for d in drafts}
-    made = decided(choice for choices in referrals.values() for choice in choices)
-    problems: list[str] = []
-    if FIRST_RESPONSE not in by_id and FIRST_RESPONSE not in submitted:
-        problems.append("The first response checklist has not been started")
-    for draft in drafts:
-        cl = _checklist(checklists, draft)
-        ev = evaluate(cl, draft.answers, facts)
-        name = cl.title.removesuffix(" checklist")
-        problems += [f"{name}: {i.message}" for i in ev.missing_required]
-        problems += [f"{name}: reason needed: {i.message}" for i in ev.missing_reasons]
-        problems += [f"{name}: {i.message}" for i in ev.errors]
-        problems += [f"{name}: {c.problem(made)}" for c in referrals[draft.id] if c.problem(made)]
-        if draft.replaces_id and not draft.amendment_reason.strip():
-            problems.append(f"{name}: an amendment needs its reason")
-    first = by_id.get(FIRST_RESPONSE) or submitted.get(FIRST_RESPONSE)
-    done = first is not None and first.answers.get("risk_checklist_done") == "yes"
-    if done and RISK not in by_id and RISK not in submitted:
-        problems.append("The risk checklist is marked as done but has not been started")
-    return problems
+    return list(prepare(db, incident_id, author, checklists, facts).problems)
 
 
 def _yes(value: Any) -> bool | None:
@@ -177,9 +235,9 @@ def _decision_reason(
 ) -> str:
     """The reason text, naming what it is about: the child, the order, or (for a kind
     several items share, such as evidence not gathered) the question."""
-    group, _, rest = need_item.partition("[")
-    if rest and group in ENTRY_NAMES:
-        index = int(rest[: rest.index("]")])
+    path = parse_path(need_item)
+    group, index = path.group, path.index
+    if group is not None and index is not None and group in ENTRY_NAMES:
         entries = answers.get(group) or []
         entry = entries[index] if index < len(entries) and isinstance(entries[index], dict) else {}
         key, noun = ENTRY_NAMES[group]
@@ -202,18 +260,17 @@ def _earlier_decisions(db: Session, row: Assessment) -> set[tuple[str, str]]:
     return seen
 
 
-def _decisions(
-    db: Session, row: Assessment, ev: Evaluation, cl: Checklist, facts: Any, author: str
-) -> list[Decision]:
+def _decisions(db: Session, draft: PreparedDraft, author: str) -> list[Decision]:
+    row = draft.row
     wanted: list[tuple[str, str]] = []
-    for need in ev.decisions:
+    for need in draft.evaluation.decisions:
         wanted.append(
             (
                 need.kind,
                 _decision_reason(need.item, need.reason, row.answers, need.kind, need.label),
             )
         )
-    for choice in referral_choices(row, cl, facts):
+    for choice in draft.referrals:
         if choice.accepted is False and not choice.item:
             wanted.append(("referral_declined", f"{choice.label}: {choice.reason}"))
     earlier = _earlier_decisions(db, row)
@@ -235,12 +292,13 @@ def _decisions(
 
 
 def _referral_notices(
-    db: Session, row: Assessment, cl: Checklist, facts: Any, children: list[Child]
+    db: Session, draft: PreparedDraft, children: list[Child]
 ) -> list[Notification]:
     """A notice for each accepted referral (children's services, school ...), once per
     incident: the receiving agency's queue, carried to the hub like any record."""
+    row = draft.row
     notes = []
-    for choice in referral_choices(row, cl, facts):
+    for choice in draft.referrals:
         if choice.accepted is not True:
             continue
         exists = db.exec(
@@ -346,31 +404,34 @@ def submit_in(
 ) -> list[Assessment]:
     """`submit` inside the caller's transaction (nothing is written if it raises)."""
     officer = _officer(db, author, Action.SUBMIT_CHECKLIST)
-    problems = submission_problems(db, incident_id, author, checklists, facts)
-    if problems:
-        raise SubmissionRefused(problems)
+    prepared = prepare(db, incident_id, author, checklists, facts)
+    if prepared.problems:
+        raise SubmissionRefused(list(prepared.problems))
     incident = db.get(Incident, incident_id)
     if incident is None:
         raise KeyError(f"no incident {incident_id}")
-    drafts = _started(db, incident_id, author)
-    current = submitted_for(db, incident_id)
-    evs = {d.checklist_id: evaluate(_checklist(checklists, d), d.answers, facts) for d in drafts}
+    return _write(db, prepared, incident, officer, author)
 
-    risk_ev = evs.get(RISK)
-    if risk_ev is None and RISK in current:
-        risk_ev = evaluate(checklists[RISK], current[RISK].answers, facts)
+
+def _write(
+    db: Session, prepared: Submission, incident: Incident, officer: User, author: str
+) -> list[Assessment]:
+    """Write a prepared submission: nothing here evaluates a draft or reads the drafts."""
+    drafts = [d.row for d in prepared.drafts]
+    risk_ev = prepared.risk
     levels = (
         {risk_ev.computed.get("risk_level"), risk_ev.computed.get("computed_risk_level")}
         if risk_ev
         else set()
     )
     high = RiskLevel.HIGH.value in levels
-    first = next((d for d in drafts if d.checklist_id == FIRST_RESPONSE), None)
+    first_prepared = prepared.draft(FIRST_RESPONSE)
+    first = first_prepared.row if first_prepared else None
     answers = copy.deepcopy(first.answers) if first else None
     children: list[Child] = []
-    if first is not None and answers is not None:
+    if first_prepared is not None and first is not None and answers is not None:
         children = _child_rows(
-            db, incident_id, answers, evs[FIRST_RESPONSE], checklists[FIRST_RESPONSE]
+            db, incident.id, answers, first_prepared.evaluation, first_prepared.checklist
         )
         first.answers = answers
     risk_children = risk_ev is not None and "child_present" in risk_ev.flags
@@ -378,10 +439,9 @@ def submit_in(
     priority = PRIORITY_HIGH_RISK if high else PRIORITY_CHILD if has_children else PRIORITY_NORMAL
 
     now = utcnow()
-    for draft in drafts:
-        cl = _checklist(checklists, draft)
-        ev = evaluate(cl, draft.answers, facts)
-        decisions = _decisions(db, draft, ev, cl, facts, author)
+    for prepared_draft in prepared.drafts:
+        draft, cl, ev = prepared_draft.row, prepared_draft.checklist, prepared_draft.evaluation
+        decisions = _decisions(db, prepared_draft, author)
         draft.status = RecordStatus.SUBMITTED
         draft.submitted_at = now
         draft.updated_at = now
@@ -390,7 +450,7 @@ def submit_in(
         enqueue_record(db, draft, draft.version, priority)
         for decision in decisions:
             enqueue_record(db, decision, 1, priority)
-        for note in _referral_notices(db, draft, cl, facts, _in_incident(children)):
+        for note in _referral_notices(db, prepared_draft, _in_incident(children)):
             enqueue_record(db, note, 1, priority)
         audit.record(
             db,
@@ -416,7 +476,7 @@ def submit_in(
     enqueue_change(db, incident, priority, floor=ATTENDED_VERSION)
     for assignment in db.exec(
         select(Assignment).where(
-            Assignment.incident_id == incident_id,
+            Assignment.incident_id == incident.id,
             col(Assignment.assignee).in_([author, officer.team] if officer.team else [author]),
         )
     ):
