@@ -117,11 +117,18 @@ def _run_demo(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *flags: str) -> d
     monkeypatch.setenv("FIRSTRESPONSE_HUB_URL", "http://hub.force.example:8700")
     seen: dict[str, object] = {}
 
+    def answers(url: str) -> bool:
+        try:
+            return httpx.get(f"{url}/v1/health", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
     def look(app: FirstResponseApp) -> None:
         settings = app.settings  # type: ignore[attr-defined]
         seen["hub_url"], seen["token"] = settings.hub_url, settings.device_token
-        if settings.hub_url:
-            seen["health"] = httpx.get(f"{settings.hub_url}/v1/health", timeout=5).status_code
+        if settings.hub_url:  # a start that does not wait for its hub: it answers soon after
+            wait_for(lambda: answers(settings.hub_url), 30, "the demo hub answers")
+            seen["health"] = 200
 
     monkeypatch.setattr(FirstResponseApp, "run", look)
     assert main(["demo", *flags]) == 0
@@ -145,3 +152,31 @@ def test_the_offline_demo_has_no_hub(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     monkeypatch.setattr(demo, "DEMO_PEOPLE", 300)
     assert _run_demo(monkeypatch, tmp_path, "--offline") == {"hub_url": "", "token": ""}
     assert not (tmp_path / "data" / "demo-hub.db").exists()
+
+
+def test_a_demo_started_again_starts_its_hub_without_preparing_either_store(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from firstresponse.commands import demo_hub
+
+    monkeypatch.setattr(demo, "DEMO_PEOPLE", 300)
+    first = _run_demo(monkeypatch, tmp_path)
+
+    def refuse(*_args: object) -> None:
+        raise AssertionError("prepared again")
+
+    monkeypatch.setattr(demo, "prepare_demo_store", refuse)
+    monkeypatch.setattr(demo_hub, "prepare_demo_hub", refuse)
+    again = _run_demo(monkeypatch, tmp_path)
+    assert again["token"] == first["token"] and again["health"] == 200
+    assert again["hub_url"] != ""
+
+
+def test_a_reset_demo_prepares_its_hub_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(demo, "DEMO_PEOPLE", 300)
+    first = _run_demo(monkeypatch, tmp_path)
+    _run_demo(monkeypatch, tmp_path, "--offline", "--reset")  # another store, no hub
+    again = _run_demo(monkeypatch, tmp_path)
+    assert again["health"] == 200 and again["token"] != first["token"]

@@ -22,30 +22,51 @@ def _open_demo_store(settings: Settings) -> Store:
     return prepare_demo_store(settings)
 
 
-def _run_at_once(settings: Settings) -> int:
-    """A demo store made before, offline: the login screen shows at once and the store
-    opens behind it, as `firstresponse` does (the database code loads after the first
-    frame; a store whose seeding never finished is seeded again there)."""
+def _run_at_once(settings: Settings, *, with_hub: bool) -> int:
+    """A demo store made before: the login screen shows at once and the store opens behind
+    it, as `firstresponse` does (the database code loads after the first frame; a store
+    whose seeding never finished is seeded again there). `with_hub`: the demo hub seeded for
+    this store on an earlier run starts beside it, not waited for (officers take longer to
+    type a collar and PIN than it takes to answer)."""
     from firstresponse.tui.app import FirstResponseApp
 
-    settings.hub_url = settings.device_token = ""
+    settings.hub_url = settings.device_token = ""  # never a force's hub configured here
+    hub = None
+    if with_hub:
+        from firstresponse.commands.demo_hub import seeded_before, spawn_demo_hub
+
+        if (seeded := seeded_before(settings)) is not None:
+            hub = spawn_demo_hub(settings, *seeded)
     app = FirstResponseApp(settings, partial(_open_demo_store, settings), demo=True)
     try:
         app.run()
     finally:
         app.context.close_store()
+        if hub is not None:
+            hub.stop()
     return 0
+
+
+def _at_once(settings: Settings, args: argparse.Namespace) -> bool:
+    """Whether this start can skip preparing: a demo store made before and, with the hub,
+    a demo hub already seeded for it."""
+    from firstresponse.commands.demo_hub import seeded_before
+
+    if args.reset or args.seed_only or not (settings.data_dir / "demo.db").exists():
+        return False  # demo.seed.demo_store_path
+    return args.offline or seeded_before(settings) is not None
 
 
 def run(args: argparse.Namespace) -> int:
     settings = args.settings
-    made = (settings.data_dir / "demo.db").exists()  # demo.seed.demo_store_path
-    if args.offline and made and not (args.reset or args.seed_only):
-        return _run_at_once(settings)
+    if _at_once(settings, args):
+        return _run_at_once(settings, with_hub=not args.offline)
+    from firstresponse.commands.demo_hub import forget_demo_hub
     from firstresponse.demo.seed import demo_store_path, prepare_demo_store, remove_store
     from firstresponse.tui.app import FirstResponseApp
 
     if args.reset:
+        forget_demo_hub(settings)
         remove_store(demo_store_path(settings))
     store = prepare_demo_store(settings)
     if args.seed_only:

@@ -233,6 +233,21 @@ class DemoHub:
     url: str
     seeded: Seeded
 
+    def answers(self, within: float = 30.0) -> bool:
+        """Wait until the hub answers its health check; False if it stopped or never did."""
+        import httpx
+
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.url + "/v1/health", timeout=1).status_code == 200:
+                    return True
+            except httpx.HTTPError:
+                if self.process.poll() is not None:
+                    return False
+                time.sleep(0.2)
+        return False
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -241,15 +256,37 @@ class DemoHub:
             self.process.kill()
 
 
+def _paths(settings: Settings) -> tuple[Path, Path, Path]:
+    """The demo hub's database, the demo device's token and the stamp of the demo store the
+    hub was seeded for."""
+    folder = settings.data_dir
+    return folder / "demo-hub.db", folder / "demo-hub.token", folder / "demo-hub.store"
+
+
+def forget_demo_hub(settings: Settings) -> None:
+    """Mark the demo hub as seeded for no store (the demo store is being thrown away): the
+    next `demo` seeds it afresh."""
+    _paths(settings)[2].unlink(missing_ok=True)
+
+
+def seeded_before(settings: Settings) -> tuple[Path, Seeded] | None:
+    """The demo hub's database and the demo device's token when a run before this one
+    seeded the hub for the demo store (`forget_demo_hub` undoes that), without opening
+    either database; None otherwise."""
+    path, token_file, stamp_file = _paths(settings)
+    if not (path.exists() and stamp_file.exists() and token_file.exists()):
+        return None
+    token = token_file.read_text(encoding="utf-8").strip()
+    return (path, Seeded(token=token)) if token else None
+
+
 def prepare_demo_hub(settings: Settings, store: Store) -> tuple[Path, Seeded]:
     """The demo hub's database, seeded for `store`. One made for another demo store (before
     a `demo --reset`) is thrown away first, with the demo device's token."""
     from firstresponse.demo.seed import remove_store
     from firstresponse.hub.db import hub_engine
 
-    path = settings.data_dir / "demo-hub.db"
-    token_file = settings.data_dir / "demo-hub.token"
-    stamp_file = settings.data_dir / "demo-hub.store"  # the demo store the hub was seeded for
+    path, token_file, stamp_file = _paths(settings)
     stamp = _stamp(store)
     ours = stamp_file.exists() and stamp_file.read_text(encoding="utf-8").strip() == stamp
     if not ours:
@@ -264,16 +301,11 @@ def prepare_demo_hub(settings: Settings, store: Store) -> tuple[Path, Seeded]:
     return path, seeded
 
 
-def start_demo_hub(settings: Settings, store: Store) -> DemoHub:
-    """Start the hub, enrol the demo terminal on it and point `settings` at it."""
-    import httpx
-
-    path, seeded = prepare_demo_hub(settings, store)
-    log_path = settings.data_dir / "demo-hub.log"
-    for refused in seeded.refused:
-        print(f"demo hub: not filed: {refused}", file=sys.stderr)
+def spawn_demo_hub(settings: Settings, path: Path, seeded: Seeded) -> DemoHub:
+    """The hub on `path` in its own process on a free loopback port, not waited for; the
+    terminal's `settings` point at it."""
     port = _free_port()
-    log = open(log_path, "ab")  # noqa: SIM115 - the hub's own log
+    log = open(settings.data_dir / "demo-hub.log", "ab")  # noqa: SIM115 - the hub's own log
     process = subprocess.Popen(
         [
             sys.executable,
@@ -291,19 +323,18 @@ def start_demo_hub(settings: Settings, store: Store) -> DemoHub:
         stderr=log,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/v1/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            if process.poll() is not None:
-                break
-            time.sleep(0.2)
-    else:
-        process.kill()
-        raise RuntimeError(f"the demo hub did not start: see {log_path}")
-    if process.poll() is not None:
-        raise RuntimeError(f"the demo hub did not start: see {log_path}")
     settings.hub_url, settings.device_token = url, seeded.token
     return DemoHub(process, url, seeded)
+
+
+def start_demo_hub(settings: Settings, store: Store) -> DemoHub:
+    """Seed the hub for `store`, start it and wait until it answers; `settings` point at it."""
+    path, seeded = prepare_demo_hub(settings, store)
+    for refused in seeded.refused:
+        print(f"demo hub: not filed: {refused}", file=sys.stderr)
+    hub = spawn_demo_hub(settings, path, seeded)
+    if not hub.answers():
+        hub.process.kill()
+        settings.hub_url = settings.device_token = ""
+        raise RuntimeError(f"the demo hub did not start: see {settings.data_dir / 'demo-hub.log'}")
+    return hub
