@@ -53,7 +53,7 @@ from firstresponse.config import load_settings
 from firstresponse.hub.auth import find_device
 from firstresponse.hub.db import hub_engine, transaction
 from firstresponse.hub.models import HubSession
-from firstresponse.hub.sessions import TOUCH_EVERY, open_session
+from firstresponse.hub.sessions import DEFAULT_LIMITS, open_session, touch_every
 from firstresponse.records import Assignment, Incident, Person, User, utcnow
 from firstresponse.store import Store, outbox
 from firstresponse.sync.protocol import PushRequest
@@ -112,13 +112,13 @@ def sessions(target: str, tokens: dict[str, str]) -> dict[str, str]:
 
 def steady_touches(target: str) -> None:
     """Sessions last used at random moments in the past minute, as in a shift's steady
-    state (the hub notes a session's use at most once a minute, hub.sessions.TOUCH_EVERY):
-    not all 2,000 due for that write at once, as they would be straight after setup."""
+    state (the hub notes a session's use at most every `hub.sessions.touch_every`): not
+    all 2,000 due for that write at once, as they would be straight after setup."""
     engine = hub_engine(target, migrate=False)
-    now = utcnow()
+    now, every = utcnow(), touch_every(DEFAULT_LIMITS)
     with transaction(engine) as db:
         for row in db.exec(select(HubSession)):
-            row.last_seen_at = now - timedelta(seconds=random.uniform(0, TOUCH_EVERY.seconds))
+            row.last_seen_at = now - timedelta(seconds=random.uniform(0, every.total_seconds()))
             db.add(row)
     engine.dispose()
 

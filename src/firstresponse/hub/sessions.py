@@ -26,7 +26,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from firstresponse.hub.auth import AuthError, Principal, find_device, token_hash
+from firstresponse.hub.auth import AuthError, Principal, token_hash
 from firstresponse.hub.db import reader, transaction
 from firstresponse.hub.models import HubDevice, HubSession, HubSigningKey
 from firstresponse.records import User, utcnow
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 SHIFT = timedelta(hours=12)
 IDLE = timedelta(hours=2)
 LONGEST_SHIFT = timedelta(hours=24)
-TOUCH_EVERY = timedelta(seconds=60)  # last_seen_at is written at most this often
+TOUCH_EVERY = timedelta(minutes=5)  # last_seen_at is written at most this often (touch_every)
 
 
 @dataclass(frozen=True)
@@ -172,35 +172,50 @@ def _refusal(found: _Found | None, now: datetime, limits: SessionLimits) -> str:
     return ""
 
 
+def touch_every(limits: SessionLimits) -> timedelta:
+    """How stale `last_seen_at` may be before a request writes it: a tenth of the idle
+    limit, at most `TOUCH_EVERY`. A session may therefore lapse up to that much before
+    its idle limit is quite up; in exchange, thousands of terminals waiting on the hub
+    write their sessions a few times an hour, not on every request."""
+    return min(TOUCH_EVERY, limits.idle / 10)
+
+
 def authenticate_session(
     engine: Engine,
     device_token: str | None,
     session_token: str | None,
     limits: SessionLimits = DEFAULT_LIMITS,
 ) -> Principal:
-    """The device and officer behind a session token; raises AuthError (401)."""
+    """The device and officer behind a session token; raises AuthError (401).
+
+    One indexed query reads the session, its device and its officer together, so a
+    revoked device, an ended session, a new PIN or a lock is refused from the very next
+    request, in every hub process (nothing is cached)."""
     if not device_token:
         raise AuthError("this device is not enrolled: send its token in X-Device-Token")
     if not session_token:
         raise AuthError("sign in first: POST /v1/sessions, then send X-Session")
     now = utcnow()
     with Session(reader(engine), expire_on_commit=False) as db:
-        device = find_device(db, device_token)
-        if device is None:
-            raise AuthError("device token unknown or revoked")
         row = db.exec(
-            select(HubSession, User)
-            .join(User, col(User.id) == col(HubSession.user_id))
-            .where(col(HubSession.token_hash) == token_hash(session_token))
+            select(HubDevice, HubSession, User)
+            .select_from(HubDevice)
+            .join(HubSession, col(HubSession.token_hash) == token_hash(session_token), isouter=True)
+            .join(User, col(User.id) == col(HubSession.user_id), isouter=True)
+            .where(col(HubDevice.token_hash) == token_hash(device_token))
         ).first()
+    if row is None or row[0].revoked_at is not None:
+        raise AuthError("device token unknown or revoked")
+    device, session, user = row
     found = None
-    if row is not None and row[0].device_id == device.id:  # bound to the device it was issued to
-        found = _Found(row[0], device, row[1])
+    # bound to the device it was issued to
+    if session is not None and user is not None and session.device_id == device.id:
+        found = _Found(session, device, user)
     reason = _refusal(found, now, limits)
     if reason:
         raise AuthError(reason)
     assert found is not None
-    if now - aware(found.session.last_seen_at) >= TOUCH_EVERY:
+    if now - aware(found.session.last_seen_at) >= touch_every(limits):
         with transaction(engine) as db:
             db.execute(
                 update(HubSession)
