@@ -106,7 +106,7 @@ def test_a_local_record_with_unsent_changes_is_not_overwritten(hub: Hub, tmp_pat
         with mine.session() as db:
             local = db.get(Incident, incident_id)
             local.arrest_made = True
-            outbox.enqueue_record(db, local, version=2)
+            outbox.enqueue_record(db, local)
         with control.session() as db:
             hub_side = db.get(Incident, incident_id)
         from firstresponse.sync.protocol import Change

@@ -117,7 +117,7 @@ def test_a_copy_is_written_without_an_envelope_and_keeps_unsent_local_changes(st
     with store.session() as db:  # a change made here, not yet sent, is not overwritten
         mine = db.get(Person, "hub-p")
         mine.phone = "07700 900999"
-        enqueue_record(db, mine, version=4)
+        assert enqueue_record(db, mine).version == 4
     with store.session() as db:
         write_copy(db, _record(hub_person, order, 3))
         assert db.get(Person, "hub-p").phone == "07700 900999"

@@ -44,7 +44,7 @@ def test_the_outbox_files_a_record_under_its_own_kind(store: Store) -> None:
     with store.session() as db:
         person = Person(forename="Kim", surname="Kindly")
         first = outbox.enqueue_record(db, person)
-        again = outbox.enqueue_change(db, person)
+        again = outbox.enqueue_record(db, person)
     assert (first.kind, first.version) == ("person", 1)
     assert (again.kind, again.version) == ("person", 2)
     assert type(first.kind) is str  # stored as the plain wire name

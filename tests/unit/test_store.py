@@ -120,7 +120,7 @@ def test_a_record_read_back_and_sent_again_keeps_the_text_of_its_times(store: St
         again = db.get(Decision, decision.id)
         assert again is not None and again.made_at.tzinfo is None  # SQLite drops the zone
         again.reviewed = True
-        second = outbox.enqueue_change(db, again)
+        second = outbox.enqueue_record(db, again)
         second_body = second.body
     before, after = json.loads(first_body), json.loads(second_body)
     assert {k for k in before if before[k] != after[k]} == {"reviewed"}

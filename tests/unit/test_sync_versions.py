@@ -59,7 +59,7 @@ def test_a_pull_keeps_the_hub_version_of_every_record_a_page_carries(store: Stor
     hubs_copy = victim.model_dump(mode="json")
     with store.session() as db:  # the victim changed here and not sent: kept as it is
         victim.forename = "Ivy-Mae"
-        outbox.enqueue_record(db, victim, version=2)
+        outbox.enqueue_record(db, victim, floor=2)  # pulled: version 1 there
     briefing = {
         "assignment_id": "a-1",
         "incident": incident.model_dump(mode="json"),

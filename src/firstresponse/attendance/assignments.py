@@ -102,7 +102,7 @@ def attend_unassigned(
         raise ValueError("the victim's name and the address are needed")
     now = utcnow()
     victim = Person(forename=forename, surname=surname, address=address, postcode=postcode)
-    enqueue_record(db, victim, 1, PRIORITY_NORMAL)
+    enqueue_record(db, victim, priority=PRIORITY_NORMAL)
     db.flush()
     incident_id = new_id()
     incident = Incident(
@@ -117,7 +117,7 @@ def attend_unassigned(
         source=LOCAL_SOURCE,
         created_by=collar,
     )
-    enqueue_record(db, incident, 1, PRIORITY_NORMAL)
+    enqueue_record(db, incident, priority=PRIORITY_NORMAL)
     db.flush()
     assignment = Assignment(
         incident_id=incident.id,

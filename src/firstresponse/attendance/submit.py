@@ -53,7 +53,6 @@ from firstresponse.store.outbox import (
     PRIORITY_CHILD,
     PRIORITY_HIGH_RISK,
     PRIORITY_NORMAL,
-    enqueue_change,
     enqueue_record,
 )
 
@@ -375,7 +374,7 @@ def _orders(
             for name, value in order.model_dump().items():
                 setattr(held, name, value)
             order = held
-        enqueue_change(db, order, priority)
+        enqueue_record(db, order, priority=priority)
 
 
 def _day_of(value: Any) -> Any:
@@ -447,11 +446,11 @@ def _write(
         draft.updated_at = now
         draft.checklist_version, draft.checklist_hash = cl.version, cl.hash
         draft.result = ev.as_dict()
-        enqueue_record(db, draft, draft.version, priority)
+        enqueue_record(db, draft, priority=priority, floor=draft.version)
         for decision in decisions:
-            enqueue_record(db, decision, 1, priority)
+            enqueue_record(db, decision, priority=priority)
         for note in _referral_notices(db, prepared_draft, _in_incident(children)):
-            enqueue_record(db, note, 1, priority)
+            enqueue_record(db, note, priority=priority)
         audit.record(
             db,
             author,
@@ -463,7 +462,7 @@ def _write(
         )
     for child in children:  # one the store held came from the call (see next_version)
         floor = PULLED_CHILD_VERSION if inspect(child).persistent else 1
-        enqueue_change(db, child, priority, floor=floor)
+        enqueue_record(db, child, priority=priority, floor=floor)
     from firstresponse.people.needs import save_needs  # needs found on scene become markers
 
     for draft in drafts:
@@ -473,7 +472,7 @@ def _write(
     _outcome(incident, answers if first else None, final_risk)
     risk_draft = next((d for d in drafts if d.checklist_id == RISK), None)
     _orders(db, incident, answers or {}, risk_draft.answers if risk_draft else {}, priority)
-    enqueue_change(db, incident, priority, floor=ATTENDED_VERSION)
+    enqueue_record(db, incident, priority=priority, floor=ATTENDED_VERSION)
     for assignment in db.exec(
         select(Assignment).where(
             Assignment.incident_id == incident.id,

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from firstresponse.records import Assignment, Incident, OutboxItem, User
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, require
-from firstresponse.store.outbox import PRIORITY_NORMAL, enqueue_change
+from firstresponse.store.outbox import PRIORITY_NORMAL, enqueue_record
 
 
 class AssignRefused(ValueError):
@@ -47,6 +47,6 @@ def assign_call(db: Session, user: User, incident_id: str, assignee: str) -> Ass
         .order_by(col(OutboxItem.version).desc())
     ).first()
     assignment.assignee = who
-    enqueue_change(db, assignment, sent.priority if sent is not None else PRIORITY_NORMAL)
+    enqueue_record(db, assignment, priority=sent.priority if sent is not None else PRIORITY_NORMAL)
     audit.record(db, user.collar, "assign_call", "incident", incident_id, assignee=who)
     return assignment

@@ -36,7 +36,7 @@ from firstresponse.store.outbox import (
     PRIORITY_CHILD,
     PRIORITY_HIGH_RISK,
     PRIORITY_NORMAL,
-    enqueue_change,
+    enqueue_record,
 )
 
 BELOW_FLOOR = "grade_below_floor"
@@ -169,7 +169,7 @@ def grade_call(
     assessment.result = ev.as_dict()
     assessment.status = RecordStatus.SUBMITTED
     assessment.updated_at = assessment.submitted_at = now
-    enqueue_change(db, assessment, priority)
+    enqueue_record(db, assessment, priority=priority)
     from firstresponse.people.needs import save_needs  # needs found at the call become markers
 
     save_needs(db, user, incident.victim_id, answers, "call")
@@ -177,7 +177,7 @@ def grade_call(
         flag_restricted(db, user, incident, "Suspect is police workforce (THRIVE)", queue=False)
     incident.grade = grade.value
     incident.status = "graded"
-    enqueue_change(db, incident, priority)  # version 2, restricted or not
+    enqueue_record(db, incident, priority=priority)  # version 2, restricted or not
     decisions = []
     for needed in ev.decisions:
         kind = DECISION_KINDS.get(needed.kind, needed.kind)
@@ -190,7 +190,7 @@ def grade_call(
             authorised_by=supervisor.collar if kind == "grade_override" and supervisor else "",
             made_at=now,
         )
-        enqueue_change(db, decision, priority)
+        enqueue_record(db, decision, priority=priority)
         decisions.append(decision)
     db.flush()
     briefing = briefing_for(
@@ -201,7 +201,7 @@ def grade_call(
         assignment = Assignment(
             incident_id=incident.id, assignee=assignee.strip(), grade=grade.value, briefing=briefing
         )
-        enqueue_change(db, assignment, priority)
+        enqueue_record(db, assignment, priority=priority)
     audit.record(
         db,
         user.collar,

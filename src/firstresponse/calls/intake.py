@@ -11,7 +11,7 @@ from firstresponse.lookup import index_person
 from firstresponse.records import Child, Incident, Person, User, new_id, utcnow
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, require
-from firstresponse.store.outbox import PRIORITY_CHILD, PRIORITY_NORMAL, enqueue_change
+from firstresponse.store.outbox import PRIORITY_CHILD, PRIORITY_NORMAL, enqueue_record
 from firstresponse.vocab import ethnicity_code
 
 LIVE = "call"
@@ -30,7 +30,7 @@ def _new_person(db: Session, forename: str, surname: str, details: CallDetails |
         person.phone = details.phone
         person.address = details.address
         person.postcode = details.postcode
-    enqueue_change(db, person, PRIORITY_NORMAL)
+    enqueue_record(db, person, priority=PRIORITY_NORMAL)
     db.flush()
     index_person(db, person.id)  # found by the next search in this transaction
     return person
@@ -84,10 +84,10 @@ def open_call(
         created_by=user.collar,
     )
     priority = PRIORITY_CHILD if details.children else PRIORITY_NORMAL
-    enqueue_change(db, incident, priority)
+    enqueue_record(db, incident, priority=priority)
     db.flush()
     for child in details.children:
-        enqueue_change(
+        enqueue_record(
             db,
             Child(
                 incident_id=incident.id,
@@ -96,7 +96,7 @@ def open_call(
                 age=child.age,
                 dob=child.dob,
             ),
-            PRIORITY_CHILD,
+            priority=PRIORITY_CHILD,
         )
     audit.record(
         db,

@@ -11,7 +11,7 @@ from firstresponse.checklist import Checklist, evaluate
 from firstresponse.records import Assessment, Incident, User, utcnow
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, require
-from firstresponse.store.outbox import PRIORITY_NORMAL, enqueue_change
+from firstresponse.store.outbox import PRIORITY_NORMAL, enqueue_record
 
 
 def record_safety_advice(
@@ -39,6 +39,6 @@ def record_safety_advice(
         updated_at=now,
         submitted_at=now,
     )
-    enqueue_change(db, assessment, PRIORITY_NORMAL)
+    enqueue_record(db, assessment, priority=PRIORITY_NORMAL)
     audit.record(db, user.collar, "safety_advice", "incident", incident_id)
     return assessment

@@ -22,7 +22,7 @@ from firstresponse.records import Decision, Incident, Person, User
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, require
 from firstresponse.store import Store
-from firstresponse.store.outbox import enqueue_change, enqueue_record
+from firstresponse.store.outbox import enqueue_record
 
 MIN_REASON = 10
 NOT_IDENTIFIED = "suspect_not_identified"
@@ -101,14 +101,14 @@ def set_suspect(
                 address=new.address.strip(),
                 postcode=new.postcode.strip(),
             )
-            enqueue_change(db, person)
+            enqueue_record(db, person)
             db.flush()
             index_person(db, person.id)
         row = db.get(Incident, incident_id)
         assert row is not None
         before = row.suspect_id
         row.suspect_id = person.id
-        enqueue_change(db, row)
+        enqueue_record(db, row)
         audit.record(db, user.collar, "suspect.identified", "incident", incident_id,
                      suspect_id=person.id, replaced=before or "")  # fmt: skip
         db.flush()

@@ -14,7 +14,7 @@ from firstresponse.records import Person, User, utcnow
 from firstresponse.records.links import CONFIRMED, REJECTED, UNLINKED, PersonLink
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, require
-from firstresponse.store.outbox import PRIORITY_NORMAL, enqueue_change
+from firstresponse.store.outbox import PRIORITY_NORMAL, enqueue_record
 
 MIN_NOTE = 5
 
@@ -71,7 +71,7 @@ def decide(
     link.note = note
     link.decided_by = user.collar
     link.decided_at = utcnow()
-    enqueue_change(db, link, PRIORITY_NORMAL)
+    enqueue_record(db, link, priority=PRIORITY_NORMAL)
     audit.record(
         db,
         user.collar,

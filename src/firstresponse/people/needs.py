@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from firstresponse.records import Marker, Person, PersonMarker, User, utcnow
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, PermissionDenied, allowed
-from firstresponse.store.outbox import PRIORITY_NORMAL, enqueue_change
+from firstresponse.store.outbox import PRIORITY_NORMAL, enqueue_record
 from firstresponse.vocab import NEED_MARKERS
 
 SOURCES = ("call", "scene", "record")
@@ -83,7 +83,7 @@ def record_need(
         source=source,
         recorded_by=user.collar,
     )
-    enqueue_change(db, saved, PRIORITY_NORMAL)
+    enqueue_record(db, saved, priority=PRIORITY_NORMAL)
     audit.record(db, user.collar, "marker.add", "person", person_id, marker=marker, source=source)
     return saved
 
@@ -118,7 +118,7 @@ def end_marker(db: Session, user: User, marker_id: str, reason: str) -> PersonMa
     marker.ended_at = utcnow()
     marker.ended_by = user.collar
     marker.end_reason = reason
-    enqueue_change(db, marker, PRIORITY_NORMAL)
+    enqueue_record(db, marker, priority=PRIORITY_NORMAL)
     audit.record(
         db, user.collar, "marker.end", "person", marker.person_id, marker=marker.marker,
         marker_id=marker.id, reason=reason,

@@ -21,7 +21,7 @@ from sqlmodel import Session
 from firstresponse.records import Incident, Notification, User
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, allowed
-from firstresponse.store.outbox import enqueue_change, enqueue_record
+from firstresponse.store.outbox import enqueue_record
 from firstresponse.wording import plural
 
 PSD = "PSD"
@@ -158,7 +158,7 @@ def flag_restricted(
     already = incident.restricted
     incident.restricted = True
     if not already and queue:
-        enqueue_change(db, incident, floor=2)  # if the hub's version is not known: 1 there
+        enqueue_record(db, incident, floor=2)  # if the hub's version is not known: 1 there
     else:
         db.add(incident)
     audit.record(

@@ -59,20 +59,28 @@ def enqueue(
 def enqueue_record(
     session: Session,
     record: SQLModel,
-    version: int = 1,
+    *,
     priority: int = PRIORITY_NORMAL,
+    floor: int = 1,
 ) -> OutboxItem:
-    """Add `record` and its envelope, of the record's kind (records.kinds), to the caller's
-    transaction.
+    """Add `record` and an envelope for its next version, of the record's kind
+    (records.kinds), to the caller's transaction: the one way a record enters the outbox.
+
+    The version is `next_version`'s, never the caller's: 1 for a record never queued here
+    nor known on the hub, else one past the newest queued here or held by the hub, so no two
+    envelopes share an (id, version) and a resend never repeats one with other content.
+    `floor` is the least version it may go out as (see `next_version`), e.g. an amended
+    assessment's own version, or a pulled record's version on a hub that did not say it.
 
     The body is the record's JSON form, which the hub writes into the same table. A record
     outside its bounds (records.limits) raises InvalidRecord before anything is added.
     """
+    record_id: str = record.id  # type: ignore[attr-defined]
+    version = next_version(session, record_id, floor)
     kind = kind_of(record)
     body = wire_body(record)
     limits.check(str(record.__tablename__), body)
     session.add(record)
-    record_id: str = record.id  # type: ignore[attr-defined]
     item = enqueue(session, kind, record_id, body, version, priority)
     if priority > PRIORITY_NORMAL:
         lift_parents(session, record, priority)
@@ -209,11 +217,3 @@ def note_hub_versions(session: Session, versions: dict[str, int]) -> None:
         elif versions[record_id] > row.version:
             row.version = versions[record_id]
             session.add(row)
-
-
-def enqueue_change(
-    session: Session, record: SQLModel, priority: int = PRIORITY_NORMAL, floor: int = 1
-) -> OutboxItem:
-    """Add `record` and an envelope for its next version to the caller's transaction."""
-    version = next_version(session, record.id, floor)  # type: ignore[attr-defined]
-    return enqueue_record(session, record, version, priority)

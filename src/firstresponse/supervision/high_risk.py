@@ -282,6 +282,6 @@ def acknowledge_review(db: Session, review_id: str, collar: str) -> HighRiskRevi
     if review.acknowledged_at is None:
         review.acknowledged_at = utcnow()
         # A review pulled from a hub that did not say its version is version 1 there.
-        outbox.enqueue_change(db, review, floor=2)
+        outbox.enqueue_record(db, review, floor=2)
         audit.record(db, collar, "high_risk.acknowledged", "highriskreview", review_id)
     return review

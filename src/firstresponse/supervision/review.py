@@ -70,7 +70,7 @@ def record_review(
     ).all()
     for decision in decisions:
         decision.reviewed = True
-        outbox.enqueue_change(db, decision)
+        outbox.enqueue_record(db, decision)
     if officer:
         note = Notification(
             kind=FEEDBACK,
@@ -107,7 +107,7 @@ def acknowledge(db: Session, review_id: str, collar: str) -> Review:
         raise PermissionError(f"{collar} may not acknowledge feedback for {review.officer}")
     if review.acknowledged_at is None:
         review.acknowledged_at = utcnow()
-        outbox.enqueue_change(db, review)
+        outbox.enqueue_record(db, review)
         for note in db.exec(
             select(Notification).where(
                 Notification.kind == FEEDBACK,
@@ -116,6 +116,6 @@ def acknowledge(db: Session, review_id: str, collar: str) -> Review:
             )
         ):
             note.read_at = review.acknowledged_at
-            outbox.enqueue_change(db, note)
+            outbox.enqueue_record(db, note)
         audit.record(db, collar, "review.acknowledged", "review", review_id)
     return review

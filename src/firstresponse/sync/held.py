@@ -102,10 +102,8 @@ def send_parent(db: Session, waits_for: str) -> bool:
     record = db.get(MODELS[kind], record_id) if kind is not None else None
     if record is None:
         return False
-    sent = db.exec(
-        select(func.max(OutboxItem.version)).where(OutboxItem.record_id == record_id)
-    ).one()
-    outbox.enqueue_record(db, record, version=int(sent or 1), priority=outbox.PRIORITY_HIGH_RISK)
+    # Never queued here: it goes out as version 1, or after the hub's if that is known.
+    outbox.enqueue_record(db, record, priority=outbox.PRIORITY_HIGH_RISK)
     return True
 
 
