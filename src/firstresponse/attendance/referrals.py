@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from firstresponse.checklist import Checklist, Evaluation, Item, evaluate, reason_key
+from firstresponse.checklist import Checklist, Evaluation, Item, ItemType, evaluate, reason_key
 from firstresponse.checklist.conditions import Test
 from firstresponse.records import Assessment
 from firstresponse.store import Store
@@ -55,7 +55,7 @@ def referral_item(checklist: Checklist, referral_id: str) -> Item | None:
     for item in checklist.items:
         when = item.when
         if (
-            item.type == "yesno"
+            item.type is ItemType.YESNO
             and isinstance(when, Test)
             and when.operand == "referral"
             and when.name == referral_id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from firstresponse.checklist.conditions import Condition, Ref
 from firstresponse.checklist.graph import find_cycle
+from firstresponse.checklist.item_types import ItemType
 from firstresponse.checklist.model import Checklist, Grading, Item, RiskModel, Rule
 from firstresponse.checklist.problems import Ctx, dupes
 from firstresponse.vocab import Grade, RiskLevel
@@ -34,7 +35,7 @@ def _check_refs(
             found = target is not None
             if target and test.operand == "any_entry" and not target.is_group:
                 ctx.fail(line, f"{what}: any_entry needs a group, but '{test.name}' is not one")
-            if target and test.operand == "count" and target.type not in ("group", "multi"):
+            if target and test.operand == "count" and not target.spec.countable:
                 ctx.fail(
                     line,
                     f"{what}: count needs a group or multi-choice item, "
@@ -162,7 +163,7 @@ def validate_semantics(cl: Checklist, ctx: Ctx) -> None:
         if not rule.item:
             ctx.fail(rule.line, f"{what} needs 'item' (the answer the decision is about)")
         reason_item = items.get(rule.reason_item)
-        if reason_item is not None and reason_item.type != "text":
+        if reason_item is not None and reason_item.type is not ItemType.TEXT:
             ctx.fail(reason_item.line, f"{what}: reason item '{reason_item.id}' must be text")
     if cl.grading:
         _validate_grading(cl.grading, cl, ctx)
@@ -208,7 +209,7 @@ def _validate_grading(grading: Grading, cl: Checklist, ctx: Ctx) -> None:
 
 def _check_choice_of(item: Item, values: set[str], what: str, named: str, ctx: Ctx) -> None:
     """The item must be a single choice whose options are all among `values`."""
-    if item.type != "single" or not {v for v, _ in item.options} <= values:
+    if item.type is not ItemType.SINGLE or not {v for v, _ in item.options} <= values:
         ctx.fail(item.line, f"{what} '{item.id}' must be a single choice of {named}")
 
 
@@ -217,7 +218,7 @@ def _check_not_known(rule: Rule, cl: Checklist, ctx: Ctx) -> None:
     suspect is there, or whether the caller can talk, is never the safe answer."""
     for test, scope in rule.when.tests():
         target = _lookup(cl, test.name, scope) if test.operand == "answer" else None
-        if target is None or target.type != "yesno" or test.op not in ("equals", "in"):
+        if target is None or target.type is not ItemType.YESNO or test.op not in ("equals", "in"):
             continue
         values = test.arg if isinstance(test.arg, list) else [test.arg]
         if UNKNOWN not in values and any(v in ("yes", "no") for v in values):

@@ -7,12 +7,13 @@ their stale answers are ignored everywhere (conditions, counts, decisions).
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime
 from typing import Any
 
+from firstresponse.checklist.item_types import check_value
 from firstresponse.checklist.model import Checklist, Item, reason_key
+from firstresponse.checklist.paths import entry_path
 from firstresponse.checklist.prefill import ENTRY_ID, fact_entries
 from firstresponse.vocab import Grade, RiskLevel
 
@@ -162,7 +163,7 @@ class _Resolver:
         if scope is None:
             key = item.id
         else:
-            key = f"{scope[0]}[{scope[1]}].{item.id}"
+            key = entry_path(scope[0], scope[1], item.id)
             parent = self.cl.item(scope[0])
             if parent is None or not self.is_visible(parent, None):
                 return False
@@ -283,55 +284,6 @@ def _hours_between(start: Any, end: Any) -> float | None:
         return None
 
 
-def _check_value(item: Item, value: Any) -> str:
-    """Plain-English problem with an answer's type or limits, or ''."""
-    kind = item.type
-    valid = {v for v, _ in item.options}
-    if kind in ("yesno", "single"):
-        return (
-            ""
-            if isinstance(value, str) and value in valid
-            else (f"{value!r} is not one of the choices ({', '.join(valid)})")
-        )
-    if kind == "multi":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return "expected a list of choices"
-        bad = [v for v in value if v not in valid]
-        return f"not among the choices: {', '.join(bad)}" if bad else ""
-    if kind == "number":
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return "expected a number"
-        if item.minimum is not None and value < item.minimum:
-            return f"must be at least {item.minimum:g}"
-        if item.maximum is not None and value > item.maximum:
-            return f"must be at most {item.maximum:g}"
-        return ""
-    if kind in ("date", "datetime", "time"):
-        parser = {
-            "date": date.fromisoformat,
-            "datetime": datetime.fromisoformat,
-            "time": time.fromisoformat,
-        }[kind]
-        example = {"date": "2025-03-01", "datetime": "2025-03-01 21:40", "time": "21:40"}[kind]
-        try:
-            if not isinstance(value, str):
-                raise ValueError
-            parser(value.strip())
-        except ValueError:
-            return f"expected a {kind} like {example}"
-        return ""
-    if kind == "text":
-        if not isinstance(value, str):
-            return "expected text"
-        if item.pattern and not re.fullmatch(item.pattern, value.strip()):
-            return item.constraint_message or "is not in the expected format"
-        return ""
-    if kind == "group":
-        ok = isinstance(value, list) and all(isinstance(e, dict) for e in value)
-        return "" if ok else "expected a list of entries"
-    return ""
-
-
 class _Walker:
     """Walks every item once, filling an Evaluation."""
 
@@ -340,7 +292,7 @@ class _Walker:
         self.seen_decisions: set[tuple[str, str]] = set()
 
     def item(self, item: Item, scope: Scope) -> None:
-        path = item.id if scope is None else f"{scope[0]}[{scope[1]}].{item.id}"
+        path = item.id if scope is None else entry_path(scope[0], scope[1], item.id)
         if not self.res.is_visible(item, scope):
             return
         self.ev.visible.add(path)
@@ -353,7 +305,7 @@ class _Walker:
         elif item.required and not answered:
             self.ev.missing_required.append(Issue(path, f"Answer needed: {item.label}"))
         if answered and not item.is_group:
-            problem = _check_value(item, value)
+            problem = check_value(item, value)
             if problem:
                 self.ev.errors.append(Issue(path, f"{item.label}: {problem}"))
             else:
@@ -377,7 +329,7 @@ class _Walker:
                 self.ev.errors.append(Issue(path, f"{item.label}: {message}"))
 
     def group(self, item: Item, path: str, value: Any) -> None:
-        if value is not None and _check_value(item, value):
+        if value is not None and check_value(item, value):
             self.ev.errors.append(Issue(path, f"{item.label}: expected a list of entries"))
         entries = value if isinstance(value, list) else []
         least = max(item.min_entries, 1 if item.required else 0)

@@ -14,9 +14,8 @@ from typing import Any
 
 from firstresponse.checklist.checks import validate_semantics
 from firstresponse.checklist.conditions import Condition, ConditionSyntaxError, parse
+from firstresponse.checklist.item_types import TYPES, ItemType, parse_type, type_names
 from firstresponse.checklist.model import (
-    ITEM_TYPES,
-    YESNO_OPTIONS,
     Checklist,
     Computed,
     Grading,
@@ -98,9 +97,11 @@ def _condition(raw: Any, ctx: Ctx, line: int, what: str) -> Condition | None:
         return None
 
 
-def _options(raw: dict[str, Any], ctx: Ctx, line: int, what: str) -> tuple[tuple[str, str], ...]:
-    if raw.get("type") == "yesno":
-        return YESNO_OPTIONS
+def _options(
+    raw: dict[str, Any], kind: ItemType, ctx: Ctx, line: int, what: str
+) -> tuple[tuple[str, str], ...]:
+    if TYPES[kind].fixed_options:
+        return TYPES[kind].fixed_options
     value = raw.get("options", [])
     if isinstance(value, str):
         if value not in ctx.choices:
@@ -152,21 +153,19 @@ def _item(raw: Any, ctx: Ctx, after: int, section: str, group: str = "") -> tupl
             ctx.src.key_line(key, line) or line,
             f"{what}: unknown field '{key}' (known: {', '.join(sorted(ITEM_KEYS))})",
         )
-    kind = raw.get("type")
-    if kind not in ITEM_TYPES:
-        ctx.fail(line, f"{what}: unknown type {kind!r}; use one of {', '.join(sorted(ITEM_TYPES))}")
-        kind = "text"
+    kind = _type(raw, ctx, line, what)
+    spec = TYPES[kind]
     label = _str(raw, "label", ctx, line, what)
     if not label:
         ctx.fail(line, f"{what}: needs a label (the question shown to the officer)")
-    options = _options(raw, ctx, line, what)
-    if kind == "note" and raw.get("required"):
-        ctx.fail(line, f"{what}: a note shows text and cannot be required")
-    if kind in ("single", "multi") and not options:
+    options = _options(raw, kind, ctx, line, what)
+    if not spec.answerable and raw.get("required"):
+        ctx.fail(line, f"{what}: a {kind} shows text and cannot be required")
+    if spec.needs_options and not options:
         ctx.fail(line, f"{what}: a {kind} choice needs options")
     children: list[Item] = []
     cursor = line
-    if kind == "group":
+    if spec.repeats:
         if group:
             ctx.fail(line, f"{what}: groups cannot be nested inside group '{group}'")
         raw_children = raw.get("items")
@@ -181,7 +180,7 @@ def _item(raw: Any, ctx: Ctx, after: int, section: str, group: str = "") -> tupl
     elif "items" in raw:
         ctx.fail(line, f"{what}: only a group can have child items")
     entries_from = _str(raw, "entries_from", ctx, line, what)
-    if entries_from and kind != "group":
+    if entries_from and not spec.repeats:
         ctx.fail(line, f"{what}: only a group can take 'entries_from'")
     elif entries_from and ctx.facts is not None and entries_from not in ctx.facts:
         ctx.fail(
@@ -231,6 +230,20 @@ def _item(raw: Any, ctx: Ctx, after: int, section: str, group: str = "") -> tupl
         line=line,
     )
     return item, max(cursor, line)
+
+
+def _type(raw: dict[str, Any], ctx: Ctx, line: int, what: str) -> ItemType:
+    """The item's type; an unknown or missing one is a problem (read as text meanwhile, so
+    the rest of the item is still checked)."""
+    named = raw.get("type")
+    kind = parse_type(named)
+    if kind is not None:
+        return kind
+    if named is None:
+        ctx.fail(line, f'{what}: needs a type (type = "..."); use one of {type_names()}')
+    else:
+        ctx.fail(line, f"{what}: unknown type {named!r}; use one of {type_names()}")
+    return ItemType.TEXT
 
 
 def _checks(raw: Any, ctx: Ctx, line: int, what: str) -> tuple[tuple[Condition, str], ...]:
@@ -324,7 +337,7 @@ def _computed(raw: Any, ctx: Ctx, line: int, items: dict[str, Item]) -> Computed
             ctx.fail(ctx.src.token_line(name, line) or line, f"{what}: no item called '{name}'")
         elif kind == "entries" and not items[name].is_group:
             ctx.fail(line, f"{what}: 'entries' counts a group, but '{name}' is not a group")
-        elif kind == "hours_between" and items[name].type != "datetime":
+        elif kind == "hours_between" and items[name].type is not ItemType.DATETIME:
             ctx.fail(line, f"{what}: 'hours_between' needs date-times, but '{name}' is not one")
     if kind == "hours_between" and len(names) != 2:
         ctx.fail(line, f"{what}: 'hours_between' needs exactly two items (from, to)")

@@ -10,17 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from firstresponse.checklist.item_types import TYPES, ItemType, TypeSpec
+
 if TYPE_CHECKING:
     from firstresponse.checklist.conditions import Condition
 
-ITEM_TYPES = frozenset(
-    {"yesno", "single", "multi", "text", "number", "datetime", "date", "time", "group", "note"}
-)
-YESNO_OPTIONS: tuple[tuple[str, str], ...] = (
-    ("yes", "Yes"),
-    ("no", "No"),
-    ("unknown", "Not known"),
-)
 REASON_SUFFIX = ".reason"
 
 
@@ -34,7 +28,7 @@ class Item:
     """One question (or note, or repeating group) of a checklist."""
 
     id: str
-    type: str
+    type: ItemType
     label: str
     help: str = ""
     section: str = ""
@@ -60,12 +54,17 @@ class Item:
     line: int = 0
 
     @property
+    def spec(self) -> TypeSpec:
+        """Its type's row of the type table (check, coercion, placeholder, control)."""
+        return TYPES[self.type]
+
+    @property
     def answerable(self) -> bool:
-        return self.type != "note"
+        return self.spec.answerable
 
     @property
     def is_group(self) -> bool:
-        return self.type == "group"
+        return self.spec.repeats
 
     def child(self, child_id: str) -> Item | None:
         return next((c for c in self.items if c.id == child_id), None)
