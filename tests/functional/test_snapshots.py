@@ -23,7 +23,7 @@ from firstresponse.security.pins import hash_pin
 from firstresponse.store import Store
 from firstresponse.supervision import QueueItem
 from firstresponse.tui.app import FirstResponseApp
-from firstresponse.tui.screens.followup import contacts, dvds, figures, high_risk
+from firstresponse.tui.screens.followup import contacts, dvds, figures, high_risk, orders
 from firstresponse.tui.screens.supervisor import dashboard
 from firstresponse.tui.screenshots import app_of, settle, sign_in
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
@@ -45,7 +45,7 @@ NOW = datetime(2026, 1, 12, 14, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    for module in (contacts, dvds, figures, high_risk, dashboard):
+    for module in (contacts, dvds, figures, high_risk, dashboard, orders):
         monkeypatch.setattr(module, "utcnow", lambda: NOW)
 
 
@@ -329,6 +329,46 @@ def _dvds_step(app: FirstResponseApp) -> Any:
     return dvds.DvdsStepForm(applications[0])
 
 
+def _order_case(app: FirstResponseApp) -> None:
+    """A DVPN heard today and bail to Thursday against Rex Testsuspect at the case."""
+    from datetime import date
+
+    from firstresponse.records import Incident, Person, ProtectiveOrder
+
+    with app.context.store.session() as db:
+        rex = Person(forename="Rex", surname="Testsuspect", dob=date(1988, 5, 1))
+        db.add(rex)
+        db.flush()
+        row = db.get(Incident, CASE["incident_id"])
+        assert row is not None
+        row.suspect_id = rex.id
+        for kind, ends in (("dvpn", date(2026, 1, 12)), ("bail_conditions", date(2026, 1, 15))):
+            db.add(
+                ProtectiveOrder(
+                    kind=kind, subject_id=rex.id, protected_id=row.victim_id,
+                    incident_id=row.id, starts_on=date(2026, 1, 10), ends_on=ends,
+                    detail="No contact with Alex Testperson",
+                )
+            )  # fmt: skip
+
+
+def _order_outcomes(app: FirstResponseApp) -> Any:
+    _order_case(app)
+    return orders.OrderOutcomesScreen()
+
+
+def _order_outcome_form(app: FirstResponseApp) -> Any:
+    from firstresponse.followup.orders import awaiting_outcome
+
+    _order_case(app)
+    return orders.OrderOutcomeForm(app.context.store.run(awaiting_outcome)[0])
+
+
+def _week_ahead(app: FirstResponseApp) -> Any:
+    _order_case(app)
+    return orders.WeekAheadScreen()
+
+
 async def _too_small(pilot: Pilot[Any]) -> None:
     await settle(pilot, lambda: type(pilot.app.screen).__name__ == "LoginScreen")
     await pilot.resize_terminal(70, 20)
@@ -368,6 +408,7 @@ SCREENS: dict[str, tuple[str, Steps]] = {
         keys("as:PC2001", INCIDENT, ("s", "ProblemsDialog")),
     ),
     "responder_outbox": ("OutboxScreen", keys("as:PC2001", ("o", "OutboxScreen"))),
+    "responder_suspect": ("SuspectScreen", keys("as:PC2001", INCIDENT, ("i", "SuspectScreen"))),
     "responder_new_attendance": ("NewAttendance", push(_dialog("attend"), "PC2001")),
     "responder_reason": ("ReasonDialog", push(_dialog("reason"), "PC2001")),
     "responder_amend": ("AmendDialog", push(_dialog("amend"), "PC2001")),
@@ -399,6 +440,9 @@ SCREENS: dict[str, tuple[str, Steps]] = {
     ),
     "supervisor_high_risk_queue": ("HighRiskQueueScreen", push(_high_risk_queue, "SG3001")),
     "supervisor_high_risk_review": ("HighRiskReviewScreen", push(_high_risk_review, "SG3001")),
+    "order_outcomes": ("OrderOutcomesScreen", push(_order_outcomes, "PC2001")),
+    "order_outcome_form": ("OrderOutcomeForm", push(_order_outcome_form, "PC2001")),
+    "supervisor_week_ahead": ("WeekAheadScreen", push(_week_ahead, "SG3001")),
     "leaders_figures": ("FiguresScreen", push(lambda _app: figures.FiguresScreen(), "SG3001")),
 }
 

@@ -22,10 +22,19 @@ from firstresponse.lookup.order_outcomes import (
     BAIL_OUTCOMES,
     GRANTED_AS,
     NOTICE_OUTCOMES,
+    applied,
     outcomes_of,
     with_outcomes,
 )
-from firstresponse.records import OrderKind, OrderOutcome, Person, ProtectiveOrder, User, utcnow
+from firstresponse.records import (
+    Incident,
+    OrderKind,
+    OrderOutcome,
+    Person,
+    ProtectiveOrder,
+    User,
+    utcnow,
+)
 from firstresponse.security import audit
 from firstresponse.store import outbox
 
@@ -183,3 +192,73 @@ def orders_to_review(db: Session) -> list[tuple[ProtectiveOrder, str]]:
         if order is not None:
             found.append((order, str(reason)))
     return found
+
+
+@dataclass(frozen=True)
+class AwaitingOutcome:
+    """An order whose outcome is still to be recorded: a notice before its hearing (or
+    adjourned), or bail conditions not yet ended."""
+
+    order_id: str
+    kind: str
+    what: str  # "DVPN against Rex Testsuspect, protecting Alex Testperson"
+    due: date | None  # the hearing (after any adjournment) or the end of the bail
+    outcomes: tuple[str, ...]  # the outcomes that may be recorded
+    so_far: str = ""  # what was recorded before: "Hearing adjourned to 2026-01-14"
+    starts_on: date | None = None
+
+
+def _so_far(done: list[OrderOutcome]) -> str:
+    words = []
+    for d in done:
+        to = d.next_hearing_on or d.ends_on
+        words.append(f"{OUTCOME_WORDS.get(d.outcome, d.outcome)} on {d.outcome_on}"
+                     + (f" to {to}" if to else ""))  # fmt: skip
+    return "; ".join(words)
+
+
+def awaiting_outcome(db: Session) -> list[AwaitingOutcome]:
+    """Notices and bail conditions held here with no final outcome, soonest due first (an
+    order with no date last)."""
+    kinds = [*GRANTED_AS, OrderKind.BAIL_CONDITIONS.value]
+    stored = list(db.exec(select(ProtectiveOrder).where(col(ProtectiveOrder.kind).in_(kinds))))
+    decided = outcomes_of(db, [o.id for o in stored])
+    names = _names(db, {o.subject_id for o in stored} | {o.protected_id or "" for o in stored})
+    found = []
+    for order in stored:
+        done = decided.get(order.id, [])
+        if any(d.outcome in ("granted", "refused", "bail_ended") for d in done):
+            continue
+        current = applied(order, done)[0] if done else order
+        notice = order.kind in GRANTED_AS
+        found.append(
+            AwaitingOutcome(
+                order_id=order.id,
+                kind=order.kind,
+                what=_line(order, names, "").strip(),
+                due=current.ends_on,
+                outcomes=NOTICE_OUTCOMES if notice else BAIL_OUTCOMES,
+                so_far=_so_far(done),
+                starts_on=order.starts_on,
+            )
+        )
+    return sorted(found, key=lambda a: (a.due or date.max, a.order_id))
+
+
+def orders_to_review_lines(db: Session) -> list[str]:
+    """`orders_to_review` in words for a supervisor: the order, whom it is stored against,
+    the incident it was made at, and why it needs a decision."""
+    found = orders_to_review(db)
+    names = _names(db, {o.subject_id for o, _ in found})
+    refs = {
+        i.id: i.reference
+        for i in db.exec(
+            select(Incident).where(col(Incident.id).in_({o.incident_id for o, _ in found}))
+        )
+    }
+    lines = []
+    for order, reason in found:
+        made = f" made {order.starts_on}" if order.starts_on else ""
+        at = f" at {refs[order.incident_id]}" if order.incident_id in refs else ""
+        lines.append(f"{_line(order, names, '').strip()}{made}{at}: {reason}")
+    return lines

@@ -36,6 +36,7 @@ class ResponderHome(ResponderScreen):
         # Listed on the hint line (the footer has room for six keys at 80 columns).
         Binding("v", "contacts", "Victim contacts", show=False),
         Binding("c", "dvds", "Clare's Law", show=False),
+        Binding("w", "orders", "Hearings and bail", show=False),
         Binding("r", "reload", "Refresh"),
         Binding("ctrl+o", "app.sign_out", "Sign out"),
     ]
@@ -66,7 +67,7 @@ class ResponderHome(ResponderScreen):
         )
         hint = (
             "Enter: briefing, checklist · n: attend unassigned · v: victim contacts"
-            " · c: Clare's Law (DVDS) · ^l: lock"
+            " · c: Clare's Law (DVDS) · w: hearings and bail outcomes · ^l: lock"
         )
         self.query_one("#home-hint", Static).update(
             hint if views else "No assignments yet. " + hint
@@ -110,3 +111,8 @@ class ResponderHome(ResponderScreen):
         from firstresponse.tui.screens.feedback import CaseFeedbackScreen
 
         self.app.push_screen(CaseFeedbackScreen())
+
+    def action_orders(self) -> None:
+        from firstresponse.tui.screens.followup.orders import OrderOutcomesScreen
+
+        self.app.push_screen(OrderOutcomesScreen())

@@ -17,7 +17,9 @@ from firstresponse.attendance import (
     start_amendment,
     submit,
 )
+from firstresponse.attendance.orders import BAILED
 from firstresponse.attendance.terminal import incident_overview, submitted
+from firstresponse.calls.suspect_view import scene_suspect
 from firstresponse.checklist import evaluate
 from firstresponse.tui.screens.responder.base import ResponderScreen
 from firstresponse.tui.screens.responder.dialogs import AmendDialog, ProblemsDialog
@@ -32,14 +34,17 @@ class IncidentScreen(ResponderScreen):
     IncidentScreen #incident-body { height: 1fr; padding: 0 1; }
     IncidentScreen .brief-summary { text-style: bold; }
     IncidentScreen .brief-heading { text-style: bold; color: $accent; margin-top: 1; }
+    IncidentScreen #incident-hint { height: 1; padding: 0 1; }
     """
     BINDINGS = [
         Binding("s", "submit", "Submit"),
         Binding("c", "checklist('first_response')", "Checklist"),
         Binding("r", "checklist('risk')", "Risk"),
-        Binding("k", "risk", "Level"),
         Binding("f", "referrals", "Referrals"),
-        Binding("a", "amend", "Amend"),
+        Binding("i", "suspect", "Suspect"),
+        # Listed on the hint line under the briefing (the footer has room for seven keys).
+        Binding("k", "risk", "Level", show=False),
+        Binding("a", "amend", "Amend", show=False),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
@@ -49,6 +54,11 @@ class IncidentScreen(ResponderScreen):
 
     def body(self) -> ComposeResult:
         yield VerticalScroll(id="incident-body", can_focus=True)
+        yield Static(
+            "k: risk level and why · a: amend a submitted checklist · i: the suspect",
+            id="incident-hint",
+            classes="hint",
+        )
 
     def on_mount(self) -> None:
         self.query_one("#incident-body").focus()
@@ -87,6 +97,7 @@ class IncidentScreen(ResponderScreen):
             lines.append((title, "brief-heading"))
             lines += [(f"• {item}", "brief-line") for item in items] or [("• none", "brief-line")]
         lines.append(("Progress", "brief-heading"))
+        lines += self._suspect_lines(drafts or done)
         for checklist_id, title in TITLES.items():
             lines.append((f"{title}: {self._state(checklist_id, drafts, done)}", "progress"))
             lines += [
@@ -102,6 +113,25 @@ class IncidentScreen(ResponderScreen):
                 else "ready to submit (s)"
             )
             lines.append((f"Submission: {state}", "progress"))
+        return lines
+
+    def _suspect_lines(self, answered: dict[str, Any]) -> list[tuple[str, str]]:
+        """Who the incident names as suspect, and an order that cannot be made without one."""
+        now = scene_suspect(self.store, self.incident_id)
+        lines = [(f"Suspect: {now.line()} (i: identify or correct)", "progress")]
+        first = answered.get(FIRST_RESPONSE)
+        answers = first.answers if first is not None else {}
+        ordering = answers.get("notice_decision") == "authorised" or (
+            answers.get("suspect_outcome") in BAILED
+        )
+        if ordering and not now.suspect_id:
+            lines.append(
+                (
+                    "ORDER NOT RECORDED: a notice or bail restrains a named person, and no"
+                    " suspect is identified. Press i to identify them.",
+                    "error",
+                )
+            )
         return lines
 
     def _state(self, checklist_id: str, drafts: dict[str, Any], done: dict[str, Any]) -> str:
@@ -128,6 +158,11 @@ class IncidentScreen(ResponderScreen):
         from firstresponse.tui.screens.responder.risk import RiskScreen
 
         self.app.push_screen(RiskScreen(self.incident_id))
+
+    def action_suspect(self) -> None:
+        from firstresponse.tui.screens.responder.suspect import SuspectScreen
+
+        self.app.push_screen(SuspectScreen(self.incident_id))
 
     def action_referrals(self) -> None:
         from firstresponse.tui.screens.responder.referrals import ReferralsScreen

@@ -51,6 +51,7 @@ class SupervisorHome(Screen[None]):
         Binding("v", "contacts", "Victim contacts", show=False),
         Binding("c", "dvds", "Clare's Law", show=False),
         Binding("l", "leaders", "Leaders' figures", show=False),
+        Binding("w", "week", "Week ahead", show=False),
         Binding("f5", "refresh", "Refresh"),
         Binding("ctrl+o", "app.sign_out", "Sign out"),
     ]
@@ -103,7 +104,8 @@ class SupervisorHome(Screen[None]):
         count = len(self.items)
         self.query_one("#queue-hint", Label).update(
             f"{count} case{'s' if count != 1 else ''} to review · Enter: review the marked case"
-            " · h high risk · v contacts · c DVDS · l figures · ^l: lock"
+            " · h high risk · v contacts · c DVDS · l figures · w week ahead (orders)"
+            " · ^l: lock"
         )
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
@@ -180,6 +182,11 @@ class SupervisorHome(Screen[None]):
         from firstresponse.tui.screens.followup.dvds import DvdsListScreen
 
         self.app.push_screen(DvdsListScreen())
+
+    def action_week(self) -> None:
+        from firstresponse.tui.screens.followup.orders import WeekAheadScreen
+
+        self.app.push_screen(WeekAheadScreen())
 
     def action_leaders(self) -> None:
         if not self._user_may(Action.VIEW_COMPLIANCE):
