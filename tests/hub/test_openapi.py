@@ -33,6 +33,8 @@ EXPECTED_PATHS = {
     "/v1/device": {"get"},
     "/v1/sessions": {"post", "delete"},
     "/v1/sessions/ended": {"post"},
+    "/v1/sessions/challenge": {"get"},
+    "/v1/sessions/key": {"post"},
     "/v1/users": {"get"},
     "/v1/held": {"get"},
 }
@@ -78,6 +80,8 @@ def test_every_route_answers_with_a_named_model(hub: Hub) -> None:
         "/v1/device": "#/components/schemas/DeviceInfo",
         "/v1/sessions": "#/components/schemas/SessionGrant",
         "/v1/sessions/ended": "#/components/schemas/SessionsEnded",
+        "/v1/sessions/challenge": "#/components/schemas/SignInChallenge",
+        "/v1/sessions/key": "#/components/schemas/SessionGrant",
         "/v1/users": "#/components/schemas/UsersResponse",
         "/v1/held": "#/components/schemas/HeldResponse",
     }

@@ -42,13 +42,14 @@ from sqlalchemy import delete, func, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from firstresponse.hub.auth import VERIFIERS, AuthError, settle
+from firstresponse.hub.auth import VERIFIERS, AuthError, challenge_refusal, settle
 from firstresponse.hub.db import is_postgres, reader, transaction
-from firstresponse.hub.models import HubDevice, HubSession, HubSignInAttempt
+from firstresponse.hub.models import HubDevice, HubSession, HubSignInAttempt, HubSigningKey
 from firstresponse.hub.sessions import DEFAULT_LIMITS, SessionLimits, add_session, aware
 from firstresponse.records import User, utcnow
 from firstresponse.security.pins import verify_pin
 from firstresponse.security.throttle import Throttle
+from firstresponse.sync import attest, key_sign_in
 
 FORGET_AFTER = timedelta(days=1)  # wrong PINs older than this no longer count
 SIGN_IN_LOCKS = 727004  # advisory-lock namespace for collars (two-key form)
@@ -65,6 +66,14 @@ class Granted:
     session: HubSession
     key_id: str
     user: User
+
+
+@dataclass(frozen=True)
+class KeyRefused:
+    """The key may not sign this officer in (unknown here, revoked, or the challenge
+    stale): not a wrong PIN, not counted; the terminal signs in with the PIN instead."""
+
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -138,10 +147,12 @@ _TURNS: WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, _Turn]] = WeakKey
 _RUNNING: set[asyncio.Task[object]] = set()
 
 
-async def in_turn(collar: str, work: Callable[[], T]) -> T:
-    """Run `work` on an Argon2 core once every earlier attempt for `collar` in this
-    process has finished. The turn is kept until `work` ends even if the caller stops
-    waiting (a dropped request), so no attempt overtakes one still being checked."""
+async def in_turn(collar: str, work: Callable[[], T], argon2: bool = True) -> T:
+    """Run `work` on an Argon2 core (or, with `argon2` False, on the event loop's
+    thread pool, not queued behind the Argon2 checks) once every earlier attempt for
+    `collar` in this process has finished. The turn is kept until `work` ends even if
+    the caller stops waiting (a dropped request), so no attempt overtakes one still
+    being checked."""
     loop = asyncio.get_running_loop()
     turns = _TURNS.setdefault(loop, {})
     turn = turns.setdefault(collar, _Turn())
@@ -150,7 +161,7 @@ async def in_turn(collar: str, work: Callable[[], T]) -> T:
     async def take_turn() -> T:
         try:
             async with turn.lock:
-                return await loop.run_in_executor(VERIFIERS, work)
+                return await loop.run_in_executor(VERIFIERS if argon2 else None, work)
         finally:
             turn.waiting -= 1
             if not turn.waiting and turns.get(collar) is turn:
@@ -217,3 +228,72 @@ def check(
             db.add(HubSignInAttempt(device_id=device.id, collar=collar, ok=True, at=now))
             token, session, key_id = add_session(db, device, user, public_key, limits, now)
             return Granted(token, session, key_id, user)
+
+
+async def attempt_with_key(
+    engine: Engine,
+    device: HubDevice,
+    collar: str,
+    sign_in: key_sign_in.KeySignIn,
+    limits: SessionLimits = DEFAULT_LIMITS,
+) -> Granted | Refused | KeyRefused:
+    """A key sign-in (sync.key_sign_in), in the collar's turn like a PIN's; raises
+    AuthError for an officer an admin has locked."""
+    held = await to_thread.run_sync(current_throttle, engine, device, collar)
+    if held.wait(utcnow()):
+        return Refused(held, checked=False)
+    work = partial(check_key, engine, device, collar, sign_in, limits)
+    return await in_turn(collar, work, argon2=False)
+
+
+def _key_refusal(
+    key: HubSigningKey | None, user: User | None, device: HubDevice, collar: str
+) -> str:
+    if key is None or key.collar != collar or key.device_id != device.id:
+        return f"this device holds no key the hub knows for {collar}: sign in with the PIN"
+    if key.revoked_at is not None or user is None or not user.active or user.id != key.user_id:
+        return f"{collar}'s key on this device was revoked: sign in with the PIN"
+    return ""
+
+
+def check_key(
+    engine: Engine,
+    device: HubDevice,
+    collar: str,
+    sign_in: key_sign_in.KeySignIn,
+    limits: SessionLimits = DEFAULT_LIMITS,
+) -> Granted | Refused | KeyRefused:
+    """Read the count, the key and the officer's newest session here, verify the
+    signature and record the outcome: a key sign-in's whole turn (blocking). A signature
+    that does not verify with a key the hub holds is counted as a wrong PIN."""
+    with _collar_held(engine, collar) as held:
+        with _step(engine, held, read_only=True) as db:
+            now = utcnow()
+            before = throttle_for(db, device, collar, now)
+            if before.wait(now):
+                return Refused(before, checked=False)
+            user = db.exec(select(User).where(col(User.collar) == collar)).first()
+            key = db.get(HubSigningKey, sign_in.key_id)
+            newest = db.execute(
+                select(func.max(HubSession.created_at)).where(
+                    col(HubSession.device_id) == device.id, col(HubSession.collar) == collar
+                )
+            ).scalar()
+        if user is not None and user.active and user.locked:
+            raise AuthError(f"{user.collar} is locked: ask an admin")
+        why = _key_refusal(key, user, device, collar) or challenge_refusal(
+            sign_in.challenge, aware(newest) if newest else None, now
+        )
+        if why:
+            return KeyRefused(why)
+        assert key is not None and user is not None
+        signed = key_sign_in.message(collar, key.id, sign_in.challenge)
+        right = attest.verify(key.public_key, sign_in.signature, signed)
+        with _step(engine, held) as db:
+            now = utcnow()
+            db.add(HubSignInAttempt(device_id=device.id, collar=collar, ok=right, at=now))
+            if not right:
+                db.flush()
+                return Refused(throttle_for(db, device, collar, now), checked=True)
+            token, session, _none = add_session(db, device, user, "", limits, now)
+            return Granted(token, session, key.id, user)

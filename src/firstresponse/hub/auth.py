@@ -10,8 +10,15 @@ admin's lock ends the officer's sessions and revokes their keys.
 Argon2 is memory-hard and takes a core for tens of milliseconds, so at most one
 verification per core runs at a time (`VERIFIERS`): a shift's worth of terminals signing
 in at once queue for their turn (each request waits, none is dropped) instead of
-thrashing the hub's cores and memory. The hub waits for them on its event loop, not in a
-worker thread, so requests that need no verification go on.
+thrashing the hub's cores and memory. The verification runs on those threads, never on
+the event loop, so requests that need no verification go on meanwhile.
+
+An officer who has signed in on a device before signs in there again with the key the
+hub registered for them at that sign-in (sync.key_sign_in): the terminal proves the PIN
+by unwrapping the key, the hub verifies a signature over its challenge
+(`new_challenge`, `challenge_refusal`), not the PIN, and does so beside the Argon2
+queue. `revoke_sessions` revokes those keys with the sessions, so after a new PIN, a
+lock, a deactivation or a revoked device the next sign-in sends the PIN again.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import os
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -28,6 +36,7 @@ from sqlmodel import Session, col, select
 from firstresponse.hub.models import HubDevice, HubSession, HubSigningKey
 from firstresponse.records import User, utcnow
 from firstresponse.security.pins import hash_pin, needs_rehash
+from firstresponse.sync.key_sign_in import CHALLENGE_SECONDS
 from firstresponse.sync.protocol import token_digest
 
 # Argon2 verifications run here, one per core at most; the rest wait their turn.
@@ -93,3 +102,29 @@ def settle(db: Session, user: User, pin: str) -> User:
         db.execute(update(User).where(col(User.id) == user.id).values(**values))
         user = db.get(User, user.id, populate_existing=True) or user
     return user
+
+
+CHALLENGE_SKEW = timedelta(seconds=5)  # hub hosts' clocks may differ by this much
+
+
+def new_challenge(now: datetime | None = None) -> str:
+    """A key sign-in's challenge: the hub's time now and a nonce (sync.key_sign_in)."""
+    return f"{(now or utcnow()).isoformat()}~{secrets.token_urlsafe(12)}"
+
+
+def challenge_refusal(challenge: str, newest_session: datetime | None, now: datetime) -> str:
+    """Why `challenge` may not sign an officer in now ("" when it may): too old, from the
+    future, or issued before their newest session on the device (so already used)."""
+    try:
+        issued = datetime.fromisoformat(challenge.split("~", 1)[0])
+    except ValueError:
+        return "the sign-in challenge is not one this hub issued: ask for another"
+    if issued.tzinfo is None:
+        return "the sign-in challenge is not one this hub issued: ask for another"
+    if issued > now + CHALLENGE_SKEW:
+        return "the sign-in challenge is from the future: ask for another"
+    if now - issued > timedelta(seconds=CHALLENGE_SECONDS):
+        return "the sign-in challenge has expired: ask for another"
+    if newest_session is not None and issued <= newest_session:
+        return "the sign-in challenge was already used: ask for another"
+    return ""

@@ -12,12 +12,15 @@ until someone signs in again or the device is re-enrolled) and `RequestRejected`
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from firstresponse.sync import key_sign_in
+from firstresponse.sync.key_sign_in import KeySignIn, SignInChallenge
 from firstresponse.sync.lookup_protocol import (
     LookupMatch,
     LookupResults,
@@ -46,6 +49,9 @@ from firstresponse.sync.protocol import (
     UserState,
     WhoAmI,
 )
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 T = TypeVar("T", bound=BaseModel)
 #: Seconds a waiting pull may take beyond its wait before the hub counts as unreachable.
@@ -84,6 +90,11 @@ class SignInRefused(AuthFailure):
         except ValidationError:
             return cls(_detail(response))
         return cls(problem.detail[:500], problem.attempts_left, problem.retry_after)
+
+
+class KeyNotAccepted(AuthFailure):
+    """The hub will not sign this officer in with their key here (unknown on this device,
+    revoked, or the challenge stale): sign in with the PIN instead."""
 
 
 @dataclass(frozen=True)
@@ -152,12 +163,50 @@ class HubClient:
     def sign_in(self, collar: str, pin: str, public_key: str = "") -> SessionGrant:
         """Exchange collar and PIN for a session (kept by this client); raises SignInRefused."""
         body = SignIn(collar=collar, pin=pin, public_key=public_key).model_dump_json()
+        return self._session_from(self._post_sign_in("/sessions", body))
+
+    def sign_in_with_key(self, collar: str, key_id: str, key: Ed25519PrivateKey) -> SessionGrant:
+        """Sign in again with the officer's key on this device, which the hub registered
+        at a PIN sign-in here (sync.key_sign_in): no PIN is sent. Raises KeyNotAccepted
+        (sign in with the PIN instead) or SignInRefused."""
         try:
-            response = self._http.post(
-                "/sessions", content=body, headers={"Content-Type": "application/json"}
-            )
+            asked = self._http.get("/sessions/challenge")
         except httpx.HTTPError as exc:
             raise NetworkFailure(f"hub unreachable: {exc or type(exc).__name__}") from exc
+        if asked.status_code == 404:
+            raise KeyNotAccepted("this hub signs officers in by PIN only")
+        if asked.status_code == 401:  # the device revoked: as a PIN sign-in would hear
+            raise SignInRefused.from_response(asked)
+        challenge = self._answer(asked, SignInChallenge).challenge
+        signed = key.sign(key_sign_in.message(collar, key_id, challenge))
+        signature = base64.b64encode(signed).decode()
+        body = KeySignIn(collar=collar, key_id=key_id, challenge=challenge, signature=signature)
+        return self._session_from(
+            self._post_sign_in("/sessions/key", body.model_dump_json()), key_refusal=True
+        )
+
+    def _post_sign_in(self, path: str, body: str) -> httpx.Response:
+        try:
+            return self._http.post(path, content=body, headers={"Content-Type": "application/json"})
+        except httpx.HTTPError as exc:
+            raise NetworkFailure(f"hub unreachable: {exc or type(exc).__name__}") from exc
+
+    def _answer(self, response: httpx.Response, model: type[T]) -> T:
+        if response.status_code in (401, 403):
+            raise AuthFailure(_detail(response))
+        if response.status_code >= 500:
+            raise NetworkFailure(f"hub error {response.status_code}: {_detail(response)}")
+        if response.status_code >= 400:
+            raise RequestRejected(_detail(response))
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise NetworkFailure(f"hub answer not understood: {exc}") from exc
+
+    def _session_from(self, response: httpx.Response, key_refusal: bool = False) -> SessionGrant:
+        """The session a sign-in answered with (kept by this client), or why not."""
+        if key_refusal and response.status_code in (403, 404, 422):
+            raise KeyNotAccepted(_detail(response))
         if response.status_code in (401, 403, 429):
             raise SignInRefused.from_response(response)
         if response.status_code == 422:

@@ -2,6 +2,10 @@
 
 GET /v1/device        which enrolled device a token belongs to (`firstresponse setup`)
 POST /v1/sessions     collar + PIN (+ public key), once, for a session token
+GET /v1/sessions/challenge
+                      what a terminal signs to sign in again with its key (device token)
+POST /v1/sessions/key collar + key id + the challenge signed: a session, no PIN sent
+                      (an officer who has signed in on this device before; sync.key_sign_in)
 DELETE /v1/sessions   sign out: the session token is refused from then on
 POST /v1/sessions/ended
                       sign-outs made while the hub was away, by token digest (the device
@@ -21,13 +25,14 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from firstresponse.hub import attempts, sessions
-from firstresponse.hub.auth import AuthError
+from firstresponse.hub.auth import AuthError, new_challenge
 from firstresponse.hub.db import transaction
 from firstresponse.hub.deps import Who
 from firstresponse.hub.models import HubDevice, HubEnvelope
 from firstresponse.records import utcnow
 from firstresponse.security import throttle
 from firstresponse.security.permissions import Action, allowed
+from firstresponse.sync.key_sign_in import KeySignIn, SignInChallenge
 from firstresponse.sync.protocol import (
     DeviceInfo,
     EndedSessions,
@@ -86,6 +91,70 @@ async def sign_in(
         outcome = await attempts.attempt(engine, device, collar, body.pin, body.public_key, limits)
     except AuthError as exc:  # locked by an admin: not a wrong PIN
         return JSONResponse(SignInProblem(detail=str(exc)).model_dump(), 401)
+    if isinstance(outcome, attempts.Refused):
+        return _refused(401 if outcome.checked else 429, collar, outcome.throttle)
+    return SessionGrant(
+        token=outcome.token,
+        expires_at=outcome.session.expires_at.isoformat(),
+        idle_seconds=int(limits.idle.total_seconds()),
+        user=sessions.user_state(outcome.user),
+        key_id=outcome.key_id,
+    )
+
+
+@router.get("/sessions/challenge", response_model=SignInChallenge, responses=ERRORS)
+async def sign_in_challenge(
+    request: Request, x_device_token: Annotated[str | None, Header(max_length=200)] = None
+) -> SignInChallenge:
+    """A challenge to sign for `POST /v1/sessions/key` (good for a minute, once)."""
+    from anyio import to_thread
+
+    try:
+        await to_thread.run_sync(_device, request.app.state.engine, x_device_token)
+    except AuthError as exc:
+        raise HTTPException(401, str(exc)) from exc
+    return SignInChallenge(challenge=new_challenge())
+
+
+KEY_SIGN_IN_ERRORS: dict[int | str, dict[str, Any]] = {
+    **SIGN_IN_ERRORS,
+    401: {
+        "model": SignInProblem,
+        "description": "device not enrolled, the signature wrong (counted as a wrong PIN), "
+        "or the officer locked",
+    },
+    403: {
+        "model": Problem,
+        "description": "the key may not sign in (unknown on this device, revoked by a new "
+        "PIN, a lock or a deactivation, or the challenge stale): sign in with the PIN",
+    },
+}
+
+
+@router.post("/sessions/key", response_model=SessionGrant, responses=KEY_SIGN_IN_ERRORS)
+async def sign_in_with_key(
+    body: KeySignIn,
+    request: Request,
+    x_device_token: Annotated[str | None, Header(max_length=200)] = None,
+) -> SessionGrant | JSONResponse:
+    """Sign in again on this device with the key registered at a PIN sign-in here: the
+    terminal proved the PIN by unwrapping its key; the hub verifies the signature over
+    its challenge, not the PIN. Wrong signatures count and slow sign-in as wrong PINs do."""
+    from anyio import to_thread
+
+    engine = request.app.state.engine
+    collar = body.collar.upper()
+    try:
+        device = await to_thread.run_sync(_device, engine, x_device_token)
+    except AuthError as exc:
+        raise HTTPException(401, str(exc)) from exc
+    limits: sessions.SessionLimits = request.app.state.session_limits
+    try:
+        outcome = await attempts.attempt_with_key(engine, device, collar, body, limits)
+    except AuthError as exc:
+        return JSONResponse(SignInProblem(detail=str(exc)).model_dump(), 401)
+    if isinstance(outcome, attempts.KeyRefused):
+        return JSONResponse(Problem(detail=outcome.reason).model_dump(), 403)
     if isinstance(outcome, attempts.Refused):
         return _refused(401 if outcome.checked else 429, collar, outcome.throttle)
     return SessionGrant(
