@@ -92,6 +92,29 @@ def test_a_pin_reset_revokes_the_key_and_the_pin_signs_in_again(
         assert client.sign_in("PC2001", "8642").user.collar == "PC2001"
 
 
+def test_a_pin_changed_without_revoking_the_keys_still_refuses_them(hub: Hub) -> None:
+    """An edit straight in the hub's database leaves the key unrevoked: the PIN stamp of
+    the device's newest session for the officer no longer matches, so the key is refused."""
+    token = hub.enrol()
+    key_id, key = registered(hub, token)
+    with transaction(hub.engine) as db:
+        db.execute(
+            update(User).where(col(User.collar) == "PC2001").values(pin_hash=hash_pin("8642"))
+        )
+    with hub.client(token) as client, pytest.raises(KeyNotAccepted, match="PIN was changed"):
+        client.sign_in_with_key("PC2001", key_id, key)
+
+
+def test_only_the_newest_key_on_the_device_signs_in(hub: Hub) -> None:
+    token = hub.enrol()
+    old_id, old_key = registered(hub, token)
+    new_id, new_key = registered(hub, token)  # a later PIN sign-in here made a new key
+    with hub.client(token) as client, pytest.raises(KeyNotAccepted, match="newer key"):
+        client.sign_in_with_key("PC2001", old_id, old_key)
+    with hub.client(token) as client:
+        assert client.sign_in_with_key("PC2001", new_id, new_key).key_id == new_id
+
+
 def test_a_lock_a_deactivation_and_a_revoked_device_all_refuse_the_key(hub: Hub) -> None:
     token, other = hub.enrol("MDT-1"), hub.enrol("MDT-2")
     key_id, key = registered(hub, token)

@@ -45,7 +45,13 @@ from sqlmodel import Session, col, select
 from firstresponse.hub.auth import VERIFIERS, AuthError, challenge_refusal, settle
 from firstresponse.hub.db import is_postgres, reader, transaction
 from firstresponse.hub.models import HubDevice, HubSession, HubSignInAttempt, HubSigningKey
-from firstresponse.hub.sessions import DEFAULT_LIMITS, SessionLimits, add_session, aware
+from firstresponse.hub.sessions import (
+    DEFAULT_LIMITS,
+    SessionLimits,
+    add_session,
+    aware,
+    pin_stamp,
+)
 from firstresponse.records import User, utcnow
 from firstresponse.security.pins import verify_pin
 from firstresponse.security.throttle import Throttle
@@ -264,8 +270,10 @@ def check_key(
     limits: SessionLimits = DEFAULT_LIMITS,
 ) -> Granted | Refused | KeyRefused:
     """Read the count, the key and the officer's newest session here, verify the
-    signature and record the outcome: a key sign-in's whole turn (blocking). A signature
-    that does not verify with a key the hub holds is counted as a wrong PIN."""
+    signature and record the outcome: a key sign-in's whole turn (blocking). The key must
+    be the newest registered for the officer on this device, unrevoked, and the PIN
+    unchanged since the device's newest session for them. A signature that does not
+    verify with that key is counted as a wrong PIN."""
     with _collar_held(engine, collar) as held:
         with _step(engine, held, read_only=True) as db:
             now = utcnow()
@@ -275,15 +283,31 @@ def check_key(
             user = db.exec(select(User).where(col(User.collar) == collar)).first()
             key = db.get(HubSigningKey, sign_in.key_id)
             newest = db.execute(
-                select(func.max(HubSession.created_at)).where(
-                    col(HubSession.device_id) == device.id, col(HubSession.collar) == collar
+                select(HubSession.created_at, HubSession.pin_stamp)
+                .where(col(HubSession.device_id) == device.id, col(HubSession.collar) == collar)
+                .order_by(col(HubSession.created_at).desc())
+                .limit(1)
+            ).first()
+            latest_key = db.execute(
+                select(HubSigningKey.id)
+                .where(
+                    col(HubSigningKey.device_id) == device.id,
+                    col(HubSigningKey.collar) == collar,
                 )
+                .order_by(col(HubSigningKey.created_at).desc())
+                .limit(1)
             ).scalar()
         if user is not None and user.active and user.locked:
             raise AuthError(f"{user.collar} is locked: ask an admin")
         why = _key_refusal(key, user, device, collar) or challenge_refusal(
-            sign_in.challenge, aware(newest) if newest else None, now
+            sign_in.challenge, aware(newest[0]) if newest else None, now
         )
+        if not why and (key is None or key.id != latest_key):
+            why = f"a newer key is registered for {collar} on this device: sign in with the PIN"
+        if not why and (newest is None or user is None or newest[1] != pin_stamp(user)):
+            # the PIN changed since this device's last session (even without the keys
+            # being revoked, as an edit straight in the database would leave them)
+            why = f"{collar}'s PIN was changed: sign in with the new PIN"
         if why:
             return KeyRefused(why)
         assert key is not None and user is not None
