@@ -106,7 +106,9 @@ def _check_text(item: Item, value: Any) -> str:
     return ""
 
 
-def _check_moment(parse: Callable[[str], object], name: str, example: str) -> Callable:
+def _check_moment(
+    parse: Callable[[str], object], name: str, example: str
+) -> Callable[[Item, Any], str]:
     def check(item: Item, value: Any) -> str:
         try:
             if not isinstance(value, str):
