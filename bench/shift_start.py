@@ -1,8 +1,13 @@
 """Shift start and idle terminals, simulated over HTTP against a real hub process.
 
-Shift start: each terminal signs in (`POST /v1/sessions`, collar and PIN: Argon2 on the
-hub) at a random moment within the window (or all at once for the burst), then pushes its
-first records. A failed request (network error, 429 or 503) is retried after Retry-After
+Shift start: each terminal signs in at a random moment within the window (or all at once
+for the burst), then pushes its first records. Officers returning to a device they have
+signed in on before (the usual shift start: the goal) sign in with their key
+(`GET /v1/sessions/challenge`, then `POST /v1/sessions/key`: an Ed25519 signature on the
+hub, sync.key_sign_in); the key each registered at that earlier sign-in is put in the
+hub's database beforehand, as the sign-in left it. A first sign-in on a device
+(`POST /v1/sessions`, collar and PIN: Argon2 on the hub) is printed beside, as a burst.
+A failed request (network error, 429 or 503) is retried after Retry-After
 or a backoff, as the sync client does; a sign-in or push is timed from its first attempt
 to its answer, so retries count against it. Lost: records not on the hub once all is done.
 
@@ -15,6 +20,7 @@ changes pushed rather than polled.
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 import random
 import time
@@ -24,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hub_setup import (
     JSON,
     PIN,
@@ -39,10 +46,15 @@ from hub_setup import (
     setup_hub,
     spread,
 )
+from sqlmodel import select
 
 from firstresponse.config import load_settings
-from firstresponse.hub.db import PoolSize
+from firstresponse.hub.auth import find_device
+from firstresponse.hub.db import PoolSize, hub_engine, transaction
+from firstresponse.hub.sessions import end_session, open_session
+from firstresponse.records import User
 from firstresponse.store import Store
+from firstresponse.sync import attest, key_sign_in
 from firstresponse.sync.protocol import PushRequest
 
 RETRYABLE = {429, 502, 503, 504}
@@ -56,6 +68,8 @@ class Terminal:
     body: str  # its first records, as one push
     records: int
     session: str = ""
+    key_id: str = ""  # with `key`: registered at an earlier sign-in on this device
+    key: Ed25519PrivateKey | None = None
     cursor: str = ""
     digest: str = ""
 
@@ -114,19 +128,48 @@ async def request(
         delay = min(delay * 2, 10.0)
 
 
+def registered_keys(target: str, fleet: list[Terminal]) -> None:
+    """What each officer's earlier sign-in on their device left on the hub: a session
+    (since ended) and their signing key; the terminal keeps the private key."""
+    engine = hub_engine(target, migrate=False)
+    with transaction(engine, read_only=True) as db:
+        users = {u.collar: u for u in db.exec(select(User))}
+        devices = {t.collar: find_device(db, t.token) for t in fleet}
+    for terminal in fleet:
+        device = devices[terminal.collar]
+        assert device is not None
+        terminal.key = attest.new_key()
+        session, _row, terminal.key_id = open_session(
+            engine, device, users[terminal.collar], attest.public_text(terminal.key)
+        )
+        end_session(engine, session)
+    engine.dispose()
+
+
+async def sign_in(http: httpx.AsyncClient, terminal: Terminal, tally: Tally) -> httpx.Response:
+    """With the officer's key when the device has one for them, else with the PIN."""
+    device = {"X-Device-Token": terminal.token}
+    if terminal.key is None:
+        body = {"collar": terminal.collar, "pin": PIN}
+        return await request(http, tally, "POST", "/v1/sessions", json=body, headers=device)
+    asked = await request(http, tally, "GET", "/v1/sessions/challenge", headers=device)
+    challenge = asked.json()["challenge"]
+    signed = terminal.key.sign(key_sign_in.message(terminal.collar, terminal.key_id, challenge))
+    body = {
+        "collar": terminal.collar,
+        "key_id": terminal.key_id,
+        "challenge": challenge,
+        "signature": base64.b64encode(signed).decode(),
+    }
+    return await request(http, tally, "POST", "/v1/sessions/key", json=body, headers=device)
+
+
 async def arrive(http: httpx.AsyncClient, terminal: Terminal, at: float, tally: Tally) -> None:
     """Sign in after `at` seconds, then push the first records."""
     await asyncio.sleep(at)
     try:
         start = time.perf_counter()
-        answer = await request(
-            http,
-            tally,
-            "POST",
-            "/v1/sessions",
-            json={"collar": terminal.collar, "pin": PIN},
-            headers={"X-Device-Token": terminal.token},
-        )
+        answer = await sign_in(http, terminal, tally)
         tally.sign_ins.append(time.perf_counter() - start)
         terminal.session = answer.json()["token"]
         start = time.perf_counter()
@@ -250,12 +293,21 @@ def report_shift(args: Namespace, db: str, backend: str, work: Path) -> bool:
     idle; prints each figure beside its goal, returns whether nothing was lost."""
     interval = float(load_settings().sync_interval_seconds)
     ok = True
-    for label, count, window in (("spread", args.terminals, args.window), ("burst", args.burst, 0)):
-        target = fresh_target(db, work, label)
+    rounds = [
+        ("spread", args.terminals, args.window, True),
+        ("burst", args.burst, 0, True),
+        ("first burst", args.burst, 0, False),
+    ]
+    if getattr(args, "first_spread", False):
+        rounds.append(("first spread", args.terminals, args.window, False))
+    for label, count, window, returning in rounds:
+        target = fresh_target(db, work, label.replace(" ", "-"))
         tokens = setup_hub(target, [f"PC{10_000 + n}" for n in range(count)])
-        store = Store(work / f"{label}.db")
+        store = Store(work / f"{label.replace(' ', '-')}.db")
         fleet = terminals(store, tokens, args.per_terminal)
         store.close()
+        if returning:
+            registered_keys(target, fleet)
         server = hub_server(target, args.workers)
         before = load()
         try:
@@ -283,9 +335,14 @@ def meets(value: float, goal: float) -> str:
 def print_shift(
     backend: str, label: str, window: float, workers: int, found: dict[str, Any], loads: str
 ) -> bool:
-    how = f"at random moments within {window:g} s" if label == "spread" else "at once"
+    how = f"at random moments within {window:g} s" if window else "at once"
+    who = (
+        "officers signing in on a device for the first time (PIN: Argon2 on the hub)"
+        if label.startswith("first")
+        else "returning officers signing in with their device key"
+    )
     print(
-        f"[{backend}] shift start: {found['terminals']:,} terminals signing in {how}, then "
+        f"[{backend}] shift start, {who}: {found['terminals']:,} terminals signing in {how}, then "
         f"pushing their first records ({found['records']:,} in all); hub workers {workers}; "
         f"{found['wall_s']:.1f} s; load {loads}:"
     )
