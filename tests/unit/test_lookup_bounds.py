@@ -7,7 +7,6 @@ from sqlmodel import select
 
 from firstresponse.lookup import LookupQuery, index_person, search
 from firstresponse.lookup.keys import MAX_PERSON_WORDS, PersonFacts, person_keys, person_terms
-from firstresponse.lookup.model import LookupKey, LookupTerm
 from firstresponse.lookup.names import (
     MAX_LETTERS,
     MAX_PREFIX_LETTERS,
@@ -16,6 +15,7 @@ from firstresponse.lookup.names import (
     term_variants,
 )
 from firstresponse.records import Person, PersonAlias
+from firstresponse.records.lookup import LookupKey, LookupTerm
 from firstresponse.store import Store
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, insert, update
+from sqlalchemy import insert, update
 from sqlalchemy import select as core_select
 from sqlmodel import Session
 
@@ -47,18 +47,9 @@ from firstresponse.lookup import index_people
 from firstresponse.lookup.index import index_unfiled
 from firstresponse.lookup.sql import rows
 from firstresponse.records import utcnow
+from firstresponse.records.system import HISTORY_IMPORT
 
-JOBS = Table(
-    "history_import",
-    MetaData(),
-    Column("id", String, primary_key=True),
-    Column("path", String, nullable=False),
-    Column("groups_done", Integer, nullable=False),
-    Column("failures", Text, nullable=False),
-    Column("added", Text, nullable=False),
-    Column("started_at", DateTime(timezone=True), nullable=False),
-    Column("finished_at", DateTime(timezone=True), nullable=True),
-)
+JOBS = HISTORY_IMPORT
 Progress = Callable[[int, int], None]  # rows done, rows in all
 Step = Callable[[str], None]  # told what the job does next, in plain words
 Written = Callable[[Session, list[tuple[str, dict[str, Any]]]], None]  # records a part added

@@ -8,10 +8,10 @@ finds candidates by exact key hits and ranks them with reasons.
 from firstresponse.lookup import autoindex as _autoindex  # noqa: F401  (keeps the index current)
 from firstresponse.lookup.history import HistoryIncident, OrderLine, PersonHistory, person_history
 from firstresponse.lookup.index import index_people, index_person, rebuild_index
-from firstresponse.lookup.model import LookupKey, LookupTerm
 from firstresponse.lookup.normalise import DobError, PartialDob, parse_dob
 from firstresponse.lookup.query import LookupQuery, Match
 from firstresponse.lookup.search import search
+from firstresponse.records.lookup import LookupKey, LookupTerm
 
 __all__ = [
     "DobError",

@@ -14,10 +14,10 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlmodel import Session
 
 from firstresponse.lookup.keys import PersonFacts, person_keys, person_terms
-from firstresponse.lookup.model import LookupKey, LookupTerm
 from firstresponse.lookup.names import term_variants
 from firstresponse.lookup.sql import as_date, rows
 from firstresponse.records import Person
+from firstresponse.records.lookup import LookupKey, LookupTerm
 
 _KEYS = LookupKey.__table__  # type: ignore[attr-defined]
 _TERMS = LookupTerm.__table__  # type: ignore[attr-defined]

@@ -19,11 +19,11 @@ from sqlmodel import Session
 
 from firstresponse.lookup.index import load_people
 from firstresponse.lookup.keys import PersonFacts
-from firstresponse.lookup.model import LookupKey
 from firstresponse.lookup.normalise import address_keys, phone_key
 from firstresponse.lookup.scoring import similarity
 from firstresponse.lookup.sql import rows
 from firstresponse.records.links import CONFIRMED, PersonLink
+from firstresponse.records.lookup import LookupKey
 
 _KEYS = LookupKey.__table__  # type: ignore[attr-defined]
 _LINKS = PersonLink.__table__  # type: ignore[attr-defined]

@@ -11,7 +11,6 @@ from sqlmodel import Session
 
 from firstresponse.lookup.index import load_people
 from firstresponse.lookup.keys import PersonFacts, pair_key, pair_year_key
-from firstresponse.lookup.model import LookupKey, LookupTerm
 from firstresponse.lookup.names import forms, name_tokens, prefix_key, spelling_variants
 from firstresponse.lookup.normalise import (
     PartialDob,
@@ -35,6 +34,7 @@ from firstresponse.lookup.scoring import (
 )
 from firstresponse.lookup.sql import bound, rows
 from firstresponse.records import Incident
+from firstresponse.records.lookup import LookupKey, LookupTerm
 
 _KEYS = LookupKey.__table__  # type: ignore[attr-defined]
 _TERMS = LookupTerm.__table__  # type: ignore[attr-defined]

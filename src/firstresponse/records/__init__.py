@@ -1,5 +1,7 @@
-"""SQLModel tables and their invariants. Importing this package registers every table."""
+"""SQLModel tables and their invariants. Importing this package registers every table of
+both roles (a table on one role's databases only says so: `records.roles`)."""
 
+from firstresponse.records import hub, lookup, terminal  # noqa: F401  (their tables)
 from firstresponse.records.assessments import Assessment, DipSample, Review
 from firstresponse.records.base import canonical_json, content_hash, new_id, utcnow
 from firstresponse.records.followup import (
@@ -14,6 +16,7 @@ from firstresponse.records.incidents import Assignment, Child, Decision, Inciden
 from firstresponse.records.kinds import Kind, kind_of
 from firstresponse.records.links import PersonLink
 from firstresponse.records.people import Person, PersonAlias, PersonMarker, ProtectiveOrder
+from firstresponse.records.roles import table_of
 from firstresponse.records.system import AuditEvent, HubVersion, Notification, OutboxItem, User
 from firstresponse.records.warrants import Warrant
 from firstresponse.vocab import (
@@ -63,5 +66,6 @@ __all__ = [
     "content_hash",
     "kind_of",
     "new_id",
+    "table_of",
     "utcnow",
 ]

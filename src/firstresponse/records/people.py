@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, DateTime
+from sqlalchemy import Column, DateTime, String, Table, Text
 from sqlmodel import Field, SQLModel
 
 from firstresponse.records.base import new_id, utcnow
@@ -18,7 +18,9 @@ class Person(SQLModel, table=True):
     surname: str = Field(index=True)
     dob: date | None = None
     gender: str = ""
-    ethnicity: str = ""  # self-defined, an 18+1 code (vocab.ETHNICITIES); "": not recorded
+    ethnicity: str = Field(
+        default="", sa_column_kwargs={"server_default": ""}
+    )  # self-defined, an 18+1 code (vocab.ETHNICITIES); "": not recorded
     phone: str = ""
     postcode: str = ""
     address: str = ""
@@ -56,13 +58,13 @@ class PersonMarker(SQLModel, table=True):
     added_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
-    source: str = ""
-    recorded_by: str = ""
+    source: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    recorded_by: str = Field(default="", sa_column_kwargs={"server_default": ""})
     ended_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
-    ended_by: str = ""
-    end_reason: str = ""
+    ended_by: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    end_reason: str = Field(default="", sa_column_kwargs={"server_default": ""})
 
     @property
     def current(self) -> bool:
@@ -85,3 +87,13 @@ class ProtectiveOrder(SQLModel, table=True):
         """True when the order applies on `on`."""
         started = self.starts_on is None or self.starts_on <= on
         return started and (self.ends_on is None or on <= self.ends_on)
+
+
+#: Orders an earlier release recorded against the victim where the incident names no
+#: suspect, for a supervisor to put right (0015; `followup.orders.orders_to_review`).
+ORDER_PARTY_REVIEW = Table(
+    "order_party_review",
+    SQLModel.metadata,
+    Column("order_id", String, primary_key=True),
+    Column("reason", Text, nullable=False),
+)

@@ -1,14 +1,16 @@
-"""Users, the audit log, notifications, the sync outbox and the hub versions it follows."""
+"""Users, the audit log, notifications, the sync outbox and the hub versions it follows,
+and the history imports a database has run."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, text
+from sqlalchemy import JSON, Column, DateTime, Index, Integer, String, Table, Text, desc
 from sqlmodel import Field, SQLModel
 
 from firstresponse.records.base import new_id, utcnow
+from firstresponse.records.roles import TERMINAL_ONLY, table_of
 
 
 class User(SQLModel, table=True):
@@ -69,10 +71,6 @@ class OutboxItem(SQLModel, table=True):
     hub's reason (rejected, conflict). A row is never deleted before acknowledgement.
     """
 
-    __table_args__ = (
-        Index("ix_outboxitem_waiting", "status", text("priority DESC"), "created_at"),
-    )
-
     id: str = Field(default_factory=new_id, primary_key=True)
     record_id: str = Field(index=True)
     kind: str
@@ -84,9 +82,9 @@ class OutboxItem(SQLModel, table=True):
     attempts: int = 0
     last_error: str = ""
     # Who made the record, and their signature over it (sync.attest), set at submission.
-    author: str = ""
-    key_id: str = ""
-    signature: str = ""
+    author: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    key_id: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    signature: str = Field(default="", sa_column_kwargs={"server_default": ""})
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
@@ -95,11 +93,31 @@ class OutboxItem(SQLModel, table=True):
     )
 
 
+_OUTBOX = table_of(OutboxItem)
+#: The order rows are pushed in: by status, most urgent first, oldest first (0003).
+Index("ix_outboxitem_waiting", _OUTBOX.c.status, desc(_OUTBOX.c.priority), _OUTBOX.c.created_at)
+
+
 class HubVersion(SQLModel, table=True):
     """The newest version of a record the hub is known to hold (terminals only): told by
     the feed with every record it sends, so a change made here goes out as the next one."""
 
     __tablename__ = "known_hub_version"
+    __table_args__ = {"info": TERMINAL_ONLY}
 
     record_id: str = Field(primary_key=True)
     version: int
+
+
+#: A history import in progress or done, so a stopped one resumes (history.job; 0005).
+HISTORY_IMPORT = Table(
+    "history_import",
+    SQLModel.metadata,
+    Column("id", String, primary_key=True),  # SHA-256 of the file's bytes
+    Column("path", String, nullable=False),
+    Column("groups_done", Integer, nullable=False),
+    Column("failures", Text, nullable=False),  # JSON: incidents refused so far
+    Column("added", Text, nullable=False),  # JSON: records added so far
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+)

@@ -23,13 +23,12 @@ makes the terminal forget the old one (the next sign-in must reach the hub).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import Column, DateTime
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Session, select
 
 from firstresponse.config import Settings, hub_configured
 from firstresponse.records import User, utcnow
+from firstresponse.records.terminal import TerminalCredential
 from firstresponse.security import audit
 from firstresponse.security.pins import hash_pin
 from firstresponse.security.users import SignInError, authenticate, get_user, normalise_collar
@@ -45,21 +44,6 @@ from firstresponse.sync.client import (
 from firstresponse.sync.protocol import UserState
 
 ONLINE_TIMEOUT = 4.0  # seconds the sign-in screen waits for the hub before going offline
-
-
-class TerminalCredential(SQLModel, table=True):
-    """An officer's signing key on this terminal, wrapped by their PIN, and the PIN stamp
-    the hub gave when it was made."""
-
-    __tablename__ = "terminal_credential"
-
-    collar: str = Field(primary_key=True)
-    key_id: str
-    wrapped_key: str
-    pin_stamp: str
-    updated_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
-    )
 
 
 @dataclass

@@ -9,25 +9,11 @@ none of it and the form opens again with it. Local to the terminal: never synced
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
-from sqlalchemy import JSON, Column, DateTime
-from sqlmodel import Field, SQLModel, select
+from sqlmodel import select
 
 from firstresponse.records.base import utcnow
+from firstresponse.records.terminal import FormDraft
 from firstresponse.store.engine import Store
-
-
-class FormDraft(SQLModel, table=True):
-    """One officer's unsaved typing in one form (`form` names the form and its record)."""
-
-    __tablename__ = "form_draft"
-
-    author: str = Field(primary_key=True)
-    form: str = Field(primary_key=True)
-    fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime, nullable=False))
 
 
 def keep(store: Store, author: str, form: str, fields: dict[str, str]) -> None:

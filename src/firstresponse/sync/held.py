@@ -11,35 +11,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, delete, func
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
 
-from firstresponse.records import OutboxItem, utcnow
+from firstresponse.records import OutboxItem
 from firstresponse.records.kinds import MODELS, kind_of_table
+from firstresponse.records.terminal import HeldRecord
 from firstresponse.store import Store, outbox
 from firstresponse.sync.protocol import HeldItem
-
-
-class HeldRecord(SQLModel, table=True):
-    """One record version held on the hub, and the parent ("kind:id") it waits for."""
-
-    __tablename__ = "held_record"
-
-    record_id: str = Field(primary_key=True)
-    version: int = Field(primary_key=True)
-    kind: str
-    waits_for: str
-    waits_for_kind: str = ""
-    author: str = ""
-    device: str = ""
-    since: datetime = Field(
-        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
-    )
-
-    @property
-    def describe(self) -> str:
-        kind, _, ident = self.waits_for.partition(":")
-        return f"{self.kind} {self.record_id[:8]}: waiting for {kind} {ident[:8]}"
 
 
 def note(

@@ -9,29 +9,15 @@ sync that reaches it, or by the sign-out courier (session.link) while nobody is 
 
 from __future__ import annotations
 
-from datetime import datetime
+from sqlalchemy import delete
+from sqlmodel import col, select
 
-from sqlalchemy import Column, DateTime, delete
-from sqlmodel import Field, SQLModel, col, select
-
-from firstresponse.records import utcnow
+from firstresponse.records.terminal import PendingSignOut
 from firstresponse.store import Store
 from firstresponse.sync.client import AuthFailure, HubClient, SessionToken
 from firstresponse.sync.protocol import token_digest
 
 BATCH = 100  # digests per request (the protocol's limit)
-
-
-class PendingSignOut(SQLModel, table=True):
-    """A session an officer signed out of that the hub has not been told about yet."""
-
-    __tablename__ = "pending_signout"
-
-    digest: str = Field(primary_key=True)
-    collar: str
-    signed_out_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
-    )
 
 
 def note(store: Store, session: SessionToken) -> None:

@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import Column, DateTime
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Session
 
 from firstresponse.records.base import utcnow
-
-
-class SyncCursor(SQLModel, table=True):
-    """How far this terminal has read a hub feed."""
-
-    __tablename__ = "sync_cursor"
-
-    name: str = Field(primary_key=True)
-    value: str = ""
-    updated_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
-    )
+from firstresponse.records.terminal import SyncCursor
 
 
 def get_cursor(db: Session, name: str) -> str:
