@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+from sqlalchemy import text
 from sqlmodel import select
 
 from firstresponse.hub.db import transaction
@@ -77,3 +78,30 @@ def test_pushed_people_are_filed_in_the_hub_lookup_index(hub: Hub) -> None:
     with hub.client(hub.enrol(), "CH1001") as client:
         found = client.search(name="Rhea Quillfeather")
     assert [hit.person_id for hit in found][:1] == ["p-7"]
+
+
+def _filed_names(hub: Hub, person_id: str) -> set[str]:
+    """The name words of the keys the hub's lookup index holds for `person_id`."""
+    with transaction(hub.engine) as db:
+        rows = db.execute(
+            text("SELECT key FROM lookup_key WHERE person_id = :id AND key LIKE 'n:%'"),
+            {"id": person_id},
+        )
+        return {key.removeprefix("n:") for (key,) in rows}
+
+
+def test_a_new_person_is_filed_as_the_version_written_and_refiled_when_it_changes(
+    hub: Hub,
+) -> None:
+    import firstresponse.lookup  # noqa: F401  (the hub's lookup, active as on a real hub)
+
+    with hub.client(hub.enrol()) as client:
+        first = [
+            env("person", person("p-8", surname="Quillfeather")),
+            env("person", person("p-8", surname="Ashdown"), version=2),
+        ]
+        assert [r.status for r in client.push(first)] == ["accepted", "accepted"]
+        assert _filed_names(hub, "p-8") == {"rhea", "ashdown"}
+        later = [env("person", person("p-8", surname="Brackwater"), version=3)]
+        assert [r.status for r in client.push(later)] == ["accepted"]
+    assert _filed_names(hub, "p-8") == {"rhea", "brackwater"}

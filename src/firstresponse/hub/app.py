@@ -7,8 +7,10 @@ app keeps only an engine in memory, so any number of instances can share one dat
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -16,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from firstresponse import __version__
-from firstresponse.hub import wakeup
+from firstresponse.hub import heap, wakeup
 from firstresponse.hub.busy import add_busy_handlers
 from firstresponse.hub.db import ENV_DB, PoolSize, hub_engine
 from firstresponse.hub.limits import BodyLimit
@@ -42,13 +44,21 @@ async def _denied(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, 403)
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Wake pulls waiting for the feed (hub.wakeup); the heap settled once started."""
+    async with wakeup.running(app):
+        with heap.settled():
+            yield
+
+
 def create_app(engine: Engine, limits: SessionLimits | None = None) -> FastAPI:
     """The hub on an already-migrated engine, with its session limits (default: SHIFT, IDLE)."""
     app = FastAPI(
         title="firstresponse hub",
         version=__version__,
         description="Sync, lookup and assignment service for firstresponse terminals.",
-        lifespan=wakeup.running,  # wakes pulls waiting for the feed (hub.wakeup)
+        lifespan=_lifespan,
     )
     app.state.engine = engine
     app.state.session_limits = limits or SessionLimits()

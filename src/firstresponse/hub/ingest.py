@@ -40,6 +40,9 @@ from firstresponse.hub.db import lock_records, serialise_audit
 from firstresponse.hub.id_lists import in_ids, listed
 from firstresponse.hub.kinds import KINDS, ORDER, KindSpec
 from firstresponse.hub.models import HubEnvelope
+from firstresponse.lookup.autoindex import PENDING
+from firstresponse.lookup.index import file_new_people
+from firstresponse.lookup.keys import PersonFacts
 from firstresponse.records import AuditEvent, Kind, User, canonical_json, limits, utcnow
 from firstresponse.records.base import legacy_canonical_json
 from firstresponse.security import audit
@@ -297,20 +300,30 @@ def execute(db: Session, work: Plan, device: str) -> list[dict[str, Any]]:
     for item in work.audits:
         _write_audit(db, item, device)
     notices.write(db, raised)
-    _refile_people(db, [record.id for kind, record in work.stored if kind == Kind.PERSON])
+    _file_people(db, work)
     return feed.for_stored(db, work.stored, work.versions)
 
 
-def _refile_people(db: Session, ids: list[str]) -> None:
-    """Queue people written with core statements for the lookup index, which refiles
-    ORM-written people on commit (lookup.autoindex) but cannot see core INSERTs."""
-    if not ids:
+def _file_people(db: Session, work: Plan) -> None:
+    """The people a plan writes, in the lookup index, in the same transaction.
+
+    People new to the hub (the usual case) are filed at once from the records in hand: no
+    keys or aliases of theirs exist to delete or read. A new version of a person the hub
+    held is queued for the index's own refile at commit (lookup.autoindex: it reads the
+    person's aliases), which cannot see rows written with core statements by itself.
+    """
+    people = {record.id: record for kind, record in work.stored if kind == Kind.PERSON}
+    if not people:  # by id, the version written last (a batch may carry two of one person)
         return
-    try:
-        from firstresponse.lookup.autoindex import PENDING
-    except ImportError:  # pragma: no cover - a hub without the lookup package
-        return
-    db.info.setdefault(PENDING, set()).update(ids)
+    inserted = work.inserts.get(Kind.PERSON, {})
+    new = [
+        PersonFacts(p.id, p.forename, p.surname, p.dob, p.phone, p.postcode, p.address)
+        for p in people.values()
+        if p.id in inserted
+    ]
+    file_new_people(db, new)
+    if changed := [pid for pid in people if pid not in inserted]:
+        db.info.setdefault(PENDING, set()).update(changed)
 
 
 def _write_audit(db: Session, item: Item, device: str) -> None:

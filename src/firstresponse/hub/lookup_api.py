@@ -14,7 +14,6 @@ from firstresponse.security import audit
 from firstresponse.security.restricted import guard_history
 from firstresponse.sync.lookup_protocol import (
     LookupMatch,
-    LookupResults,
     PersonHistory,
     PersonRecord,
 )
@@ -42,9 +41,17 @@ def query(fields: dict[str, str]) -> lookup.LookupQuery:
     )
 
 
-def search(db: Session, user: User, fields: dict[str, str], limit: int) -> LookupResults:
-    """Matches for `fields`, best first; audits who searched for whom."""
-    matches = [LookupMatch.model_validate(hit) for hit in lookup.search(db, query(fields), limit)]
+def find(db: Session, fields: dict[str, str], limit: int) -> list[LookupMatch]:
+    """Matches for `fields`, best first: a pure read (no lock, nothing written); the caller
+    records the search with `audit_search` before it answers."""
+    return [LookupMatch.model_validate(hit) for hit in lookup.search(db, query(fields), limit)]
+
+
+def audit_search(
+    db: Session, user: User, fields: dict[str, str], matches: list[LookupMatch]
+) -> None:
+    """Record who searched for what and whom it found, in the caller's (short) transaction:
+    the audit chain's lock is held for this append only, never for the search itself."""
     serialise_audit(db)
     audit.record(
         db,
@@ -56,7 +63,6 @@ def search(db: Session, user: User, fields: dict[str, str], limit: int) -> Looku
         results=[match.person_id for match in matches],
         via="hub",
     )
-    return LookupResults(results=matches)
 
 
 def history(db: Session, user: User, person_id: str) -> PersonHistory | None:

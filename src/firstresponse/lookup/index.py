@@ -111,6 +111,14 @@ def index_people(db: Session, person_ids: Iterable[str]) -> None:
         _insert_terms(db, terms)
 
 
+def file_new_people(db: Session, people: list[PersonFacts]) -> None:
+    """File the keys of people just stored, in the caller's transaction: people who have
+    no keys yet (and no aliases), so nothing is deleted or read back first."""
+    found, terms = keyed(people)
+    _insert_keys(db, found)
+    _insert_terms(db, terms)
+
+
 def index_person(db: Session, person_id: str) -> None:
     """Refile one person's keys, after the person or one of their aliases changed."""
     index_people(db, [person_id])

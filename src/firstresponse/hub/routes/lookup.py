@@ -37,12 +37,15 @@ def search(
     """Repeat-victim search; audited (who searched for whom)."""
     allow(who, Action.LOOKUP)
     fields = {"name": name, "dob": dob, "phone": phone, "postcode": postcode, "address": address}
-    try:
-        with transaction(db) as session:
-            return lookup_api.search(session, who.user, fields, limit)
+    try:  # searched in a read-only transaction; answered only once the audit has committed
+        with transaction(db, read_only=True) as session:
+            matches = lookup_api.find(session, fields, limit)
     except ValueError as exc:  # same shape as FastAPI's own 422 (the documented schema)
         problem = {"loc": ["query"], "msg": str(exc), "type": "value_error"}
         raise HTTPException(422, [problem]) from exc
+    with transaction(db) as session:
+        lookup_api.audit_search(session, who.user, fields, matches)
+    return LookupResults(results=matches)
 
 
 @router.get("/people/{person_id}", response_model=PersonHistory, responses=NOT_FOUND)
