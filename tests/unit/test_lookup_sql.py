@@ -6,7 +6,7 @@ import sqlite3
 from datetime import UTC, date, datetime
 
 from firstresponse.lookup.sql import as_date, bound, insert_many, rows
-from firstresponse.records import Incident, Person
+from firstresponse.records import Incident, Person, table_of
 from firstresponse.store import Store
 
 WHEN = datetime(2024, 3, 9, 21, 30, tzinfo=UTC)
@@ -29,7 +29,7 @@ def test_insert_many_stores_the_text_the_orm_stores(store: Store) -> None:
         db.flush()
         db.add(Incident(**_incident(person.id, "ORM-1")))  # type: ignore[arg-type]
         db.flush()
-        insert_many(db, Incident.__table__, [_incident(person.id, "RAW-1")])  # type: ignore[attr-defined]
+        insert_many(db, table_of(Incident), [_incident(person.id, "RAW-1")])
     conn = sqlite3.connect(store.path)
     try:
         stored = conn.execute(
@@ -59,6 +59,6 @@ def test_rows_expands_lists_and_reads_dates_and_times_as_the_orm_wrote_them(
         assert sorted(pid for pid, _ in found) == sorted(ids)
         assert {as_date(dob) for _, dob in found} == {date(1990, 2, 3)}
         assert rows(db, "SELECT id FROM person WHERE id IN (?*)", []) == []
-        since = bound(db, Incident.__table__.c.occurred_at, WHEN)  # type: ignore[attr-defined]
+        since = bound(db, table_of(Incident).c.occurred_at, WHEN)
         later = rows(db, "SELECT reference FROM incident WHERE occurred_at >= ?", since)
         assert later == [("ORM-2",)]  # the boundary itself is included

@@ -8,7 +8,7 @@ import pytest
 
 from firstresponse.hub.authorise import RULES
 from firstresponse.hub.kinds import KINDS
-from firstresponse.records import Kind, Person, PersonMarker, User, kind_of
+from firstresponse.records import Kind, Person, PersonMarker, User, kind_of, table_of
 from firstresponse.records.kinds import MODELS, kind_of_table, model_of
 from firstresponse.store import Store, outbox
 from firstresponse.sync.pull import PULLED, upsert
@@ -18,7 +18,7 @@ def test_every_kind_has_a_table_and_parents_come_first() -> None:
     assert list(MODELS) == list(Kind)
     seen: set[str] = set()
     for kind, model in MODELS.items():
-        table: Any = model.__table__  # type: ignore[attr-defined]
+        table: Any = table_of(model)
         parents = {fk.column.table.name for fk in table.foreign_keys} - {table.name}
         assert parents <= seen, f"{kind} refers to {parents - seen}, not yet stored"
         seen.add(table.name)

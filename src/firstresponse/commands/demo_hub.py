@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from firstresponse.records import table_of
+
 if TYPE_CHECKING:  # this module is imported by every `firstresponse` command line: stay light
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
@@ -128,7 +130,7 @@ def copy_history(store: Store, hub_db: Session) -> int:
     from firstresponse.lookup import rebuild_index
     from firstresponse.records import OutboxItem
 
-    live = select(OutboxItem.__table__.c.record_id)  # type: ignore[attr-defined]
+    live = select(table_of(OutboxItem).c.record_id)
     copied = 0
     with store.engine.connect() as source:
         for table in SQLModel.metadata.sorted_tables:

@@ -29,13 +29,14 @@ from firstresponse.records import (
     PersonMarker,
     ProtectiveOrder,
     new_id,
+    table_of,
     utcnow,
 )
 
 SOURCE = "import"
 STEP = 500  # ids per IN (...) query
 _T: dict[str, Any] = {
-    m.__tablename__: m.__table__  # type: ignore[union-attr,misc]
+    table_of(m).name: table_of(m)
     for m in (Person, PersonAlias, PersonMarker, Incident, Child, ProtectiveOrder)
 }
 

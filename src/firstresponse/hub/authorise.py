@@ -40,14 +40,23 @@ from firstresponse.followup.dvds import SUPERVISOR_STEPS
 from firstresponse.hub.id_lists import in_ids
 from firstresponse.hub.kinds import KINDS, may_push
 from firstresponse.hub.models import HubEnvelope
-from firstresponse.records import Assignment, Decision, Incident, Kind, Review, User, utcnow
+from firstresponse.records import (
+    Assignment,
+    Decision,
+    Incident,
+    Kind,
+    Review,
+    User,
+    table_of,
+    utcnow,
+)
 from firstresponse.vocab import Role
 
 HUB_QUEUES = frozenset({"psd", "inspector"})  # raised by the hub only (hub.notices)
 TERMINAL_NOTICES = frozenset({"referral", "feedback"})
-_ENVELOPES: Any = HubEnvelope.__table__  # type: ignore[attr-defined]
-_INCIDENTS: Any = Incident.__table__  # type: ignore[attr-defined]
-_ASSIGNMENTS: Any = Assignment.__table__  # type: ignore[attr-defined]
+_ENVELOPES: Any = table_of(HubEnvelope)
+_INCIDENTS: Any = table_of(Incident)
+_ASSIGNMENTS: Any = table_of(Assignment)
 #: Each incident's owner, restriction and assignees (one row per assignee, or one with none).
 _INCIDENT_FACTS = (
     select(
@@ -57,8 +66,8 @@ _INCIDENT_FACTS = (
     .where(in_ids(_INCIDENTS.c.id))
 )
 _TIMES: dict[str, tuple[Any, str]] = {
-    Kind.DECISION: (Decision.__table__, "made_at"),  # type: ignore[attr-defined]
-    Kind.REVIEW: (Review.__table__, "created_at"),  # type: ignore[attr-defined]
+    Kind.DECISION: (table_of(Decision), "made_at"),
+    Kind.REVIEW: (table_of(Review), "created_at"),
 }
 #: (field set on acknowledging, the officer it is addressed to) of the kinds an officer
 #: acknowledges.

@@ -37,6 +37,7 @@ from firstresponse.records import (
     Person,
     User,
     canonical_json,
+    table_of,
     utcnow,
 )
 from firstresponse.records.kinds import MODELS
@@ -87,7 +88,7 @@ def flush(db: Session) -> None:
         return
     if db.get_bind().dialect.name == "postgresql":
         db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FEED_LOCK})
-    bulk.insert_rows(db, HubChange.__table__, entries)  # type: ignore[attr-defined]
+    bulk.insert_rows(db, table_of(HubChange), entries)
     wakeup.notify(db, {row["recipient"] for row in entries})  # delivered at commit
 
 
@@ -159,7 +160,7 @@ def _load_people(db: Session, ids: set[str]) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     if not ids:
         return found
-    table: Any = Person.__table__  # type: ignore[attr-defined]
+    table: Any = table_of(Person)
     for row in db.execute(select(table).where(in_ids(table.c.id)), {"ids": listed(ids)}):
         person = Person.model_construct(**row._mapping)
         found[person.id] = dump(person)
@@ -202,12 +203,12 @@ def _readers(db: Session, stored: list[tuple[str, Any]]) -> Readers:
         return found
     missing = listed(ids - set(found.incidents))
     if missing:
-        table: Any = Incident.__table__  # type: ignore[attr-defined]
+        table: Any = table_of(Incident)
         query = select(table.c.id, table.c.restricted, table.c.created_by)
         rows = db.execute(query.where(in_ids(table.c.id)), {"ids": missing})
         found.incidents.update({row.id: row for row in rows})
     found.briefed = {(r.incident_id, r.assignee) for kind, r in stored if kind == Kind.ASSIGNMENT}
-    table = Assignment.__table__  # type: ignore[attr-defined]
+    table = table_of(Assignment)
     query = select(table.c.incident_id, table.c.assignee).where(in_ids(table.c.incident_id))
     for incident_id, assignee in db.execute(query, {"ids": listed(ids)}):
         if assignee:
@@ -390,7 +391,7 @@ def backfill(db: Session, kinds: list[Kind], chunk: int = 500) -> int:
         for start in range(0, len(ids), chunk):
             query = select(model).where(col(model.id).in_(ids[start : start + chunk]))
             entries = for_stored(db, [(kind, record) for record in db.exec(query)])
-            bulk.insert_rows(db, HubChange.__table__, entries)  # type: ignore[attr-defined]
+            bulk.insert_rows(db, table_of(HubChange), entries)
             written += len(entries)
     return written
 

@@ -43,13 +43,13 @@ from firstresponse.hub.models import HubEnvelope
 from firstresponse.lookup.autoindex import PENDING
 from firstresponse.lookup.index import file_new_people
 from firstresponse.lookup.keys import PersonFacts
-from firstresponse.records import AuditEvent, Kind, User, canonical_json, limits, utcnow
+from firstresponse.records import AuditEvent, Kind, User, canonical_json, limits, table_of, utcnow
 from firstresponse.records.base import legacy_canonical_json
 from firstresponse.security import audit
 from firstresponse.sync.protocol import Envelope, ItemResult
 
 RACE_RETRIES = 3
-ENVELOPES: Any = HubEnvelope.__table__  # type: ignore[attr-defined]
+ENVELOPES: Any = table_of(HubEnvelope)
 
 
 @dataclass
@@ -291,7 +291,7 @@ def execute(db: Session, work: Plan, device: str) -> list[dict[str, Any]]:
     raised = notices.due(db, work.stored)
     for kind in KINDS:
         spec = KINDS[kind]
-        table: Any = spec.model.__table__  # type: ignore[attr-defined]
+        table: Any = table_of(spec.model)
         if work.inserts.get(kind):
             rows = [values for _, values in sorted(work.inserts[kind].items())]
             bulk.insert_rows(db, table, rows)

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, create_model
 from sqlmodel import SQLModel
 
-from firstresponse.records import User
+from firstresponse.records import User, table_of
 from firstresponse.records.kinds import MODELS, Kind, fields_of
 from firstresponse.security.permissions import Action, allowed
 
@@ -33,7 +33,7 @@ class KindSpec:
     table: str = field(init=False, repr=False, compare=False)  # the record table's name
 
     def __post_init__(self) -> None:
-        table: Any = self.model.__table__  # type: ignore[attr-defined]
+        table: Any = table_of(self.model)
         parents = tuple((fk.parent.name, fk.column.table.name) for fk in table.foreign_keys)
         object.__setattr__(self, "body", body_model(self.model))
         object.__setattr__(self, "fields", fields_of(self.name))

@@ -19,15 +19,23 @@ from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from firstresponse.hub.id_lists import in_ids
-from firstresponse.records import HighRiskReview, Incident, Kind, Notification, new_id, utcnow
+from firstresponse.records import (
+    HighRiskReview,
+    Incident,
+    Kind,
+    Notification,
+    new_id,
+    table_of,
+    utcnow,
+)
 from firstresponse.security.restricted import INSPECTOR, PSD
 
 #: A same-shift review's escalation -> the queue it goes to.
 ESCALATE = {"duty_inspector": INSPECTOR, "da_team": "da_team"}
 VIEWS = frozenset({"restricted.view", "restricted.redacted"})
-_INCIDENTS: Any = Incident.__table__  # type: ignore[attr-defined]
-_REVIEWS: Any = HighRiskReview.__table__  # type: ignore[attr-defined]
-_NOTIFICATIONS: Any = Notification.__table__  # type: ignore[attr-defined]
+_INCIDENTS: Any = table_of(Incident)
+_REVIEWS: Any = table_of(HighRiskReview)
+_NOTIFICATIONS: Any = table_of(Notification)
 
 
 def _note(kind: str, recipient: str, subject_kind: str, subject_id: str, body: str) -> dict:

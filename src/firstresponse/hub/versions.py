@@ -10,8 +10,9 @@ from sqlmodel import Session
 
 from firstresponse.hub.id_lists import in_ids, listed
 from firstresponse.hub.models import HubEnvelope
+from firstresponse.records import table_of
 
-ENVELOPES: Any = HubEnvelope.__table__  # type: ignore[attr-defined]
+ENVELOPES: Any = table_of(HubEnvelope)
 _NEWEST = (
     select(ENVELOPES.c.record_id, func.max(ENVELOPES.c.version))
     .where(ENVELOPES.c.materialised, in_ids(ENVELOPES.c.record_id))

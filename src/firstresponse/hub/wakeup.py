@@ -36,7 +36,7 @@ from sqlmodel import Session
 from firstresponse.hub.db import is_postgres, reader
 from firstresponse.hub.id_lists import in_ids
 from firstresponse.hub.models import HubChange, HubDevice, HubSession
-from firstresponse.records import User, utcnow
+from firstresponse.records import User, table_of, utcnow
 
 log = logging.getLogger("firstresponse.hub.wakeup")
 
@@ -170,7 +170,7 @@ class Wakeup:
             return int(db.execute(select(func.coalesce(func.max(HubChange.seq), 0))).scalar_one())
 
     def _entries_since(self, seq: int) -> list[tuple[int, str]]:
-        table: Any = HubChange.__table__  # type: ignore[attr-defined]
+        table: Any = table_of(HubChange)
         query = (
             select(table.c.seq, table.c.recipient)
             .where(table.c.seq > seq)
@@ -227,9 +227,9 @@ class Wakeup:
     def _ended(self, digests: list[str]) -> set[str]:
         """Which of these sessions may no longer be used (ended, past the shift, officer
         locked or deactivated, device revoked)."""
-        session: Any = HubSession.__table__  # type: ignore[attr-defined]
-        device: Any = HubDevice.__table__  # type: ignore[attr-defined]
-        user: Any = User.__table__  # type: ignore[attr-defined]
+        session: Any = table_of(HubSession)
+        device: Any = table_of(HubDevice)
+        user: Any = table_of(User)
         query = (
             select(session.c.token_hash)
             .join(device, device.c.id == session.c.device_id)

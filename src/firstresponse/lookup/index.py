@@ -16,12 +16,12 @@ from sqlmodel import Session
 from firstresponse.lookup.keys import PersonFacts, person_keys, person_terms
 from firstresponse.lookup.names import term_variants
 from firstresponse.lookup.sql import as_date, rows
-from firstresponse.records import Person
+from firstresponse.records import Person, table_of
 from firstresponse.records.lookup import LookupKey, LookupTerm
 
-_KEYS = LookupKey.__table__  # type: ignore[attr-defined]
-_TERMS = LookupTerm.__table__  # type: ignore[attr-defined]
-_PEOPLE = Person.__table__  # type: ignore[attr-defined]
+_KEYS = table_of(LookupKey)
+_TERMS = table_of(LookupTerm)
+_PEOPLE = table_of(Person)
 _KEY_INDEXES = (
     ("ix_lookup_key_key", "key, person_id"),
     ("ix_lookup_key_person", "person_id"),

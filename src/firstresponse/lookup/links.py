@@ -22,11 +22,12 @@ from firstresponse.lookup.keys import PersonFacts
 from firstresponse.lookup.normalise import address_keys, phone_key
 from firstresponse.lookup.scoring import similarity
 from firstresponse.lookup.sql import rows
+from firstresponse.records import table_of
 from firstresponse.records.links import CONFIRMED, PersonLink
 from firstresponse.records.lookup import LookupKey
 
-_KEYS = LookupKey.__table__  # type: ignore[attr-defined]
-_LINKS = PersonLink.__table__  # type: ignore[attr-defined]
+_KEYS = table_of(LookupKey)
+_LINKS = table_of(PersonLink)
 MAX_KEY_ROWS = 400
 FORENAME_AGREES = 0.8
 SURNAME_KINDS = ("previous_surname", "married_surname", "maiden_surname")

@@ -33,11 +33,11 @@ from firstresponse.lookup.scoring import (
     similarity,
 )
 from firstresponse.lookup.sql import bound, rows
-from firstresponse.records import Incident
+from firstresponse.records import Incident, table_of
 from firstresponse.records.lookup import LookupKey, LookupTerm
 
-_KEYS = LookupKey.__table__  # type: ignore[attr-defined]
-_TERMS = LookupTerm.__table__  # type: ignore[attr-defined]
+_KEYS = table_of(LookupKey)
+_TERMS = table_of(LookupTerm)
 BROAD = 100  # people holding one key beyond which it is read only in part (>= MAX_CANDIDATES)
 MAX_CANDIDATES = 60
 GOOD_SCORE = 0.75
@@ -309,7 +309,7 @@ def recent_incident_counts(
         " WHERE (victim_id IN (?*) OR suspect_id IN (?*)) AND occurred_at >= ?",
         every,
         every,
-        bound(db, Incident.__table__.c.occurred_at, since),  # type: ignore[attr-defined]
+        bound(db, table_of(Incident).c.occurred_at, since),
     )
     counts = {}
     for pid, group in groups.items():

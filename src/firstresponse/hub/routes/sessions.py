@@ -29,7 +29,7 @@ from firstresponse.hub.auth import AuthError, new_challenge
 from firstresponse.hub.db import transaction
 from firstresponse.hub.deps import Who
 from firstresponse.hub.models import HubDevice, HubEnvelope
-from firstresponse.records import utcnow
+from firstresponse.records import table_of, utcnow
 from firstresponse.security import throttle
 from firstresponse.security.permissions import Action, allowed
 from firstresponse.sync.key_sign_in import KeySignIn, SignInChallenge
@@ -252,8 +252,8 @@ def device_users(
 @router.get("/held", response_model=HeldResponse, responses=ERRORS)
 def held(who: Who, request: Request) -> HeldResponse:
     """Records this device sent that wait for a parent; a supervisor sees every device's."""
-    table: Any = HubEnvelope.__table__  # type: ignore[attr-defined]
-    devices: Any = HubDevice.__table__  # type: ignore[attr-defined]
+    table: Any = table_of(HubEnvelope)
+    devices: Any = table_of(HubDevice)
     query = (
         select(table, devices.c.name.label("device_name"))
         .join(devices, devices.c.id == table.c.device_id, isouter=True)
