@@ -2,8 +2,8 @@
 
 An expanding `IN (...)` is rewritten and re-rendered with one parameter per id on every
 execution, which costs a push more than running the query. Here the list is one
-parameter: a PostgreSQL text array (`column = ANY(:ids)`), or JSON text that SQLite
-unpacks with `json_each`. Both use the column's index.
+parameter: JSON text that SQLite unpacks with `json_each`, or a PostgreSQL text array
+that `unnest` unpacks. Both use the column's index.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ from collections.abc import Iterable
 from typing import Any
 
 import orjson
-from sqlalchemy import Boolean, Text, bindparam
+from sqlalchemy import ColumnElement, Text, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 
@@ -37,37 +36,32 @@ class IdList(TypeDecorator[list[str]]):
         return ids if dialect.name == "postgresql" else orjson.dumps(ids).decode()
 
 
-class InIds(ColumnElement[bool]):
-    """`column` is one of the ids bound as `name` (see the module docstring)."""
+class EachId(FunctionElement[str]):
+    """The ids bound as one list, as rows of one column: SQLite's `json_each` of the JSON
+    text, PostgreSQL's `unnest` of the text array."""
 
+    type = Text()
     inherit_cache = True
-    type = Boolean()
-    _is_implicitly_boolean = True  # a condition as it stands (SQLite: no "= 1")
-    _traverse_internals = [
-        ("column", InternalTraversal.dp_clauseelement),
-        ("ids", InternalTraversal.dp_clauseelement),
-    ]
-
-    def __init__(self, column: ColumnElement[Any], name: str) -> None:
-        self.column = column
-        self.ids = bindparam(name, type_=IdList())
+    name = "each_id"
 
 
-@compiles(InIds)
-def _in_json(element: InIds, compiler: Any, **kw: Any) -> str:
-    column, ids = compiler.process(element.column, **kw), compiler.process(element.ids, **kw)
-    return f"{column} IN (SELECT value FROM json_each({ids}))"
+@compiles(EachId)
+def _json_each(element: EachId, compiler: Any, **kw: Any) -> str:
+    return f"json_each({compiler.process(element.clauses, **kw)})"
 
 
-@compiles(InIds, "postgresql")
-def _any_array(element: InIds, compiler: Any, **kw: Any) -> str:
-    column, ids = compiler.process(element.column, **kw), compiler.process(element.ids, **kw)
-    return f"{column} = ANY({ids})"
+@compiles(EachId, "postgresql")
+def _unnest(element: EachId, compiler: Any, **kw: Any) -> str:
+    return f"unnest({compiler.process(element.clauses, **kw)})"
 
 
-def in_ids(column: Any, name: str = "ids") -> InIds:
-    """The condition `column` IN the list bound as `name` (a list of str)."""
-    return InIds(column, name)
+def in_ids(column: Any, name: str = "ids") -> ColumnElement[bool]:
+    """The condition `column` IN the list bound as `name` (a list of str):
+    `column IN (SELECT value FROM json_each(:name) AS value)` on SQLite, `unnest` on
+    PostgreSQL (each planned as a search of `column`'s index per id)."""
+    ids = EachId(bindparam(name, type_=IdList()))
+    condition: ColumnElement[bool] = column.in_(select(ids.column_valued("value")))
+    return condition
 
 
 def listed(ids: Iterable[str]) -> list[str]:
