@@ -169,3 +169,28 @@ async def test_the_supervisors_week_ahead(settings: Settings, store: Store) -> N
         (outcome,) = db.exec(select(OrderOutcome)).all()
     assert (outcome.outcome, outcome.next_hearing_on) == ("adjourned", date(2026, 1, 14))
     assert outcome.decided_by == "SG3001"
+
+
+def test_notices_from_imported_history_are_not_waiting_for_an_outcome(store: Store) -> None:
+    """A force's history holds what became of its notices (a DVPO is its own record): an
+    imported DVPN from years ago is neither awaiting an outcome nor a hearing this week."""
+    from firstresponse.followup.orders import awaiting_outcome, week_ahead
+
+    ids = _orders(store)
+    with store.session() as db:
+        live = db.get(Incident, ids["incident"])
+        assert live is not None
+        old = Incident(reference="H-1", occurred_at=datetime(2022, 1, 3, tzinfo=UTC),
+                       victim_id=live.victim_id, suspect_id=live.suspect_id)  # fmt: skip
+        db.add(old)
+        db.flush()
+        assert old.status == "historic"
+        db.add(ProtectiveOrder(kind="dvpn", subject_id=live.suspect_id or "",
+                               protected_id=live.victim_id, incident_id=old.id,
+                               starts_on=date(2022, 1, 3), ends_on=date(2022, 1, 5)))  # fmt: skip
+    with store.session() as db:
+        waiting = awaiting_outcome(db)
+        week = week_ahead(db, NOW.date())
+    assert sorted(a.order_id for a in waiting) == sorted([ids["dvpn"], ids["bail"]])
+    assert week.hearings_overdue == []
+    assert [line[:10] for line in week.hearings_due] == ["2026-01-12"]

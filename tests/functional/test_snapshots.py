@@ -131,6 +131,7 @@ def _history(_app: FirstResponseApp) -> Any:
             "name": "Alex Testperson",
             "dob": "1990-02-03",
             "da_incidents_12m": 3,
+            "incidents_12m_as_victim": 3,
             "last_risk_level": "medium",
             "on_marac": True,
             "markers": ["repeat_victim"],

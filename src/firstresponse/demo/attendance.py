@@ -2,7 +2,9 @@
 
 PC2001 has a checklist in progress on an assignment; PC2002 has submitted a first
 response with two children (one not seen) and a no-arrest decision, plus a risk
-checklist. All names and addresses are synthetic.
+checklist, and has an earlier attendance whose DVPN goes to court tomorrow and whose bail
+conditions end this week (for the hearings and bail outcomes, w). All names and
+addresses are synthetic.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from sqlmodel import Session, col, select
 
 from firstresponse.attendance.drafts import FIRST_RESPONSE, RISK, open_draft
 from firstresponse.attendance.facts import facts_for
+from firstresponse.attendance.orders import order_id
 from firstresponse.attendance.submit import submit_in
 from firstresponse.checklist import Checklist, evaluate, load_checklists
 from firstresponse.config import Settings
 from firstresponse.demo.answers import child_entry, first_response_answers, risk_answers
-from firstresponse.records import Assignment, Incident, Person, utcnow
+from firstresponse.records import Assignment, Incident, OrderKind, Person, ProtectiveOrder, utcnow
 from firstresponse.store.outbox import PRIORITY_HIGH_RISK, enqueue_record
 from firstresponse.sync.attest import acting_as
 
@@ -124,6 +127,43 @@ def seed(db: Session, settings: Settings) -> None:
     incident_id = _assignment(db, "PC2002", "Casey", "Sampleford", "3 Imaginary Road")
     with acting_as(db, "PC2002"):  # queued as PC2002's, as if submitted on PC2002's laptop
         _attended(db, incident_id, cls)
+        _court_orders(db)
+
+
+def _court_orders(db: Session) -> None:
+    """PC2002's attendance two days ago: a DVPN heard tomorrow and bail to Friday week,
+    against the suspect identified at the scene, as the submission records them."""
+    victim = Person(forename="Dana", surname="Specimen", address="8 Pretend Lane",
+                    postcode="ZZ1 2ZZ")  # fmt: skip
+    suspect = Person(forename="Lee", surname="Specimen", address="8 Pretend Lane",
+                     postcode="ZZ1 2ZZ")  # fmt: skip
+    for person in (victim, suspect):
+        enqueue_record(db, person)
+    db.flush()
+    when = utcnow() - timedelta(days=2)
+    incident = Incident(
+        reference=f"DEMO-ORDERS-{when:%m%d}", occurred_at=when, victim_id=victim.id,
+        suspect_id=suspect.id, relationship="ex_partner", address="8 Pretend Lane",
+        postcode="ZZ1 2ZZ", summary="Ex-partner forced his way in; pushed her down the stairs",
+        status="attended", grade="immediate", source="call", created_by="PC2002",
+    )  # fmt: skip
+    enqueue_record(db, incident)
+    db.flush()
+    today = utcnow().date()
+    for kind, detail, ends in (
+        (OrderKind.DVPN, "No contact; not within 100 metres of 8 Pretend Lane",
+         today + timedelta(days=1)),
+        (OrderKind.BAIL_CONDITIONS, "Not to contact Dana Specimen; live at his mother's",
+         today + timedelta(days=5)),
+    ):  # fmt: skip
+        enqueue_record(
+            db,
+            ProtectiveOrder(
+                id=order_id(incident.id, kind.value), kind=kind.value, subject_id=suspect.id,
+                protected_id=victim.id, incident_id=incident.id, detail=detail,
+                starts_on=when.date(), ends_on=ends,
+            ),
+        )  # fmt: skip
 
 
 def _attended(db: Session, incident_id: str, cls: dict[str, Checklist]) -> None:

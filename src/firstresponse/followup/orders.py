@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from firstresponse.followup.outcomes import MIN_REASON, not_a_recorded_time, require_casework
 from firstresponse.lookup.order_outcomes import (
@@ -159,6 +160,16 @@ def _line(order: ProtectiveOrder, names: dict[str, str], when: str) -> str:
     return f"{when} {label} against {subject}" + (f", protecting {protected}" if protected else "")
 
 
+def _at_live_incidents(kinds: list[str]) -> SelectOfScalar[ProtectiveOrder]:
+    """Orders of `kinds` made at live incidents, not imported history: the force's own
+    system holds what became of a notice in its history (a DVPO there is its own record)."""
+    return (
+        select(ProtectiveOrder)
+        .join(Incident, col(Incident.id) == col(ProtectiveOrder.incident_id))
+        .where(col(ProtectiveOrder.kind).in_(kinds), Incident.status != "historic")
+    )
+
+
 def week_ahead(db: Session, today: date) -> WeekAhead:
     """Hearings due from `today` for a week (and those past with no outcome), and orders
     and bail in force that end in the week."""
@@ -166,6 +177,7 @@ def week_ahead(db: Session, today: date) -> WeekAhead:
     stored = list(db.exec(select(ProtectiveOrder).where(col(ProtectiveOrder.kind).in_(kinds))))
     decided = outcomes_of(db, [o.id for o in stored])
     current = with_outcomes(db, stored)
+    live = {o.id for o in db.exec(_at_live_incidents(kinds))}
     names = _names(db, {o.subject_id for o in current} | {o.protected_id or "" for o in current})
     out = WeekAhead()
     for order in sorted(current, key=lambda o: (o.ends_on or date.max, o.id)):
@@ -173,8 +185,11 @@ def week_ahead(db: Session, today: date) -> WeekAhead:
             continue
         final = any(d.outcome in ("granted", "refused") for d in decided.get(order.id, []))
         if order.kind in GRANTED_AS and not final:
-            if order.ends_on < today:
-                out.hearings_overdue.append(_line(order, names, f"{order.ends_on} (no outcome)"))
+            if order.ends_on < today:  # history's notices: their outcome is the force's
+                if order.id in live:
+                    out.hearings_overdue.append(
+                        _line(order, names, f"{order.ends_on} (no outcome)")
+                    )
             elif order.ends_on < today + WEEK:
                 out.hearings_due.append(_line(order, names, f"{order.ends_on} hearing:"))
         elif order.kind not in GRANTED_AS and today <= order.ends_on < today + WEEK:
@@ -218,10 +233,10 @@ def _so_far(done: list[OrderOutcome]) -> str:
 
 
 def awaiting_outcome(db: Session) -> list[AwaitingOutcome]:
-    """Notices and bail conditions held here with no final outcome, soonest due first (an
-    order with no date last)."""
+    """Notices and bail conditions made at live incidents (not imported history) with no
+    final outcome, soonest due first (an order with no date last)."""
     kinds = [*GRANTED_AS, OrderKind.BAIL_CONDITIONS.value]
-    stored = list(db.exec(select(ProtectiveOrder).where(col(ProtectiveOrder.kind).in_(kinds))))
+    stored = list(db.exec(_at_live_incidents(kinds)))
     decided = outcomes_of(db, [o.id for o in stored])
     names = _names(db, {o.subject_id for o in stored} | {o.protected_id or "" for o in stored})
     found = []

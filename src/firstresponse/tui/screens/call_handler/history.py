@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from firstresponse.calls.facts import incidents_by_role
 from firstresponse.tui.screens.call_handler.person_side import LinkScreen, person_side_lines
 
 
@@ -19,7 +20,7 @@ def history_lines(history: dict[str, Any]) -> list[str]:
     if history.get("aliases"):
         lines.append("Also known as: " + ", ".join(history["aliases"]))
     lines.append(
-        f"DA incidents in last 12 months: {history.get('da_incidents_12m', 0)}"
+        f"DA incidents in last 12 months: {incidents_by_role(history)}"
         f" · last risk: {history.get('last_risk_level') or 'none'}"
         f" · MARAC: {'yes' if history.get('on_marac') else 'no'}"
     )

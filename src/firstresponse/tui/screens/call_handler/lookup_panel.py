@@ -19,7 +19,9 @@ DEBOUNCE_SECONDS = 0.3
 def describe(candidate: Candidate) -> str:
     """Two lines: who, and why they matched."""
     facts = [candidate.dob or "DOB ?", candidate.postcode or "no postcode"]
-    if candidate.da_incidents_12m:
+    if roles := candidate.recent_roles():
+        facts.append(roles)
+    elif candidate.da_incidents_12m:  # a hub that does not count by role
         facts.append(f"{candidate.da_incidents_12m} DA in 12m")
     if candidate.markers:
         facts.append(", ".join(m.replace("_", " ") for m in candidate.markers))

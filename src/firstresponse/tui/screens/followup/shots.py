@@ -106,3 +106,31 @@ async def _high_risk_review(pilot: Pilot[None]) -> None:
 @shot("leaders_figures", "Leaders' figures: overall, by week, team or officer", "FiguresScreen")
 async def _figures(pilot: Pilot[None]) -> None:
     await _from_home(pilot, "SG3001", "l", "FiguresScreen")
+
+
+@shot(
+    "order_outcomes",
+    "Hearings and bail awaiting an outcome (w), soonest first",
+    "OrderOutcomesScreen",
+)
+async def _order_outcomes(pilot: Pilot[None]) -> None:
+    await _from_home(pilot, "PC2002", "w", "OrderOutcomesScreen")
+
+
+@shot(
+    "order_outcome_form",
+    "What the court decided: DVPO granted to its end, refused or adjourned",
+    "OrderOutcomeForm",
+)
+async def _order_outcome_form(pilot: Pilot[None]) -> None:
+    await _order_outcomes(pilot)
+    await press_to(pilot, "enter", "OrderOutcomeForm")
+
+
+@shot(
+    "supervisor_week_ahead",
+    "Supervisor: the week ahead (w): hearings due, orders ending, orders to review",
+    "WeekAheadScreen",
+)
+async def _week_ahead(pilot: Pilot[None]) -> None:
+    await _from_home(pilot, "SG3001", "w", "WeekAheadScreen")

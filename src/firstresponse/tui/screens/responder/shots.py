@@ -87,6 +87,16 @@ async def _risk(pilot: Pilot[None]) -> None:
 
 
 @shot(
+    "responder_suspect",
+    "Responder: the suspect at the scene (i): the call handler's, a match, new, or why not",
+    "SuspectScreen",
+)
+async def _suspect(pilot: Pilot[None]) -> None:
+    await _briefing(pilot)
+    await press_to(pilot, "i", "SuspectScreen")
+
+
+@shot(
     "responder_submit_refused",
     "Responder: submission refused with what is missing",
     "ProblemsDialog",
