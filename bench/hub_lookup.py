@@ -43,6 +43,7 @@ from lookup import People, index_fingerprint, variants
 
 from firstresponse.hub.db import hub_engine, transaction
 from firstresponse.lookup import LookupQuery, rebuild_index, search
+from firstresponse.lookup.index import settle_after_bulk
 from firstresponse.store import Store
 from firstresponse.sync.protocol import PushRequest
 
@@ -109,10 +110,10 @@ def built(db: str, size: int, seed: int) -> tuple[str, dict]:
     start = time.perf_counter()
     with transaction(engine) as session:
         rebuild_index(session)
+    settle_after_bulk(engine)  # as an import onto the hub leaves it (hub.history_import)
     engine.dispose()
     meta |= {"index_s": time.perf_counter() - start, "index": index_fingerprint()}
     with psycopg.connect(plain(db), autocommit=True) as conn:
-        conn.execute(f"ANALYZE {schema}.lookup_key")
         conn.execute(f"CREATE TABLE {schema}.bench_meta (meta text NOT NULL)")
         conn.execute(f"INSERT INTO {schema}.bench_meta VALUES (%s)", (json.dumps(meta),))
     return target, meta

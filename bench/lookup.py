@@ -382,14 +382,21 @@ def namesakes(path: Path, labelled: list, sample: list[dict]) -> int:
     return int(statistics.median(counts)) if counts else 0
 
 
-INDEXED_BY = ("keys.py", "names.py", "normalise.py", "index.py", "variants_data.py", "model.py")
+INDEXED_BY = (
+    "lookup/keys.py",
+    "lookup/names.py",
+    "lookup/normalise.py",
+    "lookup/index.py",
+    "lookup/variants_data.py",
+    "records/lookup.py",
+)
 
 
 def index_fingerprint() -> str:
     """A hash of the code that decides the keys filed: a cached index is reused only if equal."""
     digest = hashlib.sha256()
     for name in INDEXED_BY:
-        digest.update((REPO / "src/firstresponse/lookup" / name).read_bytes())
+        digest.update((REPO / "src/firstresponse" / name).read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -31,6 +31,7 @@ from firstresponse.history.job import JobResult, Progress, Step, run_import
 from firstresponse.hub import feed
 from firstresponse.hub.db import is_postgres, transaction
 from firstresponse.hub.versions import newest
+from firstresponse.lookup.index import settle_after_bulk
 from firstresponse.records import Kind
 from firstresponse.records.kinds import MODELS
 from firstresponse.sync.pull import BATCH as BATCH_KIND
@@ -172,4 +173,6 @@ def import_onto_hub(
     (`feed.backfill_pending`, as the hub does when it opens the database): owed after the
     import, they would send every imported order a second time, one entry each."""
     feed.backfill_pending(engine)
-    return run_import(HubDatabase(engine), path, progress, step, on_written=to_feed)
+    result = run_import(HubDatabase(engine), path, progress, step, on_written=to_feed)
+    settle_after_bulk(engine)  # searches read the new keys from the index alone
+    return result

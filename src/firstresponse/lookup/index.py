@@ -11,6 +11,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from firstresponse.lookup.keys import PersonFacts, person_keys, person_terms
@@ -250,6 +251,26 @@ def rebuild_index(db: Session, workers: int | None = None) -> int:
     db.execute(delete(_TERMS))
     _file(db, None, sqlite, workers)
     return _people_count(db)
+
+
+SETTLED = ("lookup_key", "lookup_term", "person", "personalias")
+
+
+def settle_after_bulk(engine: Engine) -> None:
+    """On PostgreSQL, VACUUM (ANALYZE) the index's tables once many rows were written in
+    bulk (an import, a rebuild), outside any transaction.
+
+    Until a page is vacuumed PostgreSQL must read the table row by row to know whether each
+    key it found in an index is visible: on a million freshly loaded people a search's
+    keys read thousands of table pages (p95 113 ms, against 40 ms once vacuumed, on a
+    loaded 2-core machine). Autovacuum gets there in time where it is on; this does not
+    wait for it. SQLite needs nothing.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for table in SETTLED:
+            conn.exec_driver_sql(f"VACUUM (ANALYZE) {table}")
 
 
 def index_unfiled(db: Session, workers: int | None = None) -> int:

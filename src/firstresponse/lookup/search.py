@@ -187,6 +187,21 @@ def _add_hits(hits: Hits, rows: Iterable[tuple[str, str]], facet_of: FacetKeys) 
                 facets[facet] = weight
 
 
+_HELD_BY = (
+    "SELECT CAST(? AS TEXT), (SELECT count(*) FROM"
+    f" (SELECT 1 FROM lookup_key WHERE key = ? LIMIT {BROAD + 1}) AS held)"
+)
+
+
+def _held_by(db: Session, keys: list[str]) -> dict[str, int]:
+    """How many people hold each key, counted no further than `BROAD` + 1: whether a key
+    is broad is all a search needs, and a common name's whole posting list (thousands of
+    rows, each read from the table while PostgreSQL's visibility map is not yet set) is
+    not read to learn it."""
+    sql = " UNION ALL ".join([_HELD_BY] * len(keys))
+    return dict(rows(db, sql, *(value for key in keys for value in (key, key))))
+
+
 def _key_hits(db: Session, parsed: Parsed, expanded: list[Weighted]) -> Hits:
     """People hitting selective keys (name pairs, DOB, phone, postcode, address).
 
@@ -200,8 +215,7 @@ def _key_hits(db: Session, parsed: Parsed, expanded: list[Weighted]) -> Hits:
     hits: Hits = {}
     if not facet_of:
         return hits
-    sql = "SELECT key, count(*) FROM lookup_key WHERE key IN (?*) GROUP BY key"
-    sizes = dict(rows(db, sql, list(facet_of)))
+    sizes = _held_by(db, list(facet_of))
     narrow = [k for k in facet_of if 0 < sizes.get(k, 0) <= BROAD]
     broad = [k for k in facet_of if sizes.get(k, 0) > BROAD]
     if narrow:
