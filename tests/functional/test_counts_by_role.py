@@ -49,7 +49,9 @@ def _people(store: Store) -> None:
 
 def _matches(app: FirstResponseApp) -> str:
     listing = app.screen.query_one("#matches", OptionList)
-    return "\n".join(str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count))
+    return "\n".join(
+        str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)
+    )
 
 
 async def _history_of(pilot, app: FirstResponseApp, name: str) -> str:  # type: ignore[no-untyped-def]

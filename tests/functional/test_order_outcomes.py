@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from firstresponse.config import Settings
 from firstresponse.records import Incident, OrderOutcome, Person, ProtectiveOrder, Role, User
@@ -194,3 +194,47 @@ def test_notices_from_imported_history_are_not_waiting_for_an_outcome(store: Sto
     assert sorted(a.order_id for a in waiting) == sorted([ids["dvpn"], ids["bail"]])
     assert week.hearings_overdue == []
     assert [line[:10] for line in week.hearings_due] == ["2026-01-12"]
+
+
+async def test_a_marac_referral_is_listed_then_heard(settings: Settings, store: Store) -> None:
+    ids = _orders(store)
+    with store.session() as db:
+        incident = db.get(Incident, ids["incident"])
+        assert incident is not None
+        marac = ProtectiveOrder(kind="marac", subject_id=incident.suspect_id or "",
+                                protected_id=incident.victim_id, incident_id=incident.id,
+                                starts_on=date(2026, 1, 10), ends_on=date(2027, 1, 10))  # fmt: skip
+        db.add(marac)
+    app = FirstResponseApp(settings, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "PC2001")
+        await press_to(pilot, "w", "OrderOutcomesScreen")
+        listing = app.screen
+        assert isinstance(listing, OrderOutcomesScreen)
+        assert [a.kind for a in listing.items] == ["dvpn", "bail_conditions", "marac"]
+        assert "to be listed" in str(listing.query_one("#oo-list").render_line(3))
+        await pilot.press("down", "down")
+        await press_to(pilot, "enter", "OrderOutcomeForm")
+        form = app.screen
+        assert "MARAC referral for Alex Testperson" in _text(pilot)
+        await pilot.press("right", "enter", "enter")  # Listed; today; on to its date
+        await type_text(pilot, "2026-01-20")
+        await press_to(pilot, "ctrl+s", "OrderOutcomesScreen")
+        await settle(pilot, lambda: listing.items[2].due == date(2026, 1, 20))
+        assert "MARAC 20 Jan" in str(listing.query_one("#oo-list").render_line(3))
+        listing.query_one("#oo-list", DataTable).move_cursor(row=2)
+        await press_to(pilot, "enter", "OrderOutcomeForm")
+        form = app.screen
+        assert "so far: Listed at MARAC on 2026-01-12 for 2026-01-20" in _text(pilot)
+        form.query_one("#oo-outcome", Picker).value = "marac_heard"
+        await pilot.press("ctrl+s")  # heard needs what was agreed
+        status = form.query_one("#fu-status")
+        await settle(pilot, lambda: "what the conference agreed" in str(status.render()))
+        form.query_one("#oo-note", Input).value = "IDVA allocated; safety plan; flag on address"
+        await press_to(pilot, "ctrl+s", "OrderOutcomesScreen")
+        await settle(pilot, lambda: "marac" not in [a.kind for a in listing.items])
+    with store.session() as db:
+        done = db.exec(select(OrderOutcome).where(OrderOutcome.order_id == marac.id)).all()
+    assert [(d.outcome, d.next_hearing_on) for d in done] == [
+        ("marac_listed", date(2026, 1, 20)), ("marac_heard", None)
+    ]  # fmt: skip

@@ -49,7 +49,15 @@ OUTCOME_WORDS = {
     "adjourned": "Hearing adjourned",
     "bail_extended": "Bail extended",
     "bail_ended": "Bail ended",
+    "marac_listed": "Listed at MARAC",
+    "marac_heard": "Heard at MARAC",
 }
+#: A MARAC referral made in the product is listed for a conference on a date, then heard
+#: (the actions agreed in the note). Neither changes the year in which a new incident is a
+#: repeat MARAC, which runs from the referral (`attendance.orders.marac_referred`).
+MARAC_OUTCOMES: tuple[str, ...] = ("marac_listed", "marac_heard")
+#: The outcomes after which nothing more is recorded for an order.
+FINAL = ("granted", "refused", "bail_ended", "marac_heard")
 
 
 class OrderOutcomeRefused(ValueError):
@@ -69,11 +77,13 @@ def _problems(
         allowed = NOTICE_OUTCOMES
     elif order.kind == OrderKind.BAIL_CONDITIONS:
         allowed = BAIL_OUTCOMES
+    elif order.kind == OrderKind.MARAC:
+        allowed = MARAC_OUTCOMES
     else:
         return [f"a {order.kind.replace('_', ' ')} has no hearing or bail outcome to record"]
     if outcome not in allowed:
         return [f"choose an outcome ({', '.join(allowed)})"]
-    final = [d for d in done if d.outcome in ("granted", "refused", "bail_ended")]
+    final = [d for d in done if d.outcome in FINAL]
     if final:
         return [f"already {final[-1].outcome.replace('_', ' ')} on {final[-1].outcome_on}"]
     problems = []
@@ -89,6 +99,10 @@ def _problems(
         problems.append("give the date of the adjourned hearing (after today's)")
     if outcome == "bail_extended" and (ends_on is None or ends_on <= on):
         problems.append("give the new end of the bail conditions")
+    if outcome == "marac_listed" and (next_hearing_on is None or next_hearing_on < on):
+        problems.append("give the date the conference will hear the case (not before today's)")
+    if outcome == "marac_heard" and len(note.strip()) < MIN_REASON:
+        problems.append(f"say what the conference agreed (at least {MIN_REASON} characters)")
     if outcome == "refused" and len(note.strip()) < MIN_REASON:
         problems.append(f"say why the court refused it (at least {MIN_REASON} characters)")
     return problems
@@ -126,7 +140,7 @@ def record_order_outcome(
         outcome=outcome,
         outcome_on=on,
         ends_on=ends_on if outcome in ("granted", "bail_extended") else None,
-        next_hearing_on=next_hearing_on if outcome == "adjourned" else None,
+        next_hearing_on=next_hearing_on if outcome in ("adjourned", "marac_listed") else None,
         court=court.strip(),
         note=note.strip(),
         decided_by=user.collar,
@@ -227,32 +241,42 @@ def _so_far(done: list[OrderOutcome]) -> str:
     words = []
     for d in done:
         to = d.next_hearing_on or d.ends_on
+        linked = "for" if d.outcome == "marac_listed" else "to"
         words.append(f"{OUTCOME_WORDS.get(d.outcome, d.outcome)} on {d.outcome_on}"
-                     + (f" to {to}" if to else ""))  # fmt: skip
+                     + (f" {linked} {to}" if to else ""))  # fmt: skip
     return "; ".join(words)
 
 
 def awaiting_outcome(db: Session) -> list[AwaitingOutcome]:
-    """Notices and bail conditions made at live incidents (not imported history) with no
-    final outcome, soonest due first (an order with no date last)."""
-    kinds = [*GRANTED_AS, OrderKind.BAIL_CONDITIONS.value]
+    """Notices, bail conditions and MARAC referrals made at live incidents (not imported
+    history) with no final outcome, soonest due first (one with no date last)."""
+    kinds = [*GRANTED_AS, OrderKind.BAIL_CONDITIONS.value, OrderKind.MARAC.value]
     stored = list(db.exec(_at_live_incidents(kinds)))
     decided = outcomes_of(db, [o.id for o in stored])
     names = _names(db, {o.subject_id for o in stored} | {o.protected_id or "" for o in stored})
     found = []
     for order in stored:
         done = decided.get(order.id, [])
-        if any(d.outcome in ("granted", "refused", "bail_ended") for d in done):
+        if any(d.outcome in FINAL for d in done):
             continue
         current = applied(order, done)[0] if done else order
-        notice = order.kind in GRANTED_AS
+        due, what = current.ends_on, _line(order, names, "").strip()
+        if order.kind == OrderKind.MARAC:  # due when listed; its end is the repeat year's
+            listed = [d.next_hearing_on for d in done if d.outcome == "marac_listed"]
+            due = listed[-1] if listed else None
+            who = names.get(order.protected_id or "", "?")
+            what = f"MARAC referral for {who} (suspect {names.get(order.subject_id, '?')})"
+        if order.kind in GRANTED_AS:
+            outcomes = NOTICE_OUTCOMES
+        else:
+            outcomes = MARAC_OUTCOMES if order.kind == OrderKind.MARAC else BAIL_OUTCOMES
         found.append(
             AwaitingOutcome(
                 order_id=order.id,
                 kind=order.kind,
-                what=_line(order, names, "").strip(),
-                due=current.ends_on,
-                outcomes=NOTICE_OUTCOMES if notice else BAIL_OUTCOMES,
+                what=what,
+                due=due,
+                outcomes=outcomes,
                 so_far=_so_far(done),
                 starts_on=order.starts_on,
             )

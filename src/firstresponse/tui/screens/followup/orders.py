@@ -1,6 +1,7 @@
 """Orders after the scene: what became of each notice at its hearing (DVPN to DVPO, DAPN to
-DAPO: granted with its end, refused, adjourned) and of bail conditions (extended, ended),
-recorded by the officer or supervisor who learns it; and the supervisor's week ahead of
+DAPO: granted with its end, refused, adjourned), of bail conditions (extended, ended) and
+of a MARAC referral (listed for a date, heard with what was agreed), recorded by the
+officer or supervisor who learns it; and the supervisor's week ahead of
 hearings due and orders ending, with the orders stored against the victim to review."""
 
 from __future__ import annotations
@@ -47,17 +48,20 @@ def parse_day(text: str, what: str) -> date | None:
 
 
 def due_words(order: AwaitingOutcome, on: date) -> str:
-    """ "hearing 12 Jan", "OVERDUE hearing 10 Jan", "ends 20 Jan", "no date"."""
+    """ "hearing 12 Jan", "OVERDUE hearing 10 Jan", "ends 20 Jan", "MARAC 20 Jan", "no date"."""
+    marac = "marac_heard" in order.outcomes
     if order.due is None:
-        return "no date"
+        return "to be listed" if marac else "no date"
+    if marac:
+        return f"{'OVERDUE ' if order.due < on else ''}MARAC {order.due:%d %b}"
     notice = "granted" in order.outcomes
     late = "OVERDUE " if notice and order.due < on else ""
     return f"{late}{'hearing' if notice else 'ends'} {order.due:%d %b}"
 
 
 class OrderOutcomesScreen(FollowupList):
-    """Notices before their hearing and bail not yet ended, soonest first; Enter records
-    what became of the marked one."""
+    """Notices before their hearing, bail not yet ended and MARAC referrals not yet heard,
+    soonest first; Enter records what became of the marked one."""
 
     BINDINGS = [
         Binding("enter", "record", "Record outcome", show=True),
@@ -70,7 +74,7 @@ class OrderOutcomesScreen(FollowupList):
         self.items: list[AwaitingOutcome] = []
 
     def body(self) -> ComposeResult:
-        yield Label("Orders awaiting an outcome: hearings and bail", classes="title")
+        yield Label("Awaiting an outcome: hearings, bail and MARAC", classes="title")
         yield Label("", id="oo-hint", classes="hint", markup=False)
         yield MarkedTable(id="oo-list")
         yield Static("", id="oo-detail", markup=False)
@@ -98,7 +102,7 @@ class OrderOutcomesScreen(FollowupList):
 
     def _show_detail(self) -> None:
         order = self._current()
-        text = "No notices or bail waiting for an outcome on this terminal."
+        text = "No notices, bail or MARAC referrals waiting for an outcome on this terminal."
         if order is not None:
             made = f"Made {order.starts_on}" if order.starts_on else "Made: date not recorded"
             text = f"{order.what}\n{made}" + (f" · so far: {order.so_far}" if order.so_far else "")
@@ -132,14 +136,18 @@ class OrderOutcomeForm(FollowupForm):
     def body(self) -> ComposeResult:
         order = self.order
         notice = "granted" in order.outcomes
+        marac = "marac_heard" in order.outcomes
         yield Label(order.what, classes="title", markup=False)
-        due = f"{'Hearing' if notice else 'Bail ends'}: {order.due or 'no date recorded'}"
+        if marac:
+            due = f"Conference: {order.due or 'not listed yet'}"
+            grant = "Listed needs the conference's date; heard, what it agreed."
+        elif notice:
+            due = f"Hearing: {order.due or 'no date recorded'}"
+            grant = "A DVPO lasts 14 to 28 days from the hearing; a DAPO may have no end."
+        else:
+            due = f"Bail ends: {order.due or 'no date recorded'}"
+            grant = "Bail extended needs its new end; bail ended, the day it ended."
         yield Static(due + (f" · so far: {order.so_far}" if order.so_far else ""), markup=False)
-        grant = (
-            "A DVPO lasts 14 to 28 days from the hearing; a DAPO may have no end."
-            if notice
-            else "Bail extended needs its new end; bail ended, the day it ended."
-        )
         yield Static(grant, classes="hint")
         with VerticalScroll(id="oo-form"):
             yield Picker(
@@ -148,6 +156,10 @@ class OrderOutcomeForm(FollowupForm):
                 id="oo-outcome",
             )
             yield TextBox(placeholder="Decided on: YYYY-MM-DD (blank for today)", id="oo-on")
+            if marac:
+                yield TextBox(placeholder="Listed for: YYYY-MM-DD (listed)", id="oo-next")
+                yield TextBox(placeholder="What the conference agreed (heard)", id="oo-note")
+                return
             yield TextBox(
                 placeholder="Order or bail ends on: YYYY-MM-DD (granted, bail extended)",
                 id="oo-ends",
@@ -178,7 +190,7 @@ class OrderOutcomeForm(FollowupForm):
                 outcome,
                 on,
                 ends_on=parse_day(self._box("oo-ends"), "the end"),
-                next_hearing_on=parse_day(self._box("oo-next"), "the adjourned hearing"),
+                next_hearing_on=parse_day(self._box("oo-next"), "the date"),
                 court=self._box("oo-court"),
                 note=self._box("oo-note"),
             )
