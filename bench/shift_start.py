@@ -152,16 +152,24 @@ async def sign_in(http: httpx.AsyncClient, terminal: Terminal, tally: Tally) -> 
     if terminal.key is None:
         body = {"collar": terminal.collar, "pin": PIN}
         return await request(http, tally, "POST", "/v1/sessions", json=body, headers=device)
-    asked = await request(http, tally, "GET", "/v1/sessions/challenge", headers=device)
-    challenge = asked.json()["challenge"]
-    signed = terminal.key.sign(key_sign_in.message(terminal.collar, terminal.key_id, challenge))
-    body = {
-        "collar": terminal.collar,
-        "key_id": terminal.key_id,
-        "challenge": challenge,
-        "signature": base64.b64encode(signed).decode(),
-    }
-    return await request(http, tally, "POST", "/v1/sessions/key", json=body, headers=device)
+    for _ in range(3):
+        asked = await request(http, tally, "GET", "/v1/sessions/challenge", headers=device)
+        challenge = asked.json()["challenge"]
+        message = key_sign_in.message(terminal.collar, terminal.key_id, challenge)
+        body = {
+            "collar": terminal.collar,
+            "key_id": terminal.key_id,
+            "challenge": challenge,
+            "signature": base64.b64encode(terminal.key.sign(message)).decode(),
+        }
+        try:
+            return await request(http, tally, "POST", "/v1/sessions/key", json=body, headers=device)
+        except httpx.HTTPStatusError as exc:  # the key refused: say why, try a new challenge
+            if exc.response.status_code != 403:
+                raise
+            tally.retries += 1
+            tally.reasons.add(f"403 {exc.response.json().get('detail', '')}"[:90])
+    raise RuntimeError(f"{terminal.collar}: the hub refused the key three times")
 
 
 async def arrive(http: httpx.AsyncClient, terminal: Terminal, at: float, tally: Tally) -> None:

@@ -244,10 +244,8 @@ async def attempt_with_key(
     limits: SessionLimits = DEFAULT_LIMITS,
 ) -> Granted | Refused | KeyRefused:
     """A key sign-in (sync.key_sign_in), in the collar's turn like a PIN's; raises
-    AuthError for an officer an admin has locked."""
-    held = await to_thread.run_sync(current_throttle, engine, device, collar)
-    if held.wait(utcnow()):
-        return Refused(held, checked=False)
+    AuthError for an officer an admin has locked. The turn is short (no Argon2), so the
+    count is read in it only, not also before it as for a PIN."""
     work = partial(check_key, engine, device, collar, sign_in, limits)
     return await in_turn(collar, work, argon2=False)
 
@@ -260,6 +258,36 @@ def _key_refusal(
     if key.revoked_at is not None or user is None or not user.active or user.id != key.user_id:
         return f"{collar}'s key on this device was revoked: sign in with the PIN"
     return ""
+
+
+def _key_state(
+    db: Session, device: HubDevice, collar: str, key_id: str
+) -> tuple[User | None, HubSigningKey | None, str | None, datetime | None, str | None]:
+    """The officer, the key named, the newest key registered for them on the device, and
+    the time and PIN stamp of their newest session on it: in two reads."""
+    newest_key = (
+        select(HubSigningKey.id)
+        .where(col(HubSigningKey.device_id) == device.id, col(HubSigningKey.collar) == collar)
+        .order_by(col(HubSigningKey.created_at).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    found = db.execute(
+        select(User, HubSigningKey, newest_key)
+        .select_from(User)
+        .join(HubSigningKey, col(HubSigningKey.id) == key_id, isouter=True)
+        .where(col(User.collar) == collar)
+    ).first()
+    session = db.execute(
+        select(HubSession.created_at, HubSession.pin_stamp)
+        .where(col(HubSession.device_id) == device.id, col(HubSession.collar) == collar)
+        .order_by(col(HubSession.created_at).desc())
+        .limit(1)
+    ).first()
+    user, key, latest = (found[0], found[1], found[2]) if found else (None, None, None)
+    if session is None:
+        return user, key, latest, None, None
+    return user, key, latest, aware(session[0]), str(session[1])
 
 
 def check_key(
@@ -277,34 +305,22 @@ def check_key(
     with _collar_held(engine, collar) as held:
         with _step(engine, held, read_only=True) as db:
             now = utcnow()
-            before = throttle_for(db, device, collar, now)
+            user, key, latest, newest, stamp = _key_state(db, device, collar, sign_in.key_id)
+            # the officer has signed in here (a session exists) or has no key here: only
+            # wrong PINs given on this device hold them up
+            before = _counted(db, collar, device.id, now)
+            if newest is None:
+                before = throttle_for(db, device, collar, now)
             if before.wait(now):
                 return Refused(before, checked=False)
-            user = db.exec(select(User).where(col(User.collar) == collar)).first()
-            key = db.get(HubSigningKey, sign_in.key_id)
-            newest = db.execute(
-                select(HubSession.created_at, HubSession.pin_stamp)
-                .where(col(HubSession.device_id) == device.id, col(HubSession.collar) == collar)
-                .order_by(col(HubSession.created_at).desc())
-                .limit(1)
-            ).first()
-            latest_key = db.execute(
-                select(HubSigningKey.id)
-                .where(
-                    col(HubSigningKey.device_id) == device.id,
-                    col(HubSigningKey.collar) == collar,
-                )
-                .order_by(col(HubSigningKey.created_at).desc())
-                .limit(1)
-            ).scalar()
         if user is not None and user.active and user.locked:
             raise AuthError(f"{user.collar} is locked: ask an admin")
         why = _key_refusal(key, user, device, collar) or challenge_refusal(
-            sign_in.challenge, aware(newest[0]) if newest else None, now
+            sign_in.challenge, newest, now
         )
-        if not why and (key is None or key.id != latest_key):
+        if not why and (key is None or key.id != latest):
             why = f"a newer key is registered for {collar} on this device: sign in with the PIN"
-        if not why and (newest is None or user is None or newest[1] != pin_stamp(user)):
+        if not why and (stamp is None or user is None or stamp != pin_stamp(user)):
             # the PIN changed since this device's last session (even without the keys
             # being revoked, as an edit straight in the database would leave them)
             why = f"{collar}'s PIN was changed: sign in with the new PIN"
