@@ -8,6 +8,13 @@ to check the PIN offline afterwards (an Argon2 hash of it, throttled the same wa
 fresh signing key wrapped by the PIN (sync.attest), and holds no PIN: the session token
 is what it sends from then on.
 
+Again online, on a terminal where the officer has signed in online before: the PIN is
+proved here, by unwrapping the key kept for them, and the hub is sent a signature with
+that key over its challenge instead of the PIN (sync.key_sign_in), so it spends no
+Argon2 on a returning officer. A PIN that does not unwrap the key, and a key the hub no
+longer takes (a new PIN, a lock, a deactivation, the device revoked), send the PIN to
+the hub as above, where it is checked and, if wrong, counted.
+
 Offline (no answer): an officer who has signed in here online before is checked against
 the kept hash, throttled the same way; their signing key is unwrapped, and the PIN is
 held in memory only until the hub is reached, when the sync link exchanges it for a
@@ -36,6 +43,7 @@ from firstresponse.sync import attest
 from firstresponse.sync.client import (
     Credentials,
     HubClient,
+    KeyNotAccepted,
     NetworkFailure,
     SessionToken,
     SignInRefused,
@@ -99,8 +107,61 @@ def _refused_by_hub(db: Session, collar: str, refused: SignInRefused) -> SignInE
     )
 
 
+def _keep_returning(db: Session, state: UserState, key_id: str) -> User:
+    """Store the officer as the hub holds them after a key sign-in: the offline PIN check
+    and the wrapped key stay as they are (the PIN just unwrapped it)."""
+    user = get_user(db, state.collar)
+    assert user is not None  # a key here means the officer signed in here before
+    user.name, user.role, user.team = state.name, state.role, state.team
+    user.active, user.locked, user.failed_attempts = state.active, state.locked, 0
+    db.add(user)
+    credential = db.get(TerminalCredential, state.collar)
+    if credential is not None:
+        credential.pin_stamp = state.pin_stamp
+        credential.updated_at = utcnow()
+        db.add(credential)
+    db.flush()
+    audit.record(db, state.collar, "login", "user", user.id, via="hub", key=key_id)
+    return user
+
+
+def _own_key(store: object, collar: str, pin: str) -> tuple[str, attest.Ed25519PrivateKey] | None:
+    """The key the hub registered for `collar` on this terminal, unwrapped by `pin`; None
+    when there is none or `pin` does not unwrap it (the hub then checks the PIN)."""
+    with store.session() as db:  # type: ignore[attr-defined]
+        user = get_user(db, collar)
+        credential = db.get(TerminalCredential, collar)
+    if user is None or not user.pin_hash or credential is None:
+        return None
+    if not credential.key_id or not credential.wrapped_key:
+        return None
+    key = attest.unwrap(credential.wrapped_key, pin)
+    return (credential.key_id, key) if key is not None else None
+
+
 def sign_in_online(store: object, client: HubClient, collar: str, pin: str) -> SignedIn:
-    """Sign in against the hub; raises SignInError if refused, NetworkFailure if unreachable."""
+    """Sign in against the hub; raises SignInError if refused, NetworkFailure if unreachable.
+
+    An officer who has signed in here before, giving the PIN their key was wrapped with,
+    signs in with the key (sync.key_sign_in): the hub checks a signature, not the PIN.
+    Otherwise, or when the hub no longer takes that key (a new PIN, say), the PIN goes to
+    the hub, which checks it and counts it if wrong, and a new key is registered."""
+    own = _own_key(store, collar, pin)
+    if own is not None:
+        key_id, key = own
+        try:
+            grant = client.sign_in_with_key(collar, key_id, key)
+        except KeyNotAccepted:
+            pass  # revoked or unknown on the hub: sign in with the PIN
+        except SignInRefused as exc:
+            with store.session() as db:  # type: ignore[attr-defined]
+                raise _refused_by_hub(db, collar, exc) from None
+        else:
+            with store.session() as db:  # type: ignore[attr-defined]
+                user = _keep_returning(db, grant.user, key_id)
+            session = SessionToken(grant.user.collar, grant.token)
+            signer = attest.Attestor(user.collar, key_id, key)
+            return SignedIn(user=user, attestor=signer, session=session, online=True)
     key = attest.new_key()
     try:
         grant = client.sign_in(collar, pin, attest.public_text(key))
