@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -24,21 +25,31 @@ from firstresponse.sync.push import push_outbox
 from tests.hub.support import Hub, add_users, free_port, hub_process
 from tests.hub.test_pull import dispatch
 
-PROMPT = 5.0  # seconds: a woken pull answers well inside this, even on a busy machine
+#: Seconds: a woken pull answers well inside this after the change is filed, even on a busy
+#: machine (the waits below are far longer, so "woken" and "waited it out" stay apart).
+PROMPT = 8.0
+
+
+class Answer(NamedTuple):
+    page: PullResponse
+    started: float  # time.monotonic() when the pull was sent
+    answered: float  # ... and when its answer came
+
+    @property
+    def took(self) -> float:
+        return self.answered - self.started
 
 
 @contextmanager
-def waiting(
-    clients: list[HubClient], wait: float
-) -> Iterator[list[Future[tuple[PullResponse, float]]]]:
+def waiting(clients: list[HubClient], wait: float) -> Iterator[list[Future[Answer]]]:
     """Each client's pull from where its feed stands now, waiting up to `wait` seconds,
-    running in the background: (answer, seconds it took)."""
+    running in the background."""
     cursors = [client.pull().cursor for client in clients]
 
-    def one(client: HubClient, cursor: str) -> tuple[PullResponse, float]:
+    def one(client: HubClient, cursor: str) -> Answer:
         start = time.monotonic()
-        answer = client.pull(cursor, wait=wait)
-        return answer, time.monotonic() - start
+        page = client.pull(cursor, wait=wait)
+        return Answer(page, start, time.monotonic())
 
     with ThreadPoolExecutor(len(clients)) as pool:
         futures = [pool.submit(one, c, cur) for c, cur in zip(clients, cursors, strict=True)]
@@ -67,9 +78,10 @@ def test_a_waiting_pull_answers_as_soon_as_its_assignment_is_filed(
     responder = hub.client(hub.enrol(), "PC2001")
     with responder, waiting([responder], wait=25) as (pulled,):
         assignment_id = file_assignment(hub.url, hub, tmp_path, "PC2001")
-        page, took = pulled.result(timeout=30)
-    assert assignments(page) == [assignment_id]
-    assert took < PROMPT  # woken, not the end of its 25 s wait
+        filed = time.monotonic()
+        answer = pulled.result(timeout=30)
+    assert assignments(answer.page) == [assignment_id]
+    assert answer.answered - filed < PROMPT  # woken, not the end of its 25 s wait
 
 
 def test_a_waiting_pull_answers_empty_when_its_wait_ends(hub: Hub) -> None:
@@ -90,12 +102,14 @@ def test_a_waiting_pull_does_not_wake_for_a_change_it_may_not_see(hub: Hub, tmp_
     """PC2002 (another team) waits while a case goes to PC2001: PC2002's pull answers
     only at the end of its wait, with nothing; PC2001's answers at once."""
     mine, theirs = hub.client(hub.enrol(), "PC2001"), hub.client(hub.enrol(), "PC2002")
-    with mine, theirs, waiting([mine, theirs], wait=4) as (pulled_mine, pulled_theirs):
+    with mine, theirs, waiting([mine, theirs], wait=12) as (pulled_mine, pulled_theirs):
         assignment_id = file_assignment(hub.url, hub, tmp_path, "PC2001")
-        page_mine, took_mine = pulled_mine.result(timeout=30)
-        page_theirs, took_theirs = pulled_theirs.result(timeout=30)
-    assert assignments(page_mine) == [assignment_id] and took_mine < PROMPT - 1
-    assert page_theirs.changes == [] and took_theirs >= 3.9
+        filed = time.monotonic()
+        answer_mine = pulled_mine.result(timeout=30)
+        answer_theirs = pulled_theirs.result(timeout=30)
+    assert assignments(answer_mine.page) == [assignment_id]
+    assert answer_mine.answered - filed < PROMPT
+    assert answer_theirs.page.changes == [] and answer_theirs.took >= 11.9
 
 
 def test_a_waiting_pull_answers_401_soon_after_its_session_ends(hub: Hub) -> None:
@@ -153,14 +167,15 @@ def test_pulls_waiting_on_two_worker_processes_wake_for_a_change_filed_by_anothe
                 clients = [writer.client(writer.enrol(), "PC2001", url=url) for _ in range(6)]
                 with waiting(clients, wait=25) as pulled:
                     assignment_id = file_assignment(writer.url, writer, tmp_path, "PC2001")
+                    filed = time.monotonic()
                     answers = [future.result(timeout=30) for future in pulled]
                 for client in clients:
                     client.close()
         finally:
             writer.stop()
             writer.engine.dispose()
-    assert all(assignments(page) == [assignment_id] for page, _took in answers)
-    assert max(took for _page, took in answers) < PROMPT
+    assert all(assignments(answer.page) == [assignment_id] for answer in answers)
+    assert max(answer.answered for answer in answers) - filed < PROMPT
 
 
 def test_a_terminal_pushes_on_the_client_its_pull_waits_on(hub: Hub, tmp_path: Path) -> None:
@@ -172,8 +187,9 @@ def test_a_terminal_pushes_on_the_client_its_pull_waits_on(hub: Hub, tmp_path: P
         with waiting([control], wait=25) as (pulled,):
             start = time.monotonic()
             assert push_outbox(store, control).accepted == 4
-            pushed = time.monotonic() - start
-            page, took = pulled.result(timeout=30)
+            filed = time.monotonic()
+            answer = pulled.result(timeout=30)
         store.close()
-    assert pushed < PROMPT and took < PROMPT
-    assert assignment_id in assignments(page)
+    assert filed - start < 25 / 2  # not queued behind the pull's 25 s wait
+    assert answer.answered - filed < PROMPT
+    assert assignment_id in assignments(answer.page)
