@@ -41,7 +41,7 @@ EXPECTED_PATHS = {
 
 
 def test_spec_lists_every_endpoint_and_protocol_schema(hub: Hub) -> None:
-    spec = httpx.get(hub.url + "/openapi.json").json()
+    spec = httpx.get(hub.url + "/openapi.json", timeout=30).json()
     assert {p: set(ops) for p, ops in spec["paths"].items()} == EXPECTED_PATHS
     schemas = spec["components"]["schemas"]
     envelope = schemas["Envelope"]
