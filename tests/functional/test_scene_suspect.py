@@ -182,3 +182,41 @@ async def test_escape_keeps_what_was_typed(settings: Settings, store: Store) -> 
         assert isinstance(screen, SuspectScreen)
         await settle(pilot, lambda: screen.value("sus-name") == "Rex Test")
         assert screen.value("sus-dob") == "1988"
+
+
+async def test_a_dvpn_submitted_before_the_suspect_was_named_is_recorded_on_amendment(
+    settings: Settings, store: Store
+) -> None:
+    """Done when (issue 25): a DVPN made at an incident with no suspect named is stored
+    against the suspect the officer identifies, not the victim."""
+    from firstresponse.checklist import load_checklists
+    from firstresponse.records import ProtectiveOrder
+    from tests.unit.test_attendance_orders import _submit
+
+    incident_id = _prepare(store)
+    rex = _rex(store)
+    first = first_response_answers(**AUTHORISED, risk_checklist_done="no")
+    first["risk_checklist_done.reason"] = "Tomorrow"
+    first["order_subject"] = "Rex, about 35, left before we arrived"
+    _submit(store, incident_id, load_checklists(settings.checklists_dir), first_response=first)
+    app = FirstResponseApp(settings, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_incident(pilot)
+        assert "no suspect is identified. Press i" in _text(pilot).replace("\n", " ")
+        await press_to(pilot, "i", "SuspectScreen")
+        screen = app.screen
+        assert isinstance(screen, SuspectScreen)
+        await type_text(pilot, "Rex Testsuspect")
+        await settle(pilot, lambda: bool(screen.candidates))
+        await press_to(pilot, "f3", "IncidentScreen")
+        await settle(pilot, lambda: "named after the first response was" in _text(pilot))
+        await press_to(pilot, "a", "AmendDialog")
+        await type_text(pilot, "Suspect identified after submission")
+        await press_to(pilot, "enter", "ChecklistScreen")
+        await press_to(pilot, "escape", "IncidentScreen")
+        await pilot.press("s")
+        await settle(pilot, lambda: "ORDER NOT RECORDED" not in _text(pilot))
+    with store.session() as db:
+        (notice,) = db.exec(select(ProtectiveOrder).where(ProtectiveOrder.kind == "dvpn")).all()
+        victim = db.get(Incident, incident_id).victim_id  # type: ignore[union-attr]
+    assert (notice.subject_id, notice.protected_id) == (rex, victim)

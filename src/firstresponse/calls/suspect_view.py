@@ -9,7 +9,7 @@ from datetime import date
 from sqlmodel import col, select
 
 from firstresponse.calls.scene_suspect import NOT_IDENTIFIED, SuspectRefused
-from firstresponse.records import Decision, Incident, Person
+from firstresponse.records import Decision, Incident, Person, ProtectiveOrder
 from firstresponse.store import Store
 
 
@@ -25,6 +25,7 @@ class SceneSuspect:
     dob: date | None = None
     address: str = ""
     not_identified: str = ""  # the reason recorded, if the suspect was not identified
+    orders: tuple[str, ...] = ()  # the kinds of order recorded at the incident
 
     def line(self) -> str:
         """One line: who, or why nobody, or that nobody is named yet."""
@@ -50,6 +51,9 @@ def scene_suspect(store: Store, incident_id: str) -> SceneSuspect:
             .where(Decision.incident_id == incident_id, Decision.kind == NOT_IDENTIFIED)
             .order_by(col(Decision.made_at).desc())
         ).first()
+        orders = db.exec(
+            select(ProtectiveOrder.kind).where(ProtectiveOrder.incident_id == incident_id)
+        ).all()
         where = ", ".join(p for p in (suspect.address, suspect.postcode) if p) if suspect else ""
         return SceneSuspect(
             reference=incident.reference,
@@ -59,4 +63,5 @@ def scene_suspect(store: Store, incident_id: str) -> SceneSuspect:
             dob=suspect.dob if suspect else None,
             address=where,
             not_identified="" if suspect else (reasons or ""),
+            orders=tuple(sorted(set(orders))),
         )

@@ -97,7 +97,7 @@ class IncidentScreen(ResponderScreen):
             lines.append((title, "brief-heading"))
             lines += [(f"• {item}", "brief-line") for item in items] or [("• none", "brief-line")]
         lines.append(("Progress", "brief-heading"))
-        lines += self._suspect_lines(drafts or done)
+        lines += self._suspect_lines(drafts, done)
         for checklist_id, title in TITLES.items():
             lines.append((f"{title}: {self._state(checklist_id, drafts, done)}", "progress"))
             lines += [
@@ -115,20 +115,31 @@ class IncidentScreen(ResponderScreen):
             lines.append((f"Submission: {state}", "progress"))
         return lines
 
-    def _suspect_lines(self, answered: dict[str, Any]) -> list[tuple[str, str]]:
-        """Who the incident names as suspect, and an order that cannot be made without one."""
+    def _suspect_lines(self, drafts: dict[str, Any], done: dict[str, Any]) -> list[tuple[str, str]]:
+        """Who the incident names as suspect, and an order that is not recorded for want of
+        one (or because the suspect was named after the first response was submitted)."""
         now = scene_suspect(self.store, self.incident_id)
         lines = [(f"Suspect: {now.line()} (i: identify or correct)", "progress")]
-        first = answered.get(FIRST_RESPONSE)
+        first = drafts.get(FIRST_RESPONSE) or done.get(FIRST_RESPONSE)
         answers = first.answers if first is not None else {}
-        ordering = answers.get("notice_decision") == "authorised" or (
-            answers.get("suspect_outcome") in BAILED
-        )
-        if ordering and not now.suspect_id:
+        wanted = set()
+        if answers.get("notice_decision") == "authorised":
+            wanted.add(str(answers.get("notice_scheme") or "dvpn"))
+        if answers.get("suspect_outcome") in BAILED:
+            wanted.add("bail_conditions")
+        if wanted and not now.suspect_id:
             lines.append(
                 (
                     "ORDER NOT RECORDED: a notice or bail restrains a named person, and no"
                     " suspect is identified. Press i to identify them.",
+                    "error",
+                )
+            )
+        elif wanted - set(now.orders) and FIRST_RESPONSE not in drafts:
+            lines.append(
+                (
+                    "ORDER NOT RECORDED: the suspect was named after the first response was"
+                    " submitted. Amend it (a) to record the order against them.",
                     "error",
                 )
             )
