@@ -12,7 +12,7 @@ from firstresponse.config import Settings
 from firstresponse.records import AuditEvent, HighRiskReview, OutboxItem, Review, utcnow
 from firstresponse.security.pins import hash_pin
 from firstresponse.store import Store
-from firstresponse.sync.protocol import Change
+from firstresponse.sync.feed import change
 from firstresponse.sync.pull import apply
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.feedback import CaseFeedbackScreen
@@ -42,7 +42,7 @@ def _pulled_review(store: Store) -> str:
         theirs = review.model_copy(update={"id": "hr-other", "officer": "PC2002"})
         for row in (review, theirs.model_copy(update={"incident_id": other.id})):
             body = {"kind": "highriskreview", "record": row.model_dump(mode="json")}
-            apply(db, Change(cursor="1", topic="lookup", record_id=row.id, body=body))
+            apply(db, change("1", "lookup", row.id, body))
         db.add(
             Review(
                 subject_kind="incident", subject_id=case.id, reviewer=SUPERVISOR, officer=OFFICER,

@@ -18,8 +18,9 @@ from firstresponse.hub.db import transaction
 from firstresponse.records import Child, Incident, Person, PersonMarker, ProtectiveOrder
 from firstresponse.store import Store
 from firstresponse.sync.client import HubClient
-from firstresponse.sync.protocol import Change, PullResponse
-from firstresponse.sync.pull import BATCH, file_page
+from firstresponse.sync.feed import BatchBody, Change, RecordBody
+from firstresponse.sync.protocol import PullResponse
+from firstresponse.sync.pull import file_page
 from tests.hub.support import Hub
 from tests.unit.test_import_history import HEADER, csv_row
 
@@ -96,8 +97,10 @@ def _carried(changes: list[Change]) -> Counter[str]:
     found: Counter[str] = Counter()
     for change in changes:
         body = change.body
-        items = body["records"] if body.get("kind") == BATCH else [body]
-        found.update(item["record"]["id"] for item in items if item.get("record"))
+        items = body.records if isinstance(body, BatchBody) else [body]
+        found.update(
+            item.record["id"] for item in items if isinstance(item, RecordBody) and item.record
+        )
     return found
 
 

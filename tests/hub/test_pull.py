@@ -109,17 +109,14 @@ def test_a_local_record_with_unsent_changes_is_not_overwritten(hub: Hub, tmp_pat
             outbox.enqueue_record(db, local)
         with control.session() as db:
             hub_side = db.get(Incident, incident_id)
-        from firstresponse.sync.protocol import Change
+        from firstresponse.sync.feed import change
         from firstresponse.sync.pull import apply
 
         with mine.session() as db:
             apply(
                 db,
-                Change(
-                    cursor="0.1",
-                    topic="briefing",
-                    record_id=incident_id,
-                    body={"incident": hub_side.model_dump(mode="json")},
+                change(
+                    "0.1", "briefing", incident_id, {"incident": hub_side.model_dump(mode="json")}
                 ),
             )
             assert db.get(Incident, incident_id).arrest_made is True

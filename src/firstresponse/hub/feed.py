@@ -42,7 +42,7 @@ from firstresponse.records import (
 )
 from firstresponse.records.kinds import MODELS
 from firstresponse.security.permissions import Action, allowed
-from firstresponse.sync.protocol import Change
+from firstresponse.sync.feed import Change, change
 
 MAX_INT = 2**31 - 1
 MAX_BIGINT = 2**63 - 1
@@ -367,12 +367,7 @@ def read(db: Session, user: User, cursor: str, limit: int) -> tuple[list[Change]
     rows = list(db.exec(query))
     more = len(rows) > limit
     changes = [
-        Change(
-            cursor=f"{row.txid}.{row.seq}",
-            topic=row.topic,
-            record_id=row.record_id,
-            body=json.loads(row.body),
-        )
+        change(f"{row.txid}.{row.seq}", row.topic, row.record_id, json.loads(row.body))
         for row in rows[:limit]
     ]
     return changes, (changes[-1].cursor if changes else cursor), more

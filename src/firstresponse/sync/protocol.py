@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from firstresponse.sync.feed import Change
+
 API = "/v1"
 DEVICE_HEADER = "X-Device-Token"
 SESSION_HEADER = "X-Session"
@@ -207,16 +209,9 @@ class HeldResponse(BaseModel):
     held: list[HeldItem]
 
 
-class Change(BaseModel):
-    """One entry of the pull feed."""
-
-    cursor: str
-    topic: Topic
-    record_id: str
-    body: dict[str, Any]
-
-
 class PullResponse(BaseModel):
+    """A page of the pull feed (its entries typed by topic: `sync.feed`)."""
+
     changes: list[Change]
     cursor: str
     more: bool

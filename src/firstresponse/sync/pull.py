@@ -22,15 +22,22 @@ from firstresponse.records.kinds import MODELS
 from firstresponse.store import Store
 from firstresponse.store.outbox import PENDING, note_hub_versions
 from firstresponse.sync.client import HubClient
-from firstresponse.sync.protocol import Change, PullResponse
+from firstresponse.sync.feed import BATCH as BATCH  # the batch entries' kind (hub.history_import)
+from firstresponse.sync.feed import (
+    AssignmentChange,
+    BatchBody,
+    BriefingChange,
+    Change,
+    LookupChange,
+    Record,
+    RecordBody,
+)
+from firstresponse.sync.protocol import PullResponse
 from firstresponse.sync.state import get_cursor, set_cursor
 
 #: The kinds the hub's feed sends terminals (hub.feed): every record kind but the hub's
 #: own notifications and audit entries; anything else in a page is ignored.
 PULLED = frozenset(MODELS) - {Kind.NOTIFICATION, Kind.AUDIT}
-#: The kind of a lookup entry carrying many records (`{"people": [...], "records":
-#: [{"kind", "record"}, ...]}`), each filed as its own entry would be.
-BATCH = "batch"
 
 
 def _unsent(db: Session, record_id: str) -> bool:
@@ -69,63 +76,57 @@ def _present(db: Session, model: type[SQLModel], record_id: str | None) -> bool:
     return not record_id or db.get(model, record_id) is not None
 
 
-def _people_held(db: Session, incident: dict[str, Any]) -> bool:
+def _people_held(db: Session, incident: Record) -> bool:
     return _present(db, Person, incident.get("victim_id")) and _present(
         db, Person, incident.get("suspect_id")
     )
 
 
-def _file_lookup(db: Session, body: dict[str, Any]) -> None:
+def _file_lookup(db: Session, body: RecordBody) -> None:
     """File one record the lookup topic carries, with the people and incident it names."""
-    for person in body.get("people", []):
+    for person in body.people:
         upsert(db, Kind.PERSON, person)
-    incident = body.get("incident")  # what a follow-through record refers to
+    incident = body.incident  # what a follow-through record refers to
     if incident and _people_held(db, incident):
         upsert(db, Kind.INCIDENT, incident)
-    record = body.get("record") or {}
-    if body.get("kind") == Kind.INCIDENT and not _people_held(db, record):
+    if body.kind == Kind.INCIDENT and not _people_held(db, body.record):
         return
-    upsert(db, str(body.get("kind", "")), record)
+    upsert(db, body.kind, body.record)
 
 
-def _file_batch(db: Session, body: dict[str, Any]) -> None:
+def _file_batch(db: Session, body: BatchBody) -> None:
     """File a batch (an import's records, `hub.history_import`): the people it carries,
     then each record as its own entry would be filed, in order."""
-    for person in body.get("people", []):
+    for person in body.people:
         upsert(db, Kind.PERSON, person)
-    for item in body.get("records", []):
-        if isinstance(item, dict):
-            _file_lookup(db, item)
+    for item in body.records:
+        _file_lookup(db, item)
 
 
-def apply(db: Session, change: Change) -> None:
+def apply(db: Session, entry: Change) -> None:
     """Apply one feed entry to the local store."""
-    body = change.body
-    if change.topic == "lookup" and body.get("kind") == BATCH:
-        _file_batch(db, body)
-    elif change.topic == "lookup":
-        _file_lookup(db, body)
-    elif change.topic == "briefing":
-        for person in body.get("people", []):
-            upsert(db, Kind.PERSON, person)
-        upsert(db, Kind.INCIDENT, body.get("incident"))
-        for child in body.get("children", []):
-            upsert(db, Kind.CHILD, child)
-    elif change.topic == "assignment":
-        assignment = body.get("assignment") or {}
-        if _present(db, Incident, assignment.get("incident_id")):
-            upsert(db, Kind.ASSIGNMENT, assignment)
+    match entry:
+        case LookupChange(body=BatchBody() as batch):
+            _file_batch(db, batch)
+        case LookupChange(body=RecordBody() as one):
+            _file_lookup(db, one)
+        case BriefingChange(body=briefing):
+            for person in briefing.people:
+                upsert(db, Kind.PERSON, person)
+            upsert(db, Kind.INCIDENT, briefing.incident)
+            for child in briefing.children:
+                upsert(db, Kind.CHILD, child)
+        case AssignmentChange(body=sent):
+            if _present(db, Incident, sent.assignment.get("incident_id")):
+                upsert(db, Kind.ASSIGNMENT, sent.assignment)
 
 
 def hub_versions(changes: list[Change]) -> dict[str, int]:
     """The newest version the hub holds of each record the entries carry (their bodies'
     "versions"; a hub before them sends none)."""
     found: dict[str, int] = {}
-    for change in changes:
-        versions = change.body.get("versions")
-        if not isinstance(versions, dict):
-            continue
-        for record_id, version in versions.items():
+    for entry in changes:
+        for record_id, version in entry.body.versions.items():
             if type(version) is int and version > found.get(record_id, 0):
                 found[record_id] = version
     return found
