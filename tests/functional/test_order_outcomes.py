@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from firstresponse.config import Settings
+from firstresponse.followup.orders import week_ahead
 from firstresponse.records import Incident, OrderOutcome, Person, ProtectiveOrder, Role, User
 from firstresponse.security.pins import hash_pin
 from firstresponse.store import Store
@@ -174,7 +175,7 @@ async def test_the_supervisors_week_ahead(settings: Settings, store: Store) -> N
 def test_notices_from_imported_history_are_not_waiting_for_an_outcome(store: Store) -> None:
     """A force's history holds what became of its notices (a DVPO is its own record): an
     imported DVPN from years ago is neither awaiting an outcome nor a hearing this week."""
-    from firstresponse.followup.orders import awaiting_outcome, week_ahead
+    from firstresponse.followup.orders import awaiting_outcome
 
     ids = _orders(store)
     with store.session() as db:
@@ -221,6 +222,11 @@ async def test_a_marac_referral_is_listed_then_heard(settings: Settings, store: 
         await type_text(pilot, "2026-01-20")
         await press_to(pilot, "ctrl+s", "OrderOutcomesScreen")
         await settle(pilot, lambda: listing.items[2].due == date(2026, 1, 20))
+        with store.session() as db:  # the supervisor's week ahead (from the 14th) lists it
+            week = week_ahead(db, date(2026, 1, 14))
+        assert week.conferences == [
+            "2026-01-20 conference: MARAC referral for Alex Testperson (suspect Rex Testsuspect)"
+        ]
         assert "MARAC 20 Jan" in str(listing.query_one("#oo-list").render_line(3))
         listing.query_one("#oo-list", DataTable).move_cursor(row=2)
         await press_to(pilot, "enter", "OrderOutcomeForm")

@@ -153,11 +153,13 @@ def record_order_outcome(
 
 @dataclass
 class WeekAhead:
-    """For supervisors: hearings due (and past with no outcome), orders ending this week."""
+    """For supervisors: hearings due (and past with no outcome), orders ending this week,
+    and the MARAC conferences listed this week for referrals made in the product."""
 
     hearings_due: list[str] = field(default_factory=list)
     hearings_overdue: list[str] = field(default_factory=list)
     ending: list[str] = field(default_factory=list)
+    conferences: list[str] = field(default_factory=list)
 
 
 def _names(db: Session, ids: set[str]) -> dict[str, str]:
@@ -208,6 +210,11 @@ def week_ahead(db: Session, today: date) -> WeekAhead:
                 out.hearings_due.append(_line(order, names, f"{order.ends_on} hearing:"))
         elif order.kind not in GRANTED_AS and today <= order.ends_on < today + WEEK:
             out.ending.append(_line(order, names, f"{order.ends_on} ends:"))
+    out.conferences = [
+        f"{a.due} conference: {a.what}"
+        for a in awaiting_outcome(db)
+        if a.kind == OrderKind.MARAC and a.due is not None and today <= a.due < today + WEEK
+    ]
     return out
 
 

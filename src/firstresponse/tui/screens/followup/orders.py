@@ -239,6 +239,7 @@ class WeekAheadScreen(FollowupScreen):
             ("Hearings past with no outcome recorded", week.hearings_overdue),
             ("Hearings due this week", week.hearings_due),
             ("Orders and bail ending this week", week.ending),
+            ("MARAC conferences this week", week.conferences),
             ("Orders to review: stored against the victim, no suspect named", review),
         ]
         widgets: list[Static] = []
