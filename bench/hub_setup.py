@@ -156,8 +156,10 @@ def setup_hub(
     pin_hash = hash_pin(PIN)
     tokens = {}
     with transaction(engine) as db:
-        boss = User(collar="BENCHADMIN", name="Bench Admin", role="admin", pin_hash=pin_hash)
-        db.add(boss)
+        boss = db.exec(select(User).where(User.collar == "BENCHADMIN")).first()
+        if boss is None:  # a kept database (hub_lookup.py --keep) has its admin already
+            boss = User(collar="BENCHADMIN", name="Bench Admin", role="admin", pin_hash=pin_hash)
+            db.add(boss)
         for collar in users:
             db.add(
                 User(
