@@ -220,3 +220,43 @@ async def test_a_dvpn_submitted_before_the_suspect_was_named_is_recorded_on_amen
         (notice,) = db.exec(select(ProtectiveOrder).where(ProtectiveOrder.kind == "dvpn")).all()
         victim = db.get(Incident, incident_id).victim_id  # type: ignore[union-attr]
     assert (notice.subject_id, notice.protected_id) == (rex, victim)
+
+
+async def test_the_suspect_found_on_the_hub_keeps_the_hubs_id(
+    settings: Settings, store: Store, tmp_path: Any
+) -> None:
+    """Online, the officer searches the hub (the call handler's lookup); the person chosen is
+    held on the terminal under the hub's id, with their details, and named on the incident."""
+    from firstresponse.calls import FallbackLookup, HubLookup, LocalLookup
+    from firstresponse.hub.db import transaction
+    from tests.hub.hub_people import SUSPECT, seed_couple
+    from tests.hub.support import serve
+
+    incident_id = _prepare(store)
+    served = serve(str(tmp_path / "hub.db"))
+    hub = next(served)
+    try:
+        with transaction(hub.engine) as db:
+            couple = seed_couple(db)
+        token = hub.enrol("LAPTOP-TUI")
+
+        def online(context: Any) -> Any:
+            client = hub.client(token, "PC2001")
+            return FallbackLookup(HubLookup(client, store), LocalLookup(store, context.signed_in))
+
+        app = FirstResponseApp(settings, store, lookup=online)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await _suspect_step(pilot)
+            await type_text(pilot, f"{SUSPECT[0]} {SUSPECT[1]}")
+            status = screen.query_one("#sus-status", Static)
+            await settle(pilot, lambda: "1 match (hub)" in str(status.render()))
+            assert screen.candidates[0].person_id == couple.suspect_id
+            await press_to(pilot, "f3", "IncidentScreen")
+            await settle(pilot, lambda: "Suspect: Corvin Ashdowne · 1988-02-03" in _text(pilot))
+    finally:
+        next(served, None)
+    with store.session() as db:
+        incident = db.get(Incident, incident_id)
+        assert incident is not None and incident.suspect_id == couple.suspect_id
+        held = db.get(Person, couple.suspect_id)
+        assert held is not None and held.dob == SUSPECT[2]
