@@ -244,3 +244,29 @@ async def test_a_marac_referral_is_listed_then_heard(settings: Settings, store: 
     assert [(d.outcome, d.next_hearing_on) for d in done] == [
         ("marac_listed", date(2026, 1, 20)), ("marac_heard", None)
     ]  # fmt: skip
+
+
+async def test_the_outcome_typed_at_full_speed_survives_ctrl_q(
+    settings: Settings, store: Store
+) -> None:
+    from tests.functional.forms import burst
+
+    _orders(store)
+    app = FirstResponseApp(settings, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await _form(pilot)
+        burst(app, "<right><right><right>\r2026-01-12\r\r2026-01-19\tNorth Court<ctrl+q>")
+        await settle(pilot, lambda: not app.is_running)
+    again = FirstResponseApp(settings, store)
+    async with again.run_test(size=SIZE) as pilot:
+        form = await _form(pilot)
+        await settle(pilot, lambda: form.query_one("#oo-court", Input).value == "North Court")
+        assert form.query_one("#oo-outcome", Picker).value == "adjourned"
+        assert form.query_one("#oo-next", Input).value == "2026-01-19"
+        await press_to(pilot, "ctrl+s", "OrderOutcomesScreen")
+    with store.session() as db:
+        (outcome,) = db.exec(select(OrderOutcome)).all()
+        assert db.exec(select(FormDraft)).all() == []
+    assert (outcome.outcome, outcome.next_hearing_on, outcome.court) == (
+        "adjourned", date(2026, 1, 19), "North Court"
+    )  # fmt: skip

@@ -260,3 +260,21 @@ async def test_the_suspect_found_on_the_hub_keeps_the_hubs_id(
         assert incident is not None and incident.suspect_id == couple.suspect_id
         held = db.get(Person, couple.suspect_id)
         assert held is not None and held.dob == SUSPECT[2]
+
+
+async def test_the_search_typed_at_full_speed_survives_ctrl_q(
+    settings: Settings, store: Store
+) -> None:
+    from tests.functional.forms import burst
+
+    _prepare(store)
+    app = FirstResponseApp(settings, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await _suspect_step(pilot)
+        burst(app, "Rex Test\r1988-05-01\t3 Test Lane<ctrl+q>")  # Enter and Tab move on
+        await settle(pilot, lambda: not app.is_running)
+    again = FirstResponseApp(settings, store)
+    async with again.run_test(size=SIZE) as pilot:
+        screen = await _suspect_step(pilot)
+        await settle(pilot, lambda: screen.value("sus-address") == "3 Test Lane")
+        assert (screen.value("sus-name"), screen.value("sus-dob")) == ("Rex Test", "1988-05-01")
