@@ -123,7 +123,17 @@ def engine(store) -> SimpleNamespace:
             "bail_conditions": [],
             "dvds": [],
             "aliases": ["Jon Testperson"],
-            "incidents": [{"incident_id": "h1", "role": "victim"}],
+            "incidents": [
+                {
+                    "incident_id": "h1",
+                    "reference": "CAD-H1",
+                    "occurred_at": "2026-09-01T20:00:00+00:00",
+                    "role": "victim",
+                    "other_party": "Sam Officerton",
+                    "relationship": "partner",
+                    "summary": "Partner threatened him",
+                }
+            ],
             "narrative": ["2026-09-01 partner threatened him, medium risk"],
         }
 

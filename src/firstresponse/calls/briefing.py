@@ -12,9 +12,9 @@ from firstresponse.checklist import Checklist, Evaluation
 from firstresponse.lookup.links import linked_ids
 from firstresponse.lookup.perpetrator import perpetrator_of
 from firstresponse.records import Child, Grade, Incident, Marker, Person, utcnow
+from firstresponse.sync.lookup_protocol import HistoryJson as History
 from firstresponse.wording import plural
 
-History = dict[str, Any]
 Profile = dict[str, Any]  # the JSON form of lookup.perpetrator.SuspectProfile
 YES = "yes"
 NARRATIVE_LINES = 6

@@ -6,10 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from firstresponse.records import Marker
+from firstresponse.sync.lookup_protocol import HistoryJson as History
 
 YEAR = timedelta(days=365)
-
-History = dict[str, Any]
 
 
 def live_orders(history: History | None) -> list[dict[str, Any]]:

@@ -1,8 +1,9 @@
 """Where the repeat-victim lookup comes from: the local store (embedded) or the hub (online).
 
 Both give the same shapes: `Candidate`s for a search and the person's history as the JSON
-form of `firstresponse.lookup.PersonHistory` (a dict), so the screen and the briefing do not
-care which answered. The local source audits each search and history view (who searched for
+form of the one wire `PersonHistory` (`sync.lookup_protocol.HistoryJson`: the local
+engine's history is validated into it as the hub's is), so the screen and the briefing do
+not care which answered. The local source audits each search and history view (who searched for
 whom); the hub audits its own.
 """
 
@@ -24,9 +25,9 @@ from firstresponse.security import audit
 from firstresponse.security.restricted import guard_history
 from firstresponse.store import Store
 from firstresponse.sync.client import AuthFailure, HubClient, NetworkFailure, RequestRejected
+from firstresponse.sync.lookup_protocol import HistoryJson as History
+from firstresponse.sync.lookup_protocol import history_json
 from firstresponse.sync.person_copy import hold_copy
-
-History = dict[str, Any]
 
 
 class LookupEngine(Protocol):
@@ -133,8 +134,7 @@ def viewed(db: Session, user: User, found: Any, person_id: str) -> History | Non
         return None
     found = guard_history(db, user, found)
     audit.record(db, user.collar, "view", "person", person_id, via="local")
-    data = to_jsonable_python(found, fallback=str)
-    return data if isinstance(data, dict) else None
+    return history_json(found)
 
 
 class LocalLookup:

@@ -1,8 +1,9 @@
 """Lookup answers on the wire (shared by hub and terminal): matches and a person's history.
 
-They mirror `firstresponse.lookup.Match` and `PersonHistory`, which the hub validates into
-these models (`from_attributes`), so a change to the lookup engine's shapes fails on the
-hub, not silently on a terminal.
+They mirror `firstresponse.lookup.Match` and `PersonHistory`, which the hub and a
+terminal's own lookup validate into these models (`from_attributes`), so a change to the
+lookup engine's shapes fails where it is read, not silently on a terminal; what the call
+handler's screens read is `PersonHistory`'s JSON form (`HistoryJson`, `history_json`).
 """
 
 from __future__ import annotations
@@ -120,6 +121,17 @@ class PersonHistory(_Wire):
     marker_details: list[str] = Field(default_factory=list)
     perpetrator: SuspectProfile | None = None
     suspects: list[SuspectProfile] = Field(default_factory=list)
+
+
+#: A person's history as the call handler's screens and briefing read it: the JSON form of
+#: `PersonHistory`, the same whether the hub or this terminal's store answered.
+HistoryJson = dict[str, Any]
+
+
+def history_json(found: Any) -> HistoryJson:
+    """`found` (the lookup engine's history, or the hub's) in its JSON form, through the
+    one `PersonHistory`."""
+    return PersonHistory.model_validate(found).model_dump(mode="json")
 
 
 class PersonRecord(BaseModel):
