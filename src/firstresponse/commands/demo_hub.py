@@ -35,8 +35,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from firstresponse.records import table_of
-
 if TYPE_CHECKING:  # this module is imported by every `firstresponse` command line: stay light
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
@@ -128,7 +126,7 @@ def copy_history(store: Store, hub_db: Session) -> int:
     from sqlmodel import SQLModel
 
     from firstresponse.lookup import rebuild_index
-    from firstresponse.records import OutboxItem
+    from firstresponse.records import OutboxItem, table_of
 
     live = select(table_of(OutboxItem).c.record_id)
     copied = 0
