@@ -11,8 +11,10 @@ names would be data it has no use for. Admin accounts are not officers in any li
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select as columns
+from sqlmodel import Session, col
 
 from firstresponse.records import Role, User, canonical_json
 from firstresponse.security.permissions import Action, allowed
@@ -28,17 +30,33 @@ def readers_scope(user: User) -> str | None:
     return None
 
 
+def roster_rows(db: Session, user: User) -> list[dict[str, Any]]:
+    """The officers `user`'s terminal may name, ordered by collar, as plain rows (read as
+    columns, not as officers: a force's roster is thousands of rows, asked for by every
+    terminal's full sync)."""
+    scope = readers_scope(user)
+    if scope is None:
+        return []
+    query = (
+        columns(col(User.collar), col(User.name), col(User.role), col(User.team), col(User.active))
+        .where(col(User.role) != Role.ADMIN.value)
+        .order_by(col(User.collar))
+    )
+    if scope != "*":
+        query = query.where(col(User.team) == scope)
+    return [
+        {"collar": row[0], "name": row[1], "role": row[2], "team": row[3], "active": bool(row[4])}
+        for row in db.execute(query)
+    ]
+
+
+def digest(rows: list[dict[str, Any]]) -> str:
+    """The roster's digest: the SHA-256 of its canonical JSON (a terminal's If-None-Match)."""
+    return hashlib.sha256(canonical_json(rows).encode()).hexdigest()
+
+
 def roster_for(db: Session, user: User) -> RosterResponse:
     """The roster for `user`'s terminal, ordered by collar, with its digest."""
-    scope = readers_scope(user)
-    officers: list[RosterOfficer] = []
-    if scope is not None:
-        query = select(User).where(col(User.role) != Role.ADMIN.value).order_by(col(User.collar))
-        if scope != "*":
-            query = query.where(User.team == scope)
-        officers = [
-            RosterOfficer(collar=u.collar, name=u.name, role=u.role, team=u.team, active=u.active)
-            for u in db.exec(query)
-        ]
-    text = canonical_json([officer.model_dump() for officer in officers])
-    return RosterResponse(officers=officers, digest=hashlib.sha256(text.encode()).hexdigest())
+    rows = roster_rows(db, user)
+    officers = [RosterOfficer(**row) for row in rows]
+    return RosterResponse(officers=officers, digest=digest(rows))

@@ -14,7 +14,7 @@ from firstresponse.hub import roster as hub_roster
 from firstresponse.hub.db import transaction
 from firstresponse.hub.deps import ERRORS, Db, Who, allow
 from firstresponse.security.permissions import Action
-from firstresponse.sync.protocol import RosterResponse
+from firstresponse.sync.protocol import RosterOfficer, RosterResponse
 
 router = APIRouter(tags=["sync"])
 
@@ -33,7 +33,8 @@ def roster(
     supervisor, the officer's own team for a responder; never PIN material."""
     allow(who, Action.SYNC)
     with transaction(db, read_only=True) as session:
-        found = hub_roster.roster_for(session, who.user)
-    if if_none_match and if_none_match.strip('"') == found.digest:
-        return Response(status_code=304)
-    return found
+        rows = hub_roster.roster_rows(session, who.user)
+    digest = hub_roster.digest(rows)
+    if if_none_match and if_none_match.strip('"') == digest:
+        return Response(status_code=304)  # the usual answer: no officer built
+    return RosterResponse(officers=[RosterOfficer(**row) for row in rows], digest=digest)
