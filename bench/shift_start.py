@@ -309,7 +309,7 @@ def report_shift(args: Namespace, db: str, backend: str, work: Path) -> bool:
     if getattr(args, "first_spread", False):
         rounds.append(("first spread", args.terminals, args.window, False))
     for label, count, window, returning in rounds:
-        target = fresh_target(db, work, label.replace(" ", "-"))
+        target = fresh_target(db, work, label.replace(" ", "_"))
         tokens = setup_hub(target, [f"PC{10_000 + n}" for n in range(count)])
         store = Store(work / f"{label.replace(' ', '-')}.db")
         fleet = terminals(store, tokens, args.per_terminal)
