@@ -14,8 +14,9 @@ requests made, and the time from a call handler's assignment (its push sent) to 
 responder's pull receiving it, for `--assignments` cases sent to random responders at a
 steady rate (goal while waiting: p99 <= 2 s). `uptime`'s load is printed beside each.
 Sessions are opened in the hub's database beforehand (no Argon2: sign-in is measured by
-bench/shift_start.py), and before each phase their last use is spread over the past
-minute, as in a shift's steady state (`steady_touches`).
+bench/shift_start.py), and before each phase their last use is spread over the interval
+at which the hub notes it (`hub.sessions.touch_every`), as in a shift's steady state
+(`steady_touches`).
 
     .venv/bin/python bench/longpoll.py [--db sqlite|postgresql+psycopg://...]
         [--terminals 2000] [--seconds 60] [--assignments 120] [--workers 1]
