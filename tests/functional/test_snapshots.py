@@ -471,14 +471,14 @@ def test_screen(name: str, app: FirstResponseApp, snap_compare: Any) -> None:
 
 
 #: Screens no officer sees on their own: bases the real screens are built on.
-BASES = {"ResponderScreen", "FollowupScreen", "FollowupList", "FollowupForm"}
+BASES = {"TerminalScreen", "ResponderScreen", "FollowupScreen", "FollowupList", "FollowupForm"}
 
 
 def _screen_classes() -> set[str]:
-    """Every class under tui/screens that is (through any base) a Screen or ModalScreen."""
+    """Every class under tui/ that is (through any base) a Screen or ModalScreen."""
     from pathlib import Path
 
-    import firstresponse.tui.screens as package
+    import firstresponse.tui as package
 
     bases: dict[str, list[str]] = {}
     for path in Path(package.__file__).parent.rglob("*.py"):

@@ -12,14 +12,14 @@ from time import monotonic
 from typing import TYPE_CHECKING
 
 from textual import events
-from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
 from firstresponse.tui.context import LookupFactory, Once, TerminalContext, default_lookup
+from firstresponse.tui.messages import RecordsWaiting
 from firstresponse.tui.quiet_gc import QuietCollector
-from firstresponse.tui.widgets.type_ahead import TypeAheadApp
+from firstresponse.tui.terminal import TerminalApp
 from firstresponse.vocab import Role
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ class Settling(Message):
         self.rounds = rounds
 
 
-class FirstResponseApp(TypeAheadApp, App[None]):
+class FirstResponseApp(TerminalApp):
     """One terminal: a call handler's, a responder's or a supervisor's."""
 
     TITLE = "firstresponse"
@@ -119,20 +119,6 @@ class FirstResponseApp(TypeAheadApp, App[None]):
         self.context = TerminalContext(settings, opening, demo, make_lookup=lookup)
         self.last_input_at = monotonic()
         self.collector = QuietCollector()
-
-    @property
-    def store(self) -> Store:
-        return self.context.store
-
-    @property
-    def user(self) -> User | None:
-        return self.context.officer
-
-    @user.setter
-    def user(self, officer: User | None) -> None:
-        self.context.officer = officer
-        if officer is None:
-            self.context.sign_out()
 
     def on_mount(self) -> None:
         from firstresponse.tui.screens.login import LoginScreen
@@ -232,6 +218,10 @@ class FirstResponseApp(TypeAheadApp, App[None]):
 
     def on_settling(self, message: Settling) -> None:
         self.call_later(self._settle_then_quit, message.rounds - 1)
+
+    def on_records_waiting(self, _message: RecordsWaiting) -> None:
+        """A record was just saved: send it now."""
+        self.context.wake_sync()
 
     def action_lock(self) -> None:
         self.lock_terminal("on demand")

@@ -1,6 +1,6 @@
 """The terminal context: what every screen of one terminal shares, built once by the app.
 
-Screens reach it typed, through `app = getters.app(FirstResponseApp)` then `app.context`:
+Screens reach it typed through `tui.terminal` (`Terminal.context`, or `app.context`):
 the store, the signed-in officer, the checklists, the lookup source (built at sign-in,
 injectable for tests) and the officer's sync link (opened at sign-in, closed at
 sign-out). Screens call domain functions with these; they never open sessions themselves.

@@ -14,8 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from firstresponse.store.form_drafts import drop, keep, kept
-from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.autosave import DraftSaver
+from firstresponse.tui.terminal import TerminalApp
 from firstresponse.tui.widgets.picker import Picker
 
 
@@ -26,7 +26,7 @@ class FormDraftKeeper:
         self.screen = screen
         self.form = form
         app = screen.app
-        assert isinstance(app, FirstResponseApp)
+        assert isinstance(app, TerminalApp)
         self.store, self.author = app.context.store, app.context.collar
         self.opened_with = self.values()
         self.saver = DraftSaver(self._write, failed=self._failed)

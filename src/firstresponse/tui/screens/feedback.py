@@ -24,15 +24,15 @@ from firstresponse.supervision.terminal import (
     feedback_waiting,
     my_feedback,
 )
-from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.followup.base import FollowupList
+from firstresponse.tui.terminal import TerminalApp
 from firstresponse.tui.widgets.marked_table import MarkedTable
 
 
 class FeedbackScreen(Screen[None]):
     """Feedback waiting for the signed-in officer; `a` acknowledges the one shown."""
 
-    app = getters.app(FirstResponseApp)
+    app = getters.app(TerminalApp)
 
     BINDINGS = [
         Binding("a", "acknowledge", "Acknowledge"),
@@ -80,7 +80,7 @@ class FeedbackScreen(Screen[None]):
         self.dismiss()
 
 
-def feedback_screen_for(app: FirstResponseApp) -> Screen[None] | None:
+def feedback_screen_for(app: TerminalApp) -> Screen[None] | None:
     """A FeedbackScreen if the signed-in user has unacknowledged feedback, else None."""
     context = app.context
     if context.officer is None or not feedback_count(context.store, context.collar):

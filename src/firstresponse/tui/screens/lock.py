@@ -17,18 +17,18 @@ from textual.widgets import Input, Label
 from firstresponse.records import User
 from firstresponse.security import audit
 from firstresponse.security.users import SignInError
-from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.login import LoginScreen, sign_in
+from firstresponse.tui.terminal import TerminalApp
 from firstresponse.tui.widgets.sign_in_notice import SignInNotice
 from firstresponse.tui.widgets.type_ahead import TextBox
 
 
-def record(app: FirstResponseApp, user: User, action: str, **detail: object) -> None:
+def record(app: TerminalApp, user: User, action: str, **detail: object) -> None:
     """Audit a lock event for `user` in its own transaction."""
     audit.record_alone(app.context.store, user.collar, action, "user", user.id, **detail)
 
 
-def sign_out(app: FirstResponseApp) -> None:
+def sign_out(app: TerminalApp) -> None:
     """Drop every screen above the base and show the login screen (the form is discarded).
 
     The officer's session on the hub ends; their records still waiting stay in the outbox
@@ -59,7 +59,7 @@ class LockScreen(ModalScreen[None]):
     }
     LockScreen Label { padding: 0 1; }
     """
-    app = getters.app(FirstResponseApp)
+    app = getters.app(TerminalApp)
     BINDINGS = [Binding("ctrl+o", "sign_out", "Sign out (discards unsaved work)")]
 
     def __init__(self, user: User, reason: str) -> None:

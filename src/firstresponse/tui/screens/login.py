@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label
 
 from firstresponse.config import hub_configured
-from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.terminal import TerminalApp
 from firstresponse.tui.widgets.sign_in_notice import SignInNotice
 from firstresponse.tui.widgets.type_ahead import TextBox
 
@@ -36,7 +36,7 @@ def sign_in(store: Store, collar: str, pin: str) -> User:
     return authenticate_at(store, collar, pin)
 
 
-def sign_in_officer(app: FirstResponseApp, collar: str, pin: str) -> SignedIn:
+def sign_in_officer(app: TerminalApp, collar: str, pin: str) -> SignedIn:
     """Against the hub when it answers, else here; raises SignInError."""
     from firstresponse.session.signin import sign_in as sign_in_anywhere
 
@@ -52,7 +52,7 @@ DEMO_USERS = (
 class LoginScreen(Screen[None]):
     """Ask for a collar number and PIN and sign that user in."""
 
-    app = getters.app(FirstResponseApp)
+    app = getters.app(TerminalApp)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -4,10 +4,11 @@ It says in words what is happening ("synced 22:47 · 0 waiting", "offline since 
 12 waiting · held on the hub: 2") and ends with the key that syncs now. Every second, while
 its screen is shown, it reads the newest status of the terminal context's `SyncLink`
 (session.link) with fresh outbox counts on a thread, never on the UI thread, and repaints
-only when the words changed (one fixed line: no layout). When the link has pulled new
-changes it posts `StatusBar.Pulled`, so a screen listing calls or assignments can reload;
-when more records are waiting than a second ago it asks the link to sync at once, so what
-a call handler sends leaves in about a second whichever screen saved it.
+only when the words changed (one fixed line: no layout). What the figures say happened it
+posts for whoever listens (tui.messages): `RecordsPulled` when the link has pulled new
+changes (a screen listing calls or assignments reloads), `RecordsWaiting` when more records
+wait than a second ago (the app asks the link to sync at once, so what a call handler sends
+leaves in about a second whichever screen saved it).
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from datetime import datetime
 from pathlib import Path
 
 from textual import getters
-from textual.message import Message
 from textual.widgets import Static
 from textual.worker import Worker
 
 from firstresponse.sync.status import SyncStatus, clock
-from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.messages import RecordsPulled, RecordsWaiting
+from firstresponse.tui.terminal import TerminalApp
 
 WIDTH = 78  # 80 columns less the bar's padding
 KEY_HINT = "F9 sync now"
@@ -59,16 +60,13 @@ def log_sync_error(log_dir: Path, error: str) -> None:
 class StatusBar(Static):
     """One line: the sync state in words, records waiting and held, and F9 to sync now."""
 
-    app = getters.app(FirstResponseApp)
+    app = getters.app(TerminalApp)
 
     DEFAULT_CSS = """
     StatusBar { width: 1fr; height: 1; padding: 0 1; background: $panel; color: $text; }
     StatusBar.-offline { background: $warning 30%; }
     StatusBar.-attention { background: $error 40%; }
     """
-
-    class Pulled(Message):
-        """The link brought new assignments, briefings or lookup changes."""
 
     def __init__(self, *, id: str | None = "status-bar") -> None:
         super().__init__("", markup=False, id=id)
@@ -117,8 +115,8 @@ class StatusBar(Static):
         self.set_class(not status.connected, "-offline")
         self.set_class(bool(status.quarantined or status.held) or status.auth_failed, "-attention")
         if self._pulled >= 0 and status.pulled > self._pulled:
-            self.post_message(self.Pulled())
+            self.post_message(RecordsPulled(status.pulled))
         self._pulled = status.pulled
         if self._waiting >= 0 and status.waiting > self._waiting:
-            self.app.context.wake_sync()  # a record was just saved: send it now
+            self.post_message(RecordsWaiting(status.waiting))
         self._waiting = status.waiting

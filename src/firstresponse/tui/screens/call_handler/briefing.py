@@ -17,8 +17,8 @@ from firstresponse.calls.grading import WORKFORCE
 from firstresponse.calls.terminal import grade, preview_briefing
 from firstresponse.checklist import Evaluation
 from firstresponse.records import Grade
-from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.call_handler.state import CallState
+from firstresponse.tui.terminal import TerminalApp
 from firstresponse.tui.widgets.type_ahead import TextBox
 
 #: A call graded to send someone with nobody named yet (`a` on the call list sends it).
@@ -44,7 +44,7 @@ def normalise_assignee(text: str) -> str:
 class BriefingScreen(Screen[bool]):
     """F5 records the grade and sends the briefing with the assignment; Escape goes back."""
 
-    app = getters.app(FirstResponseApp)
+    app = getters.app(TerminalApp)
 
     DEFAULT_CSS = """
     BriefingScreen #briefing { height: 1fr; padding: 0 1; }

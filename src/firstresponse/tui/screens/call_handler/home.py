@@ -14,17 +14,18 @@ from firstresponse.calls.assign import AssignRefused
 from firstresponse.calls.people import CallPeople, call_people
 from firstresponse.calls.terminal import assign, call_record, shift_call_lines
 from firstresponse.records import Incident, Person
-from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.messages import RecordsPulled
 from firstresponse.tui.screens.call_handler.briefing import NOT_ASSIGNED, normalise_assignee
 from firstresponse.tui.screens.call_handler.fetching import fetching_note
 from firstresponse.tui.screens.responder.dialogs import ReasonDialog
+from firstresponse.tui.terminal import TerminalApp
 from firstresponse.tui.widgets.status_bar import StatusBar
 
 
 class CallHandlerHome(Screen[None]):
     """Today's calls, newest first."""
 
-    app = getters.app(FirstResponseApp)
+    app = getters.app(TerminalApp)
 
     BINDINGS = [
         Binding("n", "new_call", "New call"),
@@ -54,7 +55,7 @@ class CallHandlerHome(Screen[None]):
     def on_screen_resume(self) -> None:
         self.action_refresh()
 
-    def on_status_bar_pulled(self, _event: StatusBar.Pulled) -> None:
+    def on_records_pulled(self, _event: RecordsPulled) -> None:
         self.action_refresh()  # the hub sent changes: a responder's status reaches the list
 
     def action_refresh(self) -> None:

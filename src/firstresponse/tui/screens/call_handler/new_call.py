@@ -27,12 +27,12 @@ from firstresponse.calls.people import CallPeople, call_people
 from firstresponse.calls.terminal import StartedCall, start_call
 from firstresponse.records import Relationship
 from firstresponse.sync.client import SyncFailure
-from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.form_draft import FormDraftKeeper
 from firstresponse.tui.screens.call_handler.fetching import fetching_note
 from firstresponse.tui.screens.call_handler.history import HistoryScreen
 from firstresponse.tui.screens.call_handler.lookup_panel import LookupPanel
 from firstresponse.tui.screens.call_handler.state import CallState
+from firstresponse.tui.terminal import TerminalApp
 from firstresponse.tui.widgets.picker import Picker
 from firstresponse.tui.widgets.type_ahead import TextBox
 from firstresponse.vocab import ETHNICITIES
@@ -66,7 +66,7 @@ CHOICES = [
 class NewCallScreen(Screen[None]):
     """Caller and victim details; F3 picks a match; F5 goes on to THRIVE."""
 
-    app = getters.app(FirstResponseApp)
+    app = getters.app(TerminalApp)
 
     DEFAULT_CSS = """
     NewCallScreen #details { height: 1fr; }

@@ -11,14 +11,14 @@ from textual.widgets import Input, Label, Static
 
 from firstresponse.calls import GradeRefused, Override
 from firstresponse.calls.terminal import check_supervisor
-from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.terminal import TerminalApp
 from firstresponse.tui.widgets.type_ahead import TextBox
 
 
 class OverrideDialog(ModalScreen[Override | None]):
     """Enter moves on; Enter on the rationale verifies; Escape cancels."""
 
-    app = getters.app(FirstResponseApp)
+    app = getters.app(TerminalApp)
 
     DEFAULT_CSS = """
     OverrideDialog { align: center middle; }

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 
-from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.terminal import TerminalApp
 from firstresponse.tui.widgets.type_ahead import TextBox
 
 
@@ -51,7 +51,7 @@ class LinkScreen(Screen[bool]):
     Choose a pair, type why, then F2 (confirm), F3 (reject) or F4 (undo a link).
     """
 
-    app = getters.app(FirstResponseApp)
+    app = getters.app(TerminalApp)
 
     BINDINGS = [
         Binding("f2", "decide('confirmed')", "Confirm"),

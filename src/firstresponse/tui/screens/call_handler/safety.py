@@ -10,15 +10,15 @@ from textual.widgets import Footer, Header
 
 from firstresponse.calls import GradeRefused
 from firstresponse.calls.terminal import save_safety_advice
-from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.call_handler.state import CallState
+from firstresponse.tui.terminal import TerminalApp
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
 
 
 class SafetyAdviceScreen(Screen[None]):
     """F5 saves the advice given; Escape returns to this shift's calls without it."""
 
-    app = getters.app(FirstResponseApp)
+    app = getters.app(TerminalApp)
 
     BINDINGS = [
         Binding("f5", "save", "Save advice"),

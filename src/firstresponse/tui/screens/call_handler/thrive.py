@@ -16,9 +16,9 @@ from firstresponse.calls import Override, prepare
 from firstresponse.calls.briefing import routine_reasons
 from firstresponse.calls.grading import BELOW_FLOOR, OVERRIDE_REASON, OVERRIDE_SUPERVISOR
 from firstresponse.checklist import Evaluation
-from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.autosave import DraftSaver
 from firstresponse.tui.screens.call_handler.state import CallState
+from firstresponse.tui.terminal import TerminalApp
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
 
 
@@ -38,7 +38,7 @@ def floor_text(ev: Evaluation, routine: set[str] | frozenset[str] = frozenset())
 class ThriveScreen(Screen[None]):
     """The THRIVE checklist; F5 grades (asking a supervisor when below the floor)."""
 
-    app = getters.app(FirstResponseApp)
+    app = getters.app(TerminalApp)
 
     DEFAULT_CSS = """
     ThriveScreen #floor { height: auto; padding: 0 1; background: $warning 20%; }

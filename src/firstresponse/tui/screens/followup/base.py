@@ -2,46 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from textwrap import shorten
 from typing import Any
 
-from textual import getters
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label
+from textual.widget import Widget
+from textual.widgets import DataTable, Input, Label
 
 from firstresponse.records import User
-from firstresponse.store import Store
-from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.form_draft import FormDraftKeeper
+from firstresponse.tui.terminal import TerminalScreen
 from firstresponse.tui.widgets.type_ahead import TextBox
 
 
-class FollowupScreen(Screen[None]):
+class FollowupScreen(TerminalScreen[None]):
     """A screen whose body comes from `body()`, with a status line above the footer."""
 
-    app = getters.app(FirstResponseApp)
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield from self.body()
+    def foot(self) -> Iterable[Widget]:
         yield Label("", id="fu-status", classes="error", markup=False)
-        yield Footer()
-
-    def body(self) -> ComposeResult:
-        yield from ()
-
-    @property
-    def store(self) -> Store:
-        return self.app.context.store
 
     @property
     def user(self) -> User:
-        if self.app.context.officer is None:
+        if self.context.officer is None:
             raise PermissionError("sign in first")
-        return self.app.context.officer
+        return self.context.officer
 
     def status(self, text: str) -> None:
         self.query_one("#fu-status", Label).update(text[:200])

@@ -9,9 +9,9 @@ from textual.widgets import OptionList, Static
 from firstresponse.attendance import AssignmentView
 from firstresponse.attendance.terminal import my_assignments, record_attendance
 from firstresponse.supervision.terminal import feedback_count
+from firstresponse.tui.messages import RecordsPulled
 from firstresponse.tui.screens.responder.base import ResponderScreen
 from firstresponse.tui.widgets.marked_list import MarkedList
-from firstresponse.tui.widgets.status_bar import StatusBar
 
 
 def _line(view: AssignmentView) -> str:
@@ -50,7 +50,7 @@ class ResponderHome(ResponderScreen):
         self.action_reload()
         self.query_one("#assignments", OptionList).focus()
 
-    def on_status_bar_pulled(self, _event: StatusBar.Pulled) -> None:
+    def on_records_pulled(self, _event: RecordsPulled) -> None:
         self.action_reload()  # the hub sent something new: an assignment reaches the list
 
     def on_screen_resume(self) -> None:

@@ -18,8 +18,8 @@ from firstresponse.records import utcnow
 from firstresponse.supervision import METRICS, Report
 from firstresponse.supervision.compliance import METRIC
 from firstresponse.supervision.terminal import compliance_report
-from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.supervisor.charts import bar_lines, spark
+from firstresponse.tui.terminal import TerminalApp
 
 PERIODS = [28, 56, 91, 182]
 SPARK_WIDTH = 20
@@ -58,7 +58,7 @@ class MetricRow(Horizontal):
 class DashboardScreen(Screen[None]):
     """The APP's nine pieces of data, where the records hold them."""
 
-    app = getters.app(FirstResponseApp)
+    app = getters.app(TerminalApp)
 
     BINDINGS = [
         Binding("up", "move(-1)", "Previous", show=False),

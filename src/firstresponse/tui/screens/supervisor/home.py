@@ -15,7 +15,8 @@ from firstresponse.security.permissions import Action, allowed
 from firstresponse.supervision import QueueItem
 from firstresponse.supervision.sampling import SHORT_REASONS
 from firstresponse.supervision.terminal import draw_sample, review_queue
-from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.messages import RecordsPulled
+from firstresponse.tui.terminal import TerminalApp
 from firstresponse.tui.widgets.marked_table import MarkedTable
 from firstresponse.tui.widgets.status_bar import StatusBar
 from firstresponse.wording import plural
@@ -34,7 +35,7 @@ def reasons_text(item: QueueItem) -> str:
 class SupervisorHome(Screen[None]):
     """Cases drawn for review, must-check cases first; Enter opens one."""
 
-    app = getters.app(FirstResponseApp)
+    app = getters.app(TerminalApp)
 
     DEFAULT_CSS = """
     SupervisorHome #queue { height: 1fr; }
@@ -79,7 +80,7 @@ class SupervisorHome(Screen[None]):
     def on_screen_resume(self) -> None:
         self.action_refresh()
 
-    def on_status_bar_pulled(self, _event: StatusBar.Pulled) -> None:
+    def on_records_pulled(self, _event: RecordsPulled) -> None:
         self.action_refresh()  # the hub sent submissions: the queue takes them in
 
     def action_refresh(self) -> None:

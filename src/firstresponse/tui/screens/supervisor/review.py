@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, Label, Static, TabbedContent, TabPan
 from firstresponse.supervision import QueueItem, ReviewIncomplete
 from firstresponse.supervision.casefile import Section
 from firstresponse.supervision.terminal import read_case, save_review
-from firstresponse.tui.app import FirstResponseApp
+from firstresponse.tui.terminal import TerminalApp
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
 
 
@@ -32,7 +32,7 @@ def record_text(sections: list[Section]) -> Content:
 class ReviewScreen(Screen[None]):
     """F3 the record, F4 the review form, Ctrl+S save and send the feedback, Esc back."""
 
-    app = getters.app(FirstResponseApp)
+    app = getters.app(TerminalApp)
 
     BINDINGS = [
         Binding("f3", "show('record')", "Record"),
