@@ -106,7 +106,7 @@ async def sign_in(
 async def sign_in_challenge(
     request: Request, x_device_token: Annotated[str | None, Header(max_length=200)] = None
 ) -> SignInChallenge:
-    """A challenge to sign for `POST /v1/sessions/key` (good for a minute, once)."""
+    """A challenge to sign for `POST /v1/sessions/key` (good for five minutes, once)."""
     from anyio import to_thread
 
     try:
