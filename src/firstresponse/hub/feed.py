@@ -141,14 +141,21 @@ def drafts(db: Session, stored: list[tuple[str, Any]]) -> list[Draft]:
     found: list[Draft] = []
     for kind, record in stored:
         found.extend(_entries(db, kind, record, people, readers))
+    # Briefings first: each brings its incident, people and children to a laptop that held
+    # none of them, before any other record about that incident (THRIVE sent with the
+    # assignment) that the laptop could not file without them.
+    found.sort(key=lambda draft: draft[0] != "briefing")
     return found
 
 
 def _named_people(kind: str, record: Any) -> list[str]:
-    """The people an entry carries: an incident's victim and suspect, an order's subject
-    and the person it protects (so a terminal that does not hold them can still file it)."""
+    """The people an entry carries: an incident's victim and suspect, a child's own person
+    record, an order's subject and the person it protects (so a terminal that does not hold
+    them can still file it)."""
     if kind == Kind.INCIDENT:
         return [pid for pid in (record.victim_id, record.suspect_id) if pid]
+    if kind == Kind.CHILD:
+        return [record.person_id] if record.person_id else []
     if kind == Kind.ORDER:
         return [pid for pid in (record.subject_id, record.protected_id) if pid]
     return []
@@ -231,6 +238,8 @@ def _entries(
         return [("lookup", reader, record.id, body) for reader in readers.of_incident(record.id)]
     if kind == Kind.CHILD:  # as its incident: a child seen at the scene reaches everyone's copy
         body = {"kind": Kind.CHILD, "record": dump(record)}
+        if carried := [people[pid] for pid in _named_people(kind, record) if pid in people]:
+            body["people"] = carried
         return [
             ("lookup", reader, record.id, body)
             for reader in readers.of_incident(record.incident_id)
@@ -298,24 +307,27 @@ def _fresh(db: Session, model: Any, record_id: str | None) -> Any:
     return db.get(model, record_id, populate_existing=True)
 
 
-def _people(db: Session, incident: Incident) -> list[dict[str, Any]]:
-    found = (_fresh(db, Person, pid) for pid in (incident.victim_id, incident.suspect_id))
+def _people(db: Session, ids: list[str | None]) -> list[dict[str, Any]]:
+    found = (_fresh(db, Person, pid) for pid in dict.fromkeys(ids) if pid)
     return [dump(person) for person in found if person is not None]
 
 
 def briefing(db: Session, assignment: Assignment) -> dict[str, Any]:
-    """What an attending officer needs offline: the incident, its people and children."""
+    """What an attending officer needs offline: the incident, its children, and the people
+    they name (victim, suspect, each child's own record where the child is a known person)."""
     incident = _fresh(db, Incident, assignment.incident_id)
     people: list[dict[str, Any]] = []
     children: list[dict[str, Any]] = []
     if incident is not None:
-        people = _people(db, incident)
         query = (
             select(Child)
             .where(Child.incident_id == incident.id)
             .execution_options(populate_existing=True)
         )
-        children = [dump(child) for child in db.exec(query)]
+        found = list(db.exec(query))
+        named = [incident.victim_id, incident.suspect_id, *(c.person_id for c in found)]
+        people = _people(db, named)
+        children = [dump(child) for child in found]
     return {
         "assignment_id": assignment.id,
         "grade": assignment.grade,
