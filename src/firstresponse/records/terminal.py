@@ -1,5 +1,6 @@
-"""Tables made on terminals' stores only: the sync position, the hub's held records and
-unsent sign-outs, officers' wrapped signing keys, and forms typed but not yet saved.
+"""Tables made on terminals' stores only: the sync position, the hub's held records, pulled
+records waiting for a record they refer to, unsent sign-outs, officers' wrapped signing
+keys, and forms typed but not yet saved.
 
 (`known_hub_version`, also a terminal's own, is `records.system.HubVersion`.)
 """
@@ -51,6 +52,24 @@ class HeldRecord(SQLModel, table=True):
     def describe(self) -> str:
         kind, _, ident = self.waits_for.partition(":")
         return f"{self.kind} {self.record_id[:8]}: waiting for {kind} {ident[:8]}"
+
+
+class PulledWaiting(SQLModel, table=True):
+    """A record pulled from the hub that refers to one this terminal does not hold yet
+    (`waits_for`, "kind:id"): kept as the feed carried it (`body`, with the `version` the
+    hub said, 0 when not told) and filed once what it refers to arrives (sync.pull)."""
+
+    __tablename__ = "pulled_waiting"
+    __table_args__ = {"info": TERMINAL_ONLY}
+
+    record_id: str = Field(primary_key=True)
+    kind: str
+    version: int = 0
+    body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    waits_for: str
+    since: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
 
 
 class PendingSignOut(SQLModel, table=True):

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 #: The newest migration's revision (a test keeps it equal to Alembic's one head).
-HEAD = "0015_order_outcomes"
+HEAD = "0016_pulled_waiting"
 
 
 def at_head(engine: Engine) -> bool:
