@@ -100,3 +100,24 @@ def test_after_a_pin_reset_the_old_pin_is_refused_and_the_new_one_signs_in(
     signed = sign_in(store, settings, "PC2001", "8642")
     assert signed.online and checks.count == 2 and keys(hub) == 2  # a new key registered
     assert sign_in(store, settings, "PC2001", "8642").online and checks.count == 2
+
+
+def test_a_key_the_hub_does_not_hold_falls_back_to_the_pin(
+    hub: Hub, laptop: tuple[Store, Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The terminal's wrapped key is not the one registered (say, its store was restored
+    from elsewhere): the signature is refused, and the right PIN still signs in."""
+    from firstresponse.records.terminal import TerminalCredential
+    from firstresponse.sync import attest
+
+    store, settings = laptop
+    sign_in(store, settings, "PC2001", PIN)
+    with store.session() as db:
+        credential = db.get(TerminalCredential, "PC2001")
+        assert credential is not None
+        credential.wrapped_key = attest.wrap(attest.new_key(), PIN)
+        db.add(credential)
+    checks = PinChecks(monkeypatch)
+    signed = sign_in(store, settings, "PC2001", PIN)
+    assert signed.online and checks.count == 1 and keys(hub) == 2  # by PIN, a new key
+    assert sign_in(store, settings, "PC2001", PIN).online and checks.count == 1  # by key

@@ -154,8 +154,12 @@ def sign_in_online(store: object, client: HubClient, collar: str, pin: str) -> S
         except KeyNotAccepted:
             pass  # revoked or unknown on the hub: sign in with the PIN
         except SignInRefused as exc:
-            with store.session() as db:  # type: ignore[attr-defined]
-                raise _refused_by_hub(db, collar, exc) from None
+            # The PIN unwrapped a key whose signature the hub refused (counted): the key
+            # kept here is not the one the hub holds, so the PIN goes to the hub, and a
+            # right one clears the count. A wait or a lock is the officer's answer.
+            if exc.attempts_left is None or exc.wait:
+                with store.session() as db:  # type: ignore[attr-defined]
+                    raise _refused_by_hub(db, collar, exc) from None
         else:
             with store.session() as db:  # type: ignore[attr-defined]
                 user = _keep_returning(db, grant.user, key_id)
