@@ -34,8 +34,15 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# The README's pictures are the snapshot tests' SVGs (tests/functional/test_snapshots.py):
+# update them, then copy each test_screen[NAME].svg to screens/NAME.svg.
+SNAPSHOTS = tests/functional/__snapshots__/test_snapshots
 screenshots: $(STAMP)
-	$(BIN)/firstresponse screenshots
+	$(BIN)/python -m pytest tests/functional/test_snapshots.py -q -n 2 --snapshot-update
+	rm -f screens/*.svg
+	@for svg in $(SNAPSHOTS)/test_screen*.svg; do \
+		name=$${svg##*[}; cp "$$svg" "screens/$${name%]*}.svg"; echo "screens/$${name%]*}.svg"; \
+	done
 
 # Every bench/ script in turn, each printing its own figures (slow: the lookup bench builds 1M people).
 bench: $(STAMP)

@@ -13,9 +13,9 @@ from textual.constants import ESCAPE_DELAY
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from firstresponse.tui.screenshots import press_to, sign_in, type_text
 from firstresponse.tui.widgets.checklist_form import ChecklistForm, ItemField
 from firstresponse.tui.widgets.choice import ChoiceField
+from tests.functional.pilot import press_to, sign_in, type_text
 
 
 def field(form: ChecklistForm, path: str) -> ItemField:

@@ -26,9 +26,9 @@ from firstresponse.records import (
 )
 from firstresponse.security.pins import hash_pin
 from firstresponse.tui.app import FirstResponseApp
-from firstresponse.tui.screenshots import on_screen, press_to, settle, sign_in, type_text
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
 from tests.functional.forms import answer, burst, new_call_thrive, reason
+from tests.functional.pilot import on_screen, press_to, settle, sign_in, type_text
 
 SIZE = (80, 24)
 

@@ -14,7 +14,7 @@ from firstresponse.security.pins import hash_pin
 from firstresponse.store import Store
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.call_handler.history import history_lines
-from firstresponse.tui.screenshots import press_to, settle, sign_in, type_text
+from tests.functional.pilot import press_to, settle, sign_in, type_text
 
 SIZE = (80, 24)
 

@@ -13,7 +13,7 @@ from firstresponse.store import Store
 from firstresponse.supervision import pending_feedback
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.feedback import FeedbackScreen
-from firstresponse.tui.screenshots import sign_in
+from tests.functional.pilot import sign_in
 
 
 class OfficerHome(Screen[None]):

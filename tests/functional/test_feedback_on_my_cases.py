@@ -17,8 +17,8 @@ from firstresponse.sync.pull import apply
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.feedback import CaseFeedbackScreen
 from firstresponse.tui.screens.responder import ResponderHome
-from firstresponse.tui.screenshots import settle, sign_in
 from tests.followup_builders import OFFICER, SUPERVISOR, incident, submitted, users, utc
+from tests.functional.pilot import settle, sign_in
 
 SIZE = (80, 24)
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from rich.text import Text
 
 from firstresponse.checklist import Item, load_checklists
-from firstresponse.tui.widgets.choice import CHOICE_TYPES, ChoiceField
+from firstresponse.checklist.item_types import Control, control_of
+from firstresponse.tui.widgets.choice import ChoiceField
 
 LISTS = load_checklists(Path(__file__).resolve().parents[2] / "checklists")
 
@@ -25,7 +26,7 @@ def _items(items: tuple[Item, ...] | list[Item]) -> list[Item]:
 def test_every_option_of_every_question_fits_the_fields_own_lines() -> None:
     for checklist in LISTS.values():
         for item in _items(checklist.items):
-            if item.type not in CHOICE_TYPES:
+            if control_of(item) not in (Control.CHOICE, Control.CHOICES):
                 continue
             field = ChoiceField(item, None, id="q")
             for width in (62, 76):
@@ -69,8 +70,8 @@ async def test_the_last_questions_bottom_option_is_on_screen() -> None:
 async def test_a_box_left_shows_the_start_of_its_text() -> None:
     from textual.app import App, ComposeResult
 
-    from firstresponse.tui.screenshots import type_text
     from firstresponse.tui.widgets.type_ahead import TextBox, TypeAheadApp
+    from tests.functional.pilot import type_text
 
     class Boxes(TypeAheadApp, App[None]):
         def compose(self) -> ComposeResult:

@@ -10,9 +10,9 @@ from firstresponse.security.pins import hash_pin
 from firstresponse.store import Store
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.followup.contacts import ContactForm, ContactsScreen, OutcomeForm
-from firstresponse.tui.screenshots import sign_in
 from firstresponse.tui.widgets.picker import Picker
 from tests.followup_builders import incident, submitted, users
+from tests.functional.pilot import sign_in
 
 SIZE = (80, 24)
 

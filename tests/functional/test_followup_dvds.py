@@ -14,9 +14,9 @@ from firstresponse.tui.screens.followup.dvds import (
     DvdsListScreen,
     DvdsStepForm,
 )
-from firstresponse.tui.screenshots import sign_in
 from firstresponse.tui.widgets.picker import Picker
 from tests.followup_builders import users
+from tests.functional.pilot import sign_in
 
 SIZE = (80, 24)
 

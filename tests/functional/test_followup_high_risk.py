@@ -13,9 +13,9 @@ from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.followup.figures import FiguresScreen
 from firstresponse.tui.screens.followup.high_risk import HighRiskQueueScreen, HighRiskReviewScreen
 from firstresponse.tui.screens.supervisor import SupervisorHome
-from firstresponse.tui.screenshots import sign_in
 from firstresponse.tui.widgets.picker import Picker
 from tests.followup_builders import incident, submitted, users
+from tests.functional.pilot import sign_in
 
 SIZE = (80, 24)
 

@@ -12,9 +12,9 @@ from firstresponse.security.pins import hash_pin
 from firstresponse.store import Store
 from firstresponse.store.form_drafts import FormDraft
 from firstresponse.tui.app import FirstResponseApp
-from firstresponse.tui.screenshots import on_screen, press_to, settle, sign_in
 from firstresponse.tui.widgets.picker import Picker
 from tests.functional.forms import burst, new_call_thrive
+from tests.functional.pilot import on_screen, press_to, settle, sign_in
 from tests.functional.test_followup_high_risk import _seed as _high_risk
 
 SIZE = (80, 24)

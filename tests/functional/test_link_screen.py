@@ -16,7 +16,7 @@ from firstresponse.store import Store
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.call_handler.history import HistoryScreen, history_lines
 from firstresponse.tui.screens.call_handler.person_side import LinkScreen
-from firstresponse.tui.screenshots import settle, sign_in
+from tests.functional.pilot import settle, sign_in
 
 
 async def test_confirm_a_proposed_link(settings: Settings, store: Store) -> None:

@@ -11,8 +11,8 @@ from firstresponse.records import Incident, Person, Role, User, utcnow
 from firstresponse.security.pins import hash_pin
 from firstresponse.store import Store
 from firstresponse.tui.app import FirstResponseApp
-from firstresponse.tui.screenshots import settle, sign_in
 from firstresponse.tui.widgets.status_bar import StatusBar
+from tests.functional.pilot import settle, sign_in
 
 
 def _status_cell(app: FirstResponseApp) -> str:

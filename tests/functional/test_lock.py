@@ -15,7 +15,7 @@ from firstresponse.store import Store
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.lock import LockScreen
 from firstresponse.tui.screens.login import LoginScreen
-from firstresponse.tui.screenshots import sign_in, type_text
+from tests.functional.pilot import sign_in, type_text
 
 
 class FormScreen(Screen[None]):

@@ -12,8 +12,8 @@ from firstresponse.security.users import create_user, get_user
 from firstresponse.store import Store
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.login import LoginScreen
-from firstresponse.tui.screenshots import settle, sign_in, type_text
 from tests.functional.forms import burst
+from tests.functional.pilot import settle, sign_in, type_text
 
 
 def _app(settings: Settings, store: Store) -> tuple[FirstResponseApp, list[User]]:

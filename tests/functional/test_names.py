@@ -13,8 +13,8 @@ from firstresponse.records import Incident, Person, User
 from firstresponse.security.pins import hash_pin
 from firstresponse.store import Store
 from firstresponse.tui.app import FirstResponseApp
-from firstresponse.tui.screenshots import on_screen, press_to, settle, sign_in
 from tests.functional.forms import burst
+from tests.functional.pilot import on_screen, press_to, settle, sign_in
 
 SIZE = (80, 24)
 

@@ -21,9 +21,9 @@ from firstresponse.store.form_drafts import FormDraft
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.followup import orders
 from firstresponse.tui.screens.followup.orders import OrderOutcomeForm, OrderOutcomesScreen
-from firstresponse.tui.screenshots import press_to, settle, sign_in, type_text
 from firstresponse.tui.widgets.picker import Picker
 from tests.builders import assigned_incident
+from tests.functional.pilot import press_to, settle, sign_in, type_text
 
 SIZE = (80, 24)
 NOW = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)  # the morning of the DVPN's hearing

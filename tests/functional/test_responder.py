@@ -22,10 +22,10 @@ from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.responder.checklist import ChecklistScreen
 from firstresponse.tui.screens.responder.dialogs import ProblemsDialog
 from firstresponse.tui.screens.responder.incident import IncidentScreen
-from firstresponse.tui.screenshots import settle, sign_in, type_text
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
 from firstresponse.tui.widgets.status_bar import StatusBar
 from tests.builders import assigned_incident
+from tests.functional.pilot import settle, sign_in, type_text
 
 OFFICER = "PC2001"
 
@@ -147,7 +147,7 @@ KILLED_RUN = textwrap.dedent(
     from firstresponse.config import Settings
     from firstresponse.store import Store
     from firstresponse.tui.app import FirstResponseApp
-    from firstresponse.tui.screenshots import press_to, settle, sign_in, type_text
+    from tests.functional.pilot import press_to, settle, sign_in, type_text
 
     async def main():
         settings = Settings(db_path=Path(sys.argv[1]), checklists_dir=Path(sys.argv[2]),
@@ -188,7 +188,12 @@ async def test_killed_mid_checklist_resumes_with_nothing_lost(
         ],
         capture_output=True,
         timeout=120,
-        env={**os.environ, "FIRSTRESPONSE_IDLE_LOCK_SECONDS": "0"},
+        # The script imports the Pilot helpers (tests.functional.pilot) from the checkout.
+        env={
+            **os.environ,
+            "FIRSTRESPONSE_IDLE_LOCK_SECONDS": "0",
+            "PYTHONPATH": str(Path(__file__).parents[2]),
+        },
     )
     assert run.returncode == -signal.SIGKILL, run.stderr.decode()[-2000:]
     reopened = Store(settings.store_path)

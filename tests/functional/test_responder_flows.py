@@ -21,11 +21,11 @@ from firstresponse.tui.screens.responder.dialogs import AmendDialog, ReasonDialo
 from firstresponse.tui.screens.responder.incident import IncidentScreen
 from firstresponse.tui.screens.responder.outbox import OutboxScreen
 from firstresponse.tui.screens.responder.referrals import ReferralsScreen
-from firstresponse.tui.screenshots import settle, sign_in, type_text
 from firstresponse.tui.widgets.marked_list import MarkedList
 from firstresponse.tui.widgets.marks import CURSOR
 from firstresponse.tui.widgets.status_bar import StatusBar
 from tests.functional.forms import burst, from_terminal
+from tests.functional.pilot import settle, sign_in, type_text
 from tests.functional.test_responder import OFFICER, _open_checklist, _open_incident, _prepare
 
 

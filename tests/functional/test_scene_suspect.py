@@ -19,7 +19,7 @@ from firstresponse.store.form_drafts import FormDraft
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.responder.dialogs import ReasonDialog
 from firstresponse.tui.screens.responder.suspect import SuspectScreen
-from firstresponse.tui.screenshots import on_screen, press_to, settle, type_text
+from tests.functional.pilot import on_screen, press_to, settle, type_text
 from tests.functional.test_responder import _open_incident, _prepare
 from tests.unit.test_attendance_orders import AUTHORISED
 

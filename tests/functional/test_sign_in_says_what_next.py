@@ -9,8 +9,8 @@ from firstresponse.config import Settings
 from firstresponse.security.throttle import FREE_ATTEMPTS
 from firstresponse.store import Store
 from firstresponse.tui.app import FirstResponseApp
-from firstresponse.tui.screenshots import on_screen, settle, type_text
 from tests.functional.forms import burst
+from tests.functional.pilot import on_screen, settle, type_text
 from tests.hub.support import serve
 
 

@@ -1,6 +1,7 @@
 """Every screen at 80x24, as SVG snapshots: a change to what an officer sees shows as a
 diff in review. Update on purpose with `pytest tests/functional/test_snapshots.py
---snapshot-update` and look at the SVGs in `__snapshots__/`.
+--snapshot-update` and look at the SVGs in `__snapshots__/`. They are the README's pictures
+too: `make screenshots` updates them and copies each to `screens/<name>.svg`.
 
 The store is built from fixed records (fixed references, dates and names), so nothing on
 screen depends on the day the tests run.
@@ -25,11 +26,11 @@ from firstresponse.supervision import QueueItem
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.followup import contacts, dvds, figures, high_risk, orders
 from firstresponse.tui.screens.supervisor import dashboard
-from firstresponse.tui.screenshots import app_of, settle, sign_in
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
 from firstresponse.tui.widgets.status_bar import StatusBar
 from tests.builders import assigned_incident
 from tests.followup_builders import incident, submitted
+from tests.functional.pilot import app_of, settle, sign_in
 
 SIZE = (80, 24)
 Steps = Callable[[Pilot[Any]], Awaitable[None]]
@@ -503,3 +504,12 @@ def test_every_screen_has_a_snapshot() -> None:
     covered = {shown for shown, _ in SCREENS.values()}
     assert classes - BASES - covered == set(), "screens with no snapshot"
     assert covered - classes == set(), "snapshots of screens that no longer exist"
+
+
+def test_the_readme_shows_every_snapshot() -> None:
+    """`make screenshots` copies each snapshot to screens/; the README links every one."""
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    missing = [name for name in sorted(SCREENS) if f"(screens/{name}.svg)" not in readme]
+    assert missing == []

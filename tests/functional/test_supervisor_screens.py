@@ -17,9 +17,9 @@ from firstresponse.tui.screens.feedback import FeedbackScreen, feedback_screen_f
 from firstresponse.tui.screens.supervisor import SupervisorHome
 from firstresponse.tui.screens.supervisor.dashboard import DashboardScreen
 from firstresponse.tui.screens.supervisor.review import ReviewScreen
-from firstresponse.tui.screenshots import settle, sign_in, type_text
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
 from tests.functional.forms import answer
+from tests.functional.pilot import settle, sign_in, type_text
 
 SIZE = (80, 24)
 

@@ -12,11 +12,11 @@ from textual.app import App, ComposeResult
 from textual.widgets import Input
 
 from firstresponse.checklist import load_checklists
-from firstresponse.tui.screenshots import settle
 from firstresponse.tui.widgets.choice import ChoiceField
 from firstresponse.tui.widgets.picker import Picker
 from firstresponse.tui.widgets.type_ahead import TextBox, TypeAheadApp
 from tests.functional.forms import burst
+from tests.functional.pilot import settle
 
 ITEM = load_checklists(Path(__file__).resolve().parents[2] / "checklists")["first_response"].item(
     "grounds_for_arrest"

@@ -363,7 +363,7 @@ async def draw_on_screen(desk: Terminal) -> list[str]:
 
     from firstresponse.tui.app import FirstResponseApp
     from firstresponse.tui.screens.supervisor import SupervisorHome
-    from firstresponse.tui.screenshots import settle, sign_in_home
+    from tests.functional.pilot import settle, sign_in_home
 
     assert desk.link is not None
     desk.link.close(sign_out=False)  # the app's own sign-in syncs from here
