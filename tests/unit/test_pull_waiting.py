@@ -17,6 +17,7 @@ from firstresponse.sync.feed import Change, change
 from firstresponse.sync.protocol import PullResponse
 from firstresponse.sync.pull import file_page, waiting_count
 from firstresponse.sync.state import get_cursor
+from firstresponse.sync.status import SyncStatus
 
 CURSOR = "pull:PC2001"
 
@@ -93,6 +94,9 @@ def test_a_child_whose_person_comes_in_a_later_page_is_filed_when_the_person_arr
         assert (waiting.kind, waiting.record_id) == ("child", child.id)
         assert waiting.waits_for == f"person:{kid.id}"
         assert get_cursor(db, CURSOR) == "0.0001"  # the cursor moved past it all the same
+        status = SyncStatus(connected=True).with_counts(db)
+        assert status.pulled_waiting == 1
+        assert "from the hub, not filed yet: 1" in status.label
 
     file(store, feed.page(feed.lookup(kid)))
     with store.session() as db:
@@ -100,6 +104,7 @@ def test_a_child_whose_person_comes_in_a_later_page_is_filed_when_the_person_arr
         assert filed is not None
         assert (filed.name, filed.person_id) == ("Amy", kid.id)
         assert waiting_count(db) == 0
+        assert "not filed" not in SyncStatus(connected=True).with_counts(db).label
 
 
 def test_an_assessment_and_assignment_whose_incident_is_not_held_wait_for_the_briefing(

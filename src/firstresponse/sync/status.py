@@ -36,6 +36,7 @@ class SyncStatus:
     configured: bool = True
     retry_in: float | None = None
     pulled: int = 0  # changes pulled since the link started (screens reload when it grows)
+    pulled_waiting: int = 0  # pulled records waiting for one they refer to (sync.pull)
 
     @property
     def state(self) -> str:
@@ -58,13 +59,21 @@ class SyncStatus:
             text += f" · held on the hub: {self.held}"
         if self.quarantined:
             text += f" · {self.quarantined} need attention"
+        if self.pulled_waiting:
+            text += f" · from the hub, not filed yet: {self.pulled_waiting}"
         return text
 
     def with_counts(self, db: Session) -> SyncStatus:
-        from firstresponse.sync import held
+        from firstresponse.sync import held, pull
 
         waiting, quarantined = counts(db)
-        return replace(self, waiting=waiting, quarantined=quarantined, held=held.count(db))
+        return replace(
+            self,
+            waiting=waiting,
+            quarantined=quarantined,
+            held=held.count(db),
+            pulled_waiting=pull.waiting_count(db),
+        )
 
 
 def counts(db: Session) -> tuple[int, int]:
