@@ -223,3 +223,19 @@ def test_a_newer_copy_filed_directly_is_not_overwritten_by_the_older_one_waiting
     with store.session() as db:
         assert held(db, Child, child.id).name == "Amy (newer)"
         assert waiting_count(db) == 0
+
+
+def test_a_record_waiting_for_two_parents_files_once_the_second_arrives(store: Store) -> None:
+    feed = Feed()
+    victim, incident, kid, child = case()
+    file(store, feed.page(feed.lookup(child)))
+    with store.session() as db:
+        assert db.exec(select(PulledWaiting)).one().waits_for == f"incident:{incident.id}"
+    file(store, feed.page(feed.lookup(victim), feed.lookup(incident)))
+    with store.session() as db:
+        assert held(db, Child, child.id) is None
+        assert db.exec(select(PulledWaiting)).one().waits_for == f"person:{kid.id}"
+    file(store, feed.page(feed.lookup(kid)))
+    with store.session() as db:
+        assert held(db, Child, child.id).person_id == kid.id
+        assert waiting_count(db) == 0

@@ -173,14 +173,50 @@ def _rank(kind: str) -> int:
     return _ORDER.get(str(table_of(model).name), len(_ORDER)) if model else len(_ORDER)
 
 
+_CHUNK = 500  # ids asked about at once (well under SQLite's bound parameters)
+
+
+def _held_of(db: Session, table_name: str, ids: set[str]) -> set[str]:
+    """Which of `ids` the table `table_name` holds (all of them when it cannot be told)."""
+    table = SQLModel.metadata.tables.get(table_name)
+    keys = list(table.primary_key.columns) if table is not None else []
+    if len(keys) != 1:
+        return ids
+    wanted, found = sorted(ids), set[str]()
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        found.update(
+            str(v) for v in db.execute(core_select(keys[0]).where(keys[0].in_(chunk))).scalars()
+        )
+    return found
+
+
+def _parent(row: PulledWaiting) -> tuple[str, str]:
+    table_name, _, ident = row.waits_for.partition(":")
+    return table_name, ident
+
+
+def _ready(db: Session) -> list[PulledWaiting]:
+    """The waiting records whose parent named in `waits_for` is held now, parents first."""
+    rows = db.exec(select(PulledWaiting)).all()
+    wanted: dict[str, set[str]] = {}
+    for row in rows:
+        table_name, ident = _parent(row)
+        wanted.setdefault(table_name, set()).add(ident)
+    held = {name: _held_of(db, name, ids) for name, ids in wanted.items()}
+    ready = [row for row in rows if _parent(row)[1] in held[_parent(row)[0]]]
+    return sorted(ready, key=lambda w: (_rank(w.kind), w.since))
+
+
 def file_waiting(db: Session) -> int:
     """File the waiting records whose parents are held now, parents first, until no more
-    can be; returns how many were filed (or settled as a clash with a local record)."""
+    can be; returns how many were filed (or settled as a clash with a local record). Each
+    is filed as any pulled record is (`file_record`): one that still refers to a record
+    not held waits on, for that one."""
     settled = 0
     while True:
-        rows = sorted(db.exec(select(PulledWaiting)).all(), key=lambda w: (_rank(w.kind), w.since))
         progress = 0
-        for row in rows:
+        for row in _ready(db):
             outcome = file_record(db, row.kind, dict(row.body), row.version)
             if outcome in (Outcome.FILED, Outcome.KEPT_LOCAL):
                 progress += 1
