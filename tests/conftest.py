@@ -1,29 +1,39 @@
 """Shared fixtures: a migrated store copied from one template, settings in a temporary folder.
 
 Two costs dominate a suite that opens hundreds of stores and signs in hundreds of times:
-migrating a new store (about 0.2 s) and Argon2 (about 0.1 s a hash or a verification).
-Each test gets its own store file copied from one migrated template, and PIN hashes and
-verifications are remembered for the session; the product's own code paths are unchanged.
+migrating a new store (about 0.2 s) and Argon2 (about 0.03 s a hash, a verification or a
+key derivation). Each test gets its own store file copied from one migrated template; PIN
+hashes, verifications (right and wrong) and the keys attest derives from a PIN and salt
+to wrap an officer's signing key are remembered for the session. Each remembered answer is
+the one Argon2 gave for exactly those inputs, so the product's own code paths and results
+are unchanged: a wrong PIN still fails, a key wrapped under one PIN still will not open
+under another.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
 
 from firstresponse.config import Settings
+from firstresponse.hub import heap
 from firstresponse.security import pins
 from firstresponse.store import Store
+from firstresponse.sync import attest
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 class _RememberingHasher(PasswordHasher):
-    """The product's hasher, remembering each PIN's hash and each successful verification."""
+    """The product's hasher, remembering each PIN's hash and each verification's outcome."""
 
     def __init__(self, real: PasswordHasher) -> None:
         super().__init__(
@@ -36,6 +46,7 @@ class _RememberingHasher(PasswordHasher):
         )
         self._hashes: dict[str, str] = {}
         self._verified: set[tuple[str, str]] = set()
+        self._refused: dict[tuple[str, str], VerificationError] = {}
 
     def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
         key = password if isinstance(password, str) else password.decode()
@@ -49,7 +60,13 @@ class _RememberingHasher(PasswordHasher):
         key = (str(hash), str(password))
         if key in self._verified:
             return True
-        result = super().verify(hash, password)  # raises on a wrong PIN, as the real one does
+        if key in self._refused:
+            raise self._refused[key]  # the same error the real verification raised
+        try:
+            result = super().verify(hash, password)  # raises on a wrong PIN, as the real one
+        except VerificationError as refused:
+            self._refused[key] = refused
+            raise
         self._verified.add(key)
         return result
 
@@ -60,6 +77,40 @@ def _remembered_pin_hashes() -> Iterator[None]:
     pins._hasher = _RememberingHasher(real)
     yield
     pins._hasher = real
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _remembered_wrapping_keys() -> Iterator[None]:
+    """attest's Argon2 key derivation, remembered by (PIN, salt): unwrapping a key this
+    session wrapped costs no second derivation; a new salt or another PIN derives anew."""
+    real = attest._kek
+    attest._kek = functools.cache(real)
+    yield
+    attest._kek = real
+
+
+@contextlib.contextmanager
+def _settled_without_a_full_collection() -> Iterator[None]:
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _hubs_in_this_process_skip_the_full_collection() -> Iterator[None]:
+    """A hub started in this process (uvicorn in a thread) freezes the heap as
+    hub.heap.settled does, without the full collection first. That collection is for a
+    hub process holding only the hub; here it scanned the whole test process (pytest,
+    Textual, every module loaded), about 0.25 s of CPU at each of several hundred hub
+    starts. It changes no answer a hub gives; `firstresponse hub` started as its own
+    process by the tests (tests.hub.support.hub_process, the demo hub) settles as it
+    ships."""
+    real = heap.settled
+    heap.settled = _settled_without_a_full_collection
+    yield
+    heap.settled = real
 
 
 @pytest.fixture(scope="session")
