@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -315,3 +316,17 @@ async def test_the_form_opens_on_a_page_and_mounts_the_rest_in_order() -> None:
         shown = [item.id for item in checklist.items if item.id in form.evaluation.visible]
         assert [f.path for f in form.fields()] == shown  # every visible question, in order
         assert form.answers["arrived_at"] == "2026"  # the first question kept its answer
+
+
+async def test_a_date_or_time_box_says_and_takes_now_in_its_own_format() -> None:
+    form = ChecklistForm(LISTS["first_response"])
+    async with Harness(form).run_test(size=(80, 24)) as pilot:
+        await opened(pilot, form)
+        box = field(form, "arrived_at").control  # a datetime
+        assert isinstance(box, Input)
+        assert box.placeholder == "YYYY-MM-DD HH:MM  (ctrl+t: now)"
+        box.focus()
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", box.value)
+        assert form.answers["arrived_at"] == box.value

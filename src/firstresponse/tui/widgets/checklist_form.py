@@ -38,20 +38,15 @@ from textual.widget import AwaitMount, Widget
 from textual.widgets import Button, Input, Static, TextArea
 
 from firstresponse.checklist import Checklist, Evaluation, Issue, Item, evaluate, reason_key
+from firstresponse.checklist.item_types import Control, coerce, control_of, placeholder_of
 from firstresponse.checklist.paths import entry_path, parse_path
-from firstresponse.tui.widgets.choice import CHOICE_TYPES, ChoiceField
+from firstresponse.tui.widgets.choice import ChoiceField
 from firstresponse.tui.widgets.single_layout import SingleLayout
 from firstresponse.tui.widgets.type_ahead import TextBox, TypeAhead
 from firstresponse.wording import plural
 
-PLACEHOLDERS = {
-    "date": "YYYY-MM-DD",
-    "datetime": "YYYY-MM-DD HH:MM  (ctrl+t: now)",
-    "time": "HH:MM",
-    "number": "number",
-    "text": "type here",
-}
-NOW_FORMATS = {"date": "%Y-%m-%d", "datetime": "%Y-%m-%d %H:%M", "time": "%H:%M"}
+#: Said in an empty date or time box: ctrl+t fills it with now (`ChecklistForm.action_now`).
+NOW_HINT = "  (ctrl+t: now)"
 #: Columns of the body a question cannot use: its left border and the scrollbar.
 BODY_MARGIN = 3
 LEGEND = "* required  ! still needed · ←→ Space: choose · Tab: next · F2: next missing"
@@ -238,7 +233,7 @@ class ItemField(SingleLayout, Vertical):
         #: posts one on mount) is not an answer, so rendering never rewrites stored data.
         self.shown: dict[str, str] = {}
         # Built now, so the form can set their state before they are mounted.
-        if not read_only and item.type in CHOICE_TYPES:
+        if not read_only and control_of(item) in (Control.CHOICE, Control.CHOICES):
             self.control = ChoiceField(item, value, id=widget_id("c", path))
         else:
             self.header = Static(self._header(self._mark(False), ""), classes="cl-header")
@@ -282,7 +277,8 @@ class ItemField(SingleLayout, Vertical):
         item, value, wid = self.item, self.value, widget_id("c", self.path)
         text = "" if value is None else str(value)
         self.shown["control"] = text
-        if item.type == "text" and item.long:
+        control = control_of(item)
+        if control is Control.LONG_TEXT:
             return LongAnswerBox(
                 text,
                 id=wid,
@@ -293,8 +289,8 @@ class ItemField(SingleLayout, Vertical):
             )
         return AnswerBox(
             text,
-            placeholder=PLACEHOLDERS.get(item.type, ""),
-            type="number" if item.type == "number" else "text",
+            placeholder=placeholder_of(item) + (NOW_HINT if item.spec.now_format else ""),
+            type="number" if control is Control.NUMBER else "text",
             id=wid,
             compact=True,
         )
@@ -507,19 +503,6 @@ class GroupField(SingleLayout, Vertical):
 
 
 _UNSET = object()
-
-
-def _number(text: str) -> int | float | str | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        try:
-            return float(text)
-        except ValueError:
-            return text  # kept as typed: the engine reports it
 
 
 class FormBody(SingleLayout, VerticalScroll):
@@ -835,10 +818,8 @@ class ChecklistForm(Widget):
             return
         if event.input.has_class("cl-reason"):
             self._answer(field, event.value, is_reason=True)
-        elif field.item.type == "number":
-            self._answer(field, _number(event.value))
         else:
-            self._answer(field, event.value)
+            self._answer(field, coerce(field.item, event.value))
 
     @on(TextArea.Changed)
     def _textarea(self, event: TextArea.Changed) -> None:
@@ -946,5 +927,6 @@ class ChecklistForm(Widget):
         """Put the current date/time into the focused date or time box."""
         focused = self.app.focused
         field = self._field_of(focused) if isinstance(focused, Input) else None
-        if field is not None and field.item.type in NOW_FORMATS and isinstance(focused, Input):
-            focused.value = datetime.now().strftime(NOW_FORMATS[field.item.type])
+        now_format = field.item.spec.now_format if field is not None else ""
+        if now_format and isinstance(focused, Input):
+            focused.value = datetime.now().strftime(now_format)

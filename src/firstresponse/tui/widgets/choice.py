@@ -21,11 +21,11 @@ from textual.message import Message
 from textual.widget import Widget
 
 from firstresponse.checklist import Item
+from firstresponse.checklist.item_types import Control, control_of
 from firstresponse.tui.widgets.marks import CURSOR
 from firstresponse.tui.widgets.single_layout import SingleLayout
 from firstresponse.tui.widgets.type_ahead import TypeAhead
 
-CHOICE_TYPES = frozenset({"yesno", "single", "multi"})
 GAP = "  "
 
 
@@ -68,7 +68,7 @@ class ChoiceField(SingleLayout, TypeAhead, Widget, can_focus=True):
     def __init__(self, item: Item, value: Any, *, show_help: bool = True, id: str) -> None:
         super().__init__(id=id)
         self.item = item
-        self.multi = item.type == "multi"
+        self.multi = control_of(item) is Control.CHOICES
         values = [v for v, _ in item.options]
         if self.multi:
             self.chosen = {v for v in value if v in values} if isinstance(value, list) else set()
