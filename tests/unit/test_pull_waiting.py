@@ -8,11 +8,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlmodel import Session, select
 
-from firstresponse.records import Assessment, Assignment, Child, Incident, Person
+from firstresponse.records import Assessment, Assignment, Child, Incident, Person, kind_of
 from firstresponse.records.terminal import PulledWaiting
 from firstresponse.store import Store
+from firstresponse.sync import pull
 from firstresponse.sync.feed import Change, change
 from firstresponse.sync.protocol import PullResponse
 from firstresponse.sync.pull import file_page, waiting_count
@@ -33,7 +35,7 @@ class Feed:
         return change(f"0.{self.n:04d}", topic, record_id, body)
 
     def lookup(self, record: Any, versions: dict[str, int] | None = None, **extra: Any) -> Change:
-        body = {"kind": _kind(record), "record": _wire(record), **extra}
+        body = {"kind": str(kind_of(record)), "record": _wire(record), **extra}
         if versions:
             body["versions"] = versions
         return self.entry("lookup", record.id, body)
@@ -48,12 +50,6 @@ class Feed:
 
     def page(self, *changes: Change) -> PullResponse:
         return PullResponse(changes=list(changes), cursor=f"0.{self.n:04d}", more=False)
-
-
-def _kind(record: Any) -> str:
-    return {Person: "person", Child: "child", Incident: "incident", Assessment: "assessment"}[
-        type(record)
-    ]
 
 
 def _wire(record: Any) -> dict[str, Any]:
@@ -239,3 +235,42 @@ def test_a_record_waiting_for_two_parents_files_once_the_second_arrives(store: S
     with store.session() as db:
         assert held(db, Child, child.id).person_id == kid.id
         assert waiting_count(db) == 0
+
+
+def test_an_older_copy_that_arrives_late_and_waits_never_overwrites_the_newer_one(
+    store: Store,
+) -> None:
+    feed = Feed()
+    victim, incident, kid, child = case()
+    unnamed = child.model_copy(update={"person_id": None, "name": "Amy (newer)"})
+    file(store, feed.page(feed.lookup(victim), feed.lookup(incident)))
+    file(store, feed.page(feed.lookup(unnamed, {child.id: 2})))  # filed: names no person
+    older = child.model_copy(update={"name": "Amy (older)"})
+    file(store, feed.page(feed.lookup(older, {child.id: 1})))  # sent again late: waits
+    file(store, feed.page(feed.lookup(kid)))
+    with store.session() as db:
+        kept = held(db, Child, child.id)
+        assert (kept.name, kept.person_id) == ("Amy (newer)", None)
+        assert waiting_count(db) == 0
+
+
+def test_a_page_that_fails_before_its_cursor_is_saved_keeps_nothing_half_filed(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feed = Feed()
+    victim, incident, _, child = case()
+    page = feed.page(feed.briefing(incident, [victim], [child]))
+
+    def crash(*_: object) -> None:
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(pull, "set_cursor", crash)
+    with pytest.raises(RuntimeError):
+        file(store, page)
+    with store.session() as db:  # neither the cursor nor the waiting child: all again
+        assert (get_cursor(db, CURSOR), waiting_count(db)) == ("", 0)
+        assert held(db, Incident, incident.id) is None
+    monkeypatch.undo()
+    file(store, page)
+    with store.session() as db:
+        assert (get_cursor(db, CURSOR), waiting_count(db)) == ("0.0001", 1)

@@ -28,7 +28,7 @@ from sqlalchemy import select as core_select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, col, select
 
-from firstresponse.records import Kind, OutboxItem, table_of
+from firstresponse.records import HubVersion, Kind, OutboxItem, table_of
 from firstresponse.records.kinds import MODELS
 from firstresponse.records.terminal import PulledWaiting
 from firstresponse.store import Store
@@ -210,13 +210,20 @@ def _ready(db: Session) -> list[PulledWaiting]:
 
 def file_waiting(db: Session) -> int:
     """File the waiting records whose parents are held now, parents first, until no more
-    can be; returns how many were filed (or settled as a clash with a local record). Each
-    is filed as any pulled record is (`file_record`): one that still refers to a record
-    not held waits on, for that one."""
+    can be; returns how many were settled (filed, kept local on a clash, or let go for a
+    newer copy the hub is known to hold). Each is filed as any pulled record is
+    (`file_record`): one that still refers to a record not held waits on, for that one."""
     settled = 0
     while True:
         progress = 0
         for row in _ready(db):
+            known = db.get(HubVersion, row.record_id)
+            if known is not None and _older(row.version, known.version):
+                log.info("pulled %s %s: a newer copy came since", row.kind, row.record_id[:8])
+                db.delete(row)  # it filed, or was kept local, or was sent from here
+                db.flush()
+                progress += 1
+                continue
             outcome = file_record(db, row.kind, dict(row.body), row.version)
             if outcome in (Outcome.FILED, Outcome.KEPT_LOCAL):
                 progress += 1
@@ -294,11 +301,11 @@ def file_page(db: Session, page: PullResponse, name: str) -> None:
     `name` past it (one transaction: the caller's, so nothing waiting is lost)."""
     for change in page.changes:
         apply(db, change)
+    note_hub_versions(db, hub_versions(page.changes))
     file_waiting(db)
     waiting = waiting_count(db)
     if waiting:
         log.info("pulled records waiting for a record they refer to: %d", waiting)
-    note_hub_versions(db, hub_versions(page.changes))
     set_cursor(db, page.cursor, name)
 
 
