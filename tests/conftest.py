@@ -16,9 +16,12 @@ import contextlib
 import functools
 import gc
 import shutil
+import ssl
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx._transports.default as httpx_transport
 import pytest
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
@@ -111,6 +114,25 @@ def _hubs_in_this_process_skip_the_full_collection() -> Iterator[None]:
     heap.settled = _settled_without_a_full_collection
     yield
     heap.settled = real
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_tls_context_for_default_clients() -> Iterator[None]:
+    """httpx builds an SSL context for every client (the CA bundle read and parsed: about
+    25 ms of CPU), and the tests make thousands of clients (each HubClient, each
+    httpx.get), every one to http://127.0.0.1. Clients asking for the default
+    verification share one context built by httpx's own function; any other asks it anew."""
+    real = httpx_transport.create_ssl_context
+    shared = real()
+
+    def create(verify: Any = True, cert: Any = None, trust_env: bool = True) -> ssl.SSLContext:
+        if verify is True and cert is None and trust_env:
+            return shared
+        return real(verify, cert, trust_env)
+
+    httpx_transport.create_ssl_context = create
+    yield
+    httpx_transport.create_ssl_context = real
 
 
 @pytest.fixture(scope="session")
