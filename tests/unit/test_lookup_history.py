@@ -182,3 +182,26 @@ def test_the_matches_count_incidents_by_role(store: Store) -> None:
     line = Candidate("p", "Ada Quill", as_victim_12m=2, as_suspect_12m=1).recent_roles()
     assert line == "2 as victim, 1 as suspect in 12m"
     assert Candidate("p", "Dan Fogg", as_suspect_12m=1).recent_roles() == "1 as suspect in 12m"
+
+
+def test_a_warrant_names_who_is_wanted_and_protects_nobody(store: Store) -> None:
+    """A force's extract files a warrant beside the orders, naming the victim it arose
+    from: the wanted man's history says the warrant, not that it protects her."""
+    with store.session() as db:
+        ids = _seed(db)
+        warrant = ProtectiveOrder(
+            kind=OrderKind.WARRANT,
+            subject_id=ids["dan"],
+            protected_id=ids["ada"],
+            starts_on=date(2026, 5, 1),
+            detail="Wanted for breach of bail",
+        )
+        db.add(warrant)
+        db.flush()
+        dan = person_history(db, ids["dan"], today=TODAY)
+        ada = person_history(db, ids["ada"], today=TODAY)
+    assert dan is not None and ada is not None
+    wanted = [o.detail for o in dan.orders if o.kind == OrderKind.WARRANT]
+    assert wanted == ["Warrant: Wanted for breach of bail"]
+    against = [o.detail for o in ada.orders if o.kind == OrderKind.WARRANT]
+    assert against == ["Warrant against Dan Fogg: Wanted for breach of bail"]

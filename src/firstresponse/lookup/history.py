@@ -120,6 +120,8 @@ def _order_line(
     text = _label(order.kind)
     if who and order.kind == OrderKind.MARAC:
         text += f" (victim {who})" if role == "subject" else f" (perpetrator {who})"
+    elif who and order.kind == OrderKind.WARRANT:  # it protects nobody: it names who is wanted
+        text += "" if role == "subject" else f" against {who}"
     elif who:
         text += f", protecting {who}" if role == "subject" else f" against {who}"
     if order.detail:
