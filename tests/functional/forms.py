@@ -13,8 +13,9 @@ from textual.constants import ESCAPE_DELAY
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from firstresponse.tui.widgets.checklist_form import ChecklistForm, ItemField
+from firstresponse.tui.widgets.checklist_form import ChecklistForm
 from firstresponse.tui.widgets.choice import ChoiceField
+from firstresponse.tui.widgets.form.item import ItemField
 from tests.functional.pilot import press_to, sign_in, type_text
 
 

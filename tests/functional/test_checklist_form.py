@@ -13,8 +13,10 @@ from textual.widgets import Button, Input, Static
 
 from firstresponse.checklist import load_checklists
 from firstresponse.tui.widgets import checklist_form
-from firstresponse.tui.widgets.checklist_form import ChecklistForm, GroupField, ItemField
+from firstresponse.tui.widgets.checklist_form import ChecklistForm
 from firstresponse.tui.widgets.choice import ChoiceField
+from firstresponse.tui.widgets.form.group import GroupField
+from firstresponse.tui.widgets.form.item import ItemField
 from firstresponse.tui.widgets.marks import CURSOR
 
 LISTS = load_checklists(Path(__file__).resolve().parents[2] / "checklists")

@@ -9,8 +9,9 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 
 from firstresponse.checklist import load_checklists
-from firstresponse.tui.widgets.checklist_form import ChecklistForm, ItemField
+from firstresponse.tui.widgets.checklist_form import ChecklistForm
 from firstresponse.tui.widgets.choice import ChoiceField
+from firstresponse.tui.widgets.form.item import ItemField
 from firstresponse.tui.widgets.type_ahead import BURST_GAP, TypeAheadApp
 from tests.functional.forms import burst
 from tests.functional.pilot import settle

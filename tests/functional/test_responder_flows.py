@@ -273,7 +273,8 @@ async def test_escape_and_a_key_arriving_together_leave_the_form_then_act(
 ) -> None:
     """Escape and 'r' typed within the terminal's escape time reach the app as Alt+r:
     after F2 found nothing missing, the Escape was lost and the 'r' typed into the box."""
-    from firstresponse.tui.widgets.checklist_form import ChecklistForm, LongAnswerBox
+    from firstresponse.tui.widgets.checklist_form import ChecklistForm
+    from firstresponse.tui.widgets.form.text import LongAnswerBox
 
     answers = first_response_answers(risk_checklist_done="no")
     answers["risk_checklist_done.reason"] = "Victim too distressed; booked for tomorrow"

@@ -14,7 +14,8 @@ from firstresponse.checklist import Evaluation
 from firstresponse.records import utcnow
 from firstresponse.tui.autosave import DraftSaver
 from firstresponse.tui.screens.responder.base import ResponderScreen
-from firstresponse.tui.widgets.checklist_form import ChecklistForm, set_text
+from firstresponse.tui.widgets.checklist_form import ChecklistForm
+from firstresponse.tui.widgets.form.view import set_text
 
 KEYS = "F2: next missing · Esc then s: submit"
 
