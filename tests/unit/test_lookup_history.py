@@ -205,3 +205,33 @@ def test_a_warrant_names_who_is_wanted_and_protects_nobody(store: Store) -> None
     assert wanted == ["Warrant: Wanted for breach of bail"]
     against = [o.detail for o in ada.orders if o.kind == OrderKind.WARRANT]
     assert against == ["Warrant against Dan Fogg: Wanted for breach of bail"]
+
+
+def test_a_childs_history_lists_the_incidents_they_were_at(store: Store) -> None:
+    """Kit was at R-3 as a child: her history says so, with whom; a restricted incident
+    she was at names nobody."""
+    with store.session() as db:
+        ids = _seed(db)
+        kit = Person(forename="Kit", surname="Quill")
+        db.add(kit)
+        db.flush()
+        for child in db.exec(select(Child).where(Child.name == "Kit")):
+            child.person_id = kit.id
+        hidden = Incident(
+            reference="R-5",
+            occurred_at=_at(2026, 5, 21),
+            victim_id=ids["ada"],
+            suspect_id=ids["rob"],
+            restricted=True,
+        )
+        db.add(hidden)
+        db.flush()
+        db.add(Child(incident_id=hidden.id, name="Kit", age=7, person_id=kit.id))
+        db.flush()
+        history = person_history(db, kit.id, today=TODAY)
+    assert history is not None
+    assert history.incidents_12m_as_child == 2
+    assert history.narrative == [
+        "2026-05-21 R-5: present as a child (restricted)",
+        "2026-03-04 R-3: present as a child (victim Ada Quill, suspect Dan Fogg)",
+    ]

@@ -185,14 +185,31 @@ def _linked_line(person: Person, link: str) -> str:
     return f"{person.full_name} ({dob}){link}"
 
 
-def _as_child_12m(db: Session, ids: list[str], since: datetime, exclude: frozenset[str]) -> int:
-    """Incidents in the last 12 months at which this person was recorded as a child."""
-    found = db.exec(
-        select(Child.incident_id, Incident.occurred_at)
-        .join(Incident, col(Incident.id) == col(Child.incident_id))
+def _as_child(db: Session, ids: list[str], exclude: frozenset[str]) -> list[Incident]:
+    """The incidents at which this person was recorded as a child, newest first."""
+    query = (
+        select(Incident)
+        .join(Child, col(Incident.id) == col(Child.incident_id))
         .where(col(Child.person_id).in_(ids), col(Incident.id).not_in(exclude))
-    ).all()
-    return len({iid for iid, at in found if as_utc(at) >= since})
+        .order_by(col(Incident.occurred_at).desc(), col(Incident.reference))
+    )
+    found = db.exec(query).all()
+    return list({incident.id: incident for incident in found}.values())  # once each
+
+
+def _child_line(incident: Incident, names: dict[str, str]) -> tuple[date, str]:
+    """A narrative line for an incident the person was at as a child (a restricted one names
+    nobody: `security.restricted` guards the incidents a person was victim or suspect at)."""
+    when = as_utc(incident.occurred_at).date()
+    if incident.restricted:
+        return when, f"{when.isoformat()} {incident.reference}: present as a child (restricted)"
+    who = [
+        f"{role} {names[pid]}"
+        for role, pid in (("victim", incident.victim_id), ("suspect", incident.suspect_id))
+        if pid and pid in names
+    ]
+    parties = f" ({', '.join(who)})" if who else ""
+    return when, f"{when.isoformat()} {incident.reference}: present as a child{parties}"
 
 
 def person_history(
@@ -235,8 +252,10 @@ def person_history(
         )
     ).all()
     orders = with_disclosures(db, with_outcomes(db, list(stored)), ids, ids)
+    as_child = _as_child(db, ids, exclude)
     others = {i.suspect_id if i.victim_id in cluster else i.victim_id for i in incidents}
     others |= {o.protected_id if o.subject_id in cluster else o.subject_id for o in orders}
+    others |= {pid for i in as_child for pid in (i.victim_id, i.suspect_id)}
     names = _names(db, {o for o in others if o and o not in cluster})
     children: dict[str, list[str]] = {}
     if incidents:
@@ -282,7 +301,7 @@ def person_history(
                 history.incidents_12m_as_victim += 1
             else:
                 history.incidents_12m_as_suspect += 1
-    history.incidents_12m_as_child = _as_child_12m(db, ids, since, exclude)
+    history.incidents_12m_as_child = sum(as_utc(i.occurred_at) >= since for i in as_child)
     history.last_risk_level = next((i.risk_level for i in history.incidents if i.risk_level), None)
     history.previous_partners = _partners(history.incidents)
     lines = [_order_line(o, cluster, names, today) for o in orders]
@@ -296,14 +315,15 @@ def person_history(
     history.perpetrator = perpetrator_of(db, ids, today, serial_at, exclude)
     history.suspects = suspects_of(db, list(incidents), cluster, today, serial_at, exclude)
     history.possible_links = proposals(db, person_id)
-    history.narrative = _narrative(history)
+    history.narrative = _narrative(history, [_child_line(i, names) for i in as_child])
     return history
 
 
-def _narrative(history: PersonHistory) -> list[str]:
+def _narrative(history: PersonHistory, as_child: list[tuple[date, str]]) -> list[str]:
     dated: list[tuple[date, str]] = [
         (as_utc(i.occurred_at).date(), _incident_line(i)) for i in history.incidents
     ]
+    dated += as_child
     for order in history.orders:
         when = order.starts_on or order.ends_on
         if when:
