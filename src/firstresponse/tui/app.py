@@ -19,6 +19,8 @@ from textual.screen import Screen
 from firstresponse.tui.context import LookupFactory, Once, TerminalContext, default_lookup
 from firstresponse.tui.messages import RecordsWaiting
 from firstresponse.tui.quiet_gc import QuietCollector
+from firstresponse.tui.screens.login import LoginScreen
+from firstresponse.tui.screens.too_small import TooSmallScreen
 from firstresponse.tui.terminal import TerminalApp
 from firstresponse.vocab import Role
 
@@ -29,9 +31,10 @@ if TYPE_CHECKING:
     from firstresponse.store import Store
 
 
-#: Imported on a thread once the login screen shows: the store (SQLAlchemy, SQLModel, the
-#: tables), checking PINs, signing in and syncing.
-# Each role's screens are imported at its sign-in, so the login screen opens fast.
+# The login and too-small screens load no database code: they are imported with the app.
+# Every other screen imports the database code (0.7 to 1.3 s): the role's screens are
+# imported at its sign-in, the lock and feedback screens when first shown, so the login
+# screen opens fast (bench/tui.py, bench/demo_start.py).
 def _call_handler_home() -> type[Screen]:
     from firstresponse.tui.screens.call_handler import CallHandlerHome
 
@@ -121,8 +124,6 @@ class FirstResponseApp(TerminalApp):
         self.collector = QuietCollector()
 
     def on_mount(self) -> None:
-        from firstresponse.tui.screens.login import LoginScreen
-
         self.sub_title = "demo" if self.demo else ""
         self.push_screen(LoginScreen())
         if self.settings.idle_lock_seconds > 0:
@@ -158,8 +159,6 @@ class FirstResponseApp(TerminalApp):
 
     def check_size(self) -> None:
         """Below 80x24 a notice covers the screen (the work under it is kept)."""
-        from firstresponse.tui.screens.too_small import TooSmallScreen
-
         width, height = self.MIN_SIZE
         small = self.size.width < width or self.size.height < height
         covered = isinstance(self.screen, TooSmallScreen)
