@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from textwrap import shorten
 
-from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -25,14 +24,12 @@ from firstresponse.supervision.terminal import (
     my_feedback,
 )
 from firstresponse.tui.screens.followup.base import FollowupList
-from firstresponse.tui.terminal import TerminalApp
+from firstresponse.tui.terminal import TerminalApp, TerminalScreen
 from firstresponse.tui.widgets.marked_table import MarkedTable
 
 
-class FeedbackScreen(Screen[None]):
+class FeedbackScreen(TerminalScreen[None]):
     """Feedback waiting for the signed-in officer; `a` acknowledges the one shown."""
-
-    app = getters.app(TerminalApp)
 
     BINDINGS = [
         Binding("a", "acknowledge", "Acknowledge"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -18,7 +17,7 @@ from firstresponse.calls.terminal import grade, preview_briefing
 from firstresponse.checklist import Evaluation
 from firstresponse.records import Grade
 from firstresponse.tui.screens.call_handler.state import CallState
-from firstresponse.tui.terminal import TerminalApp
+from firstresponse.tui.terminal import TerminalScreen
 from firstresponse.tui.widgets.type_ahead import TextBox
 
 #: A call graded to send someone with nobody named yet (`a` on the call list sends it).
@@ -41,10 +40,8 @@ def normalise_assignee(text: str) -> str:
     return text.upper() if re.fullmatch(r"[A-Za-z]{2}\d{3,6}", text) else text
 
 
-class BriefingScreen(Screen[bool]):
+class BriefingScreen(TerminalScreen[bool]):
     """F5 records the grade and sends the briefing with the assignment; Escape goes back."""
-
-    app = getters.app(TerminalApp)
 
     DEFAULT_CSS = """
     BriefingScreen #briefing { height: 1fr; padding: 0 1; }

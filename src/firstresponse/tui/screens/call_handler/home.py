@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from textual import getters, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 
 from firstresponse.calls.assign import AssignRefused
@@ -18,14 +17,12 @@ from firstresponse.tui.messages import RecordsPulled
 from firstresponse.tui.screens.call_handler.briefing import NOT_ASSIGNED, normalise_assignee
 from firstresponse.tui.screens.call_handler.fetching import fetching_note
 from firstresponse.tui.screens.responder.dialogs import ReasonDialog
-from firstresponse.tui.terminal import TerminalApp
+from firstresponse.tui.terminal import TerminalScreen
 from firstresponse.tui.widgets.status_bar import StatusBar
 
 
-class CallHandlerHome(Screen[None]):
+class CallHandlerHome(TerminalScreen[None]):
     """Today's calls, newest first."""
-
-    app = getters.app(TerminalApp)
 
     BINDINGS = [
         Binding("n", "new_call", "New call"),

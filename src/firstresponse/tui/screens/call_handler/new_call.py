@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from textual import events, getters, work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 
 from firstresponse.calls import CallDetails, Candidate, Search, facts_from_history
@@ -32,7 +31,7 @@ from firstresponse.tui.screens.call_handler.fetching import fetching_note
 from firstresponse.tui.screens.call_handler.history import HistoryScreen
 from firstresponse.tui.screens.call_handler.lookup_panel import LookupPanel
 from firstresponse.tui.screens.call_handler.state import CallState
-from firstresponse.tui.terminal import TerminalApp
+from firstresponse.tui.terminal import TerminalScreen
 from firstresponse.tui.widgets.picker import Picker
 from firstresponse.tui.widgets.type_ahead import TextBox
 from firstresponse.vocab import ETHNICITIES
@@ -63,10 +62,8 @@ CHOICES = [
 ]
 
 
-class NewCallScreen(Screen[None]):
+class NewCallScreen(TerminalScreen[None]):
     """Caller and victim details; F3 picks a match; F5 goes on to THRIVE."""
-
-    app = getters.app(TerminalApp)
 
     DEFAULT_CSS = """
     NewCallScreen #details { height: 1fr; }

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 
-from firstresponse.tui.terminal import TerminalApp
+from firstresponse.tui.terminal import TerminalScreen
 from firstresponse.tui.widgets.type_ahead import TextBox
 
 
@@ -45,13 +43,11 @@ def person_side_lines(history: dict[str, Any]) -> list[str]:
     return lines
 
 
-class LinkScreen(Screen[bool]):
+class LinkScreen(TerminalScreen[bool]):
     """Confirm or reject a "possibly the same person" pair, or undo a confirmed link.
 
     Choose a pair, type why, then F2 (confirm), F3 (reject) or F4 (undo a link).
     """
-
-    app = getters.app(TerminalApp)
 
     BINDINGS = [
         Binding("f2", "decide('confirmed')", "Confirm"),

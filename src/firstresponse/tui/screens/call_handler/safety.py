@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from firstresponse.calls import GradeRefused
 from firstresponse.calls.terminal import save_safety_advice
 from firstresponse.tui.screens.call_handler.state import CallState
-from firstresponse.tui.terminal import TerminalApp
+from firstresponse.tui.terminal import TerminalScreen
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
 
 
-class SafetyAdviceScreen(Screen[None]):
+class SafetyAdviceScreen(TerminalScreen[None]):
     """F5 saves the advice given; Escape returns to this shift's calls without it."""
-
-    app = getters.app(TerminalApp)
 
     BINDINGS = [
         Binding("f5", "save", "Save advice"),

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from firstresponse.attendance import RecordImmutable, save_answers
@@ -18,7 +16,7 @@ from firstresponse.calls.grading import BELOW_FLOOR, OVERRIDE_REASON, OVERRIDE_S
 from firstresponse.checklist import Evaluation
 from firstresponse.tui.autosave import DraftSaver
 from firstresponse.tui.screens.call_handler.state import CallState
-from firstresponse.tui.terminal import TerminalApp
+from firstresponse.tui.terminal import TerminalScreen
 from firstresponse.tui.widgets.checklist_form import ChecklistForm
 
 
@@ -35,10 +33,8 @@ def floor_text(ev: Evaluation, routine: set[str] | frozenset[str] = frozenset())
     return text
 
 
-class ThriveScreen(Screen[None]):
+class ThriveScreen(TerminalScreen[None]):
     """The THRIVE checklist; F5 grades (asking a supervisor when below the floor)."""
-
-    app = getters.app(TerminalApp)
 
     DEFAULT_CSS = """
     ThriveScreen #floor { height: auto; padding: 0 1; background: $warning 20%; }

@@ -7,11 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from firstresponse.records import utcnow
@@ -19,7 +17,7 @@ from firstresponse.supervision import METRICS, Report
 from firstresponse.supervision.compliance import METRIC
 from firstresponse.supervision.terminal import compliance_report
 from firstresponse.tui.screens.supervisor.charts import bar_lines, spark
-from firstresponse.tui.terminal import TerminalApp
+from firstresponse.tui.terminal import TerminalScreen
 
 PERIODS = [28, 56, 91, 182]
 SPARK_WIDTH = 20
@@ -55,10 +53,8 @@ class MetricRow(Horizontal):
         self.query_one(".m-spark", Static).update(text)
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(TerminalScreen[None]):
     """The APP's nine pieces of data, where the records hold them."""
-
-    app = getters.app(TerminalApp)
 
     BINDINGS = [
         Binding("up", "move(-1)", "Previous", show=False),

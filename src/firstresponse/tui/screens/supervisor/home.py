@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from firstresponse.records import utcnow
@@ -16,7 +14,7 @@ from firstresponse.supervision import QueueItem
 from firstresponse.supervision.sampling import SHORT_REASONS
 from firstresponse.supervision.terminal import draw_sample, review_queue
 from firstresponse.tui.messages import RecordsPulled
-from firstresponse.tui.terminal import TerminalApp
+from firstresponse.tui.terminal import TerminalScreen
 from firstresponse.tui.widgets.marked_table import MarkedTable
 from firstresponse.tui.widgets.status_bar import StatusBar
 from firstresponse.wording import plural
@@ -32,10 +30,8 @@ def reasons_text(item: QueueItem) -> str:
     return "; ".join(words)
 
 
-class SupervisorHome(Screen[None]):
+class SupervisorHome(TerminalScreen[None]):
     """Cases drawn for review, must-check cases first; Enter opens one."""
-
-    app = getters.app(TerminalApp)
 
     DEFAULT_CSS = """
     SupervisorHome #queue { height: 1fr; }
