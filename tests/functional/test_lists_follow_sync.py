@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from textual.widgets import DataTable
 
 from firstresponse.config import Settings
@@ -120,3 +121,25 @@ async def test_the_assignment_list_keeps_the_officers_option_when_one_arrives() 
         )
         assert listing.highlighted == 2
         assert listing.get_option_at_index(2).id == "t1"
+
+
+async def test_more_records_waiting_asks_the_link_to_sync_at_once(
+    settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with store.session() as db:
+        db.add(User(collar="CH1001", name="T", role=Role.CALL_HANDLER, pin_hash=hash_pin("1234")))
+    settings.idle_lock_seconds = 0
+    app = FirstResponseApp(settings, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "CH1001")
+        bar = app.screen.query_one(StatusBar)
+        await settle(pilot, lambda: bool(bar.text))  # the bar has read the link once
+        woken: list[int] = []
+        monkeypatch.setattr(app.context, "wake_sync", lambda: woken.append(1))
+        status = app.context.sync_status()
+        bar.show(replace(status, waiting=bar._waiting))  # as many as before: nothing asked
+        await settle(pilot)
+        assert woken == []
+        # A record was just saved: the bar says so (RecordsWaiting) and the app syncs now.
+        bar.show(replace(status, waiting=bar._waiting + 1))
+        await settle(pilot, lambda: woken == [1])
