@@ -126,18 +126,3 @@ def incident_overview(
                 else []
             ),
         )
-
-
-def newest_submitted_incident(store: Store, collar: str) -> str | None:
-    """The incident of the officer's most recently submitted checklist, if any."""
-    from sqlmodel import col, select
-
-    from firstresponse.records import RecordStatus
-
-    with store.session() as db:
-        row = db.exec(
-            select(Assessment)
-            .where(Assessment.author == collar, Assessment.status == RecordStatus.SUBMITTED)
-            .order_by(col(Assessment.submitted_at).desc())
-        ).first()
-        return row.incident_id if row is not None else None

@@ -21,8 +21,7 @@ from firstresponse.checklist import load_checklist
 from firstresponse.config import Settings
 from firstresponse.demo.users import DEMO_PIN
 from firstresponse.lookup import person_history
-from firstresponse.records import Incident, Person, User, utcnow
-from firstresponse.store import Store
+from firstresponse.records import Incident, User, utcnow
 from firstresponse.sync.attest import acting_as
 
 BASE: dict[str, Any] = {
@@ -199,12 +198,3 @@ def _calls(db: Session, settings: Settings, handler: User) -> list[str]:
         )
     refs.append(third.reference)
     return refs
-
-
-def repeat_victim_name(store: Store) -> str | None:
-    """The demo's busiest repeat victim as "Surname Forename" (as a call handler might type
-    it), for the screenshots; None when the store holds no history."""
-    with store.session() as db:
-        person_id = _repeat_victim(db)
-        person = db.get(Person, person_id) if person_id else None
-        return f"{person.surname} {person.forename}" if person else None
