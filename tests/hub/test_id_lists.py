@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from firstresponse.hub.db import hub_engine, is_postgres
+from firstresponse.hub.db import hub_engine
+from firstresponse.hub.dialect import is_postgres
 from firstresponse.hub.id_lists import IdList, in_ids, listed
 from firstresponse.records import table_of
 from firstresponse.records.hub import HubDevice

@@ -43,7 +43,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from firstresponse.hub.auth import VERIFIERS, AuthError, challenge_refusal, settle
-from firstresponse.hub.db import is_postgres, reader, transaction
+from firstresponse.hub.db import transaction
+from firstresponse.hub.dialect import is_postgres, reader
 from firstresponse.hub.models import HubDevice, HubSession, HubSignInAttempt, HubSigningKey
 from firstresponse.hub.sessions import (
     DEFAULT_LIMITS,

@@ -31,6 +31,7 @@ from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, create_engine
 
 import firstresponse.hub.models  # noqa: F401  (registers the hub tables)
+from firstresponse.hub.dialect import READ_ONLY, is_postgres, reader
 from firstresponse.store.engine import PRAGMAS
 from firstresponse.store.migrate import upgrade
 
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
     from firstresponse.config import Settings
 
 ENV_DB = "FIRSTRESPONSE_HUB_DB"
-READ_ONLY = "hub_read_only"
 SQLITE_BUSY_MS = 60_000
 POOL = {"pool_size": 10, "max_overflow": 50, "pool_timeout": 60}  # SQLite: in-process only
 _WRITERS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
@@ -148,11 +148,6 @@ def pool_report(engine: Engine, pool: PoolSize, workers: int) -> str:
     return line
 
 
-def reader(engine: Engine) -> Engine:
-    """`engine` for sessions that only read (a deferred transaction on SQLite)."""
-    return engine.execution_options(**{READ_ONLY: True})
-
-
 def is_url(target: str) -> bool:
     return "://" in target
 
@@ -172,10 +167,6 @@ def hub_engine(target: str, migrate: bool = True, pool: PoolSize | None = None) 
 
         backfill_pending(engine)  # feed entries a migration noted as owed (0013)
     return engine
-
-
-def is_postgres(engine: Engine) -> bool:
-    return engine.dialect.name == "postgresql"
 
 
 @contextmanager

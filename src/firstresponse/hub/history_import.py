@@ -29,7 +29,8 @@ from sqlmodel import Session
 
 from firstresponse.history.job import JobResult, Progress, Step, run_import
 from firstresponse.hub import feed
-from firstresponse.hub.db import is_postgres, transaction
+from firstresponse.hub.db import transaction
+from firstresponse.hub.dialect import is_postgres
 from firstresponse.hub.versions import newest
 from firstresponse.lookup.index import settle_after_bulk
 from firstresponse.records import Kind

@@ -27,7 +27,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from firstresponse.hub.auth import AuthError, Principal, token_hash
-from firstresponse.hub.db import reader, transaction
+from firstresponse.hub.db import transaction
+from firstresponse.hub.dialect import reader
 from firstresponse.hub.models import HubDevice, HubSession, HubSigningKey
 from firstresponse.records import User, utcnow
 from firstresponse.sync.protocol import UserState

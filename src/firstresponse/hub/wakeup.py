@@ -33,7 +33,7 @@ from sqlalchemy import func, or_, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from firstresponse.hub.db import is_postgres, reader
+from firstresponse.hub.dialect import is_postgres, reader
 from firstresponse.hub.id_lists import in_ids
 from firstresponse.hub.models import HubChange, HubDevice, HubSession
 from firstresponse.records import User, table_of, utcnow

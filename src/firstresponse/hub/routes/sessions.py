@@ -183,7 +183,7 @@ def _device(engine: Any, token: str | None) -> HubDevice:
     from sqlmodel import Session
 
     from firstresponse.hub.auth import find_device
-    from firstresponse.hub.db import reader
+    from firstresponse.hub.dialect import reader
 
     if not token:
         raise AuthError("this device is not enrolled: send its token in X-Device-Token")
