@@ -96,9 +96,14 @@ class TypeAhead(_WidgetMixin):
         self.remove_class("-refusing")
 
 
-#: Seconds after which held keys go on even if the key ahead of them never reached the app
-#: (its widget was removed on the way, say by the screen closing).
-HOLD_LIMIT = 0.5
+#: Seconds between checks that the widget a key was sent up from is still there: a key in
+#: the queue of a widget removed on its way (the screen closing) never reaches the app, and
+#: the keys held behind it go on once it is gone. Never a limit on how long keys wait.
+HOLD_CHECK = 0.5
+
+#: The most keys held at once (a terminal's paste at most): beyond it a key is refused with
+#: the bell, never one already held.
+HOLD_MOST = 4096
 
 
 class KeysWaiting(Message):
@@ -123,16 +128,25 @@ class TypeAheadApp(_AppMixin):
 
     _held: list[events.Key] | None = None
     _hold = 0
-    _held_since = 0.0
+    _held_behind: Widget | None = None
+    #: The screen whose focus has settled: mounted, and the focus its mount asked for given.
+    _settled: Widget | None = None
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
             if self._held is not None:
-                self._held.append(event)
+                self._hold_key(event)
                 return
             if await self._typed(event):
                 return
         await super().on_event(event)
+
+    def _hold_key(self, event: events.Key) -> None:
+        assert self._held is not None
+        if len(self._held) < HOLD_MOST:
+            self._held.append(event)
+        else:
+            self.bell()
 
     async def _typed(self, event: events.Key) -> bool:
         """Whether `event` was taken here: acted on by the focused widget, or sent up from
@@ -154,30 +168,57 @@ class TypeAheadApp(_AppMixin):
         if not await self._typed(escape):
             await super().on_event(escape)
         if self._held is not None:
-            self._held.append(key)
+            self._hold_key(key)
         elif not await self._typed(key):
             await super().on_event(key)
         return True
 
     def hold_behind(self, widget: Widget) -> None:
         """Hold the keys read from now on until what `widget` has posted so far (a key on
-        its way to its binding, an answer submitted) has reached the app."""
-        self._held, self._hold, self._held_since = [], self._hold + 1, monotonic()
+        its way to its binding, an answer submitted) has reached the app, and the screen
+        then shown is ready for them (`_release`), however long that takes."""
+        self._held, self._hold, self._held_behind = [], self._hold + 1, widget
+        self._settled = None
         widget.post_message(KeysWaiting(self._hold))
-        self.set_timer(HOLD_LIMIT, partial(self._release, self._hold))
+        self.set_timer(HOLD_CHECK, partial(self._check_behind, self._hold))
+
+    def _check_behind(self, hold: int) -> None:
+        """Go on if the widget the keys wait behind was removed (what it was sent never
+        arrives); else look again later."""
+        if hold != self._hold or self._held is None:
+            return
+        widget = self._held_behind
+        if widget is None or not widget.is_attached:
+            self.call_later(self._release, hold)
+        else:
+            self.set_timer(HOLD_CHECK, partial(self._check_behind, hold))
 
     def on_keys_waiting(self, message: KeysWaiting) -> None:
+        if message.hold == self._hold:
+            self._held_behind = None
         self.call_later(self._release, message.hold)  # after what the binding queued
+
+    def _screen_ready(self) -> bool:
+        """Whether the screen shown is ready for keys: mounted, the focus its mount asked
+        for given (`focus()` waits its turn in the app's queue, after the first focusable
+        widget took it at compose), and a widget focused if any can be."""
+        screen = self.screen
+        if not screen.is_mounted:
+            return False
+        if self._settled is not screen:
+            self._settled = screen
+            return False  # once more behind the focus the mount queued
+        return self.focused is not None or not screen.focus_chain
 
     async def _release(self, hold: int) -> None:
         """Go on with the keys held behind a key sent up, in order (holding again behind
-        another such key), once the screen shown has taken the focus."""
+        another such key), once the screen shown is ready for them."""
         if hold != self._hold or self._held is None:
             return  # already gone on
-        if self.focused is None and monotonic() - self._held_since < HOLD_LIMIT:
+        if not self._screen_ready():
             self.call_after_refresh(self._release, hold)  # a screen still opening
             return
-        held, self._held = self._held, None
+        held, self._held, self._held_behind = self._held, None, None
         for index, event in enumerate(held):
             if self._held is not None:
                 self._held.extend(held[index:])
