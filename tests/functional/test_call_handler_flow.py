@@ -12,6 +12,7 @@ from sqlmodel import select
 from textual.widgets import Input, OptionList
 
 from firstresponse.calls import LocalLookup
+from firstresponse.lookup import PersonHistory
 from firstresponse.records import (
     Assessment,
     Assignment,
@@ -104,38 +105,37 @@ def engine(store) -> SimpleNamespace:
 
     def person_history(db, person_id, today=None):
         if person_id == "s1":
-            return {
-                "person_id": "s1",
-                "name": "Sam Officerton",
-                "markers": ["police_workforce_suspect"],
-                "narrative": [],
+            return PersonHistory(
+                person_id="s1", name="Sam Officerton", markers=["police_workforce_suspect"]
+            )
+        return PersonHistory.model_validate(
+            {
+                "person_id": person_id,
+                "name": "Jonathan Testperson",
+                "dob": "1990-04-03",
+                "markers": ["repeat_victim"],
+                "last_risk_level": "medium",
+                "da_incidents_12m": 2,
+                "previous_partners": ["Former Partner"],
+                "orders": [],
+                "on_marac": False,
+                "bail_conditions": [],
+                "dvds": [],
+                "aliases": ["Jon Testperson"],
+                "incidents": [
+                    {
+                        "incident_id": "h1",
+                        "reference": "CAD-H1",
+                        "occurred_at": "2026-09-01T20:00:00+00:00",
+                        "role": "victim",
+                        "other_party": "Sam Officerton",
+                        "relationship": "partner",
+                        "summary": "Partner threatened him",
+                    }
+                ],
+                "narrative": ["2026-09-01 partner threatened him, medium risk"],
             }
-        return {
-            "person_id": person_id,
-            "name": "Jonathan Testperson",
-            "dob": "1990-04-03",
-            "markers": ["repeat_victim"],
-            "last_risk_level": "medium",
-            "da_incidents_12m": 2,
-            "previous_partners": ["Former Partner"],
-            "orders": [],
-            "on_marac": False,
-            "bail_conditions": [],
-            "dvds": [],
-            "aliases": ["Jon Testperson"],
-            "incidents": [
-                {
-                    "incident_id": "h1",
-                    "reference": "CAD-H1",
-                    "occurred_at": "2026-09-01T20:00:00+00:00",
-                    "role": "victim",
-                    "other_party": "Sam Officerton",
-                    "relationship": "partner",
-                    "summary": "Partner threatened him",
-                }
-            ],
-            "narrative": ["2026-09-01 partner threatened him, medium risk"],
-        }
+        )
 
     return SimpleNamespace(search=search, person_history=person_history, person=person)
 
@@ -599,7 +599,7 @@ async def test_a_child_chosen_from_the_matches_keeps_their_own_id(settings, stor
         return [FakeMatch(child_id, "Poppy Testchild", date(2018, 5, 2), "", 0.9, ["name"])]
 
     def person_history(db, person_id, today=None):
-        return {"person_id": person_id, "name": "Poppy Testchild", "narrative": []}
+        return PersonHistory(person_id=person_id, name="Poppy Testchild")
 
     both = SimpleNamespace(search=search, person_history=person_history)
     app = FirstResponseApp(

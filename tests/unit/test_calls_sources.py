@@ -9,7 +9,7 @@ import httpx
 from sqlmodel import select
 
 from firstresponse.calls.sources import Candidate, FallbackLookup, HubLookup, LocalLookup, Search
-from firstresponse.lookup import LookupQuery
+from firstresponse.lookup import LookupQuery, PersonHistory
 from firstresponse.records import AuditEvent
 from firstresponse.sync.client import HubClient, SessionToken
 from tests.unit.test_calls_support import add_users
@@ -39,8 +39,8 @@ class FakeEngine:
             FakeMatch("p1", "Jon Example", date(1990, 4, 3), "TT1 1AA", 0.9, ["nickname Jon=John"])
         ]
 
-    def person_history(self, db, person_id: str) -> dict:
-        return {"person_id": person_id, "name": "Jon Example", "narrative": ["line"]}
+    def person_history(self, db, person_id: str) -> PersonHistory:
+        return PersonHistory(person_id=person_id, name="Jon Example", narrative=["line"])
 
 
 def test_search_params_drop_blank_short_and_partial() -> None:

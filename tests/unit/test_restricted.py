@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import Session, select
 
+from firstresponse.lookup import HistoryIncident, OrderLine, PersonHistory
 from firstresponse.records import AuditEvent, Incident, Notification, OutboxItem, Person, Role, User
 from firstresponse.security import audit
 from firstresponse.security.restricted import (
@@ -20,33 +20,7 @@ from firstresponse.security.restricted import (
 )
 from firstresponse.store import Store
 
-
-@dataclass(frozen=True)
-class HistoryIncident:
-    """The contract's fields, as the lookup helper defines them."""
-
-    incident_id: str
-    reference: str
-    occurred_at: datetime
-    role: str
-    other_party: str
-    relationship: str
-    summary: str
-    risk_level: str | None
-    grade: str | None
-    children: list[str]
-    restricted: bool
-
-
-@dataclass
-class PersonHistory:
-    person_id: str
-    name: str
-    previous_partners: list[str] = field(default_factory=list)
-    bail_conditions: list[str] = field(default_factory=list)
-    orders: list[str] = field(default_factory=list)
-    incidents: list[HistoryIncident] = field(default_factory=list)
-    narrative: list[str] = field(default_factory=list)
+ORDER = OrderLine(kind="non_molestation_order", detail="Non-molestation order", in_force=True)
 
 
 def _history() -> PersonHistory:
@@ -56,33 +30,33 @@ def _history() -> PersonHistory:
         name="Ada Testfield",
         previous_partners=["Rex Hollowmere", "Tom Openshaw"],
         bail_conditions=["Rex Hollowmere not to contact Ada Testfield"],
-        orders=["non-molestation order, in force"],
+        orders=[ORDER],
         incidents=[
             HistoryIncident(
-                "i1",
-                "WM-1",
-                at,
-                "victim",
-                "Rex Hollowmere",
-                "ex_partner",
-                "Threats made by text, officer's warrant card shown",
-                "high",
-                "immediate",
-                ["Kit Testfield (6)"],
-                True,
+                incident_id="i1",
+                reference="WM-1",
+                occurred_at=at,
+                role="victim",
+                other_party="Rex Hollowmere",
+                relationship="ex_partner",
+                summary="Threats made by text, officer's warrant card shown",
+                risk_level="high",
+                grade="immediate",
+                children=["Kit Testfield (6)"],
+                restricted=True,
             ),
             HistoryIncident(
-                "i2",
-                "WM-2",
-                at,
-                "victim",
-                "Tom Openshaw",
-                "partner",
-                "Verbal argument",
-                "standard",
-                "scheduled",
-                [],
-                False,
+                incident_id="i2",
+                reference="WM-2",
+                occurred_at=at,
+                role="victim",
+                other_party="Tom Openshaw",
+                relationship="partner",
+                summary="Verbal argument",
+                risk_level="standard",
+                grade="scheduled",
+                children=[],
+                restricted=False,
             ),
         ],
         narrative=["2026-03-01 threats from Rex Hollowmere (high)", "verbal with Tom Openshaw"],
@@ -101,8 +75,10 @@ def test_roles_that_may_view_restricted() -> None:
 
 
 def test_responder_sees_safeguarding_but_not_the_suspect(store: Store) -> None:
+    original = _history()
     with store.session() as db:
-        seen = guard_history(db, _user(Role.RESPONDER), _history())
+        seen = guard_history(db, _user(Role.RESPONDER), original)
+    assert original == _history()  # a guarded copy: the history read is left as it was
     hidden, open_ = seen.incidents
     assert hidden.other_party == WITHHELD and "withheld" in hidden.summary
     assert (hidden.risk_level, hidden.grade, hidden.children) == (
@@ -112,7 +88,7 @@ def test_responder_sees_safeguarding_but_not_the_suspect(store: Store) -> None:
     )
     assert open_.other_party == "Tom Openshaw" and open_.summary == "Verbal argument"
     assert seen.previous_partners == [WITHHELD, "Tom Openshaw"]
-    assert seen.orders == ["non-molestation order, in force"]
+    assert seen.orders == [ORDER]
     assert seen.bail_conditions == [f"{WITHHELD} not to contact Ada Testfield"]
     text = " ".join(seen.narrative)
     assert "Rex Hollowmere" not in text and "Tom Openshaw" in text and "restricted" in text

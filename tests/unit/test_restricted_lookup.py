@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from datetime import UTC, datetime
 
-from firstresponse.lookup import person_history
+from firstresponse.lookup import PersonHistory, person_history
 from firstresponse.records import Incident, Person, Role, User
 from firstresponse.security.restricted import guard_history
 from firstresponse.store import Store
@@ -33,8 +32,8 @@ def _seed(store: Store) -> str:
         return hidden.victim_id
 
 
-def _text(history: object) -> str:
-    return json.dumps(asdict(history), default=str)  # type: ignore[call-overload]
+def _text(history: PersonHistory) -> str:
+    return json.dumps(history.model_dump(mode="json"))
 
 
 def test_responder_never_sees_the_restricted_suspect(store: Store) -> None:

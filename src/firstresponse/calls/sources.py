@@ -1,9 +1,9 @@
 """Where the repeat-victim lookup comes from: the local store (embedded) or the hub (online).
 
 Both give the same shapes: `Candidate`s for a search and the person's history as the JSON
-form of the one wire `PersonHistory` (`sync.lookup_protocol.HistoryJson`: the local
-engine's history is validated into it as the hub's is), so the screen and the briefing do
-not care which answered. The local source audits each search and history view (who searched for
+form of the one `PersonHistory` (`sync.lookup_protocol.HistoryJson`: the local engine builds
+that model, the hub serves it and the client validates it), so the screen and the briefing
+do not care which answered. The local source audits each search and history view (who searched for
 whom); the hub audits its own.
 """
 
@@ -26,7 +26,7 @@ from firstresponse.security.restricted import guard_history
 from firstresponse.store import Store
 from firstresponse.sync.client import AuthFailure, HubClient, NetworkFailure, RequestRejected
 from firstresponse.sync.lookup_protocol import HistoryJson as History
-from firstresponse.sync.lookup_protocol import history_json
+from firstresponse.sync.lookup_protocol import PersonHistory, history_json
 from firstresponse.sync.person_copy import hold_copy
 
 
@@ -36,7 +36,7 @@ class LookupEngine(Protocol):
 
     def search(self, db: Session, query: LookupQuery, limit: int = 10) -> Sequence[Any]: ...
 
-    def person_history(self, db: Session, person_id: str) -> Any: ...
+    def person_history(self, db: Session, person_id: str) -> PersonHistory | None: ...
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ class LookupSource(Protocol):
         ...
 
 
-def viewed(db: Session, user: User, found: Any, person_id: str) -> History | None:
+def viewed(db: Session, user: User, found: PersonHistory | None, person_id: str) -> History | None:
     """A history read from the store as `user` may see it (`guard_history`), audited."""
     if found is None:
         return None
@@ -196,7 +196,7 @@ class HubLookup:
 
     def history(self, person_id: str) -> History | None:
         try:
-            return self.client.person_history(person_id).model_dump(mode="json")
+            return history_json(self.client.person_history(person_id))
         except RequestRejected:
             return None
 

@@ -72,7 +72,7 @@ def history(db: Session, user: User, person_id: str) -> PersonHistory | None:
         return None
     serialise_audit(db)
     audit.record(db, user.collar, "view", "person", person_id, via="hub")
-    return PersonHistory.model_validate(guard_history(db, user, found, outbox=False))
+    return guard_history(db, user, found, outbox=False)  # served as the engine built it
 
 
 def record(db: Session, user: User, person_id: str) -> PersonRecord | None:

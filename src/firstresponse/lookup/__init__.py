@@ -6,8 +6,15 @@ finds candidates by exact key hits and ranks them with reasons.
 """
 
 from firstresponse.lookup import autoindex as _autoindex  # noqa: F401  (keeps the index current)
-from firstresponse.lookup.history import HistoryIncident, OrderLine, PersonHistory, person_history
+from firstresponse.lookup.history import person_history
 from firstresponse.lookup.index import index_people, index_person, rebuild_index
+from firstresponse.lookup.models import (
+    HistoryIncident,
+    LinkProposal,
+    OrderLine,
+    PersonHistory,
+    SuspectProfile,
+)
 from firstresponse.lookup.normalise import DobError, PartialDob, parse_dob
 from firstresponse.lookup.query import LookupQuery, Match
 from firstresponse.lookup.search import search
@@ -16,6 +23,7 @@ from firstresponse.records.lookup import LookupKey, LookupTerm
 __all__ = [
     "DobError",
     "HistoryIncident",
+    "LinkProposal",
     "LookupKey",
     "LookupQuery",
     "LookupTerm",
@@ -23,6 +31,7 @@ __all__ = [
     "OrderLine",
     "PartialDob",
     "PersonHistory",
+    "SuspectProfile",
     "index_people",
     "index_person",
     "parse_dob",

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from sqlmodel import Session, col, or_, select
 
 from firstresponse.lookup.disclosures import with_disclosures
-from firstresponse.lookup.links import LinkProposal, linked_ids, proposals
+from firstresponse.lookup.links import linked_ids, proposals
+from firstresponse.lookup.models import HistoryIncident, OrderLine, PersonHistory
 from firstresponse.lookup.order_outcomes import with_outcomes
-from firstresponse.lookup.perpetrator import SuspectProfile, perpetrator_of, suspects_of
+from firstresponse.lookup.perpetrator import perpetrator_of, suspects_of
 from firstresponse.lookup.search import as_utc, twelve_month_start
 from firstresponse.records import (
     Child,
@@ -37,60 +37,6 @@ ORDER_LABELS = {
     OrderKind.WARRANT: "Warrant",
 }
 DVDS = {OrderKind.DVDS_RIGHT_TO_ASK.value, OrderKind.DVDS_RIGHT_TO_KNOW.value}
-
-
-@dataclass
-class OrderLine:
-    """A protective measure naming the person, as subject or as the one protected."""
-
-    kind: str
-    detail: str
-    in_force: bool
-    ends_on: date | None
-    starts_on: date | None = None
-    role: str = ""  # "subject" (the order is against them) or "protected"
-
-
-@dataclass
-class HistoryIncident:
-    incident_id: str
-    reference: str
-    occurred_at: datetime
-    role: str  # "victim" or "suspect"
-    other_party: str
-    relationship: str
-    summary: str
-    risk_level: str | None
-    grade: str | None
-    children: list[str] = field(default_factory=list)
-    restricted: bool = False
-
-
-@dataclass
-class PersonHistory:
-    person_id: str
-    name: str
-    dob: date | None
-    aliases: list[str] = field(default_factory=list)
-    markers: list[str] = field(default_factory=list)
-    last_risk_level: str | None = None
-    da_incidents_12m: int = 0  # every DA incident naming them in 12 months, any role
-    incidents_12m_as_victim: int = 0
-    incidents_12m_as_suspect: int = 0
-    incidents_12m_as_child: int = 0  # a child recorded at the incident (as that person)
-    previous_partners: list[str] = field(default_factory=list)
-    orders: list[OrderLine] = field(default_factory=list)
-    on_marac: bool = False
-    bail_conditions: list[str] = field(default_factory=list)
-    dvds: list[str] = field(default_factory=list)
-    incidents: list[HistoryIncident] = field(default_factory=list)
-    narrative: list[str] = field(default_factory=list)  # one readable line each, newest first
-    person_ids: list[str] = field(default_factory=list)  # this record and those linked to it
-    linked_records: list[str] = field(default_factory=list)
-    possible_links: list[LinkProposal] = field(default_factory=list)
-    marker_details: list[str] = field(default_factory=list)  # source, date, who; ended ones too
-    perpetrator: SuspectProfile | None = None  # their own side as a suspect
-    suspects: list[SuspectProfile] = field(default_factory=list)  # who was a suspect against them
 
 
 def _names(db: Session, ids: set[str]) -> dict[str, str]:
@@ -129,7 +75,14 @@ def _order_line(
     in_force = order.in_force(today)
     if order.ends_on:
         text += f" (until {order.ends_on.isoformat()})" if in_force else f" (ended {order.ends_on})"
-    return OrderLine(order.kind, text, in_force, order.ends_on, order.starts_on, role)
+    return OrderLine(
+        kind=order.kind,
+        detail=text,
+        in_force=in_force,
+        ends_on=order.ends_on,
+        starts_on=order.starts_on,
+        role=role,
+    )
 
 
 def _incident_line(item: HistoryIncident) -> str:

@@ -11,7 +11,6 @@ never proposed again.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import or_, select
@@ -19,6 +18,7 @@ from sqlmodel import Session
 
 from firstresponse.lookup.index import load_people
 from firstresponse.lookup.keys import PersonFacts
+from firstresponse.lookup.models import LinkProposal
 from firstresponse.lookup.normalise import address_keys, phone_key
 from firstresponse.lookup.scoring import similarity
 from firstresponse.lookup.sql import rows
@@ -84,17 +84,6 @@ def decided_pairs(db: Session, person_ids: Iterable[str]) -> set[tuple[str, str]
         )
     )
     return {(a, b) for a, b in rows}
-
-
-@dataclass
-class LinkProposal:
-    """Two records that may be one person, with every reason in plain English."""
-
-    person_id: str
-    other_id: str
-    other_name: str
-    other_dob: date | None
-    reasons: list[str] = field(default_factory=list)
 
 
 def _swapped(dob: date) -> date | None:
@@ -200,7 +189,11 @@ def proposals(db: Session, person_id: str, limit: int = 5) -> list[LinkProposal]
             reasons = compare(mine, other)
             if reasons:
                 found[other.id] = LinkProposal(
-                    person_id, other.id, other.full_name, other.dob, reasons
+                    person_id=person_id,
+                    other_id=other.id,
+                    other_name=other.full_name,
+                    other_dob=other.dob,
+                    reasons=reasons,
                 )
     ranked = sorted(found.values(), key=lambda p: (-len(p.reasons), p.other_name, p.other_id))
     return ranked[:limit]

@@ -15,7 +15,6 @@ warrants, warning markers), so these profiles need no per-user guarding.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
@@ -23,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from firstresponse.lookup.disclosures import disclosures, with_disclosures
 from firstresponse.lookup.links import clusters
+from firstresponse.lookup.models import SuspectProfile
 from firstresponse.lookup.order_outcomes import with_outcomes
 from firstresponse.lookup.search import as_utc
 from firstresponse.records import Incident, Person, PersonMarker, ProtectiveOrder, Warrant
@@ -47,38 +47,6 @@ def serial_threshold() -> int:
         return max(2, int(load_settings().serial_perpetrator_victims))
     except (ImportError, AttributeError, ValueError):
         return SERIAL_AT
-
-
-@dataclass
-class SuspectProfile:
-    """One suspect's side, as lines ready to read (see the module docstring)."""
-
-    person_id: str
-    name: str
-    markers: list[str] = field(default_factory=list)
-    orders: list[str] = field(default_factory=list)  # live, whoever they protect
-    bail: list[str] = field(default_factory=list)
-    warrants: list[str] = field(default_factory=list)
-    wanted: bool = False
-    victims: list[str] = field(default_factory=list)
-    victim_count: int = 0
-    restricted_incidents: int = 0
-    serial: bool = False
-    dvds: list[str] = field(default_factory=list)
-    latest: date | None = None  # their latest incident with the person the history is about
-
-    def headline(self) -> str:
-        """One line: the most important facts first."""
-        parts = []
-        if self.serial:
-            parts.append(f"SERIAL PERPETRATOR ({self.victim_count} victims)")
-        if self.wanted:
-            parts.append("WANTED")
-        parts += [m.replace("_", " ").upper() for m in self.markers]
-        live = len(self.orders) + len(self.bail)
-        if live:
-            parts.append(f"{live} live order{'s' if live != 1 else ''}/bail")
-        return f"{self.name}: " + ("; ".join(parts) if parts else "nothing further known")
 
 
 def _order_text(order: ProtectiveOrder, names: dict[str, str]) -> str:
@@ -171,7 +139,9 @@ def profiles(
     for suspect_id, ids in groups.items():
         mine = set(ids)
         withhold = suspect_id in withheld
-        profile = SuspectProfile(suspect_id, WITHHELD if withhold else names.get(suspect_id, ""))
+        profile = SuspectProfile(
+            person_id=suspect_id, name=WITHHELD if withhold else names.get(suspect_id, "")
+        )
         hidden_name = names.get(suspect_id, "")
         profile.markers = sorted({m.marker for m in markers if m.person_id in mine})
         victims: dict[str, list[Incident]] = {}

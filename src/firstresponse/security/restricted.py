@@ -5,19 +5,15 @@ Everyone else still sees what protects the victim and the children (risk, grade,
 orders, MARAC, bail), never a blank. Every access, full or redacted, is audited and
 notified to professional standards ("PSD").
 
-`guard_history` is duck-typed against the lookup helper's `PersonHistory` (a dataclass
-with `incidents`, `previous_partners`, `narrative`, `bail_conditions`, ...), so this
-module does not import `firstresponse.lookup`.
+`guard_history` takes and gives the one `PersonHistory` (`firstresponse.lookup.models`, the
+wire's model too): a guarded history is a changed copy (`model_copy`), never the original.
 """
 
 from __future__ import annotations
 
-import copy
-import dataclasses
-from typing import Any, TypeVar
-
 from sqlmodel import Session
 
+from firstresponse.lookup.models import PersonHistory
 from firstresponse.records import Incident, Notification, User
 from firstresponse.security import audit
 from firstresponse.security.permissions import Action, allowed
@@ -32,8 +28,6 @@ REDACTED_SUMMARY = (
     "ask a supervisor for the rest."
 )
 
-T = TypeVar("T")
-
 
 class RestrictedError(ValueError):
     """A restriction cannot be recorded; the message says why."""
@@ -42,16 +36,6 @@ class RestrictedError(ValueError):
 def can_view_restricted(user: User | None) -> bool:
     """True when the user's role may see a restricted incident's suspect detail."""
     return allowed(user, Action.VIEW_RESTRICTED)
-
-
-def _with(obj: T, **changes: Any) -> T:
-    """A changed copy of a dataclass (frozen or not), or of any object with attributes."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return dataclasses.replace(obj, **changes)
-    clone = copy.copy(obj)
-    for name, value in changes.items():
-        setattr(clone, name, value)
-    return clone
 
 
 def _scrub(text: str, names: set[str]) -> str:
@@ -79,7 +63,9 @@ def _who(user: User | None) -> str:
     return f"{user.collar} ({user.role.replace('_', ' ')})"
 
 
-def guard_history(db: Session, user: User | None, history: T, *, outbox: bool = True) -> T:
+def guard_history(
+    db: Session, user: User | None, history: PersonHistory, *, outbox: bool = True
+) -> PersonHistory:
     """The history as this user may see it; audits and notifies PSD when it holds restricted cases.
 
     For roles without `VIEW_RESTRICTED`, each restricted incident keeps its reference, date,
@@ -91,11 +77,11 @@ def guard_history(db: Session, user: User | None, history: T, *, outbox: bool = 
     With `outbox=True` (on a terminal) each access's audit event is queued for the hub,
     which notifies PSD from it.
     """
-    incidents = list(getattr(history, "incidents", []) or [])
-    restricted = [i for i in incidents if getattr(i, "restricted", False)]
+    incidents = history.incidents
+    restricted = [i for i in incidents if i.restricted]
     if not restricted:
         return history
-    person_id = str(getattr(history, "person_id", ""))
+    person_id = history.person_id
     full = can_view_restricted(user)
     actor = user.collar if user is not None else "?"
     action = "restricted.view" if full else "restricted.redacted"
@@ -105,14 +91,14 @@ def guard_history(db: Session, user: User | None, history: T, *, outbox: bool = 
             actor,
             action,
             "incident",
-            str(incident.incident_id),
+            incident.incident_id,
             person_id=person_id,
-            reference=str(getattr(incident, "reference", "")),
+            reference=incident.reference,
         )
         if outbox:
             enqueue_record(db, event)
     noun = "incident" if len(restricted) == 1 else "incidents"
-    refs = ", ".join(str(getattr(i, "reference", i.incident_id)) for i in restricted)
+    refs = ", ".join(i.reference for i in restricted)
     shown = "full detail shown" if full else "suspect detail withheld"
     _notify(
         db,
@@ -124,25 +110,22 @@ def guard_history(db: Session, user: User | None, history: T, *, outbox: bool = 
     )
     counted = plural(len(restricted), "restricted incident")
     note = f"{counted}: this view is audited and PSD notified."
-    narrative = list(getattr(history, "narrative", []) or [])
     if full:
-        return _with(history, narrative=[note, *narrative])
+        return history.model_copy(update={"narrative": [note, *history.narrative]})
 
-    visible = {str(i.other_party) for i in incidents if not i.restricted and i.other_party}
-    hidden = {str(i.other_party) for i in restricted if i.other_party} - visible
-    guarded = [
-        _with(i, other_party=WITHHELD, summary=REDACTED_SUMMARY) if i.restricted else i
-        for i in incidents
-    ]
-    changes: dict[str, Any] = {
-        "incidents": guarded,
-        "narrative": [note + " Suspect detail withheld."]
-        + [_scrub(line, hidden) for line in narrative],
-    }
-    for name in ("previous_partners", "bail_conditions", "dvds"):
-        if hasattr(history, name):
-            changes[name] = [_scrub(str(line), hidden) for line in getattr(history, name)]
-    return _with(history, **changes)
+    visible = {i.other_party for i in incidents if not i.restricted and i.other_party}
+    hidden = {i.other_party for i in restricted if i.other_party} - visible
+    redacted = {"other_party": WITHHELD, "summary": REDACTED_SUMMARY}
+    return history.model_copy(
+        update={
+            "incidents": [i.model_copy(update=redacted) if i.restricted else i for i in incidents],
+            "narrative": [note + " Suspect detail withheld."]
+            + [_scrub(line, hidden) for line in history.narrative],
+            "previous_partners": [_scrub(line, hidden) for line in history.previous_partners],
+            "bail_conditions": [_scrub(line, hidden) for line in history.bail_conditions],
+            "dvds": [_scrub(line, hidden) for line in history.dvds],
+        }
+    )
 
 
 def flag_restricted(
