@@ -15,7 +15,7 @@ from firstresponse.store import Store
 from firstresponse.tui.app import FirstResponseApp
 from firstresponse.tui.screens.lock import LockScreen
 from firstresponse.tui.screens.login import LoginScreen
-from tests.functional.pilot import sign_in, type_text
+from tests.functional.pilot import settle, sign_in, type_text
 
 
 class FormScreen(Screen[None]):
@@ -41,8 +41,10 @@ def _app(settings: Settings, store: Store) -> FirstResponseApp:
 
 async def _fill_form(app: FirstResponseApp, pilot) -> None:  # type: ignore[no-untyped-def]
     await sign_in(pilot, "PC2001")
-    assert isinstance(app.screen, FormScreen)
+    await settle(pilot, lambda: isinstance(app.screen, FormScreen))
     await type_text(pilot, "child asleep upstairs")
+    notes = app.screen.query_one("#notes", Input)
+    await settle(pilot, lambda: notes.value == "child asleep upstairs")
 
 
 def _lock_error(app: FirstResponseApp) -> str:
@@ -62,15 +64,15 @@ async def test_idle_lock_keeps_the_typed_form(settings: Settings, store: Store) 
         assert "no activity" in str(app.screen.query_one(".title", Label).render())
         await type_text(pilot, "5678")  # the other officer's PIN does not unlock
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, LockScreen) and "Wrong PIN" in _lock_error(app)
+        await settle(pilot, lambda: "Wrong PIN" in _lock_error(app))
+        assert isinstance(app.screen, LockScreen)
         await type_text(pilot, "1234")
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, FormScreen)
+        await settle(pilot, lambda: isinstance(app.screen, FormScreen))
         notes = app.screen.query_one("#notes", Input)
         assert notes.value == "child asleep upstairs" and app.focused is notes
-        await type_text(pilot, " still")
+        await type_text(pilot, " still")  # held until the form is back, then typed on
+        await settle(pilot, lambda: notes.value != "child asleep upstairs")
         assert notes.value == "child asleep upstairs still"
     with store.session() as db:
         actions = [e.action for e in db.exec(select(AuditEvent))]
