@@ -121,6 +121,17 @@ def _detail(response: httpx.Response) -> str:
     return str(detail)[:500] if detail else f"HTTP {response.status_code}"
 
 
+def _refusal(response: httpx.Response) -> None:
+    """Raise what a refused answer means: signed out (401/403), the hub failing (5xx) or
+    the request itself refused (another 4xx)."""
+    if response.status_code in (401, 403):
+        raise AuthFailure(_detail(response))
+    if response.status_code >= 500:
+        raise NetworkFailure(f"hub error {response.status_code}: {_detail(response)}")
+    if response.status_code >= 400:
+        raise RequestRejected(_detail(response))
+
+
 class HubClient:
     """Talks to one hub as one device and one officer."""
 
@@ -192,12 +203,7 @@ class HubClient:
             raise NetworkFailure(f"hub unreachable: {exc or type(exc).__name__}") from exc
 
     def _answer(self, response: httpx.Response, model: type[T]) -> T:
-        if response.status_code in (401, 403):
-            raise AuthFailure(_detail(response))
-        if response.status_code >= 500:
-            raise NetworkFailure(f"hub error {response.status_code}: {_detail(response)}")
-        if response.status_code >= 400:
-            raise RequestRejected(_detail(response))
+        _refusal(response)
         try:
             return model.model_validate_json(response.content)
         except ValidationError as exc:
@@ -251,12 +257,7 @@ class HubClient:
             response = self._http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
             raise NetworkFailure(f"hub unreachable: {exc or type(exc).__name__}") from exc
-        if response.status_code in (401, 403):
-            raise AuthFailure(_detail(response))
-        if response.status_code >= 500:
-            raise NetworkFailure(f"hub error {response.status_code}: {_detail(response)}")
-        if response.status_code >= 400:
-            raise RequestRejected(_detail(response))
+        _refusal(response)
         return response
 
     def _request(self, method: str, path: str, **kwargs: Any) -> Any:
@@ -335,12 +336,7 @@ class HubClient:
             )
         except httpx.HTTPError as exc:
             raise NetworkFailure(f"hub unreachable: {exc or type(exc).__name__}") from exc
-        if response.status_code in (401, 403):
-            raise AuthFailure(_detail(response))
-        if response.status_code >= 500:
-            raise NetworkFailure(f"hub error {response.status_code}: {_detail(response)}")
-        if response.status_code >= 400:
-            raise RequestRejected(_detail(response))
+        _refusal(response)
 
     def users(self) -> list[UserState]:
         """The officers who have signed in on this device, as the hub holds them now

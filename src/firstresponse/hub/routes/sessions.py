@@ -93,13 +93,7 @@ async def sign_in(
         return JSONResponse(SignInProblem(detail=str(exc)).model_dump(), 401)
     if isinstance(outcome, attempts.Refused):
         return _refused(401 if outcome.checked else 429, collar, outcome.throttle)
-    return SessionGrant(
-        token=outcome.token,
-        expires_at=outcome.session.expires_at.isoformat(),
-        idle_seconds=int(limits.idle.total_seconds()),
-        user=sessions.user_state(outcome.user),
-        key_id=outcome.key_id,
-    )
+    return _granted(outcome, limits)
 
 
 @router.get("/sessions/challenge", response_model=SignInChallenge, responses=ERRORS)
@@ -157,6 +151,11 @@ async def sign_in_with_key(
         return JSONResponse(Problem(detail=outcome.reason).model_dump(), 403)
     if isinstance(outcome, attempts.Refused):
         return _refused(401 if outcome.checked else 429, collar, outcome.throttle)
+    return _granted(outcome, limits)
+
+
+def _granted(outcome: attempts.Granted, limits: sessions.SessionLimits) -> SessionGrant:
+    """The session a sign-in (by PIN or by key) was granted, as the terminal is told it."""
     return SessionGrant(
         token=outcome.token,
         expires_at=outcome.session.expires_at.isoformat(),
